@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** The version of the document shapes on the wire; bumped when a shape changes incompatibly. */
+export const SCHEMA_VERSION = 1;
+
+/** An ISO calendar date (yyyy-mm-dd), as stored; shown to people in en-GB by `formatDate`. */
+export const IsoDate = z.iso.date({ error: 'must be a date (yyyy-mm-dd)' });
+
+/** An ISO timestamp with a UTC offset. */
+export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be a date and time' });
+
+/** A readable, URL-safe identifier: lower-case letters, digits and hyphens. */
+export const Slug = z
+	.string()
+	.regex(
+		/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/,
+		'must be lower-case letters, digits and hyphens'
+	);
+
+/** Free text a person typed: trimmed length is bounded so one field cannot fill a device. */
+export const Text = (max = 10_000) => z.string().max(max, `must be at most ${max} characters`);
+
+/** A short required label, such as a name. */
+export const Label = z
+	.string()
+	.trim()
+	.min(1, 'is required')
+	.max(200, 'must be at most 200 characters');
+
+/** Academic year label, e.g. `2026-27`. */
+export const AcademicYearId = z
+	.string()
+	.regex(/^\d{4}-\d{2}$/, 'must look like 2026-27')
+	.refine(
+		(y) => (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)),
+		'must be consecutive years'
+	);
+
+/** One of the six terms of the year: Autumn 1-2, Spring 3-4, Summer 5-6. */
+export const TermNumber = z.number().int().min(1).max(6);
+
+/**
+ * Fields every stored document may carry from CouchDB/PouchDB. Documents are parsed loosely on
+ * these so that a replicated document keeps its revision history and attachments.
+ */
+export const docMeta = {
+	_id: z.string().min(1),
+	_rev: z.string().optional(),
+	_deleted: z.boolean().optional(),
+	_attachments: z.record(z.string(), z.unknown()).optional(),
+	_revisions: z.unknown().optional(),
+	_conflicts: z.array(z.string()).optional(),
+	schemaVersion: z.literal(SCHEMA_VERSION)
+};
+
+/** Who did something and when: kept on records that are agreed between people. */
+export const Stamp = z.object({ by: z.string().min(1), at: IsoDateTime });
+export type Stamp = z.infer<typeof Stamp>;

@@ -1,0 +1,160 @@
+import type { z } from 'zod';
+import { School } from './school.ts';
+import { EvaluationFramework } from './evaluation.ts';
+import { hasRole, isAdmin, type UserCtx } from './roles.ts';
+import { schoolIdFromDbName, TRUST_DB } from './school.ts';
+import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
+import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
+
+/** Every kind of document, by its `type`, and the database it belongs in. */
+export const SCHEMAS = {
+	school: { schema: School, db: 'trust' },
+	'trust-settings': { schema: TrustSettings, db: 'trust' },
+	'academic-year': { schema: AcademicYear, db: 'trust' },
+	'visit-calendar': { schema: VisitCalendar, db: 'trust' },
+	'evaluation-framework': { schema: EvaluationFramework, db: 'trust' },
+	visit: { schema: VisitRecord, db: 'school' },
+	'next-step': { schema: NextStep, db: 'school' },
+	'progress-update': { schema: ProgressUpdate, db: 'school' },
+	'learning-walk': { schema: LearningWalk, db: 'school' }
+} as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' }>;
+
+export type DocType = keyof typeof SCHEMAS;
+
+/** A document write is refused: `forbidden` maps to HTTP 403, as from `validate_doc_update`. */
+export type Verdict = { ok: true } | { ok: false; error: 'forbidden'; reason: string };
+
+const ok: Verdict = { ok: true };
+const forbid = (reason: string): Verdict => ({ ok: false, error: 'forbidden', reason });
+
+type AnyDoc = { _id: string; _deleted?: boolean; type?: unknown; [k: string]: unknown };
+
+/** Plain-words summary of the first schema problems, for a 403 reason a person can act on. */
+export function describeIssues(error: z.ZodError): string {
+	return error.issues
+		.slice(0, 3)
+		.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+		.join('; ');
+}
+
+/** The fields a change touched, ignoring CouchDB's own underscore fields. */
+function changedFields(a: AnyDoc, b: AnyDoc): string[] {
+	const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+	return [...keys].filter(
+		(k) => !k.startsWith('_') && JSON.stringify(a[k]) !== JSON.stringify(b[k])
+	);
+}
+
+/**
+ * The analogue of CouchDB's `validate_doc_update` for every write, run by the sync server (and,
+ * bundled, by CouchDB as a design document). Access to the database itself is checked before this.
+ * `oldDoc` is the current winning revision, or null for a new document.
+ */
+export function validateDocUpdate(
+	newDoc: AnyDoc,
+	oldDoc: AnyDoc | null,
+	user: UserCtx,
+	db: string
+): Verdict {
+	const admin = isAdmin(user);
+	if (newDoc._id.startsWith('_design/')) {
+		return admin ? ok : forbid('Only a trust administrator may change design documents.');
+	}
+	if (newDoc._deleted) return validateDelete(oldDoc, user, db);
+
+	const type = String(newDoc.type ?? '');
+	const entry = (SCHEMAS as Record<string, (typeof SCHEMAS)[DocType] | undefined>)[type];
+	if (!entry) return forbid(`Unknown document type "${type}".`);
+	const schoolId = schoolIdFromDbName(db);
+	const kind = db === TRUST_DB ? 'trust' : schoolId ? 'school' : null;
+	if (kind !== entry.db) {
+		return forbid(`A ${type} document does not belong in the database "${db}".`);
+	}
+	if (oldDoc && !oldDoc._deleted && oldDoc.type !== newDoc.type) {
+		return forbid('A document cannot change its type.');
+	}
+	const parsed = entry.schema.safeParse(newDoc);
+	if (!parsed.success) return forbid(`Invalid ${type}: ${describeIssues(parsed.error)}.`);
+	if (schoolId && newDoc.schoolId !== schoolId) {
+		return forbid(`This document is for another school than ${schoolId}.`);
+	}
+	if (admin) return ok;
+	if (kind === 'trust') return forbid('Only a trust administrator may change trust settings.');
+
+	const old = oldDoc && !oldDoc._deleted ? oldDoc : null;
+	switch (type as DocType) {
+		case 'visit':
+			return validateVisit(newDoc, old, user);
+		case 'next-step':
+			if (!hasRole(user, 'sil')) return forbid('Only the visitor records agreed next steps.');
+			if (!old && newDoc.createdBy !== user.name) {
+				return forbid('A next step must be recorded under your own name.');
+			}
+			return ok;
+		case 'progress-update':
+			if (old) return forbid('A progress update cannot be changed; add a new one.');
+			if (newDoc.by !== user.name) return forbid('A progress update must be in your own name.');
+			return ok;
+		case 'learning-walk':
+			if (!hasRole(user, 'sil')) return forbid('Only the visitor writes learning-walk notes.');
+			if (old && old.visitor !== user.name) {
+				return forbid('Learning-walk notes can only be changed by the visitor who took them.');
+			}
+			return newDoc.visitor === user.name ? ok : forbid('Learning-walk notes must be your own.');
+		default:
+			return forbid(`Only a trust administrator may write ${type} documents.`);
+	}
+}
+
+function validateDelete(oldDoc: AnyDoc | null, user: UserCtx, db: string): Verdict {
+	if (isAdmin(user)) return ok;
+	if (db === TRUST_DB) return forbid('Only a trust administrator may change trust settings.');
+	if (!oldDoc || oldDoc._deleted) return ok;
+	if (!hasRole(user, 'sil')) return forbid('Only the visitor may remove a record.');
+	if (oldDoc.type === 'visit' && oldDoc.status !== 'planned' && oldDoc.status !== 'draft') {
+		return forbid('A visit record that has been shared with the headteacher cannot be removed.');
+	}
+	if (oldDoc.type === 'progress-update') return forbid('Progress updates are never removed.');
+	return ok;
+}
+
+function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdict {
+	if (hasRole(user, 'sil') && (!old || old.visitor === user.name)) {
+		if (!old) {
+			if (newDoc.visitor !== user.name) return forbid('A visit must be recorded under your name.');
+			if (newDoc.status === 'confirmed') return forbid('Only the headteacher confirms a record.');
+			return ok;
+		}
+		if (old.status === 'confirmed') {
+			// A confirmed record is locked: the only change is a new addendum at the end.
+			const changed = changedFields(old, newDoc).filter((k) => k !== 'updatedAt');
+			const oldAdd = old.addenda as unknown[];
+			const newAdd = newDoc.addenda as { by: string }[];
+			const appended =
+				changed.length === 1 &&
+				changed[0] === 'addenda' &&
+				newAdd.length === oldAdd.length + 1 &&
+				JSON.stringify(newAdd.slice(0, oldAdd.length)) === JSON.stringify(oldAdd) &&
+				newAdd[newAdd.length - 1]!.by === user.name;
+			return appended
+				? ok
+				: forbid('This record was confirmed by the headteacher: add an addendum instead.');
+		}
+		if (newDoc.status === 'confirmed') return forbid('Only the headteacher confirms a record.');
+		return ok;
+	}
+	if (hasRole(user, 'head') && old) {
+		// A head confirms what was shared; they never rewrite the visitor's record.
+		const changed = changedFields(old, newDoc).filter((k) => k !== 'updatedAt');
+		const confirmation = newDoc.confirmation as { by?: string } | undefined;
+		const confirms =
+			old.status === 'shared' &&
+			newDoc.status === 'confirmed' &&
+			confirmation?.by === user.name &&
+			changed.every((k) => k === 'status' || k === 'confirmation');
+		return confirms
+			? ok
+			: forbid('A headteacher may confirm a shared record but not change what it says.');
+	}
+	return forbid('Only the visitor who made this record may change it.');
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { AcademicYearId, docMeta, IsoDate, Label, Slug, TermNumber, Text } from './common.ts';
+
+export const TRUST_SETTINGS_ID = 'settings';
+
+/** Trust-wide settings, editable by an administrator. */
+export const TrustSettings = z.object({
+	...docMeta,
+	_id: z.literal(TRUST_SETTINGS_ID),
+	type: z.literal('trust-settings'),
+	name: Label,
+	/** The evaluation framework new visit records are made against. */
+	evaluationFrameworkId: Slug,
+	/** Figures for groups smaller than this are shown as suppressed. */
+	suppressionThreshold: z.number().int().min(1).max(30),
+	/** Whether headteachers may enter their own school's attainment figures. */
+	headsMayEnterFigures: z.boolean()
+});
+export type TrustSettings = z.infer<typeof TrustSettings>;
+
+export const TERM_NAMES = [
+	'Autumn 1',
+	'Autumn 2',
+	'Spring 1',
+	'Spring 2',
+	'Summer 1',
+	'Summer 2'
+] as const;
+
+export const academicYearDocId = (year: string) => `year:${year}`;
+
+/** An academic year and its six terms, with dates. */
+export const AcademicYear = z
+	.object({
+		...docMeta,
+		type: z.literal('academic-year'),
+		year: AcademicYearId,
+		terms: z
+			.array(z.object({ term: TermNumber, name: Label, start: IsoDate, end: IsoDate }))
+			.length(6, 'an academic year has six terms')
+	})
+	.refine((y) => y._id === academicYearDocId(y.year), {
+		message: 'year must match the document id',
+		path: ['_id']
+	})
+	.refine((y) => y.terms.every((t, i) => t.term === i + 1 && t.start <= t.end), {
+		message: 'terms must be numbered 1 to 6 in order, each starting before it ends',
+		path: ['terms']
+	})
+	.refine((y) => y.terms.every((t, i) => i === 0 || y.terms[i - 1]!.end < t.start), {
+		message: 'terms must not overlap',
+		path: ['terms']
+	});
+export type AcademicYear = z.infer<typeof AcademicYear>;
+
+/** The term (1-6) a date falls in, or the term before it during a holiday; null outside the year. */
+export function termOf(year: AcademicYear, date: string): number | null {
+	let found: number | null = null;
+	for (const t of year.terms) if (date >= t.start) found = t.term;
+	const last = year.terms[year.terms.length - 1];
+	if (found === null || (last && date > last.end)) return null;
+	return found;
+}
+
+export const VISIT_CALENDAR_ID = 'visit-calendar';
+
+/** What the trust expects of the visit in each term (Appendix of the SI strategy). */
+export const VisitCalendar = z.object({
+	...docMeta,
+	_id: z.literal(VISIT_CALENDAR_ID),
+	type: z.literal('visit-calendar'),
+	terms: z
+		.array(
+			z.object({
+				term: TermNumber,
+				focus: Text(1000).min(1),
+				documents: z.array(Label),
+				completedOnDay: z.array(Label),
+				activities: z.array(Label)
+			})
+		)
+		.length(6)
+});
+export type VisitCalendar = z.infer<typeof VisitCalendar>;

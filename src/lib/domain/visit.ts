@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import {
+	AcademicYearId,
+	docMeta,
+	IsoDate,
+	IsoDateTime,
+	Label,
+	Slug,
+	Stamp,
+	TermNumber,
+	Text
+} from './common.ts';
+
+/** Where a visit record is in its agreement with the headteacher. */
+export const VisitStatus = z.enum(['planned', 'draft', 'shared', 'confirmed']);
+export type VisitStatus = z.infer<typeof VisitStatus>;
+
+export const VISIT_STATUS_LABELS: Record<VisitStatus, string> = {
+	planned: 'Planned',
+	draft: 'Draft',
+	shared: 'Shared with the headteacher',
+	confirmed: 'Confirmed by the headteacher'
+};
+
+export const visitDocId = (year: string, term: number, uuid: string) =>
+	`visit:${year}:t${term}:${uuid}`;
+
+/** The SI discussion record booklet for one visit. */
+export const VisitRecord = z.object({
+	...docMeta,
+	type: z.literal('visit'),
+	schoolId: Slug,
+	year: AcademicYearId,
+	term: TermNumber,
+	date: IsoDate,
+	/** User name of the visitor who owns the record. */
+	visitor: z.string().min(1),
+	status: VisitStatus,
+	attendees: z.array(z.object({ name: Label, role: Text(200) })).max(50),
+	focus: Text(2000),
+	documents: z.array(z.object({ label: Label, seen: z.boolean() })).max(50),
+	activities: z.array(z.object({ label: Label, done: z.boolean() })).max(50),
+	discussion: z
+		.array(
+			z.object({
+				area: Label,
+				evidence: Text(),
+				strengths: Text(),
+				development: Text()
+			})
+		)
+		.max(30),
+	frameworkId: Slug,
+	evaluations: z
+		.array(z.object({ areaId: Slug, gradeId: Slug.nullable(), comment: Text(2000) }))
+		.max(20),
+	safeguarding: z.enum(['met', 'not-met']).nullable(),
+	/** SI time this visit counts against the school's allowance, in days. */
+	daysUsed: z.number().min(0).max(10).multipleOf(0.25),
+	shared: Stamp.optional(),
+	confirmation: Stamp.extend({ comment: Text(2000) }).optional(),
+	/** Later changes to a confirmed record, each with its own date and author. */
+	addenda: z.array(Stamp.extend({ text: Text().min(1) })).max(100),
+	createdAt: IsoDateTime,
+	updatedAt: IsoDateTime
+});
+export type VisitRecord = z.infer<typeof VisitRecord>;
+
+export const NextStepStatus = z.enum(['open', 'in-progress', 'done']);
+export type NextStepStatus = z.infer<typeof NextStepStatus>;
+
+export const nextStepDocId = (year: string, uuid: string) => `next-step:${year}:${uuid}`;
+
+/** An agreed next step: its own document, so that heads and visitors rarely edit the same one. */
+export const NextStep = z
+	.object({
+		...docMeta,
+		type: z.literal('next-step'),
+		schoolId: Slug,
+		year: AcademicYearId,
+		/** The visit it was agreed in, and the evaluation area it supports. */
+		visitId: z.string().optional(),
+		areaId: Slug.optional(),
+		action: Text(2000).min(1, 'the next step needs words'),
+		owner: Label,
+		dueDate: IsoDate.optional(),
+		dueTerm: TermNumber.optional(),
+		successCriteria: Text(2000),
+		createdBy: z.string().min(1),
+		createdAt: IsoDateTime
+	})
+	.refine((n) => n.dueDate !== undefined || n.dueTerm !== undefined, {
+		message: 'a next step needs a due date or a term',
+		path: ['dueDate']
+	});
+export type NextStep = z.infer<typeof NextStep>;
+
+export const progressDocId = (nextStepId: string, at: string, uuid: string) =>
+	`progress:${nextStepId.slice('next-step:'.length)}:${at}:${uuid}`;
+
+/** A progress update on a next step: a new document each time, never an edit of a shared list. */
+export const ProgressUpdate = z
+	.object({
+		...docMeta,
+		type: z.literal('progress-update'),
+		schoolId: Slug,
+		nextStepId: z.string().startsWith('next-step:'),
+		status: NextStepStatus,
+		note: Text(2000).min(1, 'say what has happened'),
+		evidence: Text(2000).optional(),
+		by: z.string().min(1),
+		at: IsoDateTime
+	})
+	.refine((p) => p.status !== 'done' || (p.evidence ?? '').trim().length > 0, {
+		message: 'marking a next step done needs a short note of the evidence',
+		path: ['evidence']
+	});
+export type ProgressUpdate = z.infer<typeof ProgressUpdate>;
+
+/** Learning-walk notes, room by room, for one visit. Photos are attachments of this document. */
+export const LearningWalk = z.object({
+	...docMeta,
+	type: z.literal('learning-walk'),
+	schoolId: Slug,
+	visitId: z.string().startsWith('visit:'),
+	visitor: z.string().min(1),
+	date: IsoDate,
+	lookFors: z.array(Label).max(30),
+	rooms: z
+		.array(
+			z.object({
+				id: z.string().min(1),
+				group: Text(100),
+				subject: Text(100),
+				seen: z.array(Label).max(30),
+				strengths: Text(),
+				toDevelop: Text(),
+				notes: Text(),
+				photos: z.array(z.string()).max(20)
+			})
+		)
+		.max(60),
+	summary: Text(),
+	createdAt: IsoDateTime,
+	updatedAt: IsoDateTime
+});
+export type LearningWalk = z.infer<typeof LearningWalk>;
