@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The version of the document shapes on the wire; bumped when a shape changes incompatibly. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 1 as const;
 
 /** An ISO calendar date (yyyy-mm-dd), as stored; shown to people in en-GB by `formatDate`. */
 export const IsoDate = z.iso.date({ error: 'must be a date (yyyy-mm-dd)' });

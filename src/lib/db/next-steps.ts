@@ -1,0 +1,71 @@
+import {
+	NextStep,
+	ProgressUpdate,
+	progressDocId,
+	schoolDbName,
+	nextStepDocId,
+	SCHEMA_VERSION,
+	type NextStepStatus
+} from '$lib/domain';
+import { createDoc, updateDoc, type WriteContext } from './repository';
+
+/** The fields of a next step a visitor edits. */
+export type NextStepFields = Pick<
+	NextStep,
+	'action' | 'owner' | 'dueDate' | 'dueTerm' | 'successCriteria' | 'areaId'
+>;
+
+export async function createNextStep(
+	ctx: WriteContext,
+	input: { schoolId: string; year: string; visitId?: string } & NextStepFields
+): Promise<NextStep> {
+	const doc = {
+		_id: nextStepDocId(input.year, crypto.randomUUID()),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'next-step' as const,
+		...input,
+		createdBy: ctx.user.name ?? '',
+		createdAt: new Date().toISOString()
+	};
+	return createDoc(ctx, schoolDbName(input.schoolId), NextStep, doc);
+}
+
+export async function updateNextStep(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string,
+	fields: Partial<NextStepFields>
+): Promise<NextStep> {
+	return updateDoc(ctx, schoolDbName(schoolId), id, NextStep, (current) => ({
+		...current,
+		...fields
+	}));
+}
+
+/** A new progress update: its own document, so a head and a visitor never edit the same one. */
+export async function addProgressUpdate(
+	ctx: WriteContext,
+	input: {
+		schoolId: string;
+		nextStepId: string;
+		status: NextStepStatus;
+		note: string;
+		evidence?: string;
+	}
+): Promise<ProgressUpdate> {
+	const at = new Date().toISOString();
+	const evidence = input.evidence?.trim();
+	const doc = {
+		_id: progressDocId(input.nextStepId, at, crypto.randomUUID().slice(0, 8)),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'progress-update' as const,
+		schoolId: input.schoolId,
+		nextStepId: input.nextStepId,
+		status: input.status,
+		note: input.note.trim(),
+		...(evidence ? { evidence } : {}),
+		by: ctx.user.name ?? '',
+		at
+	};
+	return createDoc(ctx, schoolDbName(input.schoolId), ProgressUpdate, doc);
+}

@@ -1,0 +1,151 @@
+import {
+	SI_DAYS_ALLOWANCE,
+	type AcademicYear,
+	type EvaluationFramework,
+	type School,
+	type TrustSettings,
+	type VisitCalendar
+} from '$lib/domain';
+import type { NextStepRow, ProgressRow, ReadModel, VisitRow } from './read-model';
+
+/** What a next step needs now, for grouping on a head's phone. */
+export type Attention = 'overdue' | 'due-this-term' | 'in-progress' | 'open' | 'done';
+
+export const ATTENTION_LABELS: Record<Attention, string> = {
+	overdue: 'Overdue',
+	'due-this-term': 'Due this term',
+	'in-progress': 'In progress',
+	open: 'Later this year',
+	done: 'Done'
+};
+
+export async function academicYears(rm: ReadModel): Promise<AcademicYear[]> {
+	const rows = await rm.trustDocs.where('type').equals('academic-year').toArray();
+	return rows.map((r) => r.doc as AcademicYear).sort((a, b) => a.year.localeCompare(b.year));
+}
+
+/** The academic year today falls in, or the nearest one before it. */
+export function currentYear(years: AcademicYear[], today: string): AcademicYear | null {
+	let found: AcademicYear | null = null;
+	for (const y of years) if ((y.terms[0]?.start ?? '') <= today) found = y;
+	return found ?? years[0] ?? null;
+}
+
+/** The term a date falls in within a year (holidays count with the term before). */
+export function currentTerm(year: AcademicYear, today: string): number {
+	let term = 1;
+	for (const t of year.terms) if (t.start <= today) term = t.term;
+	return term;
+}
+
+export function termEnd(year: AcademicYear, term: number): string {
+	return year.terms.find((t) => t.term === term)?.end ?? '';
+}
+
+export function attentionOf(row: NextStepRow, today: string, year: AcademicYear | null): Attention {
+	if (row.status === 'done') return 'done';
+	const term = year ? currentTerm(year, today) : 0;
+	const due = row.dueDate || (year && row.doc.dueTerm ? termEnd(year, row.doc.dueTerm) : '');
+	if (due && due < today) return 'overdue';
+	if (year && due && due <= termEnd(year, term)) return 'due-this-term';
+	if (row.status === 'in-progress') return 'in-progress';
+	return 'open';
+}
+
+/** The date a next step is due by, for sorting and display (a term's last day if only a term). */
+export function dueBy(row: NextStepRow, year: AcademicYear | null): string {
+	if (row.dueDate) return row.dueDate;
+	return year && row.doc.dueTerm ? termEnd(year, row.doc.dueTerm) : '';
+}
+
+export interface NextStepFilter {
+	schoolId: string;
+	status?: NextStepRow['status'];
+	search?: string;
+}
+
+/** A school's next steps, optionally by status, uses the [schoolId+status+dueDate] index. */
+export async function nextSteps(rm: ReadModel, filter: NextStepFilter): Promise<NextStepRow[]> {
+	const rows = filter.status
+		? await rm.nextSteps
+				.where('[schoolId+status+dueDate]')
+				.between([filter.schoolId, filter.status, ''], [filter.schoolId, filter.status, '\uffff'])
+				.toArray()
+		: await rm.nextSteps
+				.where('[schoolId+dueDate]')
+				.between([filter.schoolId, ''], [filter.schoolId, '\uffff'])
+				.toArray();
+	const words = (filter.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+	if (words.length === 0) return rows;
+	return rows.filter((r) => {
+		const text = `${r.doc.action} ${r.doc.owner} ${r.doc.successCriteria}`.toLowerCase();
+		return words.every((w) => text.includes(w));
+	});
+}
+
+export async function progressOf(rm: ReadModel, nextStepId: string): Promise<ProgressRow[]> {
+	return rm.progress
+		.where('[nextStepId+at]')
+		.between([nextStepId, ''], [nextStepId, '\uffff'])
+		.reverse()
+		.toArray();
+}
+
+export async function visitsOf(rm: ReadModel, schoolId: string): Promise<VisitRow[]> {
+	return (
+		await rm.visits.where('[schoolId+date]').between([schoolId, ''], [schoolId, '\uffff']).toArray()
+	).reverse();
+}
+
+export async function trustSettings(rm: ReadModel): Promise<TrustSettings | null> {
+	return ((await rm.trustDocs.get('settings'))?.doc as TrustSettings | undefined) ?? null;
+}
+
+export async function visitCalendar(rm: ReadModel): Promise<VisitCalendar | null> {
+	return ((await rm.trustDocs.get('visit-calendar'))?.doc as VisitCalendar | undefined) ?? null;
+}
+
+export async function frameworks(rm: ReadModel): Promise<EvaluationFramework[]> {
+	const rows = await rm.trustDocs.where('type').equals('evaluation-framework').toArray();
+	return rows.map((r) => r.doc as EvaluationFramework);
+}
+
+export interface SchoolSummary {
+	school: School;
+	daysUsed: number;
+	allowance: number;
+	nextVisit: VisitRow | null;
+	open: number;
+	overdue: number;
+}
+
+/** The schools a person supports, with what a SIL or the CEO needs at a glance. */
+export async function schoolSummaries(rm: ReadModel, today: string): Promise<SchoolSummary[]> {
+	const [schools, years] = await Promise.all([
+		rm.schools.orderBy('name').toArray(),
+		academicYears(rm)
+	]);
+	const year = currentYear(years, today);
+	return Promise.all(
+		schools.map(async ({ doc: school }) => {
+			const visits = year
+				? await rm.visits
+						.where('[schoolId+year+term]')
+						.between([school.id, year.year, 0], [school.id, year.year, 99])
+						.toArray()
+				: [];
+			const steps = await nextSteps(rm, { schoolId: school.id });
+			const upcoming = visits
+				.filter((v) => v.date >= today && v.status !== 'confirmed')
+				.sort((a, b) => a.date.localeCompare(b.date));
+			return {
+				school,
+				daysUsed: visits.reduce((sum, v) => sum + v.doc.daysUsed, 0),
+				allowance: SI_DAYS_ALLOWANCE[school.category],
+				nextVisit: upcoming[0] ?? null,
+				open: steps.filter((s) => s.status !== 'done').length,
+				overdue: steps.filter((s) => attentionOf(s, today, year) === 'overdue').length
+			};
+		})
+	);
+}

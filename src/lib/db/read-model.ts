@@ -1,0 +1,109 @@
+import Dexie, { type EntityTable } from 'dexie';
+import {
+	AcademicYear,
+	EvaluationFramework,
+	LearningWalk,
+	NextStep,
+	ProgressUpdate,
+	School,
+	TrustSettings,
+	VisitCalendar,
+	VisitRecord,
+	type NextStepStatus
+} from '$lib/domain';
+
+/**
+ * The indexed read model: what screens query (through `liveQuery`). It is derived from the PouchDB
+ * databases, which stay the source of truth, so it can be thrown away and rebuilt at any time.
+ */
+export interface SchoolRow {
+	id: string;
+	name: string;
+	doc: School;
+}
+export interface VisitRow {
+	_id: string;
+	schoolId: string;
+	year: string;
+	term: number;
+	date: string;
+	status: string;
+	doc: VisitRecord;
+	conflicted: 0 | 1;
+}
+export interface NextStepRow {
+	_id: string;
+	schoolId: string;
+	year: string;
+	visitId: string;
+	/** Latest status from its progress updates ('open' until the first one). */
+	status: NextStepStatus;
+	/** Due date, or '' when only a term is set, so it sorts and indexes. */
+	dueDate: string;
+	updatedAt: string;
+	doc: NextStep;
+	conflicted: 0 | 1;
+}
+export interface ProgressRow {
+	_id: string;
+	nextStepId: string;
+	schoolId: string;
+	at: string;
+	doc: ProgressUpdate;
+}
+export interface WalkRow {
+	_id: string;
+	visitId: string;
+	schoolId: string;
+	doc: LearningWalk;
+	conflicted: 0 | 1;
+}
+export interface TrustDocRow {
+	_id: string;
+	type: string;
+	doc: TrustSettings | AcademicYear | VisitCalendar | EvaluationFramework;
+}
+export interface ConflictRow {
+	/** `${db}/${docId}` */
+	key: string;
+	db: string;
+	docId: string;
+	type: string;
+	revs: string[];
+}
+export interface CheckpointRow {
+	db: string;
+	seq: string | number;
+}
+
+export type ReadModel = Dexie & {
+	schools: EntityTable<SchoolRow, 'id'>;
+	visits: EntityTable<VisitRow, '_id'>;
+	nextSteps: EntityTable<NextStepRow, '_id'>;
+	progress: EntityTable<ProgressRow, '_id'>;
+	walks: EntityTable<WalkRow, '_id'>;
+	trustDocs: EntityTable<TrustDocRow, '_id'>;
+	conflicts: EntityTable<ConflictRow, 'key'>;
+	checkpoints: EntityTable<CheckpointRow, 'db'>;
+};
+
+export const readModelName = (user: string) => `si-read:${encodeURIComponent(user)}`;
+
+export function openReadModel(user: string): ReadModel {
+	const db = new Dexie(readModelName(user)) as ReadModel;
+	db.version(1).stores({
+		schools: 'id, name',
+		visits: '_id, [schoolId+year+term], [schoolId+date], date, status',
+		nextSteps: '_id, [schoolId+status+dueDate], [schoolId+dueDate], visitId, status',
+		progress: '_id, nextStepId, [nextStepId+at]',
+		walks: '_id, visitId',
+		trustDocs: '_id, type',
+		conflicts: 'key, db',
+		checkpoints: 'db'
+	});
+	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
+	db.on('versionchange', () => {
+		db.close();
+	});
+	return db;
+}

@@ -1,0 +1,89 @@
+import type { z } from 'zod';
+import { describeIssues, validateDocUpdate, type UserCtx } from '$lib/domain';
+
+/** A write the app will not make, in words the person can act on. */
+export class RecordRefused extends Error {
+	override name = 'RecordRefused';
+}
+
+/** Who is writing, and where their local databases are. */
+export interface WriteContext {
+	user: UserCtx;
+	dbFor: (db: string) => PouchDB.Database;
+}
+
+type Doc = { _id: string; _rev?: string } & Record<string, unknown>;
+
+/**
+ * Check a document as the server will (schema and role rules) before it is written, so a refusal
+ * is shown at once rather than after the next sync.
+ */
+function check<T extends z.ZodType>(
+	ctx: WriteContext,
+	db: string,
+	schema: T,
+	doc: unknown,
+	old: Doc | null
+): z.infer<T> {
+	const parsed = schema.safeParse(doc);
+	if (!parsed.success) throw new RecordRefused(describeIssues(parsed.error));
+	// Validate the document as given (zod strips nothing we need, but rules look at the raw fields).
+	const verdict = validateDocUpdate(doc as Doc, old, ctx.user, db);
+	if (!verdict.ok) throw new RecordRefused(verdict.reason);
+	return doc as z.infer<T>;
+}
+
+/** Write a new document. */
+export async function createDoc<T extends z.ZodType>(
+	ctx: WriteContext,
+	db: string,
+	schema: T,
+	doc: z.input<T> & Doc
+): Promise<z.infer<T>> {
+	const valid = check(ctx, db, schema, doc, null) as Doc;
+	const res = await ctx.dbFor(db).put(valid);
+	return { ...valid, _rev: res.rev } as z.infer<T>;
+}
+
+function isConflict(err: unknown): boolean {
+	return typeof err === 'object' && err !== null && (err as { status?: number }).status === 409;
+}
+
+/**
+ * Change a document by applying `mutate` to its latest local revision. If another write (a sync, a
+ * second tab) got there first, the change is applied again on top of it: no edit is lost.
+ */
+export async function updateDoc<T extends z.ZodType>(
+	ctx: WriteContext,
+	db: string,
+	id: string,
+	schema: T,
+	mutate: (current: z.infer<T>) => z.infer<T>
+): Promise<z.infer<T>> {
+	const local = ctx.dbFor(db);
+	for (let attempt = 0; ; attempt++) {
+		const current = (await local.get(id)) as Doc;
+		const next = { ...(mutate(current as z.infer<T>) as Doc), _id: id, _rev: current._rev };
+		const valid = check(ctx, db, schema, next, current) as Doc;
+		try {
+			const res = await local.put(valid);
+			return { ...valid, _rev: res.rev } as z.infer<T>;
+		} catch (err) {
+			if (!isConflict(err) || attempt >= 5) throw err;
+		}
+	}
+}
+
+export async function getDoc<T extends z.ZodType>(
+	ctx: WriteContext,
+	db: string,
+	id: string,
+	schema: T
+): Promise<z.infer<T> | null> {
+	try {
+		return schema.parse(await ctx.dbFor(db).get(id)) as z.infer<T>;
+	} catch (err) {
+		if ((err as { status?: number }).status === 404) return null;
+		throw err;
+	}
+}

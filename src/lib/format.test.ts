@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { formatDate, formatMoment, formatShortDate, plural, today } from './format';
+
+describe('en-GB formatting', () => {
+	it('writes dates day first with the weekday', () => {
+		expect(formatDate('2026-11-23')).toBe('Mon 23 Nov 2026');
+		expect(formatShortDate('2027-07-21T10:00:00Z')).toBe('21 Jul 2027');
+	});
+
+	it('says today and yesterday for recent moments', () => {
+		const now = new Date(2026, 10, 23, 15, 0);
+		expect(formatMoment(new Date(2026, 10, 23, 9, 5).toISOString(), now)).toBe('today at 09:05');
+		expect(formatMoment(new Date(2026, 10, 22, 18, 30).toISOString(), now)).toBe(
+			'yesterday at 18:30'
+		);
+		expect(formatMoment(new Date(2026, 9, 1, 8, 0).toISOString(), now)).toBe('1 Oct 2026, 08:00');
+	});
+
+	it('gives the local date and plurals', () => {
+		expect(today(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
+		expect(plural(1, 'change')).toBe('1 change');
+		expect(plural(3, 'change')).toBe('3 changes');
+	});
+});

@@ -1,0 +1,274 @@
+import PouchDB from 'pouchdb-browser';
+import Dexie, { liveQuery, type Subscription } from 'dexie';
+import { assignedSchools, hasRole, schoolDbName, TRUST_DB, type UserCtx } from '$lib/domain';
+import { closeLocalDbs, destroyLocalDbs, localDb, remoteDb } from '$lib/db/pouch';
+import { openReadModel, readModelName, type ReadModel } from '$lib/db/read-model';
+import { Projector } from '$lib/db/projector';
+import type { WriteContext } from '$lib/db/repository';
+import { Replicator, type SyncEvent } from '$lib/sync/replicator';
+import {
+	loadSession,
+	signIn as signInRemote,
+	signOutRemote,
+	storeSession,
+	type StoredSession
+} from '$lib/sync/session';
+
+/** A problem with sync, in words a person can act on. */
+export type SyncProblem =
+	| { kind: 'session-expired' }
+	| { kind: 'unreachable'; message: string }
+	| { kind: 'failed'; message: string };
+
+export interface Refusal {
+	db: string;
+	docId: string;
+	reason: string;
+	at: string;
+}
+
+const key = (user: string, what: string) => `si:${what}:${user}`;
+
+/**
+ * Everything the signed-in person works with: their session, local databases, the read model,
+ * and live sync with the trust. One instance for the app.
+ */
+class Workspace {
+	session = $state<StoredSession | null>(null);
+	/** True once the read model has caught up with the local databases after opening. */
+	ready = $state(false);
+	online = $state(true);
+	syncing = $state(false);
+	pending = $state(0);
+	lastSyncAt = $state<string | null>(null);
+	problem = $state<SyncProblem | null>(null);
+	refusals = $state<Refusal[]>([]);
+
+	#rm: ReadModel | null = null;
+	#projector: Projector | null = null;
+	#replicator: Replicator | null = null;
+	#dbs = new Set<string>();
+	#schoolsWatch: Subscription | null = null;
+	#pendingTimer: ReturnType<typeof setTimeout> | undefined;
+
+	get user(): UserCtx | null {
+		return this.session ? { name: this.session.name, roles: this.session.roles } : null;
+	}
+
+	/** The read model; only call once `session` is set. */
+	get rm(): ReadModel {
+		if (!this.#rm) throw new Error('No one is signed in on this device.');
+		return this.#rm;
+	}
+
+	get ctx(): WriteContext {
+		const session = this.session;
+		if (!session) throw new Error('No one is signed in on this device.');
+		return {
+			user: { name: session.name, roles: session.roles },
+			dbFor: (db) => localDb(session.name, db)
+		};
+	}
+
+	/** Called once when the app starts: reopen the session kept on this device, if any. */
+	async init(): Promise<void> {
+		this.online = navigator.onLine;
+		window.addEventListener('online', () => {
+			this.online = true;
+			this.#replicator?.restart();
+		});
+		window.addEventListener('offline', () => {
+			this.online = false;
+		});
+		const session = loadSession();
+		if (session) await this.#open(session);
+		else this.ready = true;
+	}
+
+	async signIn(name: string, password: string): Promise<void> {
+		const session = await signInRemote(name, password);
+		const same = this.session?.name === session.name;
+		storeSession(session);
+		if (same && this.#rm) {
+			// Signing in again after a session expired: carry on where sync stopped.
+			this.session = session;
+			this.problem = null;
+			this.#replicator?.stop();
+			this.#replicator = this.#newReplicator(session.name);
+			for (const db of this.#dbs) this.#replicator.start(db);
+		} else {
+			await this.#close();
+			await this.#open(session);
+		}
+		// Ask the browser not to evict this device's records under storage pressure.
+		await navigator.storage?.persist?.().catch(() => false);
+	}
+
+	async #open(session: StoredSession): Promise<void> {
+		this.session = session;
+		this.ready = false;
+		this.lastSyncAt = localStorage.getItem(key(session.name, 'last-sync'));
+		this.#rm = openReadModel(session.name);
+		this.#projector = new Projector(this.#rm, (db) => localDb(session.name, db));
+		this.#replicator = this.#newReplicator(session.name);
+		const user = { name: session.name, roles: session.roles };
+		const dbs = [TRUST_DB, ...assignedSchools(user).map(schoolDbName)];
+		for (const db of dbs) await this.#addDb(db);
+		if (hasRole(user, 'ceo') || hasRole(user, 'admin')) {
+			// The CEO and administrators work with every school in the registry.
+			const rm = this.#rm;
+			this.#schoolsWatch = liveQuery(() => rm.schools.toArray()).subscribe((schools) => {
+				for (const s of schools) void this.#addDb(schoolDbName(s.id));
+			});
+		}
+		this.ready = true;
+		this.#countPending();
+	}
+
+	async #addDb(db: string): Promise<void> {
+		if (this.#dbs.has(db) || !this.session) return;
+		this.#dbs.add(db);
+		await this.#projector?.follow(db);
+		void localDb(this.session.name, db)
+			.changes({ since: 'now', live: true, return_docs: false })
+			.on('change', () => this.#countPending());
+		if (this.problem?.kind !== 'session-expired') this.#replicator?.start(db);
+	}
+
+	#newReplicator(user: string): Replicator {
+		return new Replicator(user, (e) => this.#onSync(e));
+	}
+
+	#onSync(e: SyncEvent): void {
+		const user = this.session?.name;
+		if (!user) return;
+		switch (e.kind) {
+			case 'active':
+				this.syncing = true;
+				break;
+			case 'idle':
+				this.syncing = false;
+				if (this.problem?.kind !== 'session-expired') this.problem = null;
+				this.lastSyncAt = new Date().toISOString();
+				localStorage.setItem(key(user, 'last-sync'), this.lastSyncAt);
+				void localDb(user, e.db)
+					.info()
+					.then((info) => {
+						localStorage.setItem(key(user, `pushed:${e.db}`), String(info.update_seq));
+						this.#countPending();
+					});
+				break;
+			case 'pushed':
+				localStorage.setItem(key(user, `pushed:${e.db}`), String(e.lastSeq));
+				this.#countPending();
+				break;
+			case 'pulled':
+				break;
+			case 'denied':
+				this.refusals = [
+					...this.refusals.filter((r) => !(r.db === e.db && r.docId === e.docId)),
+					{ db: e.db, docId: e.docId, reason: e.reason, at: new Date().toISOString() }
+				];
+				break;
+			case 'unreachable':
+				this.syncing = false;
+				if (this.problem?.kind !== 'session-expired') {
+					this.problem = { kind: 'unreachable', message: e.message };
+				}
+				break;
+			case 'unauthorised':
+				this.syncing = false;
+				this.problem = { kind: 'session-expired' };
+				this.#replicator?.stop();
+				break;
+			case 'failed':
+				this.syncing = false;
+				this.problem = { kind: 'failed', message: e.message };
+				break;
+		}
+	}
+
+	/** How many local changes have not yet reached the trust, across all databases. */
+	#countPending(): void {
+		clearTimeout(this.#pendingTimer);
+		this.#pendingTimer = setTimeout(() => void this.#recount(), 150);
+	}
+
+	async #recount(): Promise<void> {
+		const user = this.session?.name;
+		if (!user) return;
+		let total = 0;
+		for (const db of this.#dbs) total += await this.#pendingIn(user, db);
+		if (this.session?.name === user) this.pending = total;
+	}
+
+	async #pendingIn(user: string, db: string): Promise<number> {
+		const since = localStorage.getItem(key(user, `pushed:${db}`)) ?? 0;
+		const res = await localDb(user, db).changes({ since, limit: 10_000, return_docs: true });
+		return res.results.filter((c) => !c.id.startsWith('_design/')).length;
+	}
+
+	/** Wait until the read model reflects every local write made so far. */
+	settled(): Promise<void> {
+		return this.#projector?.settled() ?? Promise.resolve();
+	}
+
+	/** Rebuild the read model from the local databases (settings screen). */
+	async rebuildReadModel(): Promise<void> {
+		await this.#projector?.rebuild([...this.#dbs]);
+	}
+
+	/**
+	 * Sign out of this device: send what is waiting, then remove every local database. If something
+	 * could not be sent, nothing is removed unless `discard` is true; the count is returned.
+	 */
+	async signOut(discard = false): Promise<{ unsent: number }> {
+		const session = this.session;
+		if (!session) return { unsent: 0 };
+		if (!discard) {
+			if (navigator.onLine && this.problem?.kind !== 'session-expired') {
+				for (const db of this.#dbs) {
+					await PouchDB.replicate(localDb(session.name, db), remoteDb(db), {
+						batch_size: 100
+					}).then(
+						(res) => {
+							localStorage.setItem(key(session.name, `pushed:${db}`), String(res.last_seq));
+						},
+						() => undefined
+					);
+				}
+			}
+			await this.#recount();
+			if (this.pending > 0 || this.refusals.length > 0) {
+				return { unsent: this.pending + this.refusals.length };
+			}
+		}
+		const dbs = [...this.#dbs];
+		await this.#close();
+		await destroyLocalDbs(session.name, dbs);
+		await Dexie.delete(readModelName(session.name));
+		for (const k of Object.keys(localStorage)) {
+			if (k.startsWith('si:') && k.endsWith(`:${session.name}`)) localStorage.removeItem(k);
+		}
+		storeSession(null);
+		await signOutRemote();
+		this.session = null;
+		return { unsent: 0 };
+	}
+
+	async #close(): Promise<void> {
+		this.#schoolsWatch?.unsubscribe();
+		this.#schoolsWatch = null;
+		this.#replicator?.stop();
+		this.#projector?.stop();
+		this.#rm?.close();
+		this.#rm = null;
+		this.#dbs.clear();
+		this.pending = 0;
+		this.problem = null;
+		this.refusals = [];
+		await closeLocalDbs();
+	}
+}
+
+export const workspace = new Workspace();
