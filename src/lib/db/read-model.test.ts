@@ -1,0 +1,161 @@
+import '../../../tests/unit/browser-env';
+import PouchDB from 'pouchdb-browser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { head, nextStep, progress, sil, visit } from '../../../tests/unit/fixtures';
+import { Projector } from './projector';
+import { attentionOf, nextSteps, progressOf } from './queries';
+import { openReadModel, type ReadModel } from './read-model';
+import { addProgressUpdate, updateNextStep } from './next-steps';
+import { createDoc, RecordRefused, type WriteContext } from './repository';
+import { NextStep } from '$lib/domain';
+
+const DB = 'school-oakfield';
+let n = 0;
+let pouch: PouchDB.Database;
+let rm: ReadModel;
+let projector: Projector;
+const ctxFor = (user: { name: string; roles: string[] }): WriteContext => ({
+	user,
+	dbFor: () => pouch
+});
+
+beforeEach(async () => {
+	n++;
+	pouch = new PouchDB(`test-${n}`);
+	rm = openReadModel(`user-${n}`);
+	projector = new Projector(rm, () => pouch);
+	await projector.follow(DB);
+});
+
+afterEach(async () => {
+	projector.stop();
+	rm.close();
+	await pouch.destroy();
+});
+
+async function settle() {
+	// The live feed delivers asynchronously; wait for it, then for the queued transaction.
+	await new Promise((r) => setTimeout(r, 50));
+	await projector.settled();
+}
+
+describe('read model', () => {
+	it('shows a next step and takes its status from the latest progress update', async () => {
+		await pouch.put(nextStep());
+		await settle();
+		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('open');
+
+		await pouch.put(progress({ at: '2026-11-24T09:00:00.000Z', status: 'in-progress' }));
+		await pouch.put(
+			progress({ at: '2026-11-25T09:00:00.000Z', status: 'done', evidence: 'Observed' })
+		);
+		await settle();
+		const row = await rm.nextSteps.get('next-step:2026-27:a1');
+		expect(row?.status).toBe('done');
+		expect((await progressOf(rm, row!._id)).map((p) => p.doc.status)).toEqual([
+			'done',
+			'in-progress'
+		]);
+		expect(await nextSteps(rm, { schoolId: 'oakfield', status: 'done' })).toHaveLength(1);
+		expect(await nextSteps(rm, { schoolId: 'oakfield', status: 'open' })).toHaveLength(0);
+	});
+
+	it('finds next steps by words and marks the overdue ones', async () => {
+		await pouch.bulkDocs([
+			nextStep(),
+			nextStep({
+				_id: 'next-step:2026-27:b2',
+				action: 'Review attendance',
+				owner: 'Attendance officer',
+				dueDate: '2026-10-01'
+			})
+		]);
+		await settle();
+		const found = await nextSteps(rm, { schoolId: 'oakfield', search: 'phonics YEAR' });
+		expect(found.map((r) => r._id)).toEqual(['next-step:2026-27:a1']);
+		const late = await rm.nextSteps.get('next-step:2026-27:b2');
+		expect(attentionOf(late!, '2026-11-23', null)).toBe('overdue');
+	});
+
+	it('resumes from its checkpoint and can be rebuilt from scratch to the same result', async () => {
+		await pouch.bulkDocs([nextStep(), visit()]);
+		await settle();
+		projector.stop();
+		const checkpoint = await rm.checkpoints.get(DB);
+		expect(checkpoint?.seq).toBeTruthy();
+
+		await pouch.put(progress());
+		const again = new Projector(rm, () => pouch);
+		await again.follow(DB);
+		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('in-progress');
+
+		await rm.nextSteps.clear();
+		await again.rebuild([DB]);
+		expect(await rm.nextSteps.count()).toBe(1);
+		expect(await rm.visits.count()).toBe(1);
+		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('in-progress');
+		again.stop();
+	});
+
+	it('removes deleted documents and lists conflicts', async () => {
+		const { rev } = await pouch.put(visit({ status: 'draft' }));
+		await settle();
+		expect(await rm.visits.count()).toBe(1);
+		await pouch.remove('visit:2026-27:t2:v1', rev);
+		await settle();
+		expect(await rm.visits.count()).toBe(0);
+
+		// Two devices edited the same next step offline: replication leaves two leaf revisions.
+		const base = nextStep({ _rev: '1-a' });
+		await pouch.bulkDocs([base], { new_edits: false });
+		await pouch.bulkDocs(
+			[
+				{ ...base, _rev: '2-b', owner: 'Deputy head', _revisions: { start: 2, ids: ['b', 'a'] } },
+				{ ...base, _rev: '2-c', owner: 'English lead', _revisions: { start: 2, ids: ['c', 'a'] } }
+			],
+			{ new_edits: false }
+		);
+		await settle();
+		const conflict = await rm.conflicts.get(`${DB}/next-step:2026-27:a1`);
+		expect(conflict?.revs.sort()).toEqual(['2-b', '2-c']);
+	});
+});
+
+describe('repositories', () => {
+	it('refuses an invalid record before it is written, in plain words', async () => {
+		const bad = { ...nextStep(), owner: '' };
+		await expect(createDoc(ctxFor(sil), DB, NextStep, bad)).rejects.toThrow(
+			new RecordRefused('owner: is required')
+		);
+		expect((await pouch.allDocs()).rows).toHaveLength(0);
+	});
+
+	it('refuses what the role may not do, as the server would', async () => {
+		await pouch.put(nextStep());
+		await expect(
+			updateNextStep(ctxFor(head), 'oakfield', 'next-step:2026-27:a1', { owner: 'Me' })
+		).rejects.toThrow('Only the visitor records agreed next steps.');
+		const saved = await addProgressUpdate(ctxFor(head), {
+			schoolId: 'oakfield',
+			nextStepId: 'next-step:2026-27:a1',
+			status: 'in-progress',
+			note: '  Started  '
+		});
+		expect(saved.note).toBe('Started');
+		expect(saved.by).toBe('head.oakfield');
+	});
+
+	it('applies an edit on top of a revision that arrived meanwhile, losing neither', async () => {
+		await pouch.put(nextStep());
+		const ctx = ctxFor(sil);
+		// Two writes race on the same document (a sync and an autosave): both must land.
+		await Promise.all([
+			updateNextStep(ctx, 'oakfield', 'next-step:2026-27:a1', { owner: 'Deputy head' }),
+			updateNextStep(ctx, 'oakfield', 'next-step:2026-27:a1', { successCriteria: 'Checked' })
+		]);
+		const doc = (await pouch.get('next-step:2026-27:a1')) as unknown as NextStep;
+		expect(doc.owner).toBe('Deputy head');
+		expect(doc.successCriteria).toBe('Checked');
+		expect(doc._rev?.startsWith('3-')).toBe(true);
+	});
+});
