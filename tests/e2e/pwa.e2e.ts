@@ -1,0 +1,73 @@
+import { expect, test } from '@playwright/test';
+
+test.describe('installable, offline-capable app', () => {
+	test('the app shell opens offline once the service worker is installed', async ({
+		page,
+		context
+	}) => {
+		await page.goto('/');
+		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+		await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+
+		await context.setOffline(true);
+		await page.reload();
+		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+		await expect(page.getByText('This device is offline.')).toBeVisible();
+
+		// A deep link opened offline is answered by the cached app shell too.
+		await page.goto('/settings');
+		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+		await context.setOffline(false);
+	});
+
+	test('meets the installability criteria', async ({ page, context, request }) => {
+		const manifest = await (await request.get('/manifest.webmanifest')).json();
+		expect(manifest).toMatchObject({
+			name: expect.stringContaining('SI visits'),
+			short_name: 'SI visits',
+			start_url: '/',
+			display: 'standalone',
+			lang: 'en-GB'
+		});
+		const sizes = manifest.icons.map((i: { sizes: string }) => i.sizes);
+		expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512']));
+		expect(manifest.icons.some((i: { purpose?: string }) => i.purpose === 'maskable')).toBe(true);
+		for (const icon of manifest.icons as { src: string; type: string }[]) {
+			const res = await request.get(icon.src);
+			expect(res.status(), icon.src).toBe(200);
+			expect(res.headers()['content-type']).toContain(icon.type);
+		}
+
+		await page.goto('/');
+		await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+		await page.reload();
+		await expect
+			.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+			.toBe(true);
+		// Chromium's own installability check: what Lighthouse and the install prompt use.
+		const cdp = await context.newCDPSession(page);
+		const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+		expect(installabilityErrors).toEqual([]);
+	});
+
+	test('the server never caches the page or the worker, and caches hashed assets for good', async ({
+		request,
+		page
+	}) => {
+		const index = await request.get('/');
+		expect(index.headers()['cache-control']).toContain('no-cache');
+		const sw = await request.get('/sw.js');
+		expect(sw.headers()['cache-control']).toContain('no-cache');
+		await page.goto('/');
+		const asset = await page.evaluate(
+			() =>
+				performance
+					.getEntriesByType('resource')
+					.map((e) => e.name)
+					.find((n) => n.includes('/_app/immutable/')) ?? ''
+		);
+		expect(asset).not.toBe('');
+		const res = await request.get(asset);
+		expect(res.headers()['cache-control']).toContain('immutable');
+	});
+});
