@@ -5,3 +5,4 @@ export * from './evaluation.ts';
 export * from './visit.ts';
 export * from './roles.ts';
 export * from './rules.ts';
+export * from './attainment.ts';

@@ -1,0 +1,6 @@
+// The Attainment & Achievement overview booklet: schemas and the default framework, the
+// calculations, CSV import and export, and the spreadsheet-like grid.
+export * from './attainment-schema.ts';
+export * from './attainment-calc.ts';
+export * from './attainment-csv.ts';
+export * from './attainment-grid.ts';
