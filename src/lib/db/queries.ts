@@ -149,3 +149,20 @@ export async function schoolSummaries(rm: ReadModel, today: string): Promise<Sch
 		})
 	);
 }
+
+/** A visit with what its screens need: the school and the record's own evaluation framework. */
+export async function visitWithContext(rm: ReadModel, id: string) {
+	const row = await rm.visits.get(id);
+	if (!row) return null;
+	const [school, framework, walk] = await Promise.all([
+		rm.schools.get(row.schoolId),
+		rm.trustDocs.get(`framework:${row.doc.frameworkId}`),
+		rm.walks.where('visitId').equals(id).first()
+	]);
+	return {
+		row,
+		school: school?.doc ?? null,
+		framework: (framework?.doc as EvaluationFramework | undefined) ?? null,
+		walk: walk ?? null
+	};
+}

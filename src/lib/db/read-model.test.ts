@@ -33,6 +33,12 @@ afterEach(async () => {
 	await pouch.destroy();
 });
 
+/** Test documents are plain objects; PouchDB's types want its own attachment shape. */
+type Put = PouchDB.Core.PutDocument<object>;
+const put = (doc: object) => pouch.put(doc as Put);
+const bulk = (docs: object[], opts?: PouchDB.Core.BulkDocsOptions) =>
+	pouch.bulkDocs(docs as Put[], opts);
+
 async function settle() {
 	// The live feed delivers asynchronously; wait for it, then for the queued transaction.
 	await new Promise((r) => setTimeout(r, 50));
@@ -41,14 +47,12 @@ async function settle() {
 
 describe('read model', () => {
 	it('shows a next step and takes its status from the latest progress update', async () => {
-		await pouch.put(nextStep());
+		await put(nextStep());
 		await settle();
 		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('open');
 
-		await pouch.put(progress({ at: '2026-11-24T09:00:00.000Z', status: 'in-progress' }));
-		await pouch.put(
-			progress({ at: '2026-11-25T09:00:00.000Z', status: 'done', evidence: 'Observed' })
-		);
+		await put(progress({ at: '2026-11-24T09:00:00.000Z', status: 'in-progress' }));
+		await put(progress({ at: '2026-11-25T09:00:00.000Z', status: 'done', evidence: 'Observed' }));
 		await settle();
 		const row = await rm.nextSteps.get('next-step:2026-27:a1');
 		expect(row?.status).toBe('done');
@@ -61,7 +65,7 @@ describe('read model', () => {
 	});
 
 	it('finds next steps by words and marks the overdue ones', async () => {
-		await pouch.bulkDocs([
+		await bulk([
 			nextStep(),
 			nextStep({
 				_id: 'next-step:2026-27:b2',
@@ -78,13 +82,13 @@ describe('read model', () => {
 	});
 
 	it('resumes from its checkpoint and can be rebuilt from scratch to the same result', async () => {
-		await pouch.bulkDocs([nextStep(), visit()]);
+		await bulk([nextStep(), visit()]);
 		await settle();
 		projector.stop();
 		const checkpoint = await rm.checkpoints.get(DB);
 		expect(checkpoint?.seq).toBeTruthy();
 
-		await pouch.put(progress());
+		await put(progress());
 		const again = new Projector(rm, () => pouch);
 		await again.follow(DB);
 		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('in-progress');
@@ -98,7 +102,7 @@ describe('read model', () => {
 	});
 
 	it('removes deleted documents and lists conflicts', async () => {
-		const { rev } = await pouch.put(visit({ status: 'draft' }));
+		const { rev } = await put(visit({ status: 'draft' }));
 		await settle();
 		expect(await rm.visits.count()).toBe(1);
 		await pouch.remove('visit:2026-27:t2:v1', rev);
@@ -107,8 +111,8 @@ describe('read model', () => {
 
 		// Two devices edited the same next step offline: replication leaves two leaf revisions.
 		const base = nextStep({ _rev: '1-a' });
-		await pouch.bulkDocs([base], { new_edits: false });
-		await pouch.bulkDocs(
+		await bulk([base], { new_edits: false });
+		await bulk(
 			[
 				{ ...base, _rev: '2-b', owner: 'Deputy head', _revisions: { start: 2, ids: ['b', 'a'] } },
 				{ ...base, _rev: '2-c', owner: 'English lead', _revisions: { start: 2, ids: ['c', 'a'] } }
@@ -131,7 +135,7 @@ describe('repositories', () => {
 	});
 
 	it('refuses what the role may not do, as the server would', async () => {
-		await pouch.put(nextStep());
+		await put(nextStep());
 		await expect(
 			updateNextStep(ctxFor(head), 'oakfield', 'next-step:2026-27:a1', { owner: 'Me' })
 		).rejects.toThrow('Only the visitor records agreed next steps.');
@@ -146,7 +150,7 @@ describe('repositories', () => {
 	});
 
 	it('applies an edit on top of a revision that arrived meanwhile, losing neither', async () => {
-		await pouch.put(nextStep());
+		await put(nextStep());
 		const ctx = ctxFor(sil);
 		// Two writes race on the same document (a sync and an autosave): both must land.
 		await Promise.all([

@@ -145,3 +145,14 @@ export const LearningWalk = z.object({
 	updatedAt: IsoDateTime
 });
 export type LearningWalk = z.infer<typeof LearningWalk>;
+
+/** Look-fors a learning walk starts with; the visitor adds or removes them for each walk. */
+export const DEFAULT_LOOK_FORS = [
+	'Clear learning intentions',
+	'Pupils engaged and on task',
+	'Vocabulary taught and modelled',
+	'Adaptations for pupils with SEND',
+	'Feedback used in books',
+	'Reading across the curriculum',
+	'Positive relationships and behaviour'
+] as const;

@@ -1,0 +1,223 @@
+import {
+	LearningWalk,
+	SCHEMA_VERSION,
+	schoolDbName,
+	visitDocId,
+	VisitRecord,
+	type EvaluationFramework,
+	type VisitCalendar
+} from '$lib/domain';
+import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
+
+/** The parts of the booklet the visitor edits. */
+export type BookletFields = Pick<
+	VisitRecord,
+	| 'date'
+	| 'attendees'
+	| 'focus'
+	| 'documents'
+	| 'activities'
+	| 'discussion'
+	| 'evaluations'
+	| 'safeguarding'
+	| 'daysUsed'
+>;
+
+/**
+ * Plan a visit: the trust's visit calendar fills in the term's focus, the documents the school
+ * provides beforehand and the suggested joint activities; the framework gives one evaluation per area.
+ */
+export async function planVisit(
+	ctx: WriteContext,
+	input: {
+		schoolId: string;
+		year: string;
+		term: number;
+		date: string;
+		calendar: VisitCalendar | null;
+		framework: EvaluationFramework;
+	}
+): Promise<VisitRecord> {
+	const plan = input.calendar?.terms.find((t) => t.term === input.term);
+	const now = new Date().toISOString();
+	const doc: VisitRecord = {
+		_id: visitDocId(input.year, input.term, crypto.randomUUID()),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'visit',
+		schoolId: input.schoolId,
+		year: input.year,
+		term: input.term,
+		date: input.date,
+		visitor: ctx.user.name ?? '',
+		status: 'planned',
+		attendees: [],
+		focus: plan?.focus ?? '',
+		documents: (plan?.documents ?? []).map((label) => ({ label, seen: false })),
+		activities: (plan?.activities ?? []).map((label) => ({ label, done: false })),
+		discussion: [],
+		frameworkId: input.framework.id,
+		evaluations: input.framework.areas.map((a) => ({ areaId: a.id, gradeId: null, comment: '' })),
+		safeguarding: null,
+		daysUsed: 1,
+		addenda: [],
+		createdAt: now,
+		updatedAt: now
+	};
+	return createDoc(ctx, schoolDbName(input.schoolId), VisitRecord, doc);
+}
+
+/** Save the booklet as it stands; a planned visit becomes a draft once anything is written. */
+export async function saveBooklet(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string,
+	fields: BookletFields
+): Promise<VisitRecord> {
+	return updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
+		if (current.status === 'confirmed' || current.status === 'shared') {
+			throw new RecordRefused(
+				current.status === 'confirmed'
+					? 'This record was confirmed by the headteacher: add an addendum instead.'
+					: 'This record has been shared with the headteacher: take it back to draft to change it.'
+			);
+		}
+		return {
+			...current,
+			...fields,
+			status: 'draft' as const,
+			updatedAt: new Date().toISOString()
+		};
+	});
+}
+
+function stamp(ctx: WriteContext) {
+	return { by: ctx.user.name ?? '', at: new Date().toISOString() };
+}
+
+/** Share the record with the headteacher, or take it back to draft before they confirm it. */
+export async function setShared(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string,
+	shared: boolean
+): Promise<VisitRecord> {
+	return updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
+		if (current.status === 'confirmed') {
+			throw new RecordRefused('The headteacher has already confirmed this record.');
+		}
+		const next = { ...current, status: shared ? ('shared' as const) : ('draft' as const) };
+		if (shared) next.shared = stamp(ctx);
+		else delete next.shared;
+		return { ...next, updatedAt: new Date().toISOString() };
+	});
+}
+
+/** The headteacher confirms that the record reflects what was discussed. */
+export async function confirmVisit(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string,
+	comment: string
+): Promise<VisitRecord> {
+	return updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
+		if (current.status !== 'shared') {
+			throw new RecordRefused('Only a record shared with you can be confirmed.');
+		}
+		return {
+			...current,
+			status: 'confirmed' as const,
+			confirmation: { ...stamp(ctx), comment: comment.trim() }
+		};
+	});
+}
+
+/** A later change to a confirmed record: its own dated, signed note; the record is not edited. */
+export async function addAddendum(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string,
+	text: string
+): Promise<VisitRecord> {
+	return updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => ({
+		...current,
+		addenda: [...current.addenda, { ...stamp(ctx), text: text.trim() }]
+	}));
+}
+
+export type WalkFields = Pick<LearningWalk, 'lookFors' | 'rooms' | 'summary'>;
+
+export const walkDocId = (visitId: string) => `walk:${visitId.slice('visit:'.length)}`;
+
+/** The learning walk of a visit, created on first use. */
+export async function openWalk(
+	ctx: WriteContext,
+	visit: Pick<VisitRecord, '_id' | 'schoolId' | 'date'>,
+	lookFors: string[]
+): Promise<LearningWalk> {
+	const db = schoolDbName(visit.schoolId);
+	try {
+		return LearningWalk.parse(await ctx.dbFor(db).get(walkDocId(visit._id)));
+	} catch (err) {
+		if ((err as { status?: number }).status !== 404) throw err;
+	}
+	const now = new Date().toISOString();
+	return createDoc(ctx, db, LearningWalk, {
+		_id: walkDocId(visit._id),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'learning-walk',
+		schoolId: visit.schoolId,
+		visitId: visit._id,
+		visitor: ctx.user.name ?? '',
+		date: visit.date,
+		lookFors,
+		rooms: [],
+		summary: '',
+		createdAt: now,
+		updatedAt: now
+	});
+}
+
+export async function saveWalk(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string,
+	fields: WalkFields
+): Promise<LearningWalk> {
+	return updateDoc(ctx, schoolDbName(schoolId), id, LearningWalk, (current) => ({
+		...current,
+		...fields,
+		updatedAt: new Date().toISOString()
+	}));
+}
+
+/**
+ * Store a photo of pupils' work (already resized on the device) as an attachment of the walk. The
+ * room's list of photos is part of the walk's own fields, saved with them.
+ */
+export async function addWalkPhoto(
+	ctx: WriteContext,
+	schoolId: string,
+	walkId: string,
+	photo: Blob
+): Promise<string> {
+	const db = ctx.dbFor(schoolDbName(schoolId));
+	const name = `photo-${Date.now()}-${crypto.randomUUID().slice(0, 6)}.jpg`;
+	for (let attempt = 0; ; attempt++) {
+		const current = await db.get(walkId);
+		try {
+			await db.putAttachment(walkId, name, current._rev, photo, 'image/jpeg');
+			return name;
+		} catch (err) {
+			if ((err as { status?: number }).status !== 409 || attempt >= 5) throw err;
+		}
+	}
+}
+
+export async function walkPhoto(
+	ctx: WriteContext,
+	schoolId: string,
+	walkId: string,
+	name: string
+): Promise<Blob> {
+	return (await ctx.dbFor(schoolDbName(schoolId)).getAttachment(walkId, name)) as Blob;
+}
