@@ -122,3 +122,29 @@ describe('validate_doc_update', () => {
 		expect(validateDocUpdate(del, visit({ status: 'draft' }), head, DB).ok).toBe(false);
 	});
 });
+
+describe('attainment figures', () => {
+	const booklet = {
+		_id: 'attainment:2026-27',
+		schemaVersion: 1,
+		type: 'attainment-booklet',
+		schoolId: 'oakfield',
+		year: '2026-27',
+		cells: {},
+		nationals: {},
+		updatedAt: '2026-11-23T10:00:00Z',
+		updatedBy: 'sil'
+	};
+
+	it('are entered by the SIL, and by heads only when the trust allows it', () => {
+		expect(validateDocUpdate(booklet, null, sil, DB)).toEqual({ ok: true });
+		expect(validateDocUpdate(booklet, null, head, DB)).toMatchObject({
+			ok: false,
+			reason: 'The trust has not asked headteachers to enter figures: send them to your SIL.'
+		});
+		expect(validateDocUpdate(booklet, null, head, DB, { headsMayEnterFigures: true }).ok).toBe(
+			true
+		);
+		expect(validateDocUpdate(booklet, null, ceo, DB).ok).toBe(false);
+	});
+});

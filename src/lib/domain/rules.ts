@@ -5,6 +5,7 @@ import { hasRole, isAdmin, type UserCtx } from './roles.ts';
 import { schoolIdFromDbName, TRUST_DB } from './school.ts';
 import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
+import { AttainmentBooklet, AttainmentFramework } from './attainment-schema.ts';
 
 /** Every kind of document, by its `type`, and the database it belongs in. */
 export const SCHEMAS = {
@@ -13,10 +14,12 @@ export const SCHEMAS = {
 	'academic-year': { schema: AcademicYear, db: 'trust' },
 	'visit-calendar': { schema: VisitCalendar, db: 'trust' },
 	'evaluation-framework': { schema: EvaluationFramework, db: 'trust' },
+	'attainment-framework': { schema: AttainmentFramework, db: 'trust' },
 	visit: { schema: VisitRecord, db: 'school' },
 	'next-step': { schema: NextStep, db: 'school' },
 	'progress-update': { schema: ProgressUpdate, db: 'school' },
-	'learning-walk': { schema: LearningWalk, db: 'school' }
+	'learning-walk': { schema: LearningWalk, db: 'school' },
+	'attainment-booklet': { schema: AttainmentBooklet, db: 'school' }
 } as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' }>;
 
 export type DocType = keyof typeof SCHEMAS;
@@ -45,6 +48,12 @@ function changedFields(a: AnyDoc, b: AnyDoc): string[] {
 	);
 }
 
+/** Trust settings that change what a role may write (read from the trust database). */
+export interface RuleOptions {
+	/** Heads may enter their own school's attainment figures. */
+	headsMayEnterFigures?: boolean;
+}
+
 /**
  * The analogue of CouchDB's `validate_doc_update` for every write, run by the sync server (and,
  * bundled, by CouchDB as a design document). Access to the database itself is checked before this.
@@ -54,7 +63,8 @@ export function validateDocUpdate(
 	newDoc: AnyDoc,
 	oldDoc: AnyDoc | null,
 	user: UserCtx,
-	db: string
+	db: string,
+	options: RuleOptions = {}
 ): Verdict {
 	const admin = isAdmin(user);
 	if (newDoc._id.startsWith('_design/')) {
@@ -101,6 +111,14 @@ export function validateDocUpdate(
 				return forbid('Learning-walk notes can only be changed by the visitor who took them.');
 			}
 			return newDoc.visitor === user.name ? ok : forbid('Learning-walk notes must be your own.');
+		case 'attainment-booklet':
+			if (hasRole(user, 'sil')) return ok;
+			if (hasRole(user, 'head') && options.headsMayEnterFigures) return ok;
+			return forbid(
+				hasRole(user, 'head')
+					? 'The trust has not asked headteachers to enter figures: send them to your SIL.'
+					: 'Only a school improvement lead enters attainment figures.'
+			);
 		default:
 			return forbid(`Only a trust administrator may write ${type} documents.`);
 	}
