@@ -1,0 +1,94 @@
+import path from 'node:path';
+
+/** Everything the server reads from its environment, parsed once at start. */
+export interface Config {
+	port: number;
+	host: string;
+	dataDir: string;
+	staticDir: string;
+	adminUser: string | null;
+	adminPassword: string | null;
+	/** Seconds a session lives after its last use (sliding, as CouchDB's `[chttpd_auth] timeout`). */
+	sessionTimeout: number;
+	logLevel: LogLevel;
+	pbkdf2Iterations: number;
+	/** Largest request body accepted, in bytes (a `_bulk_docs` batch with inline attachments). */
+	maxRequestBytes: number;
+	/** Largest JSON document accepted, in bytes, attachments excluded (CouchDB's `max_document_size`). */
+	maxDocumentBytes: number;
+	/** Largest single attachment, in bytes. */
+	maxAttachmentBytes: number;
+	/** Failed sign-ins allowed per account, and per address, within `loginWindow` seconds. */
+	loginMaxFailuresPerAccount: number;
+	loginMaxFailuresPerAddress: number;
+	loginWindow: number;
+	/** fsync every write before answering (survives power loss, not only a killed process). */
+	syncWrites: boolean;
+	/** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front of us. */
+	trustProxy: boolean;
+	/** Origins allowed to call the API from another origin (development), comma separated. */
+	corsOrigins: string[];
+	demo: boolean;
+	demoPassword: string | null;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+const MB = 1024 * 1024;
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < min) {
+		throw new Error(`${name} must be a whole number of at least ${min}, not "${raw}"`);
+	}
+	return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	if (/^(1|true|yes|on)$/i.test(raw)) return true;
+	if (/^(0|false|no|off)$/i.test(raw)) return false;
+	throw new Error(`${name} must be true or false, not "${raw}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
+	const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase() as LogLevel;
+	if (!LOG_LEVELS.includes(logLevel)) {
+		throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+	}
+	const adminUser = env.COUCHDB_USER || null;
+	const adminPassword = env.COUCHDB_PASSWORD || null;
+	if (adminUser && !adminPassword) {
+		throw new Error('COUCHDB_USER is set without COUCHDB_PASSWORD: there is no default password');
+	}
+	return {
+		port: int(env, 'PORT', 8080),
+		host: env.HOST || '127.0.0.1',
+		dataDir: path.resolve(env.DATA_DIR || './data'),
+		staticDir: path.resolve(env.STATIC_DIR || './build'),
+		adminUser,
+		adminPassword,
+		sessionTimeout: int(env, 'SESSION_TIMEOUT', 7 * 24 * 3600, 1),
+		logLevel,
+		// OWASP's figure for PBKDF2-HMAC-SHA256; tests lower it (never below 1,000).
+		pbkdf2Iterations: int(env, 'PBKDF2_ITERATIONS', 600_000, 1000),
+		maxRequestBytes: int(env, 'MAX_REQUEST_BYTES', 64 * MB, 1024),
+		maxDocumentBytes: int(env, 'MAX_DOCUMENT_BYTES', 1 * MB, 1024),
+		maxAttachmentBytes: int(env, 'MAX_ATTACHMENT_BYTES', 16 * MB, 1024),
+		loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1),
+		loginMaxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1),
+		loginWindow: int(env, 'LOGIN_WINDOW', 15 * 60, 1),
+		syncWrites: bool(env, 'SYNC_WRITES', true),
+		trustProxy: bool(env, 'TRUST_PROXY', false),
+		corsOrigins: (env.CORS_ORIGINS ?? '')
+			.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean),
+		demo: argv.includes('--demo'),
+		demoPassword: env.DEMO_PASSWORD || null
+	};
+}

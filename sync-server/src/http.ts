@@ -1,0 +1,178 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * The one error type of the HTTP layer: CouchDB's status and `{error, reason}` body. Anything else
+ * thrown by a handler becomes a 500 that is logged and not shown in detail.
+ */
+export class CouchError extends Error {
+	readonly status: number;
+	readonly error: string;
+	readonly headers: Record<string, string>;
+	constructor(status: number, error: string, reason: string, headers: Record<string, string> = {}) {
+		super(reason);
+		this.status = status;
+		this.error = error;
+		this.headers = headers;
+	}
+	get reason(): string {
+		return this.message;
+	}
+}
+
+export const badRequest = (reason: string) => new CouchError(400, 'bad_request', reason);
+export const notFound = (reason = 'missing') => new CouchError(404, 'not_found', reason);
+export const forbidden = (reason: string) => new CouchError(403, 'forbidden', reason);
+export const unauthorized = (reason: string) => new CouchError(401, 'unauthorized', reason);
+
+/** Maps an error from PouchDB (`{status, name, message}`) onto CouchDB's shape. */
+export function fromPouchError(err: unknown): CouchError {
+	if (err instanceof CouchError) return err;
+	const e = err as { status?: number; name?: string; message?: string; reason?: string };
+	if (typeof e?.status === 'number' && e.status < 500 && typeof e.name === 'string') {
+		return new CouchError(e.status, e.name, e.reason ?? e.message ?? e.name);
+	}
+	throw err;
+}
+
+/** What a request is, once parsed: the pieces every handler needs. */
+export interface Req {
+	raw: IncomingMessage;
+	res: ServerResponse;
+	method: string;
+	/** Decoded path segments after `/couchdb/`. */
+	segments: string[];
+	query: URLSearchParams;
+	id: string;
+}
+
+export function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {}
+): void {
+	const text = JSON.stringify(body) + '\n';
+	res.writeHead(status, {
+		'Content-Type': 'application/json',
+		'Content-Length': Buffer.byteLength(text),
+		'Cache-Control': 'must-revalidate',
+		...headers
+	});
+	res.end(text);
+}
+
+export function sendError(res: ServerResponse, err: CouchError): void {
+	if (res.headersSent) {
+		res.end();
+		return;
+	}
+	sendJson(res, err.status, { error: err.error, reason: err.reason }, err.headers);
+}
+
+/**
+ * Reads a whole body, refusing it (413) as soon as it passes `limit`: a declared length over the
+ * limit is refused before a byte is read, and the connection is closed after the answer.
+ */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+	const declared = Number(req.headers['content-length'] ?? NaN);
+	if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for await (const chunk of req as AsyncIterable<Uint8Array>) {
+		size += chunk.length;
+		if (size > limit) throw tooLarge(limit);
+		chunks.push(chunk);
+	}
+	return Buffer.concat(chunks);
+}
+
+function tooLarge(limit: number) {
+	return new CouchError(
+		413,
+		'too_large',
+		`The request body is larger than this server accepts (${limit} bytes).`,
+		{ Connection: 'close' }
+	);
+}
+
+/** Whether the request declares a body at all (PouchDB sends a JSON content type on every GET). */
+export function hasBody(req: IncomingMessage): boolean {
+	const len = req.headers['content-length'];
+	return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+export function mediaType(req: IncomingMessage): string {
+	return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Reads a JSON body; 415 for another content type, 400 for malformed JSON, as CouchDB does. */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+	const type = mediaType(req);
+	if (type !== 'application/json') {
+		throw new CouchError(415, 'bad_content_type', 'Content-Type must be application/json');
+	}
+	const body = await readBody(req, limit);
+	if (body.length === 0) throw badRequest('The request body is empty: a JSON object is expected.');
+	try {
+		return JSON.parse(body.toString('utf8'));
+	} catch {
+		throw badRequest('invalid UTF-8 JSON');
+	}
+}
+
+export async function readJsonObject(
+	req: IncomingMessage,
+	limit: number
+): Promise<Record<string, unknown>> {
+	const body = await readJson(req, limit);
+	if (!isObject(body)) throw badRequest('The request body must be a JSON object.');
+	return body;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Query parameters every endpoint ignores: IE/Edge cache busting by PouchDB. */
+const ALWAYS_ALLOWED = new Set(['_nonce']);
+
+/** Refuses any query parameter the endpoint does not know: a typo should not pass silently. */
+export function allowParams(query: URLSearchParams, allowed: readonly string[]): void {
+	for (const key of query.keys()) {
+		if (!allowed.includes(key) && !ALWAYS_ALLOWED.has(key)) {
+			throw badRequest(
+				allowed.length
+					? `Unknown query parameter "${key}". This request accepts: ${allowed.join(', ')}.`
+					: `Unknown query parameter "${key}". This request takes no query parameters.`
+			);
+		}
+	}
+}
+
+export function boolParam(query: URLSearchParams, name: string): boolean | undefined {
+	const v = query.get(name);
+	if (v === null) return undefined;
+	if (v === 'true') return true;
+	if (v === 'false') return false;
+	throw badRequest(`Query parameter "${name}" must be true or false.`);
+}
+
+export function intParam(query: URLSearchParams, name: string, min = 0): number | undefined {
+	const v = query.get(name);
+	if (v === null) return undefined;
+	const n = Number(v);
+	if (!Number.isInteger(n) || n < min) {
+		throw badRequest(`Query parameter "${name}" must be a whole number of at least ${min}.`);
+	}
+	return n;
+}
+
+export function jsonParam(query: URLSearchParams, name: string): unknown {
+	const v = query.get(name);
+	if (v === null) return undefined;
+	try {
+		return JSON.parse(v);
+	} catch {
+		throw badRequest(`Query parameter "${name}" must be JSON.`);
+	}
+}

@@ -1,0 +1,300 @@
+import type { Call } from '../context.ts';
+import {
+	allowParams,
+	badRequest,
+	boolParam,
+	hasBody,
+	intParam,
+	isObject,
+	jsonParam,
+	readJsonObject,
+	sendJson
+} from '../http.ts';
+import type { ChangeRow, Doc, Pouch } from '../storage.ts';
+
+const PARAMS = [
+	'since',
+	'limit',
+	'feed',
+	'heartbeat',
+	'timeout',
+	'include_docs',
+	'style',
+	'filter',
+	'doc_ids',
+	'conflicts',
+	'descending',
+	'attachments',
+	'att_encoding_info',
+	'seq_interval'
+];
+
+/** CouchDB's default wait for a longpoll/continuous feed without a heartbeat. */
+const DEFAULT_TIMEOUT = 60_000;
+
+type Page = { results: ChangeRow[]; last_seq: number | string };
+
+/**
+ * `GET|POST /{db}/_changes`: normal, longpoll and continuous feeds with `since`, `limit`,
+ * `include_docs`, `style=all_docs`, `heartbeat`, `timeout` and the `_doc_ids`, `_selector` and
+ * `_design` filters. Live feeds wake on the server's own write notifications, not by polling.
+ */
+export async function changes(c: Call, dbName: string, db: Pouch): Promise<void> {
+	const q = c.query;
+	const filter = q.get('filter');
+	if (filter !== null && !['_doc_ids', '_selector', '_design'].includes(filter)) {
+		throw badRequest(
+			filter === '_view'
+				? 'The _view filter is not supported: this server has no views.'
+				: `Filter "${filter}" is not supported: this server does not run design document filters. Use _doc_ids or _selector.`
+		);
+	}
+	allowParams(q, PARAMS);
+	const feed = q.get('feed') ?? 'normal';
+	if (!['normal', 'longpoll', 'continuous'].includes(feed)) {
+		throw badRequest(`feed must be normal, longpoll or continuous, not "${feed}".`);
+	}
+	const style = q.get('style') ?? 'main_only';
+	if (style !== 'main_only' && style !== 'all_docs')
+		throw badRequest('style must be main_only or all_docs.');
+	const limit = intParam(q, 'limit', 0);
+	const descending = boolParam(q, 'descending') ?? false;
+	const heartbeatRaw = q.get('heartbeat');
+	const heartbeat =
+		heartbeatRaw === null || heartbeatRaw === 'false'
+			? null
+			: heartbeatRaw === 'true'
+				? 60_000
+				: Math.max(500, intParam(q, 'heartbeat', 1) ?? 60_000);
+	const timeout = intParam(q, 'timeout', 0) ?? (heartbeat ? null : DEFAULT_TIMEOUT);
+
+	let body: Record<string, unknown> = {};
+	if (c.method === 'POST' && hasBody(c.raw))
+		body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
+
+	const base: Record<string, unknown> = {
+		style,
+		include_docs: boolParam(q, 'include_docs') ?? false,
+		conflicts: boolParam(q, 'conflicts') ?? false,
+		attachments: boolParam(q, 'attachments') ?? false,
+		descending,
+		return_docs: true
+	};
+	if (filter === '_doc_ids') {
+		const ids = body.doc_ids ?? jsonParam(q, 'doc_ids');
+		if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string')) {
+			throw badRequest('filter=_doc_ids needs doc_ids: a list of document ids.');
+		}
+		base.doc_ids = ids;
+	} else if (filter === '_selector') {
+		if (!isObject(body.selector))
+			throw badRequest('filter=_selector needs a selector object in the body.');
+		base.selector = body.selector;
+	} else if (filter === '_design') {
+		base.filter = (doc: Doc) => doc._id.startsWith('_design/');
+	}
+
+	let since: number;
+	const sinceRaw = q.get('since') ?? '0';
+	if (sinceRaw === 'now') since = Number((await db.info()).update_seq);
+	else {
+		since = Number(sinceRaw);
+		if (!Number.isInteger(since) || since < 0) {
+			throw badRequest(
+				`since must be a sequence number from this server or "now", not "${sinceRaw}".`
+			);
+		}
+	}
+
+	const fetch = (from: number | string, max?: number): Promise<Page> =>
+		db.changes({ ...base, since: from, ...(max !== undefined ? { limit: max } : {}) });
+
+	if (feed === 'normal' || descending) {
+		const page = await fetch(since, limit);
+		sendJson(c.res, 200, { results: page.results, last_seq: page.last_seq, pending: 0 });
+		return;
+	}
+	if (feed === 'longpoll') return longpoll(c, dbName, since, limit, heartbeat, timeout, fetch);
+	return continuous(c, dbName, since, limit, heartbeat, timeout, fetch);
+}
+
+interface Watch {
+	stop(): void;
+}
+
+/**
+ * Calls `onPage` with each new page of changes after `since`, first at once and then after every
+ * write to the database, never running two fetches at a time. `onPage` returns true to stop.
+ */
+function watch(
+	c: Call,
+	dbName: string,
+	since: number | string,
+	fetch: (from: number | string) => Promise<Page>,
+	onPage: (page: Page) => boolean,
+	onGone: () => void
+): Watch {
+	const events = c.app.storage.events;
+	let cursor = since;
+	let running = false;
+	let again = false;
+	let stopped = false;
+	const run = async () => {
+		if (running) {
+			again = true;
+			return;
+		}
+		running = true;
+		try {
+			do {
+				again = false;
+				const page = await fetch(cursor);
+				if (stopped) return;
+				cursor = page.last_seq;
+				if (page.results.length && onPage(page)) {
+					stop();
+					return;
+				}
+			} while (again && !stopped);
+		} catch (err) {
+			c.log.warn('changes feed failed', { err });
+			stop();
+			onGone();
+		} finally {
+			running = false;
+		}
+	};
+	const onChange = (name: string) => {
+		if (name === dbName && !stopped) void run();
+	};
+	const onDeleted = (name: string) => {
+		if (name === dbName && !stopped) {
+			stop();
+			onGone();
+		}
+	};
+	const stop = () => {
+		stopped = true;
+		events.off('change', onChange);
+		events.off('deleted', onDeleted);
+	};
+	events.on('change', onChange);
+	events.on('deleted', onDeleted);
+	void run();
+	return { stop };
+}
+
+function openStream(c: Call): void {
+	if (c.res.headersSent) return;
+	c.res.writeHead(200, {
+		'Content-Type': 'application/json',
+		'Cache-Control': 'must-revalidate',
+		'Transfer-Encoding': 'chunked'
+	});
+}
+
+function longpoll(
+	c: Call,
+	dbName: string,
+	since: number,
+	limit: number | undefined,
+	heartbeat: number | null,
+	timeout: number | null,
+	fetch: (from: number | string, max?: number) => Promise<Page>
+): Promise<void> {
+	return new Promise((resolve) => {
+		const lastSeq: number | string = since;
+		let done = false;
+		const timers: NodeJS.Timeout[] = [];
+		const finish = (page: Page) => {
+			if (done) return;
+			done = true;
+			w.stop();
+			for (const t of timers) clearInterval(t);
+			c.app.feeds.delete(close);
+			const body = { results: page.results, last_seq: page.last_seq };
+			if (c.res.headersSent) c.res.end(JSON.stringify(body) + '\n');
+			else if (!c.res.destroyed) sendJson(c.res, 200, body);
+			resolve();
+		};
+		const close = () => finish({ results: [], last_seq: lastSeq });
+		const w = watch(
+			c,
+			dbName,
+			since,
+			(from) => fetch(from, limit),
+			(page) => {
+				finish(page);
+				return true;
+			},
+			close
+		);
+		c.app.feeds.add(close);
+		c.res.on('close', close);
+		if (heartbeat) {
+			timers.push(
+				setInterval(() => {
+					openStream(c);
+					c.res.write('\n');
+				}, heartbeat)
+			);
+		}
+		if (timeout !== null) timers.push(setTimeout(close, timeout));
+	});
+}
+
+function continuous(
+	c: Call,
+	dbName: string,
+	since: number,
+	limit: number | undefined,
+	heartbeat: number | null,
+	timeout: number | null,
+	fetch: (from: number | string, max?: number) => Promise<Page>
+): Promise<void> {
+	return new Promise((resolve) => {
+		openStream(c);
+		let lastSeq: number | string = since;
+		let sent = 0;
+		let done = false;
+		let idle: NodeJS.Timeout | undefined;
+		let beat: NodeJS.Timeout | undefined;
+		const armIdle = () => {
+			if (timeout === null) return;
+			clearTimeout(idle);
+			idle = setTimeout(close, timeout);
+		};
+		const close = () => {
+			if (done) return;
+			done = true;
+			w.stop();
+			clearTimeout(idle);
+			clearInterval(beat);
+			c.app.feeds.delete(close);
+			if (!c.res.destroyed) c.res.end(JSON.stringify({ last_seq: lastSeq }) + '\n');
+			resolve();
+		};
+		const w = watch(
+			c,
+			dbName,
+			since,
+			(from) => fetch(from, limit === undefined ? undefined : limit - sent),
+			(page) => {
+				for (const row of page.results) c.res.write(JSON.stringify(row) + '\n');
+				sent += page.results.length;
+				lastSeq = page.last_seq;
+				armIdle();
+				if (limit !== undefined && sent >= limit) {
+					setImmediate(close);
+					return true;
+				}
+				return false;
+			},
+			close
+		);
+		c.app.feeds.add(close);
+		c.res.on('close', close);
+		if (heartbeat) beat = setInterval(() => c.res.write('\n'), heartbeat);
+		armIdle();
+	});
+}

@@ -1,0 +1,257 @@
+import { defaultSecurity, requireDbAdmin, requireMember, requireServerAdmin } from '../access.ts';
+import type { Call } from '../context.ts';
+import {
+	allowParams,
+	badRequest,
+	boolParam,
+	CouchError,
+	fromPouchError,
+	intParam,
+	isObject,
+	jsonParam,
+	readJsonObject,
+	sendJson
+} from '../http.ts';
+import type { Doc, Pouch, Security } from '../storage.ts';
+import { checkDoc, writeDocs, writeOne, type WriteCtx } from '../writes.ts';
+import { publicAttachments } from './docs.ts';
+
+export const noDb = () => new CouchError(404, 'not_found', 'Database does not exist.');
+
+export function writeCtx(c: Call, dbName: string, db: Pouch): WriteCtx {
+	return { cfg: c.app.cfg, storage: c.app.storage, auth: c.app.auth, user: c.who.user, dbName, db };
+}
+
+/** `GET /{db}`: what PouchDB and CouchDB's replicators read first (`update_seq`, `instance_start_time`). */
+export async function dbInfo(c: Call, dbName: string, db: Pouch): Promise<void> {
+	allowParams(c.query, []);
+	const info = await db.info();
+	sendJson(c.res, 200, {
+		db_name: dbName,
+		update_seq: info.update_seq,
+		doc_count: info.doc_count,
+		doc_del_count: 0,
+		purge_seq: 0,
+		compact_running: false,
+		disk_format_version: 8,
+		sizes: { active: 0, external: 0, file: 0 },
+		props: {},
+		instance_start_time: '0'
+	});
+}
+
+export async function createDb(c: Call, dbName: string): Promise<void> {
+	allowParams(c.query, ['q', 'n', 'partitioned']);
+	requireServerAdmin(c.who.user);
+	const created = await c.app.storage.create(dbName, defaultSecurity(dbName));
+	if (!created)
+		throw new CouchError(
+			412,
+			'file_exists',
+			'The database could not be created, the file already exists.'
+		);
+	c.log.info('database created', { db: dbName });
+	sendJson(c.res, 201, { ok: true }, { Location: `/couchdb/${encodeURIComponent(dbName)}` });
+}
+
+export async function deleteDb(c: Call, dbName: string): Promise<void> {
+	allowParams(c.query, []);
+	requireServerAdmin(c.who.user);
+	if (!c.app.storage.exists(dbName)) throw noDb();
+	await c.app.storage.destroy(dbName);
+	c.log.info('database deleted', { db: dbName });
+	sendJson(c.res, 200, { ok: true });
+}
+
+export async function postDoc(c: Call, dbName: string, db: Pouch): Promise<void> {
+	allowParams(c.query, ['batch']);
+	const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
+	const doc = checkDoc(body, c.app.cfg, true);
+	const r = await writeOne(writeCtx(c, dbName, db), doc);
+	sendJson(c.res, 201, r, { ETag: `"${r.rev}"` });
+}
+
+function validSecurity(body: Record<string, unknown>): Security {
+	const group = (g: unknown, what: string) => {
+		if (g === undefined) return { names: [], roles: [] };
+		if (!isObject(g)) throw badRequest(`${what} must be an object with names and roles.`);
+		const list = (v: unknown, field: string) => {
+			if (v === undefined) return [];
+			if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+				throw badRequest(`${what}.${field} must be a list of strings.`);
+			}
+			return v as string[];
+		};
+		return { names: list(g.names, 'names'), roles: list(g.roles, 'roles') };
+	};
+	return { admins: group(body.admins, 'admins'), members: group(body.members, 'members') };
+}
+
+export async function security(c: Call, dbName: string, sec: Security | null): Promise<void> {
+	allowParams(c.query, []);
+	if (c.method === 'GET' || c.method === 'HEAD') {
+		requireMember(c.who.user, dbName, sec);
+		sendJson(c.res, 200, sec ?? defaultSecurity(dbName));
+		return;
+	}
+	if (c.method !== 'PUT')
+		throw new CouchError(405, 'method_not_allowed', 'Only GET,PUT allowed', { Allow: 'GET,PUT' });
+	requireDbAdmin(c.who.user, sec);
+	const next = validSecurity(await readJsonObject(c.raw, 64 * 1024));
+	c.app.storage.writeSecurity(dbName, next);
+	c.log.info('security changed', { db: dbName });
+	sendJson(c.res, 200, { ok: true });
+}
+
+export async function revsDiff(c: Call, db: Pouch): Promise<void> {
+	allowParams(c.query, []);
+	const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
+	for (const [id, revs] of Object.entries(body)) {
+		if (!Array.isArray(revs) || !revs.every((r) => typeof r === 'string')) {
+			throw badRequest(`_revs_diff: the revisions of ${id} must be a list of strings.`);
+		}
+	}
+	sendJson(c.res, 200, await db.revsDiff(body));
+}
+
+/**
+ * `POST /{db}/_bulk_docs`. Bad input refuses the whole request before anything is written. With
+ * `new_edits: false` CouchDB answers 201 with the errors only; otherwise one entry per document.
+ */
+export async function bulkDocs(c: Call, dbName: string, db: Pouch): Promise<void> {
+	allowParams(c.query, []);
+	const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
+	if (!Array.isArray(body.docs)) throw badRequest('POST body must include `docs` parameter.');
+	if (body.new_edits !== undefined && typeof body.new_edits !== 'boolean') {
+		throw badRequest('`new_edits` parameter must be a boolean.');
+	}
+	const newEdits = body.new_edits !== false;
+	const docs = body.docs.map((d) => checkDoc(d, c.app.cfg, newEdits));
+	const results = await writeDocs(writeCtx(c, dbName, db), docs, newEdits);
+	const denied = results.filter((r) => 'error' in r);
+	if (denied.length)
+		c.log.info('documents refused', { db: dbName, count: denied.length, first: denied[0] });
+	sendJson(c.res, 201, newEdits ? results : denied);
+}
+
+type OpenRev = { ok: Doc } | { missing: string };
+
+/**
+ * `POST /{db}/_bulk_get`: PouchDB's replicator fetches each batch of missing revisions here.
+ * Missing revisions come back as CouchDB's `{error: {id, rev, error: "not_found"}}` entries.
+ */
+export async function bulkGet(c: Call, db: Pouch): Promise<void> {
+	allowParams(c.query, ['revs', 'latest', 'attachments', 'att_encoding_info']);
+	const revs = boolParam(c.query, 'revs') ?? false;
+	const latest = boolParam(c.query, 'latest') ?? false;
+	const attachments = boolParam(c.query, 'attachments') ?? false;
+	const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
+	if (!Array.isArray(body.docs)) throw badRequest('POST body must include `docs` parameter.');
+	const requests = body.docs.map((r) => {
+		if (!isObject(r) || typeof r.id !== 'string')
+			throw badRequest('Each entry of `docs` needs an `id`.');
+		if (r.rev !== undefined && typeof r.rev !== 'string')
+			throw badRequest('`rev` must be a string.');
+		return { id: r.id, rev: r.rev as string | undefined, atts_since: r.atts_since };
+	});
+	const results = await Promise.all(
+		requests.map(async ({ id, rev, atts_since }) => {
+			const notFound = (reason: string) => ({
+				error: { id, rev: rev ?? 'undefined', error: 'not_found', reason }
+			});
+			try {
+				if (rev === undefined) {
+					const doc = await db.get(id, { revs, attachments, latest });
+					return { id, docs: [{ ok: publicAttachments(doc, attachments, atts_since) }] };
+				}
+				const open = (await db.get(id, {
+					open_revs: [rev],
+					revs,
+					latest,
+					attachments
+				})) as unknown as OpenRev[];
+				const docs = open.map((o) =>
+					'ok' in o ? { ok: publicAttachments(o.ok, attachments, atts_since) } : notFound('missing')
+				);
+				return { id, docs: docs.length ? docs : [notFound('missing')] };
+			} catch (err) {
+				const e = fromPouchError(err);
+				return {
+					id,
+					docs: [{ error: { id, rev: rev ?? 'undefined', error: e.error, reason: e.reason } }]
+				};
+			}
+		})
+	);
+	sendJson(c.res, 200, { results });
+}
+
+const ALL_DOCS_PARAMS = [
+	'conflicts',
+	'descending',
+	'endkey',
+	'end_key',
+	'endkey_docid',
+	'end_key_doc_id',
+	'include_docs',
+	'inclusive_end',
+	'key',
+	'keys',
+	'limit',
+	'skip',
+	'startkey',
+	'start_key',
+	'startkey_docid',
+	'start_key_doc_id',
+	'update_seq',
+	'attachments',
+	'att_encoding_info',
+	'sorted'
+];
+
+/** `GET|POST /{db}/_all_docs`, with `keys` in the query or the body. */
+export async function allDocs(c: Call, db: Pouch): Promise<void> {
+	allowParams(c.query, ALL_DOCS_PARAMS);
+	const q = c.query;
+	const opts: Record<string, unknown> = {};
+	for (const name of [
+		'conflicts',
+		'descending',
+		'include_docs',
+		'inclusive_end',
+		'update_seq',
+		'attachments'
+	]) {
+		const v = boolParam(q, name);
+		if (v !== undefined) opts[name] = v;
+	}
+	const limit = intParam(q, 'limit');
+	if (limit !== undefined) opts.limit = limit;
+	const skip = intParam(q, 'skip');
+	if (skip !== undefined) opts.skip = skip;
+	const start = jsonParam(q, 'startkey') ?? jsonParam(q, 'start_key');
+	if (start !== undefined) opts.startkey = start;
+	const end = jsonParam(q, 'endkey') ?? jsonParam(q, 'end_key');
+	if (end !== undefined) opts.endkey = end;
+	const key = jsonParam(q, 'key');
+	if (key !== undefined) opts.key = key;
+	let keys = jsonParam(q, 'keys');
+	if (c.method === 'POST') {
+		const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
+		if (body.keys !== undefined) keys = body.keys;
+	}
+	if (keys !== undefined) {
+		if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
+			throw badRequest('`keys` must be a list of document ids.');
+		}
+		opts.keys = keys;
+	}
+	const result = await db.allDocs(opts);
+	sendJson(c.res, 200, result);
+}
+
+export function ensureFullCommit(c: Call): void {
+	allowParams(c.query, ['seq']);
+	// Every write is already on disk when it is acknowledged.
+	sendJson(c.res, 201, { ok: true, instance_start_time: '0' });
+}

@@ -1,0 +1,126 @@
+import crypto from 'node:crypto';
+import { requireServerAdmin } from '../access.ts';
+import type { Call } from '../context.ts';
+import {
+	allowParams,
+	badRequest,
+	CouchError,
+	intParam,
+	isObject,
+	mediaType,
+	readBody,
+	sendJson,
+	unauthorized
+} from '../http.ts';
+import { userCtxOf } from '../users.ts';
+
+/** `GET /`: the welcome document; `uuid` must stay stable for PouchDB's checkpoints. */
+export function welcome(c: Call): void {
+	allowParams(c.query, []);
+	sendJson(c.res, 200, {
+		couchdb: 'Welcome',
+		version: '3.4.2',
+		uuid: c.app.uuid,
+		features: [],
+		vendor: { name: 'si-visits sync-server', version: c.app.version }
+	});
+}
+
+export function up(c: Call): void {
+	allowParams(c.query, []);
+	sendJson(c.res, 200, { status: 'ok', seeds: {} });
+}
+
+export function allDbs(c: Call): void {
+	allowParams(c.query, [
+		'descending',
+		'limit',
+		'skip',
+		'startkey',
+		'endkey',
+		'start_key',
+		'end_key'
+	]);
+	requireServerAdmin(c.who.user);
+	let names = c.app.storage.list();
+	if (c.query.get('descending') === 'true') names = names.reverse();
+	const skip = intParam(c.query, 'skip') ?? 0;
+	const limit = intParam(c.query, 'limit');
+	names = names.slice(skip, limit === undefined ? undefined : skip + limit);
+	sendJson(c.res, 200, names);
+}
+
+export function uuids(c: Call): void {
+	allowParams(c.query, ['count']);
+	const count = intParam(c.query, 'count', 1) ?? 1;
+	if (count > 1000) throw badRequest('count must be at most 1000.');
+	const list = Array.from({ length: count }, () => crypto.randomUUID().replaceAll('-', ''));
+	sendJson(c.res, 200, { uuids: list }, { 'Cache-Control': 'no-cache' });
+}
+
+function sessionInfo(c: Call) {
+	return {
+		ok: true,
+		userCtx: c.who.user,
+		info: {
+			...(c.who.via ? { authenticated: c.who.via === 'basic' ? 'default' : 'cookie' } : {}),
+			authentication_db: '_users',
+			authentication_handlers: ['cookie', 'default']
+		}
+	};
+}
+
+/** `/_session`: CouchDB's cookie sign-in (form or JSON), who-am-I, and sign-out. */
+export async function session(c: Call): Promise<void> {
+	const { res, raw } = c;
+	if (c.method === 'GET' || c.method === 'HEAD') {
+		allowParams(c.query, ['basic']);
+		sendJson(res, 200, sessionInfo(c));
+		return;
+	}
+	if (c.method === 'DELETE') {
+		allowParams(c.query, []);
+		sendJson(
+			res,
+			200,
+			{ ok: true },
+			{ 'Set-Cookie': c.app.auth.clearCookieHeader(c.app.auth.isSecure(raw)) }
+		);
+		return;
+	}
+	if (c.method !== 'POST') throw methodNotAllowed('GET,HEAD,POST,DELETE');
+	allowParams(c.query, []);
+	const type = mediaType(raw);
+	const body = await readBody(raw, 64 * 1024);
+	let fields: Record<string, unknown>;
+	if (type === 'application/json') {
+		try {
+			const parsed: unknown = JSON.parse(body.toString('utf8'));
+			if (!isObject(parsed)) throw new Error('not an object');
+			fields = parsed;
+		} catch {
+			throw badRequest('invalid UTF-8 JSON');
+		}
+	} else if (type === 'application/x-www-form-urlencoded') {
+		fields = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+	} else {
+		throw new CouchError(
+			415,
+			'bad_content_type',
+			'Content-Type must be application/json or application/x-www-form-urlencoded'
+		);
+	}
+	const { name, password } = fields;
+	if (typeof name !== 'string' || typeof password !== 'string' || !name || !password) {
+		throw unauthorized('Name or password is incorrect.');
+	}
+	const user = await c.app.auth.signIn(name, password, c.app.auth.address(raw));
+	c.log.info('signed in', { user: user.name });
+	const cookie = c.app.auth.cookieHeader(c.app.auth.sessionValue(user), c.app.auth.isSecure(raw));
+	const ctx = userCtxOf(user);
+	sendJson(res, 200, { ok: true, name: ctx.name, roles: ctx.roles }, { 'Set-Cookie': cookie });
+}
+
+export function methodNotAllowed(allowed: string): CouchError {
+	return new CouchError(405, 'method_not_allowed', `Only ${allowed} allowed`, { Allow: allowed });
+}

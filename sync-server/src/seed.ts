@@ -1,0 +1,626 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import {
+	AcademicYear,
+	academicYearDocId,
+	EvaluationFramework,
+	FRAMEWORK_PRESETS,
+	frameworkDocId,
+	NextStep,
+	nextStepDocId,
+	ProgressUpdate,
+	progressDocId,
+	Role,
+	School,
+	schoolDbName,
+	schoolDocId,
+	schoolRole,
+	SCHEMA_VERSION,
+	TERM_NAMES,
+	TRUST_DB,
+	TRUST_SETTINGS_ID,
+	TrustSettings,
+	VISIT_CALENDAR_ID,
+	VisitCalendar,
+	VisitRecord,
+	visitDocId,
+	type CarterStage,
+	type SchoolCategory
+} from '../../src/lib/domain/index.ts';
+import { defaultSecurity } from './access.ts';
+import type { App } from './context.ts';
+import type { Logger } from './log.ts';
+import type { Doc, Pouch, Storage } from './storage.ts';
+import {
+	hashPassword,
+	isKnownRole,
+	USER_NAME,
+	USERS_DB,
+	userDocId,
+	type UserDoc
+} from './users.ts';
+
+/** Parses with the shared schema, then writes; an existing document is left alone. */
+async function putParsed<S extends z.ZodType>(
+	db: Pouch,
+	schema: S,
+	doc: z.input<S>
+): Promise<boolean> {
+	const parsed = schema.parse(doc) as Doc;
+	try {
+		await db.get(parsed._id);
+		return false;
+	} catch {
+		await db.put(parsed);
+		return true;
+	}
+}
+
+export async function trustDb(storage: Storage): Promise<Pouch> {
+	return storage.ensure(TRUST_DB, defaultSecurity(TRUST_DB));
+}
+
+export interface NewSchool {
+	id: string;
+	name: string;
+	urn?: string;
+	phase?: School['phase'];
+	category: SchoolCategory;
+	strand?: School['strand'];
+	carterStage?: CarterStage;
+	headteacher?: string;
+}
+
+/** Adds a school to the trust registry and creates its database with its `_security`. */
+export async function createSchool(storage: Storage, s: NewSchool): Promise<School> {
+	const doc = School.parse({
+		_id: schoolDocId(s.id),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'school',
+		id: s.id,
+		name: s.name,
+		...(s.urn ? { urn: s.urn } : {}),
+		phase: s.phase ?? 'primary',
+		category: s.category,
+		strand: s.strand ?? (s.carterStage ? 'corrective' : 'preventative'),
+		...(s.carterStage ? { carterStage: s.carterStage } : {}),
+		...(s.headteacher ? { headteacher: s.headteacher } : {})
+	});
+	const trust = await trustDb(storage);
+	await putParsed(trust, School, doc);
+	await storage.ensure(schoolDbName(s.id), defaultSecurity(schoolDbName(s.id)));
+	storage.notify(TRUST_DB);
+	return doc;
+}
+
+export interface NewUser {
+	name: string;
+	password: string;
+	roles: string[];
+	fullName: string;
+}
+
+/** Creates or replaces an account in `_users` with a PBKDF2 hash of its password. */
+export async function putUser(storage: Storage, u: NewUser, iterations: number): Promise<void> {
+	if (!USER_NAME.test(u.name)) throw new Error(`"${u.name}" is not a valid user name`);
+	const bad = u.roles.filter((r) => !isKnownRole(r));
+	if (bad.length) throw new Error(`unknown roles: ${bad.join(', ')}`);
+	if (u.password.length < 8) throw new Error('a password needs at least 8 characters');
+	const users = await storage.ensure(USERS_DB, defaultSecurity(USERS_DB));
+	const existing = (await users.get(userDocId(u.name)).catch(() => null)) as UserDoc | null;
+	await users.put({
+		_id: userDocId(u.name),
+		...(existing ? { _rev: existing._rev } : {}),
+		type: 'user',
+		name: u.name,
+		roles: u.roles,
+		fullName: u.fullName,
+		...(await hashPassword(u.password, iterations))
+	});
+	storage.notify(USERS_DB);
+}
+
+/** The demo trust's schools: primaries in every category, on both strands. All fictional. */
+export const DEMO_SCHOOLS: NewSchool[] = [
+	{
+		id: 'willow-bank',
+		name: 'Willow Bank Primary School',
+		urn: '149001',
+		category: '1',
+		headteacher: 'Mrs Anne Lowther'
+	},
+	{
+		id: 'oakfield',
+		name: 'Oakfield Primary School',
+		urn: '149002',
+		category: '2a',
+		headteacher: 'Mrs Sarah Thompson'
+	},
+	{
+		id: 'ashcombe',
+		name: 'Ashcombe Primary School',
+		urn: '149003',
+		category: '2a',
+		headteacher: 'Mr Rhys Morgan'
+	},
+	{
+		id: 'hawthorn',
+		name: 'Hawthorn Primary School',
+		urn: '149004',
+		category: '2b',
+		headteacher: 'Ms Fiona Clarke'
+	},
+	{
+		id: 'st-aidans',
+		name: "St Aidan's Church of England Primary School",
+		urn: '149005',
+		category: '3',
+		strand: 'corrective',
+		carterStage: 'repair',
+		headteacher: 'Mr Daniel Okafor'
+	},
+	{
+		id: 'kingsmead',
+		name: 'Kingsmead Primary School',
+		urn: '149006',
+		category: '3',
+		strand: 'corrective',
+		carterStage: 'improve',
+		headteacher: 'Mrs Joanne Price'
+	},
+	{
+		id: 'millbrook',
+		name: 'Millbrook Primary Academy',
+		urn: '149007',
+		category: '4',
+		strand: 'corrective',
+		carterStage: 'stabilise',
+		headteacher: 'Mr Thomas Reid'
+	}
+];
+
+export interface DemoAccount {
+	name: string;
+	role: string;
+	fullName: string;
+	roles: string[];
+	password: string;
+}
+
+function demoAccounts(includeAdmin: boolean): Omit<DemoAccount, 'password'>[] {
+	const all = DEMO_SCHOOLS.map((s) => schoolRole(s.id));
+	return [
+		...(includeAdmin
+			? [{ name: 'admin', role: 'Trust administrator', fullName: 'Priya Shah', roles: ['admin'] }]
+			: []),
+		{ name: 'ceo', role: 'Chief executive', fullName: 'Dr Margaret Ellison', roles: ['ceo'] },
+		{
+			name: 'sil',
+			role: 'School improvement lead (all schools)',
+			fullName: 'James Whitfield',
+			roles: ['sil', ...all]
+		},
+		{
+			name: 'head.oakfield',
+			role: 'Headteacher, Oakfield Primary School',
+			fullName: 'Sarah Thompson',
+			roles: ['head', schoolRole('oakfield')]
+		},
+		{
+			name: 'head.st-aidans',
+			role: "Headteacher, St Aidan's CE Primary (category 3)",
+			fullName: 'Daniel Okafor',
+			roles: ['head', schoolRole('st-aidans')]
+		}
+	];
+}
+
+const TERM_DATES: [string, string][] = [
+	['2026-09-02', '2026-10-23'],
+	['2026-11-02', '2026-12-18'],
+	['2027-01-05', '2027-02-12'],
+	['2027-02-22', '2027-03-26'],
+	['2027-04-12', '2027-05-28'],
+	['2027-06-07', '2027-07-21']
+];
+
+/** The visit calendar of the trust's SI strategy (DOMAIN.md), term by term. */
+const CALENDAR: VisitCalendar['terms'] = [
+	{
+		term: 1,
+		focus: 'Review of remaining end-of-year data; targets; improvement plans and strategies',
+		documents: [
+			'Pupil performance data and analysis',
+			'Initial SIP priority summaries (or full SIP)',
+			'SEF',
+			'Absence and exclusion summary',
+			'Pupil premium strategy',
+			'Sport funding strategy'
+		],
+		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
+		activities: [
+			'Review of SIP and SEF',
+			'Review of targets and PP strategy',
+			'Learning walk',
+			'Joint activities'
+		]
+	},
+	{
+		term: 2,
+		focus: 'Joint activities linked to school priorities; any new national data',
+		documents: [
+			'Full SDP/SIP if not seen in term 1',
+			'SEF',
+			'ASP/FFT if available',
+			'Other documents'
+		],
+		completedOnDay: ['SI discussion record booklet'],
+		activities: [
+			'Review of SIP and SEF',
+			'Lesson visits',
+			'Work scrutiny with pupils',
+			'Safeguarding activity'
+		]
+	},
+	{
+		term: 3,
+		focus: 'Key SIP milestones; mid-year summary if data available, or joint activities',
+		documents: [
+			'Full SIP with review/evaluations',
+			'Absence and exclusion summary',
+			'Other documents'
+		],
+		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
+		activities: [
+			'Joint activities with middle leaders',
+			'Pupil view on SMSC / personal development, behaviour and welfare'
+		]
+	},
+	{
+		term: 4,
+		focus: 'Key SIP milestones; joint activities or mid-year summary if not done in term 3',
+		documents: ['Full SIP with review/evaluations (if not done in term 3)', 'Other documents'],
+		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
+		activities: ['Comparing curriculum plans and pupil work', 'Lesson visits']
+	},
+	{
+		term: 5,
+		focus: 'Joint activities',
+		documents: [
+			'Full SIP with updated review/evaluations',
+			'Absence and exclusion summary',
+			'Other documents'
+		],
+		completedOnDay: ['SI discussion record booklet'],
+		activities: [
+			'Work scrutiny with pupils',
+			'Safeguarding activity',
+			'Joint activities with leaders'
+		]
+	},
+	{
+		term: 6,
+		focus: 'End-of-year outcomes',
+		documents: ['Full SIP with updated review/evaluations', 'Other documents'],
+		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
+		activities: ['SEF', 'Identification of draft priorities for next year']
+	}
+];
+
+/** Writes the trust database: settings, both frameworks, the year and its terms, the calendar. */
+export async function seedTrust(storage: Storage): Promise<void> {
+	const trust = await trustDb(storage);
+	const meta = { schemaVersion: SCHEMA_VERSION };
+	await putParsed(trust, TrustSettings, {
+		...meta,
+		_id: TRUST_SETTINGS_ID,
+		type: 'trust-settings',
+		name: 'Riverside Learning Trust',
+		evaluationFrameworkId: 'ofsted-2025',
+		suppressionThreshold: 5,
+		headsMayEnterFigures: false
+	});
+	for (const preset of FRAMEWORK_PRESETS) {
+		await putParsed(trust, EvaluationFramework, {
+			...meta,
+			...preset,
+			_id: frameworkDocId(preset.id),
+			type: 'evaluation-framework'
+		});
+	}
+	await putParsed(trust, AcademicYear, {
+		...meta,
+		_id: academicYearDocId('2026-27'),
+		type: 'academic-year',
+		year: '2026-27',
+		terms: TERM_DATES.map(([start, end], i) => ({ term: i + 1, name: TERM_NAMES[i]!, start, end }))
+	});
+	await putParsed(trust, VisitCalendar, {
+		...meta,
+		_id: VISIT_CALENDAR_ID,
+		type: 'visit-calendar',
+		terms: CALENDAR
+	});
+	storage.notify(TRUST_DB);
+}
+
+const YEAR = '2026-27';
+const uuid = () => crypto.randomUUID();
+
+function visit(
+	schoolId: string,
+	term: 1 | 2,
+	date: string,
+	status: 'draft' | 'shared' | 'confirmed',
+	head: { name: string; fullName: string },
+	grades: Record<string, string>
+): VisitRecord {
+	const cal = CALENDAR[term - 1]!;
+	const at = (time: string) => `${date}T${time}:00Z`;
+	return VisitRecord.parse({
+		_id: visitDocId(YEAR, term, uuid()),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'visit',
+		schoolId,
+		year: YEAR,
+		term,
+		date,
+		visitor: 'sil',
+		status,
+		attendees: [
+			{ name: head.fullName, role: 'Headteacher' },
+			{ name: 'James Whitfield', role: 'School improvement lead' }
+		],
+		focus: cal.focus,
+		documents: cal.documents.map((label, i) => ({ label, seen: i < 3 })),
+		activities: cal.activities.map((label, i) => ({ label, done: i < 2 })),
+		discussion: [
+			{
+				area: 'Curriculum and teaching',
+				evidence:
+					'Learning walk in Years 2, 4 and 6 with the headteacher; reading books and maths books sampled.',
+				strengths:
+					'Phonics sessions follow the scheme consistently; pupils use the taught vocabulary when they explain their reasoning.',
+				development:
+					'Adaptations for pupils with SEND are not yet consistent in Key Stage 2 writing.'
+			},
+			{
+				area: 'Attendance and behaviour',
+				evidence: 'Attendance summary for the last half-term; discussion with the attendance lead.',
+				strengths: 'Calm corridors and purposeful lessons.',
+				development: 'Persistent absence of disadvantaged pupils remains above the national figure.'
+			}
+		],
+		frameworkId: 'ofsted-2025',
+		evaluations: Object.entries(grades).map(([areaId, gradeId]) => ({
+			areaId,
+			gradeId,
+			comment: ''
+		})),
+		safeguarding: 'met',
+		daysUsed: 1,
+		...(status !== 'draft' ? { shared: { by: 'sil', at: at('16:30') } } : {}),
+		...(status === 'confirmed'
+			? {
+					confirmation: {
+						by: head.name,
+						at: `${date.slice(0, 8)}${String(Number(date.slice(8)) + 2).padStart(2, '0')}T09:15:00Z`,
+						comment: 'A fair record of our discussion.'
+					}
+				}
+			: {}),
+		addenda: [],
+		createdAt: at('08:45'),
+		updatedAt: at('16:30')
+	});
+}
+
+/** A few visits, next steps and progress updates for the autumn terms, for a realistic demo. */
+async function seedSchoolRecords(storage: Storage): Promise<void> {
+	const plan: {
+		school: string;
+		head: { name: string; fullName: string };
+		visits: [1 | 2, string, 'draft' | 'shared' | 'confirmed', Record<string, string>][];
+		steps: string[];
+	}[] = [
+		{
+			school: 'oakfield',
+			head: { name: 'head.oakfield', fullName: 'Sarah Thompson' },
+			visits: [
+				[
+					1,
+					'2026-09-24',
+					'confirmed',
+					{
+						'curriculum-teaching': 'expected',
+						achievement: 'expected',
+						'attendance-behaviour': 'strong'
+					}
+				],
+				[
+					2,
+					'2026-11-19',
+					'shared',
+					{ 'curriculum-teaching': 'expected', inclusion: 'needs-attention' }
+				]
+			],
+			steps: [
+				'Adapt Key Stage 2 writing tasks so that pupils with SEND can reach the same learning goals.',
+				'Review the attendance plan for disadvantaged pupils with the attendance lead and governors.'
+			]
+		},
+		{
+			school: 'st-aidans',
+			head: { name: 'head.st-aidans', fullName: 'Daniel Okafor' },
+			visits: [
+				[
+					1,
+					'2026-09-17',
+					'confirmed',
+					{
+						'curriculum-teaching': 'needs-attention',
+						achievement: 'needs-attention',
+						'leadership-governance': 'expected'
+					}
+				],
+				[2, '2026-11-12', 'draft', { 'curriculum-teaching': 'needs-attention' }]
+			],
+			steps: [
+				'Introduce weekly phonics assessment in Year 1 and share the tracker with the trust.',
+				'Middle leaders to complete a book look in maths each half-term, with the SIL for the first.',
+				'Agree a behaviour policy refresh with staff and governors.'
+			]
+		},
+		{
+			school: 'hawthorn',
+			head: { name: 'head.hawthorn', fullName: 'Fiona Clarke' },
+			visits: [[1, '2026-10-01', 'draft', { achievement: 'expected' }]],
+			steps: []
+		}
+	];
+	for (const p of plan) {
+		const db = await storage.ensure(
+			schoolDbName(p.school),
+			defaultSecurity(schoolDbName(p.school))
+		);
+		const visits = p.visits.map(([term, date, status, grades]) =>
+			visit(p.school, term, date, status, p.head, grades)
+		);
+		for (const v of visits) await putParsed(db, VisitRecord, v);
+		const firstVisit = visits[0]!;
+		for (const [i, action] of p.steps.entries()) {
+			const step = NextStep.parse({
+				_id: nextStepDocId(YEAR, uuid()),
+				schemaVersion: SCHEMA_VERSION,
+				type: 'next-step',
+				schoolId: p.school,
+				year: YEAR,
+				visitId: firstVisit._id,
+				areaId: i === 0 ? 'curriculum-teaching' : 'attendance-behaviour',
+				action,
+				owner: i === 1 ? 'Deputy headteacher' : 'Headteacher',
+				dueTerm: 3,
+				successCriteria: 'Seen in books and agreed with the SIL at the spring visit.',
+				createdBy: 'sil',
+				createdAt: `${firstVisit.date}T16:00:00Z`
+			});
+			await putParsed(db, NextStep, step);
+			const updates: [string, 'in-progress' | 'done', string, string | undefined][] = [
+				[
+					'2026-10-09T15:00:00Z',
+					'in-progress',
+					'Discussed at the staff meeting; a first draft is with the phase leaders.',
+					undefined
+				]
+			];
+			if (i === 0)
+				updates.push([
+					'2026-11-06T15:30:00Z',
+					'in-progress',
+					'Trialled in two classes; the phase leaders are sharing what worked.',
+					undefined
+				]);
+			if (i === 1 && p.school === 'oakfield')
+				updates.push([
+					'2026-11-27T12:00:00Z',
+					'done',
+					'Plan reviewed and approved by governors.',
+					'Minutes of the governors meeting, item 6.'
+				]);
+			for (const [at, status, note, evidence] of updates) {
+				await putParsed(db, ProgressUpdate, {
+					_id: progressDocId(step._id, at, uuid()),
+					schemaVersion: SCHEMA_VERSION,
+					type: 'progress-update',
+					schoolId: p.school,
+					nextStepId: step._id,
+					status,
+					note,
+					...(evidence ? { evidence } : {}),
+					by: p.head.name,
+					at
+				});
+			}
+		}
+		storage.notify(schoolDbName(p.school));
+	}
+}
+
+/**
+ * Seeds the whole demo trust: registry, school databases, accounts and a term or two of records.
+ * `passwords` gives each account's password by name.
+ */
+export async function seedDemo(
+	storage: Storage,
+	opts: { passwords: (name: string) => string; iterations: number; includeAdmin: boolean }
+): Promise<DemoAccount[]> {
+	await seedTrust(storage);
+	for (const s of DEMO_SCHOOLS) await createSchool(storage, s);
+	await seedSchoolRecords(storage);
+	const accounts = demoAccounts(opts.includeAdmin).map((a) => ({
+		...a,
+		password: opts.passwords(a.name)
+	}));
+	for (const a of accounts) {
+		if (!a.roles.every((r) => Role.safeParse(r).success || r.startsWith('school:')))
+			throw new Error('bad demo role');
+		await putUser(storage, a, opts.iterations);
+	}
+	return accounts;
+}
+
+const CREDENTIALS_FILE = 'demo-credentials.json';
+const randomPassword = () => crypto.randomBytes(9).toString('base64url');
+
+/**
+ * `--demo`: seeds on the first run (no trust settings yet) and returns the accounts to print. The
+ * passwords are DEMO_PASSWORD for all, or random ones made once and kept in the data folder.
+ */
+export async function seedDemoIfNew(app: App, log: Logger): Promise<DemoAccount[]> {
+	const file = path.join(app.cfg.dataDir, CREDENTIALS_FILE);
+	const trust = await app.storage.get(TRUST_DB);
+	const seeded = trust
+		? await trust.get(TRUST_SETTINGS_ID).then(
+				() => true,
+				() => false
+			)
+		: false;
+	if (seeded) {
+		try {
+			return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoAccount[];
+		} catch {
+			log.warn('the demo trust exists but its credentials file is missing', { file });
+			return [];
+		}
+	}
+	const given = app.cfg.demoPassword;
+	const accounts = await seedDemo(app.storage, {
+		passwords: () => given ?? randomPassword(),
+		iterations: app.cfg.pbkdf2Iterations,
+		includeAdmin: !app.cfg.adminUser
+	});
+	fs.writeFileSync(file, JSON.stringify(accounts, null, 2), { mode: 0o600 });
+	log.info('seeded the demo trust', { accounts: accounts.map((a) => a.name) });
+	return accounts;
+}
+
+export function printDemoBlock(url: string, accounts: DemoAccount[]): void {
+	const width = Math.max(...accounts.map((a) => a.name.length), 4);
+	const lines = [
+		'',
+		'================ Demo trust: Riverside Learning Trust ================',
+		`  Open ${url}/ and sign in as one of these (fictional) people:`,
+		'',
+		...accounts.map(
+			(a) => `  ${a.name.padEnd(width)}  ${a.password.padEnd(14)}  ${a.fullName} - ${a.role}`
+		),
+		'',
+		'  Passwords come from DEMO_PASSWORD, or were generated on the first run',
+		'  and are kept in DATA_DIR/demo-credentials.json.',
+		'======================================================================',
+		''
+	];
+	process.stdout.write(lines.join('\n') + '\n');
+}

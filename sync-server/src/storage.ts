@@ -1,0 +1,209 @@
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import PouchDB from 'pouchdb-node';
+
+/** A stored document as it comes out of PouchDB. */
+export type Doc = { _id: string; _rev?: string; _deleted?: boolean; [k: string]: unknown };
+
+export interface ChangeRow {
+	id: string;
+	seq: number | string;
+	changes: { rev: string }[];
+	deleted?: boolean;
+	doc?: Doc;
+}
+
+/** The part of PouchDB's API the server uses, typed loosely: CouchDB's shapes pass through. */
+export interface Pouch {
+	info(): Promise<{ doc_count: number; update_seq: number | string }>;
+	get(id: string, opts?: object): Promise<Doc>;
+	put(doc: Doc, opts?: object): Promise<{ ok: true; id: string; rev: string }>;
+	bulkDocs(docs: Doc[], opts?: object): Promise<BulkResult[]>;
+	allDocs(opts: object): Promise<{
+		total_rows: number;
+		offset: number;
+		rows: { id?: string; key: unknown; value?: unknown; doc?: Doc | null; error?: string }[];
+		update_seq?: number | string;
+	}>;
+	changes(opts: object): Promise<{ results: ChangeRow[]; last_seq: number | string }>;
+	revsDiff(
+		body: object
+	): Promise<Record<string, { missing: string[]; possible_ancestors?: string[] }>>;
+	getAttachment(docId: string, name: string, opts?: object): Promise<Buffer>;
+	close(): Promise<void>;
+	destroy(): Promise<void>;
+}
+
+export type BulkResult =
+	| { ok: true; id: string; rev: string }
+	| {
+			id?: string;
+			error: true | string;
+			name?: string;
+			status?: number;
+			message?: string;
+			reason?: string;
+	  };
+
+const requireFromPouch = createRequire(createRequire(import.meta.url).resolve('pouchdb-node'));
+type LevelDown = {
+	_batch: (ops: unknown, opts: object, cb: unknown) => void;
+	_put: (k: unknown, v: unknown, opts: object, cb: unknown) => void;
+	_del: (k: unknown, opts: object, cb: unknown) => void;
+};
+const leveldown = requireFromPouch('leveldown') as (location: string) => LevelDown;
+
+/**
+ * leveldown with every write flushed to disk (`fsync`) before it is acknowledged. A write already
+ * survives `kill -9` once LevelDB has handed it to the kernel; this makes it survive power loss
+ * too, which is what "durable once it answers 201" promises. PouchDB keys its open databases by this
+ * function's name, so it must differ from plain `leveldown`.
+ */
+function durableLeveldown(location: string): LevelDown {
+	const db = leveldown(location);
+	const batch = db._batch.bind(db);
+	const put = db._put.bind(db);
+	const del = db._del.bind(db);
+	db._batch = (ops, opts, cb) => batch(ops, { ...opts, sync: true }, cb);
+	db._put = (k, v, opts, cb) => put(k, v, { ...opts, sync: true }, cb);
+	db._del = (k, opts, cb) => del(k, { ...opts, sync: true }, cb);
+	return db;
+}
+
+/** CouchDB's rule for database names (plus `_users`, the one system database we keep). */
+export const DB_NAME = /^[a-z][a-z0-9_$()+/-]*$/;
+export const isValidDbName = (name: string) =>
+	name === '_users' || (DB_NAME.test(name) && name.length <= 238);
+
+export interface Security {
+	admins: { names: string[]; roles: string[] };
+	members: { names: string[]; roles: string[] };
+}
+
+/**
+ * The databases in the data folder: one PouchDB (LevelDB) per database, opened on first use and
+ * kept open. Writes to one database are serialised so that validation sees the state it writes on.
+ */
+export class Storage {
+	readonly dir: string;
+	/** Emits the database name after every committed write, for `_changes` feeds. */
+	readonly events = new EventEmitter();
+	private readonly durable: boolean;
+	private readonly open = new Map<string, Pouch>();
+	private readonly locks = new Map<string, Promise<unknown>>();
+
+	constructor(dataDir: string, durable: boolean) {
+		this.dir = path.join(dataDir, 'dbs');
+		this.durable = durable;
+		fs.mkdirSync(this.dir, { recursive: true });
+		this.events.setMaxListeners(0);
+	}
+
+	private location(name: string): string {
+		return path.join(this.dir, encodeURIComponent(name));
+	}
+
+	exists(name: string): boolean {
+		return this.open.has(name) || fs.existsSync(path.join(this.location(name), 'CURRENT'));
+	}
+
+	list(): string[] {
+		return fs
+			.readdirSync(this.dir, { withFileTypes: true })
+			.filter((e) => e.isDirectory() && fs.existsSync(path.join(this.dir, e.name, 'CURRENT')))
+			.map((e) => decodeURIComponent(e.name))
+			.sort();
+	}
+
+	/** The database, or null if it does not exist. */
+	get(name: string): Promise<Pouch | null> {
+		const db = this.open.get(name);
+		if (db) return Promise.resolve(db);
+		if (!this.exists(name)) return Promise.resolve(null);
+		return Promise.resolve(this.openDb(name));
+	}
+
+	/** Creates the database if needed; returns whether it was created. */
+	async create(name: string, security: Security): Promise<boolean> {
+		if (this.exists(name)) return false;
+		const db = this.openDb(name);
+		await db.info();
+		this.writeSecurity(name, security);
+		return true;
+	}
+
+	async ensure(name: string, security: Security): Promise<Pouch> {
+		await this.create(name, security);
+		return (await this.get(name))!;
+	}
+
+	async destroy(name: string): Promise<void> {
+		const db = await this.get(name);
+		if (!db) return;
+		await this.withLock(name, async () => {
+			this.open.delete(name);
+			this.events.emit('deleted', name);
+			await db.destroy();
+			fs.rmSync(this.securityPath(name), { force: true });
+		});
+	}
+
+	private openDb(name: string): Pouch {
+		const db = new PouchDB(this.location(name), {
+			db: this.durable ? durableLeveldown : leveldown,
+			// Offline devices can make many edits before they sync: keep history so they do not conflict.
+			revs_limit: 1000,
+			auto_compaction: false
+		} as PouchDB.Configuration.DatabaseConfiguration) as unknown as Pouch;
+		this.open.set(name, db);
+		return db;
+	}
+
+	private securityPath(name: string): string {
+		return this.location(name) + '.security.json';
+	}
+
+	readSecurity(name: string): Security | null {
+		try {
+			return JSON.parse(fs.readFileSync(this.securityPath(name), 'utf8')) as Security;
+		} catch {
+			return null;
+		}
+	}
+
+	/** Written to a temporary file, flushed and renamed, so a crash leaves the old or the new one. */
+	writeSecurity(name: string, security: Security): void {
+		const file = this.securityPath(name);
+		const tmp = file + '.tmp';
+		const fd = fs.openSync(tmp, 'w', 0o600);
+		fs.writeSync(fd, JSON.stringify(security));
+		fs.fsyncSync(fd);
+		fs.closeSync(fd);
+		fs.renameSync(tmp, file);
+	}
+
+	/** Runs `fn` with the database's write lock held: one validated write after another. */
+	withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+		const prev = this.locks.get(name) ?? Promise.resolve();
+		const next = prev.then(fn, fn);
+		const settled = next.catch(() => undefined);
+		this.locks.set(name, settled);
+		void settled.then(() => {
+			if (this.locks.get(name) === settled) this.locks.delete(name);
+		});
+		return next;
+	}
+
+	notify(name: string): void {
+		this.events.emit('change', name);
+	}
+
+	async closeAll(): Promise<void> {
+		await Promise.all([...this.locks.values()]);
+		const dbs = [...this.open.values()];
+		this.open.clear();
+		await Promise.all(dbs.map((db) => db.close().catch(() => undefined)));
+	}
+}

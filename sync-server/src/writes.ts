@@ -1,0 +1,216 @@
+import crypto from 'node:crypto';
+import { isAdmin, validateDocUpdate, type UserCtx } from '../../src/lib/domain/index.ts';
+import type { Auth } from './auth.ts';
+import type { Config } from './config.ts';
+import { badRequest, CouchError, isObject } from './http.ts';
+import type { BulkResult, Doc, Pouch, Storage } from './storage.ts';
+import { prepareUserWrite, USER_PREFIX, USERS_DB, type UserDoc } from './users.ts';
+
+/** One document's outcome, in CouchDB's `_bulk_docs` shape. */
+export type WriteResult =
+	{ ok: true; id: string; rev: string } | { id: string; error: string; reason: string };
+
+export interface WriteCtx {
+	cfg: Config;
+	storage: Storage;
+	auth: Auth;
+	user: UserCtx;
+	dbName: string;
+	db: Pouch;
+}
+
+const RESERVED = 'Only reserved document ids may start with underscore.';
+
+/** CouchDB's rule for document ids: non-empty, and `_` only for `_design/` and `_local/`. */
+export function checkDocId(id: unknown): string {
+	if (typeof id !== 'string' || id.length === 0) {
+		throw new CouchError(400, 'illegal_docid', 'Document id must be a non-empty string.');
+	}
+	if (id.length > 1024) throw new CouchError(400, 'illegal_docid', 'Document id is too long.');
+	if (id.startsWith('_')) {
+		const ok =
+			(id.startsWith('_design/') && id.length > 8) || (id.startsWith('_local/') && id.length > 7);
+		if (!ok) throw new CouchError(400, 'illegal_docid', RESERVED);
+	}
+	return id;
+}
+
+/** Base64 length to bytes, without decoding. */
+const base64Bytes = (s: string) =>
+	Math.floor((s.length * 3) / 4) - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
+
+/**
+ * Checks a document before anything is written: shape, id, size (attachments excluded, as CouchDB's
+ * `max_document_size`) and each inline attachment. Any failure refuses the whole request, so a
+ * batch is never half-written because of bad input.
+ */
+export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean): Doc {
+	if (!isObject(doc)) throw badRequest('Each document must be a JSON object.');
+	if (doc._id === undefined && newEdits) doc._id = crypto.randomUUID().replaceAll('-', '');
+	const id = checkDocId(doc._id);
+	if (!newEdits && typeof doc._rev !== 'string' && !id.startsWith('_local/')) {
+		throw badRequest(`Document ${id} has no _rev: new_edits=false needs one.`);
+	}
+	if (doc._rev !== undefined && typeof doc._rev !== 'string')
+		throw badRequest('_rev must be a string.');
+	const atts = doc._attachments;
+	const size = Buffer.byteLength(JSON.stringify({ ...doc, _attachments: undefined }));
+	if (size > cfg.maxDocumentBytes) {
+		throw new CouchError(
+			413,
+			'document_too_large',
+			`Document ${id} is larger than ${cfg.maxDocumentBytes} bytes.`
+		);
+	}
+	if (atts !== undefined) {
+		if (!isObject(atts)) throw badRequest(`Document ${id}: _attachments must be an object.`);
+		for (const [name, att] of Object.entries(atts)) {
+			if (!isObject(att)) throw badRequest(`Document ${id}: attachment ${name} must be an object.`);
+			if (typeof att.data === 'string') {
+				if (!/^[A-Za-z0-9+/]*={0,2}$/.test(att.data)) {
+					throw badRequest(`Document ${id}: attachment ${name} is not valid base64.`);
+				}
+				if (base64Bytes(att.data) > cfg.maxAttachmentBytes) {
+					throw new CouchError(
+						413,
+						'attachment_too_large',
+						`Attachment ${name} of ${id} is larger than ${cfg.maxAttachmentBytes} bytes.`
+					);
+				}
+			} else if (att.stub !== true) {
+				throw badRequest(`Document ${id}: attachment ${name} needs data or stub: true.`);
+			}
+		}
+	}
+	return doc as Doc;
+}
+
+function pouchError(id: string, r: BulkResult): WriteResult {
+	const e = r as { name?: string; error?: unknown; message?: string; reason?: string };
+	const error = e.name ?? (typeof e.error === 'string' ? e.error : 'unknown_error');
+	return { id, error, reason: e.reason ?? e.message ?? error };
+}
+
+/**
+ * Every write goes through here: the analogue of CouchDB's update path with
+ * `validate_doc_update`. Under the database's write lock it reads each document's current winning
+ * revision, runs the shared domain rules, and writes only the documents that pass in one PouchDB
+ * batch. Refused documents get CouchDB's per-document `{id, error: "forbidden", reason}`.
+ *
+ * With `newEdits` false (replication) revisions the server already has are skipped unvalidated:
+ * they were accepted once, and re-sending them changes nothing.
+ */
+export async function writeDocs(
+	ctx: WriteCtx,
+	docs: Doc[],
+	newEdits: boolean
+): Promise<WriteResult[]> {
+	const { storage, dbName, db, user } = ctx;
+	return storage.withLock(dbName, async () => {
+		const results: (WriteResult | null)[] = docs.map(() => null);
+		let todo = docs.map((doc, i) => ({ doc, i }));
+
+		if (!newEdits) {
+			const byId: Record<string, string[]> = {};
+			for (const { doc } of todo)
+				if (!doc._id.startsWith('_local/')) (byId[doc._id] ??= []).push(doc._rev!);
+			const missing = await db.revsDiff(byId);
+			todo = todo.filter(
+				({ doc }) =>
+					doc._id.startsWith('_local/') || (missing[doc._id]?.missing ?? []).includes(doc._rev!)
+			);
+		}
+
+		const ids = [...new Set(todo.map((t) => t.doc._id).filter((id) => !id.startsWith('_local/')))];
+		const current = new Map<string, Doc>();
+		if (ids.length) {
+			const rows = await db.allDocs({ keys: ids, include_docs: true });
+			for (const row of rows.rows) if (row.doc && row.id) current.set(row.id, row.doc);
+		}
+
+		const accepted: { doc: Doc; i: number }[] = [];
+		for (const t of todo) {
+			const { doc, i } = t;
+			if (doc._id.startsWith('_local/')) {
+				accepted.push(t);
+				continue;
+			}
+			const old = current.get(doc._id) ?? null;
+			if (dbName === USERS_DB) {
+				try {
+					const prepared = await prepareUserWrite(
+						doc,
+						old as UserDoc | null,
+						user,
+						isAdmin(user),
+						ctx.cfg.pbkdf2Iterations
+					);
+					accepted.push({ doc: prepared, i });
+				} catch (err) {
+					if (!(err instanceof CouchError)) throw err;
+					results[i] = { id: doc._id, error: err.error, reason: err.reason };
+				}
+				continue;
+			}
+			const verdict = validateDocUpdate(doc, old, user, dbName);
+			if (verdict.ok) accepted.push(t);
+			else results[i] = { id: doc._id, error: verdict.error, reason: verdict.reason };
+		}
+
+		if (accepted.length) {
+			// PouchDB sorts the array it is given for new_edits=false: hand it a copy.
+			const written = await db.bulkDocs(
+				accepted.map((a) => a.doc),
+				{ new_edits: newEdits }
+			);
+			if (newEdits) {
+				accepted.forEach(({ doc, i }, k) => {
+					const r = written[k];
+					if (r && 'error' in r && r.error) results[i] = pouchError(doc._id, r);
+					else
+						results[i] = { ok: true, id: doc._id, rev: (r as { rev?: string })?.rev ?? doc._rev! };
+				});
+			} else {
+				// Replicated writes answer with the errors only, as CouchDB does.
+				const errors = new Map(written.map((r) => [r.id, r]));
+				for (const { doc, i } of accepted) {
+					const r = errors.get(doc._id);
+					results[i] = r ? pouchError(doc._id, r) : { ok: true, id: doc._id, rev: doc._rev! };
+				}
+			}
+			storage.notify(dbName);
+			if (dbName === USERS_DB) {
+				for (const { doc } of accepted) {
+					if (doc._id.startsWith(USER_PREFIX)) ctx.auth.forget(doc._id.slice(USER_PREFIX.length));
+				}
+			}
+		}
+		return results.map((r, i) => r ?? { ok: true as const, id: docs[i]!._id, rev: docs[i]!._rev! });
+	});
+}
+
+/** One document write, as `PUT /{db}/{id}`: a refusal is thrown as the request's error. */
+export async function writeOne(
+	ctx: WriteCtx,
+	doc: Doc,
+	newEdits = true
+): Promise<{ ok: true; id: string; rev: string }> {
+	const [r] = await writeDocs(ctx, [doc], newEdits);
+	if (!r) throw new Error('no write result');
+	if ('error' in r) {
+		const status =
+			r.error === 'forbidden'
+				? 403
+				: r.error === 'conflict'
+					? 409
+					: r.error === 'unauthorized'
+						? 401
+						: 400;
+		throw new CouchError(
+			status,
+			r.error,
+			r.error === 'conflict' ? 'Document update conflict.' : r.reason
+		);
+	}
+	return r;
+}
