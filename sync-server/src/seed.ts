@@ -190,7 +190,9 @@ export interface DemoAccount {
 }
 
 function demoAccounts(includeAdmin: boolean): Omit<DemoAccount, 'password'>[] {
-	const all = DEMO_SCHOOLS.map((s) => schoolRole(s.id));
+	// The SIL supports every school but Millbrook, which has its own NLE support: a school they
+	// cannot open shows the access rules at work.
+	const all = DEMO_SCHOOLS.filter((s) => s.id !== 'millbrook').map((s) => schoolRole(s.id));
 	return [
 		...(includeAdmin
 			? [{ name: 'admin', role: 'Trust administrator', fullName: 'Priya Shah', roles: ['admin'] }]
@@ -198,7 +200,7 @@ function demoAccounts(includeAdmin: boolean): Omit<DemoAccount, 'password'>[] {
 		{ name: 'ceo', role: 'Chief executive', fullName: 'Dr Margaret Ellison', roles: ['ceo'] },
 		{
 			name: 'sil',
-			role: 'School improvement lead (all schools)',
+			role: 'School improvement lead (all schools but Millbrook)',
 			fullName: 'James Whitfield',
 			roles: ['sil', ...all]
 		},

@@ -54,15 +54,30 @@ export interface Server {
 }
 
 /** Starts `node sync-server/src/main.ts --demo` as a real process and waits until it answers. */
-export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number; demo?: boolean } = {}): Promise<Server> {
+export async function startServer(
+	opts: { env?: Record<string, string>; dataDir?: string; port?: number; demo?: boolean } = {}
+): Promise<Server> {
 	const port = opts.port ?? (await freePort());
 	const dataDir = opts.dataDir ?? tmpDir('server');
-	const env = { ...process.env, ...TEST_ENV, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: path.join(dataDir, 'no-build'), ...opts.env };
-	const proc = spawn(NODE, [MAIN, ...(opts.demo === false ? [] : ['--demo'])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const env = {
+		...process.env,
+		...TEST_ENV,
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		DATA_DIR: dataDir,
+		STATIC_DIR: path.join(dataDir, 'no-build'),
+		...opts.env
+	};
+	const proc = spawn(NODE, [MAIN, ...(opts.demo === false ? [] : ['--demo'])], {
+		env,
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
 	let out = '';
 	proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
 	proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-	const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+	const exited = new Promise<number | null>((resolve) =>
+		proc.once('exit', (code) => resolve(code))
+	);
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 20_000;
 	for (;;) {
@@ -108,16 +123,28 @@ export async function api(
 	server: Server,
 	method: string,
 	pathname: string,
-	opts: { user?: string; password?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {}
+	opts: {
+		user?: string;
+		password?: string;
+		body?: unknown;
+		raw?: string | Buffer;
+		headers?: Record<string, string>;
+	} = {}
 ): Promise<{ status: number; body: Json & Json[]; headers: Headers }> {
 	const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
-	if (opts.user) headers.Authorization = 'Basic ' + Buffer.from(`${opts.user}:${opts.password ?? PASSWORD}`).toString('base64');
+	if (opts.user)
+		headers.Authorization =
+			'Basic ' + Buffer.from(`${opts.user}:${opts.password ?? PASSWORD}`).toString('base64');
 	let body: string | Buffer | undefined;
 	if (opts.body !== undefined) {
 		body = JSON.stringify(opts.body);
 		headers['Content-Type'] ??= 'application/json';
 	} else if (opts.raw !== undefined) body = opts.raw;
-	const r = await fetch(server.api + pathname, { method, headers, body: body as BodyInit | undefined });
+	const r = await fetch(server.api + pathname, {
+		method,
+		headers,
+		body: body as BodyInit | undefined
+	});
 	const text = await r.text();
 	let parsed: unknown = null;
 	try {
@@ -138,8 +165,16 @@ export function localDb(name = 'client'): PouchDB.Database<Json> {
 }
 
 /** The server's database as PouchDB sees it, signed in as `user` with Basic auth. */
-export function remoteDb(server: Server, db: string, user: string, password = PASSWORD): PouchDB.Database<Json> {
-	return new PouchDB<Json>(`${server.api}/${db}`, { skip_setup: true, auth: { username: user, password } });
+export function remoteDb(
+	server: Server,
+	db: string,
+	user: string,
+	password = PASSWORD
+): PouchDB.Database<Json> {
+	return new PouchDB<Json>(`${server.api}/${db}`, {
+		skip_setup: true,
+		auth: { username: user, password }
+	});
 }
 
 export async function closeClients(): Promise<void> {
@@ -150,7 +185,11 @@ export const now = () => new Date().toISOString();
 export const uid = () => crypto.randomUUID();
 
 /** A valid progress update for a head of `schoolId` (the simplest document a head may write). */
-export function progressUpdate(schoolId: string, by: string, note = 'Progress noted in the staff meeting.'): Json {
+export function progressUpdate(
+	schoolId: string,
+	by: string,
+	note = 'Progress noted in the staff meeting.'
+): Json {
 	const at = now();
 	return {
 		_id: `progress:2026-27:x:${at}:${uid()}`,
@@ -166,7 +205,11 @@ export function progressUpdate(schoolId: string, by: string, note = 'Progress no
 }
 
 /** A valid next step, written by a SIL. */
-export function nextStep(schoolId: string, by = 'sil', action = 'Agree a reading plan for Year 3.'): Json {
+export function nextStep(
+	schoolId: string,
+	by = 'sil',
+	action = 'Agree a reading plan for Year 3.'
+): Json {
 	return {
 		_id: `next-step:2026-27:${uid()}`,
 		schemaVersion: 1,
@@ -183,7 +226,10 @@ export function nextStep(schoolId: string, by = 'sil', action = 'Agree a reading
 }
 
 /** Waits until `check` passes or the time is up. */
-export async function eventually(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+export async function eventually(
+	check: () => Promise<boolean> | boolean,
+	ms = 10_000
+): Promise<void> {
 	const deadline = Date.now() + ms;
 	while (!(await check())) {
 		if (Date.now() > deadline) throw new Error('condition not met in time');

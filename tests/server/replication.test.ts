@@ -42,25 +42,52 @@ describe('replication with real PouchDB clients', () => {
 		const result = await rep;
 		expect(result.docs_written).toBe(20);
 		expect(denied).toEqual(['next-step:2026-27:bad']);
-		const check = await api(server, 'GET', `/school-oakfield/${encodeURIComponent(steps[7]!._id as string)}`, { user: 'ceo' });
+		const check = await api(
+			server,
+			'GET',
+			`/school-oakfield/${encodeURIComponent(steps[7]!._id as string)}`,
+			{ user: 'ceo' }
+		);
 		expect(check.status).toBe(200);
 		expect(check.body.action).toBe(steps[7]!.action);
-		const bad = await api(server, 'GET', '/school-oakfield/next-step%3A2026-27%3Abad', { user: 'ceo' });
+		const bad = await api(server, 'GET', '/school-oakfield/next-step%3A2026-27%3Abad', {
+			user: 'ceo'
+		});
 		expect(bad.status).toBe(404);
 	});
 
 	test('live sync carries a write from one device to another both ways', async () => {
 		const silDevice = localDb('sil');
 		const headDevice = localDb('head');
-		const a = silDevice.sync(remoteDb(server, 'school-oakfield', 'sil'), { live: true, retry: true });
-		const b = headDevice.sync(remoteDb(server, 'school-oakfield', 'head.oakfield'), { live: true, retry: true });
+		const a = silDevice.sync(remoteDb(server, 'school-oakfield', 'sil'), {
+			live: true,
+			retry: true
+		});
+		const b = headDevice.sync(remoteDb(server, 'school-oakfield', 'head.oakfield'), {
+			live: true,
+			retry: true
+		});
 		try {
 			const step = nextStep('oakfield', 'sil', 'Live: share the new phonics tracker.');
 			await silDevice.put(step);
-			await eventually(() => headDevice.get(step._id as string).then(() => true, () => false));
-			const update = progressUpdate('oakfield', 'head.oakfield', 'Live: tracker shared with staff.');
+			await eventually(() =>
+				headDevice.get(step._id as string).then(
+					() => true,
+					() => false
+				)
+			);
+			const update = progressUpdate(
+				'oakfield',
+				'head.oakfield',
+				'Live: tracker shared with staff.'
+			);
 			await headDevice.put(update);
-			await eventually(() => silDevice.get(update._id as string).then(() => true, () => false));
+			await eventually(() =>
+				silDevice.get(update._id as string).then(
+					() => true,
+					() => false
+				)
+			);
 		} finally {
 			a.cancel();
 			b.cancel();
@@ -88,9 +115,12 @@ describe('replication with real PouchDB clients', () => {
 		await a.put(doc);
 		await a.replicate.to(remoteDb(server, 'school-oakfield', 'sil'));
 
-		const raw = await fetch(`${server.api}/school-oakfield/${encodeURIComponent(doc._id)}/books.png`, {
-			headers: { Authorization: 'Basic ' + Buffer.from('ceo:test-password-1').toString('base64') }
-		});
+		const raw = await fetch(
+			`${server.api}/school-oakfield/${encodeURIComponent(doc._id)}/books.png`,
+			{
+				headers: { Authorization: 'Basic ' + Buffer.from('ceo:test-password-1').toString('base64') }
+			}
+		);
 		expect(raw.status).toBe(200);
 		expect(raw.headers.get('content-type')).toBe('image/png');
 		expect(Buffer.from(await raw.arrayBuffer()).equals(bytes)).toBe(true);
@@ -123,7 +153,12 @@ describe('replication with real PouchDB clients', () => {
 		expect(finalA._rev).toBe(finalB._rev);
 		expect(finalA._conflicts).toHaveLength(1);
 		expect(finalB._conflicts).toEqual(finalA._conflicts);
-		const onServer = await api(server, 'GET', `/school-hawthorn/${encodeURIComponent(id)}?conflicts=true`, { user: 'sil' });
+		const onServer = await api(
+			server,
+			'GET',
+			`/school-hawthorn/${encodeURIComponent(id)}?conflicts=true`,
+			{ user: 'sil' }
+		);
 		expect(onServer.body._rev).toBe(finalA._rev);
 		expect(onServer.body._conflicts).toEqual(finalA._conflicts);
 	});
@@ -134,7 +169,9 @@ describe('checkpoints', () => {
 		const device = localDb();
 		const docs = Array.from({ length: 400 }, (_, i) => nextStep('kingsmead', 'sil', `Step ${i}`));
 		await device.bulkDocs(docs);
-		const first = device.replicate.to(remoteDb(server, 'school-kingsmead', 'sil'), { batch_size: 20 });
+		const first = device.replicate.to(remoteDb(server, 'school-kingsmead', 'sil'), {
+			batch_size: 20
+		});
 		let written = 0;
 		let killed: Promise<void> | null = null;
 		first.on('change', (info: { docs_written: number }) => {
@@ -150,7 +187,9 @@ describe('checkpoints', () => {
 		expect(written).toBeLessThan(400);
 
 		server = await server.restart();
-		const second = await device.replicate.to(remoteDb(server, 'school-kingsmead', 'sil'), { batch_size: 20 });
+		const second = await device.replicate.to(remoteDb(server, 'school-kingsmead', 'sil'), {
+			batch_size: 20
+		});
 		expect(second.ok).toBe(true);
 		// It read on from the checkpoint rather than from the start.
 		expect(second.docs_read).toBeLessThanOrEqual(400 - 100 + 20);
