@@ -164,6 +164,53 @@ describe('bad input gets CouchDB status codes and clear reasons; the server keep
 		expect((await api(server, 'GET', '/school-millbrook/_all_docs', sil)).status).toBe(403);
 	});
 
+	test('malformed revisions never take the server down', async () => {
+		const doc = nextStep('oakfield');
+		const put = await api(server, 'POST', '/school-oakfield', { ...sil, body: doc });
+		expect(put.status).toBe(201);
+		const docId = encodeURIComponent(doc._id as string);
+		const attempts = [
+			api(server, 'POST', '/school-oakfield/_bulk_docs', {
+				...sil,
+				body: { new_edits: false, docs: [{ ...doc, _rev: 'nonsense' }] }
+			}),
+			api(server, 'POST', '/school-oakfield/_bulk_docs', {
+				...sil,
+				body: {
+					new_edits: false,
+					docs: [{ ...doc, _rev: '2-abc', _revisions: { start: 'x', ids: 5 } }]
+				}
+			}),
+			api(server, 'POST', '/school-oakfield/_bulk_docs', {
+				...sil,
+				body: { new_edits: false, docs: [{ ...doc, _rev: '-1-' }] }
+			}),
+			api(server, 'POST', '/school-oakfield/_revs_diff', {
+				...sil,
+				body: { [doc._id as string]: ['garbage', '1-'] }
+			}),
+			api(
+				server,
+				'GET',
+				`/school-oakfield/${docId}?open_revs=${encodeURIComponent('["garbage"]')}&latest=true`,
+				sil
+			),
+			api(server, 'GET', `/school-oakfield/${docId}?rev=garbage&latest=true`, sil),
+			api(server, 'GET', `/school-oakfield/${docId}?rev=7-abc&revs=true`, sil),
+			api(server, 'POST', '/school-oakfield/_bulk_get?latest=true&revs=true', {
+				...sil,
+				body: { docs: [{ id: doc._id, rev: 'garbage' }, { id: 5 }] }
+			}),
+			api(server, 'PUT', `/school-oakfield/${docId}?rev=garbage`, { ...sil, body: doc }),
+			api(server, 'DELETE', `/school-oakfield/${docId}?rev=garbage`, sil),
+			api(server, 'GET', '/school-oakfield/_changes?since=abc', sil),
+			api(server, 'POST', '/school-oakfield/_all_docs', { ...sil, body: { keys: [1, 2] } })
+		];
+		const statuses = (await Promise.all(attempts)).map((r) => r.status);
+		for (const s of statuses) expect(s).toBeLessThan(500);
+		expect((await api(server, 'GET', '/_up')).status).toBe(200);
+	});
+
 	test('after all of that the server still answers', async () => {
 		expect((await api(server, 'GET', '/_up')).status).toBe(200);
 		expect(

@@ -191,6 +191,8 @@ function openStream(c: Call): void {
 		'Cache-Control': 'must-revalidate',
 		'Transfer-Encoding': 'chunked'
 	});
+	// Send the headers now: a client waits for them before it reads the stream.
+	c.res.flushHeaders();
 }
 
 function longpoll(

@@ -137,6 +137,16 @@ export async function bulkDocs(c: Call, dbName: string, db: Pouch): Promise<void
 type OpenRev = { ok: Doc } | { missing: string };
 
 /**
+ * The revisions of `revs` the database has. PouchDB's `latest` throws, uncaught, on a revision it
+ * does not know (it would take the process down), so only known ones are ever asked for.
+ */
+export async function knownRevs(db: Pouch, id: string, revs: string[]): Promise<string[]> {
+	const diff = await db.revsDiff({ [id]: revs });
+	const missing = new Set(diff[id]?.missing ?? []);
+	return revs.filter((r) => !missing.has(r));
+}
+
+/**
  * `POST /{db}/_bulk_get`: PouchDB's replicator fetches each batch of missing revisions here.
  * Missing revisions come back as CouchDB's `{error: {id, rev, error: "not_found"}}` entries.
  */
@@ -164,6 +174,7 @@ export async function bulkGet(c: Call, db: Pouch): Promise<void> {
 					const doc = await db.get(id, { revs, attachments, latest });
 					return { id, docs: [{ ok: publicAttachments(doc, attachments, atts_since) }] };
 				}
+				if (!(await knownRevs(db, id, [rev])).length) return { id, docs: [notFound('missing')] };
 				const open = (await db.get(id, {
 					open_revs: [rev],
 					revs,

@@ -16,7 +16,7 @@ import {
 import type { Doc, Pouch } from '../storage.ts';
 import { publicUserDoc, USERS_DB } from '../users.ts';
 import { checkDoc, writeOne } from '../writes.ts';
-import { writeCtx } from './db.ts';
+import { knownRevs, writeCtx } from './db.ts';
 
 type Att = {
 	content_type?: string;
@@ -95,9 +95,17 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 			) {
 				throw badRequest('open_revs must be "all" or a JSON list of revisions.');
 			}
-			const list = (await db.get(id, { ...opts, open_revs: openRevs })) as unknown as (
-				{ ok: Doc } | { missing: string }
-			)[];
+			let list: ({ ok: Doc } | { missing: string })[] = [];
+			if (openRevs === 'all') {
+				list = (await db.get(id, { ...opts, open_revs: 'all' })) as unknown as typeof list;
+			} else {
+				const revs = openRevs as string[];
+				const known = await knownRevs(db, id, revs);
+				if (known.length) {
+					list = (await db.get(id, { ...opts, open_revs: known })) as unknown as typeof list;
+				}
+				for (const r of revs) if (!known.includes(r)) list.push({ missing: r });
+			}
 			const out = list.map((o) =>
 				'ok' in o
 					? { ok: strip(publicAttachments(o.ok, !!opts.attachments, attsSince), wantRevs) }
@@ -105,6 +113,13 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 			);
 			sendJson(c.res, 200, out);
 			return;
+		}
+		if (
+			typeof opts.rev === 'string' &&
+			opts.latest &&
+			!(await knownRevs(db, id, [opts.rev])).length
+		) {
+			throw new CouchError(404, 'not_found', 'missing');
 		}
 		let doc = await db.get(id, opts);
 		doc = strip(publicAttachments(doc, !!opts.attachments, attsSince), wantRevs);
