@@ -146,7 +146,7 @@ export async function api(
 		body: body as BodyInit | undefined
 	});
 	const text = await r.text();
-	let parsed: unknown = null;
+	let parsed: unknown;
 	try {
 		parsed = text ? JSON.parse(text) : null;
 	} catch {
@@ -189,7 +189,7 @@ export function progressUpdate(
 	schoolId: string,
 	by: string,
 	note = 'Progress noted in the staff meeting.'
-): Json {
+): Json & { _id: string } {
 	const at = now();
 	return {
 		_id: `progress:2026-27:x:${at}:${uid()}`,
@@ -209,7 +209,7 @@ export function nextStep(
 	schoolId: string,
 	by = 'sil',
 	action = 'Agree a reading plan for Year 3.'
-): Json {
+): Json & { _id: string } {
 	return {
 		_id: `next-step:2026-27:${uid()}`,
 		schemaVersion: 1,

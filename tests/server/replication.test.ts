@@ -38,7 +38,7 @@ describe('replication with real PouchDB clients', () => {
 		await device.put({ ...nextStep('oakfield'), _id: 'next-step:2026-27:bad', action: '' });
 		const denied: string[] = [];
 		const rep = device.replicate.to(remoteDb(server, 'school-oakfield', 'sil'));
-		rep.on('denied', (e: unknown) => denied.push((e as { id: string }).id));
+		void rep.on('denied', (e: unknown) => denied.push((e as { id: string }).id));
 		const result = await rep;
 		expect(result.docs_written).toBe(20);
 		expect(denied).toEqual(['next-step:2026-27:bad']);
@@ -174,7 +174,7 @@ describe('checkpoints', () => {
 		});
 		let written = 0;
 		let killed: Promise<void> | null = null;
-		first.on('change', (info: { docs_written: number }) => {
+		void first.on('change', (info: { docs_written: number }) => {
 			written = info.docs_written;
 			if (written >= 100 && !killed) killed = server.kill9();
 		});
