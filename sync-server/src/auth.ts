@@ -91,6 +91,7 @@ export class Auth {
 	 * the password on every request and PBKDF2 is deliberately slow (CouchDB caches the same way).
 	 */
 	private readonly verified = new Map<string, { rev: string; mac: string }>();
+	private readonly checking = new Map<string, Promise<boolean>>();
 
 	constructor(cfg: Config, storage: Storage, secret: string) {
 		this.cfg = cfg;
@@ -125,7 +126,16 @@ export class Auth {
 		const mac = crypto.createHmac('sha256', this.secret).update(password).digest('hex');
 		const cached = this.verified.get(name);
 		if (user && cached && cached.rev === user._rev && cached.mac === mac) return user;
-		if (user && (await verifyPassword(user, password))) {
+		// Many requests with the same credentials at once (a device starting to sync) share one check.
+		const key = `${name}\n${mac}\n${user?._rev ?? ''}`;
+		let pending = this.checking.get(key);
+		if (!pending) {
+			pending = user ? verifyPassword(user, password) : Promise.resolve(false);
+			this.checking.set(key, pending);
+			const done = () => this.checking.delete(key);
+			pending.then(done, done);
+		}
+		if (user && (await pending)) {
 			this.verified.set(name, { rev: user._rev!, mac });
 			this.limiter.succeed(name);
 			return user;

@@ -93,6 +93,7 @@ export class Storage {
 	private readonly durable: boolean;
 	private readonly open = new Map<string, Pouch>();
 	private readonly locks = new Map<string, Promise<unknown>>();
+	private readonly security = new Map<string, Security | null>();
 
 	constructor(dataDir: string, durable: boolean) {
 		this.dir = path.join(dataDir, 'dbs');
@@ -147,6 +148,7 @@ export class Storage {
 			this.events.emit('deleted', name);
 			await db.destroy();
 			fs.rmSync(this.securityPath(name), { force: true });
+			this.security.delete(name);
 		});
 	}
 
@@ -166,11 +168,15 @@ export class Storage {
 	}
 
 	readSecurity(name: string): Security | null {
+		if (this.security.has(name)) return this.security.get(name)!;
+		let sec: Security | null;
 		try {
-			return JSON.parse(fs.readFileSync(this.securityPath(name), 'utf8')) as Security;
+			sec = JSON.parse(fs.readFileSync(this.securityPath(name), 'utf8')) as Security;
 		} catch {
-			return null;
+			sec = null;
 		}
+		this.security.set(name, sec);
+		return sec;
 	}
 
 	/** Written to a temporary file, flushed and renamed, so a crash leaves the old or the new one. */
@@ -182,6 +188,7 @@ export class Storage {
 		fs.fsyncSync(fd);
 		fs.closeSync(fd);
 		fs.renameSync(tmp, file);
+		this.security.set(name, security);
 	}
 
 	/** Runs `fn` with the database's write lock held: one validated write after another. */

@@ -110,22 +110,28 @@ export async function writeDocs(
 		const results: (WriteResult | null)[] = docs.map(() => null);
 		let todo = docs.map((doc, i) => ({ doc, i }));
 
-		if (!newEdits) {
-			const byId: Record<string, string[]> = {};
-			for (const { doc } of todo)
-				if (!doc._id.startsWith('_local/')) (byId[doc._id] ??= []).push(doc._rev!);
-			const missing = await db.revsDiff(byId);
-			todo = todo.filter(
-				({ doc }) =>
-					doc._id.startsWith('_local/') || (missing[doc._id]?.missing ?? []).includes(doc._rev!)
-			);
-		}
-
 		const ids = [...new Set(todo.map((t) => t.doc._id).filter((id) => !id.startsWith('_local/')))];
 		const current = new Map<string, Doc>();
+		const known = new Set<string>();
 		if (ids.length) {
 			const rows = await db.allDocs({ keys: ids, include_docs: true });
-			for (const row of rows.rows) if (row.doc && row.id) current.set(row.id, row.doc);
+			for (const row of rows.rows) {
+				if (!row.id || row.error) continue;
+				known.add(row.id);
+				if (row.doc) current.set(row.id, row.doc);
+			}
+		}
+
+		if (!newEdits) {
+			// Only documents the server already has can hold a revision it already has.
+			const byId: Record<string, string[]> = {};
+			for (const { doc } of todo) if (known.has(doc._id)) (byId[doc._id] ??= []).push(doc._rev!);
+			if (Object.keys(byId).length) {
+				const missing = await db.revsDiff(byId);
+				todo = todo.filter(
+					({ doc }) => !known.has(doc._id) || (missing[doc._id]?.missing ?? []).includes(doc._rev!)
+				);
+			}
 		}
 
 		const accepted: { doc: Doc; i: number }[] = [];

@@ -1,0 +1,12 @@
+/**
+ * `npm run bench`: runs each benchmark in this list in turn. Add yours to the list; each module
+ * exports `run(): Promise<void>` and prints its own figures.
+ */
+const BENCHMARKS: string[] = ['./sync-server.ts'];
+
+for (const file of BENCHMARKS) {
+	const mod = (await import(file)) as { run: () => Promise<void> };
+	console.log(`\n=== ${file} ===`);
+	await mod.run();
+}
+export {};
