@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
 	let storage: Storage;
 	try {
 		storage = new Storage(cfg.dataDir, true);
-		await storage.ensure(USERS_DB, defaultSecurity(USERS_DB));
+		await (await storage.ensure(USERS_DB, defaultSecurity(USERS_DB))).info();
 	} catch (err) {
 		throw new Error(
 			`cannot open ${cfg.dataDir}: is the server running? Stop it first. (${(err as Error).message})`,
