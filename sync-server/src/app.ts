@@ -9,6 +9,7 @@ import type { App, Call } from './context.ts';
 import { CouchError, sendError, type Req } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { route } from './router.ts';
+import { recordDbUpdates } from './routes/db-updates.ts';
 import { serveStatic } from './static.ts';
 import { Storage } from './storage.ts';
 import { hashPassword, USERS_DB, userDocId } from './users.ts';
@@ -75,6 +76,7 @@ function cors(app: App, req: http.IncomingMessage, res: http.ServerResponse): bo
 
 /** The request handler: `/couchdb/*` is the CouchDB API, everything else the built app. */
 export function createHandler(app: App): http.RequestListener {
+	recordDbUpdates(app);
 	return (req, res) => {
 		const id =
 			(req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID();

@@ -17,6 +17,7 @@ import {
 	security
 } from './routes/db.ts';
 import { changes } from './routes/changes.ts';
+import { dbUpdates } from './routes/db-updates.ts';
 import {
 	deleteAttachment,
 	deleteDoc,
@@ -58,6 +59,9 @@ export async function route(c: Call): Promise<void> {
 		case '_uuids':
 			only(c, 'GET');
 			return uuids(c);
+		case '_db_updates':
+			only(c, 'GET');
+			return dbUpdates(c);
 	}
 	if (!isValidDbName(first)) throw ILLEGAL_DB(first);
 	const dbName = first;
