@@ -5,6 +5,7 @@ import { closeLocalDbs, destroyLocalDbs, localDb, remoteDb } from '$lib/db/pouch
 import { openReadModel, readModelName, type ReadModel } from '$lib/db/read-model';
 import { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
+import { PendingTracker } from '$lib/sync/pending';
 import { Replicator, type SyncEvent } from '$lib/sync/replicator';
 import {
 	loadSession,
@@ -50,6 +51,9 @@ class Workspace {
 	#dbs = new Set<string>();
 	#schoolsWatch: Subscription | null = null;
 	#pendingTimer: ReturnType<typeof setTimeout> | undefined;
+	#tracker: PendingTracker | null = null;
+	/** Databases whose replication is busy; `syncing` is true while any is. */
+	#busy = new Set<string>();
 
 	get user(): UserCtx | null {
 		return this.session ? { name: this.session.name, roles: this.session.roles } : null;
@@ -75,6 +79,7 @@ class Workspace {
 		this.online = navigator.onLine;
 		window.addEventListener('online', () => {
 			this.online = true;
+			this.#busy.clear();
 			this.#replicator?.restart();
 		});
 		window.addEventListener('offline', () => {
@@ -111,6 +116,13 @@ class Workspace {
 		this.#rm = openReadModel(session.name);
 		this.#projector = new Projector(this.#rm, (db) => localDb(session.name, db));
 		this.#replicator = this.#newReplicator(session.name);
+		this.#tracker = new PendingTracker(
+			{
+				get: (db) => localStorage.getItem(key(session.name, `verified:${db}`)),
+				set: (db, seq) => localStorage.setItem(key(session.name, `verified:${db}`), seq)
+			},
+			(db) => localDb(session.name, db)
+		);
 		const user = { name: session.name, roles: session.roles };
 		const dbs = [TRUST_DB, ...assignedSchools(user).map(schoolDbName)];
 		for (const db of dbs) await this.#addDb(db);
@@ -144,25 +156,24 @@ class Workspace {
 		if (!user) return;
 		switch (e.kind) {
 			case 'active':
+				this.#busy.add(e.db);
 				this.syncing = true;
 				break;
 			case 'idle':
-				this.syncing = false;
+				this.#busy.delete(e.db);
+				this.syncing = this.#busy.size > 0;
 				if (this.problem?.kind !== 'session-expired') this.problem = null;
 				this.lastSyncAt = new Date().toISOString();
 				localStorage.setItem(key(user, 'last-sync'), this.lastSyncAt);
-				void localDb(user, e.db)
-					.info()
-					.then((info) => {
-						localStorage.setItem(key(user, `pushed:${e.db}`), String(info.update_seq));
-						this.#countPending();
-					});
+				void this.#tracker
+					?.verify(e.db, remoteDb(e.db))
+					.catch(() => 0)
+					.then(() => this.#countPending());
 				break;
 			case 'pushed':
-				localStorage.setItem(key(user, `pushed:${e.db}`), String(e.lastSeq));
-				this.#countPending();
-				break;
 			case 'pulled':
+				this.#tracker?.synced(e.docs);
+				this.#countPending();
 				break;
 			case 'denied':
 				this.refusals = [
@@ -171,18 +182,21 @@ class Workspace {
 				];
 				break;
 			case 'unreachable':
-				this.syncing = false;
+				this.#busy.delete(e.db);
+				this.syncing = this.#busy.size > 0;
 				if (this.problem?.kind !== 'session-expired') {
 					this.problem = { kind: 'unreachable', message: e.message };
 				}
 				break;
 			case 'unauthorised':
+				this.#busy.clear();
 				this.syncing = false;
 				this.problem = { kind: 'session-expired' };
 				this.#replicator?.stop();
 				break;
 			case 'failed':
-				this.syncing = false;
+				this.#busy.delete(e.db);
+				this.syncing = this.#busy.size > 0;
 				this.problem = { kind: 'failed', message: e.message };
 				break;
 		}
@@ -198,14 +212,8 @@ class Workspace {
 		const user = this.session?.name;
 		if (!user) return;
 		let total = 0;
-		for (const db of this.#dbs) total += await this.#pendingIn(user, db);
+		for (const db of this.#dbs) total += (await this.#tracker?.count(db)) ?? 0;
 		if (this.session?.name === user) this.pending = total;
-	}
-
-	async #pendingIn(user: string, db: string): Promise<number> {
-		const since = localStorage.getItem(key(user, `pushed:${db}`)) ?? 0;
-		const res = await localDb(user, db).changes({ since, limit: 10_000, return_docs: true });
-		return res.results.filter((c) => !c.id.startsWith('_design/')).length;
 	}
 
 	/** Wait until the read model reflects every local write made so far. */
@@ -228,14 +236,10 @@ class Workspace {
 		if (!discard) {
 			if (navigator.onLine && this.problem?.kind !== 'session-expired') {
 				for (const db of this.#dbs) {
-					await PouchDB.replicate(localDb(session.name, db), remoteDb(db), {
-						batch_size: 100
-					}).then(
-						(res) => {
-							localStorage.setItem(key(session.name, `pushed:${db}`), String(res.last_seq));
-						},
-						() => undefined
-					);
+					const remote = remoteDb(db);
+					await PouchDB.replicate(localDb(session.name, db), remote, { batch_size: 100 })
+						.then(() => this.#tracker?.verify(db, remote))
+						.catch(() => undefined);
 				}
 			}
 			await this.#recount();
@@ -264,6 +268,9 @@ class Workspace {
 		this.#rm?.close();
 		this.#rm = null;
 		this.#dbs.clear();
+		this.#busy.clear();
+		this.syncing = false;
+		this.#tracker = null;
 		this.pending = 0;
 		this.problem = null;
 		this.refusals = [];

@@ -1,18 +1,25 @@
 import PouchDB from 'pouchdb-browser';
+import { couchUrl } from '$lib/config';
 import { localDb, remoteDb } from '$lib/db/pouch';
 
 /** What the replicator tells the app, per database. */
 export type SyncEvent =
 	| { kind: 'active'; db: string }
 	| { kind: 'idle'; db: string }
-	| { kind: 'pushed'; db: string; lastSeq: string | number }
-	| { kind: 'pulled'; db: string; docs: number }
+	| { kind: 'pushed'; db: string; docs: { _id: string; _rev?: string }[] }
+	| { kind: 'pulled'; db: string; docs: { _id: string; _rev?: string }[] }
 	| { kind: 'denied'; db: string; docId: string; reason: string }
 	| { kind: 'unreachable'; db: string; message: string }
 	| { kind: 'unauthorised'; db: string }
 	| { kind: 'failed'; db: string; message: string };
 
-type Handle = PouchDB.Replication.Sync<object>;
+/** At most this many databases replicate at once, leaving connections for everything else. */
+const PARALLEL = 2;
+/** How long the server may hold the "what changed" request open. */
+const WATCH_TIMEOUT = 50_000;
+/** Without `_db_updates` (a CouchDB where the user is not an admin), look this often. */
+const POLL_EVERY = 30_000;
+const MAX_BACKOFF = 60_000;
 
 function statusOf(err: unknown): number | undefined {
 	return typeof err === 'object' && err !== null ? (err as { status?: number }).status : undefined;
@@ -27,66 +34,192 @@ function messageOf(err: unknown): string {
 }
 
 /**
- * Live two-way replication of each of a person's databases with the trust, with retry. PouchDB
- * stops for good on a 401/403 even with retry (see SYNC-NOTES), so those become `unauthorised`.
+ * Two-way replication of each of a person's databases with the trust. Rather than one live
+ * replication per database (each holding a connection open: a browser allows six per host), each
+ * database is synced in one short pass whenever it changed on the device, or the server says it
+ * changed (one long-poll of `_db_updates` for them all), with retry and back-off on failure.
  */
 export class Replicator {
-	private handles = new Map<string, Handle>();
-	private readonly user: string;
-	private readonly emit: (e: SyncEvent) => void;
+	readonly #user: string;
+	readonly #emit: (e: SyncEvent) => void;
+	readonly #dbs = new Set<string>();
+	readonly #dirty = new Set<string>();
+	readonly #running = new Map<string, PouchDB.Replication.Sync<object>>();
+	readonly #feeds = new Map<string, PouchDB.Core.Changes<object>>();
+	readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+	readonly #failures = new Map<string, number>();
+	#watch: AbortController | null = null;
+	#watchTimer: ReturnType<typeof setTimeout> | undefined;
+	#stopped = false;
 
 	constructor(user: string, emit: (e: SyncEvent) => void) {
-		this.user = user;
-		this.emit = emit;
+		this.#user = user;
+		this.#emit = emit;
 	}
 
 	start(db: string): void {
-		if (this.handles.has(db)) return;
-		const handle = PouchDB.sync(localDb(this.user, db), remoteDb(db), {
-			live: true,
-			retry: true,
-			batch_size: 100
-		});
-		// The handle is also a promise; its outcome arrives through the events below.
-		handle.catch(() => undefined);
-		void handle.on('active', () => this.emit({ kind: 'active', db }));
-		void handle.on('paused', (err) => {
-			if (!err) this.emit({ kind: 'idle', db });
-			else this.emit({ kind: 'unreachable', db, message: messageOf(err) });
-		});
-		void handle.on('change', (info) => {
-			if (info.direction === 'push') {
-				this.emit({ kind: 'pushed', db, lastSeq: info.change.last_seq });
-			} else {
-				this.emit({ kind: 'pulled', db, docs: info.change.docs.length });
-			}
-		});
-		void handle.on('denied', (err) => {
-			const e = err as { id?: string; doc?: { id?: string }; reason?: string; message?: string };
-			this.emit({ kind: 'denied', db, docId: e.id ?? e.doc?.id ?? '', reason: messageOf(e) });
-		});
-		void handle.on('error', (err) => {
-			this.handles.delete(db);
-			const status = statusOf(err);
-			if (status === 401 || status === 403) this.emit({ kind: 'unauthorised', db });
-			else this.emit({ kind: 'failed', db, message: messageOf(err) });
-		});
-		this.handles.set(db, handle);
+		if (this.#dbs.has(db)) return;
+		this.#stopped = false;
+		this.#dbs.add(db);
+		// Every write on this device is sent shortly after it is made.
+		const feed = localDb(this.#user, db).changes({ since: 'now', live: true, return_docs: false });
+		void feed.on('change', () => this.#later(db, 300));
+		this.#feeds.set(db, feed);
+		this.schedule(db);
+		if (!this.#watch) this.#startWatching();
 	}
 
 	has(db: string): boolean {
-		return this.handles.has(db);
+		return this.#dbs.has(db);
 	}
 
-	/** Start again now (after the network returns), rather than wait out PouchDB's back-off. */
+	/** Sync a database as soon as a slot is free. */
+	schedule(db: string): void {
+		if (!this.#dbs.has(db) || this.#stopped) return;
+		clearTimeout(this.#timers.get(db));
+		this.#timers.delete(db);
+		this.#dirty.add(db);
+		this.#pump();
+	}
+
+	#later(db: string, ms: number): void {
+		if (this.#timers.has(db) || this.#stopped) return;
+		this.#timers.set(
+			db,
+			setTimeout(() => {
+				this.#timers.delete(db);
+				this.schedule(db);
+			}, ms)
+		);
+	}
+
+	#pump(): void {
+		for (const db of [...this.#dirty]) {
+			if (this.#running.size >= PARALLEL) return;
+			if (this.#running.has(db)) continue;
+			this.#dirty.delete(db);
+			this.#run(db);
+		}
+	}
+
+	#run(db: string): void {
+		this.#emit({ kind: 'active', db });
+		const handle = PouchDB.sync(localDb(this.#user, db), remoteDb(db), { batch_size: 100 });
+		this.#running.set(db, handle);
+		void handle.on('change', (info) => {
+			const docs = info.change.docs as { _id: string; _rev?: string }[];
+			this.#emit({ kind: info.direction === 'push' ? 'pushed' : 'pulled', db, docs });
+		});
+		void handle.on('denied', (err) => {
+			const e = err as { id?: string; doc?: { id?: string } };
+			this.#emit({ kind: 'denied', db, docId: e.id ?? e.doc?.id ?? '', reason: messageOf(err) });
+		});
+		handle.then(
+			() => {
+				this.#running.delete(db);
+				this.#failures.delete(db);
+				if (!this.#stopped) this.#emit({ kind: 'idle', db });
+				this.#pump();
+			},
+			(err: unknown) => {
+				this.#running.delete(db);
+				if (this.#stopped) return;
+				const status = statusOf(err);
+				if (status === 401 || status === 403) {
+					// The server no longer knows this session: stop until the person signs in again.
+					this.#emit({ kind: 'unauthorised', db });
+					this.stop();
+					return;
+				}
+				const failures = (this.#failures.get(db) ?? 0) + 1;
+				this.#failures.set(db, failures);
+				const unreachable = status === undefined || status === 0 || status >= 500;
+				this.#emit(
+					unreachable
+						? { kind: 'unreachable', db, message: messageOf(err) }
+						: { kind: 'failed', db, message: messageOf(err) }
+				);
+				// Try again later, backing off: random up to 2 s, doubling, at most a minute.
+				const wait = Math.min(MAX_BACKOFF, 1000 * 2 ** failures) * (0.5 + Math.random() / 2);
+				this.#later(db, wait);
+				this.#pump();
+			}
+		);
+	}
+
+	/** One held request tells which databases changed on the server. */
+	#startWatching(): void {
+		const controller = new AbortController();
+		this.#watch = controller;
+		let since = 'now';
+		let failures = 0;
+		const loop = async () => {
+			while (!controller.signal.aborted) {
+				try {
+					const res = await fetch(
+						`${couchUrl()}/_db_updates?feed=longpoll&timeout=${WATCH_TIMEOUT}&since=${encodeURIComponent(since)}`,
+						{
+							credentials: 'include',
+							signal: controller.signal,
+							headers: { Accept: 'application/json' }
+						}
+					);
+					if (res.status === 401) {
+						// Replication will find out and say so; keep quiet here until then.
+						await this.#pause(POLL_EVERY, controller.signal);
+						continue;
+					}
+					if (!res.ok) {
+						// No `_db_updates` for this user (Apache CouchDB allows it to admins only): poll.
+						for (const db of this.#dbs) this.schedule(db);
+						await this.#pause(POLL_EVERY, controller.signal);
+						continue;
+					}
+					const body = (await res.json()) as {
+						results: { db_name: string }[];
+						last_seq: string;
+					};
+					failures = 0;
+					if (since !== 'now') for (const r of body.results) this.schedule(r.db_name);
+					since = body.last_seq;
+				} catch {
+					if (controller.signal.aborted) return;
+					failures++;
+					await this.#pause(Math.min(MAX_BACKOFF, 1000 * 2 ** failures), controller.signal);
+				}
+			}
+		};
+		void loop();
+	}
+
+	#pause(ms: number, signal: AbortSignal): Promise<void> {
+		return new Promise((resolve) => {
+			this.#watchTimer = setTimeout(resolve, ms);
+			signal.addEventListener('abort', () => resolve(), { once: true });
+		});
+	}
+
+	/** Start again now (the network is back, or the person signed in again). */
 	restart(): void {
-		const dbs = [...this.handles.keys()];
+		const dbs = [...this.#dbs];
 		this.stop();
+		this.#stopped = false;
 		for (const db of dbs) this.start(db);
 	}
 
 	stop(): void {
-		for (const handle of this.handles.values()) handle.cancel();
-		this.handles.clear();
+		this.#stopped = true;
+		this.#watch?.abort();
+		this.#watch = null;
+		clearTimeout(this.#watchTimer);
+		for (const handle of this.#running.values()) handle.cancel();
+		for (const feed of this.#feeds.values()) feed.cancel();
+		for (const timer of this.#timers.values()) clearTimeout(timer);
+		this.#running.clear();
+		this.#feeds.clear();
+		this.#timers.clear();
+		this.#dirty.clear();
+		this.#failures.clear();
+		this.#dbs.clear();
 	}
 }
