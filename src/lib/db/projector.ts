@@ -1,5 +1,7 @@
 import {
 	AcademicYear,
+	AttainmentBooklet,
+	AttainmentFramework,
 	EvaluationFramework,
 	LearningWalk,
 	NextStep,
@@ -27,7 +29,8 @@ const TRUST_TYPES = {
 	'trust-settings': TrustSettings,
 	'academic-year': AcademicYear,
 	'visit-calendar': VisitCalendar,
-	'evaluation-framework': EvaluationFramework
+	'evaluation-framework': EvaluationFramework,
+	'attainment-framework': AttainmentFramework
 } as const;
 
 const BATCH = 500;
@@ -64,6 +67,9 @@ async function remove(rm: ReadModel, db: string, id: string): Promise<void> {
 		rm.progress.delete(id),
 		rm.walks.delete(id),
 		rm.trustDocs.delete(id),
+		id.startsWith('attainment:')
+			? rm.attainment.delete(`${db.slice('school-'.length)}/${id.slice('attainment:'.length)}`)
+			: undefined,
 		rm.conflicts.delete(`${db}/${id}`),
 		id.startsWith('school:') ? rm.schools.delete(id.slice('school:'.length)) : undefined
 	]);
@@ -136,6 +142,17 @@ async function applyOne(rm: ReadModel, db: string, change: Change): Promise<void
 				doc: p
 			});
 			await refreshStatus(rm, p.nextStepId);
+		}
+	} else if (type === 'attainment-booklet') {
+		const b = parse(AttainmentBooklet, doc);
+		if (b) {
+			await rm.attainment.put({
+				key: `${b.schoolId}/${b.year}`,
+				schoolId: b.schoolId,
+				year: b.year,
+				doc: b,
+				conflicted
+			});
 		}
 	} else if (type === 'learning-walk') {
 		const w = parse(LearningWalk, doc);

@@ -1,6 +1,8 @@
 import Dexie, { type EntityTable } from 'dexie';
 import {
 	AcademicYear,
+	type AttainmentBooklet,
+	type AttainmentFramework,
 	EvaluationFramework,
 	LearningWalk,
 	NextStep,
@@ -61,7 +63,15 @@ export interface WalkRow {
 export interface TrustDocRow {
 	_id: string;
 	type: string;
-	doc: TrustSettings | AcademicYear | VisitCalendar | EvaluationFramework;
+	doc: TrustSettings | AcademicYear | VisitCalendar | EvaluationFramework | AttainmentFramework;
+}
+export interface AttainmentRow {
+	/** `${schoolId}/${year}`: booklet ids repeat across school databases. */
+	key: string;
+	schoolId: string;
+	year: string;
+	doc: AttainmentBooklet;
+	conflicted: 0 | 1;
 }
 export interface ConflictRow {
 	/** `${db}/${docId}` */
@@ -83,6 +93,7 @@ export type ReadModel = Dexie & {
 	progress: EntityTable<ProgressRow, '_id'>;
 	walks: EntityTable<WalkRow, '_id'>;
 	trustDocs: EntityTable<TrustDocRow, '_id'>;
+	attainment: EntityTable<AttainmentRow, 'key'>;
 	conflicts: EntityTable<ConflictRow, 'key'>;
 	checkpoints: EntityTable<CheckpointRow, 'db'>;
 };
@@ -101,6 +112,11 @@ export function openReadModel(user: string): ReadModel {
 		conflicts: 'key, db',
 		checkpoints: 'db'
 	});
+	// The read model is derived data: a new version adds its tables and forgets the checkpoints, so
+	// the projector reads every document again and fills them.
+	db.version(2)
+		.stores({ attainment: 'key, [schoolId+year], schoolId' })
+		.upgrade((tx) => tx.table('checkpoints').clear());
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {
 		db.close();

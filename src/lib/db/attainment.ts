@@ -1,0 +1,45 @@
+import {
+	AttainmentBooklet,
+	attainmentBookletDocId,
+	newAttainmentBooklet,
+	schoolDbName,
+	type EntryOutcome
+} from '$lib/domain';
+import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
+
+/** Figures that could not be taken: every bad cell, by row and column; nothing was changed. */
+export class FiguresRefused extends RecordRefused {
+	readonly errors: Extract<EntryOutcome, { ok: false }>['errors'];
+	constructor(errors: Extract<EntryOutcome, { ok: false }>['errors']) {
+		super(errors.map((e) => e.message).join('\n'));
+		this.errors = errors;
+	}
+}
+
+/**
+ * Change a school's booklet for a year (made on first use) with an all-or-nothing edit: a grid
+ * edit, a paste or a CSV import. The edit is applied to the latest revision on the device.
+ */
+export async function editBooklet(
+	ctx: WriteContext,
+	schoolId: string,
+	year: string,
+	edit: (current: AttainmentBooklet) => EntryOutcome
+): Promise<AttainmentBooklet> {
+	const db = schoolDbName(schoolId);
+	const stamp = { updatedAt: new Date().toISOString(), updatedBy: ctx.user.name ?? '' };
+	const apply = (current: AttainmentBooklet) => {
+		const outcome = edit(current);
+		if (!outcome.ok) throw new FiguresRefused(outcome.errors);
+		return { ...outcome.booklet, ...stamp };
+	};
+	const id = attainmentBookletDocId(year);
+	try {
+		await ctx.dbFor(db).get(id);
+	} catch (err) {
+		if ((err as { status?: number }).status !== 404) throw err;
+		const fresh = newAttainmentBooklet(schoolId, year, stamp.updatedBy, stamp.updatedAt);
+		return createDoc(ctx, db, AttainmentBooklet, apply(fresh));
+	}
+	return updateDoc(ctx, db, id, AttainmentBooklet, apply);
+}
