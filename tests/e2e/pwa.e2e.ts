@@ -1,4 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { E2E } from './env.ts';
 
 test.describe('installable, offline-capable app', () => {
 	test('the app shell opens offline once the service worker is installed', async ({
@@ -20,7 +24,7 @@ test.describe('installable, offline-capable app', () => {
 		await context.setOffline(false);
 	});
 
-	test('meets the installability criteria', async ({ page, context, request }) => {
+	test('meets the installability criteria', async ({ request, launchOptions }) => {
 		const manifest = await (await request.get('/manifest.webmanifest')).json();
 		expect(manifest).toMatchObject({
 			name: expect.stringContaining('SI visits'),
@@ -38,16 +42,28 @@ test.describe('installable, offline-capable app', () => {
 			expect(res.headers()['content-type']).toContain(icon.type);
 		}
 
-		await page.goto('/');
-		await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-		await page.reload();
-		await expect
-			.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
-			.toBe(true);
-		// Chromium's own installability check: what Lighthouse and the install prompt use.
-		const cdp = await context.newCDPSession(page);
-		const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-		expect(installabilityErrors).toEqual([]);
+		// Chromium never offers to install from an incognito context, so use a real profile.
+		const profile = await mkdtemp(join(tmpdir(), 'si-profile-'));
+		const context = await chromium.launchPersistentContext(profile, {
+			...launchOptions,
+			baseURL: E2E.baseURL
+		});
+		try {
+			const page = await context.newPage();
+			await page.goto('/');
+			await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+			await page.reload();
+			await expect
+				.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+				.toBe(true);
+			// Chromium's own installability check: what Lighthouse and the install prompt use.
+			const cdp = await context.newCDPSession(page);
+			const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+			expect(installabilityErrors).toEqual([]);
+		} finally {
+			await context.close();
+			await rm(profile, { recursive: true, force: true });
+		}
 	});
 
 	test('the server never caches the page or the worker, and caches hashed assets for good', async ({

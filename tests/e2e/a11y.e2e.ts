@@ -1,0 +1,82 @@
+import { expect, test, type Page } from '@playwright/test';
+import {
+	demoUsers,
+	horizontalOverflow,
+	newDevice,
+	seriousA11yViolations,
+	signIn
+} from './helpers.ts';
+
+/** Each screen at phone width: no serious or critical axe findings, and nothing off the side. */
+async function checkScreen(page: Page, path: string, heading: RegExp) {
+	await page.goto(path);
+	await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+	await page.waitForLoadState('networkidle').catch(() => undefined);
+	expect(await seriousA11yViolations(page), `axe on ${path}`).toEqual([]);
+	expect(await horizontalOverflow(page), `overflow on ${path}`).toBeLessThanOrEqual(0);
+}
+
+test('the sign-in screen is accessible and works with a keyboard at 360 px', async ({
+	browser
+}) => {
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	await checkScreen(page, '/sign-in', /Sign in/);
+	await page.keyboard.press('Tab');
+	await page.keyboard.press('Tab');
+	await expect(page.getByLabel('User name')).toBeFocused();
+	await page.keyboard.press('Tab');
+	await expect(page.getByLabel('Password')).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('alert')).toHaveText('Enter your user name and password.');
+	await context.close();
+});
+
+test('the SIL’s screens are accessible at 360 px', async ({ browser, request }) => {
+	test.setTimeout(120_000);
+	const { sil, heads } = await demoUsers(request);
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(page, sil);
+	const school = heads[0]!.school;
+	await checkScreen(page, '/', /Your schools/);
+	await checkScreen(page, `/schools/${school}`, /./);
+	await checkScreen(page, `/schools/${school}/plan`, /Plan a visit/);
+	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	const visit = new URL(page.url()).pathname;
+	await checkScreen(page, visit, /SI visit,/);
+	await checkScreen(page, `${visit}/walk`, /Learning walk/);
+	await page.getByRole('button', { name: 'Start the learning walk' }).click();
+	await page.getByRole('button', { name: 'Add a room' }).click();
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	await checkScreen(page, `${visit}/print`, /./);
+	await checkScreen(page, '/sync', /Sync with the trust/);
+	await checkScreen(page, '/conflicts', /Conflicts/);
+	await checkScreen(page, '/settings', /Settings/);
+	await context.close();
+});
+
+test('the head’s phone screens are accessible, with large enough text and targets', async ({
+	browser,
+	request
+}) => {
+	const { heads } = await demoUsers(request);
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(page, heads[0]!.name);
+	await checkScreen(page, '/', /agreed next steps/i);
+	const small = await page.evaluate(() =>
+		[...document.querySelectorAll('a, button, input, select, textarea')]
+			.filter((el) => {
+				const r = el.getBoundingClientRect();
+				return r.width > 0 && r.height > 0 && r.height < 44 && !el.closest('p, li, dd');
+			})
+			.map((el) => el.outerHTML.slice(0, 80))
+	);
+	expect(small).toEqual([]);
+	const fontSize = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+	expect(fontSize).toBeGreaterThanOrEqual(16);
+	await page.getByTestId('next-step').first().getByRole('link').click();
+	await expect(page.getByRole('heading', { name: 'Add a progress update' })).toBeVisible();
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+	await context.close();
+});

@@ -1,0 +1,118 @@
+import { deflateSync } from 'node:zlib';
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { E2E } from './env.ts';
+
+const adminAuth = `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`;
+
+/** Read from the trust's server as the administrator, to check what really arrived there. */
+export async function serverGet<T = Record<string, unknown>>(
+	request: APIRequestContext,
+	path: string
+): Promise<{ status: number; body: T }> {
+	const res = await request.get(`/couchdb/${path}`, { headers: { Authorization: adminAuth } });
+	return { status: res.status(), body: (await res.json()) as T };
+}
+
+interface DemoUser {
+	name: string;
+	roles: string[];
+}
+
+/** The demo trust's accounts, found on the server rather than assumed. */
+export async function demoUsers(request: APIRequestContext) {
+	const { body } = await serverGet<{ rows: { doc: DemoUser }[] }>(
+		request,
+		'_users/_all_docs?include_docs=true'
+	);
+	const users = body.rows.map((r) => r.doc).filter((u) => u && u.name);
+	const withRole = (role: string) => users.filter((u) => u.roles.includes(role));
+	const schoolOf = (u: DemoUser) =>
+		u.roles.find((r) => r.startsWith('school:'))?.slice('school:'.length) ?? '';
+	const heads = withRole('head').map((u) => ({ name: u.name, school: schoolOf(u) }));
+	const sil = withRole('sil')[0];
+	const ceo = withRole('ceo')[0];
+	if (!sil || !ceo || heads.length < 2) throw new Error('The demo trust is missing accounts');
+	return { sil: sil.name, silSchools: sil.roles, ceo: ceo.name, heads };
+}
+
+/** Sign in through the app's own screen and wait for the first sync to finish. */
+export async function signIn(page: Page, name: string): Promise<void> {
+	await page.goto('/sign-in');
+	await page.getByLabel('User name').fill(name);
+	await page.getByLabel('Password').fill(E2E.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/\/$/);
+	await expectAllSent(page);
+	await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+}
+
+export async function expectAllSent(page: Page): Promise<void> {
+	await expect(page.getByTestId('sync-status')).toContainText('All changes sent', {
+		timeout: 30_000
+	});
+}
+
+/** A second device: its own browser context, storage and cookies. */
+export async function newDevice(browser: Browser, viewport = { width: 1280, height: 800 }) {
+	const context = await browser.newContext({
+		baseURL: E2E.baseURL,
+		viewport,
+		locale: 'en-GB',
+		timezoneId: 'Europe/London'
+	});
+	return { context, page: await context.newPage() };
+}
+
+/** axe-core's serious and critical findings on the page as it stands (WCAG 2.2 AA rules). */
+export async function seriousA11yViolations(page: Page) {
+	const results = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+		.analyze();
+	return results.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Nothing on the page is wider than the screen (WCAG reflow at 360 px). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+	return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** A small colour PNG, standing in for a photo of pupils' work taken with the camera. */
+export function samplePhoto(width = 640, height = 480): Buffer {
+	const rows: Buffer[] = [];
+	for (let y = 0; y < height; y++) {
+		const row = Buffer.alloc(1 + width * 3);
+		for (let x = 0; x < width; x++) row.set([x % 256, y % 256, 160], 1 + x * 3);
+		rows.push(row);
+	}
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (buf: Buffer) => {
+		let c = 0xffffffff;
+		for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type: string, data: Buffer) => {
+		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+		const out = Buffer.alloc(8 + data.length + 4);
+		out.writeUInt32BE(data.length, 0);
+		body.copy(out, 4);
+		out.writeUInt32BE(crc(body), 8 + data.length);
+		return out;
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header.set([8, 2, 0, 0, 0], 8);
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', header),
+		chunk('IDAT', deflateSync(Buffer.concat(rows))),
+		chunk('IEND', Buffer.alloc(0))
+	]);
+}

@@ -1,0 +1,163 @@
+import { expect, test } from '@playwright/test';
+import { E2E } from './env.ts';
+import { demoUsers, expectAllSent, newDevice, serverGet, signIn } from './helpers.ts';
+
+test.describe('offline-first data and sync you can see', () => {
+	test('an edit made offline survives a reload and reaches the trust when back online', async ({
+		page,
+		context,
+		request
+	}) => {
+		const { heads } = await demoUsers(request);
+		const head = heads[0]!;
+		await signIn(page, head.name);
+		await page.getByTestId('next-step').first().getByRole('link').click();
+		const title = await page.getByRole('heading', { level: 1 }).textContent();
+
+		await context.setOffline(true);
+		await expect(page.getByTestId('sync-status')).toContainText('Offline');
+		await page.getByLabel('In progress').check();
+		await page.getByLabel('What has happened').fill('Staff meeting held offline on the bus');
+		await page.getByRole('button', { name: 'Save update' }).click();
+		await expect(page.getByText('Update saved on this device')).toBeVisible();
+		await expect(page.getByTestId('sync-status')).toContainText('Offline · 1 change waiting');
+
+		await page.reload();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(title ?? '');
+		await expect(page.getByTestId('progress').first()).toContainText(
+			'Staff meeting held offline on the bus'
+		);
+		await expect(page.getByTestId('sync-status')).toContainText('1 change waiting');
+
+		await context.setOffline(false);
+		await expectAllSent(page);
+		await expect
+			.poll(async () => {
+				const { body } = await serverGet<{ rows: { doc: { note?: string } }[] }>(
+					request,
+					`school-${head.school}/_all_docs?include_docs=true`
+				);
+				return body.rows.some((r) => r.doc.note === 'Staff meeting held offline on the bus');
+			})
+			.toBe(true);
+	});
+
+	test('a change made on one device shows on another within seconds, without a reload', async ({
+		browser,
+		request
+	}) => {
+		const { sil, heads } = await demoUsers(request);
+		const head = heads.find((h) => h.school)!;
+		const silDevice = await newDevice(browser);
+		const headDevice = await newDevice(browser, { width: 360, height: 740 });
+		await signIn(silDevice.page, sil);
+		await signIn(headDevice.page, head.name);
+
+		await headDevice.page.getByTestId('next-step').first().getByRole('link').click();
+		const stepUrl = new URL(headDevice.page.url()).pathname;
+		await silDevice.page.goto(stepUrl);
+		await expect(silDevice.page.getByRole('heading', { level: 1 })).toBeVisible();
+
+		await headDevice.page.getByLabel('What has happened').fill('Governors briefed by the head');
+		await headDevice.page.getByRole('button', { name: 'Save update' }).click();
+		await expect(silDevice.page.getByTestId('progress').first()).toContainText(
+			'Governors briefed by the head',
+			{ timeout: 10_000 }
+		);
+		await silDevice.context.close();
+		await headDevice.context.close();
+	});
+
+	test('a session that ends mid-sync loses nothing: sign in again and it is sent', async ({
+		page,
+		context,
+		request
+	}) => {
+		const { heads } = await demoUsers(request);
+		const head = heads[1]!;
+		await signIn(page, head.name);
+		await page.getByTestId('next-step').first().getByRole('link').click();
+
+		await context.clearCookies();
+		await page.getByLabel('What has happened').fill('Written after the session ended');
+		await page.getByRole('button', { name: 'Save update' }).click();
+		await expect(page.getByTestId('sync-status')).toContainText('Signed out by the server');
+		await expect(page.getByTestId('sync-status')).toContainText('1 change waiting');
+
+		await page.getByTestId('sync-status').click();
+		await page.getByRole('link', { name: 'Sign in again' }).click();
+		await expect(page.getByRole('heading', { name: 'Sign in again' })).toBeVisible();
+		await page.getByLabel('Password').fill(E2E.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expectAllSent(page);
+		await expect
+			.poll(async () => {
+				const { body } = await serverGet<{ rows: { doc: { note?: string } }[] }>(
+					request,
+					`school-${head.school}/_all_docs?include_docs=true`
+				);
+				return body.rows.some((r) => r.doc.note === 'Written after the session ended');
+			})
+			.toBe(true);
+	});
+
+	test('a conflict made on two offline devices is shown side by side and resolved', async ({
+		browser,
+		request
+	}) => {
+		const { sil, heads } = await demoUsers(request);
+		const a = await newDevice(browser);
+		const b = await newDevice(browser);
+		await signIn(a.page, sil);
+		await signIn(b.page, sil);
+		await a.page.goto(`/schools/${heads[0]!.school}`);
+		await a.page.getByTestId('next-step').first().getByRole('link').click();
+		const stepUrl = new URL(a.page.url()).pathname;
+		const stepId = decodeURIComponent(stepUrl.split('/').pop()!);
+		await b.page.goto(stepUrl);
+
+		await a.context.setOffline(true);
+		await b.context.setOffline(true);
+		await a.page.getByLabel('Owner').fill('Deputy headteacher');
+		await b.page.getByLabel('Owner').fill('English lead');
+		for (const d of [a, b]) {
+			await expect(d.page.getByTestId('save-state')).toContainText('Saved on this device');
+		}
+
+		await a.context.setOffline(false);
+		await expectAllSent(a.page);
+		await b.context.setOffline(false);
+		await expectAllSent(b.page);
+
+		await a.page.goto('/conflicts');
+		const conflict = a.page.getByTestId('conflict');
+		await expect(conflict).toBeVisible({ timeout: 20_000 });
+		await expect(conflict).toContainText('Deputy headteacher');
+		await expect(conflict).toContainText('English lead');
+		await conflict.getByText('English lead').click();
+		await conflict.getByRole('button', { name: 'Keep the chosen values' }).click();
+		await expect(a.page.getByText('There are no conflicts on this device.')).toBeVisible();
+		await expectAllSent(a.page);
+
+		const dbs = (await serverGet<string[]>(request, '_all_dbs')).body.filter((d) =>
+			d.startsWith('school-')
+		);
+		await expect
+			.poll(async () => {
+				for (const db of dbs) {
+					const res = await serverGet<{ owner?: string; _conflicts?: string[] }>(
+						request,
+						`${db}/${encodeURIComponent(stepId)}?conflicts=true`
+					);
+					if (res.status === 200) return `${res.body.owner} ${res.body._conflicts?.length ?? 0}`;
+				}
+				return 'not found';
+			})
+			.toBe('English lead 0');
+		await expect(b.page.locator('body')).not.toContainText('Signed out');
+		await b.page.goto('/conflicts');
+		await expect(b.page.getByText('There are no conflicts on this device.')).toBeVisible();
+		await a.context.close();
+		await b.context.close();
+	});
+});

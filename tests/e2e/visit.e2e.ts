@@ -1,0 +1,108 @@
+import { expect, test } from '@playwright/test';
+import { demoUsers, expectAllSent, newDevice, samplePhoto, serverGet, signIn } from './helpers.ts';
+
+test('a SIL completes a visit offline from a cold start; it reaches the trust and the head', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { sil, heads } = await demoUsers(request);
+	const head = heads[0]!;
+	const silDevice = await newDevice(browser, { width: 1024, height: 768 });
+	await signIn(silDevice.page, sil);
+
+	// The network is off from here until the record is shared, and the app starts cold.
+	await silDevice.context.setOffline(true);
+	await silDevice.page.close();
+	const page = await silDevice.context.newPage();
+	await page.goto(`/schools/${head.school}`);
+	await expect(page.getByTestId('sync-status')).toContainText('Offline');
+
+	await page.getByRole('link', { name: 'Plan a visit' }).click();
+	await expect(page.getByText('The trust’s calendar for term')).toBeVisible();
+	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+
+	// The booklet: who attended, documents, discussion, evaluations.
+	await page.getByRole('button', { name: 'Add a person' }).click();
+	await page.getByLabel('Name').first().fill('Headteacher');
+	await page.getByLabel('Role').first().fill('Headteacher');
+	await page.getByRole('checkbox').first().check();
+	await page.getByLabel('Add a focus area').fill('Reading');
+	await page.getByRole('button', { name: 'Add area' }).click();
+	await page.getByLabel('Evidence').fill('Heard year 2 readers; reading records checked');
+	await page.getByLabel('Strengths').fill('Fluent decoding across year 2');
+	await page.getByLabel('Areas for development').fill('Comprehension questioning in KS2');
+	await page.getByLabel('Achievement').selectOption({ label: 'Strong standard' });
+	await page.getByLabel('Met', { exact: true }).check();
+	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
+
+	await page
+		.getByLabel('Next step', { exact: true })
+		.fill('Train KS2 staff in comprehension questioning');
+	await page.getByLabel(/^Owner/).fill('English lead');
+	await page.getByLabel('Due date').fill('2027-02-12');
+	await page.getByLabel('Success criteria').fill('Questioning seen in every KS2 class');
+	await page.getByRole('button', { name: 'Add next step' }).click();
+	await expect(page.getByTestId('visit-next-step')).toContainText(
+		'Train KS2 staff in comprehension questioning'
+	);
+
+	// The learning walk, with a photo of pupils' work resized on the device.
+	await page.getByRole('link', { name: /^Learning walk/ }).click();
+	await page.getByRole('button', { name: 'Start the learning walk' }).click();
+	await page.getByRole('button', { name: 'Add a room' }).click();
+	await page.getByLabel('Class or year group').fill('Year 4');
+	await page.getByLabel('Subject').fill('Maths');
+	await page.getByRole('button', { name: /Vocabulary taught and modelled/ }).click();
+	await expect(
+		page.getByRole('button', { name: /Vocabulary taught and modelled/ })
+	).toHaveAttribute('aria-pressed', 'true');
+	await page.getByLabel('Strengths').fill('Confident use of place value language');
+	await page.locator('input[type=file]').setInputFiles({
+		name: 'work.png',
+		mimeType: 'image/png',
+		buffer: samplePhoto()
+	});
+	await expect(page.getByRole('img', { name: /Pupils’ work, room 1, photo 1/ })).toBeVisible();
+	await page.getByLabel('What the walk showed').fill('Maths vocabulary is strong in year 4');
+	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
+
+	await page.getByRole('link', { name: /visit on/ }).click();
+	await page.getByRole('button', { name: 'Share with the headteacher' }).click();
+	await expect(
+		page.getByText('Shared with the headteacher', { exact: true }).first()
+	).toBeVisible();
+	await expect(page.getByTestId('sync-status')).toContainText('changes waiting');
+	const visitId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+
+	// Back online: everything reaches the trust.
+	await silDevice.context.setOffline(false);
+	await expectAllSent(page);
+	const db = `school-${head.school}`;
+	await expect
+		.poll(
+			async () => (await serverGet<{ status?: string }>(request, `${db}/${visitId}`)).body.status
+		)
+		.toBe('shared');
+	const walk = await serverGet<{ _attachments?: Record<string, { content_type: string }> }>(
+		request,
+		`${db}/${encodeURIComponent(`walk:${visitId.slice('visit:'.length)}`)}`
+	);
+	expect(Object.values(walk.body._attachments ?? {})[0]?.content_type).toBe('image/jpeg');
+
+	// The head's phone shows the shared record, and the head confirms it.
+	const headDevice = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(headDevice.page, head.name);
+	await expect(
+		headDevice.page.getByText('Train KS2 staff in comprehension questioning')
+	).toBeVisible();
+	await headDevice.page.goto(`/visits/${encodeURIComponent(visitId)}`);
+	await expect(headDevice.page.getByText('Comprehension questioning in KS2')).toBeVisible();
+	await headDevice.page.getByLabel('Comment (optional)').fill('A fair record of the day');
+	await headDevice.page.getByRole('button', { name: 'Confirm the record' }).click();
+	await expect(headDevice.page.getByText('the record is confirmed')).toBeVisible();
+	await expect(page.getByText('✓ Confirmed by the headteacher')).toBeVisible({ timeout: 15_000 });
+	await headDevice.context.close();
+	await silDevice.context.close();
+});
