@@ -54,10 +54,11 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await page.getByRole('button', { name: 'Add a room' }).click();
 	await page.getByLabel('Class or year group').fill('Year 4');
 	await page.getByLabel('Subject').fill('Maths');
-	await page.getByRole('button', { name: /Vocabulary taught and modelled/ }).click();
-	await expect(
-		page.getByRole('button', { name: /Vocabulary taught and modelled/ })
-	).toHaveAttribute('aria-pressed', 'true');
+	const lookFor = page
+		.getByTestId('room')
+		.getByRole('button', { name: 'Vocabulary taught and modelled' });
+	await lookFor.click();
+	await expect(lookFor).toHaveAttribute('aria-pressed', 'true');
 	await page.getByLabel('Strengths').fill('Confident use of place value language');
 	await page.locator('input[type=file]').setInputFiles({
 		name: 'work.png',
@@ -71,7 +72,7 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await page.getByRole('link', { name: /visit on/ }).click();
 	await page.getByRole('button', { name: 'Share with the headteacher' }).click();
 	await expect(
-		page.getByText('Shared with the headteacher', { exact: true }).first()
+		page.getByText('Shared with the headteacher, waiting for their confirmation.')
 	).toBeVisible();
 	await expect(page.getByTestId('sync-status')).toContainText('changes waiting');
 	const visitId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
@@ -102,7 +103,9 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await headDevice.page.getByLabel('Comment (optional)').fill('A fair record of the day');
 	await headDevice.page.getByRole('button', { name: 'Confirm the record' }).click();
 	await expect(headDevice.page.getByText('the record is confirmed')).toBeVisible();
-	await expect(page.getByText('✓ Confirmed by the headteacher')).toBeVisible({ timeout: 15_000 });
+	await expect(page.getByText('✓ Confirmed by the headteacher. The record is locked')).toBeVisible({
+		timeout: 15_000
+	});
 	await headDevice.context.close();
 	await silDevice.context.close();
 });
