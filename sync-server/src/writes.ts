@@ -1,5 +1,12 @@
 import crypto from 'node:crypto';
-import { isAdmin, validateDocUpdate, type UserCtx } from '../../src/lib/domain/index.ts';
+import {
+	isAdmin,
+	TRUST_DB,
+	TRUST_SETTINGS_ID,
+	validateDocUpdate,
+	type RuleOptions,
+	type UserCtx
+} from '../../src/lib/domain/index.ts';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { badRequest, CouchError, isObject } from './http.ts';
@@ -135,6 +142,9 @@ export async function writeDocs(
 		}
 
 		const accepted: { doc: Doc; i: number }[] = [];
+		const options = todo.some(({ doc }) => doc.type === 'attainment-booklet')
+			? await ruleOptions(ctx.storage)
+			: {};
 		for (const t of todo) {
 			const { doc, i } = t;
 			if (doc._id.startsWith('_local/')) {
@@ -158,7 +168,7 @@ export async function writeDocs(
 				}
 				continue;
 			}
-			const verdict = validateDocUpdate(doc, old, user, dbName);
+			const verdict = validateDocUpdate(doc, old, user, dbName, options);
 			if (verdict.ok) accepted.push(t);
 			else results[i] = { id: doc._id, error: verdict.error, reason: verdict.reason };
 		}
@@ -219,4 +229,13 @@ export async function writeOne(
 		);
 	}
 	return r;
+}
+
+/** Trust settings that change the role rules, read from the trust database when a rule needs them. */
+async function ruleOptions(storage: Storage): Promise<RuleOptions> {
+	const trust = await storage.get(TRUST_DB);
+	const settings = (await trust?.get(TRUST_SETTINGS_ID).catch(() => null)) as {
+		headsMayEnterFigures?: unknown;
+	} | null;
+	return { headsMayEnterFigures: settings?.headsMayEnterFigures === true };
 }
