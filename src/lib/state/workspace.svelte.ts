@@ -6,6 +6,7 @@ import { openReadModel, readModelName, type ReadModel } from '$lib/db/read-model
 import { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
 import { PendingTracker } from '$lib/sync/pending';
+import { storageReport } from '$lib/state/storage';
 import { Replicator, type SyncEvent } from '$lib/sync/replicator';
 import {
 	loadSession,
@@ -44,6 +45,8 @@ class Workspace {
 	lastSyncAt = $state<string | null>(null);
 	problem = $state<SyncProblem | null>(null);
 	refusals = $state<Refusal[]>([]);
+	/** Set when the device is close to the storage the browser allows this app. */
+	storageLow = $state(false);
 
 	#rm: ReadModel | null = null;
 	#projector: Projector | null = null;
@@ -135,6 +138,12 @@ class Workspace {
 		}
 		this.ready = true;
 		this.#countPending();
+		void this.checkStorage();
+	}
+
+	/** Look at the device's storage; the layout warns when it is nearly full. */
+	async checkStorage(): Promise<void> {
+		this.storageLow = (await storageReport().catch(() => null))?.nearlyFull ?? false;
 	}
 
 	async #addDb(db: string): Promise<void> {
@@ -171,9 +180,17 @@ class Workspace {
 					.then(() => this.#countPending());
 				break;
 			case 'pushed':
+				this.#tracker?.synced(e.docs);
+				this.#countPending();
+				// A document that went through after all is no longer refused.
+				this.refusals = this.refusals.filter(
+					(r) => !(r.db === e.db && e.docs.some((d) => d._id === r.docId))
+				);
+				break;
 			case 'pulled':
 				this.#tracker?.synced(e.docs);
 				this.#countPending();
+				void this.checkStorage();
 				break;
 			case 'denied':
 				this.refusals = [
