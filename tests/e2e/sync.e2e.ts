@@ -1,6 +1,15 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { E2E } from './env.ts';
 import { demoUsers, expectAllSent, newDevice, serverGet, signIn } from './helpers.ts';
+
+/** Whether a progress update with this note has reached the school's database on the server. */
+async function serverHasNote(request: APIRequestContext, school: string, note: string) {
+	const { body } = await serverGet<{ rows: { doc: { note?: string } }[] }>(
+		request,
+		`school-${school}/_all_docs?include_docs=true`
+	);
+	return body.rows.some((r) => r.doc.note === note);
+}
 
 test.describe('offline-first data and sync you can see', () => {
 	test('an edit made offline survives a reload and reaches the trust when back online', async ({
@@ -32,13 +41,7 @@ test.describe('offline-first data and sync you can see', () => {
 		await context.setOffline(false);
 		await expectAllSent(page);
 		await expect
-			.poll(async () => {
-				const { body } = await serverGet<{ rows: { doc: { note?: string } }[] }>(
-					request,
-					`school-${head.school}/_all_docs?include_docs=true`
-				);
-				return body.rows.some((r) => r.doc.note === 'Staff meeting held offline on the bus');
-			})
+			.poll(() => serverHasNote(request, head.school, 'Staff meeting held offline on the bus'))
 			.toBe(true);
 	});
 
@@ -91,13 +94,7 @@ test.describe('offline-first data and sync you can see', () => {
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await expectAllSent(page);
 		await expect
-			.poll(async () => {
-				const { body } = await serverGet<{ rows: { doc: { note?: string } }[] }>(
-					request,
-					`school-${head.school}/_all_docs?include_docs=true`
-				);
-				return body.rows.some((r) => r.doc.note === 'Written after the session ended');
-			})
+			.poll(() => serverHasNote(request, head.school, 'Written after the session ended'))
 			.toBe(true);
 	});
 
