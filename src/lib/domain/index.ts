@@ -6,3 +6,4 @@ export * from './visit.ts';
 export * from './roles.ts';
 export * from './rules.ts';
 export * from './attainment.ts';
+export * from './overview.ts';

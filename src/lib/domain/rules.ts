@@ -6,6 +6,7 @@ import { schoolIdFromDbName, TRUST_DB } from './school.ts';
 import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
 import { AttainmentBooklet, AttainmentFramework } from './attainment-schema.ts';
+import { SchoolOverview } from './overview.ts';
 
 /** Every kind of document, by its `type`, and the database it belongs in. */
 export const SCHEMAS = {
@@ -19,7 +20,8 @@ export const SCHEMAS = {
 	'next-step': { schema: NextStep, db: 'school' },
 	'progress-update': { schema: ProgressUpdate, db: 'school' },
 	'learning-walk': { schema: LearningWalk, db: 'school' },
-	'attainment-booklet': { schema: AttainmentBooklet, db: 'school' }
+	'attainment-booklet': { schema: AttainmentBooklet, db: 'school' },
+	'school-overview': { schema: SchoolOverview, db: 'school' }
 } as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' }>;
 
 export type DocType = keyof typeof SCHEMAS;
@@ -119,6 +121,13 @@ export function validateDocUpdate(
 					? 'The trust has not asked headteachers to enter figures: send them to your SIL.'
 					: 'Only a school improvement lead enters attainment figures.'
 			);
+		case 'school-overview':
+			// The CEO's own commentary and judgement; heads and SILs read it.
+			if (!hasRole(user, 'ceo'))
+				return forbid('Only the chief executive writes the school overview.');
+			return newDoc.updatedBy === user.name
+				? ok
+				: forbid('A school overview must be saved under your own name.');
 		default:
 			return forbid(`Only a trust administrator may write ${type} documents.`);
 	}
@@ -128,6 +137,7 @@ function validateDelete(oldDoc: AnyDoc | null, user: UserCtx, db: string): Verdi
 	if (isAdmin(user)) return ok;
 	if (db === TRUST_DB) return forbid('Only a trust administrator may change trust settings.');
 	if (!oldDoc || oldDoc._deleted) return ok;
+	if (oldDoc.type === 'school-overview') return forbid('A school overview is never removed.');
 	if (!hasRole(user, 'sil')) return forbid('Only the visitor may remove a record.');
 	if (oldDoc.type === 'visit' && oldDoc.status !== 'planned' && oldDoc.status !== 'draft') {
 		return forbid('A visit record that has been shared with the headteacher cannot be removed.');

@@ -1,0 +1,352 @@
+import { describe, expect, it } from 'vitest';
+import { ceo, head, nextStep, now, sil, visit } from '../../../tests/unit/fixtures';
+import { SCHEMA_VERSION } from './common';
+import { DEFAULT_ATTAINMENT_FRAMEWORK, newAttainmentBooklet } from './attainment-schema';
+import { OFSTED_2025, type EvaluationFramework } from './evaluation';
+import {
+	agreedGrades,
+	assembleOverview,
+	completionPercent,
+	countSteps,
+	dashboardGrid,
+	keyFigures,
+	overviewDocId,
+	SchoolOverview,
+	siDays,
+	stepStatusText,
+	type DashboardSchool
+} from './overview';
+import { validateDocUpdate } from './rules';
+import type { School } from './school';
+import type { AcademicYear } from './trust';
+
+const framework: EvaluationFramework = {
+	...OFSTED_2025,
+	_id: 'framework:ofsted-2025',
+	schemaVersion: SCHEMA_VERSION,
+	type: 'evaluation-framework'
+};
+
+const year: AcademicYear = {
+	_id: 'year:2026-27',
+	schemaVersion: SCHEMA_VERSION,
+	type: 'academic-year',
+	year: '2026-27',
+	terms: [
+		['2026-09-02', '2026-10-23'],
+		['2026-11-02', '2026-12-18'],
+		['2027-01-05', '2027-02-12'],
+		['2027-02-22', '2027-03-26'],
+		['2027-04-12', '2027-05-28'],
+		['2027-06-07', '2027-07-21']
+	].map(([start, end], i) => ({ term: i + 1, name: `Term ${i + 1}`, start: start!, end: end! }))
+};
+
+function school(id: string, category: School['category'], name = id): School {
+	const corrective = category === '3' || category === '4';
+	return {
+		_id: `school:${id}`,
+		schemaVersion: SCHEMA_VERSION,
+		type: 'school',
+		id,
+		name,
+		phase: 'primary',
+		category,
+		strand: corrective ? 'corrective' : 'preventative',
+		...(corrective ? { carterStage: 'repair' as const } : {})
+	};
+}
+
+const grades = (g: Record<string, string>) =>
+	Object.entries(g).map(([areaId, gradeId]) => ({ areaId, gradeId, comment: '' }));
+
+function overview(over: Partial<SchoolOverview> = {}): SchoolOverview {
+	return {
+		_id: overviewDocId('2026-27', 2),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'school-overview',
+		schoolId: 'oakfield',
+		year: '2026-27',
+		term: 2,
+		commentary: 'Reading is improving.',
+		vulnerable: false,
+		supportPlan: '',
+		updatedBy: 'ceo',
+		updatedAt: now,
+		...over
+	};
+}
+
+describe('the SchoolOverview document', () => {
+	it('needs a support plan when the school is marked vulnerable', () => {
+		expect(SchoolOverview.safeParse(overview()).success).toBe(true);
+		const bad = SchoolOverview.safeParse(overview({ vulnerable: true, supportPlan: '  ' }));
+		expect(bad.success).toBe(false);
+		expect(bad.error?.issues[0]?.message).toBe('a school marked vulnerable needs a support plan');
+		expect(SchoolOverview.safeParse(overview({ _id: 'overview:2026-27:t3' })).success).toBe(false);
+	});
+
+	it('is written by the CEO only, under their own name, and never removed', () => {
+		const DB = 'school-oakfield';
+		expect(validateDocUpdate(overview(), null, ceo, DB).ok).toBe(true);
+		expect(validateDocUpdate(overview(), null, head, DB)).toMatchObject({
+			ok: false,
+			reason: 'Only the chief executive writes the school overview.'
+		});
+		expect(validateDocUpdate(overview(), null, sil, DB).ok).toBe(false);
+		expect(validateDocUpdate(overview({ updatedBy: 'someone' }), null, ceo, DB).ok).toBe(false);
+		expect(validateDocUpdate(overview(), null, { name: 'a', roles: ['admin'] }, DB).ok).toBe(true);
+		const gone = { _id: overview()._id, _deleted: true };
+		expect(validateDocUpdate(gone, overview(), sil, DB).ok).toBe(false);
+		expect(validateDocUpdate(gone, overview(), ceo, DB).ok).toBe(false);
+	});
+});
+
+describe('agreed grades', () => {
+	const t1 = visit({
+		_id: 'visit:2026-27:t1:a',
+		term: 1,
+		date: '2026-09-20',
+		status: 'confirmed',
+		evaluations: grades({ achievement: 'needs-attention', inclusion: 'strong' })
+	});
+	const t2 = visit({
+		_id: 'visit:2026-27:t2:b',
+		term: 2,
+		date: '2026-11-20',
+		status: 'confirmed',
+		evaluations: grades({ achievement: 'expected' })
+	});
+	const t2draft = visit({
+		_id: 'visit:2026-27:t2:c',
+		term: 2,
+		date: '2026-11-25',
+		status: 'draft',
+		evaluations: grades({ achievement: 'urgent-improvement' })
+	});
+
+	it('takes the latest confirmed grade per area, ignoring records not yet agreed', () => {
+		const g = agreedGrades([t2draft, t2, t1], framework, 2);
+		expect(g.get('achievement')).toMatchObject({
+			label: 'Expected standard',
+			term: 2,
+			rag: 'green'
+		});
+		// Strong standard is the 2nd of 5 grades: position 1/4.
+		expect(g.get('inclusion')).toMatchObject({ position: 0.25, term: 1 });
+		expect(agreedGrades([t2, t1], framework, 1).get('achievement')?.label).toBe('Needs attention');
+	});
+
+	it('leaves out records made against another framework', () => {
+		const old = visit({ ...t1, frameworkId: 'ofsted-2019' });
+		expect(agreedGrades([old], framework, 6).size).toBe(0);
+	});
+});
+
+describe('next steps and SI days', () => {
+	const steps = [
+		{
+			step: nextStep({ _id: 'next-step:2026-27:1', dueDate: '2026-11-01' }),
+			status: 'open' as const
+		},
+		{
+			step: nextStep({ _id: 'next-step:2026-27:2', dueDate: undefined, dueTerm: 1 }),
+			status: 'in-progress' as const
+		},
+		{
+			step: nextStep({ _id: 'next-step:2026-27:3', dueDate: '2026-10-01' }),
+			status: 'done' as const
+		},
+		{
+			step: nextStep({ _id: 'next-step:2026-27:4', dueDate: '2027-03-01' }),
+			status: 'open' as const
+		}
+	];
+
+	it('counts agreed, done and overdue (due before the date, not done)', () => {
+		// On 23 Nov: step 1 (due 1 Nov) and step 2 (term 1 ended 23 Oct) are overdue; 3 is done.
+		expect(countSteps(steps, year, '2026-11-23')).toEqual({
+			agreed: 4,
+			done: 1,
+			inProgress: 1,
+			notStarted: 2,
+			overdue: 2
+		});
+		expect(completionPercent(countSteps(steps, year, '2026-11-23'))).toBe(25);
+		expect(stepStatusText(steps[1]!, year, '2026-11-23')).toBe('In progress (overdue)');
+		expect(stepStatusText(steps[2]!, year, '2026-11-23')).toBe('Done');
+	});
+
+	it('adds the days of visits that happened, up to the term, against the allowance', () => {
+		const s = school('st-aidans', '3');
+		const visits = [
+			visit({ term: 1, daysUsed: 1.5, status: 'confirmed' }),
+			visit({ term: 2, daysUsed: 1, status: 'draft' }),
+			visit({ term: 2, daysUsed: 1, status: 'planned' }),
+			visit({ term: 3, daysUsed: 2, status: 'draft' })
+		];
+		expect(siDays(s, visits, 2)).toEqual({ used: 2.5, allowance: 7, over: false });
+		expect(siDays(school('w', '1'), visits)).toEqual({ used: 4.5, allowance: 3, over: true });
+	});
+});
+
+describe('key attainment figures', () => {
+	it('takes each measure at its latest point with figures, with the disadvantaged gap', () => {
+		const b = newAttainmentBooklet('oakfield', '2026-27', 'sil', now);
+		// RWM: mid-year 18 of 30 = 60.0%; disadvantaged 5 of 10 = 50.0%; non-disadvantaged
+		// nationally 67.0 → gap 50.0 − 67.0 = −17.0 points. National all pupils 61.0 → amber (1 below).
+		b.cells['ks2-rwm-exs:all:autumn'] = { cohort: 30, count: 15 };
+		b.cells['ks2-rwm-exs:all:mid-year'] = { cohort: 30, count: 18 };
+		b.cells['ks2-rwm-exs:disadvantaged:mid-year'] = { cohort: 10, count: 5 };
+		b.nationals['ks2-rwm-exs:all'] = 61;
+		b.nationals['ks2-rwm-exs:non-disadvantaged'] = 67;
+		const figures = keyFigures(b, DEFAULT_ATTAINMENT_FRAMEWORK, 5);
+		expect(figures.map((f) => f.measureId)).toEqual([
+			'eyfs-gld',
+			'phonics-y1',
+			'ks2-rwm-exs',
+			'attendance'
+		]);
+		const rwm = figures[2]!;
+		expect(rwm.pointLabel).toBe('Mid-year projection');
+		expect(rwm.figure.display).toBe('60.0%');
+		expect(rwm.gap).toMatchObject({ display: '−17.0', direction: 'worse' });
+		expect(rwm.rag).toMatchObject({ rag: 'amber' });
+		expect(figures[0]).toMatchObject({ pointLabel: null, figure: { kind: 'missing' } });
+		expect(keyFigures(null, DEFAULT_ATTAINMENT_FRAMEWORK, 5)[2]?.figure.kind).toBe('missing');
+	});
+});
+
+describe('the termly overview', () => {
+	it('is assembled from the term’s agreed visits, next steps, figures and the CEO’s notes', () => {
+		const s = school('st-aidans', '3', "St Aidan's");
+		const v1 = visit({
+			_id: 'visit:2026-27:t1:a',
+			schoolId: 'st-aidans',
+			term: 1,
+			date: '2026-09-17',
+			status: 'confirmed',
+			evaluations: grades({ achievement: 'needs-attention', 'curriculum-teaching': 'expected' })
+		});
+		const v2 = visit({
+			_id: 'visit:2026-27:t2:b',
+			schoolId: 'st-aidans',
+			term: 2,
+			date: '2026-11-12',
+			status: 'confirmed',
+			safeguarding: 'met',
+			evaluations: grades({ achievement: 'expected', 'curriculum-teaching': 'needs-attention' })
+		});
+		const v3 = visit({ _id: 'visit:2026-27:t2:c', term: 2, date: '2026-12-01', status: 'draft' });
+		const steps = [
+			{
+				step: nextStep({ _id: 'next-step:2026-27:1', visitId: v2._id, dueDate: '2026-11-20' }),
+				status: 'in-progress' as const
+			},
+			{ step: nextStep({ _id: 'next-step:2026-27:2', visitId: v1._id }), status: 'done' as const }
+		];
+		const o = assembleOverview({
+			school: s,
+			year,
+			term: 2,
+			framework,
+			visits: [v3, v2, v1],
+			steps,
+			booklet: null,
+			attainmentFramework: DEFAULT_ATTAINMENT_FRAMEWORK,
+			threshold: 5,
+			overview: overview({ schoolId: 'st-aidans', vulnerable: true, supportPlan: 'Weekly SIL' }),
+			today: '2026-11-23'
+		});
+		expect(o.termName).toBe('Term 2');
+		expect(o.asOf).toBe('2026-11-23');
+		expect(o.categoryLabel).toBe('Requires improvement');
+		const byArea = Object.fromEntries(o.evaluations.map((e) => [e.areaId, e]));
+		expect(byArea['achievement']).toMatchObject({ agreedThisTerm: true, change: 'better' });
+		expect(byArea['curriculum-teaching']).toMatchObject({ change: 'worse' });
+		expect(byArea['inclusion']).toMatchObject({ grade: null, change: 'none' });
+		expect(o.safeguarding).toBe('met');
+		expect(o.visits.map((v) => v._id)).toEqual([v2._id, v3._id]);
+		expect(o.awaitingAgreement).toBe(1);
+		expect(o.steps).toMatchObject({ agreed: 2, done: 1, overdue: 1, agreedThisTerm: 1 });
+		expect(o.siDays).toEqual({ used: 3, allowance: 7, over: false });
+		expect(o.overview?.vulnerable).toBe(true);
+		// After the term ends, figures are counted to its last day.
+		expect(assembleOverview({ ...baseInput(s), today: '2027-01-10' }).asOf).toBe('2026-12-18');
+	});
+
+	function baseInput(s: School) {
+		return {
+			school: s,
+			year,
+			term: 2,
+			framework,
+			visits: [],
+			steps: [],
+			booklet: null,
+			attainmentFramework: DEFAULT_ATTAINMENT_FRAMEWORK,
+			threshold: 5,
+			overview: null,
+			today: '2026-11-23'
+		};
+	}
+});
+
+describe('the trust dashboard', () => {
+	const confirmed = (schoolId: string, term: number, g: Record<string, string>) =>
+		visit({
+			_id: `visit:2026-27:t${term}:${schoolId}`,
+			schoolId,
+			term,
+			date: term === 1 ? '2026-09-20' : '2026-11-20',
+			status: 'confirmed',
+			evaluations: grades(g)
+		});
+	const schools: DashboardSchool[] = [
+		{
+			school: school('a', '1', 'Alpha'),
+			visits: [confirmed('a', 2, { achievement: 'strong' })],
+			steps: [],
+			overview: null
+		},
+		{
+			school: school('b', '2a', 'Beta'),
+			visits: [
+				confirmed('b', 1, { achievement: 'expected' }),
+				confirmed('b', 2, { achievement: 'needs-attention' })
+			],
+			steps: [],
+			overview: null
+		},
+		{ school: school('c', '3', 'Gamma'), visits: [], steps: [], overview: null },
+		{
+			school: school('d', '3', 'Delta'),
+			visits: [confirmed('d', 1, { achievement: 'urgent-improvement', inclusion: 'strong' })],
+			steps: [],
+			overview: overview({ schoolId: 'd', vulnerable: true, supportPlan: 'Plan' })
+		}
+	];
+
+	it('puts the weakest first and schools with nothing agreed last', () => {
+		const rows = dashboardGrid(schools, framework, year, 2, '2026-11-23');
+		// Delta's worst is urgent improvement (1), Beta's needs attention (0.75), Alpha's strong.
+		expect(rows.map((r) => r.school.name)).toEqual(['Delta', 'Beta', 'Alpha', 'Gamma']);
+		const beta = rows[1]!.cells.find((c) => c.areaId === 'achievement');
+		expect(beta).toMatchObject({ change: 'worse', grade: { label: 'Needs attention' } });
+		const alpha = rows[2]!.cells.find((c) => c.areaId === 'achievement');
+		expect(alpha?.change).toBe('new');
+		const delta = rows[0]!.cells.find((c) => c.areaId === 'achievement');
+		expect(delta?.change).toBe('same');
+		expect(rows[0]!.vulnerable).toBe(true);
+		expect(rows[0]!.mean).toBe((1 + 0.25) / 2);
+	});
+
+	it('filters by category and strand', () => {
+		const cat3 = dashboardGrid(schools, framework, year, 2, '2026-11-23', { category: '3' });
+		expect(cat3.map((r) => r.school.name)).toEqual(['Delta', 'Gamma']);
+		const prev = dashboardGrid(schools, framework, year, 2, '2026-11-23', {
+			strand: 'preventative'
+		});
+		expect(prev.map((r) => r.school.name)).toEqual(['Beta', 'Alpha']);
+	});
+});

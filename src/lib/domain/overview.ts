@@ -1,0 +1,488 @@
+import { z } from 'zod';
+import { AcademicYearId, docMeta, IsoDateTime, Slug, TermNumber, Text } from './common.ts';
+import {
+	disadvantagedGap,
+	deriveCell,
+	MISSING_DISPLAY,
+	type AttainmentResult,
+	type DifferenceResult,
+	type RagResult
+} from './attainment-calc.ts';
+import {
+	measureById,
+	type AttainmentBooklet,
+	type AttainmentFramework
+} from './attainment-schema.ts';
+import type { EvaluationFramework, Rag } from './evaluation.ts';
+import {
+	CATEGORY_LABELS,
+	SCHOOL_CATEGORIES,
+	SI_DAYS_ALLOWANCE,
+	type School,
+	type SchoolCategory,
+	type Strand
+} from './school.ts';
+import type { AcademicYear } from './trust.ts';
+import type { NextStep, NextStepStatus, VisitRecord } from './visit.ts';
+
+// The School Overview the CEO reviews with each head every term. Almost all of it is assembled
+// from records agreed elsewhere (visits, next steps, the A&A booklet); only the CEO's commentary
+// and the vulnerable flag with its support plan are typed, and those are all the document holds.
+
+export const overviewDocId = (year: string, term: number) => `overview:${year}:t${term}`;
+
+/** The CEO's part of a school's termly overview (school database). */
+export const SchoolOverview = z
+	.object({
+		...docMeta,
+		type: z.literal('school-overview'),
+		schoolId: Slug,
+		year: AcademicYearId,
+		term: TermNumber,
+		commentary: Text(),
+		/** A vulnerable school gets a support plan and leaves the annual cycle until it is not. */
+		vulnerable: z.boolean(),
+		supportPlan: Text(),
+		updatedBy: z.string().min(1),
+		updatedAt: IsoDateTime
+	})
+	.refine((o) => o._id === overviewDocId(o.year, o.term), {
+		message: 'year and term must match the document id',
+		path: ['_id']
+	})
+	.refine((o) => !o.vulnerable || o.supportPlan.trim().length > 0, {
+		message: 'a school marked vulnerable needs a support plan',
+		path: ['supportPlan']
+	});
+export type SchoolOverview = z.infer<typeof SchoolOverview>;
+
+// ---------------------------------------------------------------------------------------------
+// Evaluations
+
+/** An evaluation agreed with the head (the visit record was confirmed). */
+export interface AgreedGrade {
+	areaId: string;
+	gradeId: string;
+	label: string;
+	rag: Rag;
+	/** 0 for the best grade of the scale, 1 for the worst: comparable across scale lengths. */
+	position: number;
+	term: number;
+	date: string;
+	visitId: string;
+}
+
+/**
+ * The latest agreed grade per area from visits up to and including `upToTerm`. Only confirmed
+ * records count (the head has agreed them) and only those made against this framework: Ofsted
+ * says grades of different frameworks cannot be compared.
+ */
+export function agreedGrades(
+	visits: readonly VisitRecord[],
+	framework: EvaluationFramework,
+	upToTerm: number,
+	fromTerm = 1
+): Map<string, AgreedGrade> {
+	const last = framework.scale.length - 1;
+	const out = new Map<string, AgreedGrade>();
+	const agreed = visits
+		.filter(
+			(v) =>
+				v.status === 'confirmed' &&
+				v.frameworkId === framework.id &&
+				v.term <= upToTerm &&
+				v.term >= fromTerm
+		)
+		.sort((a, b) => a.term - b.term || a.date.localeCompare(b.date));
+	for (const v of agreed) {
+		for (const e of v.evaluations) {
+			const index = framework.scale.findIndex((g) => g.id === e.gradeId);
+			const grade = framework.scale[index];
+			if (!grade) continue;
+			out.set(e.areaId, {
+				areaId: e.areaId,
+				gradeId: grade.id,
+				label: grade.label,
+				rag: grade.rag,
+				position: last > 0 ? index / last : 0,
+				term: v.term,
+				date: v.date,
+				visitId: v._id
+			});
+		}
+	}
+	return out;
+}
+
+export type GradeChange = 'better' | 'worse' | 'same' | 'new' | 'none';
+
+/** In words, for screen readers, tables and reports. */
+export const GRADE_CHANGE_LABELS: Record<GradeChange, string> = {
+	better: 'Better than last term',
+	worse: 'Worse than last term',
+	same: 'Same as last term',
+	new: 'First agreed this term',
+	none: 'Not yet agreed'
+};
+
+export function gradeChange(
+	current: AgreedGrade | undefined,
+	previous: AgreedGrade | undefined
+): GradeChange {
+	if (!current) return 'none';
+	if (!previous) return 'new';
+	if (current.position === previous.position) return 'same';
+	return current.position < previous.position ? 'better' : 'worse';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Next steps
+
+export const NEXT_STEP_STATUS_LABELS: Record<NextStepStatus, string> = {
+	open: 'Not started',
+	'in-progress': 'In progress',
+	done: 'Done'
+};
+
+/** A next step with the status its latest progress update gives it. */
+export interface StepWithStatus {
+	step: NextStep;
+	status: NextStepStatus;
+	/** The latest progress note, if any. */
+	lastNote?: string;
+}
+
+/** The date a next step is due by: its date, or the last day of its term. */
+export function stepDueDate(step: NextStep, year: AcademicYear | null): string {
+	if (step.dueDate) return step.dueDate;
+	return (year && step.dueTerm && year.terms.find((t) => t.term === step.dueTerm)?.end) || '';
+}
+
+export function isOverdue(s: StepWithStatus, year: AcademicYear | null, asOf: string): boolean {
+	const due = stepDueDate(s.step, year);
+	return s.status !== 'done' && due !== '' && due < asOf;
+}
+
+export interface StepCounts {
+	agreed: number;
+	done: number;
+	inProgress: number;
+	notStarted: number;
+	overdue: number;
+}
+
+export function countSteps(
+	steps: readonly StepWithStatus[],
+	year: AcademicYear | null,
+	asOf: string
+): StepCounts {
+	const c: StepCounts = { agreed: 0, done: 0, inProgress: 0, notStarted: 0, overdue: 0 };
+	for (const s of steps) {
+		c.agreed++;
+		if (s.status === 'done') c.done++;
+		else if (s.status === 'in-progress') c.inProgress++;
+		else c.notStarted++;
+		if (isOverdue(s, year, asOf)) c.overdue++;
+	}
+	return c;
+}
+
+export function addStepCounts(all: readonly StepCounts[]): StepCounts {
+	const c: StepCounts = { agreed: 0, done: 0, inProgress: 0, notStarted: 0, overdue: 0 };
+	for (const x of all) for (const k of Object.keys(c) as (keyof StepCounts)[]) c[k] += x[k];
+	return c;
+}
+
+/** Whole per cent of agreed next steps done, or null when none were agreed. */
+export const completionPercent = (c: StepCounts): number | null =>
+	c.agreed === 0 ? null : Math.round((100 * c.done) / c.agreed);
+
+/** A status in words, with "overdue" added where it is. */
+export function stepStatusText(s: StepWithStatus, year: AcademicYear | null, asOf: string): string {
+	const label = NEXT_STEP_STATUS_LABELS[s.status];
+	return isOverdue(s, year, asOf) ? `${label} (overdue)` : label;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SI days
+
+export interface SiDays {
+	used: number;
+	allowance: number;
+	over: boolean;
+}
+
+/** SI days used in the year up to a term, against the category's allowance. Planned visits have not happened. */
+export function siDays(school: School, visits: readonly VisitRecord[], upToTerm = 6): SiDays {
+	const used = visits
+		.filter((v) => v.status !== 'planned' && v.term <= upToTerm)
+		.reduce((sum, v) => sum + v.daysUsed, 0);
+	const allowance = SI_DAYS_ALLOWANCE[school.category];
+	return { used, allowance, over: used > allowance };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attainment
+
+/** The A&A measures the CEO and the board look at first, where the trust's framework has them. */
+export const KEY_MEASURES = ['eyfs-gld', 'phonics-y1', 'ks2-rwm-exs', 'attendance'] as const;
+
+export interface KeyFigure {
+	measureId: string;
+	label: string;
+	/** The assessment point the figure is from (the latest with figures), or null when none has. */
+	pointLabel: string | null;
+	figure: AttainmentResult;
+	national: AttainmentResult;
+	rag: RagResult;
+	/** Disadvantaged pupils in the school against non-disadvantaged pupils nationally. */
+	gap: DifferenceResult | null;
+}
+
+const none = (reason: string) => ({ kind: 'missing' as const, reason, display: MISSING_DISPLAY });
+
+/**
+ * The key figures of a school's booklet for all pupils, each at the latest assessment point that
+ * has a figure (outcome before projections), with the disadvantaged gap at the same point.
+ */
+export function keyFigures(
+	booklet: AttainmentBooklet | null,
+	framework: AttainmentFramework,
+	threshold: number
+): KeyFigure[] {
+	const points = framework.points.filter((p) => p.role !== 'target').reverse();
+	return KEY_MEASURES.flatMap((measureId) => {
+		const measure = measureById(framework, measureId);
+		if (!measure) return [];
+		const empty: KeyFigure = {
+			measureId,
+			label: measure.label,
+			pointLabel: null,
+			figure: none('No figures entered this year'),
+			national: none('No national figure entered'),
+			rag: { kind: 'not-rated', display: '' },
+			gap: null
+		};
+		if (!booklet) return [empty];
+		for (const p of points) {
+			const cell = deriveCell(booklet, framework, threshold, {
+				measureId,
+				groupId: 'all',
+				pointId: p.id
+			});
+			if (cell.figure.kind === 'missing') continue;
+			return [
+				{
+					measureId,
+					label: measure.label,
+					pointLabel: p.label,
+					figure: cell.figure,
+					national: cell.national,
+					rag: cell.rag,
+					gap: framework.disadvantagedGap
+						? disadvantagedGap(booklet, framework, threshold, measureId, p.id)
+						: null
+				}
+			];
+		}
+		return [empty];
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// The termly overview of one school
+
+/** What the overview is assembled from: everything the device holds about the school's year. */
+export interface OverviewInput {
+	school: School;
+	year: AcademicYear;
+	term: number;
+	framework: EvaluationFramework;
+	visits: readonly VisitRecord[];
+	steps: readonly StepWithStatus[];
+	booklet: AttainmentBooklet | null;
+	attainmentFramework: AttainmentFramework;
+	threshold: number;
+	overview: SchoolOverview | null;
+	today: string;
+}
+
+export interface OverviewEvaluation {
+	areaId: string;
+	areaLabel: string;
+	/** The latest agreed grade up to this term, which may be from an earlier term. */
+	grade: AgreedGrade | null;
+	agreedThisTerm: boolean;
+	change: GradeChange;
+}
+
+export interface TermOverview {
+	school: School;
+	categoryLabel: string;
+	year: string;
+	term: number;
+	termName: string;
+	/** The date the figures are counted to: today, or the term's last day once it is over. */
+	asOf: string;
+	frameworkName: string;
+	evaluations: OverviewEvaluation[];
+	safeguarding: 'met' | 'not-met' | null;
+	/** The term's visits, in date order. */
+	visits: VisitRecord[];
+	/** Visits of the term whose record the head has not confirmed yet. */
+	awaitingAgreement: number;
+	keyFigures: KeyFigure[];
+	steps: StepCounts & { agreedThisTerm: number };
+	overdue: StepWithStatus[];
+	siDays: SiDays;
+	overview: SchoolOverview | null;
+}
+
+/** The date a term's figures are counted to. */
+export function termAsOf(year: AcademicYear, term: number, today: string): string {
+	const end = year.terms.find((t) => t.term === term)?.end ?? today;
+	return end < today ? end : today;
+}
+
+/** Assembles a school's School Overview for a term. Nothing here is typed by anyone. */
+export function assembleOverview(input: OverviewInput): TermOverview {
+	const { school, year, term, framework, today } = input;
+	const visits = input.visits.filter((v) => v.year === year.year);
+	const asOf = termAsOf(year, term, today);
+	const now = agreedGrades(visits, framework, term);
+	const before = agreedGrades(visits, framework, term - 1);
+	const thisTerm = visits
+		.filter((v) => v.term === term)
+		.sort((a, b) => a.date.localeCompare(b.date));
+	const lastAgreed = [...thisTerm].reverse().find((v) => v.status === 'confirmed');
+	const termStart = year.terms.find((t) => t.term === term)?.start ?? '';
+	const termVisitIds = new Set(thisTerm.map((v) => v._id));
+	const steps = input.steps.filter((s) => s.step.year === year.year);
+	const agreedThisTerm = steps.filter(
+		(s) =>
+			(s.step.visitId !== undefined && termVisitIds.has(s.step.visitId)) ||
+			(s.step.visitId === undefined && s.step.createdAt.slice(0, 10) >= termStart)
+	).length;
+	return {
+		school,
+		categoryLabel: CATEGORY_LABELS[school.category],
+		year: year.year,
+		term,
+		termName: year.terms.find((t) => t.term === term)?.name ?? `Term ${term}`,
+		asOf,
+		frameworkName: framework.name,
+		evaluations: framework.areas.map((a) => {
+			const grade = now.get(a.id) ?? null;
+			return {
+				areaId: a.id,
+				areaLabel: a.label,
+				grade,
+				agreedThisTerm: grade?.term === term,
+				change: gradeChange(grade ?? undefined, before.get(a.id))
+			};
+		}),
+		safeguarding: lastAgreed?.safeguarding ?? null,
+		visits: thisTerm,
+		awaitingAgreement: thisTerm.filter((v) => v.status !== 'confirmed').length,
+		keyFigures: keyFigures(input.booklet, input.attainmentFramework, input.threshold),
+		steps: { ...countSteps(steps, year, asOf), agreedThisTerm },
+		overdue: steps.filter((s) => isOverdue(s, year, asOf)),
+		siDays: siDays(school, visits, term),
+		overview: input.overview
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trust dashboard
+
+export interface DashboardSchool {
+	school: School;
+	visits: readonly VisitRecord[];
+	steps: readonly StepWithStatus[];
+	overview: SchoolOverview | null;
+}
+
+export interface DashboardCell {
+	areaId: string;
+	grade: AgreedGrade | null;
+	change: GradeChange;
+}
+
+export interface DashboardRow {
+	school: School;
+	cells: DashboardCell[];
+	/** The worst agreed grade's position (0 best, 1 worst), or null when nothing is agreed. */
+	worst: number | null;
+	mean: number | null;
+	vulnerable: boolean;
+	steps: StepCounts;
+	siDays: SiDays;
+}
+
+export interface DashboardFilter {
+	category?: SchoolCategory | '';
+	strand?: Strand | '';
+}
+
+const categoryRank = (c: SchoolCategory) => SCHOOL_CATEGORIES.indexOf(c);
+
+/**
+ * Orders schools weakest first: any school with an agreed grade before one without; then by its
+ * worst grade, its average grade, its category (4 before 1), and name. "You're as strong as the
+ * weakest school in the Trust."
+ */
+export function weakestFirst(a: DashboardRow, b: DashboardRow): number {
+	if ((a.worst === null) !== (b.worst === null)) return a.worst === null ? 1 : -1;
+	return (
+		(b.worst ?? 0) - (a.worst ?? 0) ||
+		(b.mean ?? 0) - (a.mean ?? 0) ||
+		categoryRank(b.school.category) - categoryRank(a.school.category) ||
+		a.school.name.localeCompare(b.school.name, 'en-GB')
+	);
+}
+
+/**
+ * The trust dashboard: schools × the framework's areas, each cell the latest grade agreed this
+ * year up to `term` and its change since the term before, weakest school first.
+ */
+export function dashboardGrid(
+	schools: readonly DashboardSchool[],
+	framework: EvaluationFramework,
+	year: AcademicYear,
+	term: number,
+	today: string,
+	filter: DashboardFilter = {}
+): DashboardRow[] {
+	const asOf = termAsOf(year, term, today);
+	return schools
+		.filter(
+			(s) =>
+				(!filter.category || s.school.category === filter.category) &&
+				(!filter.strand || s.school.strand === filter.strand)
+		)
+		.map((s) => {
+			const visits = s.visits.filter((v) => v.year === year.year);
+			const now = agreedGrades(visits, framework, term);
+			const before = agreedGrades(visits, framework, term - 1);
+			const cells = framework.areas.map((a) => ({
+				areaId: a.id,
+				grade: now.get(a.id) ?? null,
+				change: gradeChange(now.get(a.id), before.get(a.id))
+			}));
+			const positions = cells.flatMap((c) => (c.grade ? [c.grade.position] : []));
+			return {
+				school: s.school,
+				cells,
+				worst: positions.length ? Math.max(...positions) : null,
+				mean: positions.length ? positions.reduce((x, y) => x + y, 0) / positions.length : null,
+				vulnerable: s.overview?.vulnerable ?? false,
+				steps: countSteps(
+					s.steps.filter((x) => x.step.year === year.year),
+					year,
+					asOf
+				),
+				siDays: siDays(s.school, visits, term)
+			};
+		})
+		.sort(weakestFirst);
+}
