@@ -1,0 +1,251 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { demoUsers, expectAllSent, newDevice, serverGet, signIn } from './helpers.ts';
+
+// Issue 7: the headteacher on a phone. Everything on the head's side runs at 360 x 740.
+const PHONE = { width: 360, height: 740 };
+
+type SchoolDoc = {
+	_id: string;
+	type?: string;
+	status?: string;
+	visitor?: string;
+	action?: string;
+	confirmation?: { by: string; comment?: string };
+};
+
+async function schoolDocs(request: APIRequestContext, school: string): Promise<SchoolDoc[]> {
+	const { body } = await serverGet<{ rows: { doc: SchoolDoc }[] }>(
+		request,
+		`school-${school}/_all_docs?include_docs=true`
+	);
+	return body.rows.map((r) => r.doc);
+}
+
+/**
+ * A head whose school has at least three next steps and a visit record by the SIL that is, or can
+ * be, shared with them; found in the demo trust rather than assumed.
+ */
+async function headWithWork(request: APIRequestContext) {
+	const users = await demoUsers(request);
+	for (const head of users.heads) {
+		const docs = await schoolDocs(request, head.school);
+		const steps = docs.filter((d) => d.type === 'next-step');
+		const visit =
+			docs.find((d) => d.type === 'visit' && d.status === 'shared') ??
+			docs.find((d) => d.type === 'visit' && d.status === 'draft' && d.visitor === users.sil);
+		if (steps.length >= 3 && visit) {
+			const other = users.heads.find((h) => h.school !== head.school)!.school;
+			return { ...users, head, steps, visit, other };
+		}
+	}
+	throw new Error('No head in the demo trust has three next steps and a visit to confirm');
+}
+
+/** Visible text smaller than 16 px, and tap targets smaller than 44 px, on the page as it is. */
+async function phoneProblems(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const problems: string[] = [];
+		const visible = (el: Element) => {
+			const r = el.getBoundingClientRect();
+			const s = getComputedStyle(el);
+			return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+		};
+		const name = (el: Element) =>
+			`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 40)}"`;
+		const main = document.querySelector('main')!;
+		for (const el of main.querySelectorAll('*')) {
+			const ownText = [...el.childNodes].some(
+				(n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim()
+			);
+			// Chart labels scale with the chart; its figures are also in the table beneath it.
+			if (!ownText || !visible(el) || el.closest('svg')) continue;
+			const size = parseFloat(getComputedStyle(el).fontSize);
+			if (size < 16) problems.push(`${name(el)} is ${size}px`);
+		}
+		const targets = document.querySelectorAll('a, button, input, select, textarea, summary');
+		for (const el of targets) {
+			if (!visible(el) || el.closest('.skip')) continue;
+			const r = el.getBoundingClientRect();
+			if (r.height < 44 - 0.5) problems.push(`${name(el)} is ${Math.round(r.height)}px high`);
+		}
+		return problems;
+	});
+}
+
+test('a head on a phone updates next steps and confirms a record offline; the SIL sees it live', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { sil, head, steps, visit } = await headWithWork(request);
+	const [first, second, third] = steps.map((s) => s.action!);
+
+	// The SIL shares the record with the head first (if the demo has not already).
+	const silDevice = await newDevice(browser);
+	await signIn(silDevice.page, sil);
+	const visitPath = `/visits/${encodeURIComponent(visit._id)}`;
+	if (visit.status === 'draft') {
+		await silDevice.page.goto(visitPath);
+		await silDevice.page.getByRole('button', { name: 'Share with the headteacher' }).click();
+		await expect(
+			silDevice.page.getByText('Shared with the headteacher, waiting for their confirmation.')
+		).toBeVisible();
+		await expectAllSent(silDevice.page);
+	}
+	// The SIL keeps the school's page open; it must update without a reload.
+	await silDevice.page.goto(`/schools/${head.school}`);
+	await expect(silDevice.page.getByTestId('next-step')).toHaveCount(steps.length);
+	const confirmedOnSil = silDevice.page
+		.getByTestId('visit')
+		.filter({ hasText: 'Confirmed by the headteacher' });
+	const confirmedBefore = await confirmedOnSil.count();
+
+	const { context, page } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('agreed next steps');
+	await expect(page.getByTestId('next-step')).toHaveCount(steps.length);
+	expect(await phoneProblems(page)).toEqual([]);
+
+	// Search and filter work on the phone.
+	const word = third!.split(/\s+/).find((w) => w.length > 6)!;
+	await page.getByLabel('Search next steps').fill(word);
+	await expect(page.getByTestId('next-step').first()).toContainText(third!);
+	await page.getByLabel('Search next steps').fill('zzzz-no-such-step');
+	await expect(page.getByText('No next steps match your search.')).toBeVisible();
+	await page.getByLabel('Search next steps').fill('');
+	await page.getByLabel('Show', { exact: true }).selectOption({ label: 'Done' });
+	await expect(page.getByTestId('next-step')).toHaveCount(0);
+	await page.getByLabel('Show', { exact: true }).selectOption({ label: 'All next steps' });
+	await expect(page.getByTestId('next-step')).toHaveCount(steps.length);
+
+	// The network goes; the head carries on.
+	await context.setOffline(true);
+	await expect(page.getByTestId('sync-status')).toContainText('Offline');
+
+	const update = async (action: string, status: 'In progress' | 'Done', note: string) => {
+		await page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: 'My school' })
+			.click();
+		await page.getByRole('link', { name: action }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(action);
+		// The current status is labelled "(now)", so the radio is found by how its name starts.
+		await page.getByRole('radio', { name: new RegExp(`^${status}`) }).check();
+		await page.getByLabel('What has happened').fill(note);
+		if (status === 'Done') {
+			// Marking done asks for the evidence before anything is saved.
+			await page.getByRole('button', { name: 'Save update' }).click();
+			await expect(page.getByRole('alert')).toContainText('needs a short note of the evidence');
+			await page.getByLabel(/^Evidence/).fill('Tracker shared with the trust on the portal');
+		}
+		await page.getByRole('button', { name: 'Save update' }).click();
+		await expect(page.getByText('Update saved on this device')).toBeVisible();
+		await expect(page.getByTestId('progress').first()).toContainText(note);
+	};
+	await update(first!, 'In progress', 'Head: first staff session held, offline on the bus');
+	await update(second!, 'In progress', 'Head: timetable agreed with the phase leaders');
+	await update(third!, 'Done', 'Head: in place in every class since half-term');
+	await expect(page.getByTestId('progress').first()).toContainText('Evidence: Tracker shared');
+
+	// The shared record: read it and confirm it, still offline.
+	await page
+		.getByRole('navigation', { name: 'Main' })
+		.getByRole('link', { name: 'My school' })
+		.click();
+	await page.getByRole('link', { name: 'Visit records and school overview' }).click();
+	await page
+		.getByTestId('visit')
+		.filter({ hasText: 'Shared with the headteacher' })
+		.getByRole('link')
+		.click();
+	await expect(page.getByRole('heading', { name: /^SI visit,/ })).toBeVisible();
+	expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/visits/${visit._id}`);
+	await page.getByLabel('Comment (optional)').fill('Agreed, thank you; confirmed from my phone');
+	await page.getByRole('button', { name: 'Confirm the record' }).click();
+	await expect(page.getByText('Thank you: the record is confirmed.')).toBeVisible();
+	await expect(page.getByTestId('sync-status')).toContainText('Offline · 4 changes waiting');
+	expect(await phoneProblems(page)).toEqual([]);
+
+	// Back online: it all goes to the trust, and the SIL's open page follows without a reload.
+	await context.setOffline(false);
+	await expectAllSent(page);
+	const silPage = silDevice.page;
+	await expect(confirmedOnSil).toHaveCount(confirmedBefore + 1, { timeout: 15_000 });
+	const doneStep = silPage.getByTestId('next-step').filter({ hasText: third! });
+	await expect(doneStep).toContainText('Done', { timeout: 15_000 });
+	await expect(silPage.getByRole('heading', { name: /^Done/ })).toBeVisible();
+	await doneStep.getByRole('link').click();
+	const latest = silPage.getByTestId('progress').first();
+	await expect(latest).toContainText('Head: in place in every class since half-term');
+	await expect(latest).toContainText('Evidence: Tracker shared with the trust on the portal');
+	await expect(latest).toContainText(`by ${head.name}`);
+	await silPage.goBack();
+	await silPage.getByTestId('next-step').filter({ hasText: first! }).getByRole('link').click();
+	await expect(silPage.getByTestId('progress').first()).toContainText(
+		'Head: first staff session held, offline on the bus'
+	);
+
+	const confirmed = await serverGet<SchoolDoc>(
+		request,
+		`school-${head.school}/${encodeURIComponent(visit._id)}`
+	);
+	expect(confirmed.body.status).toBe('confirmed');
+	expect(confirmed.body.confirmation).toMatchObject({
+		by: head.name,
+		comment: 'Agreed, thank you; confirmed from my phone'
+	});
+	await context.close();
+	await silDevice.context.close();
+});
+
+test('a head sees their school’s A&A overview read-only, and no other school', async ({
+	browser,
+	request
+}) => {
+	const { sil, heads } = await demoUsers(request);
+	const head = heads[0]!;
+	const other = heads.find((h) => h.school !== head.school)!.school;
+
+	// The SIL enters two figures for the head's school: 22 of 25 pupils, 88.0%.
+	const silDevice = await newDevice(browser);
+	await signIn(silDevice.page, sil);
+	await silDevice.page.goto(`/schools/${head.school}/attainment`);
+	const cell = (column: string) =>
+		silDevice.page.getByLabel(
+			`EYFS: good level of development, All pupils, End of year: ${column}`
+		);
+	await cell('cohort').fill('25');
+	await cell('figure').fill('22');
+	await cell('figure').press('Tab');
+	await expect(silDevice.page.getByTestId('measure-summary')).toContainText('88.0%');
+	await expectAllSent(silDevice.page);
+	await silDevice.context.close();
+
+	const { context, page } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	await page.getByRole('link', { name: 'Attainment and achievement overview' }).click();
+	await expect(
+		page.getByRole('heading', { name: 'Attainment and achievement overview' })
+	).toBeVisible();
+	await expect(page.getByTestId('measure-summary')).toContainText('88.0%');
+	await expect(
+		page.getByText('These figures are kept by your school improvement lead.')
+	).toBeVisible();
+	await expect(page.getByTestId('attainment-grid')).toHaveCount(0);
+	await expect(page.locator('main input')).toHaveCount(0);
+	expect(await phoneProblems(page)).toEqual([]);
+
+	// Another school: not on the device, and the server refuses the head's own session.
+	await page.goto(`/schools/${other}`);
+	await expect(page.getByRole('heading', { name: 'School not found' })).toBeVisible();
+	await page.goto(`/schools/${other}/attainment`);
+	await expect(page.getByRole('heading', { name: 'School not found' })).toBeVisible();
+	const status = (db: string) =>
+		page.evaluate(
+			async (path) => (await fetch(path, { credentials: 'include' })).status,
+			`/couchdb/${db}/_all_docs`
+		);
+	expect(await status(`school-${head.school}`)).toBe(200);
+	expect(await status(`school-${other}`)).toBe(403);
+	await context.close();
+});
