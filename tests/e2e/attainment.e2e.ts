@@ -1,0 +1,139 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { demoUsers, expectAllSent, serverGet, signIn } from './helpers.ts';
+
+// Issue 6: a block copied from a spreadsheet is pasted into the A&A grid offline; a bad cell is
+// reported by row and column and changes nothing; once fixed, the calculated figures, the
+// disadvantaged gap and the chart follow. Every expected figure below was worked out by hand.
+
+const MEASURE = 'EYFS: good level of development';
+
+/** A grid cell by its accessible name: "<measure>, <group>, <column>". */
+const cell = (page: Page, group: string, column: string) =>
+	page.getByLabel(`${MEASURE}, ${group}, ${column}`, { exact: true });
+
+/** Paste text into a cell as the browser does when a person presses Ctrl+V. */
+async function paste(target: Locator, text: string): Promise<void> {
+	await target.focus();
+	await target.evaluate((el, data) => {
+		const clipboardData = new DataTransfer();
+		clipboardData.setData('text/plain', data);
+		el.dispatchEvent(
+			new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true })
+		);
+	}, text);
+}
+
+/** Copied from a spreadsheet: End of year cohort, number meeting GLD, national; CRLF rows. */
+const block = (disadvantagedMeeting: string) =>
+	[
+		['24', '18', '68.0'], // All pupils
+		['8', disadvantagedMeeting, '52.0'], // Disadvantaged
+		['16', '13', '72.3'] // Non-disadvantaged
+	]
+		.map((row) => row.join('\t'))
+		.join('\r\n') + '\r\n';
+
+test('a SIL pastes figures from a spreadsheet offline, fixes a bad cell, and the gap and chart follow', async ({
+	page,
+	context,
+	request
+}) => {
+	const { sil, silSchools, heads } = await demoUsers(request);
+	// A school of the SIL's that no head test uses, so the booklet starts empty.
+	const school = silSchools
+		.filter((r) => r.startsWith('school:'))
+		.map((r) => r.slice('school:'.length))
+		.find((s) => !heads.some((h) => h.school === s))!;
+	await signIn(page, sil);
+	await page.goto(`/schools/${school}/attainment`);
+	await expect(
+		page.getByRole('heading', { name: 'Attainment and achievement overview' })
+	).toBeVisible();
+	await expect(page.getByLabel('Measure')).toHaveValue('eyfs-gld');
+	await expect(page.getByLabel('Assessment point')).toHaveValue('end-of-year');
+
+	await context.setOffline(true);
+	await expect(page.getByTestId('sync-status')).toContainText('Offline');
+
+	const summary = page.getByTestId('measure-summary');
+	const summaryRow = (group: string) =>
+		summary
+			.getByRole('row')
+			.filter({ has: page.getByRole('rowheader', { name: group, exact: true }) });
+	const chartTable = page.locator('figure table');
+	const chartRow = (series: string) =>
+		chartTable
+			.getByRole('row')
+			.filter({ has: page.getByRole('rowheader', { name: series, exact: true }) });
+
+	// 1. A word where a number should be: reported by row and column, and nothing is pasted.
+	const start = cell(page, 'All pupils', 'End of year: cohort');
+	await paste(start, block('five'));
+	const alert = page.getByRole('alert');
+	await expect(alert).toContainText('Nothing was changed: one figure needs fixing');
+	await expect(alert).toContainText(
+		`Row 2 (${MEASURE}, Disadvantaged), column "End of year: figure": "five" is not a whole number`
+	);
+	await expect(cell(page, 'Disadvantaged', 'End of year: figure')).toHaveAttribute(
+		'aria-invalid',
+		'true'
+	);
+	await expect(start).toHaveValue('');
+	await expect(summaryRow('All pupils')).toContainText('No data');
+
+	// 2. Fixed in the spreadsheet and pasted again: every figure is taken.
+	await paste(start, block('5'));
+	await expect(alert).toHaveCount(0);
+	await expect(start).toHaveValue('24');
+	await expect(cell(page, 'Non-disadvantaged', 'National')).toHaveValue('72.3');
+
+	// 18 of 24 = 75.0%; 75.0 − 68.0 national = +7.0, at or above national: green.
+	await expect(summaryRow('All pupils')).toContainText('75.0%');
+	await expect(summaryRow('All pupils')).toContainText('+7.0');
+	await expect(summaryRow('All pupils')).toContainText('Green');
+	// 5 of 8 = 62.5%; 62.5 − 52.0 = +10.5 to national disadvantaged.
+	await expect(summaryRow('Disadvantaged')).toContainText('62.5%');
+	await expect(summaryRow('Disadvantaged')).toContainText('+10.5');
+	// 13 of 16 = 81.25%, published to one place, half up: 81.3%.
+	await expect(summaryRow('Non-disadvantaged')).toContainText('81.3%');
+	// The gap: disadvantaged here (62.5) minus non-disadvantaged nationally (72.3) = −9.8.
+	await expect(page.getByTestId('gap-disadvantaged')).toHaveText('−9.8');
+
+	// The chart: a point for each group at the end of year, and the national line across.
+	await page.getByText('Show the chart as a table').click();
+	await expect(chartRow('All pupils')).toHaveText(/No data\s*No data\s*No data\s*75\.0%$/);
+	await expect(chartRow('Disadvantaged')).toContainText('62.5%');
+	await expect(chartRow('National, all pupils')).toHaveText(/(68\.0%\s*){4}$/);
+	await expect(page.locator('figure svg[role=img] circle')).toHaveCount(3 + 4);
+
+	// 3. A number above the cohort typed into one cell: named by row and column, nothing changed.
+	const disadvantagedMeeting = cell(page, 'Disadvantaged', 'End of year: figure');
+	await disadvantagedMeeting.fill('30');
+	await disadvantagedMeeting.press('Tab');
+	await expect(alert).toContainText(
+		`Row 2 (${MEASURE}, Disadvantaged), column "End of year: figure": "30" is more than the cohort of 8`
+	);
+	await expect(summaryRow('Disadvantaged')).toContainText('62.5%');
+
+	// Fixed in the cell: 6 of 8 = 75.0%; the gap becomes 75.0 − 72.3 = +2.7.
+	await disadvantagedMeeting.fill('6');
+	await disadvantagedMeeting.press('Tab');
+	await expect(alert).toHaveCount(0);
+	await expect(summaryRow('Disadvantaged')).toContainText('75.0%');
+	await expect(page.getByTestId('gap-disadvantaged')).toHaveText('+2.7');
+	await expect(chartRow('Disadvantaged')).toHaveText(/No data\s*No data\s*No data\s*75\.0%$/);
+
+	// All of it was offline; back online, the booklet reaches the trust as entered.
+	await expect(page.getByTestId('sync-status')).toContainText('change waiting');
+	await context.setOffline(false);
+	await expectAllSent(page);
+	await expect
+		.poll(async () => {
+			const { body } = await serverGet<{
+				rows: { doc: { type?: string; cells?: Record<string, unknown> } }[];
+			}>(request, `school-${school}/_all_docs?include_docs=true`);
+			const booklet = body.rows.find((r) => r.doc.type === 'attainment-booklet')?.doc;
+			return booklet?.cells?.['eyfs-gld:disadvantaged:end-of-year'];
+		})
+		.toEqual({ cohort: 8, count: 6 });
+});
