@@ -14,7 +14,12 @@ const config = {
 		typescript: {
 			config: (config) => {
 				config.compilerOptions.allowImportingTsExtensions = true;
-				config.include.push('../sync-server/**/*.ts', '../tests/**/*.ts', '../bench/**/*.ts');
+				config.include.push(
+					'../sync-server/**/*.ts',
+					'../tests/**/*.ts',
+					'../bench/**/*.ts',
+					'../playwright.config.ts'
+				);
 				return config;
 			}
 		}
