@@ -7,6 +7,7 @@ import {
 	NextStep,
 	ProgressUpdate,
 	School,
+	SchoolOverview,
 	TrustSettings,
 	VisitCalendar,
 	VisitRecord,
@@ -69,6 +70,9 @@ async function remove(rm: ReadModel, db: string, id: string): Promise<void> {
 		rm.trustDocs.delete(id),
 		id.startsWith('attainment:')
 			? rm.attainment.delete(`${db.slice('school-'.length)}/${id.slice('attainment:'.length)}`)
+			: undefined,
+		id.startsWith('overview:')
+			? rm.overviews.delete(`${db.slice('school-'.length)}/${id.slice('overview:'.length)}`)
 			: undefined,
 		rm.conflicts.delete(`${db}/${id}`),
 		id.startsWith('school:') ? rm.schools.delete(id.slice('school:'.length)) : undefined
@@ -151,6 +155,18 @@ async function applyOne(rm: ReadModel, db: string, change: Change): Promise<void
 				schoolId: b.schoolId,
 				year: b.year,
 				doc: b,
+				conflicted
+			});
+		}
+	} else if (type === 'school-overview') {
+		const o = parse(SchoolOverview, doc);
+		if (o) {
+			await rm.overviews.put({
+				key: `${o.schoolId}/${o._id.slice('overview:'.length)}`,
+				schoolId: o.schoolId,
+				year: o.year,
+				term: o.term,
+				doc: o,
 				conflicted
 			});
 		}

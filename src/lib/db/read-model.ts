@@ -11,7 +11,8 @@ import {
 	TrustSettings,
 	VisitCalendar,
 	VisitRecord,
-	type NextStepStatus
+	type NextStepStatus,
+	type SchoolOverview
 } from '$lib/domain';
 
 /**
@@ -73,6 +74,15 @@ export interface AttainmentRow {
 	doc: AttainmentBooklet;
 	conflicted: 0 | 1;
 }
+export interface OverviewRow {
+	/** `${schoolId}/${year}:t${term}`: overview ids repeat across school databases. */
+	key: string;
+	schoolId: string;
+	year: string;
+	term: number;
+	doc: SchoolOverview;
+	conflicted: 0 | 1;
+}
 export interface ConflictRow {
 	/** `${db}/${docId}` */
 	key: string;
@@ -94,6 +104,7 @@ export type ReadModel = Dexie & {
 	walks: EntityTable<WalkRow, '_id'>;
 	trustDocs: EntityTable<TrustDocRow, '_id'>;
 	attainment: EntityTable<AttainmentRow, 'key'>;
+	overviews: EntityTable<OverviewRow, 'key'>;
 	conflicts: EntityTable<ConflictRow, 'key'>;
 	checkpoints: EntityTable<CheckpointRow, 'db'>;
 };
@@ -116,6 +127,9 @@ export function openReadModel(user: string): ReadModel {
 	// the projector reads every document again and fills them.
 	db.version(2)
 		.stores({ attainment: 'key, [schoolId+year], schoolId' })
+		.upgrade((tx) => tx.table('checkpoints').clear());
+	db.version(3)
+		.stores({ overviews: 'key, [schoolId+year+term], [year+term]' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {

@@ -1,0 +1,144 @@
+import {
+	ATTAINMENT_FRAMEWORK_ID,
+	AttainmentFramework,
+	DEFAULT_ATTAINMENT_FRAMEWORK,
+	DEFAULT_SUPPRESSION_THRESHOLD,
+	overviewDocId,
+	overviewInForce,
+	SCHEMA_VERSION,
+	SchoolOverview,
+	schoolDbName,
+	type AcademicYear,
+	type AttainmentBooklet,
+	type DashboardSchool,
+	type EvaluationFramework,
+	type School,
+	type StepWithStatus,
+	type VisitRecord
+} from '$lib/domain';
+import { academicYears, currentTerm, currentYear, frameworks, trustSettings } from './queries';
+import type { ReadModel } from './read-model';
+import { createDoc, updateDoc, type WriteContext } from './repository';
+
+/** The parts of the overview the CEO writes. */
+export type OverviewFields = Pick<SchoolOverview, 'commentary' | 'vulnerable' | 'supportPlan'>;
+
+/** Save the CEO's part of a school's termly overview; the document is made on first use. */
+export async function saveOverview(
+	ctx: WriteContext,
+	schoolId: string,
+	year: string,
+	term: number,
+	fields: OverviewFields
+): Promise<SchoolOverview> {
+	const db = schoolDbName(schoolId);
+	const id = overviewDocId(year, term);
+	const stamp = { updatedBy: ctx.user.name ?? '', updatedAt: new Date().toISOString() };
+	try {
+		await ctx.dbFor(db).get(id);
+	} catch (err) {
+		if ((err as { status?: number }).status !== 404) throw err;
+		return createDoc(ctx, db, SchoolOverview, {
+			_id: id,
+			schemaVersion: SCHEMA_VERSION,
+			type: 'school-overview',
+			schoolId,
+			year,
+			term,
+			...fields,
+			...stamp
+		});
+	}
+	return updateDoc(ctx, db, id, SchoolOverview, (current) => ({ ...current, ...fields, ...stamp }));
+}
+
+/** What every CEO screen needs from the trust database: the year, term and frameworks. */
+export interface TrustContext {
+	trustName: string;
+	year: AcademicYear | null;
+	/** The current term of `year` (1 when there is no year). */
+	term: number;
+	framework: EvaluationFramework | null;
+	attainmentFramework: AttainmentFramework;
+	threshold: number;
+}
+
+export async function trustContext(rm: ReadModel, today: string): Promise<TrustContext> {
+	const [settings, years, all, af] = await Promise.all([
+		trustSettings(rm),
+		academicYears(rm),
+		frameworks(rm),
+		rm.trustDocs.get(ATTAINMENT_FRAMEWORK_ID)
+	]);
+	const year = currentYear(years, today);
+	const parsed = AttainmentFramework.safeParse(af?.doc);
+	return {
+		trustName: settings?.name ?? 'The trust',
+		year,
+		term: year ? currentTerm(year, today) : 1,
+		framework:
+			all.find((f) => f.id === settings?.evaluationFrameworkId) ??
+			all.find((f) => f.id === 'ofsted-2025') ??
+			all[0] ??
+			null,
+		attainmentFramework: parsed.success ? parsed.data : DEFAULT_ATTAINMENT_FRAMEWORK,
+		threshold: settings?.suppressionThreshold ?? DEFAULT_SUPPRESSION_THRESHOLD
+	};
+}
+
+/** Everything about one school's year on the device: visits, next steps with status, booklet, overviews. */
+export interface SchoolYear {
+	school: School;
+	visits: VisitRecord[];
+	steps: StepWithStatus[];
+	booklet: AttainmentBooklet | null;
+	/** The CEO's overviews of the year, by term. */
+	overviews: Map<number, SchoolOverview>;
+}
+
+export async function schoolYear(rm: ReadModel, school: School, year: string): Promise<SchoolYear> {
+	const id = school.id;
+	const [visits, steps, booklet, overviews] = await Promise.all([
+		rm.visits.where('[schoolId+year+term]').between([id, year, 0], [id, year, 99]).toArray(),
+		rm.nextSteps.where('[schoolId+dueDate]').between([id, ''], [id, '\uffff']).toArray(),
+		rm.attainment.get(`${id}/${year}`),
+		rm.overviews.where('[schoolId+year+term]').between([id, year, 0], [id, year, 99]).toArray()
+	]);
+	const yearSteps = steps.filter((s) => s.year === year);
+	// The latest progress note of each step, for reports; status is already on the row.
+	const notes = await Promise.all(
+		yearSteps.map((s) =>
+			rm.progress
+				.where('[nextStepId+at]')
+				.between([s._id, ''], [s._id, '\uffff'])
+				.last()
+				.then((p) => p?.doc.note)
+		)
+	);
+	return {
+		school,
+		visits: visits.map((v) => v.doc),
+		steps: yearSteps.map((s, i) => ({
+			step: s.doc,
+			status: s.status,
+			...(notes[i] ? { lastNote: notes[i] } : {})
+		})),
+		booklet: booklet?.doc ?? null,
+		overviews: new Map(overviews.map((o) => [o.term, o.doc]))
+	};
+}
+
+/** A school's year as the dashboard sees it at a term: with the overview in force then. */
+export function atTerm(y: SchoolYear, term: number): DashboardSchool {
+	return { ...y, overview: overviewInForce(y.overviews, term) };
+}
+
+/** Every school's year, for the dashboard and the board pack. */
+export async function trustYear(
+	rm: ReadModel,
+	year: string,
+	only?: (school: School) => boolean
+): Promise<SchoolYear[]> {
+	const schools = (await rm.schools.orderBy('name').toArray()).map((r) => r.doc);
+	return Promise.all(schools.filter((s) => !only || only(s)).map((s) => schoolYear(rm, s, year)));
+}

@@ -1,0 +1,475 @@
+import {
+	assembleOverview,
+	CATEGORY_LABELS,
+	addStepCounts,
+	completionPercent,
+	countSteps,
+	dashboardGrid,
+	GRADE_CHANGE_LABELS,
+	keyFigures,
+	overviewInForce,
+	siDays,
+	stepDueDate,
+	stepStatusText,
+	VISIT_STATUS_LABELS,
+	type AcademicYear,
+	type AttainmentFramework,
+	type EvaluationFramework,
+	type KeyFigure,
+	type School,
+	type StepCounts,
+	type TermOverview,
+	type VisitRecord
+} from '$lib/domain';
+import type { SchoolYear } from '$lib/db/overviews';
+import { formatDate, formatShortDate, plural } from '$lib/format';
+import type { Report, ReportBlock, ReportSection } from './report';
+
+/** What every report is made from: the trust's year and frameworks, and today's date. */
+export interface ReportContext {
+	trustName: string;
+	year: AcademicYear;
+	term: number;
+	/** The trust's current evaluation framework (for overviews and the dashboard). */
+	framework: EvaluationFramework;
+	/** Every framework on the device, by id: older visit records keep their own. */
+	frameworks: ReadonlyMap<string, EvaluationFramework>;
+	attainmentFramework: AttainmentFramework;
+	threshold: number;
+	today: string;
+}
+
+export const termLabel = (year: AcademicYear, term: number) =>
+	`${year.terms.find((t) => t.term === term)?.name ?? `Term ${term}`}, ${year.year}`;
+
+export function strandText(school: School): string {
+	const strand = school.strand === 'corrective' ? 'Corrective' : 'Preventative';
+	return school.carterStage ? `${strand} (${school.carterStage})` : strand;
+}
+
+export const categoryText = (school: School) =>
+	`${school.category}: ${CATEGORY_LABELS[school.category]}`;
+
+const daysText = (used: number, allowance: number) =>
+	`${used} of up to ${allowance} ${allowance === 1 ? 'day' : 'days'}`;
+
+/** An evaluation grade in words, with where it came from. */
+function evaluationsText(v: VisitRecord, frameworks: ReadonlyMap<string, EvaluationFramework>) {
+	const f = frameworks.get(v.frameworkId);
+	const graded = v.evaluations.filter((e) => e.gradeId);
+	if (graded.length === 0) return 'None recorded.';
+	return graded
+		.map((e) => {
+			const area = f?.areas.find((a) => a.id === e.areaId)?.label ?? e.areaId;
+			const grade = f?.scale.find((g) => g.id === e.gradeId)?.label ?? e.gradeId;
+			return `${area}: ${grade}${e.comment ? ` (${e.comment})` : ''}`;
+		})
+		.join('; ');
+}
+
+function visitBlocks(v: VisitRecord, ctx: ReportContext): ReportBlock[] {
+	const agreed = v.status === 'confirmed';
+	const blocks: ReportBlock[] = [
+		{ kind: 'subheading', text: `Visit on ${formatDate(v.date)} (${termLabel(ctx.year, v.term)})` },
+		{
+			kind: 'facts',
+			items: [
+				['Record', VISIT_STATUS_LABELS[v.status]],
+				['Focus', v.focus || 'Not recorded'],
+				[
+					'Who attended',
+					v.attendees.map((a) => `${a.name}${a.role ? ` (${a.role})` : ''}`).join(', ') ||
+						'Not recorded'
+				],
+				['SI time', plural(v.daysUsed, 'day')]
+			]
+		}
+	];
+	if (!agreed) {
+		blocks.push({
+			kind: 'paragraph',
+			text:
+				v.status === 'planned'
+					? 'This visit is planned.'
+					: 'The record of this visit has not yet been confirmed by the headteacher, so its evaluations are not reported.'
+		});
+		return blocks;
+	}
+	const done = v.activities.filter((a) => a.done).map((a) => a.label);
+	blocks.push({
+		kind: 'facts',
+		items: [
+			['Activities', done.join('; ') || 'None recorded'],
+			['Evaluations agreed', evaluationsText(v, ctx.frameworks)],
+			[
+				'Confirmed',
+				v.confirmation
+					? `by the headteacher on ${formatShortDate(v.confirmation.at)}`
+					: 'by the headteacher'
+			]
+		]
+	});
+	for (const d of v.discussion) {
+		blocks.push({
+			kind: 'paragraph',
+			text: `${d.area}. Strengths: ${d.strengths || 'none recorded'}. To develop: ${d.development || 'none recorded'}.`
+		});
+	}
+	for (const a of v.addenda) {
+		blocks.push({ kind: 'paragraph', text: `Addendum, ${formatShortDate(a.at)}: ${a.text}` });
+	}
+	return blocks;
+}
+
+function stepsTable(sy: SchoolYear, ctx: ReportContext, asOf: string): ReportBlock {
+	const steps = [...sy.steps].sort(
+		(a, b) =>
+			stepDueDate(a.step, ctx.year).localeCompare(stepDueDate(b.step, ctx.year)) ||
+			a.step.createdAt.localeCompare(b.step.createdAt)
+	);
+	return {
+		kind: 'table',
+		caption: 'Agreed next steps and their status',
+		columns: ['Next step', 'Owner', 'Due', 'Status', 'Latest progress'],
+		widths: [5, 2, 2, 2, 4],
+		rows: steps.map((s) => {
+			const due = s.step.dueDate
+				? formatShortDate(s.step.dueDate)
+				: `End of ${termLabel(ctx.year, s.step.dueTerm ?? 6)}`;
+			return [
+				s.step.action,
+				s.step.owner,
+				due,
+				stepStatusText(s, ctx.year, asOf),
+				s.lastNote ?? 'No update yet'
+			];
+		})
+	};
+}
+
+const countsText = (c: StepCounts) => {
+	const pct = completionPercent(c);
+	return `${c.agreed} agreed, ${c.done} done${pct === null ? '' : ` (${pct}%)`}, ${c.inProgress} in progress, ${c.notStarted} not started; ${c.overdue} overdue`;
+};
+
+function base(
+	ctx: ReportContext,
+	title: string,
+	subject: string,
+	fileName: string
+): Omit<Report, 'sections'> {
+	return {
+		title,
+		subject,
+		trustName: ctx.trustName,
+		termLabel: termLabel(ctx.year, ctx.term),
+		generatedOn: ctx.today,
+		landscape: false,
+		fileName: `${fileName}-${ctx.year.year}-t${ctx.term}`
+	};
+}
+
+/**
+ * The yearly summary of visits for one school: the single document the chair of governors
+ * receives each term, updated, with every visit of the year and every agreed next step.
+ */
+export function governorsReport(sy: SchoolYear, ctx: ReportContext): Report {
+	const visits = sy.visits
+		.filter((v) => v.year === ctx.year.year)
+		.sort((a, b) => a.date.localeCompare(b.date));
+	const days = siDays(sy.school, visits);
+	const asOf = ctx.today;
+	const sections: ReportSection[] = [
+		{
+			heading: 'About this report',
+			blocks: [
+				{
+					kind: 'paragraph',
+					text: `A summary of every school improvement visit to ${sy.school.name} in ${ctx.year.year} and of the next steps agreed with the headteacher, as at ${formatDate(asOf)}. It is an internal record for the local governing body, not a report for Ofsted.`
+				},
+				{
+					kind: 'facts',
+					items: [
+						['Category', categoryText(sy.school)],
+						['Strand', strandText(sy.school)],
+						['SI time this year', daysText(days.used, days.allowance)],
+						['Visits this year', String(visits.length)]
+					]
+				}
+			]
+		},
+		{
+			heading: 'Visits this year',
+			blocks:
+				visits.length === 0
+					? [{ kind: 'paragraph', text: 'No visits have been recorded this year.' }]
+					: visits.flatMap((v) => visitBlocks(v, ctx))
+		},
+		{
+			heading: 'Agreed next steps',
+			blocks:
+				sy.steps.length === 0
+					? [{ kind: 'paragraph', text: 'No next steps have been agreed this year.' }]
+					: [
+							{
+								kind: 'paragraph',
+								text: countsText(countSteps(sy.steps, ctx.year, asOf))
+							},
+							stepsTable(sy, ctx, asOf)
+						]
+		}
+	];
+	return {
+		...base(
+			ctx,
+			'Summary of school improvement visits',
+			sy.school.name,
+			`${sy.school.id}-governors`
+		),
+		sections
+	};
+}
+
+/** A key figure in words: "60.0% (national 61.0%), mid-year projection; gap −17.0". */
+export function keyFigureText(k: KeyFigure): string {
+	if (k.figure.kind !== 'value') return k.figure.display;
+	const national = k.national.kind === 'value' ? ` (national ${k.national.display})` : '';
+	return `${k.figure.display}${national}, ${k.pointLabel?.toLowerCase() ?? ''}`;
+}
+
+export function gapText(k: KeyFigure): string {
+	if (!k.gap) return 'Not tracked';
+	return k.gap.kind === 'value' ? `${k.gap.display} (${k.gap.text})` : k.gap.display;
+}
+
+/** The assembled overview as report sections, for the LGB summary. */
+export function overviewSections(o: TermOverview): ReportSection[] {
+	const ceo = o.overview;
+	return [
+		{
+			heading: 'The school this term',
+			blocks: [
+				{
+					kind: 'facts',
+					items: [
+						['Category', `${o.school.category}: ${o.categoryLabel}`],
+						['Strand', strandText(o.school)],
+						['SI time this year', daysText(o.siDays.used, o.siDays.allowance)],
+						['Vulnerable', ceo?.vulnerable ? 'Yes: a support plan is in place' : 'No'],
+						...(ceo?.vulnerable ? [['Support plan', ceo.supportPlan] as [string, string]] : [])
+					]
+				},
+				{
+					kind: 'paragraph',
+					text: ceo?.commentary
+						? `The chief executive's commentary: ${ceo.commentary}`
+						: 'The chief executive has not written a commentary for this term yet.'
+				}
+			]
+		},
+		{
+			heading: 'Evaluations agreed',
+			blocks: [
+				{
+					kind: 'table',
+					caption: `Latest agreed evaluation in each area (${o.frameworkName})`,
+					columns: ['Area', 'Evaluation', 'Agreed', 'Change since last term'],
+					widths: [4, 3, 2, 3],
+					rows: o.evaluations.map((e) => [
+						e.areaLabel,
+						e.grade?.label ?? 'Not yet evaluated',
+						e.grade ? formatShortDate(e.grade.date) : '–',
+						GRADE_CHANGE_LABELS[e.change]
+					])
+				},
+				{
+					kind: 'paragraph',
+					text: `Safeguarding: ${o.safeguarding === 'met' ? 'met' : o.safeguarding === 'not-met' ? 'not met' : 'not evaluated this term'}.`
+				}
+			]
+		},
+		{
+			heading: 'Visits this term',
+			blocks:
+				o.visits.length === 0
+					? [{ kind: 'paragraph', text: 'No visits this term.' }]
+					: [
+							{
+								kind: 'table',
+								caption: 'Visits this term',
+								columns: ['Date', 'Focus', 'Record'],
+								widths: [2, 6, 3],
+								rows: o.visits.map((v) => [
+									formatShortDate(v.date),
+									v.focus,
+									VISIT_STATUS_LABELS[v.status]
+								])
+							}
+						]
+		},
+		{
+			heading: 'Next steps',
+			blocks: [
+				{
+					kind: 'paragraph',
+					text: `${countsText(o.steps)}. ${plural(o.steps.agreedThisTerm, 'next step')} agreed this term.`
+				},
+				...(o.overdue.length
+					? [
+							{
+								kind: 'table' as const,
+								caption: 'Overdue next steps',
+								columns: ['Next step', 'Owner', 'Status'],
+								widths: [6, 2, 2],
+								rows: o.overdue.map((s) => [
+									s.step.action,
+									s.step.owner,
+									stepStatusText(s, null, o.asOf)
+								])
+							}
+						]
+					: [])
+			]
+		},
+		{
+			heading: 'Attainment and achievement: key figures',
+			blocks: [
+				{
+					kind: 'table',
+					caption:
+						'All pupils, with the disadvantaged gap (disadvantaged pupils in the school against other pupils nationally)',
+					columns: ['Measure', 'Figure', 'Disadvantaged gap'],
+					widths: [4, 4, 3],
+					rows: o.keyFigures.map((k) => [k.label, keyFigureText(k), gapText(k)])
+				}
+			]
+		}
+	];
+}
+
+/** The termly summary for the local governing body: the school's overview for the term. */
+export function lgbReport(sy: SchoolYear, ctx: ReportContext): Report {
+	const o = assembleOverview({
+		school: sy.school,
+		year: ctx.year,
+		term: ctx.term,
+		framework: ctx.framework,
+		visits: sy.visits,
+		steps: sy.steps,
+		booklet: sy.booklet,
+		attainmentFramework: ctx.attainmentFramework,
+		threshold: ctx.threshold,
+		overview: sy.overviews.get(ctx.term) ?? null,
+		today: ctx.today
+	});
+	return {
+		...base(
+			ctx,
+			'Termly summary for the local governing body',
+			sy.school.name,
+			`${sy.school.id}-lgb`
+		),
+		sections: overviewSections(o)
+	};
+}
+
+/** The board pack: the whole trust at a term, weakest school first. */
+export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
+	const atTerm = schools.map((s) => ({ ...s, overview: overviewInForce(s.overviews, ctx.term) }));
+	const rows = dashboardGrid(atTerm, ctx.framework, ctx.year, ctx.term, ctx.today);
+	const totals = addStepCounts(rows.map((r) => r.steps));
+	const vulnerable = atTerm.filter((s) => s.overview?.vulnerable);
+	const short = (label: string) => label.replace(/ and /g, ' & ');
+	const keyColumns = keyFigures(null, ctx.attainmentFramework, ctx.threshold);
+	const sections: ReportSection[] = [
+		{
+			heading: 'Summary',
+			blocks: [
+				{
+					kind: 'facts',
+					items: [
+						['Schools', String(rows.length)],
+						['Marked vulnerable', String(vulnerable.length)],
+						['Next steps across the trust', countsText(totals)]
+					]
+				}
+			]
+		},
+		{
+			heading: 'Schools marked vulnerable',
+			blocks:
+				vulnerable.length === 0
+					? [{ kind: 'paragraph', text: 'No school is marked vulnerable this term.' }]
+					: vulnerable.map((s) => ({
+							kind: 'paragraph' as const,
+							text: `${s.school.name} (category ${s.school.category}). Support plan: ${s.overview?.supportPlan ?? ''}`
+						}))
+		},
+		{
+			heading: 'Evaluations agreed, weakest school first',
+			blocks: [
+				{
+					kind: 'table',
+					caption: `Latest agreed evaluation in each area this year (${ctx.framework.name})`,
+					columns: ['School', ...ctx.framework.areas.map((a) => short(a.label))],
+					widths: [4, ...ctx.framework.areas.map(() => 2)],
+					rows: rows.map((r) => [
+						`${r.school.name} (${r.school.category})${r.vulnerable ? ', vulnerable' : ''}`,
+						...r.cells.map((c) =>
+							c.grade
+								? `${c.grade.label}${c.change === 'better' ? ' (up)' : c.change === 'worse' ? ' (down)' : ''}`
+								: '–'
+						)
+					])
+				}
+			]
+		},
+		{
+			heading: 'Next steps and SI time by school',
+			blocks: [
+				{
+					kind: 'table',
+					caption: 'Next steps agreed this year and SI days used against the allowance',
+					columns: ['School', 'Agreed', 'Done', 'Overdue', 'SI days'],
+					widths: [5, 2, 2, 2, 3],
+					rows: rows.map((r) => [
+						r.school.name,
+						String(r.steps.agreed),
+						`${r.steps.done}${completionPercent(r.steps) === null ? '' : ` (${completionPercent(r.steps)}%)`}`,
+						String(r.steps.overdue),
+						daysText(r.siDays.used, r.siDays.allowance)
+					])
+				}
+			]
+		},
+		{
+			heading: 'Key attainment figures',
+			blocks: [
+				{
+					kind: 'table',
+					caption:
+						'All pupils, latest figures this year, with the disadvantaged gap in brackets (against other pupils nationally)',
+					columns: ['School', ...keyColumns.map((k) => k.label)],
+					widths: [4, ...keyColumns.map(() => 3)],
+					rows: rows.map((r) => {
+						const sy = atTerm.find((s) => s.school.id === r.school.id);
+						const figs = keyFigures(sy?.booklet ?? null, ctx.attainmentFramework, ctx.threshold);
+						return [
+							r.school.name,
+							...figs.map((k) =>
+								k.figure.kind === 'value'
+									? `${k.figure.display}${k.gap?.kind === 'value' ? ` (gap ${k.gap.display})` : ''}`
+									: k.figure.display
+							)
+						];
+					})
+				}
+			]
+		}
+	];
+	return {
+		...base(ctx, 'Board pack: school improvement across the trust', ctx.trustName, 'board-pack'),
+		landscape: true,
+		sections
+	};
+}

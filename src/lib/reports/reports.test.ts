@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { nextStep, now, visit } from '../../../tests/unit/fixtures';
+import {
+	DEFAULT_ATTAINMENT_FRAMEWORK,
+	OFSTED_2025,
+	SCHEMA_VERSION,
+	type AcademicYear,
+	type EvaluationFramework,
+	type School
+} from '$lib/domain';
+import type { SchoolYear } from '$lib/db/overviews';
+import { boardPack, governorsReport, lgbReport, type ReportContext } from './build';
+import { pdfText, reportPdf } from './pdf';
+import { formatDate } from '$lib/format';
+
+const framework: EvaluationFramework = {
+	...OFSTED_2025,
+	_id: 'framework:ofsted-2025',
+	schemaVersion: SCHEMA_VERSION,
+	type: 'evaluation-framework'
+};
+const names = ['Autumn 1', 'Autumn 2', 'Spring 1', 'Spring 2', 'Summer 1', 'Summer 2'];
+const year: AcademicYear = {
+	_id: 'year:2026-27',
+	schemaVersion: SCHEMA_VERSION,
+	type: 'academic-year',
+	year: '2026-27',
+	terms: [
+		['2026-09-02', '2026-10-23'],
+		['2026-11-02', '2026-12-18'],
+		['2027-01-05', '2027-02-12'],
+		['2027-02-22', '2027-03-26'],
+		['2027-04-12', '2027-05-28'],
+		['2027-06-07', '2027-07-21']
+	].map(([start, end], i) => ({ term: i + 1, name: names[i]!, start: start!, end: end! }))
+};
+const ctx: ReportContext = {
+	trustName: 'Riverside Learning Trust',
+	year,
+	term: 2,
+	framework,
+	frameworks: new Map([[framework.id, framework]]),
+	attainmentFramework: DEFAULT_ATTAINMENT_FRAMEWORK,
+	threshold: 5,
+	today: '2026-11-23'
+};
+const school: School = {
+	_id: 'school:st-aidans',
+	schemaVersion: SCHEMA_VERSION,
+	type: 'school',
+	id: 'st-aidans',
+	name: "St Aidan's Church of England Primary School",
+	phase: 'primary',
+	category: '3',
+	strand: 'corrective',
+	carterStage: 'repair'
+};
+const v1 = visit({
+	_id: 'visit:2026-27:t1:a',
+	schoolId: 'st-aidans',
+	term: 1,
+	date: '2026-09-17',
+	status: 'confirmed',
+	evaluations: [{ areaId: 'achievement', gradeId: 'needs-attention', comment: '' }]
+});
+const v2 = visit({
+	_id: 'visit:2026-27:t2:b',
+	schoolId: 'st-aidans',
+	date: '2026-11-12',
+	status: 'draft'
+});
+// Enough next steps to run over a page, so headings and rows are checked across pages.
+const steps = Array.from({ length: 40 }, (_, i) => ({
+	step: nextStep({
+		_id: `next-step:2026-27:${i}`,
+		schoolId: 'st-aidans',
+		action: `Next step number ${i}: introduce weekly phonics assessment in Year 1 and share the tracker with the trust`,
+		dueDate: i % 2 ? '2026-11-01' : '2027-03-01'
+	}),
+	status: i % 3 === 0 ? ('done' as const) : ('in-progress' as const),
+	lastNote: 'Discussed at the staff meeting.'
+}));
+const sy: SchoolYear = {
+	school,
+	visits: [v2, v1],
+	steps,
+	booklet: null,
+	overviews: new Map([
+		[
+			2,
+			{
+				_id: 'overview:2026-27:t2',
+				schemaVersion: SCHEMA_VERSION,
+				type: 'school-overview' as const,
+				schoolId: 'st-aidans',
+				year: '2026-27',
+				term: 2,
+				commentary: 'Leadership capacity is stretched.',
+				vulnerable: true,
+				supportPlan: 'Weekly support from the SIL − with a review at half-term.',
+				updatedBy: 'ceo',
+				updatedAt: now
+			}
+		]
+	])
+};
+
+async function pdfPages(bytes: ArrayBuffer): Promise<string[]> {
+	const pdf = await getDocumentProxy(new Uint8Array(bytes));
+	const { text } = await extractText(pdf, { mergePages: false });
+	return text.map((t) => t.replace(/\s+/g, ' '));
+}
+
+describe('reports', () => {
+	it('writes characters the PDF fonts lack as their nearest equivalent', () => {
+		expect(pdfText('−17.0 ▲ St Aidan’s – ok')).toBe('-17.0  St Aidan’s – ok');
+	});
+
+	it('the governors’ report has every visit and every next step with its status, in real text', async () => {
+		const report = governorsReport(sy, ctx);
+		expect(report.termLabel).toBe('Autumn 2, 2026-27');
+		const pages = await pdfPages(await reportPdf(report));
+		expect(pages.length).toBeGreaterThan(1);
+		for (const [i, page] of pages.entries()) {
+			expect(page).toContain('Riverside Learning Trust');
+			expect(page).toContain('Autumn 2, 2026-27');
+			expect(page).toContain('made on 23 Nov 2026');
+			expect(page).toContain(`Page ${i + 1} of ${pages.length}`);
+		}
+		const all = pages.join(' ');
+		expect(all).toContain(`Visit on ${formatDate('2026-09-17')}`);
+		expect(all).toContain(`Visit on ${formatDate('2026-11-12')}`);
+		expect(all).toContain('Achievement: Needs attention');
+		for (const s of steps) {
+			const at = all.indexOf(s.step.action);
+			expect(at, s.step.action).toBeGreaterThan(-1);
+			const status =
+				s.status === 'done'
+					? 'Done'
+					: s.step.dueDate! < ctx.today
+						? 'In progress (overdue)'
+						: 'In progress';
+			expect(all.slice(at, at + 300)).toContain(status);
+		}
+	});
+
+	it('the LGB summary carries the CEO’s commentary and the support plan', async () => {
+		const report = lgbReport(sy, ctx);
+		const text = (await pdfPages(await reportPdf(report))).join(' ');
+		expect(text).toContain('Leadership capacity is stretched.');
+		expect(text).toContain('Weekly support from the SIL - with a review at half-term.');
+		expect(text).toContain('Needs attention');
+	});
+
+	it('the board pack lists the schools weakest first on landscape pages', async () => {
+		const report = boardPack([sy], ctx);
+		expect(report.landscape).toBe(true);
+		const text = (await pdfPages(await reportPdf(report))).join(' ');
+		expect(text).toContain('Marked vulnerable 1');
+		expect(text).toContain("St Aidan's Church of England Primary School (3), vulnerable");
+	});
+});
