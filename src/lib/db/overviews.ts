@@ -59,6 +59,8 @@ export interface TrustContext {
 	/** The current term of `year` (1 when there is no year). */
 	term: number;
 	framework: EvaluationFramework | null;
+	/** Every framework on the device, by id: older visit records keep their own. */
+	frameworks: Map<string, EvaluationFramework>;
 	attainmentFramework: AttainmentFramework;
 	threshold: number;
 }
@@ -81,6 +83,7 @@ export async function trustContext(rm: ReadModel, today: string): Promise<TrustC
 			all.find((f) => f.id === 'ofsted-2025') ??
 			all[0] ??
 			null,
+		frameworks: new Map(all.map((f) => [f.id, f])),
 		attainmentFramework: parsed.success ? parsed.data : DEFAULT_ATTAINMENT_FRAMEWORK,
 		threshold: settings?.suppressionThreshold ?? DEFAULT_SUPPRESSION_THRESHOLD
 	};

@@ -11,6 +11,7 @@ import {
 	dashboardGrid,
 	keyFigures,
 	overviewDocId,
+	overviewInForce,
 	SchoolOverview,
 	siDays,
 	stepStatusText,
@@ -99,6 +100,25 @@ describe('the SchoolOverview document', () => {
 		const gone = { _id: overview()._id, _deleted: true };
 		expect(validateDocUpdate(gone, overview(), sil, DB).ok).toBe(false);
 		expect(validateDocUpdate(gone, overview(), ceo, DB).ok).toBe(false);
+	});
+});
+
+describe('the overview in force', () => {
+	it('is the term’s own, or the latest before it', () => {
+		const t1 = overview({
+			_id: overviewDocId('2026-27', 1),
+			term: 1,
+			vulnerable: true,
+			supportPlan: 'P'
+		});
+		const t3 = overview({ _id: overviewDocId('2026-27', 3), term: 3 });
+		const byTerm = new Map([
+			[1, t1],
+			[3, t3]
+		]);
+		expect(overviewInForce(byTerm, 2)).toBe(t1);
+		expect(overviewInForce(byTerm, 4)).toBe(t3);
+		expect(overviewInForce(new Map(), 2)).toBeNull();
 	});
 });
 

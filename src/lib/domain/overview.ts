@@ -56,6 +56,21 @@ export const SchoolOverview = z
 	});
 export type SchoolOverview = z.infer<typeof SchoolOverview>;
 
+/**
+ * The overview in force at a term: that term's, or the latest before it. A school stays marked
+ * vulnerable, with its support plan, until the CEO writes an overview that says otherwise.
+ */
+export function overviewInForce(
+	byTerm: ReadonlyMap<number, SchoolOverview>,
+	term: number
+): SchoolOverview | null {
+	for (let t = term; t >= 1; t--) {
+		const o = byTerm.get(t);
+		if (o) return o;
+	}
+	return null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Evaluations
 
