@@ -1,0 +1,96 @@
+/**
+ * What the browser benchmarks share: headless Debian Chromium driven by Playwright, a tiny static
+ * file server, percentiles, and the page's memory from the DevTools protocol.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { chromium, type LaunchOptions, type Page } from '@playwright/test';
+
+export const CHROMIUM: LaunchOptions = {
+	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+	headless: true,
+	args: [
+		'--no-sandbox',
+		'--disable-gpu',
+		'--disable-background-networking',
+		'--disable-component-update',
+		'--disable-sync',
+		'--no-first-run'
+	]
+};
+
+export const launchChromium = () => chromium.launch(CHROMIUM);
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const srv = net.createServer();
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address() as net.AddressInfo;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+const TYPES: Record<string, string> = {
+	'.html': 'text/html; charset=utf-8',
+	'.js': 'text/javascript',
+	'.css': 'text/css',
+	'.json': 'application/json',
+	'.svg': 'image/svg+xml'
+};
+
+/** Serves a folder on a free local port; returns its origin and a stop function. */
+export async function serveFolder(
+	dir: string
+): Promise<{ url: string; stop: () => Promise<void> }> {
+	const server = http.createServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://x');
+		const file = path.join(
+			dir,
+			path.normalize(url.pathname === '/' ? '/index.html' : url.pathname)
+		);
+		if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+			res.writeHead(404).end();
+			return;
+		}
+		res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+		fs.createReadStream(file).pipe(res);
+	});
+	const port = await freePort();
+	await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+	return {
+		url: `http://127.0.0.1:${port}`,
+		stop: () => new Promise<void>((r) => server.close(() => r()))
+	};
+}
+
+/** The page's JavaScript heap and DOM size, from the DevTools protocol. */
+export async function pageMemory(page: Page) {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Performance.enable');
+	await cdp.send('HeapProfiler.collectGarbage');
+	const { metrics } = await cdp.send('Performance.getMetrics');
+	await cdp.detach();
+	const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+	return {
+		jsHeapUsed: get('JSHeapUsedSize'),
+		jsHeapTotal: get('JSHeapTotalSize'),
+		nodes: get('Nodes')
+	};
+}
+
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+export const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
+
+export function percentile(xs: number[], p: number): number {
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+/** One figure against its aim, saying plainly whether the aim is met. */
+export function against(label: string, value: number, aim: number, unit = 'ms'): string {
+	const shown = unit === 'ms' ? ms(value) : `${value} ${unit}`;
+	return `${label}: ${shown} (aim < ${aim} ${unit}: ${value < aim ? 'met' : 'MISSED'})`;
+}

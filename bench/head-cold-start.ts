@@ -1,0 +1,276 @@
+/**
+ * Head's cold start benchmark (issue 7): the real sync server (a temporary data folder, the demo
+ * trust, 500 next steps added to one school through its HTTP API) serving the built app; a head
+ * signs in once on a 360 x 740 phone-sized Chromium, then the browser is closed and opened again
+ * with the same profile, CPU throttled 4x, for each run. Measured from navigation to the head's
+ * home with every next step on screen ("visible"), and to the first quiet moment of the main
+ * thread after it, with no long task for a second ("usable"); also how long the list takes to
+ * answer a search typed at once. Not a timed test: `npm run bench` (run `npm run build` first).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { chromium } from '@playwright/test';
+import {
+	NextStep,
+	nextStepDocId,
+	ProgressUpdate,
+	progressDocId,
+	SCHEMA_VERSION
+} from '../src/lib/domain/index.ts';
+import { CHROMIUM, against, freePort, ms, percentile } from './browser.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const TMP = path.join(ROOT, 'bench/.tmp/head-cold-start');
+const NODE = path.join(ROOT, 'node_modules/.bin/node');
+const PASSWORD = 'bench-password-1';
+const SCHOOL = 'st-aidans';
+const HEAD = 'head.st-aidans';
+const STEPS = Number(process.env.BENCH_STEPS ?? 500);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const YEAR = '2026-27';
+
+async function startServer(port: number) {
+	fs.rmSync(path.join(TMP, 'data'), { recursive: true, force: true });
+	const proc = spawn(NODE, [path.join(ROOT, 'sync-server/src/main.ts'), '--demo'], {
+		env: {
+			...process.env,
+			PORT: String(port),
+			DATA_DIR: path.join(TMP, 'data'),
+			STATIC_DIR: path.join(ROOT, 'build'),
+			DEMO_PASSWORD: PASSWORD,
+			COUCHDB_USER: 'bench-admin',
+			COUCHDB_PASSWORD: PASSWORD,
+			LOG_LEVEL: 'error'
+		},
+		stdio: ['ignore', 'ignore', 'pipe']
+	});
+	let err = '';
+	proc.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-5000)));
+	const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		if (proc.exitCode !== null) throw new Error(`the server exited:\n${err}`);
+		const up = await fetch(`http://127.0.0.1:${port}/couchdb/_up`).then(
+			(r) => r.ok,
+			() => false
+		);
+		if (up) break;
+		if (Date.now() > deadline) throw new Error(`the server did not start:\n${err}`);
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	return {
+		stop: async () => {
+			if (proc.exitCode === null) proc.kill('SIGTERM');
+			await exited;
+		}
+	};
+}
+
+/** 500 next steps (with a progress update on most) written as the trust administrator. */
+async function seedSteps(base: string): Promise<{ docs: number; steps: number }> {
+	const docs: object[] = [];
+	const owners = ['Headteacher', 'Deputy headteacher', 'English lead', 'Maths lead', 'SENCo'];
+	for (let i = 0; i < STEPS; i++) {
+		const dueTerm = 1 + (i % 6);
+		const step = NextStep.parse({
+			_id: nextStepDocId(YEAR, crypto.randomUUID()),
+			schemaVersion: SCHEMA_VERSION,
+			type: 'next-step',
+			schoolId: SCHOOL,
+			year: YEAR,
+			areaId: 'curriculum-teaching',
+			action: `Next step ${i + 1}: embed the agreed approach to reading fluency in year ${1 + (i % 6)} and check it in books each half-term.`,
+			owner: owners[i % owners.length],
+			dueTerm,
+			successCriteria: 'Seen in books and in lessons; agreed with the SIL at the next visit.',
+			createdBy: 'sil',
+			createdAt: '2026-09-17T16:00:00.000Z'
+		});
+		docs.push(step);
+		if (i % 3 !== 0) {
+			const at = `2026-10-${String(1 + (i % 28)).padStart(2, '0')}T15:00:00.000Z`;
+			const done = i % 7 === 0;
+			docs.push(
+				ProgressUpdate.parse({
+					_id: progressDocId(step._id, at, crypto.randomUUID().slice(0, 8)),
+					schemaVersion: SCHEMA_VERSION,
+					type: 'progress-update',
+					schoolId: SCHOOL,
+					nextStepId: step._id,
+					status: done ? 'done' : 'in-progress',
+					note: 'Discussed at the staff meeting; phase leaders are trialling it.',
+					...(done ? { evidence: 'Book look notes, autumn term.' } : {}),
+					by: HEAD,
+					at
+				})
+			);
+		}
+	}
+	const auth = `Basic ${Buffer.from(`bench-admin:${PASSWORD}`).toString('base64')}`;
+	const res = await fetch(`${base}/couchdb/school-${SCHOOL}/_bulk_docs`, {
+		method: 'POST',
+		headers: { authorization: auth, 'content-type': 'application/json' },
+		body: JSON.stringify({ docs })
+	});
+	const results = (await res.json()) as { ok?: boolean; error?: string; reason?: string }[];
+	const refused = results.filter((r) => !r.ok);
+	if (!res.ok || refused.length) {
+		throw new Error(`the server refused the seed: ${res.status} ${JSON.stringify(refused[0])}`);
+	}
+	const all = (await (
+		await fetch(`${base}/couchdb/school-${SCHOOL}/_all_docs`, { headers: { authorization: auth } })
+	).json()) as { total_rows: number; rows: { id: string }[] };
+	return {
+		docs: all.total_rows,
+		steps: all.rows.filter((r) => r.id.startsWith('next-step:')).length
+	};
+}
+
+/** Recorded in the page from its first moment: when the list is complete, and long tasks. */
+const PROBE = `(() => {
+	const t = (window.__coldStart = { visible: 0, opened: 0, first: 0, longTasks: [] });
+	new PerformanceObserver((list) => {
+		for (const e of list.getEntries()) t.longTasks.push([e.startTime, e.startTime + e.duration]);
+	}).observe({ type: 'longtask', buffered: true });
+	const check = () => {
+		if (t.visible) return;
+		const n = document.querySelectorAll('[data-testid=next-step]').length;
+		if (!t.opened && document.querySelector('main h1')) t.opened = performance.now();
+		if (!t.first && n > 0) t.first = performance.now();
+		if (n >= Number(localStorage.getItem('bench:expected') || 1)) {
+			requestAnimationFrame(() => setTimeout(() => { t.visible = t.visible || performance.now(); }, 0));
+		} else requestAnimationFrame(check);
+	};
+	requestAnimationFrame(check);
+})();`;
+
+export async function run(): Promise<void> {
+	if (!fs.existsSync(path.join(ROOT, 'build/index.html'))) {
+		throw new Error('No built app: run `npm run build` first.');
+	}
+	fs.mkdirSync(TMP, { recursive: true });
+	const port = await freePort();
+	const base = `http://127.0.0.1:${port}`;
+	const server = await startServer(port);
+	const profile = path.join(TMP, 'profile');
+	fs.rmSync(profile, { recursive: true, force: true });
+	const open = () =>
+		chromium.launchPersistentContext(profile, {
+			...CHROMIUM,
+			baseURL: base,
+			viewport: { width: 360, height: 740 },
+			deviceScaleFactor: 2,
+			isMobile: true,
+			hasTouch: true,
+			locale: 'en-GB',
+			timezoneId: 'Europe/London'
+		});
+	try {
+		const { docs, steps } = await seedSteps(base);
+		console.log(
+			`School ${SCHOOL}: ${docs} documents on the server, ${steps} next steps (${STEPS} added)`
+		);
+
+		// Once: the head signs in; the app, its service worker and the school's records arrive.
+		let context = await open();
+		let page = context.pages()[0] ?? (await context.newPage());
+		await page.goto('/sign-in');
+		await page.getByLabel('User name').fill(HEAD);
+		await page.getByLabel('Password').fill(PASSWORD);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page
+			.getByTestId('sync-status')
+			.getByText('All changes sent')
+			.waitFor({ timeout: 120_000 });
+		await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+		await page.waitForFunction(
+			(n) => document.querySelectorAll('[data-testid=next-step]').length === n,
+			steps,
+			{ timeout: 120_000, polling: 500 }
+		);
+		const expected = await page.getByTestId('next-step').count();
+		await page.evaluate((n) => localStorage.setItem('bench:expected', String(n)), expected);
+		await context.close();
+		console.log(`The head's home lists ${expected} next steps`);
+
+		const visible: number[] = [];
+		const usable: number[] = [];
+		const search: number[] = [];
+		const opened: number[] = [];
+		const first: number[] = [];
+		const blocked: number[] = [];
+		for (let i = 0; i < RUNS; i++) {
+			context = await open();
+			await context.addInitScript(PROBE);
+			page = context.pages()[0] ?? (await context.newPage());
+			const cdp = await context.newCDPSession(page);
+			await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+			await page.goto('/', { waitUntil: 'commit' });
+			await page.waitForFunction(
+				() => (window as unknown as { __coldStart: { visible: number } }).__coldStart.visible > 0,
+				undefined,
+				{ timeout: 60_000, polling: 100 }
+			);
+			// Typed at once: how long until the list answers.
+			const box = page.getByLabel('Search next steps');
+			const t0 = await page.evaluate(() => performance.now());
+			await box.fill('step 250:');
+			await page.waitForFunction(
+				() => document.querySelectorAll('[data-testid=next-step]').length === 1,
+				undefined,
+				{ timeout: 30_000, polling: 'raf' }
+			);
+			const t1 = await page.evaluate(() => performance.now());
+			// Quiet for a second after the list appeared: the end of the last long task before that.
+			await page.waitForTimeout(3000);
+			const probe = await page.evaluate(
+				() =>
+					(
+						window as unknown as {
+							__coldStart: {
+								visible: number;
+								opened: number;
+								first: number;
+								longTasks: number[][];
+							};
+						}
+					).__coldStart
+			);
+			let ready = probe.visible;
+			for (const [start, end] of probe.longTasks.sort((a, b) => a[0]! - b[0]!)) {
+				if (start! > ready + 1000) break;
+				if (end! > ready) ready = end!;
+			}
+			const nav = await page.evaluate(
+				() =>
+					(performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).startTime
+			);
+			visible.push(probe.visible - nav);
+			opened.push(probe.opened - nav);
+			first.push(probe.first - nav);
+			const busy = probe.longTasks.filter(([a]) => a! < probe.visible);
+			blocked.push(busy.reduce((sum, [a, b]) => sum + (b! - a!), 0));
+			usable.push(ready - nav);
+			search.push(t1 - t0);
+			await context.close();
+		}
+		const median = (xs: number[]) => percentile(xs, 50);
+		console.log(
+			`Cold start, 4x CPU throttling, 360 x 740, ${RUNS} runs (browser restarted each run, app and records on the device):`
+		);
+		console.log(`  records open (page heading shown): ${opened.map(ms).join(', ')}`);
+		console.log(`  first next step shown: ${first.map(ms).join(', ')}`);
+		console.log(`  list visible (all ${expected}): ${visible.map(ms).join(', ')}`);
+		console.log(`  long tasks before the list was visible, in all: ${blocked.map(ms).join(', ')}`);
+		console.log(`  list usable (main thread quiet): ${usable.map(ms).join(', ')}`);
+		console.log(`  search typed at once answered in: ${search.map(ms).join(', ')}`);
+		console.log(`  ${against('median time to list visible', median(visible), 1500)}`);
+		console.log(`  ${against('median time to list usable', median(usable), 1500)}`);
+	} finally {
+		await server.stop();
+	}
+}
+
+if (import.meta.main) await run();

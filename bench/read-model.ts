@@ -1,0 +1,94 @@
+/**
+ * Read-model benchmark (issue 4), in headless Chromium: 10,000 documents in local PouchDB
+ * databases (visits, next steps and progress updates across six schools, and the trust's), then
+ * the time to build the Dexie read model from scratch, the next-steps list query with filters,
+ * edit to IndexedDB, and the page's memory. Not a timed test: `npm run bench`.
+ *
+ * The page is bundled by Vite from the app's own src/lib/db and src/lib/domain modules
+ * (bench/read-model-page), into bench/.tmp, and served by a tiny static server.
+ */
+import path from 'node:path';
+import { build } from 'vite';
+import { against, launchChromium, mb, ms, pageMemory, serveFolder } from './browser.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT = path.join(ROOT, 'bench/.tmp/read-model-page');
+const DOCS = Number(process.env.BENCH_DOCS ?? 10_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
+const EDITS = Number(process.env.BENCH_EDITS ?? 200);
+
+type Summary = { n: number; p50: number; p95: number; max: number };
+interface Bench {
+	seedData(total: number): Promise<{ docs: number; ms: number }>;
+	buildReadModel(): Promise<{ ms: number; rows: Record<string, number> }>;
+	queryTimes(n: number): Promise<{ query: Summary; list: Summary; meanRows: number }>;
+	editTimes(n: number): Promise<{ toDisk: Summary; toReadModel: Summary }>;
+	storage(): Promise<{ usage: number; quota: number }>;
+}
+declare const bench: Bench;
+
+export async function run(): Promise<void> {
+	await build({
+		root: path.join(ROOT, 'bench/read-model-page'),
+		configFile: false,
+		logLevel: 'warn',
+		resolve: { alias: { $lib: path.join(ROOT, 'src/lib') } },
+		build: { outDir: OUT, emptyOutDir: true, target: 'es2022' }
+	});
+	const server = await serveFolder(OUT);
+	const browser = await launchChromium();
+	try {
+		const page = await browser.newPage();
+		page.on('pageerror', (err) => console.error('page error:', err.message));
+		await page.goto(server.url);
+		await page.waitForSelector('body[data-ready=true]');
+		const before = await pageMemory(page);
+
+		const seeded = await page.evaluate((n) => bench.seedData(n), DOCS);
+		console.log(`Seeded ${seeded.docs} documents into 7 PouchDB databases in ${ms(seeded.ms)}`);
+
+		const builds = [];
+		for (let i = 0; i < 3; i++) builds.push(await page.evaluate(() => bench.buildReadModel()));
+		const rows = builds[0]!.rows;
+		console.log(
+			`Read model rows: ${Object.entries(rows)
+				.filter(([, n]) => n > 0)
+				.map(([t, n]) => `${t} ${n}`)
+				.join(', ')}`
+		);
+		console.log(
+			`Build the read model from scratch: ${builds.map((b) => ms(b.ms)).join(', ')} (3 runs; no aim set)`
+		);
+
+		const q = await page.evaluate((n) => bench.queryTimes(n), QUERIES);
+		console.log(
+			`Next-steps query with filters (${q.query.n} runs, ${q.meanRows.toFixed(0)} rows on average): p50 ${ms(q.query.p50)}, p95 ${ms(q.query.p95)}, max ${ms(q.query.max)}`
+		);
+		console.log(`  ${against('query p95', q.query.p95, 16)}`);
+		console.log(
+			`  The list as the head's home shows it (query + grouping + order): p50 ${ms(q.list.p50)}, p95 ${ms(q.list.p95)}`
+		);
+		console.log(`  ${against('list p95', q.list.p95, 16)}`);
+
+		const e = await page.evaluate((n) => bench.editTimes(n), EDITS);
+		console.log(
+			`Edit (progress update through the repository) to IndexedDB, ${e.toDisk.n} edits: p50 ${ms(e.toDisk.p50)}, p95 ${ms(e.toDisk.p95)}, max ${ms(e.toDisk.max)}`
+		);
+		console.log(`  ${against('edit-to-disk p95', e.toDisk.p95, 50)}`);
+		console.log(
+			`  Edit until it is in the read model the screens read: p50 ${ms(e.toReadModel.p50)}, p95 ${ms(e.toReadModel.p95)}`
+		);
+
+		const after = await pageMemory(page);
+		const store = await page.evaluate(() => bench.storage());
+		console.log(
+			`Page memory (CDP, after GC): JS heap used ${mb(after.jsHeapUsed)} of ${mb(after.jsHeapTotal)} (empty page ${mb(before.jsHeapUsed)}), ${after.nodes} DOM nodes`
+		);
+		console.log(`IndexedDB usage (PouchDB + read model): ${mb(store.usage)}`);
+	} finally {
+		await browser.close();
+		await server.stop();
+	}
+}
+
+if (import.meta.main) await run();
