@@ -30,6 +30,7 @@ import {
 	type SchoolCategory
 } from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
+import { seedAttainment } from './seed-attainment.ts';
 import type { App } from './context.ts';
 import type { Logger } from './log.ts';
 import type { Doc, Pouch, Storage } from './storage.ts';
@@ -561,6 +562,11 @@ export async function seedDemo(
 	await seedTrust(storage);
 	for (const s of DEMO_SCHOOLS) await createSchool(storage, s);
 	await seedSchoolRecords(storage);
+	await seedAttainment(
+		storage,
+		DEMO_SCHOOLS.map((s) => s.id),
+		YEAR
+	);
 	const accounts = demoAccounts(opts.includeAdmin).map((a) => ({
 		...a,
 		password: opts.passwords(a.name)

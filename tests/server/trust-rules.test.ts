@@ -24,9 +24,14 @@ const booklet = (rev?: string) => ({
 
 describe('trust settings in the rules', () => {
 	it('lets heads enter attainment figures only once the trust allows it', async () => {
+		// The demo trust has this year's booklet already: the head edits its latest revision.
+		const current = await api(server, 'GET', '/school-oakfield/attainment:2026-27', {
+			user: 'head.oakfield'
+		});
+		const rev = String(current.body._rev);
 		const refused = await api(server, 'PUT', '/school-oakfield/attainment:2026-27', {
 			user: 'head.oakfield',
-			body: booklet()
+			body: booklet(rev)
 		});
 		expect(refused.status).toBe(403);
 		expect(refused.body).toEqual({
@@ -41,7 +46,7 @@ describe('trust settings in the rules', () => {
 		).toBe(201);
 		const saved = await api(server, 'PUT', '/school-oakfield/attainment:2026-27', {
 			user: 'head.oakfield',
-			body: booklet()
+			body: booklet(rev)
 		});
 		expect(saved.status).toBe(201);
 	});
@@ -67,9 +72,12 @@ describe('_db_updates', () => {
 			user: 'admin',
 			body: { ...booklet(String(other.body._rev)), updatedBy: 'admin' }
 		});
+		const theirs = await api(server, 'GET', '/school-st-aidans/attainment:2026-27', {
+			user: 'admin'
+		});
 		await api(server, 'PUT', '/school-st-aidans/attainment:2026-27', {
 			user: 'admin',
-			body: { ...booklet(), schoolId: 'st-aidans', updatedBy: 'admin' }
+			body: { ...booklet(String(theirs.body._rev)), schoolId: 'st-aidans', updatedBy: 'admin' }
 		});
 		const woke = await waiting;
 		expect(woke.status).toBe(200);

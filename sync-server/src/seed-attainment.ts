@@ -1,0 +1,118 @@
+import {
+	AttainmentBooklet,
+	AttainmentFramework,
+	attainmentBookletDocId,
+	cellKey,
+	comparatorKey,
+	DEFAULT_ATTAINMENT_FRAMEWORK,
+	SCHEMA_VERSION,
+	schoolDbName,
+	TRUST_DB,
+	type AttainmentCell
+} from '../../src/lib/domain/index.ts';
+import { defaultSecurity } from './access.ts';
+import type { Pouch, Storage } from './storage.ts';
+
+/**
+ * Demo Attainment & Achievement figures: aggregate counts only, made up but shaped like a
+ * primary school's (30-pupil cohorts, small SEND and EAL groups that the threshold suppresses,
+ * a disadvantaged gap), so the overview, the gaps and the CEO's dashboard have something to show.
+ */
+
+/**
+ * National figures for 2025-26 as a trust would enter them (percentages, one decimal). EYFS is
+ * left for the SIL to enter in the summer, as it is in schools (and the A&A end-to-end test
+ * starts from an empty EYFS section).
+ */
+const NATIONAL: Record<string, Record<string, number>> = {
+	'phonics-y1': { all: 80.2, disadvantaged: 67.2, 'non-disadvantaged': 84.6 },
+	'ks2-reading-exs': { all: 75.0, disadvantaged: 62.1, 'non-disadvantaged': 80.6 },
+	'ks2-maths-exs': { all: 74.2, disadvantaged: 59.8, 'non-disadvantaged': 79.9 },
+	'ks2-rwm-exs': { all: 62.0, disadvantaged: 46.8, 'non-disadvantaged': 68.5 }
+};
+
+/** Group sizes of a 30-pupil cohort. */
+const COHORT: Record<string, number> = {
+	all: 30,
+	disadvantaged: 9,
+	'non-disadvantaged': 21,
+	send: 4,
+	eal: 6,
+	boys: 16,
+	girls: 14
+};
+
+/** A school's strength: how far its figures sit from national (category 1 above, 4 below). */
+const STRENGTH: Record<string, number> = {
+	'willow-bank': 0.12,
+	oakfield: 0.04,
+	ashcombe: 0.02,
+	hawthorn: -0.04,
+	'st-aidans': -0.12,
+	kingsmead: -0.08,
+	millbrook: -0.18
+};
+
+/** Deterministic variation, so every demo looks the same. */
+function jitter(seed: string): number {
+	let h = 2166136261;
+	for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+	return ((h >>> 0) % 1000) / 1000 - 0.5;
+}
+
+function figure(measure: string, group: string, school: string, point: string, shift: number) {
+	const cohort = COHORT[group]!;
+	const national = NATIONAL[measure]![group] ?? NATIONAL[measure]!.all!;
+	const rate =
+		national / 100 +
+		(STRENGTH[school] ?? 0) +
+		shift +
+		jitter(measure + group + school + point) * 0.1;
+	const count = Math.max(0, Math.min(cohort, Math.round(cohort * rate)));
+	return { cohort, count } satisfies AttainmentCell;
+}
+
+export async function seedAttainment(storage: Storage, schools: string[], year: string) {
+	const trust = await storage.ensure(TRUST_DB, defaultSecurity(TRUST_DB));
+	const framework = AttainmentFramework.parse(DEFAULT_ATTAINMENT_FRAMEWORK);
+	await putIfMissing(trust, framework);
+	storage.notify(TRUST_DB);
+	for (const school of schools) {
+		const db = await storage.get(schoolDbName(school));
+		if (!db) continue;
+		const cells: Record<string, AttainmentCell> = {};
+		const nationals: Record<string, number> = {};
+		const lastYear: Record<string, AttainmentCell> = {};
+		for (const measure of Object.keys(NATIONAL)) {
+			for (const group of Object.keys(COHORT)) {
+				cells[cellKey(measure, group, 'target')] = figure(measure, group, school, 'target', 0.04);
+				cells[cellKey(measure, group, 'autumn')] = figure(measure, group, school, 'autumn', 0);
+				lastYear[comparatorKey(measure, group)] = figure(measure, group, school, 'last', -0.02);
+				const national = NATIONAL[measure]![group];
+				if (national !== undefined) nationals[comparatorKey(measure, group)] = national;
+			}
+		}
+		const booklet = AttainmentBooklet.parse({
+			_id: attainmentBookletDocId(year),
+			schemaVersion: SCHEMA_VERSION,
+			type: 'attainment-booklet',
+			schoolId: school,
+			year,
+			cells,
+			nationals,
+			lastYear,
+			updatedAt: '2026-10-15T15:30:00.000Z',
+			updatedBy: 'sil'
+		});
+		await putIfMissing(db, booklet);
+		storage.notify(schoolDbName(school));
+	}
+}
+
+async function putIfMissing(db: Pouch, doc: { _id: string }): Promise<void> {
+	try {
+		await db.get(doc._id);
+	} catch {
+		await db.put(doc as never);
+	}
+}
