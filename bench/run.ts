@@ -2,7 +2,12 @@
  * `npm run bench`: runs each benchmark in this list in turn. Add yours to the list; each module
  * exports `run(): Promise<void>` and prints its own figures.
  */
-const BENCHMARKS: string[] = ['./sync-server.ts', './read-model.ts', './head-cold-start.ts'];
+const BENCHMARKS: string[] = [
+	'./sync-server.ts',
+	'./read-model.ts',
+	'./head-cold-start.ts',
+	'./dashboard.ts'
+];
 
 for (const file of BENCHMARKS) {
 	const mod = (await import(file)) as { run: () => Promise<void> };

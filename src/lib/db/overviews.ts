@@ -99,7 +99,13 @@ export interface SchoolYear {
 	overviews: Map<number, SchoolOverview>;
 }
 
-export async function schoolYear(rm: ReadModel, school: School, year: string): Promise<SchoolYear> {
+export async function schoolYear(
+	rm: ReadModel,
+	school: School,
+	year: string,
+	/** Read each next step's latest progress note too (reports); the dashboard needs no notes. */
+	notes = true
+): Promise<SchoolYear> {
 	const id = school.id;
 	const [visits, steps, booklet, overviews] = await Promise.all([
 		rm.visits.where('[schoolId+year+term]').between([id, year, 0], [id, year, 99]).toArray(),
@@ -109,13 +115,15 @@ export async function schoolYear(rm: ReadModel, school: School, year: string): P
 	]);
 	const yearSteps = steps.filter((s) => s.year === year);
 	// The latest progress note of each step, for reports; status is already on the row.
-	const notes = await Promise.all(
+	const latest = await Promise.all(
 		yearSteps.map((s) =>
-			rm.progress
-				.where('[nextStepId+at]')
-				.between([s._id, ''], [s._id, '\uffff'])
-				.last()
-				.then((p) => p?.doc.note)
+			!notes
+				? undefined
+				: rm.progress
+						.where('[nextStepId+at]')
+						.between([s._id, ''], [s._id, '\uffff'])
+						.last()
+						.then((p) => p?.doc.note)
 		)
 	);
 	return {
@@ -124,7 +132,7 @@ export async function schoolYear(rm: ReadModel, school: School, year: string): P
 		steps: yearSteps.map((s, i) => ({
 			step: s.doc,
 			status: s.status,
-			...(notes[i] ? { lastNote: notes[i] } : {})
+			...(latest[i] ? { lastNote: latest[i] } : {})
 		})),
 		booklet: booklet?.doc ?? null,
 		overviews: new Map(overviews.map((o) => [o.term, o.doc]))
@@ -137,11 +145,7 @@ export function atTerm(y: SchoolYear, term: number): DashboardSchool {
 }
 
 /** Every school's year, for the dashboard and the board pack. */
-export async function trustYear(
-	rm: ReadModel,
-	year: string,
-	only?: (school: School) => boolean
-): Promise<SchoolYear[]> {
+export async function trustYear(rm: ReadModel, year: string, notes = true): Promise<SchoolYear[]> {
 	const schools = (await rm.schools.orderBy('name').toArray()).map((r) => r.doc);
-	return Promise.all(schools.filter((s) => !only || only(s)).map((s) => schoolYear(rm, s, year)));
+	return Promise.all(schools.map((s) => schoolYear(rm, s, year, notes)));
 }

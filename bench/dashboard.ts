@@ -1,0 +1,341 @@
+/**
+ * Trust dashboard benchmark (issue 8): the CEO's dashboard with 50 schools and a year of records
+ * (visits with agreed evaluations, next steps with progress, a full A&A booklet and overviews per
+ * school). The data is made in a fresh data folder, the built app is served by the real server,
+ * and headless Chromium signs in as the CEO and syncs everything to the device. Then the figure:
+ * from the click on "Dashboard" to the grid with every school drawn, with the data already local.
+ * Aim: under 200 ms. Not a timed test: `npm run bench` (needs `npm run build` first).
+ */
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import {
+	AttainmentBooklet,
+	attainmentBookletDocId,
+	cellKey,
+	comparatorKey,
+	DEFAULT_ATTAINMENT_FRAMEWORK,
+	NextStep,
+	nextStepDocId,
+	OFSTED_2025,
+	overviewDocId,
+	ProgressUpdate,
+	progressDocId,
+	SCHEMA_VERSION,
+	SchoolOverview,
+	schoolDbName,
+	VisitRecord,
+	visitDocId,
+	type SchoolCategory
+} from '../src/lib/domain/index.ts';
+import { createSchool, seedDemo, DEMO_SCHOOLS } from '../sync-server/src/seed.ts';
+import { Storage } from '../sync-server/src/storage.ts';
+import { defaultSecurity } from '../sync-server/src/access.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DIR = path.join(ROOT, 'bench/.tmp/dashboard');
+const NODE = path.join(ROOT, 'node_modules/.bin/node');
+const PASSWORD = 'bench-password-1';
+const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 50);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const AIM_MS = 200;
+const YEAR = '2026-27';
+const TERM_DAYS = [
+	'2026-09-20',
+	'2026-11-18',
+	'2027-01-20',
+	'2027-03-10',
+	'2027-05-05',
+	'2027-06-20'
+];
+
+const uuid = () => crypto.randomUUID();
+const pick = <T>(xs: readonly T[], i: number) => xs[i % xs.length]!;
+
+/** One school's year: six confirmed visits, twelve next steps with progress, a full booklet. */
+function schoolYear(schoolId: string, n: number): object[] {
+	const docs: object[] = [];
+	const grades = OFSTED_2025.scale.map((g) => g.id);
+	const visits = TERM_DAYS.map((date, t) =>
+		VisitRecord.parse({
+			_id: visitDocId(YEAR, t + 1, uuid()),
+			schemaVersion: SCHEMA_VERSION,
+			type: 'visit',
+			schoolId,
+			year: YEAR,
+			term: t + 1,
+			date,
+			visitor: 'sil',
+			status: 'confirmed',
+			attendees: [{ name: 'Headteacher', role: 'Headteacher' }],
+			focus: 'Termly SI visit',
+			documents: [{ label: 'SEF', seen: true }],
+			activities: [{ label: 'Learning walk', done: true }],
+			discussion: [
+				{ area: 'Reading', evidence: 'Book looks', strengths: 'Fluency', development: 'Inference' }
+			],
+			frameworkId: OFSTED_2025.id,
+			evaluations: OFSTED_2025.areas.map((a, i) => ({
+				areaId: a.id,
+				gradeId: pick(grades, n + i + t),
+				comment: ''
+			})),
+			safeguarding: 'met',
+			daysUsed: 1,
+			shared: { by: 'sil', at: `${date}T16:00:00Z` },
+			confirmation: { by: 'head', at: `${date}T18:00:00Z`, comment: '' },
+			addenda: [],
+			createdAt: `${date}T08:00:00Z`,
+			updatedAt: `${date}T16:00:00Z`
+		})
+	);
+	docs.push(...visits);
+	for (let i = 0; i < 12; i++) {
+		const visit = visits[i % 6]!;
+		const step = NextStep.parse({
+			_id: nextStepDocId(YEAR, uuid()),
+			schemaVersion: SCHEMA_VERSION,
+			type: 'next-step',
+			schoolId,
+			year: YEAR,
+			visitId: visit._id,
+			action: `Next step ${i + 1} for ${schoolId}: improve reading fluency in Key Stage 2`,
+			owner: 'Headteacher',
+			dueTerm: Math.min(6, (i % 6) + 2),
+			successCriteria: 'Seen in books',
+			createdBy: 'sil',
+			createdAt: `${visit.date}T17:00:00Z`
+		});
+		docs.push(step);
+		for (const [k, status] of (
+			['in-progress', i % 3 === 0 ? 'done' : 'in-progress'] as const
+		).entries()) {
+			const at = `${visit.date}T${String(19 + k).padStart(2, '0')}:00:00Z`;
+			docs.push(
+				ProgressUpdate.parse({
+					_id: progressDocId(step._id, at, uuid()),
+					schemaVersion: SCHEMA_VERSION,
+					type: 'progress-update',
+					schoolId,
+					nextStepId: step._id,
+					status,
+					note: 'Progress noted at the staff meeting.',
+					...(status === 'done' ? { evidence: 'Minutes' } : {}),
+					by: 'head',
+					at
+				})
+			);
+		}
+	}
+	const f = DEFAULT_ATTAINMENT_FRAMEWORK;
+	const cells: Record<string, { cohort: number; count?: number; value?: number }> = {};
+	const nationals: Record<string, number> = {};
+	for (const m of f.measures) {
+		for (const g of f.groups) {
+			nationals[comparatorKey(m.id, g.id)] = m.kind === 'average' ? (m.min + m.max) / 2 : 60;
+			for (const p of f.points) {
+				const cohort = 20 + ((n + m.id.length) % 15);
+				cells[cellKey(m.id, g.id, p.id)] =
+					m.kind === 'percentage'
+						? { cohort, count: Math.floor(cohort * 0.6) }
+						: { cohort, value: m.kind === 'average' ? m.min + 1 : m.kind === 'count' ? 2 : 95 };
+			}
+		}
+	}
+	docs.push(
+		AttainmentBooklet.parse({
+			_id: attainmentBookletDocId(YEAR),
+			schemaVersion: SCHEMA_VERSION,
+			type: 'attainment-booklet',
+			schoolId,
+			year: YEAR,
+			cells,
+			nationals,
+			updatedAt: '2026-11-18T16:00:00Z',
+			updatedBy: 'sil'
+		})
+	);
+	for (const term of [1, 2]) {
+		docs.push(
+			SchoolOverview.parse({
+				_id: overviewDocId(YEAR, term),
+				schemaVersion: SCHEMA_VERSION,
+				type: 'school-overview',
+				schoolId,
+				year: YEAR,
+				term,
+				commentary: 'Reviewed with the headteacher.',
+				vulnerable: n % 5 === 0,
+				supportPlan: n % 5 === 0 ? 'Weekly support' : '',
+				updatedBy: 'ceo',
+				updatedAt: '2026-11-20T10:00:00Z'
+			})
+		);
+	}
+	return docs;
+}
+
+/** Seeds the data folder; returns how many next steps the year has across the trust. */
+async function seed(): Promise<number> {
+	fs.rmSync(DIR, { recursive: true, force: true });
+	const storage = new Storage(DIR, false);
+	await seedDemo(storage, { passwords: () => PASSWORD, iterations: 1000, includeAdmin: false });
+	const categories: SchoolCategory[] = ['1', '2a', '2a', '2b', '3', '4'];
+	const ids = DEMO_SCHOOLS.map((s) => s.id);
+	for (let i = ids.length; i < SCHOOLS; i++) {
+		const category = pick(categories, i);
+		const corrective = category === '3' || category === '4';
+		const s = await createSchool(storage, {
+			id: `school-${String(i + 1).padStart(2, '0')}`,
+			name: `Bench Primary School ${i + 1}`,
+			category,
+			...(corrective ? { carterStage: 'improve' as const } : {})
+		});
+		ids.push(s.id);
+	}
+	let steps = 0;
+	for (const [n, id] of ids.entries()) {
+		const db = await storage.ensure(schoolDbName(id), defaultSecurity(schoolDbName(id)));
+		// The demo schools already have a few records; the year's data is added beside them.
+		await db.bulkDocs(schoolYear(id, n) as never[]);
+		const all = await db.allDocs({ include_docs: true });
+		steps += all.rows.filter((r) => {
+			const d = r.doc as { type?: string; year?: string } | undefined;
+			return d?.type === 'next-step' && d.year === YEAR;
+		}).length;
+	}
+	await storage.closeAll();
+	return steps;
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const srv = net.createServer();
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address() as net.AddressInfo;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function run(): Promise<void> {
+	if (!fs.existsSync(path.join(ROOT, 'build/index.html'))) {
+		throw new Error('bench/dashboard.ts needs the built app: run `npm run build` first');
+	}
+	console.log(`Seeding ${SCHOOLS} schools with a year of records…`);
+	const steps = await seed();
+	const port = await freePort();
+	const base = `http://127.0.0.1:${port}`;
+	const server = spawn(NODE, [path.join(ROOT, 'sync-server/src/main.ts')], {
+		env: {
+			...process.env,
+			PORT: String(port),
+			DATA_DIR: DIR,
+			STATIC_DIR: path.join(ROOT, 'build'),
+			LOG_LEVEL: 'warn',
+			PBKDF2_ITERATIONS: '1000'
+		},
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--no-first-run'
+		]
+	});
+	try {
+		for (let i = 0; ; i++) {
+			if ((await fetch(`${base}/couchdb/_up`).catch(() => null))?.ok) break;
+			if (i > 300) throw new Error('the server did not start');
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		const context = await browser.newContext({
+			baseURL: base,
+			viewport: { width: 1280, height: 800 },
+			locale: 'en-GB',
+			timezoneId: 'Europe/London'
+		});
+		const page = await context.newPage();
+		await page.goto('/sign-in');
+		await page.getByLabel('User name').fill('ceo');
+		await page.getByLabel('Password').fill(PASSWORD);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL(/\/$/);
+		const syncStart = Date.now();
+		// Everything is on the device once the dashboard counts every next step of the trust.
+		await page.goto('/dashboard');
+		await page.waitForFunction(
+			([n, total]) =>
+				document.querySelectorAll('[data-testid="dashboard-row"]').length === n &&
+				!!document
+					.querySelector('[data-testid="trust-steps"]')
+					?.textContent?.includes(`of ${total} agreed`),
+			[SCHOOLS, steps] as const,
+			{ timeout: 600_000, polling: 500 }
+		);
+		console.log(
+			`First sync of the trust to the device: ${((Date.now() - syncStart) / 1000).toFixed(1)} s`
+		);
+
+		const times: number[] = [];
+		for (let r = 0; r < RUNS; r++) {
+			await page.getByRole('link', { name: 'Schools', exact: true }).click();
+			await page.getByRole('heading', { level: 1, name: 'Your schools' }).waitFor();
+			const ms = await page.evaluate(
+				(n) =>
+					new Promise<number>((resolve) => {
+						const link = [...document.querySelectorAll('nav a')].find(
+							(a) => a.textContent?.trim() === 'Dashboard'
+						) as HTMLAnchorElement;
+						const t0 = performance.now();
+						const check = () => {
+							if (document.querySelectorAll('[data-testid="dashboard-row"]').length === n) {
+								resolve(performance.now() - t0);
+							} else requestAnimationFrame(check);
+						};
+						link.click();
+						requestAnimationFrame(check);
+					}),
+				SCHOOLS
+			);
+			times.push(ms);
+		}
+		const med = median(times);
+		console.log(
+			`Dashboard first render, ${SCHOOLS} schools, data local: median ${med.toFixed(0)} ms, ` +
+				`best ${Math.min(...times).toFixed(0)} ms, worst ${Math.max(...times).toFixed(0)} ms over ${RUNS} runs ` +
+				`(aim: under ${AIM_MS} ms: ${med < AIM_MS ? 'met' : 'NOT met'})`
+		);
+
+		// A cold start too: reload the app on the dashboard (boot, open the read model, render).
+		const cold: number[] = [];
+		for (let r = 0; r < 3; r++) {
+			await page.reload();
+			await page.waitForFunction(
+				(n) => document.querySelectorAll('[data-testid="dashboard-row"]').length === n,
+				SCHOOLS
+			);
+			cold.push(await page.evaluate(() => performance.now()));
+		}
+		console.log(
+			`Dashboard after a full reload (app start included): median ${median(cold).toFixed(0)} ms`
+		);
+		await context.close();
+	} finally {
+		await browser.close();
+		server.kill('SIGTERM');
+		await new Promise((r) => server.once('exit', r));
+	}
+}
+
+if (import.meta.main) await run();
