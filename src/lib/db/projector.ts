@@ -10,11 +10,10 @@ import {
 	SchoolOverview,
 	TrustSettings,
 	VisitCalendar,
-	VisitRecord,
-	type NextStepStatus
+	VisitRecord
 } from '$lib/domain';
 import type { z } from 'zod';
-import type { ReadModel } from './read-model';
+import type { NextStepRow, ProgressRow, ReadModel } from './read-model';
 
 type Change = {
 	id: string;
@@ -44,145 +43,132 @@ function parse<T extends z.ZodType>(schema: T, doc: unknown): z.infer<T> | null 
 	return null;
 }
 
-/** The latest status a next step has from its progress updates. */
-async function statusOf(rm: ReadModel, nextStepId: string): Promise<[NextStepStatus, string]> {
-	const latest = await rm.progress
-		.where('[nextStepId+at]')
-		.between([nextStepId, ''], [nextStepId, '\uffff'])
-		.last();
-	return latest ? [latest.doc.status, latest.at] : ['open', ''];
-}
+type Row = Record<string, unknown>;
+type TableName =
+	| 'schools'
+	| 'visits'
+	| 'nextSteps'
+	| 'progress'
+	| 'walks'
+	| 'trustDocs'
+	| 'attainment'
+	| 'overviews'
+	| 'conflicts';
 
-async function refreshStatus(rm: ReadModel, nextStepId: string): Promise<void> {
-	const row = await rm.nextSteps.get(nextStepId);
-	if (!row) return;
-	const [status, at] = await statusOf(rm, nextStepId);
-	await rm.nextSteps.put({ ...row, status, updatedAt: at || row.doc.createdAt });
-}
+/**
+ * The writes of one batch of changes, collected in memory and applied with a few bulk operations:
+ * one or two IndexedDB round trips per table instead of several per document. The last write to a
+ * key in the batch wins, as it would one by one.
+ */
+class BatchWrites {
+	readonly puts = new Map<TableName, Map<string, Row>>();
+	readonly deletes = new Map<TableName, Set<string>>();
 
-async function remove(rm: ReadModel, db: string, id: string): Promise<void> {
-	const progress = await rm.progress.get(id);
-	await Promise.all([
-		rm.visits.delete(id),
-		rm.nextSteps.delete(id),
-		rm.progress.delete(id),
-		rm.walks.delete(id),
-		rm.trustDocs.delete(id),
-		id.startsWith('attainment:')
-			? rm.attainment.delete(`${db.slice('school-'.length)}/${id.slice('attainment:'.length)}`)
-			: undefined,
-		id.startsWith('overview:')
-			? rm.overviews.delete(`${db.slice('school-'.length)}/${id.slice('overview:'.length)}`)
-			: undefined,
-		rm.conflicts.delete(`${db}/${id}`),
-		id.startsWith('school:') ? rm.schools.delete(id.slice('school:'.length)) : undefined
-	]);
-	if (progress) await refreshStatus(rm, progress.nextStepId);
-}
-
-async function applyOne(rm: ReadModel, db: string, change: Change): Promise<void> {
-	const doc = change.doc;
-	if (change.id.startsWith('_design/')) return;
-	if (change.deleted || !doc) return remove(rm, db, change.id);
-
-	const conflicted = doc._conflicts && doc._conflicts.length > 0 ? 1 : 0;
-	const type = String(doc.type ?? '');
-	if (conflicted) {
-		await rm.conflicts.put({
-			key: `${db}/${doc._id}`,
-			db,
-			docId: doc._id,
-			type,
-			revs: [doc._rev, ...(doc._conflicts ?? [])]
-		});
-	} else {
-		await rm.conflicts.delete(`${db}/${doc._id}`);
+	put(table: TableName, key: string, row: Row): void {
+		this.deletes.get(table)?.delete(key);
+		if (!this.puts.has(table)) this.puts.set(table, new Map());
+		this.puts.get(table)!.set(key, row);
 	}
 
+	delete(table: TableName, key: string): void {
+		this.puts.get(table)?.delete(key);
+		if (!this.deletes.has(table)) this.deletes.set(table, new Set());
+		this.deletes.get(table)!.add(key);
+	}
+}
+
+/** Where a document's row goes in the read model, or null if no screen reads it. */
+function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string, Row] | null {
+	const conflicted = doc._conflicts && doc._conflicts.length > 0 ? 1 : 0;
+	const type = String(doc.type ?? '');
 	if (type === 'school') {
 		const school = parse(School, doc);
-		if (school) await rm.schools.put({ id: school.id, name: school.name, doc: school });
-	} else if (type in TRUST_TYPES) {
+		return school
+			? ['schools', school.id, { id: school.id, name: school.name, doc: school }]
+			: null;
+	}
+	if (type in TRUST_TYPES) {
 		const parsed = parse(TRUST_TYPES[type as keyof typeof TRUST_TYPES], doc);
-		if (parsed) await rm.trustDocs.put({ _id: parsed._id, type, doc: parsed });
-	} else if (type === 'visit') {
+		return parsed ? ['trustDocs', parsed._id, { _id: parsed._id, type, doc: parsed }] : null;
+	}
+	if (type === 'visit') {
 		const v = parse(VisitRecord, doc);
-		if (v) {
-			await rm.visits.put({
-				_id: v._id,
-				schoolId: v.schoolId,
-				year: v.year,
-				term: v.term,
-				date: v.date,
-				status: v.status,
-				doc: v,
-				conflicted
-			});
-		}
-	} else if (type === 'next-step') {
+		if (!v) return null;
+		const row = { _id: v._id, schoolId: v.schoolId, year: v.year, term: v.term, date: v.date };
+		return ['visits', v._id, { ...row, status: v.status, doc: v, conflicted }];
+	}
+	if (type === 'next-step') {
 		const n = parse(NextStep, doc);
-		if (n) {
-			const [status, at] = await statusOf(rm, n._id);
-			await rm.nextSteps.put({
+		if (!n) return null;
+		return [
+			'nextSteps',
+			n._id,
+			{
 				_id: n._id,
 				schoolId: n.schoolId,
 				year: n.year,
 				visitId: n.visitId ?? '',
-				status,
+				// Filled in from the progress updates once the batch is known.
+				status: 'open',
 				dueDate: n.dueDate ?? '',
-				updatedAt: at || n.createdAt,
+				updatedAt: n.createdAt,
 				doc: n,
 				conflicted
-			});
-		}
-	} else if (type === 'progress-update') {
-		const p = parse(ProgressUpdate, doc);
-		if (p) {
-			await rm.progress.put({
-				_id: p._id,
-				nextStepId: p.nextStepId,
-				schoolId: p.schoolId,
-				at: p.at,
-				doc: p
-			});
-			await refreshStatus(rm, p.nextStepId);
-		}
-	} else if (type === 'attainment-booklet') {
-		const b = parse(AttainmentBooklet, doc);
-		if (b) {
-			await rm.attainment.put({
-				key: `${b.schoolId}/${b.year}`,
-				schoolId: b.schoolId,
-				year: b.year,
-				doc: b,
-				conflicted
-			});
-		}
-	} else if (type === 'school-overview') {
-		const o = parse(SchoolOverview, doc);
-		if (o) {
-			await rm.overviews.put({
-				key: `${o.schoolId}/${o._id.slice('overview:'.length)}`,
-				schoolId: o.schoolId,
-				year: o.year,
-				term: o.term,
-				doc: o,
-				conflicted
-			});
-		}
-	} else if (type === 'learning-walk') {
-		const w = parse(LearningWalk, doc);
-		if (w) {
-			await rm.walks.put({
-				_id: w._id,
-				visitId: w.visitId,
-				schoolId: w.schoolId,
-				doc: w,
-				conflicted
-			});
-		}
+			}
+		];
 	}
+	if (type === 'progress-update') {
+		const p = parse(ProgressUpdate, doc);
+		if (!p) return null;
+		const row = { _id: p._id, nextStepId: p.nextStepId, schoolId: p.schoolId, at: p.at, doc: p };
+		return ['progress', p._id, row];
+	}
+	if (type === 'attainment-booklet') {
+		const b = parse(AttainmentBooklet, doc);
+		if (!b) return null;
+		const key = `${b.schoolId}/${b.year}`;
+		return ['attainment', key, { key, schoolId: b.schoolId, year: b.year, doc: b, conflicted }];
+	}
+	if (type === 'school-overview') {
+		const o = parse(SchoolOverview, doc);
+		if (!o) return null;
+		const key = `${o.schoolId}/${o._id.slice('overview:'.length)}`;
+		return [
+			'overviews',
+			key,
+			{ key, schoolId: o.schoolId, year: o.year, term: o.term, doc: o, conflicted }
+		];
+	}
+	if (type === 'learning-walk') {
+		const w = parse(LearningWalk, doc);
+		if (!w) return null;
+		const row = { _id: w._id, visitId: w.visitId, schoolId: w.schoolId, doc: w, conflicted };
+		return ['walks', w._id, row];
+	}
+	return null;
 }
+
+/** Every row a deleted document may have left, whatever its type was. */
+function deleteEverywhere(writes: BatchWrites, db: string, id: string): void {
+	for (const table of ['visits', 'nextSteps', 'progress', 'walks', 'trustDocs'] as const) {
+		writes.delete(table, id);
+	}
+	const school = db.slice('school-'.length);
+	if (id.startsWith('attainment:')) {
+		writes.delete('attainment', `${school}/${id.slice('attainment:'.length)}`);
+	}
+	if (id.startsWith('overview:')) {
+		writes.delete('overviews', `${school}/${id.slice('overview:'.length)}`);
+	}
+	if (id.startsWith('school:')) writes.delete('schools', id.slice('school:'.length));
+	writes.delete('conflicts', `${db}/${id}`);
+}
+
+/** A new token for a school's next steps, so cached lists know they are out of date. */
+const nextStepsVersion = (schoolId: string) => ({
+	key: `next-steps:${schoolId}`,
+	token: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+});
 
 /** Apply a batch of changes and move the checkpoint in one transaction: never one without the other. */
 export async function applyChanges(
@@ -192,7 +178,76 @@ export async function applyChanges(
 	lastSeq: string | number
 ): Promise<void> {
 	await rm.transaction('rw', rm.tables, async () => {
-		for (const change of changes) await applyOne(rm, db, change);
+		const writes = new BatchWrites();
+		const deleted: string[] = [];
+		for (const change of changes) {
+			const doc = change.doc;
+			if (change.id.startsWith('_design/')) continue;
+			if (change.deleted || !doc) {
+				deleted.push(change.id);
+				deleteEverywhere(writes, db, change.id);
+				continue;
+			}
+			const conflictKey = `${db}/${doc._id}`;
+			if (doc._conflicts && doc._conflicts.length > 0) {
+				writes.put('conflicts', conflictKey, {
+					key: conflictKey,
+					db,
+					docId: doc._id,
+					type: String(doc.type ?? ''),
+					revs: [doc._rev, ...doc._conflicts]
+				});
+			} else {
+				writes.delete('conflicts', conflictKey);
+			}
+			const target = rowFor(db, doc);
+			if (target) writes.put(...target);
+		}
+
+		// Next steps whose status may change: those in the batch, and those whose progress did.
+		const touched = new Set<string>();
+		for (const row of writes.puts.get('nextSteps')?.values() ?? []) touched.add(row._id as string);
+		for (const row of writes.puts.get('progress')?.values() ?? []) {
+			touched.add(row.nextStepId as string);
+		}
+		const gone = deleted.length ? await rm.progress.bulkGet(deleted) : [];
+		for (const p of gone) if (p) touched.add(p.nextStepId);
+		const deletedNextSteps = deleted.length ? await rm.nextSteps.bulkGet(deleted) : [];
+
+		for (const [table, keys] of writes.deletes) {
+			if (keys.size) await rm.table(table).bulkDelete([...keys]);
+		}
+		for (const [table, rows] of writes.puts) {
+			if (table !== 'nextSteps' && rows.size) await rm.table(table).bulkPut([...rows.values()]);
+		}
+
+		if (touched.size > 0) {
+			const ids = [...touched];
+			const inBatch = writes.puts.get('nextSteps') ?? new Map<string, Row>();
+			const stored = await rm.nextSteps.bulkGet(ids.filter((id) => !inBatch.has(id)));
+			const rows = new Map<string, NextStepRow>();
+			for (const row of stored) if (row) rows.set(row._id, row);
+			for (const [id, row] of inBatch) rows.set(id, row as unknown as NextStepRow);
+			const latest = new Map<string, ProgressRow>();
+			for (const p of await rm.progress
+				.where('nextStepId')
+				.anyOf([...rows.keys()])
+				.toArray()) {
+				const seen = latest.get(p.nextStepId);
+				if (!seen || seen.at < p.at) latest.set(p.nextStepId, p);
+			}
+			const updated = [...rows.values()].map((row) => {
+				const p = latest.get(row._id);
+				return { ...row, status: p?.doc.status ?? 'open', updatedAt: p?.at ?? row.doc.createdAt };
+			});
+			await rm.nextSteps.bulkPut(updated);
+			const schools = new Set(updated.map((r) => r.schoolId));
+			for (const r of deletedNextSteps) if (r) schools.add(r.schoolId);
+			await rm.versions.bulkPut([...schools].map(nextStepsVersion));
+		} else if (deletedNextSteps.some(Boolean)) {
+			const schools = new Set(deletedNextSteps.flatMap((r) => (r ? [r.schoolId] : [])));
+			await rm.versions.bulkPut([...schools].map(nextStepsVersion));
+		}
 		await rm.checkpoints.put({ db, seq: lastSeq });
 	});
 }

@@ -64,17 +64,31 @@ export interface NextStepFilter {
 	search?: string;
 }
 
-/** A school's next steps, optionally by status, uses the [schoolId+status+dueDate] index. */
+/**
+ * A school's next steps, kept in memory per school and read again only when the projector has
+ * changed them (it writes a new version token in the same transaction). Reading the token is one
+ * IndexedDB get, which is also what makes a `liveQuery` over this re-run when the list changes.
+ */
+const nextStepCache = new WeakMap<ReadModel, Map<string, { token: string; rows: NextStepRow[] }>>();
+
+async function schoolNextSteps(rm: ReadModel, schoolId: string): Promise<NextStepRow[]> {
+	const token = (await rm.versions.get(`next-steps:${schoolId}`))?.token ?? '';
+	let bySchool = nextStepCache.get(rm);
+	if (!bySchool) nextStepCache.set(rm, (bySchool = new Map()));
+	const cached = bySchool.get(schoolId);
+	if (cached && cached.token === token && token !== '') return cached.rows;
+	const rows = await rm.nextSteps
+		.where('[schoolId+dueDate]')
+		.between([schoolId, ''], [schoolId, '\uffff'])
+		.toArray();
+	bySchool.set(schoolId, { token, rows });
+	return rows;
+}
+
+/** A school's next steps, by status and words in the action, owner or success criteria. */
 export async function nextSteps(rm: ReadModel, filter: NextStepFilter): Promise<NextStepRow[]> {
-	const rows = filter.status
-		? await rm.nextSteps
-				.where('[schoolId+status+dueDate]')
-				.between([filter.schoolId, filter.status, ''], [filter.schoolId, filter.status, '\uffff'])
-				.toArray()
-		: await rm.nextSteps
-				.where('[schoolId+dueDate]')
-				.between([filter.schoolId, ''], [filter.schoolId, '\uffff'])
-				.toArray();
+	const all = await schoolNextSteps(rm, filter.schoolId);
+	const rows = filter.status ? all.filter((r) => r.status === filter.status) : all.slice();
 	const words = (filter.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
 	if (words.length === 0) return rows;
 	return rows.filter((r) => {

@@ -125,6 +125,37 @@ describe('read model', () => {
 	});
 });
 
+describe('read model batches', () => {
+	it('derives status when a next step and its updates arrive in one batch, and when one goes', async () => {
+		projector.stop();
+		const later = progress({
+			_id: 'progress:2026-27:a1:late:x',
+			at: '2026-11-26T09:00:00.000Z',
+			status: 'done',
+			evidence: 'Seen in books'
+		});
+		await bulk([progress({ at: '2026-11-24T09:00:00.000Z' }), nextStep(), later]);
+		await projector.rebuild([DB]);
+		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('done');
+
+		const { _rev } = await pouch.get(later._id);
+		await pouch.remove(later._id, _rev);
+		await settle();
+		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('in-progress');
+	});
+
+	it('serves the list from memory until the projector changes it', async () => {
+		await put(nextStep());
+		await settle();
+		const first = await nextSteps(rm, { schoolId: 'oakfield' });
+		expect(first.map((r) => r.status)).toEqual(['open']);
+		await put(progress());
+		await settle();
+		const second = await nextSteps(rm, { schoolId: 'oakfield', status: 'in-progress' });
+		expect(second.map((r) => r._id)).toEqual(['next-step:2026-27:a1']);
+	});
+});
+
 describe('repositories', () => {
 	it('refuses an invalid record before it is written, in plain words', async () => {
 		const bad = { ...nextStep(), owner: '' };

@@ -91,6 +91,11 @@ export interface ConflictRow {
 	type: string;
 	revs: string[];
 }
+/** A token that changes whenever a set of rows changes, for lists cached in memory. */
+export interface VersionRow {
+	key: string;
+	token: string;
+}
 export interface CheckpointRow {
 	db: string;
 	seq: string | number;
@@ -107,6 +112,7 @@ export type ReadModel = Dexie & {
 	overviews: EntityTable<OverviewRow, 'key'>;
 	conflicts: EntityTable<ConflictRow, 'key'>;
 	checkpoints: EntityTable<CheckpointRow, 'db'>;
+	versions: EntityTable<VersionRow, 'key'>;
 };
 
 export const readModelName = (user: string) => `si-read:${encodeURIComponent(user)}`;
@@ -131,6 +137,7 @@ export function openReadModel(user: string): ReadModel {
 	db.version(3)
 		.stores({ overviews: 'key, [schoolId+year+term], [year+term]' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
+	db.version(4).stores({ versions: 'key' });
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {
 		db.close();
