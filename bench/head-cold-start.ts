@@ -185,8 +185,13 @@ export async function run(): Promise<void> {
 			.getByText('All changes sent')
 			.waitFor({ timeout: 120_000 });
 		await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+		// Every next step is on the device when the groups' counts add up to the school's total;
+		// the list shows the first of each group and offers the rest on request.
 		await page.waitForFunction(
-			(n) => document.querySelectorAll('[data-testid=next-step]').length === n,
+			(n) =>
+				[...document.querySelectorAll('section h2 .count')]
+					.map((e) => Number(/\d+/.exec(e.textContent ?? '')?.[0] ?? 0))
+					.reduce((a, b) => a + b, 0) === n,
 			steps,
 			{ timeout: 120_000, polling: 500 }
 		);
@@ -262,7 +267,9 @@ export async function run(): Promise<void> {
 		);
 		console.log(`  records open (page heading shown): ${opened.map(ms).join(', ')}`);
 		console.log(`  first next step shown: ${first.map(ms).join(', ')}`);
-		console.log(`  list visible (all ${expected}): ${visible.map(ms).join(', ')}`);
+		console.log(
+			`  list visible (the ${expected} items the home shows of ${steps}): ${visible.map(ms).join(', ')}`
+		);
 		console.log(`  long tasks before the list was visible, in all: ${blocked.map(ms).join(', ')}`);
 		console.log(`  list usable (main thread quiet): ${usable.map(ms).join(', ')}`);
 		console.log(`  search typed at once answered in: ${search.map(ms).join(', ')}`);

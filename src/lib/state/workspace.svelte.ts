@@ -57,6 +57,9 @@ class Workspace {
 	#tracker: PendingTracker | null = null;
 	/** Databases whose replication is busy; `syncing` is true while any is. */
 	#busy = new Set<string>();
+	/** Databases not yet synced since the app opened; `checking` is true while any is. */
+	#unchecked = new Set<string>();
+	checking = $state(false);
 
 	get user(): UserCtx | null {
 		return this.session ? { name: this.session.name, roles: this.session.roles } : null;
@@ -78,7 +81,7 @@ class Workspace {
 	}
 
 	/** Called once when the app starts: reopen the session kept on this device, if any. */
-	async init(): Promise<void> {
+	init(): void {
 		this.online = navigator.onLine;
 		window.addEventListener('online', () => {
 			this.online = true;
@@ -89,7 +92,7 @@ class Workspace {
 			this.online = false;
 		});
 		const session = loadSession();
-		if (session) await this.#open(session);
+		if (session) this.#open(session);
 		else this.ready = true;
 	}
 
@@ -106,13 +109,13 @@ class Workspace {
 			for (const db of this.#dbs) this.#replicator.start(db);
 		} else {
 			await this.#close();
-			await this.#open(session);
+			this.#open(session);
 		}
 		// Ask the browser not to evict this device's records under storage pressure.
 		await navigator.storage?.persist?.().catch(() => false);
 	}
 
-	async #open(session: StoredSession): Promise<void> {
+	#open(session: StoredSession): void {
 		this.session = session;
 		this.ready = false;
 		this.lastSyncAt = localStorage.getItem(key(session.name, 'last-sync'));
@@ -127,8 +130,19 @@ class Workspace {
 			(db) => localDb(session.name, db)
 		);
 		const user = { name: session.name, roles: session.roles };
-		const dbs = [TRUST_DB, ...assignedSchools(user).map(schoolDbName)];
-		for (const db of dbs) await this.#addDb(db);
+		// Schools first: a head's or SIL's own records are what the first screen shows.
+		const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
+		// The read model on disk is usable at once: screens open on it while each database catches
+		// up with changes made since it was last open, and update as it does.
+		this.ready = true;
+		void (async () => {
+			for (const db of dbs) await this.#addDb(db);
+		})().catch((err: unknown) => {
+			this.problem = {
+				kind: 'failed',
+				message: `The records on this device could not be read: ${String(err)}`
+			};
+		});
 		if (hasRole(user, 'ceo') || hasRole(user, 'admin')) {
 			// The CEO and administrators work with every school in the registry.
 			const rm = this.#rm;
@@ -136,7 +150,6 @@ class Workspace {
 				for (const s of schools) void this.#addDb(schoolDbName(s.id));
 			});
 		}
-		this.ready = true;
 		this.#countPending();
 		void this.checkStorage();
 	}
@@ -149,6 +162,8 @@ class Workspace {
 	async #addDb(db: string): Promise<void> {
 		if (this.#dbs.has(db) || !this.session) return;
 		this.#dbs.add(db);
+		this.#unchecked.add(db);
+		this.checking = true;
 		await this.#projector?.follow(db);
 		void localDb(this.session.name, db)
 			.changes({ since: 'now', live: true, return_docs: false })
@@ -169,6 +184,8 @@ class Workspace {
 				this.syncing = true;
 				break;
 			case 'idle':
+				this.#unchecked.delete(e.db);
+				this.checking = this.#unchecked.size > 0;
 				this.#busy.delete(e.db);
 				this.syncing = this.#busy.size > 0;
 				if (this.problem?.kind !== 'session-expired') this.problem = null;
@@ -286,7 +303,9 @@ class Workspace {
 		this.#rm = null;
 		this.#dbs.clear();
 		this.#busy.clear();
+		this.#unchecked.clear();
 		this.syncing = false;
+		this.checking = false;
 		this.#tracker = null;
 		this.pending = 0;
 		this.problem = null;
