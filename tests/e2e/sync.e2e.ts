@@ -57,6 +57,7 @@ test.describe('offline-first data and sync you can see', () => {
 		await signIn(headDevice.page, head.name);
 
 		await headDevice.page.getByTestId('next-step').first().getByRole('link').click();
+		await expect(headDevice.page).toHaveURL(/\/next-steps\//);
 		const stepUrl = new URL(headDevice.page.url()).pathname;
 		await silDevice.page.goto(stepUrl);
 		await expect(silDevice.page.getByRole('heading', { level: 1 })).toBeVisible();
@@ -109,6 +110,7 @@ test.describe('offline-first data and sync you can see', () => {
 		await signIn(b.page, sil);
 		await a.page.goto(`/schools/${heads[0]!.school}`);
 		await a.page.getByTestId('next-step').first().getByRole('link').click();
+		await expect(a.page).toHaveURL(/\/next-steps\//);
 		const stepUrl = new URL(a.page.url()).pathname;
 		const stepId = decodeURIComponent(stepUrl.split('/').pop()!);
 		await b.page.goto(stepUrl);
