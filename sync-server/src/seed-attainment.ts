@@ -31,6 +31,14 @@ const NATIONAL: Record<string, Record<string, number>> = {
 	'ks2-rwm-exs': { all: 62.0, disadvantaged: 46.8, 'non-disadvantaged': 68.5 }
 };
 
+/** Attendance (%) nationally in primary schools, by group, as a trust would enter it. */
+const ATTENDANCE: Record<string, number> = {
+	all: 94.6,
+	disadvantaged: 92.9,
+	'non-disadvantaged': 95.3,
+	send: 92.6
+};
+
 /** Group sizes of a 30-pupil cohort. */
 const COHORT: Record<string, number> = {
 	all: 30,
@@ -92,6 +100,21 @@ export async function seedAttainment(storage: Storage, schools: string[], year: 
 				if (national !== undefined) nationals[comparatorKey(measure, group)] = national;
 			}
 		}
+		// Attendance is a rate the school reports for each group, not a count of pupils.
+		for (const group of Object.keys(COHORT)) {
+			const base = ATTENDANCE[group] ?? ATTENDANCE.all!;
+			const value = (p: string) =>
+				Math.round((base + (STRENGTH[school] ?? 0) * 10 + jitter(group + school + p)) * 10) / 10;
+			cells[cellKey('attendance', group, 'autumn')] = {
+				cohort: COHORT[group]! * 7,
+				value: value('autumn')
+			};
+			lastYear[comparatorKey('attendance', group)] = {
+				cohort: COHORT[group]! * 7,
+				value: value('last')
+			};
+		}
+		nationals[comparatorKey('attendance', 'all')] = ATTENDANCE.all!;
 		const booklet = AttainmentBooklet.parse({
 			_id: attainmentBookletDocId(year),
 			schemaVersion: SCHEMA_VERSION,
