@@ -203,7 +203,11 @@ export class Storage {
 		return next;
 	}
 
+	/** How many writes each database has announced: lets live feeds share one query per write. */
+	readonly writes = new Map<string, number>();
+
 	notify(name: string): void {
+		this.writes.set(name, (this.writes.get(name) ?? 0) + 1);
 		this.events.emit('change', name);
 	}
 

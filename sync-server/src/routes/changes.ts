@@ -106,8 +106,13 @@ export async function changes(c: Call, dbName: string, db: Pouch): Promise<void>
 		}
 	}
 
+	// Feeds asking the same question after the same write share one query: with a hundred devices
+	// waiting on a database, one write would otherwise run a hundred identical `changes` calls.
+	const question = JSON.stringify({ dbName, filter, ...base });
 	const fetch = (from: number | string, max?: number): Promise<Page> =>
-		db.changes({ ...base, since: from, ...(max !== undefined ? { limit: max } : {}) });
+		shared(`${question}|${from}|${max ?? ''}|${c.app.storage.writes.get(dbName) ?? 0}`, () =>
+			db.changes({ ...base, since: from, ...(max !== undefined ? { limit: max } : {}) })
+		);
 
 	if (feed === 'normal' || descending) {
 		const page = await fetch(since, limit);
@@ -116,6 +121,19 @@ export async function changes(c: Call, dbName: string, db: Pouch): Promise<void>
 	}
 	if (feed === 'longpoll') return longpoll(c, dbName, since, limit, heartbeat, timeout, fetch);
 	return continuous(c, dbName, since, limit, heartbeat, timeout, fetch);
+}
+
+const inflight = new Map<string, Promise<Page>>();
+
+/** One query for every caller asking the same thing while it runs. Results are only read. */
+function shared(key: string, query: () => Promise<Page>): Promise<Page> {
+	let running = inflight.get(key);
+	if (!running) {
+		// PouchDB's changes() is a thenable without finally(): adopt it into a real promise.
+		running = Promise.resolve(query()).finally(() => inflight.delete(key));
+		inflight.set(key, running);
+	}
+	return running;
 }
 
 interface Watch {
