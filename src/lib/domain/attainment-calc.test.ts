@@ -7,7 +7,9 @@ import {
 	disadvantagedGap,
 	formatTenths,
 	nationalFigure,
+	outcomesAcrossYears,
 	percentageFromCounts,
+	previousYear,
 	percentageTenths,
 	pointSeries,
 	ragStatus,
@@ -430,5 +432,27 @@ describe('a booklet worked by hand', () => {
 		expect(() =>
 			bookletFigure(b, F, 5, { measureId: 'ks3-science', groupId: 'all', pointId: 'target' })
 		).toThrow(RangeError);
+	});
+});
+
+describe('outcomes across years', () => {
+	it('starts with the outcome a booklet records for last year, then each year’s outcome', () => {
+		const b = booklet('2026-27');
+		b.lastYear = { [comparatorKey('ks2-reading-exs', 'all')]: { cohort: 30, count: 21 } };
+		b.cells[cellKey('ks2-reading-exs', 'all', 'end-of-year')] = { cohort: 28, count: 21 };
+		const series = outcomesAcrossYears([b], F, 5, 'ks2-reading-exs', 'all');
+		// 21 of 30 = 70.0%; 21 of 28 = 75.0%.
+		expect(series.map((p) => [p.year, p.figure.display])).toEqual([
+			['2025-26', '70.0%'],
+			['2026-27', '75.0%']
+		]);
+		expect(previousYear('2030-31')).toBe('2029-30');
+		expect(previousYear('2000-01')).toBe('1999-00');
+	});
+
+	it('leaves out a last year that was never entered, and keeps a missing outcome missing', () => {
+		const series = outcomesAcrossYears([booklet('2026-27')], F, 5, 'ks2-reading-exs', 'all');
+		expect(series).toHaveLength(1);
+		expect(series[0]!.figure.kind).toBe('missing');
 	});
 });

@@ -394,6 +394,35 @@ export function yearSeries(
 		}));
 }
 
+/** The academic year before `2026-27`: `2025-26`. */
+export function previousYear(year: string): string {
+	const start = Number(year.slice(0, 4)) - 1;
+	return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+/**
+ * End-of-year outcomes across years for a chart: one point per booklet, and before the earliest
+ * booklet the outcome it records as last year's, when it has one. Missing years stay missing.
+ */
+export function outcomesAcrossYears(
+	booklets: AttainmentBooklet[],
+	framework: AttainmentFramework,
+	threshold: number,
+	measureId: string,
+	groupId: string
+): { year: string; figure: AttainmentResult }[] {
+	const series = yearSeries(booklets, framework, threshold, measureId, groupId).map((p) => ({
+		year: p.year,
+		figure: p.figure
+	}));
+	const earliest = [...booklets].sort((a, b) => a.year.localeCompare(b.year))[0];
+	if (!earliest) return series;
+	const before = bookletLastYear(earliest, framework, threshold, measureId, groupId);
+	return before.kind === 'missing'
+		? series
+		: [{ year: previousYear(earliest.year), figure: before }, ...series];
+}
+
 /** Words for a cell in the booklet: "KS2 reading: expected standard, Disadvantaged, Autumn". */
 export function describeCell(framework: AttainmentFramework, ref: Partial<CellRef>): string {
 	return [
