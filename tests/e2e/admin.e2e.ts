@@ -27,3 +27,38 @@ test('an administrator changes the visit calendar and a SIL’s next plan starts
 	await admin.context.close();
 	await silDevice.context.close();
 });
+
+test('an administrator lets heads enter figures; the head’s A&A overview becomes editable', async ({
+	browser,
+	request
+}) => {
+	const { heads } = await demoUsers(request);
+	const head = heads[0]!;
+	const admin = await newDevice(browser);
+	await signIn(admin.page, E2E.admin);
+	await admin.page.goto('/settings');
+	await admin.page.getByRole('link', { name: /attainment settings/ }).click();
+	const allow = admin.page.getByLabel(
+		'Headteachers may enter their own school’s attainment figures'
+	);
+	await expect(allow).not.toBeChecked();
+	await allow.check();
+	await expect(admin.page.getByTestId('save-state')).toContainText('Saved on this device');
+	await expectAllSent(admin.page);
+
+	const phone = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(phone.page, head.name);
+	await phone.page.goto(`/schools/${head.school}/attainment`);
+	await expect(phone.page.getByTestId('attainment-grid')).toBeVisible();
+
+	// Put the trust back as it was for the other tests: heads read figures only.
+	await allow.uncheck();
+	await expect(admin.page.getByTestId('save-state')).toContainText('Saved on this device');
+	await expectAllSent(admin.page);
+	await expect(phone.page.getByTestId('attainment-grid')).toHaveCount(0, { timeout: 15_000 });
+	await expect(
+		phone.page.getByText('These figures are kept by your school improvement lead.')
+	).toBeVisible();
+	await admin.context.close();
+	await phone.context.close();
+});

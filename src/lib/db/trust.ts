@@ -1,4 +1,10 @@
-import { TRUST_DB, VISIT_CALENDAR_ID, VisitCalendar } from '$lib/domain';
+import {
+	TRUST_DB,
+	TRUST_SETTINGS_ID,
+	TrustSettings,
+	VISIT_CALENDAR_ID,
+	VisitCalendar
+} from '$lib/domain';
 import { updateDoc, type WriteContext } from './repository';
 
 export type CalendarTerms = VisitCalendar['terms'];
@@ -11,5 +17,21 @@ export async function saveVisitCalendar(
 	return updateDoc(ctx, TRUST_DB, VISIT_CALENDAR_ID, VisitCalendar, (current) => ({
 		...current,
 		terms
+	}));
+}
+
+export type TrustSettingsFields = Pick<
+	TrustSettings,
+	'name' | 'evaluationFrameworkId' | 'suppressionThreshold' | 'headsMayEnterFigures'
+>;
+
+/** Change the trust's settings (administrators only). */
+export async function saveTrustSettings(
+	ctx: WriteContext,
+	fields: TrustSettingsFields
+): Promise<TrustSettings> {
+	return updateDoc(ctx, TRUST_DB, TRUST_SETTINGS_ID, TrustSettings, (current) => ({
+		...current,
+		...fields
 	}));
 }
