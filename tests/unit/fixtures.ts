@@ -1,4 +1,13 @@
-import { SCHEMA_VERSION, type NextStep, type ProgressUpdate, type VisitRecord } from '$lib/domain';
+import {
+	OFSTED_2025,
+	SCHEMA_VERSION,
+	TERM_NAMES,
+	type AcademicYear,
+	type EvaluationFramework,
+	type NextStep,
+	type ProgressUpdate,
+	type VisitRecord
+} from '$lib/domain';
 
 /** Small, valid documents for unit tests; each test overrides what it is about. */
 export const now = '2026-11-23T10:00:00.000Z';
@@ -69,3 +78,27 @@ export const head = { name: 'head.oakfield', roles: ['head', 'school:oakfield'] 
 export const otherHead = { name: 'head.ash', roles: ['head', 'school:ash'] };
 export const ceo = { name: 'ceo', roles: ['ceo'] };
 export const admin = { name: 'admin', roles: ['admin'] };
+
+/** The 2025 report-card framework as the trust database holds it. */
+export const framework: EvaluationFramework = {
+	...OFSTED_2025,
+	_id: 'framework:ofsted-2025',
+	schemaVersion: SCHEMA_VERSION,
+	type: 'evaluation-framework'
+};
+
+/** 2026-27 with the demo trust's term dates. */
+export const year: AcademicYear = {
+	_id: 'year:2026-27',
+	schemaVersion: SCHEMA_VERSION,
+	type: 'academic-year',
+	year: '2026-27',
+	terms: [
+		['2026-09-02', '2026-10-23'],
+		['2026-11-02', '2026-12-18'],
+		['2027-01-05', '2027-02-12'],
+		['2027-02-22', '2027-03-26'],
+		['2027-04-12', '2027-05-28'],
+		['2027-06-07', '2027-07-21']
+	].map(([start, end], i) => ({ term: i + 1, name: TERM_NAMES[i]!, start: start!, end: end! }))
+};

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ceo, head, nextStep, now, sil, visit } from '../../../tests/unit/fixtures';
+import {
+	ceo,
+	head,
+	nextStep,
+	now,
+	sil,
+	visit,
+	framework,
+	year
+} from '../../../tests/unit/fixtures';
 import { SCHEMA_VERSION } from './common';
 import { DEFAULT_ATTAINMENT_FRAMEWORK, newAttainmentBooklet } from './attainment-schema';
-import { OFSTED_2025, type EvaluationFramework } from './evaluation';
 import {
 	agreedGrades,
 	assembleOverview,
@@ -19,29 +27,6 @@ import {
 } from './overview';
 import { validateDocUpdate } from './rules';
 import type { School } from './school';
-import type { AcademicYear } from './trust';
-
-const framework: EvaluationFramework = {
-	...OFSTED_2025,
-	_id: 'framework:ofsted-2025',
-	schemaVersion: SCHEMA_VERSION,
-	type: 'evaluation-framework'
-};
-
-const year: AcademicYear = {
-	_id: 'year:2026-27',
-	schemaVersion: SCHEMA_VERSION,
-	type: 'academic-year',
-	year: '2026-27',
-	terms: [
-		['2026-09-02', '2026-10-23'],
-		['2026-11-02', '2026-12-18'],
-		['2027-01-05', '2027-02-12'],
-		['2027-02-22', '2027-03-26'],
-		['2027-04-12', '2027-05-28'],
-		['2027-06-07', '2027-07-21']
-	].map(([start, end], i) => ({ term: i + 1, name: `Term ${i + 1}`, start: start!, end: end! }))
-};
 
 function school(id: string, category: School['category'], name = id): School {
 	const corrective = category === '3' || category === '4';
@@ -278,7 +263,7 @@ describe('the termly overview', () => {
 			overview: overview({ schoolId: 'st-aidans', vulnerable: true, supportPlan: 'Weekly SIL' }),
 			today: '2026-11-23'
 		});
-		expect(o.termName).toBe('Term 2');
+		expect(o.termName).toBe('Autumn 2');
 		expect(o.asOf).toBe('2026-11-23');
 		expect(o.categoryLabel).toBe('Requires improvement');
 		const byArea = Object.fromEntries(o.evaluations.map((e) => [e.areaId, e]));

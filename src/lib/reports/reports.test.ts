@@ -1,40 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { nextStep, now, visit } from '../../../tests/unit/fixtures';
-import {
-	DEFAULT_ATTAINMENT_FRAMEWORK,
-	OFSTED_2025,
-	SCHEMA_VERSION,
-	type AcademicYear,
-	type EvaluationFramework,
-	type School
-} from '$lib/domain';
+import { nextStep, now, visit, framework, year } from '../../../tests/unit/fixtures';
+import { DEFAULT_ATTAINMENT_FRAMEWORK, SCHEMA_VERSION, type School } from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
 import { boardPack, governorsReport, lgbReport, type ReportContext } from './build';
 import { pdfText, reportPdf } from './pdf';
 import { formatDate } from '$lib/format';
 
-const framework: EvaluationFramework = {
-	...OFSTED_2025,
-	_id: 'framework:ofsted-2025',
-	schemaVersion: SCHEMA_VERSION,
-	type: 'evaluation-framework'
-};
-const names = ['Autumn 1', 'Autumn 2', 'Spring 1', 'Spring 2', 'Summer 1', 'Summer 2'];
-const year: AcademicYear = {
-	_id: 'year:2026-27',
-	schemaVersion: SCHEMA_VERSION,
-	type: 'academic-year',
-	year: '2026-27',
-	terms: [
-		['2026-09-02', '2026-10-23'],
-		['2026-11-02', '2026-12-18'],
-		['2027-01-05', '2027-02-12'],
-		['2027-02-22', '2027-03-26'],
-		['2027-04-12', '2027-05-28'],
-		['2027-06-07', '2027-07-21']
-	].map(([start, end], i) => ({ term: i + 1, name: names[i]!, start: start!, end: end! }))
-};
 const ctx: ReportContext = {
 	trustName: 'Riverside Learning Trust',
 	year,
