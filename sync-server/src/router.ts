@@ -95,13 +95,13 @@ export async function route(c: Call): Promise<void> {
 			return changes(c, dbName, db);
 		case '_revs_diff':
 			only(c, 'POST');
-			return revsDiff(c, db);
+			return revsDiff(c, dbName, db);
 		case '_bulk_docs':
 			only(c, 'POST');
 			return bulkDocs(c, dbName, db);
 		case '_bulk_get':
 			only(c, 'POST');
-			return bulkGet(c, db);
+			return bulkGet(c, dbName, db);
 		case '_all_docs':
 			only(c, 'GET', 'HEAD', 'POST');
 			return allDocs(c, db);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PouchDB from 'pouchdb-node';
+import { LevelReader, type RawLevel } from './level-read.ts';
 
 /** A stored document as it comes out of PouchDB. */
 export type Doc = { _id: string; _rev?: string; _deleted?: boolean; [k: string]: unknown };
@@ -48,12 +49,22 @@ export type BulkResult =
 	  };
 
 const requireFromPouch = createRequire(createRequire(import.meta.url).resolve('pouchdb-node'));
-type LevelDown = {
+type LevelDown = RawLevel & {
 	_batch: (ops: unknown, opts: object, cb: unknown) => void;
 	_put: (k: unknown, v: unknown, opts: object, cb: unknown) => void;
 	_del: (k: unknown, opts: object, cb: unknown) => void;
 };
 const leveldown = requireFromPouch('leveldown') as (location: string) => LevelDown;
+
+/** The leveldown instance under each open database, by location, for `LevelReader`. */
+const instances = new Map<string, LevelDown>();
+
+/** leveldown as PouchDB gets it, remembered so the server can read the same store directly. */
+function sharedLeveldown(location: string): LevelDown {
+	const db = leveldown(location);
+	instances.set(location, db);
+	return db;
+}
 
 /**
  * leveldown with every write flushed to disk (`fsync`) before it is acknowledged. A write already
@@ -62,7 +73,7 @@ const leveldown = requireFromPouch('leveldown') as (location: string) => LevelDo
  * function's name, so it must differ from plain `leveldown`.
  */
 function durableLeveldown(location: string): LevelDown {
-	const db = leveldown(location);
+	const db = sharedLeveldown(location);
 	const batch = db._batch.bind(db);
 	const put = db._put.bind(db);
 	const del = db._del.bind(db);
@@ -94,6 +105,7 @@ export class Storage {
 	private readonly open = new Map<string, Pouch>();
 	private readonly locks = new Map<string, Promise<unknown>>();
 	private readonly security = new Map<string, Security | null>();
+	private readonly readers = new Map<string, Promise<LevelReader | null>>();
 
 	constructor(dataDir: string, durable: boolean) {
 		this.dir = path.join(dataDir, 'dbs');
@@ -145,16 +157,41 @@ export class Storage {
 		if (!db) return;
 		await this.withLock(name, async () => {
 			this.open.delete(name);
+			this.readers.delete(name);
 			this.events.emit('deleted', name);
 			await db.destroy();
+			instances.delete(this.location(name));
 			fs.rmSync(this.securityPath(name), { force: true });
 			this.security.delete(name);
 		});
 	}
 
+	/**
+	 * The database's direct reader, once PouchDB has opened its store (null if it never opens):
+	 * for the replication hot paths, see `level-read.ts`.
+	 */
+	reader(name: string): Promise<LevelReader | null> {
+		let reader = this.readers.get(name);
+		if (!reader) {
+			const db = this.open.get(name);
+			if (!db) return Promise.resolve(null);
+			const location = this.location(name);
+			reader = db.info().then(
+				() => {
+					const level = instances.get(location);
+					return level ? new LevelReader(level) : null;
+				},
+				() => null
+			);
+			this.readers.set(name, reader);
+		}
+		return reader;
+	}
+
 	private openDb(name: string): Pouch {
+		this.readers.delete(name);
 		const db = new PouchDB(this.location(name), {
-			db: this.durable ? durableLeveldown : leveldown,
+			db: this.durable ? durableLeveldown : sharedLeveldown,
 			// Offline devices can make many edits before they sync: keep history so they do not conflict.
 			revs_limit: 1000,
 			auto_compaction: false
@@ -215,6 +252,7 @@ export class Storage {
 		await Promise.all([...this.locks.values()]);
 		const dbs = [...this.open.values()];
 		this.open.clear();
+		this.readers.clear();
 		await Promise.all(dbs.map((db) => db.close().catch(() => undefined)));
 	}
 }

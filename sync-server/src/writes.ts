@@ -10,6 +10,7 @@ import {
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { badRequest, CouchError, isObject } from './http.ts';
+import { readOrNull, revsDiffOf, type RevsDiff } from './level-read.ts';
 import type { BulkResult, Doc, Pouch, Storage } from './storage.ts';
 import { prepareUserWrite, USER_PREFIX, USERS_DB, type UserDoc } from './users.ts';
 
@@ -118,27 +119,12 @@ export async function writeDocs(
 		let todo = docs.map((doc, i) => ({ doc, i }));
 
 		const ids = [...new Set(todo.map((t) => t.doc._id).filter((id) => !id.startsWith('_local/')))];
-		const current = new Map<string, Doc>();
-		const known = new Set<string>();
-		if (ids.length) {
-			const rows = await db.allDocs({ keys: ids, include_docs: true });
-			for (const row of rows.rows) {
-				if (!row.id || row.error) continue;
-				known.add(row.id);
-				if (row.doc) current.set(row.id, row.doc);
-			}
-		}
-
+		const { current, known, missing } = await currentState(ctx, ids, todo, newEdits);
 		if (!newEdits) {
 			// Only documents the server already has can hold a revision it already has.
-			const byId: Record<string, string[]> = {};
-			for (const { doc } of todo) if (known.has(doc._id)) (byId[doc._id] ??= []).push(doc._rev!);
-			if (Object.keys(byId).length) {
-				const missing = await db.revsDiff(byId);
-				todo = todo.filter(
-					({ doc }) => !known.has(doc._id) || (missing[doc._id]?.missing ?? []).includes(doc._rev!)
-				);
-			}
+			todo = todo.filter(
+				({ doc }) => !known.has(doc._id) || (missing[doc._id]?.missing ?? []).includes(doc._rev!)
+			);
 		}
 
 		const accepted: { doc: Doc; i: number }[] = [];
@@ -203,6 +189,62 @@ export async function writeDocs(
 		}
 		return results.map((r, i) => r ?? { ok: true as const, id: docs[i]!._id, rev: docs[i]!._rev! });
 	});
+}
+
+/**
+ * What the database holds for the documents about to be written: each one's winning revision (if
+ * not deleted), which exist at all, and for replicated writes which incoming revisions are new.
+ * One batch of direct reads, or PouchDB's API where the reader cannot answer.
+ */
+async function currentState(
+	ctx: WriteCtx,
+	ids: string[],
+	todo: { doc: Doc }[],
+	newEdits: boolean
+): Promise<{ current: Map<string, Doc>; known: Set<string>; missing: RevsDiff }> {
+	const current = new Map<string, Doc>();
+	const known = new Set<string>();
+	if (!ids.length) return { current, known, missing: {} };
+	/** Replicated revisions of documents that exist: only those can be ones the server has. */
+	const incoming = (): Record<string, string[]> => {
+		const byId: Record<string, string[]> = {};
+		if (!newEdits)
+			for (const { doc } of todo) if (known.has(doc._id)) (byId[doc._id] ??= []).push(doc._rev!);
+		return byId;
+	};
+
+	const direct = await readOrNull(ctx.storage.reader(ctx.dbName), async (reader) => {
+		const metas = await reader.metadata(ids);
+		const winners = await reader.winners(metas);
+		const metaById = new Map(ids.map((id, i) => [id, metas[i]!]));
+		ids.forEach((id, i) => {
+			if (metas[i]) known.add(id);
+			if (winners[i]) current.set(id, winners[i]);
+		});
+		const byId = incoming();
+		const withRevs = Object.keys(byId);
+		return revsDiffOf(
+			byId,
+			withRevs,
+			withRevs.map((id) => metaById.get(id)!)
+		);
+	});
+	if (direct) return { current, known, missing: direct };
+
+	current.clear();
+	known.clear();
+	const rows = await ctx.db.allDocs({ keys: ids, include_docs: true });
+	for (const row of rows.rows) {
+		if (!row.id || row.error) continue;
+		known.add(row.id);
+		if (row.doc) current.set(row.id, row.doc);
+	}
+	const byId = incoming();
+	return {
+		current,
+		known,
+		missing: Object.keys(byId).length ? await ctx.db.revsDiff(byId) : {}
+	};
 }
 
 /** One document write, as `PUT /{db}/{id}`: a refusal is thrown as the request's error. */

@@ -10,6 +10,7 @@ import {
 	readJsonObject,
 	sendJson
 } from '../http.ts';
+import { readOrNull } from '../level-read.ts';
 import type { ChangeRow, Doc, Pouch } from '../storage.ts';
 
 const PARAMS = [
@@ -109,9 +110,18 @@ export async function changes(c: Call, dbName: string, db: Pouch): Promise<void>
 	// Feeds asking the same question after the same write share one query: with a hundred devices
 	// waiting on a database, one write would otherwise run a hundred identical `changes` calls.
 	const question = JSON.stringify({ dbName, filter, ...base });
+	// The replicator's question (no filter, no documents) goes to the direct reader: one batch of
+	// reads per page instead of PouchDB's one read after another.
+	const direct =
+		filter === null && !base.include_docs && !base.conflicts && !base.attachments && !descending
+			? c.app.storage.reader(dbName)
+			: Promise.resolve(null);
+	const query = async (from: number | string, max?: number): Promise<Page> =>
+		(await readOrNull(direct, (r) => r.changes(Number(from), max, style))) ??
+		(await db.changes({ ...base, since: from, ...(max !== undefined ? { limit: max } : {}) }));
 	const fetch = (from: number | string, max?: number): Promise<Page> =>
 		shared(`${question}|${from}|${max ?? ''}|${c.app.storage.writes.get(dbName) ?? 0}`, () =>
-			db.changes({ ...base, since: from, ...(max !== undefined ? { limit: max } : {}) })
+			query(from, max)
 		);
 
 	if (feed === 'normal' || descending) {

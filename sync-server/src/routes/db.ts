@@ -12,6 +12,7 @@ import {
 	readJsonObject,
 	sendJson
 } from '../http.ts';
+import { type BulkGetDoc, readOrNull } from '../level-read.ts';
 import type { Doc, Pouch, Security } from '../storage.ts';
 import { checkDoc, writeDocs, writeOne, type WriteCtx } from '../writes.ts';
 import { publicAttachments } from './docs.ts';
@@ -103,7 +104,7 @@ export async function security(c: Call, dbName: string, sec: Security | null): P
 	sendJson(c.res, 200, { ok: true });
 }
 
-export async function revsDiff(c: Call, db: Pouch): Promise<void> {
+export async function revsDiff(c: Call, dbName: string, db: Pouch): Promise<void> {
 	allowParams(c.query, []);
 	const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
 	for (const [id, revs] of Object.entries(body)) {
@@ -111,7 +112,11 @@ export async function revsDiff(c: Call, db: Pouch): Promise<void> {
 			throw badRequest(`_revs_diff: the revisions of ${id} must be a list of strings.`);
 		}
 	}
-	sendJson(c.res, 200, await db.revsDiff(body));
+	const request = body as Record<string, string[]>;
+	const diff =
+		(await readOrNull(c.app.storage.reader(dbName), (r) => r.revsDiff(request))) ??
+		(await db.revsDiff(request));
+	sendJson(c.res, 200, diff);
 }
 
 /**
@@ -146,15 +151,50 @@ export async function knownRevs(db: Pouch, id: string, revs: string[]): Promise<
 	return revs.filter((r) => !missing.has(r));
 }
 
+export interface BulkGetOpts {
+	revs: boolean;
+	latest: boolean;
+	attachments: boolean;
+}
+
+/** One `_bulk_get` request answered through PouchDB's API (attachment data included). */
+export async function bulkGetViaPouch(
+	db: Pouch,
+	{ id, rev }: { id: string; rev?: string },
+	{ revs, latest, attachments }: BulkGetOpts
+): Promise<BulkGetDoc> {
+	const notFound = (reason: string): BulkGetDoc => ({
+		error: { id, rev: rev ?? 'undefined', error: 'not_found', reason }
+	});
+	try {
+		if (rev === undefined) return { ok: await db.get(id, { revs, attachments, latest }) };
+		if (!(await knownRevs(db, id, [rev])).length) return notFound('missing');
+		const open = (await db.get(id, {
+			open_revs: [rev],
+			revs,
+			latest,
+			attachments
+		})) as unknown as OpenRev[];
+		const first = open[0];
+		return first && 'ok' in first ? { ok: first.ok } : notFound('missing');
+	} catch (err) {
+		const e = fromPouchError(err);
+		return { error: { id, rev: rev ?? 'undefined', error: e.error, reason: e.reason } };
+	}
+}
+
 /**
  * `POST /{db}/_bulk_get`: PouchDB's replicator fetches each batch of missing revisions here.
- * Missing revisions come back as CouchDB's `{error: {id, rev, error: "not_found"}}` entries.
+ * Missing revisions come back as CouchDB's `{error: {id, rev, error: "not_found"}}` entries. The
+ * database's direct reader answers what it can in one pass; PouchDB the rest (attachment data).
  */
-export async function bulkGet(c: Call, db: Pouch): Promise<void> {
+export async function bulkGet(c: Call, dbName: string, db: Pouch): Promise<void> {
 	allowParams(c.query, ['revs', 'latest', 'attachments', 'att_encoding_info']);
-	const revs = boolParam(c.query, 'revs') ?? false;
-	const latest = boolParam(c.query, 'latest') ?? false;
-	const attachments = boolParam(c.query, 'attachments') ?? false;
+	const opts: BulkGetOpts = {
+		revs: boolParam(c.query, 'revs') ?? false,
+		latest: boolParam(c.query, 'latest') ?? false,
+		attachments: boolParam(c.query, 'attachments') ?? false
+	};
 	const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
 	if (!Array.isArray(body.docs)) throw badRequest('POST body must include `docs` parameter.');
 	const requests = body.docs.map((r) => {
@@ -164,36 +204,16 @@ export async function bulkGet(c: Call, db: Pouch): Promise<void> {
 			throw badRequest('`rev` must be a string.');
 		return { id: r.id, rev: r.rev as string | undefined, atts_since: r.atts_since };
 	});
-	const results = await Promise.all(
-		requests.map(async ({ id, rev, atts_since }) => {
-			const notFound = (reason: string) => ({
-				error: { id, rev: rev ?? 'undefined', error: 'not_found', reason }
-			});
-			try {
-				if (rev === undefined) {
-					const doc = await db.get(id, { revs, attachments, latest });
-					return { id, docs: [{ ok: publicAttachments(doc, attachments, atts_since) }] };
-				}
-				if (!(await knownRevs(db, id, [rev])).length) return { id, docs: [notFound('missing')] };
-				const open = (await db.get(id, {
-					open_revs: [rev],
-					revs,
-					latest,
-					attachments
-				})) as unknown as OpenRev[];
-				const docs = open.map((o) =>
-					'ok' in o ? { ok: publicAttachments(o.ok, attachments, atts_since) } : notFound('missing')
-				);
-				return { id, docs: docs.length ? docs : [notFound('missing')] };
-			} catch (err) {
-				const e = fromPouchError(err);
-				return {
-					id,
-					docs: [{ error: { id, rev: rev ?? 'undefined', error: e.error, reason: e.reason } }]
-				};
-			}
-		})
+	const direct = await readOrNull(c.app.storage.reader(dbName), (r) => r.bulkGet(requests, opts));
+	const answers = await Promise.all(
+		requests.map((req, i) => direct?.[i] ?? bulkGetViaPouch(db, req, opts))
 	);
+	const results = answers.map((answer, i) => {
+		const { id, atts_since } = requests[i]!;
+		const doc =
+			'ok' in answer ? { ok: publicAttachments(answer.ok, opts.attachments, atts_since) } : answer;
+		return { id, docs: [doc] };
+	});
 	sendJson(c.res, 200, { results });
 }
 
