@@ -58,6 +58,7 @@ export interface Metadata {
 export class Unreadable extends Error {}
 
 const DOC_STORE = '\u00ffdocument-store\u00ff';
+const UPDATE_SEQ = '\u00ffmeta-store\u00ff_local_last_update_seq';
 const BY_SEQ = '\u00ffby-sequence\u00ff';
 const seqKey = (seq: number) => BY_SEQ + String(seq).padStart(16, '0');
 /** Sorts after every sequence key and before the next store's keys. */
@@ -233,6 +234,23 @@ export class LevelReader {
 				err ? reject(err) : resolve(values)
 			)
 		);
+	}
+
+	/**
+	 * Whether the store is laid out as this reader expects: the update sequence PouchDB keeps in
+	 * its meta store is at least the one PouchDB reported a moment before (a write may land in
+	 * between). A PouchDB that stored things elsewhere would fail this, and the server would keep
+	 * to PouchDB's API for that database.
+	 */
+	async matchesLayout(updateSeq: number): Promise<boolean> {
+		const [stored] = await this.getMany([UPDATE_SEQ]);
+		if (stored === undefined) return updateSeq === 0;
+		try {
+			const seq: unknown = JSON.parse(stored);
+			return typeof seq === 'number' && seq >= updateSeq;
+		} catch {
+			return false;
+		}
 	}
 
 	/** Each document's metadata, or null where there is no such document. */

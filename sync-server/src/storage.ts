@@ -224,9 +224,11 @@ export class Storage {
 			if (!db) return Promise.resolve(null);
 			const location = this.location(name);
 			reader = db.info().then(
-				() => {
+				async (info) => {
 					const level = instances.get(location);
-					return level ? new LevelReader(level) : null;
+					if (!level) return null;
+					const reader = new LevelReader(level);
+					return (await reader.matchesLayout(Number(info.update_seq))) ? reader : null;
 				},
 				() => null
 			);

@@ -174,6 +174,12 @@ function compareAll(label: string) {
 			expect(withData).toBeNull();
 		});
 
+		it('recognises the layout by the update sequence PouchDB reports', async () => {
+			const seq = Number((await db.info()).update_seq);
+			expect(await reader.matchesLayout(seq)).toBe(true);
+			expect(await reader.matchesLayout(seq + 1)).toBe(false);
+		});
+
 		it('reads each winning revision as get(id) does', async () => {
 			const metas = await reader.metadata([...ids, 'never-written']);
 			const winners = await reader.winners(metas);
@@ -192,4 +198,14 @@ describe('after compaction', () => {
 		await (db as unknown as { compact(): Promise<unknown> }).compact();
 	});
 	compareAll('compacted');
+});
+
+it('a database reopened after a restart is read directly again', async () => {
+	await storage.closeAll();
+	storage = new Storage(dir, true);
+	db = (await storage.get('school-x'))!;
+	expect(Number((await db.info()).update_seq)).toBeGreaterThan(20);
+	reader = (await storage.reader('school-x'))!;
+	expect(reader).toBeInstanceOf(LevelReader);
+	expect(await reader.changes(0, 3, 'main_only')).toEqual(await pouchChanges(0, 3, 'main_only'));
 });
