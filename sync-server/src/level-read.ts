@@ -127,7 +127,7 @@ function rootToLeaf(tree: RevTree): { pos: number; hashes: string[] }[] {
 }
 
 /** The leaf revisions, longest branch first (PouchDB's `collectLeaves`). */
-export function leafRevs(tree: RevTree): string[] {
+function leafRevs(tree: RevTree): string[] {
 	const leaves: { rev: string; pos: number }[] = [];
 	traverse(tree, (pos, node) => {
 		if (node[2].length === 0) leaves.push({ rev: `${pos}-${node[0]}`, pos });
@@ -139,7 +139,7 @@ export function leafRevs(tree: RevTree): string[] {
 }
 
 /** CouchDB's winner: not deleted, then the longest branch, then the greatest hash. */
-export function winningRev(m: Metadata): string {
+function winningRev(m: Metadata): string {
 	if (typeof m.winningRev === 'string') return m.winningRev;
 	let best: { pos: number; id: string; deleted: boolean } | null = null;
 	traverse(m.rev_tree, (pos, [id, opts, children]) => {
