@@ -180,7 +180,8 @@ export class Replicator {
 						last_seq: string;
 					};
 					failures = 0;
-					if (since !== 'now') for (const r of body.results) this.schedule(r.db_name);
+					// Every update after `since` counts, the first long-poll's (`since=now`) included.
+					for (const r of body.results) this.schedule(r.db_name);
 					since = body.last_seq;
 				} catch {
 					if (controller.signal.aborted) return;
