@@ -180,7 +180,8 @@ export async function writeDocs(
 					results[i] = r ? pouchError(doc._id, r) : { ok: true, id: doc._id, rev: doc._rev! };
 				}
 			}
-			storage.notify(dbName);
+			// Checkpoints (`_local/`) are not in `_changes`: saving one wakes no feed and no device.
+			if (accepted.some(({ doc }) => !doc._id.startsWith('_local/'))) storage.notify(dbName);
 			if (dbName === USERS_DB) {
 				for (const { doc } of accepted) {
 					if (doc._id.startsWith(USER_PREFIX)) ctx.auth.forget(doc._id.slice(USER_PREFIX.length));

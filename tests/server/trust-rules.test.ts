@@ -90,4 +90,25 @@ describe('_db_updates', () => {
 		]);
 		expect((await api(server, 'GET', '/_db_updates')).status).toBe(401);
 	});
+
+	it('wakes nobody for a device saving its replication checkpoint', async () => {
+		const start = await api(server, 'GET', '/_db_updates?since=now', { user: 'head.st-aidans' });
+		const since = String(start.body.last_seq);
+		const waiting = api(
+			server,
+			'GET',
+			`/_db_updates?feed=longpoll&timeout=10000&since=${encodeURIComponent(since)}`,
+			{ user: 'head.st-aidans' }
+		);
+		// Another device of the school saves where its sync got to: not a change to the school.
+		const saved = await api(server, 'PUT', '/school-st-aidans/_local/replication-checkpoint', {
+			user: 'head.st-aidans',
+			body: { last_seq: 42, session_id: 'a-device' }
+		});
+		expect(saved.status).toBe(201);
+		const settings = await api(server, 'GET', '/trust/settings', { user: 'admin' });
+		await api(server, 'PUT', '/trust/settings', { user: 'admin', body: settings.body });
+		const woke = await waiting;
+		expect(woke.body.results).toEqual([{ db_name: 'trust', type: 'updated' }]);
+	});
 });
