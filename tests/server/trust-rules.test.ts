@@ -52,18 +52,21 @@ describe('trust settings in the rules', () => {
 	});
 });
 
+/**
+ * Starts a long-poll of `_db_updates` from now, as a device of `user` holds one; `answer` is what
+ * it ends with. `since` is fixed before this returns, so later writes count.
+ */
+async function watchUpdates(user: string) {
+	const start = await api(server, 'GET', '/_db_updates?since=now', { user });
+	expect(start.status).toBe(200);
+	const since = encodeURIComponent(String(start.body.last_seq));
+	const path = `/_db_updates?feed=longpoll&timeout=10000&since=${since}`;
+	return { answer: api(server, 'GET', path, { user }) };
+}
+
 describe('_db_updates', () => {
 	it('tells a person which of their databases changed, and nothing about others', async () => {
-		const start = await api(server, 'GET', '/_db_updates?since=now', { user: 'head.st-aidans' });
-		expect(start.status).toBe(200);
-		const since = String(start.body.last_seq);
-
-		const waiting = api(
-			server,
-			'GET',
-			`/_db_updates?feed=longpoll&timeout=10000&since=${encodeURIComponent(since)}`,
-			{ user: 'head.st-aidans' }
-		);
+		const { answer: waiting } = await watchUpdates('head.st-aidans');
 		// A change in another school wakes nothing; one in their own school does.
 		const other = await api(server, 'GET', '/school-oakfield/attainment:2026-27', {
 			user: 'admin'
@@ -92,14 +95,7 @@ describe('_db_updates', () => {
 	});
 
 	it('wakes nobody for a device saving its replication checkpoint', async () => {
-		const start = await api(server, 'GET', '/_db_updates?since=now', { user: 'head.st-aidans' });
-		const since = String(start.body.last_seq);
-		const waiting = api(
-			server,
-			'GET',
-			`/_db_updates?feed=longpoll&timeout=10000&since=${encodeURIComponent(since)}`,
-			{ user: 'head.st-aidans' }
-		);
+		const { answer: waiting } = await watchUpdates('head.st-aidans');
 		// Another device of the school saves where its sync got to: not a change to the school.
 		const saved = await api(server, 'PUT', '/school-st-aidans/_local/replication-checkpoint', {
 			user: 'head.st-aidans',
