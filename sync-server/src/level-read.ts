@@ -267,14 +267,18 @@ export class LevelReader {
 
 	/** The winning revision of each document that exists and is not deleted, as `get(id)` gives it. */
 	async winners(metas: (Metadata | null)[]): Promise<(Doc | null)[]> {
-		const wanted = metas.map((m) => (m && !isDeleted(m) ? m : null));
-		const live = wanted.filter((m): m is Metadata => m !== null);
-		const bodies = await this.bodies(live.map((m) => m.rev_map[winningRev(m)] ?? -1));
-		let k = 0;
-		return wanted.map((m) => {
-			if (!m) return null;
-			const body = bodies[k++];
-			return body ? asDoc(body, m, winningRev(m)) : null;
+		const wanted = metas.map((m) => {
+			if (!m || isDeleted(m)) return null;
+			const rev = winningRev(m);
+			const seq = m.rev_map[rev];
+			return typeof seq === 'number' ? { m, rev, seq } : null;
+		});
+		const found = wanted.filter((w) => w !== null);
+		const bodies = await this.bodies(found.map((w) => w.seq));
+		const byWinner = new Map(found.map((w, i) => [w, bodies[i]]));
+		return wanted.map((w) => {
+			const body = w && byWinner.get(w);
+			return w && body ? asDoc(body, w.m, w.rev) : null;
 		});
 	}
 
