@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeMeta } from './changes.ts';
 import { AcademicYearId, docMeta, IsoDateTime, Label, SCHEMA_VERSION, Slug } from './common.ts';
 
 // The Attainment & Achievement overview booklet: which measures, pupil groups and assessment points
@@ -66,6 +67,7 @@ export const ATTAINMENT_FRAMEWORK_ID = 'attainment-framework';
 export const AttainmentFramework = z
 	.object({
 		...docMeta,
+		...changeMeta,
 		_id: z.literal(ATTAINMENT_FRAMEWORK_ID),
 		type: z.literal('attainment-framework'),
 		sections: z
@@ -317,6 +319,7 @@ export const attainmentBookletDocId = (year: string) => `attainment:${year}`;
 export const AttainmentBooklet = z
 	.object({
 		...docMeta,
+		...changeMeta,
 		type: z.literal('attainment-booklet'),
 		schoolId: Slug,
 		year: AcademicYearId,

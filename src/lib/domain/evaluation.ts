@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeMeta } from './changes.ts';
 import { docMeta, Label, Slug } from './common.ts';
 
 export const Rag = z.enum(['green', 'amber', 'red']);
@@ -10,6 +11,7 @@ export type Rag = z.infer<typeof Rag>;
  */
 export const EvaluationFramework = z.object({
 	...docMeta,
+	...changeMeta,
 	type: z.literal('evaluation-framework'),
 	id: Slug,
 	name: Label,

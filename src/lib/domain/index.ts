@@ -1,4 +1,5 @@
 export * from './common.ts';
+export * from './changes.ts';
 export * from './school.ts';
 export * from './trust.ts';
 export * from './evaluation.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeMeta } from './changes.ts';
 import { AcademicYearId, docMeta, IsoDateTime, Slug, TermNumber, Text } from './common.ts';
 import {
 	disadvantagedGap,
@@ -35,6 +36,7 @@ export const overviewDocId = (year: string, term: number) => `overview:${year}:t
 export const SchoolOverview = z
 	.object({
 		...docMeta,
+		...changeMeta,
 		type: z.literal('school-overview'),
 		schoolId: Slug,
 		year: AcademicYearId,

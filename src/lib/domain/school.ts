@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeMeta } from './changes.ts';
 import { docMeta, Label, Slug } from './common.ts';
 
 /** The trust's categories of school (Strategy for School Improvement). */
@@ -44,6 +45,7 @@ export function schoolIdFromDbName(db: string): string | null {
 export const School = z
 	.object({
 		...docMeta,
+		...changeMeta,
 		type: z.literal('school'),
 		id: Slug,
 		name: Label,

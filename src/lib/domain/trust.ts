@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeMeta } from './changes.ts';
 import { AcademicYearId, docMeta, IsoDate, Label, Slug, TermNumber, Text } from './common.ts';
 
 export const TRUST_SETTINGS_ID = 'settings';
@@ -6,6 +7,7 @@ export const TRUST_SETTINGS_ID = 'settings';
 /** Trust-wide settings, editable by an administrator. */
 export const TrustSettings = z.object({
 	...docMeta,
+	...changeMeta,
 	_id: z.literal(TRUST_SETTINGS_ID),
 	type: z.literal('trust-settings'),
 	name: Label,
@@ -33,6 +35,7 @@ export const academicYearDocId = (year: string) => `year:${year}`;
 export const AcademicYear = z
 	.object({
 		...docMeta,
+		...changeMeta,
 		type: z.literal('academic-year'),
 		year: AcademicYearId,
 		terms: z
@@ -67,6 +70,7 @@ export const VISIT_CALENDAR_ID = 'visit-calendar';
 /** What the trust expects of the visit in each term (Appendix of the SI strategy). */
 export const VisitCalendar = z.object({
 	...docMeta,
+	...changeMeta,
 	_id: z.literal(VISIT_CALENDAR_ID),
 	type: z.literal('visit-calendar'),
 	terms: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeMeta } from './changes.ts';
 import {
 	AcademicYearId,
 	docMeta,
@@ -28,6 +29,7 @@ export const visitDocId = (year: string, term: number, uuid: string) =>
 /** The SI discussion record booklet for one visit. */
 export const VisitRecord = z.object({
 	...docMeta,
+	...changeMeta,
 	type: z.literal('visit'),
 	schoolId: Slug,
 	year: AcademicYearId,
@@ -75,6 +77,7 @@ export const nextStepDocId = (year: string, uuid: string) => `next-step:${year}:
 export const NextStep = z
 	.object({
 		...docMeta,
+		...changeMeta,
 		type: z.literal('next-step'),
 		schoolId: Slug,
 		year: AcademicYearId,
@@ -120,6 +123,7 @@ export type ProgressUpdate = z.infer<typeof ProgressUpdate>;
 /** Learning-walk notes, room by room, for one visit. Photos are attachments of this document. */
 export const LearningWalk = z.object({
 	...docMeta,
+	...changeMeta,
 	type: z.literal('learning-walk'),
 	schoolId: Slug,
 	visitId: z.string().startsWith('visit:'),
