@@ -57,7 +57,7 @@ export async function openApp(cfg: Config, log: Logger = createLogger(cfg.logLev
 	return {
 		cfg,
 		storage,
-		auth: new Auth(cfg, storage, secret),
+		auth: new Auth(cfg, storage, secret, log),
 		log,
 		uuid,
 		feeds: new Set(),

@@ -2,9 +2,11 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { UserCtx } from '../../src/lib/domain/index.ts';
 import type { Config } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
 import { CouchError, unauthorized } from './http.ts';
 import type { Storage } from './storage.ts';
 import {
+	dummyPasswordCheck,
 	safeEqual,
 	USERS_DB,
 	userCtxOf,
@@ -23,81 +25,182 @@ export interface Identity {
 	setCookie?: string;
 }
 
+/** One sign-in attempt, counted as a failure from the moment it starts until its password checks out. */
+interface Attempt {
+	name: string;
+	address: string;
+	at: number;
+}
+
+interface Failure {
+	at: number;
+	address: string;
+}
+
 /**
- * Failed sign-ins counted per account and per address in a sliding window. Over the limit, sign-in
- * is refused with 429 before the password is even checked, so guessing costs the attacker time
- * and us nothing.
+ * Failed sign-ins in a sliding window, per (address, account) pair, per address and per account.
+ * An attempt takes its place in the count before its password is checked, so a burst of parallel
+ * guesses is cut off at the limit instead of all being checked. The pair is what normally locks:
+ * a guesser at one address does not lock the owner out elsewhere. The account as a whole locks
+ * only when more failures arrive than one address may send, that is, from many addresses at once
+ * (a spread attack), and that is logged.
  */
 class LoginLimiter {
-	private readonly failures = new Map<string, number[]>();
+	private readonly failures = new Map<string, Failure[]>();
 	private readonly cfg: Config;
-	constructor(cfg: Config) {
+	private readonly log: Logger;
+	private readonly lockedAccounts = new Set<string>();
+	constructor(cfg: Config, log: Logger) {
 		this.cfg = cfg;
+		this.log = log;
 	}
 
-	private recent(key: string, now: number): number[] {
+	private recent(key: string, now: number): Failure[] {
 		const cutoff = now - this.cfg.loginWindow * 1000;
-		const list = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
+		const list = (this.failures.get(key) ?? []).filter((f) => f.at > cutoff);
 		if (list.length) this.failures.set(key, list);
 		else this.failures.delete(key);
 		return list;
 	}
 
-	check(name: string, address: string): void {
-		const now = Date.now();
-		const account = this.recent(`a:${name}`, now);
-		const addr = this.recent(`i:${address}`, now);
-		const over =
-			account.length >= this.cfg.loginMaxFailuresPerAccount
-				? account
-				: addr.length >= this.cfg.loginMaxFailuresPerAddress
-					? addr
-					: null;
-		if (!over) return;
-		const retry = Math.max(1, Math.ceil((over[0]! + this.cfg.loginWindow * 1000 - now) / 1000));
-		const what = over === account ? 'this account' : 'this address';
-		throw new CouchError(
-			429,
-			'too_many_requests',
-			`Too many failed sign-in attempts for ${what}. Try again in ${Math.ceil(retry / 60)} minute(s).`,
-			{ 'Retry-After': String(retry) }
-		);
+	private keys(name: string, address: string): string[] {
+		return [`p:${address}\n${name}`, `i:${address}`, `a:${name}`];
 	}
 
-	fail(name: string, address: string): void {
+	/** Counts the attempt (as failed until `succeed`), or refuses it with 429 when over a limit. */
+	begin(name: string, address: string): Attempt {
 		const now = Date.now();
-		for (const key of [`a:${name}`, `i:${address}`]) {
-			const list = this.recent(key, now);
-			list.push(now);
+		const [pairKey, addrKey, accountKey] = this.keys(name, address) as [string, string, string];
+		const pair = this.recent(pairKey, now);
+		const addr = this.recent(addrKey, now);
+		const account = this.recent(accountKey, now);
+		const limits: [Failure[], number, string][] = [
+			[pair, this.cfg.loginMaxFailures, 'this account from this address'],
+			[addr, this.cfg.loginMaxFailuresPerAddress, 'this address'],
+			[account, this.cfg.loginMaxFailuresPerAccount, 'this account']
+		];
+		for (const [list, limit, what] of limits) {
+			if (list.length < limit) continue;
+			if (list === account && !this.lockedAccounts.has(name)) {
+				this.lockedAccounts.add(name);
+				this.log.warn('account locked: failed sign-ins from many addresses', {
+					user: name,
+					failures: account.length,
+					addresses: new Set(account.map((f) => f.address)).size,
+					minutes: Math.round(this.cfg.loginWindow / 60)
+				});
+			}
+			const retry = Math.max(
+				1,
+				Math.ceil((list[0]!.at + this.cfg.loginWindow * 1000 - now) / 1000)
+			);
+			throw new CouchError(
+				429,
+				'too_many_requests',
+				`Too many failed sign-in attempts for ${what}. Try again in ${Math.ceil(retry / 60)} minute(s).`,
+				{ 'Retry-After': String(retry) }
+			);
+		}
+		if (!account.length) this.lockedAccounts.delete(name);
+		const attempt = { name, address, at: now };
+		for (const [key, list] of [
+			[pairKey, pair],
+			[addrKey, addr],
+			[accountKey, account]
+		] as const) {
+			list.push({ at: now, address });
 			this.failures.set(key, list);
 		}
-		if (this.failures.size > 100_000) this.failures.clear(); // bound memory under a flood
+		if (this.failures.size > 100_000) {
+			// Bound memory under a flood from very many addresses.
+			this.failures.clear();
+			this.lockedAccounts.clear();
+		}
+		return attempt;
 	}
 
-	succeed(name: string): void {
-		this.failures.delete(`a:${name}`);
+	/** The attempt was never judged (the server was too busy): it does not count. */
+	withdraw(attempt: Attempt): void {
+		for (const key of this.keys(attempt.name, attempt.address)) {
+			const list = this.failures.get(key);
+			const i = list?.findIndex((f) => f.at === attempt.at && f.address === attempt.address) ?? -1;
+			if (i >= 0) list!.splice(i, 1);
+		}
+	}
+
+	/** The password was right: the attempt does not count, and the pair starts afresh. */
+	succeed(attempt: Attempt): void {
+		this.withdraw(attempt);
+		this.failures.delete(this.keys(attempt.name, attempt.address)[0]!);
 	}
 }
+
+/**
+ * At most `concurrent` password checks at once, `queue` more waiting, the rest refused with 429.
+ * PBKDF2 runs on libuv's thread pool (4 threads), which LevelDB and file reads share: with every
+ * thread hashing, a signed-in person's read waits behind the whole flood. Two at a time leave the
+ * pool and a core to everyone else.
+ */
+class PasswordChecks {
+	private running = 0;
+	private readonly waiting: (() => void)[] = [];
+	private readonly concurrent: number;
+	private readonly queue: number;
+	constructor(concurrent: number, queue: number) {
+		this.concurrent = concurrent;
+		this.queue = queue;
+	}
+
+	async run<T>(check: () => Promise<T>): Promise<T> {
+		if (this.running >= this.concurrent) {
+			if (this.waiting.length >= this.queue) {
+				throw new CouchError(
+					429,
+					'too_many_requests',
+					'The server is busy checking other sign-ins. Try again in a moment.',
+					{ 'Retry-After': '2' }
+				);
+			}
+			// The slot is handed over by the check that finishes, so `running` never passes the cap.
+			await new Promise<void>((resolve) => this.waiting.push(resolve));
+		} else {
+			this.running++;
+		}
+		try {
+			return await check();
+		} finally {
+			const next = this.waiting.shift();
+			if (next) next();
+			else this.running--;
+		}
+	}
+}
+
+/** How long a verified Basic-auth password is trusted without hashing it again. */
+const VERIFIED_TTL_MS = 5 * 60 * 1000;
 
 export class Auth {
 	private readonly cfg: Config;
 	private readonly storage: Storage;
 	private readonly secret: string;
 	private readonly limiter: LoginLimiter;
+	private readonly checks: PasswordChecks;
 	/** User documents by name: read on every request, changed only through `forget`. */
 	private readonly users = new Map<string, UserDoc | null>();
 	/**
 	 * Passwords already verified against a user document revision, as keyed hashes: Basic auth sends
 	 * the password on every request and PBKDF2 is deliberately slow (CouchDB caches the same way).
+	 * A new revision (a password change) or five minutes end an entry.
 	 */
-	private readonly verified = new Map<string, { rev: string; mac: string }>();
+	private readonly verified = new Map<string, { rev: string; mac: string; until: number }>();
 	private readonly checking = new Map<string, Promise<boolean>>();
 
-	constructor(cfg: Config, storage: Storage, secret: string) {
+	constructor(cfg: Config, storage: Storage, secret: string, log: Logger = createLogger('silent')) {
 		this.cfg = cfg;
 		this.storage = storage;
 		this.secret = secret;
-		this.limiter = new LoginLimiter(cfg);
+		this.limiter = new LoginLimiter(cfg, log);
+		this.checks = new PasswordChecks(cfg.passwordChecksConcurrent, cfg.passwordChecksQueue);
 	}
 
 	forget(name: string): void {
@@ -121,26 +224,43 @@ export class Auth {
 
 	/** Checks a name and password (rate limited); the person's userCtx or a 401. */
 	async signIn(name: string, password: string, address: string): Promise<UserDoc> {
-		this.limiter.check(name, address);
+		const attempt = this.limiter.begin(name, address);
 		const user = await this.userDoc(name);
 		const mac = crypto.createHmac('sha256', this.secret).update(password).digest('hex');
 		const cached = this.verified.get(name);
-		if (user && cached && cached.rev === user._rev && cached.mac === mac) return user;
+		if (user && cached && cached.rev === user._rev && cached.mac === mac) {
+			if (cached.until > Date.now()) {
+				this.limiter.succeed(attempt);
+				return user;
+			}
+			this.verified.delete(name);
+		}
 		// Many requests with the same credentials at once (a device starting to sync) share one check.
 		const key = `${name}\n${mac}\n${user?._rev ?? ''}`;
 		let pending = this.checking.get(key);
 		if (!pending) {
-			pending = user ? verifyPassword(user, password) : Promise.resolve(false);
+			// An unknown name costs as much as a known one, so timing does not tell which names exist.
+			pending = this.checks.run(() =>
+				user
+					? verifyPassword(user, password)
+					: dummyPasswordCheck(password, this.cfg.pbkdf2Iterations)
+			);
 			this.checking.set(key, pending);
 			const done = () => this.checking.delete(key);
 			pending.then(done, done);
 		}
-		if (user && (await pending)) {
-			this.verified.set(name, { rev: user._rev!, mac });
-			this.limiter.succeed(name);
+		let ok: boolean;
+		try {
+			ok = await pending;
+		} catch (err) {
+			this.limiter.withdraw(attempt);
+			throw err;
+		}
+		if (user && ok) {
+			this.verified.set(name, { rev: user._rev!, mac, until: Date.now() + VERIFIED_TTL_MS });
+			this.limiter.succeed(attempt);
 			return user;
 		}
-		this.limiter.fail(name, address);
 		throw unauthorized('Name or password is incorrect.');
 	}
 

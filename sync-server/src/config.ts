@@ -18,10 +18,17 @@ export interface Config {
 	maxDocumentBytes: number;
 	/** Largest single attachment, in bytes. */
 	maxAttachmentBytes: number;
-	/** Failed sign-ins allowed per account, and per address, within `loginWindow` seconds. */
-	loginMaxFailuresPerAccount: number;
+	/**
+	 * Failed sign-ins allowed within `loginWindow` seconds: for one account from one address, from
+	 * one address over all accounts, and for one account over all addresses (a spread attack).
+	 */
+	loginMaxFailures: number;
 	loginMaxFailuresPerAddress: number;
+	loginMaxFailuresPerAccount: number;
 	loginWindow: number;
+	/** Password checks (PBKDF2) run at once, and waiting; beyond both a sign-in is refused (429). */
+	passwordChecksConcurrent: number;
+	passwordChecksQueue: number;
 	/** fsync every write before answering (survives power loss, not only a killed process). */
 	syncWrites: boolean;
 	/** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front of us. */
@@ -79,9 +86,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
 		maxRequestBytes: int(env, 'MAX_REQUEST_BYTES', 64 * MB, 1024),
 		maxDocumentBytes: int(env, 'MAX_DOCUMENT_BYTES', 1 * MB, 1024),
 		maxAttachmentBytes: int(env, 'MAX_ATTACHMENT_BYTES', 16 * MB, 1024),
-		loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1),
+		loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
 		loginMaxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1),
+		loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 50, 1),
 		loginWindow: int(env, 'LOGIN_WINDOW', 15 * 60, 1),
+		passwordChecksConcurrent: int(env, 'PASSWORD_CHECKS_CONCURRENT', 2, 1),
+		passwordChecksQueue: int(env, 'PASSWORD_CHECKS_QUEUE', 20, 0),
 		syncWrites: bool(env, 'SYNC_WRITES', true),
 		trustProxy: bool(env, 'TRUST_PROXY', false),
 		corsOrigins: (env.CORS_ORIGINS ?? '')
