@@ -5,6 +5,7 @@ import path from 'node:path';
 import { defaultSecurity } from './access.ts';
 import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
+import { limitConnections } from './connections.ts';
 import type { App, Call } from './context.ts';
 import { CouchError, sendError, type Req } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -185,10 +186,11 @@ export async function start(
 	const app = await openApp(cfg, log);
 	if (prepare) await prepare(app);
 	const server = http.createServer(
-		{ keepAliveTimeout: 65_000, requestTimeout: 0 },
+		// Timeouts are checked this often (Node's default is every 30 s).
+		{ connectionsCheckingInterval: Math.min(1000, cfg.headersTimeout * 250) },
 		createHandler(app)
 	);
-	server.headersTimeout = 60_000;
+	limitConnections(server, cfg, app.log);
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(cfg.port, cfg.host, () => resolve());

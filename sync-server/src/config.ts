@@ -26,6 +26,14 @@ export interface Config {
 	loginMaxFailuresPerAddress: number;
 	loginMaxFailuresPerAccount: number;
 	loginWindow: number;
+	/** Seconds a client has to send its headers, and its whole request (body included). */
+	headersTimeout: number;
+	requestTimeout: number;
+	/** Seconds an idle keep-alive connection stays open. */
+	keepAliveTimeout: number;
+	/** Open connections allowed in all, and from one address (not applied behind a proxy). */
+	maxConnections: number;
+	maxConnectionsPerAddress: number;
 	/** Password checks (PBKDF2) run at once, and waiting; beyond both a sign-in is refused (429). */
 	passwordChecksConcurrent: number;
 	passwordChecksQueue: number;
@@ -90,6 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
 		loginMaxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1),
 		loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 50, 1),
 		loginWindow: int(env, 'LOGIN_WINDOW', 15 * 60, 1),
+		headersTimeout: int(env, 'HEADERS_TIMEOUT', 20, 1),
+		requestTimeout: int(env, 'REQUEST_TIMEOUT', 300, 1),
+		keepAliveTimeout: int(env, 'KEEP_ALIVE_TIMEOUT', 65, 1),
+		maxConnections: int(env, 'MAX_CONNECTIONS', 4000, 1),
+		maxConnectionsPerAddress: int(env, 'MAX_CONNECTIONS_PER_ADDRESS', 300, 1),
 		passwordChecksConcurrent: int(env, 'PASSWORD_CHECKS_CONCURRENT', 2, 1),
 		passwordChecksQueue: int(env, 'PASSWORD_CHECKS_QUEUE', 20, 0),
 		syncWrites: bool(env, 'SYNC_WRITES', true),
