@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { defaultSecurity } from './access.ts';
 import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { limitConnections } from './connections.ts';
 import type { App, Call } from './context.ts';
 import { CouchError, sendError, type Req } from './http.ts';
+import { loadIdentity } from './identity.ts';
 import { createLogger, type Logger } from './log.ts';
 import { route } from './router.ts';
 import { recordDbUpdates } from './routes/db-updates.ts';
@@ -18,26 +18,10 @@ import { hashPassword, USERS_DB, userDocId } from './users.ts';
 export const API_PREFIX = '/couchdb';
 const VERSION = '0.1.0';
 
-/** Identity kept across restarts: the uuid keeps PouchDB checkpoints valid, the secret signs sessions. */
-function serverState(dataDir: string): { uuid: string; secret: string } {
-	const file = path.join(dataDir, 'server.json');
-	try {
-		const s = JSON.parse(fs.readFileSync(file, 'utf8')) as { uuid: string; secret: string };
-		return { uuid: s.uuid, secret: s.secret };
-	} catch {
-		const state = {
-			uuid: crypto.randomUUID().replaceAll('-', ''),
-			secret: crypto.randomBytes(32).toString('hex')
-		};
-		fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
-		return state;
-	}
-}
-
 /** Opens the data folder: `_users` exists, and the first admin from COUCHDB_USER is there. */
 export async function openApp(cfg: Config, log: Logger = createLogger(cfg.logLevel)): Promise<App> {
 	fs.mkdirSync(cfg.dataDir, { recursive: true });
-	const { uuid, secret } = serverState(cfg.dataDir);
+	const { uuid, secret } = loadIdentity(cfg.dataDir);
 	const storage = new Storage(cfg.dataDir, cfg.syncWrites);
 	const users = await storage.ensure(USERS_DB, defaultSecurity(USERS_DB));
 	if (cfg.adminUser && cfg.adminPassword) {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { UserCtx } from '../../src/lib/domain/index.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
+import { Revocations } from './revocations.ts';
 import { CouchError, unauthorized } from './http.ts';
 import type { Storage } from './storage.ts';
 import {
@@ -194,11 +195,13 @@ export class Auth {
 	 */
 	private readonly verified = new Map<string, { rev: string; mac: string; until: number }>();
 	private readonly checking = new Map<string, Promise<boolean>>();
+	private readonly revocations: Revocations;
 
 	constructor(cfg: Config, storage: Storage, secret: string, log: Logger = createLogger('silent')) {
 		this.cfg = cfg;
 		this.storage = storage;
 		this.secret = secret;
+		this.revocations = new Revocations(cfg.dataDir, log);
 		this.limiter = new LoginLimiter(cfg, log);
 		this.checks = new PasswordChecks(cfg.passwordChecksConcurrent, cfg.passwordChecksQueue);
 	}
@@ -264,21 +267,42 @@ export class Auth {
 		throw unauthorized('Name or password is incorrect.');
 	}
 
-	private sessionMac(name: string, time: string, salt: string): string {
+	private sessionMac(name: string, time: string, sid: string | null, salt: string): string {
 		// Keyed on the user's salt too, as CouchDB does: changing a password ends every session.
 		return crypto
 			.createHmac('sha256', this.secret + salt)
-			.update(`${name}:${time}`)
+			.update(sid === null ? `${name}:${time}` : `${name}:${time}:${sid}`)
 			.digest('base64url');
 	}
 
-	/** The cookie value for a session that starts now. */
-	sessionValue(user: UserDoc, now = Date.now()): string {
+	/**
+	 * The cookie value for a session that starts now: `name:time:sid:mac`. The session id stays the
+	 * same when the cookie is re-issued, so signing out ends every copy of it.
+	 */
+	sessionValue(
+		user: UserDoc,
+		now = Date.now(),
+		sid = crypto.randomBytes(16).toString('base64url')
+	): string {
 		const time = Math.floor(now / 1000)
 			.toString(16)
 			.toUpperCase();
-		const mac = this.sessionMac(user.name, time, user.salt ?? '');
-		return Buffer.from(`${user.name}:${time}:${mac}`).toString('base64url');
+		const mac = this.sessionMac(user.name, time, sid, user.salt ?? '');
+		return Buffer.from(`${user.name}:${time}:${sid}:${mac}`).toString('base64url');
+	}
+
+	/** Signing out: the session of this cookie (if it is one) can never be used again. */
+	signOut(cookieHeader: string | undefined): Promise<void> {
+		const value = readCookie(cookieHeader, COOKIE_NAME);
+		if (!value) return Promise.resolve();
+		return this.checkSession(value).then((session) => {
+			if (session) {
+				this.revocations.revoke(
+					session.sid,
+					Math.ceil(Date.now() / 1000) + this.cfg.sessionTimeout
+				);
+			}
+		});
 	}
 
 	cookieHeader(value: string, secure: boolean, maxAge = this.cfg.sessionTimeout): string {
@@ -341,24 +365,35 @@ export class Auth {
 		const age = Date.now() / 1000 - session.issued;
 		const setCookie =
 			age > this.cfg.sessionTimeout * 0.1
-				? this.cookieHeader(this.sessionValue(session.user), this.isSecure(req))
+				? this.cookieHeader(
+						this.sessionValue(session.user, Date.now(), session.sid),
+						this.isSecure(req)
+					)
 				: undefined;
 		return { user: userCtxOf(session.user), via: 'cookie', setCookie };
 	}
 
-	private async checkSession(value: string): Promise<{ user: UserDoc; issued: number } | null> {
+	private async checkSession(
+		value: string
+	): Promise<{ user: UserDoc; issued: number; sid: string } | null> {
 		const text = Buffer.from(value, 'base64url').toString('utf8');
 		const parts = text.split(':');
-		if (parts.length !== 3) return null;
-		const [name, time, mac] = parts as [string, string, string];
+		// Three parts: a cookie from before session ids, accepted until it expires (its re-issue
+		// has an id); its signature stands in for the id.
+		if (parts.length !== 3 && parts.length !== 4) return null;
+		const [name, time] = parts as [string, string];
+		const sid = parts.length === 4 ? parts[2]! : null;
+		const mac = parts.at(-1)!;
 		const issued = parseInt(time, 16);
 		if (!Number.isFinite(issued) || Date.now() / 1000 >= issued + this.cfg.sessionTimeout) {
 			return null;
 		}
 		const user = await this.userDoc(name);
 		if (!user) return null;
-		if (!safeEqual(this.sessionMac(name, time, user.salt ?? ''), mac)) return null;
-		return { user, issued };
+		if (!safeEqual(this.sessionMac(name, time, sid, user.salt ?? ''), mac)) return null;
+		const id = sid ?? `v0-${mac.slice(0, 22)}`;
+		if (this.revocations.isRevoked(id, issued)) return null;
+		return { user, issued, sid: id };
 	}
 }
 

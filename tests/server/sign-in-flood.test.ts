@@ -74,3 +74,23 @@ describe('a flood of sign-ins', () => {
 		expect((await signIn('head.oakfield', PASSWORD, '10.0.0.2')).status).toBe(200);
 	});
 });
+
+describe('user names', () => {
+	test('a wrong password takes as long for a name that does not exist as for one that does', async () => {
+		const time = async (name: string, i: number) => {
+			const started = performance.now();
+			const r = await signIn(name, 'wrong-password', `10.8.0.${i}`);
+			expect(r.status).toBe(401);
+			return performance.now() - started;
+		};
+		const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+		const known: number[] = [];
+		const unknown: number[] = [];
+		for (let i = 0; i < 5; i++) {
+			known.push(await time('sil', i));
+			unknown.push(await time(`no-such-person-${i}`, 100 + i));
+		}
+		// 600,000 rounds take over 100 ms: an unknown name answered in a few ms gives itself away.
+		expect(median(unknown)).toBeGreaterThan(median(known) * 0.6);
+	});
+});
