@@ -26,16 +26,15 @@ export interface Identity {
 	setCookie?: string;
 }
 
-/** One sign-in attempt, counted as a failure from the moment it starts until its password checks out. */
+/**
+ * One sign-in attempt, in the failure counts from the moment it starts: pending while its password
+ * is checked, then removed (right password) or kept as a failure.
+ */
 interface Attempt {
 	name: string;
 	address: string;
 	at: number;
-}
-
-interface Failure {
-	at: number;
-	address: string;
+	pending: boolean;
 }
 
 /**
@@ -47,7 +46,7 @@ interface Failure {
  * (a spread attack), and that is logged.
  */
 class LoginLimiter {
-	private readonly failures = new Map<string, Failure[]>();
+	private readonly failures = new Map<string, Attempt[]>();
 	private readonly cfg: Config;
 	private readonly log: Logger;
 	private readonly lockedAccounts = new Set<string>();
@@ -56,44 +55,57 @@ class LoginLimiter {
 		this.log = log;
 	}
 
-	private recent(key: string, now: number): Failure[] {
+	private recent(key: string, now: number): Attempt[] {
 		const cutoff = now - this.cfg.loginWindow * 1000;
-		const list = (this.failures.get(key) ?? []).filter((f) => f.at > cutoff);
+		const list = (this.failures.get(key) ?? []).filter((f) => f.pending || f.at > cutoff);
 		if (list.length) this.failures.set(key, list);
 		else this.failures.delete(key);
 		return list;
 	}
 
-	private keys(name: string, address: string): string[] {
+	private keys(name: string, address: string): [string, string, string] {
 		return [`p:${address}\n${name}`, `i:${address}`, `a:${name}`];
 	}
 
 	/** Counts the attempt (as failed until `succeed`), or refuses it with 429 when over a limit. */
 	begin(name: string, address: string): Attempt {
 		const now = Date.now();
-		const [pairKey, addrKey, accountKey] = this.keys(name, address) as [string, string, string];
-		const pair = this.recent(pairKey, now);
-		const addr = this.recent(addrKey, now);
-		const account = this.recent(accountKey, now);
-		const limits: [Failure[], number, string][] = [
+		const keys = this.keys(name, address);
+		const [pair, addr, account] = keys.map((k) => this.recent(k, now)) as [
+			Attempt[],
+			Attempt[],
+			Attempt[]
+		];
+		const limits: [Attempt[], number, string][] = [
 			[pair, this.cfg.loginMaxFailures, 'this account from this address'],
 			[addr, this.cfg.loginMaxFailuresPerAddress, 'this address'],
 			[account, this.cfg.loginMaxFailuresPerAccount, 'this account']
 		];
 		for (const [list, limit, what] of limits) {
 			if (list.length < limit) continue;
+			const failed = list.filter((f) => !f.pending);
+			if (failed.length < limit) {
+				// Full only of attempts still being checked (a school's devices signing in at once
+				// behind one address): they may well succeed, so come back in a moment, not in minutes.
+				throw new CouchError(
+					429,
+					'too_many_requests',
+					`Other sign-in attempts for ${what} are being checked. Try again in a moment.`,
+					{ 'Retry-After': '2' }
+				);
+			}
 			if (list === account && !this.lockedAccounts.has(name)) {
 				this.lockedAccounts.add(name);
 				this.log.warn('account locked: failed sign-ins from many addresses', {
 					user: name,
-					failures: account.length,
-					addresses: new Set(account.map((f) => f.address)).size,
+					failures: failed.length,
+					addresses: new Set(failed.map((f) => f.address)).size,
 					minutes: Math.round(this.cfg.loginWindow / 60)
 				});
 			}
 			const retry = Math.max(
 				1,
-				Math.ceil((list[0]!.at + this.cfg.loginWindow * 1000 - now) / 1000)
+				Math.ceil((failed[0]!.at + this.cfg.loginWindow * 1000 - now) / 1000)
 			);
 			throw new CouchError(
 				429,
@@ -103,15 +115,12 @@ class LoginLimiter {
 			);
 		}
 		if (!account.length) this.lockedAccounts.delete(name);
-		const attempt = { name, address, at: now };
-		for (const [key, list] of [
-			[pairKey, pair],
-			[addrKey, addr],
-			[accountKey, account]
-		] as const) {
-			list.push({ at: now, address });
+		const attempt: Attempt = { name, address, at: now, pending: true };
+		keys.forEach((key, i) => {
+			const list = [pair, addr, account][i]!;
+			list.push(attempt);
 			this.failures.set(key, list);
-		}
+		});
 		if (this.failures.size > 100_000) {
 			// Bound memory under a flood from very many addresses.
 			this.failures.clear();
@@ -120,27 +129,36 @@ class LoginLimiter {
 		return attempt;
 	}
 
+	/** The password was wrong: the attempt stays in the counts as a failure. */
+	fail(attempt: Attempt): void {
+		attempt.pending = false;
+	}
+
 	/** The attempt was never judged (the server was too busy): it does not count. */
 	withdraw(attempt: Attempt): void {
 		for (const key of this.keys(attempt.name, attempt.address)) {
 			const list = this.failures.get(key);
-			const i = list?.findIndex((f) => f.at === attempt.at && f.address === attempt.address) ?? -1;
+			const i = list?.indexOf(attempt) ?? -1;
 			if (i >= 0) list!.splice(i, 1);
 		}
 	}
 
-	/** The password was right: the attempt does not count, and the pair starts afresh. */
+	/** The password was right: the attempt does not count, and the pair's failures are forgotten. */
 	succeed(attempt: Attempt): void {
 		this.withdraw(attempt);
-		this.failures.delete(this.keys(attempt.name, attempt.address)[0]!);
+		const key = this.keys(attempt.name, attempt.address)[0];
+		const others = this.failures.get(key)?.filter((f) => f.pending);
+		if (others?.length) this.failures.set(key, others);
+		else this.failures.delete(key);
 	}
 }
 
 /**
  * At most `concurrent` password checks at once, `queue` more waiting, the rest refused with 429.
  * PBKDF2 runs on libuv's thread pool (4 threads), which LevelDB and file reads share: with every
- * thread hashing, a signed-in person's read waits behind the whole flood. Two at a time leave the
- * pool and a core to everyone else.
+ * thread hashing, a signed-in person's read waits behind the whole flood. One at a time (the
+ * default; a check at 600,000 rounds is about 150 ms of one core) leaves three threads and, on a
+ * two-core server, a core to everyone else.
  */
 class PasswordChecks {
 	private running = 0;
@@ -227,9 +245,17 @@ export class Auth {
 
 	/** Checks a name and password (rate limited); the person's userCtx or a 401. */
 	async signIn(name: string, password: string, address: string): Promise<UserDoc> {
-		const attempt = this.limiter.begin(name, address);
-		const user = await this.userDoc(name);
 		const mac = crypto.createHmac('sha256', this.secret).update(password).digest('hex');
+		const user = await this.userDoc(name);
+		// Many requests with the same credentials at once (a device starting to sync, a school's
+		// devices after a restart) share one check, and one place in the failure counts.
+		const key = `${name}\n${mac}\n${user?._rev ?? ''}`;
+		const shared = this.checking.get(key);
+		if (shared) {
+			if (user && (await shared)) return user;
+			throw unauthorized('Name or password is incorrect.');
+		}
+		const attempt = this.limiter.begin(name, address);
 		const cached = this.verified.get(name);
 		if (user && cached && cached.rev === user._rev && cached.mac === mac) {
 			if (cached.until > Date.now()) {
@@ -238,20 +264,15 @@ export class Auth {
 			}
 			this.verified.delete(name);
 		}
-		// Many requests with the same credentials at once (a device starting to sync) share one check.
-		const key = `${name}\n${mac}\n${user?._rev ?? ''}`;
-		let pending = this.checking.get(key);
-		if (!pending) {
-			// An unknown name costs as much as a known one, so timing does not tell which names exist.
-			pending = this.checks.run(() =>
-				user
-					? verifyPassword(user, password)
-					: dummyPasswordCheck(password, this.cfg.pbkdf2Iterations)
-			);
-			this.checking.set(key, pending);
-			const done = () => this.checking.delete(key);
-			pending.then(done, done);
-		}
+		// An unknown name costs as much as a known one, so timing does not tell which names exist.
+		const pending = this.checks.run(() =>
+			user
+				? verifyPassword(user, password)
+				: dummyPasswordCheck(password, this.cfg.pbkdf2Iterations)
+		);
+		this.checking.set(key, pending);
+		const done = () => this.checking.delete(key);
+		pending.then(done, done);
 		let ok: boolean;
 		try {
 			ok = await pending;
@@ -264,6 +285,7 @@ export class Auth {
 			this.limiter.succeed(attempt);
 			return user;
 		}
+		this.limiter.fail(attempt);
 		throw unauthorized('Name or password is incorrect.');
 	}
 

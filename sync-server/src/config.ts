@@ -103,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
 		keepAliveTimeout: int(env, 'KEEP_ALIVE_TIMEOUT', 65, 1),
 		maxConnections: int(env, 'MAX_CONNECTIONS', 4000, 1),
 		maxConnectionsPerAddress: int(env, 'MAX_CONNECTIONS_PER_ADDRESS', 300, 1),
-		passwordChecksConcurrent: int(env, 'PASSWORD_CHECKS_CONCURRENT', 2, 1),
+		passwordChecksConcurrent: int(env, 'PASSWORD_CHECKS_CONCURRENT', 1, 1),
 		passwordChecksQueue: int(env, 'PASSWORD_CHECKS_QUEUE', 20, 0),
 		syncWrites: bool(env, 'SYNC_WRITES', true),
 		trustProxy: bool(env, 'TRUST_PROXY', false),

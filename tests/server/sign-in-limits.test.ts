@@ -40,6 +40,13 @@ function basicRead(name: string, address: string) {
 }
 
 describe('failed sign-ins', () => {
+	test("a school's devices signing in at once behind one address all get in", async () => {
+		const all = await Promise.all(
+			Array.from({ length: 30 }, () => signIn('head.st-aidans', PASSWORD, '10.5.5.5'))
+		);
+		expect(all.map((r) => r.status)).toEqual(all.map(() => 200));
+	});
+
 	test('a guesser at one address is stopped there, and the owner elsewhere carries on syncing', async () => {
 		for (let i = 0; i < 3; i++)
 			expect((await signIn('head.oakfield', `guess-${i}`, '10.1.1.1')).status).toBe(401);
