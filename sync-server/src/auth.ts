@@ -212,7 +212,8 @@ export class Auth {
 	 * A new revision (a password change) or five minutes end an entry.
 	 */
 	private readonly verified = new Map<string, { rev: string; mac: string; until: number }>();
-	private readonly checking = new Map<string, Promise<boolean>>();
+	/** Password checks in flight, by name and keyed hash of the password: the account, or null. */
+	private readonly checking = new Map<string, Promise<UserDoc | null>>();
 	private readonly revocations: Revocations;
 
 	constructor(cfg: Config, storage: Storage, secret: string, log: Logger = createLogger('silent')) {
@@ -227,6 +228,9 @@ export class Auth {
 	forget(name: string): void {
 		this.users.delete(name);
 		this.verified.delete(name);
+		// A check in flight was against the old password: later requests must not share it.
+		for (const key of this.checking.keys())
+			if (key.startsWith(`${name}\n`)) this.checking.delete(key);
 	}
 
 	async userDoc(name: string): Promise<UserDoc | null> {
@@ -246,42 +250,48 @@ export class Auth {
 	/** Checks a name and password (rate limited); the person's userCtx or a 401. */
 	async signIn(name: string, password: string, address: string): Promise<UserDoc> {
 		const mac = crypto.createHmac('sha256', this.secret).update(password).digest('hex');
-		const user = await this.userDoc(name);
 		// Many requests with the same credentials at once (a device starting to sync, a school's
 		// devices after a restart) share one check, and one place in the failure counts.
-		const key = `${name}\n${mac}\n${user?._rev ?? ''}`;
+		const key = `${name}\n${mac}`;
 		const shared = this.checking.get(key);
 		if (shared) {
-			if (user && (await shared)) return user;
+			const user = await shared;
+			if (user) return user;
 			throw unauthorized('Name or password is incorrect.');
 		}
+		// Refused before anything is read: under a flood a refusal must cost next to nothing.
 		const attempt = this.limiter.begin(name, address);
-		const cached = this.verified.get(name);
-		if (user && cached && cached.rev === user._rev && cached.mac === mac) {
-			if (cached.until > Date.now()) {
-				this.limiter.succeed(attempt);
-				return user;
+		// Registered at once, before anything is awaited, so that the next identical request shares it.
+		const pending = (async () => {
+			const user = await this.userDoc(name);
+			const cached = this.verified.get(name);
+			if (user && cached && cached.rev === user._rev && cached.mac === mac) {
+				if (cached.until > Date.now()) return user;
+				this.verified.delete(name);
 			}
-			this.verified.delete(name);
-		}
-		// An unknown name costs as much as a known one, so timing does not tell which names exist.
-		const pending = this.checks.run(() =>
-			user
-				? verifyPassword(user, password)
-				: dummyPasswordCheck(password, this.cfg.pbkdf2Iterations)
-		);
+			// An unknown name costs as much as a known one, so timing does not tell which names exist.
+			const ok = await this.checks.run(() =>
+				user
+					? verifyPassword(user, password)
+					: dummyPasswordCheck(password, this.cfg.pbkdf2Iterations)
+			);
+			if (!user || !ok) return null;
+			this.verified.set(name, { rev: user._rev!, mac, until: Date.now() + VERIFIED_TTL_MS });
+			return user;
+		})();
 		this.checking.set(key, pending);
-		const done = () => this.checking.delete(key);
+		const done = () => {
+			if (this.checking.get(key) === pending) this.checking.delete(key);
+		};
 		pending.then(done, done);
-		let ok: boolean;
+		let user: UserDoc | null;
 		try {
-			ok = await pending;
+			user = await pending;
 		} catch (err) {
 			this.limiter.withdraw(attempt);
 			throw err;
 		}
-		if (user && ok) {
-			this.verified.set(name, { rev: user._rev!, mac, until: Date.now() + VERIFIED_TTL_MS });
+		if (user) {
 			this.limiter.succeed(attempt);
 			return user;
 		}
