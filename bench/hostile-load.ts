@@ -353,6 +353,7 @@ async function measure(pid: number, alive: () => boolean): Promise<void> {
 	const latencies: number[] = [];
 	const memStart = rssMb(pid);
 	const cpuStart = cpuSeconds(pid);
+	const benchCpuStart = process.cpuUsage();
 	const wallStart = performance.now();
 	let memPeak = memStart;
 	let running = true;
@@ -509,6 +510,8 @@ async function measure(pid: number, alive: () => boolean): Promise<void> {
 		await sleep(250);
 	const memEnd = rssMb(pid);
 	const cpuUsed = cpuSeconds(pid) - cpuStart;
+	const benchCpu = process.cpuUsage(benchCpuStart);
+	const benchCpuUsed = (benchCpu.user + benchCpu.system) / 1e6;
 	const wall = (performance.now() - wallStart) / 1000;
 	clearInterval(sampler);
 	following = false;
@@ -548,6 +551,7 @@ async function measure(pid: number, alive: () => boolean): Promise<void> {
 			`/_up p50 / p99 / max         ${fmt(percentile(upMs, 50))} / ${fmt(percentile(upMs, 99))} / ${fmt(upMs.at(-1) ?? NaN)}`,
 			`server memory (RSS)          start ${memStart.toFixed(0)} MB, peak ${memPeak.toFixed(0)} MB, end ${memEnd.toFixed(0)} MB`,
 			`server CPU                   ${cpuUsed.toFixed(0)} s in ${wall.toFixed(0)} s (${((100 * cpuUsed) / wall).toFixed(0)}% of one core); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`,
+			`bench CPU (devices + hostile) ${benchCpuUsed.toFixed(0)} s: on one machine the clients take CPU the server would have`,
 			`device request failures:\n${list(deviceErrors)}`,
 			`hostile requests:\n${list(hostile)}`
 		].join('\n')
