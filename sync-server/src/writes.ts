@@ -11,7 +11,7 @@ import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { badRequest, CouchError, isObject } from './http.ts';
 import { readOrNull, revsDiffOf, type RevsDiff } from './level-read.ts';
-import type { BulkResult, Doc, Pouch, Storage } from './storage.ts';
+import { REVS_LIMIT, type BulkResult, type Doc, type Pouch, type Storage } from './storage.ts';
 import { prepareUserWrite, USER_PREFIX, USERS_DB, type UserDoc } from './users.ts';
 
 /** One document's outcome, in CouchDB's `_bulk_docs` shape. */
@@ -43,6 +43,102 @@ export function checkDocId(id: unknown): string {
 	return id;
 }
 
+/** Highest revision generation accepted: a document would need a billion edits to reach it. */
+export const MAX_GENERATION = 1_000_000_000;
+
+const INVALID_REV = () => badRequest('Invalid rev format');
+const docValidation = (reason: string) => new CouchError(400, 'doc_validation', reason);
+/** A revision id as PouchDB (a v4 uuid without dashes) and CouchDB (an MD5) write it. */
+const REV_ID = /^[0-9a-fA-F]{32}$/;
+const REV = /^([1-9][0-9]{0,9})-(.*)$/s;
+/** `_local` documents have no revision tree: CouchDB and PouchDB number them `0-1`, `0-2`, … */
+const LOCAL_REV = /^0-[1-9][0-9]{0,9}$/;
+
+/** Special members CouchDB accepts and drops (they describe the stored document, not this write). */
+const IGNORED_MEMBERS = ['_revs_info', '_local_seq', '_conflicts', '_deleted_conflicts'];
+/** Special members CouchDB keeps in the body. */
+const BODY_MEMBERS = new Set([
+	'_access',
+	'_replication_id',
+	'_replication_state',
+	'_replication_state_time',
+	'_replication_state_reason',
+	'_replication_stats'
+]);
+
+/** `N-hex32`, N a whole number from 1 to MAX_GENERATION; anything else is CouchDB's "Invalid rev format". */
+export function parseRev(rev: unknown): { gen: number; id: string } {
+	if (typeof rev !== 'string') throw INVALID_REV();
+	const m = REV.exec(rev);
+	if (!m || !REV_ID.test(m[2]!)) throw INVALID_REV();
+	const gen = Number(m[1]);
+	if (gen > MAX_GENERATION) throw INVALID_REV();
+	return { gen, id: m[2]! };
+}
+
+/**
+ * The revision members of one document, checked completely before anything is written: PouchDB
+ * stores whatever `_rev` and `_revisions` say (a generation of 0, an empty or non-hex id, a `start`
+ * that is not a number, a history longer than its generation), and a revision tree built from such
+ * values breaks every later read of the database. A replicated `_revisions` must also agree with
+ * `_rev` (PouchDB writes the revision `_revisions` names while the rules would be asked about
+ * `_rev`) and be no longer than the revisions the database keeps. Unknown `_` members are refused
+ * as CouchDB refuses them, and the ones it ignores are dropped. Mutates `doc`.
+ */
+export function checkSpecialMembers(doc: Doc, newEdits: boolean): void {
+	for (const key of Object.keys(doc)) {
+		if (!key.startsWith('_')) continue;
+		if (IGNORED_MEMBERS.includes(key)) delete doc[key];
+		else if (
+			!['_id', '_rev', '_revisions', '_attachments', '_deleted'].includes(key) &&
+			!BODY_MEMBERS.has(key)
+		)
+			throw docValidation(`Bad special document member: ${key}`);
+	}
+	if (doc._deleted !== undefined && typeof doc._deleted !== 'boolean')
+		throw docValidation('Bad special document member: _deleted');
+	if (doc._id.startsWith('_local/')) {
+		if (doc._revisions !== undefined)
+			throw docValidation('Bad special document member: _revisions');
+		if (doc._rev !== undefined && (typeof doc._rev !== 'string' || !LOCAL_REV.test(doc._rev)))
+			throw INVALID_REV();
+		return;
+	}
+	const revisions = doc._revisions;
+	if (revisions === undefined) {
+		if (doc._rev !== undefined) parseRev(doc._rev);
+		return;
+	}
+	if (!isObject(revisions)) throw docValidation('Bad special document member: _revisions');
+	const { start, ids } = revisions;
+	if (!Number.isInteger(start)) throw docValidation("_revisions.start isn't an integer.");
+	if (!Array.isArray(ids)) throw docValidation("_revisions.ids isn't a array.");
+	const gen = start as number;
+	if (gen < 1 || gen > MAX_GENERATION) {
+		throw docValidation(`_revisions.start must be a whole number from 1 to ${MAX_GENERATION}.`);
+	}
+	if (ids.length === 0) throw docValidation('_revisions.ids is empty.');
+	if (ids.length > gen) {
+		throw docValidation('_revisions.ids lists more revisions than _revisions.start allows.');
+	}
+	if (ids.length > REVS_LIMIT) {
+		throw docValidation(
+			`_revisions.ids lists ${ids.length} revisions; this database keeps at most ${REVS_LIMIT}.`
+		);
+	}
+	for (const id of ids) {
+		if (typeof id !== 'string') throw docValidation("RevId isn't a string");
+		if (!REV_ID.test(id)) throw docValidation("RevId isn't a valid hexadecimal");
+	}
+	const rev = `${gen}-${ids[0] as string}`;
+	if (doc._rev === undefined) doc._rev = rev;
+	else if (parseRev(doc._rev) && doc._rev !== rev) {
+		throw badRequest(`_rev ${String(doc._rev)} is not the first revision of _revisions (${rev}).`);
+	}
+	// PouchDB ignores `_revisions` on a new edit (and CouchDB reads the same parent from it).
+	if (newEdits) delete doc._revisions;
+}
+
 /** Base64 length to bytes, without decoding. */
 const base64Bytes = (s: string) =>
 	Math.floor((s.length * 3) / 4) - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
@@ -56,11 +152,10 @@ export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean): Doc {
 	if (!isObject(doc)) throw badRequest('Each document must be a JSON object.');
 	if (doc._id === undefined && newEdits) doc._id = crypto.randomUUID().replaceAll('-', '');
 	const id = checkDocId(doc._id);
+	checkSpecialMembers(doc as Doc, newEdits);
 	if (!newEdits && typeof doc._rev !== 'string' && !id.startsWith('_local/')) {
 		throw badRequest(`Document ${id} has no _rev: new_edits=false needs one.`);
 	}
-	if (doc._rev !== undefined && typeof doc._rev !== 'string')
-		throw badRequest('_rev must be a string.');
 	const atts = doc._attachments;
 	const size = Buffer.byteLength(JSON.stringify({ ...doc, _attachments: undefined }));
 	if (size > cfg.maxDocumentBytes) {
@@ -114,6 +209,8 @@ export async function writeDocs(
 	newEdits: boolean
 ): Promise<WriteResult[]> {
 	const { storage, dbName, db, user } = ctx;
+	// Every route's documents pass here (a DELETE's `?rev=` too): nothing malformed reaches PouchDB.
+	for (const doc of docs) checkSpecialMembers(doc, newEdits);
 	return storage.withLock(dbName, async () => {
 		const results: (WriteResult | null)[] = docs.map(() => null);
 		let todo = docs.map((doc, i) => ({ doc, i }));
