@@ -188,6 +188,33 @@ export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean): Doc {
 	return doc as Doc;
 }
 
+/**
+ * The document as the rules see it: inline attachment data as the stub PouchDB will store (with its
+ * digest), as CouchDB's validate_doc_update sees them, so that a rule can tell whether an
+ * attachment changed. A stub without a digest keeps the current one, as PouchDB does.
+ */
+function forRules(doc: Doc, old: Doc | null): Doc {
+	const atts = doc._attachments;
+	if (!isObject(atts)) return doc;
+	const current = (isObject(old?._attachments) ? old._attachments : {}) as Record<
+		string,
+		{ digest?: unknown } | undefined
+	>;
+	const view: Record<string, unknown> = {};
+	for (const [name, att] of Object.entries(atts)) {
+		if (!isObject(att)) view[name] = att;
+		else if (typeof att.data === 'string') {
+			const md5 = crypto.createHash('md5').update(Buffer.from(att.data, 'base64'));
+			view[name] = {
+				content_type: att.content_type,
+				digest: `md5-${md5.digest('base64')}`,
+				stub: true
+			};
+		} else view[name] = { ...att, digest: att.digest ?? current[name]?.digest };
+	}
+	return { ...doc, _attachments: view };
+}
+
 function pouchError(id: string, r: BulkResult): WriteResult {
 	const e = r as { name?: string; error?: unknown; message?: string; reason?: string };
 	const error = e.name ?? (typeof e.error === 'string' ? e.error : 'unknown_error');
@@ -251,7 +278,7 @@ export async function writeDocs(
 				}
 				continue;
 			}
-			const verdict = validateDocUpdate(doc, old, user, dbName, options);
+			const verdict = validateDocUpdate(forRules(doc, old), old, user, dbName, options);
 			if (verdict.ok) accepted.push(t);
 			else results[i] = { id: doc._id, error: verdict.error, reason: verdict.reason };
 		}
