@@ -5,7 +5,8 @@ import {
 	TRUST_SETTINGS_ID,
 	validateDocUpdate,
 	type RuleOptions,
-	type UserCtx
+	type UserCtx,
+	type Verdict
 } from '../../src/lib/domain/index.ts';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
@@ -35,6 +36,9 @@ export function checkDocId(id: unknown): string {
 		throw new CouchError(400, 'illegal_docid', 'Document id must be a non-empty string.');
 	}
 	if (id.length > 1024) throw new CouchError(400, 'illegal_docid', 'Document id is too long.');
+	// A lone surrogate has no UTF-8 form: stored, it could never be fetched by its id.
+	if (!id.isWellFormed())
+		throw new CouchError(400, 'illegal_docid', 'Document id must be valid UTF-8');
 	if (id.startsWith('_')) {
 		const ok =
 			(id.startsWith('_design/') && id.length > 8) || (id.startsWith('_local/') && id.length > 7);
@@ -255,13 +259,25 @@ export async function writeDocs(
 		const options = todo.some(({ doc }) => doc.type === 'attainment-booklet')
 			? await ruleOptions(ctx.storage)
 			: {};
-		for (const t of todo) {
+		/** Replicated revisions of this batch, by `id rev`, and whether each was refused. */
+		const branch = new Map<string, { doc: Doc; refused: boolean }>();
+		// Ancestors first, so that each revision is checked after the ones it descends from.
+		const ordered = newEdits
+			? todo
+			: [...todo].sort((a, b) => parseInt(a.doc._rev!, 10) - parseInt(b.doc._rev!, 10));
+		for (const t of ordered) {
 			const { doc, i } = t;
 			if (doc._id.startsWith('_local/')) {
 				accepted.push(t);
 				continue;
 			}
 			const old = current.get(doc._id) ?? null;
+			// A retried PUT whose answer was lost, or an edit of an old revision: CouchDB answers 409
+			// before its validation runs, and so does this.
+			if (newEdits && old && doc._rev !== old._rev) {
+				results[i] = { id: doc._id, error: 'conflict', reason: 'Document update conflict.' };
+				continue;
+			}
 			if (dbName === USERS_DB) {
 				try {
 					const prepared = await prepareUserWrite(
@@ -278,7 +294,9 @@ export async function writeDocs(
 				}
 				continue;
 			}
-			const verdict = validateDocUpdate(forRules(doc, old), old, user, dbName, options);
+			let verdict = validateDocUpdate(forRules(doc, old), old, user, dbName, options);
+			if (verdict.ok && !newEdits) verdict = checkBranch(doc, branch, user, dbName, options);
+			if (!newEdits) branch.set(`${doc._id} ${doc._rev}`, { doc, refused: !verdict.ok });
 			if (verdict.ok) accepted.push(t);
 			else results[i] = { id: doc._id, error: verdict.error, reason: verdict.reason };
 		}
@@ -314,6 +332,37 @@ export async function writeDocs(
 		}
 		return results.map((r, i) => r ?? { ok: true as const, id: docs[i]!._id, rev: docs[i]!._rev! });
 	});
+}
+
+/**
+ * A replicated revision is checked against the current winner (above) and, when the revisions it
+ * descends from were sent in the same batch, against the nearest of them: revisions 1 and 2 of a
+ * progress update sent together are an edit, which the rules refuse, not two new documents. A
+ * revision descending from a refused one is refused too.
+ */
+function checkBranch(
+	doc: Doc,
+	branch: Map<string, { doc: Doc; refused: boolean }>,
+	user: UserCtx,
+	dbName: string,
+	options: RuleOptions
+): Verdict {
+	const revisions = doc._revisions as { start: number; ids: string[] } | undefined;
+	if (!revisions) return { ok: true };
+	for (let k = 1; k < revisions.ids.length; k++) {
+		const parent = branch.get(`${doc._id} ${revisions.start - k}-${revisions.ids[k]}`);
+		if (!parent) continue;
+		if (parent.refused) {
+			return {
+				ok: false,
+				error: 'forbidden',
+				reason: 'An earlier revision of this document was refused.'
+			};
+		}
+		const old = parent.doc._deleted ? null : forRules(parent.doc, null);
+		return validateDocUpdate(forRules(doc, old), old, user, dbName, options);
+	}
+	return { ok: true };
 }
 
 /**

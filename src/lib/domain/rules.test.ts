@@ -199,6 +199,15 @@ describe('validate_doc_update', () => {
 		expect(validateDocUpdate(withAddendum(added), confirmed, sil, DB).ok).toBe(false);
 	});
 
+	it('takes deletions as bare tombstones only', () => {
+		const tombstone = { _id: 'p', _deleted: true };
+		expect(validateDocUpdate(tombstone, null, head, DB).ok).toBe(true);
+		expect(validateDocUpdate({ ...progress(), _deleted: true }, null, head, DB)).toMatchObject({
+			ok: false,
+			reason: 'A deletion carries no content: send only _id, _rev and _deleted.'
+		});
+	});
+
 	it('keeps who recorded a next step', () => {
 		const step = nextStep();
 		expect(validateDocUpdate({ ...step, action: 'Sharper' }, step, sil, DB).ok).toBe(true);

@@ -106,7 +106,13 @@ export function validateDocUpdate(
 	if (newDoc._id.startsWith('_design/')) {
 		return admin ? ok : forbid('Only a trust administrator may change design documents.');
 	}
-	if (newDoc._deleted) return validateDelete(oldDoc, user, db);
+	if (newDoc._deleted) {
+		// A deletion is a tombstone: content on it would be stored and replicated, unvalidated.
+		if (!admin && Object.keys(newDoc).some((k) => !k.startsWith('_'))) {
+			return forbid('A deletion carries no content: send only _id, _rev and _deleted.');
+		}
+		return validateDelete(oldDoc, user, db);
+	}
 
 	const type = String(newDoc.type ?? '');
 	const entry = (SCHEMAS as Record<string, (typeof SCHEMAS)[DocType] | undefined>)[type];
