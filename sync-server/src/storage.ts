@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -152,6 +153,11 @@ Deque.prototype.push = function (this: unknown, ...items: unknown[]) {
  * rather than leaving it pending for ever.
  */
 function ownCalls(db: Pouch): void {
+	// Calls made before the database has opened wait in PouchDB's task queue and would run in the
+	// context of whatever opened it: each runs in the context of its own caller instead.
+	const queue = (db as unknown as { taskqueue: { addTask: (fun: () => void) => void } }).taskqueue;
+	const addTask = queue.addTask.bind(queue);
+	queue.addTask = (fun) => addTask(AsyncResource.bind(fun));
 	const methods = db as unknown as Record<string, (...args: unknown[]) => unknown>;
 	const names = [
 		'info',

@@ -1,11 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import PouchDB from 'pouchdb-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
 	api,
+	CLI,
 	closeClients,
 	localDb,
+	NODE,
 	nextStep,
 	progressUpdate,
 	remoteDb,
@@ -275,6 +278,10 @@ describe('a document PouchDB cannot read fails only the requests that read it', 
 				`${DB}/_changes?include_docs=true`,
 				`${DB}/_changes?conflicts=true&style=all_docs&include_docs=true`
 			];
+			// The first reads after the start arrive together, while the database is still opening.
+			for (const r of await Promise.all(reads.map((read) => api(broken, 'GET', read, head)))) {
+				expect(r.status).toBe(500);
+			}
 			for (let round = 0; round < 2; round++) {
 				for (const read of reads) {
 					const r = await api(broken, 'GET', read, head);
@@ -300,5 +307,14 @@ describe('a document PouchDB cannot read fails only the requests that read it', 
 		} finally {
 			await broken.stop();
 		}
+		// The backup command reports the failure instead of crashing with a stack trace.
+		const backup = spawnSync(
+			NODE,
+			[CLI, 'backup', 'school-oakfield', path.join(own.dataDir, 'b.ndjson')],
+			{ env: { ...process.env, DATA_DIR: own.dataDir }, encoding: 'utf8' }
+		);
+		expect(backup.status).toBe(1);
+		expect(backup.stderr).toMatch(/^error: /);
+		expect(backup.stderr).not.toContain('Node.js v');
 	});
 });
