@@ -332,7 +332,7 @@ export async function allDocs(c: Call, db: Pouch): Promise<void> {
 		const limit = opts.limit as number | undefined;
 		const list = (keys as string[]).slice(skip, limit === undefined ? undefined : skip + limit);
 		if (opts.descending) list.reverse();
-		const rest = { ...opts, skip: 0, descending: false };
+		const rest: Record<string, unknown> = { ...opts, skip: 0, descending: false };
 		delete rest.limit;
 		const pages = await inSlices(list, async (slice) => [
 			await db.allDocs({ ...rest, keys: slice })
