@@ -135,6 +135,9 @@ describe('validate_doc_update', () => {
 			shared: { by: 'sil', at: '2026-11-20T16:00:00Z' }
 		};
 		expect(validateDocUpdate(sharedBySil, draft, sil, DB).ok).toBe(true);
+		// Taken back to draft before the head confirms: the stamp goes.
+		const { shared: _stamp, ...unshared } = { ...sharedBySil, status: 'draft' as const };
+		expect(validateDocUpdate(unshared, sharedBySil, sil, DB).ok).toBe(true);
 		// An addendum signed by someone else, or an earlier one rewritten, is refused.
 		const confirmed = visit({
 			status: 'confirmed',

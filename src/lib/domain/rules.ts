@@ -220,7 +220,9 @@ function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdi
 			return forbid('Only the headteacher confirms a record.');
 		}
 		const shared = newDoc.shared as { by?: unknown } | undefined;
-		if (!same(shared, old?.shared) && shared?.by !== user.name) {
+		// Taking a record back to draft removes the stamp; setting one is in the sharer's own name.
+		const unshared = shared === undefined && newDoc.status !== 'shared';
+		if (!same(shared, old?.shared) && !unshared && shared?.by !== user.name) {
 			return forbid('A record is shared in the name of the visitor who shares it.');
 		}
 		return ok;
