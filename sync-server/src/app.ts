@@ -6,7 +6,7 @@ import { defaultSecurity } from './access.ts';
 import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import type { App, Call } from './context.ts';
-import { CouchError, sendError, type Req } from './http.ts';
+import { CouchError, paramLog, sendError, type Req } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { route } from './router.ts';
 import { recordDbUpdates } from './routes/db-updates.ts';
@@ -137,6 +137,7 @@ async function handleApi(
 			query: url.searchParams,
 			id
 		};
+		paramLog.set(url.searchParams, log);
 		const who = await app.auth.identify(req);
 		if (who.setCookie) res.setHeader('Set-Cookie', who.setCookie);
 		const call: Call = {

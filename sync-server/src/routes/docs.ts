@@ -10,7 +10,7 @@ import {
 	jsonParam,
 	mediaType,
 	readBody,
-	readJsonObject,
+	readJson,
 	sendJson
 } from '../http.ts';
 import type { Doc, Pouch } from '../storage.ts';
@@ -78,7 +78,7 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 	}
 	if (boolParam(q, 'meta')) Object.assign(opts, { conflicts: true, revs_info: true });
 	const rev = q.get('rev');
-	if (rev !== null) opts.rev = rev;
+	if (rev !== null) opts.rev = checkRevFormat(rev);
 	const attsSince = jsonParam(q, 'atts_since');
 	if (attsSince !== undefined && !Array.isArray(attsSince))
 		throw badRequest('atts_since must be a JSON list of revisions.');
@@ -88,12 +88,16 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 	const openRevsRaw = q.get('open_revs');
 	try {
 		if (openRevsRaw !== null) {
-			const openRevs = openRevsRaw === 'all' ? 'all' : jsonParam(q, 'open_revs');
-			if (
-				openRevs !== 'all' &&
-				(!Array.isArray(openRevs) || !openRevs.every((r) => typeof r === 'string'))
-			) {
-				throw badRequest('open_revs must be "all" or a JSON list of revisions.');
+			let openRevs: unknown = 'all';
+			if (openRevsRaw !== 'all') {
+				try {
+					openRevs = JSON.parse(openRevsRaw);
+				} catch {
+					throw badRequest('invalid UTF-8 JSON');
+				}
+				if (!Array.isArray(openRevs))
+					throw badRequest('open_revs must be "all" or a JSON list of revisions.');
+				openRevs.forEach(checkRevFormat);
 			}
 			let list: ({ ok: Doc } | { missing: string })[] = [];
 			if (openRevs === 'all') {
@@ -130,6 +134,12 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 	}
 }
 
+/** CouchDB's revision format, `N-hash`: anything else is a 400 before the database is asked. */
+function checkRevFormat(rev: unknown): string {
+	if (typeof rev !== 'string' || !/^[0-9]+-.+$/.test(rev)) throw badRequest('Invalid rev format');
+	return rev;
+}
+
 function strip(doc: Doc, keepRevs: boolean): Doc {
 	if (keepRevs || !doc._revisions) return doc;
 	const { _revisions: _drop, ...rest } = doc;
@@ -155,7 +165,8 @@ export async function putDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 		);
 	}
 	const newEdits = boolParam(c.query, 'new_edits') ?? true;
-	const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
+	const body = await readJson(c.raw, c.app.cfg.maxRequestBytes);
+	if (!isObject(body)) throw badRequest('Document must be a JSON object');
 	const rev = revFrom(c);
 	if (rev !== undefined) {
 		if (body._rev !== undefined && body._rev !== rev) {
