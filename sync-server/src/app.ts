@@ -92,6 +92,9 @@ export function createHandler(app: App): http.RequestListener {
 				ms: Math.round(performance.now() - started)
 			});
 		});
+		// CouchDB's replicator signs in at the root of the server it replicates with, whatever the
+		// database's path: without this it cannot use Basic credentials against this server.
+		if (url.pathname === '/_session') url.pathname = API_PREFIX + '/_session';
 		const isApi = url.pathname === API_PREFIX || url.pathname.startsWith(API_PREFIX + '/');
 		if (!isApi) {
 			serveStatic(req, res, app.cfg.staticDir, url.pathname);

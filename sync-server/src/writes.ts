@@ -166,6 +166,7 @@ export async function writeDocs(
 		}
 
 		if (accepted.length) {
+			if (newEdits) await fillStubDigests(db, accepted);
 			// PouchDB sorts the array it is given for new_edits=false: hand it a copy.
 			const written = await db.bulkDocs(
 				accepted.map((a) => a.doc),
@@ -196,6 +197,27 @@ export async function writeDocs(
 		}
 		return results.map((r, i) => r ?? { ok: true as const, id: docs[i]!._id, rev: docs[i]!._rev! });
 	});
+}
+
+/**
+ * CouchDB finds an attachment stub by its name in the revision being edited; PouchDB needs its
+ * digest. Stubs sent without one (CouchDB's own clients do) get the digest of that revision's
+ * attachment of the same name; one that revision does not have stays missing (412 missing_stub).
+ */
+async function fillStubDigests(db: Pouch, docs: { doc: Doc }[]): Promise<void> {
+	for (const { doc } of docs) {
+		const atts = doc._attachments as Record<string, Record<string, unknown>> | undefined;
+		if (!atts || !doc._rev) continue;
+		const bare = Object.values(atts).filter((a) => a.stub === true && a.digest === undefined);
+		if (!bare.length) continue;
+		const prev = (await db.get(doc._id, { rev: doc._rev }).catch(() => null)) as {
+			_attachments?: Record<string, { digest?: string }>;
+		} | null;
+		for (const [name, att] of Object.entries(atts)) {
+			const digest = prev?._attachments?.[name]?.digest;
+			if (att.stub === true && att.digest === undefined && digest) att.digest = digest;
+		}
+	}
 }
 
 /**

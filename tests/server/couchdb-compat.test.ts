@@ -6,6 +6,7 @@ import {
 	closeClients,
 	eventually,
 	localDb,
+	PASSWORD,
 	remoteDb,
 	sleep,
 	startServer,
@@ -229,6 +230,103 @@ describe('CouchDB behaviours the server had wrong', () => {
 			body: { a: 'x'.repeat(1_100_000) }
 		});
 		expect(huge.status).toBe(413);
+	});
+
+	test('/_session at the root signs in, where CouchDB’s replicator looks for it', async () => {
+		const r = await fetch(`${server.url}/_session`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+			body: JSON.stringify({ name: 'sil', password: PASSWORD })
+		});
+		expect(r.status).toBe(200);
+		expect(((await r.json()) as Json).name).toBe('sil');
+		expect(r.headers.get('set-cookie')).toContain('AuthSession=');
+	});
+
+	test('an attachment stub without a digest keeps the attachment, as CouchDB', async () => {
+		const db = await plainDb();
+		const first = await api(server, 'PUT', `/${db}/d`, {
+			...admin,
+			body: { _attachments: { 'w.png': { content_type: 'image/png', data: 'aGVsbG8=' } } }
+		});
+		const second = await api(server, 'PUT', `/${db}/d`, {
+			...admin,
+			body: {
+				_rev: first.body.rev,
+				_attachments: {
+					'w.png': { content_type: 'image/png', stub: true },
+					'n.txt': { content_type: 'text/plain', data: 'aGk=' }
+				}
+			}
+		});
+		expect(second.status).toBe(201);
+		const doc = await api(server, 'GET', `/${db}/d?attachments=true`, admin);
+		const atts = doc.body._attachments as Record<string, Json>;
+		expect([atts['w.png']?.data, atts['n.txt']?.data]).toEqual(['aGVsbG8=', 'aGk=']);
+	});
+
+	test("open_revs answers multipart/mixed with the attachments, for CouchDB's replicator", async () => {
+		const db = await plainDb();
+		const put = await api(server, 'PUT', `/${db}/d`, {
+			...admin,
+			body: { v: 1, _attachments: { 'w.png': { content_type: 'image/png', data: 'aGVsbG8=' } } }
+		});
+		const r = await fetch(
+			`${server.api}/${db}/d?revs=true&latest=true&open_revs=${encodeURIComponent(JSON.stringify([put.body.rev, '9-x']))}`,
+			{
+				headers: {
+					Accept: 'multipart/mixed',
+					Authorization: 'Basic ' + Buffer.from(`admin:${PASSWORD}`).toString('base64')
+				}
+			}
+		);
+		const boundary = /boundary="?([^";]+)"?/.exec(r.headers.get('content-type') ?? '')?.[1];
+		expect(boundary).toBeTruthy();
+		const parts = (await r.text())
+			.split(`--${boundary!}`)
+			.slice(1, -1)
+			.map((p) => p.split('\r\n\r\n'));
+		expect(parts.map(([h]) => h!.trim())).toEqual([
+			'Content-Type: application/json',
+			'Content-Type: application/json; error="true"'
+		]);
+		const doc = JSON.parse(parts[0]![1]!) as Json;
+		expect((doc._attachments as Record<string, Json>)['w.png']?.data).toBe('aGVsbG8=');
+		expect(JSON.parse(parts[1]![1]!)).toEqual({ missing: '9-x' });
+	});
+
+	test("a multipart/related PUT (CouchDB's replicator pushing) stores its attachments", async () => {
+		const db = await plainDb();
+		const doc = {
+			_id: 'd',
+			_rev: '1-abc',
+			_revisions: { start: 1, ids: ['abc'] },
+			_attachments: {
+				'a.txt': { content_type: 'text/plain', follows: true, length: 5, encoding: 'gzip' },
+				'b.bin': { content_type: 'application/octet-stream', follows: true, length: 3 }
+			}
+		};
+		const { gzipSync } = await import('node:zlib');
+		const B = 'bound4ry';
+		const body = Buffer.concat([
+			Buffer.from(`--${B}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(doc)}\r\n`),
+			Buffer.from(`--${B}\r\nContent-Disposition: attachment; filename="a.txt"\r\n\r\n`),
+			gzipSync('hello'),
+			Buffer.from(`\r\n--${B}\r\nContent-Disposition: attachment; filename="b.bin"\r\n\r\n`),
+			Buffer.from([0, 1, 2]),
+			Buffer.from(`\r\n--${B}--`)
+		]);
+		const r = await api(server, 'PUT', `/${db}/d?new_edits=false`, {
+			...admin,
+			raw: body,
+			headers: { 'Content-Type': `multipart/related; boundary="${B}"` }
+		});
+		expect(r.status).toBe(201);
+		const got = await api(server, 'GET', `/${db}/d?attachments=true`, admin);
+		const atts = got.body._attachments as Record<string, Json>;
+		expect(got.body._rev).toBe('1-abc');
+		expect(Buffer.from(String(atts['a.txt']?.data), 'base64').toString()).toBe('hello');
+		expect(atts['b.bin']?.data).toBe('AAEC');
 	});
 
 	test('_local documents drop _attachments, as CouchDB', async () => {
