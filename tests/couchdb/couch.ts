@@ -41,7 +41,7 @@ export async function call(
 		body: opts.body === undefined ? undefined : JSON.stringify(opts.body)
 	});
 	const text = await r.text();
-	let body: unknown = null;
+	let body: unknown;
 	try {
 		body = text ? JSON.parse(text) : null;
 	} catch {
