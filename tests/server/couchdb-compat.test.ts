@@ -299,8 +299,8 @@ describe('CouchDB behaviours the server had wrong', () => {
 		const db = await plainDb();
 		const doc = {
 			_id: 'd',
-			_rev: '1-abc',
-			_revisions: { start: 1, ids: ['abc'] },
+			_rev: `1-${'ab'.repeat(16)}`,
+			_revisions: { start: 1, ids: ['ab'.repeat(16)] },
 			_attachments: {
 				'a.txt': { content_type: 'text/plain', follows: true, length: 5, encoding: 'gzip' },
 				'b.bin': { content_type: 'application/octet-stream', follows: true, length: 3 }
@@ -324,7 +324,7 @@ describe('CouchDB behaviours the server had wrong', () => {
 		expect(r.status).toBe(201);
 		const got = await api(server, 'GET', `/${db}/d?attachments=true`, admin);
 		const atts = got.body._attachments as Record<string, Json>;
-		expect(got.body._rev).toBe('1-abc');
+		expect(got.body._rev).toBe(`1-${'ab'.repeat(16)}`);
 		expect(Buffer.from(String(atts['a.txt']?.data), 'base64').toString()).toBe('hello');
 		expect(atts['b.bin']?.data).toBe('AAEC');
 	});

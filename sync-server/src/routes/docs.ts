@@ -91,6 +91,9 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 	if (mixed) opts.attachments = true;
 	if (attsSince && opts.attachments) opts.revs = true;
 
+	// A person reading their own account never sees its password hash, by any of these options.
+	const ownView = (doc: Doc) =>
+		dbName === USERS_DB && !isAdmin(c.who.user) ? publicUserDoc(doc) : doc;
 	try {
 		if (openRevsRaw !== null) {
 			let openRevs: unknown = 'all';
@@ -117,7 +120,7 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 			}
 			const out = list.map((o) =>
 				'ok' in o
-					? { ok: strip(publicAttachments(o.ok, !!opts.attachments, attsSince), wantRevs) }
+					? { ok: ownView(strip(publicAttachments(o.ok, !!opts.attachments, attsSince), wantRevs)) }
 					: o
 			);
 			if (mixed) sendMixed(c, out);
@@ -133,7 +136,7 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 		}
 		let doc = await db.get(id, opts);
 		doc = strip(publicAttachments(doc, !!opts.attachments, attsSince), wantRevs);
-		if (dbName === USERS_DB && !isAdmin(c.who.user)) doc = publicUserDoc(doc);
+		doc = ownView(doc);
 		sendJson(c.res, 200, doc, { ETag: `"${doc._rev}"` });
 	} catch (err) {
 		throw fromPouchError(err);
