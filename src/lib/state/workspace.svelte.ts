@@ -2,7 +2,13 @@ import PouchDB from 'pouchdb-browser';
 import Dexie, { liveQuery, type Subscription } from 'dexie';
 import { assignedSchools, hasRole, schoolDbName, TRUST_DB, type UserCtx } from '$lib/domain';
 import { closeLocalDbs, destroyLocalDbs, localDb, remoteDb } from '$lib/db/pouch';
-import { openReadModel, readModelName, type ReadModel } from '$lib/db/read-model';
+import {
+	openReadModel,
+	readModelName,
+	type ChoiceRow,
+	type ConflictRow,
+	type ReadModel
+} from '$lib/db/read-model';
 import { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
 import { PendingTracker } from '$lib/sync/pending';
@@ -29,6 +35,13 @@ export interface Refusal {
 	at: string;
 }
 
+/** A record this device holds that the trust has not acknowledged. */
+export interface WaitingRecord {
+	db: string;
+	id: string;
+	deleted: boolean;
+}
+
 const key = (user: string, what: string) => `si:${what}:${user}`;
 
 /**
@@ -41,7 +54,14 @@ class Workspace {
 	ready = $state(false);
 	online = $state(true);
 	syncing = $state(false);
-	pending = $state(0);
+	/** Records the trust has not acknowledged, from the local databases (they survive a reload). */
+	waiting = $state<WaitingRecord[]>([]);
+	pending = $derived(this.waiting.length);
+	/** When each record this device sent was last known to be at the trust, by `db/id`. */
+	sentAt = $state<Record<string, string>>({});
+	/** Records holding choices a person has to make, and documents with unsettled revisions. */
+	choices = $state<ChoiceRow[]>([]);
+	conflicts = $state<ConflictRow[]>([]);
 	lastSyncAt = $state<string | null>(null);
 	problem = $state<SyncProblem | null>(null);
 	refusals = $state<Refusal[]>([]);
@@ -53,6 +73,7 @@ class Workspace {
 	#replicator: Replicator | null = null;
 	#dbs = new Set<string>();
 	#schoolsWatch: Subscription | null = null;
+	#choicesWatch: Subscription | null = null;
 	#pendingTimer: ReturnType<typeof setTimeout> | undefined;
 	#tracker: PendingTracker | null = null;
 	/** Databases whose replication is busy; `syncing` is true while any is. */
@@ -122,13 +143,17 @@ class Workspace {
 		this.#rm = openReadModel(session.name);
 		this.#projector = new Projector(this.#rm, (db) => localDb(session.name, db));
 		this.#replicator = this.#newReplicator(session.name);
-		this.#tracker = new PendingTracker(
-			{
-				get: (db) => localStorage.getItem(key(session.name, `verified:${db}`)),
-				set: (db, seq) => localStorage.setItem(key(session.name, `verified:${db}`), seq)
+		this.#tracker = new PendingTracker((db) => localDb(session.name, db));
+		const rm = this.#rm;
+		this.#choicesWatch = liveQuery(() =>
+			Promise.all([rm.choices.toArray(), rm.conflicts.toArray()])
+		).subscribe({
+			next: ([choices, conflicts]) => {
+				this.choices = choices;
+				this.conflicts = conflicts;
 			},
-			(db) => localDb(session.name, db)
-		);
+			error: () => undefined
+		});
 		const user = { name: session.name, roles: session.roles };
 		// Schools first: a head's or SIL's own records are what the first screen shows.
 		const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
@@ -168,6 +193,8 @@ class Workspace {
 		void localDb(this.session.name, db)
 			.changes({ since: 'now', live: true, return_docs: false })
 			.on('change', () => this.#countPending());
+		// Count as soon as the database is known: the first count may have run before it was.
+		this.#countPending();
 		if (this.problem?.kind !== 'session-expired') this.#replicator?.start(db);
 	}
 
@@ -197,16 +224,20 @@ class Workspace {
 					.then(() => this.#countPending());
 				break;
 			case 'pushed':
-				this.#tracker?.synced(e.docs);
-				this.#countPending();
+				void this.#tracker
+					?.acknowledge(e.db, e.docs, 'sent')
+					.catch(() => undefined)
+					.then(() => this.#countPending());
 				// A document that went through after all is no longer refused.
 				this.refusals = this.refusals.filter(
 					(r) => !(r.db === e.db && e.docs.some((d) => d._id === r.docId))
 				);
 				break;
 			case 'pulled':
-				this.#tracker?.synced(e.docs);
-				this.#countPending();
+				void this.#tracker
+					?.acknowledge(e.db, e.docs, 'received')
+					.catch(() => undefined)
+					.then(() => this.#countPending());
 				void this.checkStorage();
 				break;
 			case 'denied':
@@ -236,7 +267,14 @@ class Workspace {
 		}
 	}
 
-	/** How many local changes have not yet reached the trust, across all databases. */
+	/** Send and fetch now (the Sync page's button): every database, at once. */
+	syncNow(): void {
+		this.problem = this.problem?.kind === 'session-expired' ? this.problem : null;
+		this.#busy.clear();
+		this.#replicator?.restart();
+	}
+
+	/** Which local records have not yet reached the trust, across all databases. */
 	#countPending(): void {
 		clearTimeout(this.#pendingTimer);
 		this.#pendingTimer = setTimeout(() => void this.#recount(), 150);
@@ -245,9 +283,19 @@ class Workspace {
 	async #recount(): Promise<void> {
 		const user = this.session?.name;
 		if (!user) return;
-		let total = 0;
-		for (const db of this.#dbs) total += (await this.#tracker?.count(db)) ?? 0;
-		if (this.session?.name === user) this.pending = total;
+		const tracker = this.#tracker;
+		if (!tracker) return;
+		const waiting: WaitingRecord[] = [];
+		const sent: Record<string, string> = {};
+		for (const db of [...this.#dbs]) {
+			const [docs, times] = await Promise.all([tracker.waiting(db), tracker.sentTimes(db)]);
+			for (const d of docs) waiting.push({ db, ...d });
+			for (const [id, at] of Object.entries(times)) sent[`${db}/${id}`] = at;
+		}
+		if (this.session?.name === user && this.#tracker === tracker) {
+			this.waiting = waiting;
+			this.sentAt = sent;
+		}
 	}
 
 	/** Wait until the read model reflects every local write made so far. */
@@ -297,6 +345,10 @@ class Workspace {
 	async #close(): Promise<void> {
 		this.#schoolsWatch?.unsubscribe();
 		this.#schoolsWatch = null;
+		this.#choicesWatch?.unsubscribe();
+		this.#choicesWatch = null;
+		this.choices = [];
+		this.conflicts = [];
 		this.#replicator?.stop();
 		this.#projector?.stop();
 		this.#rm?.close();
@@ -307,7 +359,8 @@ class Workspace {
 		this.syncing = false;
 		this.checking = false;
 		this.#tracker = null;
-		this.pending = 0;
+		this.waiting = [];
+		this.sentAt = {};
 		this.problem = null;
 		this.refusals = [];
 		await closeLocalDbs();
