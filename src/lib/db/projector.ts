@@ -53,7 +53,8 @@ type TableName =
 	| 'trustDocs'
 	| 'attainment'
 	| 'overviews'
-	| 'conflicts';
+	| 'conflicts'
+	| 'choices';
 
 /**
  * The writes of one batch of changes, collected in memory and applied with a few bulk operations:
@@ -162,6 +163,7 @@ function deleteEverywhere(writes: BatchWrites, db: string, id: string): void {
 	}
 	if (id.startsWith('school:')) writes.delete('schools', id.slice('school:'.length));
 	writes.delete('conflicts', `${db}/${id}`);
+	writes.delete('choices', `${db}/${id}`);
 }
 
 /** A new token for a school's next steps, so cached lists know they are out of date. */
@@ -199,6 +201,18 @@ export async function applyChanges(
 				});
 			} else {
 				writes.delete('conflicts', conflictKey);
+			}
+			const choices = Array.isArray(doc.choices) ? doc.choices.length : 0;
+			if (choices > 0) {
+				writes.put('choices', conflictKey, {
+					key: conflictKey,
+					db,
+					docId: doc._id,
+					type: String(doc.type ?? ''),
+					count: choices
+				});
+			} else {
+				writes.delete('choices', conflictKey);
 			}
 			const target = rowFor(db, doc);
 			if (target) writes.put(...target);
