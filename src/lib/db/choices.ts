@@ -1,0 +1,237 @@
+import {
+	choiceKey,
+	itemKey,
+	SCHEMAS,
+	validateDocUpdate,
+	type DocType,
+	type EditStamp,
+	type PendingChoice
+} from '$lib/domain';
+import {
+	fieldLabel,
+	isFreeText,
+	personName,
+	recordName,
+	valueText,
+	type NameContext,
+	type RecordName
+} from './names';
+import { RecordRefused, updateDoc, type WriteContext } from './repository';
+
+/**
+ * The choices a person makes when the same text was changed differently in two places (issue 12).
+ * The merge keeps every option in the record's `choices`; choosing is a normal change of the latest
+ * revision through the repository (schema and rules checked, edit stamp set), which removes the
+ * choice, so it replicates and is checked like any other edit.
+ */
+
+type Doc = { _id: string; _rev?: string; _conflicts?: string[] } & Record<string, unknown>;
+
+export interface OptionView {
+	/** The value as stored, written back as it is when chosen. */
+	value: unknown;
+	text: string;
+	who: string;
+	device: string;
+	at: string;
+}
+
+export interface ChoiceView {
+	key: string;
+	label: string;
+	options: OptionView[];
+	/** What both started from, in words, or null when it is not known. */
+	base: string | null;
+	/** Texts a person typed: they can be kept both, or edited together. */
+	text: boolean;
+}
+
+export interface RecordChoices {
+	db: string;
+	docId: string;
+	name: RecordName;
+	choices: ChoiceView[];
+}
+
+/** Where a record is opened, so the screen can link to it. */
+export function recordHref(doc: Doc): string | null {
+	const type = String(doc.type ?? '');
+	if (type === 'visit') return `/visits/${encodeURIComponent(doc._id)}`;
+	if (type === 'learning-walk' && typeof doc.visitId === 'string') {
+		return `/visits/${encodeURIComponent(doc.visitId)}/walk`;
+	}
+	if (type === 'school-overview' && typeof doc.schoolId === 'string') {
+		return `/schools/${encodeURIComponent(doc.schoolId)}/overview`;
+	}
+	if (type === 'attainment-booklet' && typeof doc.schoolId === 'string') {
+		return `/schools/${encodeURIComponent(doc.schoolId)}/attainment`;
+	}
+	if (type === 'next-step') return `/next-steps/${encodeURIComponent(doc._id)}`;
+	return null;
+}
+
+async function latest(ctx: WriteContext, db: string, id: string): Promise<Doc | null> {
+	try {
+		return (await ctx.dbFor(db).get(id, { conflicts: true })) as Doc;
+	} catch (err) {
+		if ((err as { status?: number }).status === 404) return null;
+		throw err;
+	}
+}
+
+/** A record's choices in people's words. */
+export function describeChoices(
+	db: string,
+	doc: Doc,
+	names: NameContext,
+	me: { name: string; fullName: string } | null
+): RecordChoices {
+	const pending = (doc.choices ?? []) as PendingChoice[];
+	return {
+		db,
+		docId: doc._id,
+		name: recordName(db, doc, names),
+		choices: pending.map((c) => ({
+			key: choiceKey(c.path),
+			label: fieldLabel(doc, c.path, names),
+			options: c.options.map((o) => ({
+				value: o.value,
+				text: valueText(doc, c.path, o.value, names),
+				who: personName(o.by, me),
+				device: o.device,
+				at: o.at
+			})),
+			base: c.baseKnown ? valueText(doc, c.path, c.base, names) : null,
+			text: isFreeText(
+				c.path,
+				c.options.map((o) => o.value)
+			)
+		}))
+	};
+}
+
+/** The records of this device that hold choices, read from the local databases. */
+export async function loadRecordChoices(
+	ctx: WriteContext,
+	rows: { db: string; docId: string }[],
+	names: NameContext,
+	me: { name: string; fullName: string } | null
+): Promise<(RecordChoices & { href: string | null })[]> {
+	const out: (RecordChoices & { href: string | null })[] = [];
+	for (const row of rows) {
+		const doc = await latest(ctx, row.db, row.docId);
+		if (!doc || !Array.isArray(doc.choices) || doc.choices.length === 0) continue;
+		out.push({ ...describeChoices(row.db, doc, names, me), href: recordHref(doc) });
+	}
+	return out;
+}
+
+/** A record changed on two devices that is not put together yet, and whether this device may. */
+export interface Unsettled {
+	db: string;
+	docId: string;
+	name: RecordName;
+	href: string | null;
+	/** This person may not change the record: the other person's device puts it together. */
+	othersToSettle: boolean;
+	/** Who else changed it, when the record says. */
+	other: string | null;
+}
+
+export async function loadUnsettled(
+	ctx: WriteContext,
+	rows: { db: string; docId: string }[],
+	names: NameContext,
+	me: { name: string; fullName: string } | null
+): Promise<Unsettled[]> {
+	const out: Unsettled[] = [];
+	for (const row of rows) {
+		const doc = await latest(ctx, row.db, row.docId);
+		if (!doc || !doc._conflicts?.length) continue;
+		const mayWrite = validateDocUpdate(doc, doc, ctx.user, row.db).ok;
+		const by = (doc.edit as EditStamp | undefined)?.by ?? (doc.visitor as string | undefined);
+		out.push({
+			db: row.db,
+			docId: row.docId,
+			name: recordName(row.db, doc, names),
+			href: recordHref(doc),
+			othersToSettle: !mayWrite,
+			other: by && by !== ctx.user.name ? personName(by, me) : null
+		});
+	}
+	return out;
+}
+
+/** Both texts kept, each marked with who wrote it, where. */
+export function joinTexts(options: OptionView[]): string {
+	return options
+		.map((o) => `[${o.who}, ${o.device || 'another device'}]\n${String(o.value)}`)
+		.join('\n\n');
+}
+
+/** A copy of `doc` with `value` at `path` (list items by their key); undefined removes it. */
+export function setAt(doc: Doc, path: readonly string[], value: unknown): Doc {
+	const put = (here: unknown, rest: readonly string[]): unknown => {
+		const [step, ...more] = rest;
+		if (step === undefined) return value;
+		if (Array.isArray(here)) {
+			const i = here.findIndex((item) => itemKey(item) === step);
+			if (i === -1) {
+				if (more.length === 0 && value !== undefined) return [...here, value];
+				throw new RecordRefused(
+					'That part of the record has been removed since. Open the record to add the text again.'
+				);
+			}
+			if (more.length === 0 && value === undefined) return here.filter((_, j) => j !== i);
+			return here.map((item, j) => (j === i ? put(item, more) : item));
+		}
+		const o = typeof here === 'object' && here !== null ? (here as Record<string, unknown>) : {};
+		const next = { ...o };
+		const inner = put(o[step], more);
+		if (inner === undefined) delete next[step];
+		else next[step] = inner;
+		return next;
+	};
+	return put(doc, path) as Doc;
+}
+
+/**
+ * Make a choice: the value goes at the choice's place in the latest revision and the choice is
+ * removed, in one checked write. If the choice is no longer there (made on another device
+ * meanwhile), nothing is written and false is returned.
+ */
+export async function choose(
+	ctx: WriteContext,
+	db: string,
+	docId: string,
+	key: string,
+	value: unknown,
+	stamp: EditStamp
+): Promise<boolean> {
+	const current = await latest(ctx, db, docId);
+	if (!current) throw new RecordRefused('This record is no longer on this device.');
+	const type = String(current.type ?? '') as DocType;
+	const schema = SCHEMAS[type]?.schema;
+	if (!schema) throw new RecordRefused('This kind of record cannot be changed here.');
+	if (!((current.choices ?? []) as PendingChoice[]).some((c) => choiceKey(c.path) === key)) {
+		return false;
+	}
+	let found = false;
+	await updateDoc(ctx, db, docId, schema, (raw) => {
+		const doc = raw as Doc;
+		const pending = (doc.choices ?? []) as PendingChoice[];
+		const choice = pending.find((c) => choiceKey(c.path) === key);
+		found = !!choice;
+		if (!choice) return doc;
+		const next = setAt(doc, choice.path, value);
+		const rest = pending.filter((c) => c !== choice);
+		if (rest.length > 0) next.choices = rest;
+		else delete next.choices;
+		next.edit = stamp;
+		if (typeof next.updatedAt === 'string') next.updatedAt = stamp.at;
+		if (typeof next.updatedBy === 'string') next.updatedBy = stamp.by;
+		delete next._conflicts;
+		return next;
+	});
+	return found;
+}
