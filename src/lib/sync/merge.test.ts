@@ -470,7 +470,7 @@ describe('merge3 properties', () => {
 		);
 	});
 
-	it('is deterministic, key order included', () => {
+	it('is deterministic, and keeps the order of keys', () => {
 		fc.assert(
 			fc.property(baseRecord, edits, edits, (base, ea, eb) => {
 				const a = { ...applyEdits(base, ea), _rev: '2-a', edit: laptop };
@@ -478,9 +478,10 @@ describe('merge3 properties', () => {
 				const once = merge3(base, a, b);
 				const twice = merge3(structuredClone(base), structuredClone(a), structuredClone(b));
 				expect(JSON.stringify(twice)).toBe(JSON.stringify(once));
-				// Key order of the inputs does not change the body written.
-				const shuffled = Object.fromEntries(Object.entries(a).reverse()) as Doc;
-				expect(JSON.stringify(merge3(base, shuffled, b).doc)).toBe(JSON.stringify(once.doc));
+				// Keys keep the order they had, so the role rules (which compare JSON text) see no change
+				// in a value that did not change.
+				const order = Object.keys(once.doc).filter((k) => k in a);
+				expect(order).toEqual(Object.keys(a).filter((k) => k in once.doc));
 			}),
 			{ numRuns: 300 }
 		);

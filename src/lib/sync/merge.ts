@@ -86,16 +86,15 @@ function canon(v: unknown): string {
 }
 const eq = (x: unknown, y: unknown) => x === y || canon(x) === canon(y);
 
-/** A copy with object keys sorted, so two devices write byte-identical bodies (and revisions). */
-function sorted(v: unknown): unknown {
-	if (Array.isArray(v)) return v.map(sorted);
-	if (isPlain(v)) {
-		const out: Plain = {};
-		for (const k of Object.keys(v).sort()) if (v[k] !== undefined) out[k] = sorted(v[k]);
-		return out;
-	}
-	return v;
-}
+/**
+ * The keys of a merged object: a's in a's order, then b's others in b's order. Not sorted: the
+ * role rules compare fields as JSON text (`changedFields` in rules.ts), so a merge that reordered
+ * the keys of an unchanged value would look like a change to it. The same inputs still give the
+ * same order on every device, replication keeping each body's key order.
+ */
+const keyOrder = (a: unknown, b: unknown): string[] => [
+	...new Set([...(isPlain(a) ? Object.keys(a) : []), ...(isPlain(b) ? Object.keys(b) : [])])
+];
 
 const get = (o: unknown, k: string): Val =>
 	isPlain(o) && Object.prototype.hasOwnProperty.call(o, k) && o[k] !== undefined ? o[k] : ABSENT;
@@ -181,7 +180,7 @@ function mergeValue(path: string[], base: Val, a: Val, b: Val, ctx: Ctx): Val {
 
 function mergeObject(path: string[], base: Val, a: Plain, b: Plain, ctx: Ctx): Plain {
 	const out: Plain = {};
-	for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+	for (const k of keyOrder(a, b)) {
 		const v = mergeValue([...path, k], get(base, k), get(a, k), get(b, k), ctx);
 		if (v !== ABSENT) out[k] = v;
 	}
@@ -266,7 +265,7 @@ function mergeAttachments(base: unknown, a: unknown, b: unknown, baseKnown: bool
 	const pbase = baseKnown && isPlain(base) ? base : {};
 	const digest = (v: unknown) => (isPlain(v) ? String(v.digest ?? canon(v)) : '');
 	const out: Plain = {};
-	for (const name of [...new Set([...Object.keys(pa), ...Object.keys(pb)])].sort()) {
+	for (const name of keyOrder(pa, pb)) {
 		const inA = name in pa;
 		const inB = name in pb;
 		if (inA && inB) {
@@ -347,9 +346,9 @@ export function merge3(base: Doc | null, a: Doc, b: Doc, options: MergeOptions =
 		conflicts: []
 	};
 	const out: Plain = {};
-	const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-		.filter((k) => !DROPPED.has(k) && !BOOKKEEPING.has(k) && k !== 'choices')
-		.sort();
+	const fields = keyOrder(a, b).filter(
+		(k) => !DROPPED.has(k) && !BOOKKEEPING.has(k) && k !== 'choices'
+	);
 	for (const k of fields) {
 		const v = mergeValue([k], get(base, k), get(a, k), get(b, k), ctx);
 		if (v !== ABSENT) out[k] = v;
@@ -394,14 +393,18 @@ export function merge3(base: Doc | null, a: Doc, b: Doc, options: MergeOptions =
 			options: [option(c.a, stampA), option(c.b, stampB)]
 		};
 		choices.push(choice);
-		added.push(sorted(choice) as PendingChoice);
+		added.push(choice);
 	}
 	if (choices.length > 0 || 'choices' in a || 'choices' in b) {
 		if (choices.length > 0) out.choices = choices;
 		else if (eq(base?.choices ?? ABSENT, a.choices ?? ABSENT) ? 'choices' in b : 'choices' in a)
 			out.choices = [];
 	}
-	return { doc: sorted(out) as Doc, added };
+	// Bookkeeping was set after the fields: put every key back in the inputs' order.
+	const doc: Plain = {};
+	for (const k of keyOrder(a, b)) if (k in out) doc[k] = out[k];
+	for (const k of Object.keys(out)) if (!(k in doc)) doc[k] = out[k];
+	return { doc: doc as Doc, added };
 }
 
 /**
@@ -426,5 +429,5 @@ export function foldLeaves(
 	for (const k of DROPPED) delete out[k];
 	if (winner._rev !== undefined) out._rev = winner._rev;
 	else delete out._rev;
-	return { doc: sorted(out) as Doc, added };
+	return { doc: out, added };
 }
