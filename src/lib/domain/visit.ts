@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { changeMeta } from './changes.ts';
+import { ItemId } from './item-ids.ts';
 import {
 	AcademicYearId,
 	docMeta,
@@ -38,13 +39,18 @@ export const VisitRecord = z.object({
 	/** User name of the visitor who owns the record. */
 	visitor: z.string().min(1),
 	status: VisitStatus,
-	attendees: z.array(z.object({ name: Label, role: Text(200) })).max(50),
+	/**
+	 * Items of the lists a person edits carry an `id` (`newItemId()`), by which edits from two
+	 * devices are merged; documents written before ids are migrated on read (`withItemIds`).
+	 */
+	attendees: z.array(z.object({ id: ItemId.optional(), name: Label, role: Text(200) })).max(50),
 	focus: Text(2000),
 	documents: z.array(z.object({ label: Label, seen: z.boolean() })).max(50),
 	activities: z.array(z.object({ label: Label, done: z.boolean() })).max(50),
 	discussion: z
 		.array(
 			z.object({
+				id: ItemId.optional(),
 				area: Label,
 				evidence: Text(),
 				strengths: Text(),
@@ -62,7 +68,7 @@ export const VisitRecord = z.object({
 	shared: Stamp.optional(),
 	confirmation: Stamp.extend({ comment: Text(2000) }).optional(),
 	/** Later changes to a confirmed record, each with its own date and author. */
-	addenda: z.array(Stamp.extend({ text: Text().min(1) })).max(100),
+	addenda: z.array(Stamp.extend({ id: ItemId.optional(), text: Text().min(1) })).max(100),
 	createdAt: IsoDateTime,
 	updatedAt: IsoDateTime
 });
@@ -133,7 +139,7 @@ export const LearningWalk = z.object({
 	rooms: z
 		.array(
 			z.object({
-				id: z.string().min(1),
+				id: ItemId,
 				group: Text(100),
 				subject: Text(100),
 				seen: z.array(Label).max(30),
