@@ -73,9 +73,9 @@ const VISIT_ID_LISTS = ['attendees', 'discussion', 'addenda'] as const;
  * document (not a copy) when nothing was missing. Run it on the raw document, before a schema
  * trims any text, so that every reader computes the same ids.
  */
-export function withItemIds<D extends { type?: unknown }>(doc: D): D {
-	if (doc.type !== 'visit') return doc;
+export function withItemIds<D extends object>(doc: D): D {
 	const raw = doc as Record<string, unknown>;
+	if (raw.type !== 'visit') return doc;
 	let out: Record<string, unknown> | null = null;
 	for (const list of VISIT_ID_LISTS) {
 		const items = raw[list];

@@ -1,4 +1,5 @@
-import { itemKey } from '$lib/domain';
+import { itemKey, type FieldPath } from '$lib/domain';
+import { merge3, type Doc } from '$lib/sync/merge';
 
 /** Plain-data equality (documents are JSON). */
 export function same(a: unknown, b: unknown): boolean {
@@ -59,4 +60,29 @@ export function rebase(old: unknown, draft: unknown, incoming: unknown): unknown
 		return out;
 	}
 	return old;
+}
+
+/**
+ * An open form takes in a revision (`incoming`: from elsewhere, or the one its own save wrote),
+ * its draft having been measured from `old`. The draft keeps the person's changes and the field in
+ * `keep` (where the cursor is) and shows everything else as `incoming` has it; the new base is
+ * `incoming` where the draft agrees with it, `old` where it does not (see `rebase`).
+ */
+export function takeIn<D extends Doc, K extends keyof D & string>(
+	old: D,
+	draft: D,
+	incoming: D,
+	fields: readonly K[],
+	keep: FieldPath[] = []
+): { base: D; draft: Pick<D, K> } {
+	const { doc } = merge3(old, draft, incoming, { prefer: 'a', keep });
+	const next = {} as Pick<D, K>;
+	const base: Record<string, unknown> = { ...incoming };
+	for (const k of fields) {
+		next[k] = (doc as D)[k];
+		const v = rebase(old[k], next[k], incoming[k]);
+		if (v === undefined) delete base[k];
+		else base[k] = v;
+	}
+	return { base: base as D, draft: next };
 }

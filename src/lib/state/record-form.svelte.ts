@@ -1,8 +1,8 @@
 import { untrack } from 'svelte';
 import { withItemIds, type FieldPath } from '$lib/domain';
-import { merge3, type Doc } from '$lib/sync/merge';
+import type { Doc } from '$lib/sync/merge';
 import { Autosave } from './autosave.svelte';
-import { rebase, same } from './rebase';
+import { same, takeIn } from './rebase';
 
 /** The generation of a revision ("3-abc…" is 3); 0 for none. */
 const generation = (rev: string | undefined) => (rev ? Number.parseInt(rev, 10) || 0 : 0);
@@ -90,7 +90,7 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	};
 
 	#full(): D {
-		return { ...this.#base, ...$state.snapshot(this.draft) } as D;
+		return { ...this.#base, ...($state.snapshot(this.draft) as Pick<D, K>) } as D;
 	}
 
 	/**
@@ -113,19 +113,11 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 
 	/** Merge `incoming` into the draft (measured from `old`) and carry on from it as the base. */
 	#takeIn(old: D, draft: D, incoming: D): void {
-		const keep = this.#focus ? [this.#focus] : [];
-		const { doc } = merge3(old, draft, incoming, { prefer: 'a', keep });
-		const next = pick(doc as D, this.#fields);
-		const base = { ...incoming } as Record<string, unknown>;
-		for (const k of this.#fields) {
-			const v = rebase(old[k], next[k], incoming[k]);
-			if (v === undefined) delete base[k];
-			else base[k] = v;
-		}
-		this.#base = base as D;
+		const next = takeIn(old, draft, incoming, this.#fields, this.#focus ? [this.#focus] : []);
+		this.#base = next.base;
 		// Only the fields that differ are set, so inputs that did not change are not touched.
 		const now = $state.snapshot(this.draft) as Pick<D, K>;
-		for (const k of this.#fields) if (!same(now[k], next[k])) this.draft[k] = next[k];
+		for (const k of this.#fields) if (!same(now[k], next.draft[k])) this.draft[k] = next.draft[k];
 	}
 
 	async #write(): Promise<void> {
