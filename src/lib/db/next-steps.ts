@@ -8,12 +8,18 @@ import {
 	type NextStepStatus
 } from '$lib/domain';
 import { createDoc, updateDoc, type WriteContext } from './repository';
+import { editStamp, saveChanges } from './save-changes';
 
 /** The fields of a next step a visitor edits. */
-export type NextStepFields = Pick<
-	NextStep,
-	'action' | 'owner' | 'dueDate' | 'dueTerm' | 'successCriteria' | 'areaId'
->;
+export const NEXT_STEP_FIELDS = [
+	'action',
+	'owner',
+	'dueDate',
+	'dueTerm',
+	'successCriteria',
+	'areaId'
+] as const;
+export type NextStepFields = Pick<NextStep, (typeof NEXT_STEP_FIELDS)[number]>;
 
 export async function createNextStep(
 	ctx: WriteContext,
@@ -25,7 +31,8 @@ export async function createNextStep(
 		type: 'next-step' as const,
 		...input,
 		createdBy: ctx.user.name ?? '',
-		createdAt: new Date().toISOString()
+		createdAt: new Date().toISOString(),
+		edit: editStamp(ctx)
 	};
 	return createDoc(ctx, schoolDbName(input.schoolId), NextStep, doc);
 }
@@ -38,8 +45,18 @@ export async function updateNextStep(
 ): Promise<NextStep> {
 	return updateDoc(ctx, schoolDbName(schoolId), id, NextStep, (current) => ({
 		...current,
-		...fields
+		...fields,
+		edit: editStamp(ctx)
 	}));
+}
+
+/** Save what the person changed in the next step's form since `base` (see `saveChanges`). */
+export async function saveNextStep(
+	ctx: WriteContext,
+	base: NextStep,
+	draft: NextStep
+): Promise<NextStep> {
+	return saveChanges(ctx, schoolDbName(base.schoolId), base._id, NextStep, base, draft);
 }
 
 /** A new progress update: its own document, so a head and a visitor never edit the same one. */

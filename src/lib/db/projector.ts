@@ -10,7 +10,8 @@ import {
 	SchoolOverview,
 	TrustSettings,
 	VisitCalendar,
-	VisitRecord
+	VisitRecord,
+	withItemIds
 } from '$lib/domain';
 import type { z } from 'zod';
 import type { NextStepRow, ProgressRow, ReadModel } from './read-model';
@@ -93,7 +94,9 @@ function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string
 		return parsed ? ['trustDocs', parsed._id, { _id: parsed._id, type, doc: parsed }] : null;
 	}
 	if (type === 'visit') {
-		const v = parse(VisitRecord, doc);
+		// Migrated before the schema trims any text, as every save migrates the latest revision,
+		// so that the forms and the saves give a legacy item the same id.
+		const v = parse(VisitRecord, withItemIds(doc));
 		if (!v) return null;
 		const row = { _id: v._id, schoolId: v.schoolId, year: v.year, term: v.term, date: v.date };
 		return ['visits', v._id, { ...row, status: v.status, doc: v, conflicted }];

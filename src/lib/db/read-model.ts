@@ -149,7 +149,12 @@ export function openReadModel(user: string): ReadModel {
 		.stores({ overviews: 'key, [schoolId+year+term], [year+term]' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
 	db.version(4).stores({ versions: 'key' });
+	// Visit records are projected with ids on every list item (issue 12): read them all again.
 	db.version(5)
+		.stores({})
+		.upgrade((tx) => tx.table('checkpoints').clear());
+	// Records holding choices for a person (issue 12) are listed: read every document again.
+	db.version(6)
 		.stores({ choices: 'key, db, docId' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).

@@ -42,11 +42,14 @@ export function describeIssues(error: z.ZodError): string {
 		.join('; ');
 }
 
-/** The fields a change touched, ignoring CouchDB's own underscore fields. */
+/**
+ * The fields a change touched, ignoring CouchDB's own underscore fields and the edit stamp (who
+ * wrote the revision, on which device: bookkeeping every write carries, not content).
+ */
 function changedFields(a: AnyDoc, b: AnyDoc): string[] {
 	const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
 	return [...keys].filter(
-		(k) => !k.startsWith('_') && JSON.stringify(a[k]) !== JSON.stringify(b[k])
+		(k) => !k.startsWith('_') && k !== 'edit' && JSON.stringify(a[k]) !== JSON.stringify(b[k])
 	);
 }
 

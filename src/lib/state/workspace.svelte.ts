@@ -11,6 +11,7 @@ import {
 } from '$lib/db/read-model';
 import { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
+import { deviceName } from '$lib/sync/device';
 import { PendingTracker } from '$lib/sync/pending';
 import { storageReport } from '$lib/state/storage';
 import { Replicator, type SyncEvent } from '$lib/sync/replicator';
@@ -101,7 +102,8 @@ class Workspace {
 		if (!session) throw new Error('No one is signed in on this device.');
 		return {
 			user: { name: session.name, roles: session.roles },
-			dbFor: (db) => localDb(session.name, db)
+			dbFor: (db) => localDb(session.name, db),
+			device: deviceName(session.name, session.signedInAt)
 		};
 	}
 
@@ -125,6 +127,8 @@ class Workspace {
 		const session = await signInRemote(name, password);
 		const same = this.session?.name === session.name;
 		storeSession(session);
+		// Name the device now, from this sign-in; it keeps the name until the person signs out.
+		deviceName(session.name, session.signedInAt);
 		if (same && this.#rm) {
 			// Signing in again after a session expired: carry on where sync stopped.
 			this.session = session;
