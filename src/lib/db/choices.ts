@@ -54,19 +54,20 @@ export interface RecordChoices {
 }
 
 /** Where a record is opened, so the screen can link to it. */
-export function recordHref(doc: Doc): string | null {
+export type RecordLink =
+	| { page: 'visit' | 'walk' | 'next-step'; id: string }
+	| { page: 'overview' | 'attainment'; schoolId: string };
+
+export function recordLink(doc: Doc): RecordLink | null {
 	const type = String(doc.type ?? '');
-	if (type === 'visit') return `/visits/${encodeURIComponent(doc._id)}`;
+	const schoolId = typeof doc.schoolId === 'string' ? doc.schoolId : null;
+	if (type === 'visit') return { page: 'visit', id: doc._id };
 	if (type === 'learning-walk' && typeof doc.visitId === 'string') {
-		return `/visits/${encodeURIComponent(doc.visitId)}/walk`;
+		return { page: 'walk', id: doc.visitId };
 	}
-	if (type === 'school-overview' && typeof doc.schoolId === 'string') {
-		return `/schools/${encodeURIComponent(doc.schoolId)}/overview`;
-	}
-	if (type === 'attainment-booklet' && typeof doc.schoolId === 'string') {
-		return `/schools/${encodeURIComponent(doc.schoolId)}/attainment`;
-	}
-	if (type === 'next-step') return `/next-steps/${encodeURIComponent(doc._id)}`;
+	if (type === 'next-step') return { page: 'next-step', id: doc._id };
+	if (type === 'school-overview' && schoolId) return { page: 'overview', schoolId };
+	if (type === 'attainment-booklet' && schoolId) return { page: 'attainment', schoolId };
 	return null;
 }
 
@@ -116,12 +117,12 @@ export async function loadRecordChoices(
 	rows: { db: string; docId: string }[],
 	names: NameContext,
 	me: { name: string; fullName: string } | null
-): Promise<(RecordChoices & { href: string | null })[]> {
-	const out: (RecordChoices & { href: string | null })[] = [];
+): Promise<(RecordChoices & { href: RecordLink | null })[]> {
+	const out: (RecordChoices & { href: RecordLink | null })[] = [];
 	for (const row of rows) {
 		const doc = await latest(ctx, row.db, row.docId);
 		if (!doc || !Array.isArray(doc.choices) || doc.choices.length === 0) continue;
-		out.push({ ...describeChoices(row.db, doc, names, me), href: recordHref(doc) });
+		out.push({ ...describeChoices(row.db, doc, names, me), href: recordLink(doc) });
 	}
 	return out;
 }
@@ -131,7 +132,7 @@ export interface Unsettled {
 	db: string;
 	docId: string;
 	name: RecordName;
-	href: string | null;
+	href: RecordLink | null;
 	/** This person may not change the record: the other person's device puts it together. */
 	othersToSettle: boolean;
 	/** Who else changed it, when the record says. */
@@ -154,7 +155,7 @@ export async function loadUnsettled(
 			db: row.db,
 			docId: row.docId,
 			name: recordName(row.db, doc, names),
-			href: recordHref(doc),
+			href: recordLink(doc),
 			othersToSettle: !mayWrite,
 			other: by && by !== ctx.user.name ? personName(by, me) : null
 		});
@@ -234,4 +235,18 @@ export async function choose(
 		return next;
 	});
 	return found;
+}
+
+/** Records named as people know them (the Sync page's lists), read from the local databases. */
+export async function describeRecords(
+	ctx: WriteContext,
+	refs: { db: string; id: string }[],
+	names: NameContext
+): Promise<{ db: string; id: string; name: RecordName; href: RecordLink | null }[]> {
+	return Promise.all(
+		refs.map(async ({ db, id }) => {
+			const doc = await latest(ctx, db, id).catch(() => null);
+			return { db, id, name: recordName(db, doc, names), href: doc ? recordLink(doc) : null };
+		})
+	);
 }
