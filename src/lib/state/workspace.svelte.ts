@@ -159,6 +159,8 @@ class Workspace {
 			next: ([choices, conflicts]) => {
 				this.choices = choices;
 				this.conflicts = conflicts;
+				// A conflict the read model lists is merged as soon as it is listed, whatever brought it.
+				for (const db of new Set(conflicts.map((c) => c.db))) void this.#resolveConflicts(db);
 			},
 			error: () => undefined
 		});
