@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
-import { demoUsers, expectAllSent, newDevice, signIn } from './helpers.ts';
+import { demoUsers, expectAllSent, newDevice, seriousA11yViolations, signIn } from './helpers.ts';
 
 const LAPTOP = 'Book looks in year 3, typed on the laptop';
 const TABLET = 'Pupil voice in year 5, typed on the tablet';
@@ -100,6 +100,7 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 		await expect(option).toContainText(device);
 		await expect(option).toContainText(/\d{1,2} \w{3}, \d{2}:\d{2}/);
 	}
+	expect(await seriousA11yViolations(laptop.page)).toEqual([]);
 	// No ids, no field names, no JSON.
 	await expect(laptop.page.locator('main')).not.toContainText(/visit:|focus|[{}]/);
 

@@ -99,7 +99,7 @@ test.describe('offline-first data and sync you can see', () => {
 			.toBe(true);
 	});
 
-	test('a conflict made on two offline devices is shown side by side and resolved', async ({
+	test('the same field changed on two offline devices is offered side by side and chosen', async ({
 		browser,
 		request
 	}) => {
@@ -126,16 +126,23 @@ test.describe('offline-first data and sync you can see', () => {
 		await a.context.setOffline(false);
 		await expectAllSent(a.page);
 		await b.context.setOffline(false);
-		await expectAllSent(b.page);
+		// Nothing is said to be all sent while the choice waits.
+		await expect(b.page.getByTestId('sync-status')).toContainText('1 record needs your choice', {
+			timeout: 30_000
+		});
 
-		await a.page.goto('/conflicts');
-		const conflict = a.page.getByTestId('conflict');
-		await expect(conflict).toBeVisible({ timeout: 20_000 });
-		await expect(conflict).toContainText('Deputy headteacher');
-		await expect(conflict).toContainText('English lead');
-		await conflict.getByText('English lead').click();
-		await conflict.getByRole('button', { name: 'Keep the chosen values' }).click();
-		await expect(a.page.getByText('There are no conflicts on this device.')).toBeVisible();
+		await a.page.goto('/choices');
+		const choice = a.page.getByTestId('choice');
+		await expect(choice).toBeVisible({ timeout: 20_000 });
+		await expect(choice.locator('legend')).toHaveText('Owner');
+		await expect(choice).toContainText('Deputy headteacher');
+		await expect(choice).toContainText('English lead');
+		await choice
+			.getByTestId('choice-option')
+			.filter({ hasText: 'English lead' })
+			.getByRole('button', { name: /Keep this one/ })
+			.click();
+		await expect(a.page.getByText('Nothing needs your choice on this device.')).toBeVisible();
 		await expectAllSent(a.page);
 
 		const dbs = (await serverGet<string[]>(request, '_all_dbs')).body.filter((d) =>
@@ -154,8 +161,8 @@ test.describe('offline-first data and sync you can see', () => {
 			})
 			.toBe('English lead 0');
 		await expect(b.page.locator('body')).not.toContainText('Signed out');
-		await b.page.goto('/conflicts');
-		await expect(b.page.getByText('There are no conflicts on this device.')).toBeVisible();
+		await b.page.goto('/choices');
+		await expect(b.page.getByText('Nothing needs your choice on this device.')).toBeVisible();
 		await a.context.close();
 		await b.context.close();
 	});
