@@ -11,15 +11,18 @@ import { compareRevs, foldLeaves, type Doc } from './merge';
 /**
  * Automatic resolution of replicated conflicts (issue 12), the same on every device: every leaf of
  * the document, in CouchDB's winner order, folded with `merge3` against its common ancestor with
- * the winner; the merged body written on top of the winner and every other leaf removed, in one
- * `bulkDocs`. PouchDB's revisions are deterministic (a hash of the body and its parent), and the
+ * the winner; the merged body written on top of the winner, then every other leaf removed by a
+ * tombstone that names the merged revision. PouchDB's revisions are deterministic (a hash of the body and its parent), and the
  * merged body is a function of the leaves and ancestors only, so two devices that resolve the same
  * conflict write the same revisions and replication has nothing to disagree about (pouchdb#4630).
  */
 
 export type ResolveOutcome =
-	/** Merged and written; `added` holds the choices a person now has to make. */
-	| { id: string; kind: 'resolved'; rev: string; added: PendingChoice[] }
+	/**
+	 * Merged and written as `rev`; the leaves in `removed` were folded into it. `added` holds the
+	 * choices a person now has to make.
+	 */
+	| { id: string; kind: 'resolved'; rev: string; removed: string[]; added: PendingChoice[] }
 	/** Nothing to do: the document has one leaf (or none). */
 	| { id: string; kind: 'not-conflicted' }
 	/** This user may not write the document: a device of someone who may will resolve it. */
@@ -30,6 +33,7 @@ export type ResolveOutcome =
 	| { id: string; kind: 'raced' };
 
 type Leaf = Doc & {
+	mergedInto?: unknown;
 	_rev: string;
 	_revisions?: { start: number; ids: string[] };
 	_deleted?: boolean;
@@ -42,10 +46,24 @@ function history(leaf: Leaf): string[] {
 	return r.ids.map((id, i) => `${r.start - i}-${id}`);
 }
 
-/** The newest revision both leaves descend from (or share), if their histories reach it. */
-export function commonAncestor(winner: Leaf, leaf: Leaf): string | null {
+/**
+ * The revision to merge a leaf against: the newest one in the leaf's history that the winner
+ * already contains. The winner contains its own history, and every revision an earlier resolution
+ * folded into a revision it contains: each folded leaf was removed by a tombstone saying which
+ * merged revision took it in (`mergedInto`). Without these, a device that went on editing a
+ * version that another device had folded into its merge would be merged against an older
+ * revision, and whatever it had re-typed since that older one would look unchanged and be dropped.
+ */
+export function commonAncestor(
+	winner: Leaf,
+	leaf: Leaf,
+	folded: ReadonlyMap<string, readonly string[]> = new Map()
+): string | null {
 	const ours = new Set(history(winner));
-	return history(leaf).find((rev) => ours.has(rev)) ?? null;
+	const contains = (rev: string, depth: number): boolean =>
+		ours.has(rev) ||
+		(depth < 50 && (folded.get(rev) ?? []).some((into) => contains(into, depth + 1)));
+	return history(leaf).find((rev) => contains(rev, 0)) ?? null;
 }
 
 async function bodyAt(
@@ -66,15 +84,26 @@ async function bodyAt(
 	return null;
 }
 
-/** Every leaf that is not a deletion, with its history. */
-async function readLeaves(local: PouchDB.Database, id: string): Promise<Leaf[]> {
+/**
+ * Every leaf that is not a deletion, with its history, in CouchDB's winner order; and, from the
+ * tombstones of earlier resolutions, which revision each folded leaf went into.
+ */
+async function readLeaves(
+	local: PouchDB.Database,
+	id: string
+): Promise<{ live: Leaf[]; folded: Map<string, string[]> }> {
 	const found = (await local.get(id, { open_revs: 'all', revs: true })) as unknown as {
 		ok?: Leaf;
 	}[];
-	return found
-		.map((r) => r.ok)
-		.filter((d): d is Leaf => d !== undefined && !d._deleted)
-		.sort((x, y) => compareRevs(x._rev, y._rev));
+	const leaves = found.map((r) => r.ok).filter((d): d is Leaf => d !== undefined);
+	const folded = new Map<string, string[]>();
+	for (const t of leaves) {
+		const parent = history(t)[1];
+		if (!t._deleted || !parent || typeof t.mergedInto !== 'string') continue;
+		folded.set(parent, [...(folded.get(parent) ?? []), t.mergedInto]);
+	}
+	const live = leaves.filter((d) => !d._deleted).sort((x, y) => compareRevs(x._rev, y._rev));
+	return { live, folded };
 }
 
 export interface ResolveContext {
@@ -89,8 +118,9 @@ export interface ResolveContext {
 /** Resolve one document's conflict, if it has one. */
 export async function resolveDoc(ctx: ResolveContext, id: string): Promise<ResolveOutcome> {
 	let leaves: Leaf[];
+	let folded: Map<string, string[]>;
 	try {
-		leaves = await readLeaves(ctx.local, id);
+		({ live: leaves, folded } = await readLeaves(ctx.local, id));
 	} catch (err) {
 		if ((err as { status?: number }).status === 404) return { id, kind: 'not-conflicted' };
 		throw err;
@@ -100,7 +130,7 @@ export async function resolveDoc(ctx: ResolveContext, id: string): Promise<Resol
 
 	const ancestors = new Map<string, Doc | null>();
 	for (const leaf of leaves.slice(1)) {
-		const rev = commonAncestor(winner, leaf);
+		const rev = commonAncestor(winner, leaf, folded);
 		ancestors.set(leaf._rev, rev ? await bodyAt(id, rev, ctx.local, ctx.remote ?? null) : null);
 	}
 	const { doc, added } = foldLeaves(
@@ -116,18 +146,24 @@ export async function resolveDoc(ctx: ResolveContext, id: string): Promise<Resol
 	const verdict = validateDocUpdate(doc, winner, ctx.user, ctx.db);
 	if (!verdict.ok) return { id, kind: 'not-allowed', reason: verdict.reason };
 
-	const removals = leaves.slice(1).map((l) => ({ _id: id, _rev: l._rev, _deleted: true }));
-	const results = await ctx.local.bulkDocs([
-		doc,
-		...removals
-	] as PouchDB.Core.PutDocument<object>[]);
+	// Two writes, not one: each tombstone names the merged revision, known only once written. If
+	// the device stops between them, the next pass merges the same leaves into the merged revision
+	// again, which changes nothing, and removes them then.
+	const [written] = await ctx.local.bulkDocs([doc] as PouchDB.Core.PutDocument<object>[]);
+	if (!written || ('error' in written && written.error)) {
+		if ((written as { status?: number } | undefined)?.status === 409) return { id, kind: 'raced' };
+		throw new Error(`The conflict could not be settled: ${JSON.stringify(written)}`);
+	}
+	const rev = (written as { rev: string }).rev;
+	const removals = leaves
+		.slice(1)
+		.map((l) => ({ _id: id, _rev: l._rev, _deleted: true, mergedInto: rev }));
+	const results = await ctx.local.bulkDocs(removals as PouchDB.Core.PutDocument<object>[]);
 	const failed = results.find((r) => 'error' in r && r.error);
-	if (failed) {
-		if ((failed as { status?: number }).status === 409) return { id, kind: 'raced' };
+	if (failed && (failed as { status?: number }).status !== 409) {
 		throw new Error(`The conflict could not be settled: ${JSON.stringify(failed)}`);
 	}
-	const first = results[0] as { rev?: string };
-	return { id, kind: 'resolved', rev: first.rev ?? '', added };
+	return { id, kind: 'resolved', rev, removed: removals.map((r) => r._rev), added };
 }
 
 /** Resolve each of these documents; a failure on one does not stop the others. */
