@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { demoUsers, signIn } from './helpers.ts';
+import { demoUsers, seriousA11yViolations, signIn } from './helpers.ts';
 
 const FOCUS = 'Reading across the curriculum, with the English lead';
 const EVIDENCE_START = 'Year 4 books sampled: ';
@@ -69,6 +69,7 @@ test('two tabs on one booklet: both edits are kept, and typing is never disturbe
 	await expect(undo).toContainText('Removed the area “Maths” and its notes.');
 	await expect(undo.getByRole('button', { name: 'Undo' })).toBeFocused();
 	await saved(page);
+	expect(await seriousA11yViolations(page)).toEqual([]);
 	// Still offered well after the removal was saved.
 	await page.waitForTimeout(5_000);
 	await page.keyboard.press('Enter');
