@@ -9,6 +9,7 @@ import { deviceName } from '$lib/sync/device';
 import { PendingTracker } from '$lib/sync/pending';
 import { storageReport } from '$lib/state/storage';
 import { Replicator, type SyncEvent } from '$lib/sync/replicator';
+import { compactIfSettled, resolveDocs } from '$lib/sync/resolve';
 import {
 	loadSession,
 	signIn as signInRemote,
@@ -61,6 +62,9 @@ class Workspace {
 	/** Databases not yet synced since the app opened; `checking` is true while any is. */
 	#unchecked = new Set<string>();
 	checking = $state(false);
+	/** Databases being resolved now, and when each was last compacted (issue 12). */
+	#resolving = new Set<string>();
+	#compactedAt = new Map<string, number>();
 
 	get user(): UserCtx | null {
 		return this.session ? { name: this.session.name, roles: this.session.roles } : null;
@@ -169,6 +173,7 @@ class Workspace {
 		this.#unchecked.add(db);
 		this.checking = true;
 		await this.#projector?.follow(db);
+		void this.#resolveConflicts(db);
 		void localDb(this.session.name, db)
 			.changes({ since: 'now', live: true, return_docs: false })
 			.on('change', () => this.#countPending());
@@ -198,7 +203,8 @@ class Workspace {
 				void this.#tracker
 					?.verify(e.db, remoteDb(e.db))
 					.catch(() => 0)
-					.then(() => this.#countPending());
+					.then(() => this.#countPending())
+					.then(() => this.#compact(e.db));
 				break;
 			case 'pushed':
 				this.#tracker?.synced(e.docs);
@@ -211,6 +217,7 @@ class Workspace {
 			case 'pulled':
 				this.#tracker?.synced(e.docs);
 				this.#countPending();
+				void this.#resolveConflicts(e.db);
 				void this.checkStorage();
 				break;
 			case 'denied':
@@ -237,6 +244,43 @@ class Workspace {
 				this.syncing = this.#busy.size > 0;
 				this.problem = { kind: 'failed', message: e.message };
 				break;
+		}
+	}
+
+	/**
+	 * Merge the conflicts the read model lists in a database (src/lib/sync/resolve.ts). What this
+	 * user may not write, or what needs a person, stays listed for the conflict screen.
+	 */
+	async #resolveConflicts(db: string): Promise<void> {
+		const session = this.session;
+		if (!session || this.#resolving.has(db)) return;
+		this.#resolving.add(db);
+		try {
+			await this.settled();
+			const rows = (await this.#rm?.conflicts.where('db').equals(db).toArray()) ?? [];
+			if (rows.length === 0) return;
+			const user = { name: session.name, roles: session.roles };
+			const local = localDb(session.name, db);
+			const remote = this.online ? remoteDb(db) : null;
+			await resolveDocs(
+				{ user, db, local, remote },
+				rows.map((r) => r.docId)
+			);
+		} catch {
+			// Left listed; the next pull or opening tries again.
+		} finally {
+			this.#resolving.delete(db);
+		}
+	}
+
+	/** Compact a database at most hourly, and only once it is settled with the trust. */
+	async #compact(db: string): Promise<void> {
+		const user = this.session?.name;
+		if (!user || Date.now() - (this.#compactedAt.get(db) ?? 0) < 3_600_000) return;
+		const waiting = (await this.#tracker?.count(db)) ?? 1;
+		const conflicted = (await this.#rm?.conflicts.where('db').equals(db).count()) ?? 1;
+		if (await compactIfSettled(localDb(user, db), waiting, conflicted).catch(() => false)) {
+			this.#compactedAt.set(db, Date.now());
 		}
 	}
 
