@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
 	choiceKey,
 	itemKey,
@@ -212,7 +213,7 @@ export async function choose(
 	const current = await latest(ctx, db, docId);
 	if (!current) throw new RecordRefused('This record is no longer on this device.');
 	const type = String(current.type ?? '') as DocType;
-	const schema = SCHEMAS[type]?.schema;
+	const schema = SCHEMAS[type]?.schema as z.ZodType<Doc> | undefined;
 	if (!schema) throw new RecordRefused('This kind of record cannot be changed here.');
 	if (!((current.choices ?? []) as PendingChoice[]).some((c) => choiceKey(c.path) === key)) {
 		return false;
