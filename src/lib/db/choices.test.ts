@@ -3,7 +3,7 @@ import PouchDB from 'pouchdb-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { head, sil, visit } from '../../../tests/unit/fixtures';
 import type { PendingChoice } from '$lib/domain';
-import { choose, describeChoices, joinTexts } from './choices';
+import { choose, describeChoices, joinTexts, mayChoose } from './choices';
 import type { NameContext } from './names';
 import { RecordRefused, type WriteContext } from './repository';
 
@@ -127,5 +127,11 @@ describe('making a choice', () => {
 			choose(ctxFor(head), DB, VISIT, 'focus', 'x', { ...stamp, by: head.name })
 		).rejects.toBeInstanceOf(RecordRefused);
 		expect((await pouch.get(VISIT))._rev).toBe(before);
+	});
+
+	it('knows who makes the choice: the visitor, not the head who reads the record', async () => {
+		const current = (await pouch.get(VISIT)) as never;
+		expect(mayChoose(current, DB, sil)).toBe(true);
+		expect(mayChoose(current, DB, head)).toBe(false);
 	});
 });

@@ -6,7 +6,8 @@ import {
 	validateDocUpdate,
 	type DocType,
 	type EditStamp,
-	type PendingChoice
+	type PendingChoice,
+	type UserCtx
 } from '$lib/domain';
 import {
 	fieldLabel,
@@ -52,6 +53,27 @@ export interface RecordChoices {
 	docId: string;
 	name: RecordName;
 	choices: ChoiceView[];
+}
+
+/**
+ * Whether this person may make the record's choices: the change a choice makes (another option's
+ * value, the choice removed) passes the role rules. A head seeing choices in the visitor's record
+ * may not; the visitor chooses.
+ */
+export function mayChoose(doc: Doc, db: string, user: UserCtx): boolean {
+	const pending = (doc.choices ?? []) as PendingChoice[];
+	const first = pending[0];
+	if (!first) return false;
+	let candidate: Doc;
+	try {
+		candidate = setAt(doc, first.path, first.options[1]?.value);
+	} catch {
+		candidate = { ...doc };
+	}
+	const rest = pending.slice(1);
+	if (rest.length > 0) candidate.choices = rest;
+	else delete candidate.choices;
+	return validateDocUpdate(candidate, doc, user, db).ok;
 }
 
 /** Where a record is opened, so the screen can link to it. */
@@ -118,12 +140,19 @@ export async function loadRecordChoices(
 	rows: { db: string; docId: string }[],
 	names: NameContext,
 	me: { name: string; fullName: string } | null
-): Promise<(RecordChoices & { href: RecordLink | null })[]> {
-	const out: (RecordChoices & { href: RecordLink | null })[] = [];
+): Promise<(RecordChoices & { href: RecordLink | null; mine: boolean; owner: string | null })[]> {
+	const out: (RecordChoices & { href: RecordLink | null; mine: boolean; owner: string | null })[] =
+		[];
 	for (const row of rows) {
 		const doc = await latest(ctx, row.db, row.docId);
 		if (!doc || !Array.isArray(doc.choices) || doc.choices.length === 0) continue;
-		out.push({ ...describeChoices(row.db, doc, names, me), href: recordLink(doc) });
+		const owner = typeof doc.visitor === 'string' ? personName(doc.visitor, me) : null;
+		out.push({
+			...describeChoices(row.db, doc, names, me),
+			href: recordLink(doc),
+			mine: mayChoose(doc, row.db, ctx.user),
+			owner
+		});
 	}
 	return out;
 }

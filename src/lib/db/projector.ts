@@ -212,7 +212,8 @@ export async function applyChanges(
 					db,
 					docId: doc._id,
 					type: String(doc.type ?? ''),
-					count: choices
+					count: choices,
+					doc
 				});
 			} else {
 				writes.delete('choices', conflictKey);

@@ -100,6 +100,8 @@ export interface ChoiceRow {
 	type: string;
 	/** How many fields wait for a choice. */
 	count: number;
+	/** The record as it stands, to tell whether this person may make the choices. */
+	doc: Record<string, unknown> & { _id: string };
 }
 /** A token that changes whenever a set of rows changes, for lists cached in memory. */
 export interface VersionRow {

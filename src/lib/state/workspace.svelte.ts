@@ -9,6 +9,7 @@ import {
 	type ConflictRow,
 	type ReadModel
 } from '$lib/db/read-model';
+import { mayChoose } from '$lib/db/choices';
 import { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
 import { deviceName } from '$lib/sync/device';
@@ -63,6 +64,8 @@ class Workspace {
 	sentAt = $state<Record<string, string>>({});
 	/** Records holding choices a person has to make, and documents with unsettled revisions. */
 	choices = $state<ChoiceRow[]>([]);
+	/** Records with choices someone else makes (a head seeing choices in the visitor's record). */
+	othersChoices = $state<ChoiceRow[]>([]);
 	conflicts = $state<ConflictRow[]>([]);
 	lastSyncAt = $state<string | null>(null);
 	problem = $state<SyncProblem | null>(null);
@@ -157,7 +160,9 @@ class Workspace {
 			Promise.all([rm.choices.toArray(), rm.conflicts.toArray()])
 		).subscribe({
 			next: ([choices, conflicts]) => {
-				this.choices = choices;
+				const user = { name: session.name, roles: session.roles };
+				this.choices = choices.filter((c) => mayChoose(c.doc, c.db, user));
+				this.othersChoices = choices.filter((c) => !mayChoose(c.doc, c.db, user));
 				this.conflicts = conflicts;
 				// A conflict the read model lists is merged as soon as it is listed, whatever brought it.
 				for (const db of new Set(conflicts.map((c) => c.db))) void this.#resolveConflicts(db);
@@ -398,6 +403,7 @@ class Workspace {
 		this.#choicesWatch?.unsubscribe();
 		this.#choicesWatch = null;
 		this.choices = [];
+		this.othersChoices = [];
 		this.conflicts = [];
 		this.#replicator?.stop();
 		this.#projector?.stop();
