@@ -17,14 +17,14 @@ type Put = PouchDB.Core.PutDocument<object>;
 /** Push as the replicator does, telling the tracker what the server accepted, then verify. */
 async function push(t: PendingTracker) {
 	const rep = local.replicate.to(server);
-	rep.on('change', (info) => void t.acknowledge(DB, info.docs, 'sent'));
+	void rep.on('change', (info) => void t.acknowledge(DB, info.docs, 'sent'));
 	await rep;
 	await t.verify(DB, server);
 }
 
 async function pull(t: PendingTracker) {
 	const rep = local.replicate.from(server);
-	rep.on('change', (info) => void t.acknowledge(DB, info.docs, 'received'));
+	void rep.on('change', (info) => void t.acknowledge(DB, info.docs, 'received'));
 	await rep;
 }
 
