@@ -104,11 +104,23 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 	// No ids, no field names, no JSON.
 	await expect(laptop.page.locator('main')).not.toContainText(/visit:|focus|[{}]/);
 
+	// The tablet arrives from the record's own notice.
+	await tablet.page
+		.getByTestId('choice-notice')
+		.getByRole('link', { name: 'Choose what to keep' })
+		.click();
+	await expect(tablet.page).toHaveURL(/\/choices#/);
+	await expect(tablet.page.getByTestId('choice-record')).toBeFocused();
+
 	await choice.getByRole('button', { name: 'Keep both' }).click();
 	await expect(laptop.page.getByTestId('choice-done')).toContainText(
 		'Both texts kept for “Focus of the visit”'
 	);
 	await expect(laptop.page.getByText('Nothing needs your choice on this device.')).toBeVisible();
+	// The choice made on the laptop reaches the tablet's open choice screen by itself.
+	await expect(tablet.page.getByText('Nothing needs your choice on this device.')).toBeVisible({
+		timeout: 30_000
+	});
 	await expectAllSent(laptop.page);
 	await expect(nav(laptop.page).getByRole('link', { name: 'Needs your choice' })).toHaveCount(0);
 
