@@ -8,7 +8,7 @@ import type { WriteContext } from '$lib/db/repository';
 import { PendingTracker } from '$lib/sync/pending';
 import { storageReport } from '$lib/state/storage';
 import { Replicator, type SyncEvent } from '$lib/sync/replicator';
-import { compactIfSettled, resolveDocs } from '$lib/sync/resolve';
+import { compactIfSettled, conflictedAmong, resolveDocs } from '$lib/sync/resolve';
 import {
 	loadSession,
 	signIn as signInRemote,
@@ -62,7 +62,7 @@ class Workspace {
 	#unchecked = new Set<string>();
 	checking = $state(false);
 	/** Databases being resolved now, and when each was last compacted (issue 12). */
-	#resolving = new Set<string>();
+	#resolving = new Map<string, Promise<void>>();
 	#compactedAt = new Map<string, number>();
 
 	get user(): UserCtx | null {
@@ -169,7 +169,7 @@ class Workspace {
 		this.#unchecked.add(db);
 		this.checking = true;
 		await this.#projector?.follow(db);
-		void this.#resolveConflicts(db);
+		this.#resolveConflicts(db);
 		void localDb(this.session.name, db)
 			.changes({ since: 'now', live: true, return_docs: false })
 			.on('change', () => this.#countPending());
@@ -213,7 +213,10 @@ class Workspace {
 			case 'pulled':
 				this.#tracker?.synced(e.docs);
 				this.#countPending();
-				void this.#resolveConflicts(e.db);
+				this.#resolveConflicts(
+					e.db,
+					e.docs.map((d) => d._id)
+				);
 				void this.checkStorage();
 				break;
 			case 'denied':
@@ -244,29 +247,34 @@ class Workspace {
 	}
 
 	/**
-	 * Merge the conflicts the read model lists in a database (src/lib/sync/resolve.ts). What this
-	 * user may not write, or what needs a person, stays listed for the conflict screen.
+	 * Merge the conflicts among documents just pulled, or (on opening) those the read model lists
+	 * (src/lib/sync/resolve.ts). One pass at a time per database, in order. What this user may not
+	 * write, or what needs a person, stays listed for the conflict screen.
 	 */
-	async #resolveConflicts(db: string): Promise<void> {
+	#resolveConflicts(db: string, ids?: string[]): void {
+		const previous = this.#resolving.get(db) ?? Promise.resolve();
+		const next = previous
+			.then(() => this.#resolveNow(db, ids))
+			.catch(() => undefined /* left listed; the next pull or opening tries again */);
+		this.#resolving.set(db, next);
+	}
+
+	async #resolveNow(db: string, ids?: string[]): Promise<void> {
 		const session = this.session;
-		if (!session || this.#resolving.has(db)) return;
-		this.#resolving.add(db);
-		try {
+		if (!session) return;
+		const local = localDb(session.name, db);
+		let todo: string[];
+		if (ids) todo = await conflictedAmong(local, ids);
+		else {
 			await this.settled();
-			const rows = (await this.#rm?.conflicts.where('db').equals(db).toArray()) ?? [];
-			if (rows.length === 0) return;
-			const user = { name: session.name, roles: session.roles };
-			const local = localDb(session.name, db);
-			const remote = this.online ? remoteDb(db) : null;
-			await resolveDocs(
-				{ user, db, local, remote },
-				rows.map((r) => r.docId)
+			todo = ((await this.#rm?.conflicts.where('db').equals(db).toArray()) ?? []).map(
+				(r) => r.docId
 			);
-		} catch {
-			// Left listed; the next pull or opening tries again.
-		} finally {
-			this.#resolving.delete(db);
 		}
+		if (todo.length === 0) return;
+		const user = { name: session.name, roles: session.roles };
+		const remote = this.online ? remoteDb(db) : null;
+		await resolveDocs({ user, db, local, remote }, todo);
 	}
 
 	/** Compact a database at most hourly, and only once it is settled with the trust. */
