@@ -543,7 +543,7 @@ const revsOf = (r: { start: number; ids: string[] }) => r.ids.map((h, n) => `${r
 async function agree(devices: Device[], hub: Hub, id: string): Promise<boolean> {
 	const revs = new Set<string>();
 	for (const db of [...devices.map((d) => d.db), hub.forDevice(0)]) {
-		const doc = (await db.get(id, { conflicts: true })) as Doc;
+		const doc = (await db.get(id, { conflicts: true })) as Doc & { _conflicts?: string[] };
 		if (doc._conflicts?.length) return false;
 		revs.add(doc._rev!);
 	}

@@ -16,7 +16,7 @@ import { deviceName } from '$lib/sync/device';
 import { PendingTracker } from '$lib/sync/pending';
 import { storageReport } from '$lib/state/storage';
 import { Replicator, type SyncEvent } from '$lib/sync/replicator';
-import { compactIfSettled, resolveDocs } from '$lib/sync/resolve';
+import { compactIfSettled, conflictedAmong, resolveDocs } from '$lib/sync/resolve';
 import {
 	loadSession,
 	signIn as signInRemote,
@@ -87,7 +87,7 @@ class Workspace {
 	#unchecked = new Set<string>();
 	checking = $state(false);
 	/** Databases being resolved now, and when each was last compacted (issue 12). */
-	#resolving = new Set<string>();
+	#resolving = new Map<string, Promise<void>>();
 	#compactedAt = new Map<string, number>();
 
 	get user(): UserCtx | null {
@@ -164,8 +164,6 @@ class Workspace {
 				this.choices = choices.filter((c) => mayChoose(c.doc, c.db, user));
 				this.othersChoices = choices.filter((c) => !mayChoose(c.doc, c.db, user));
 				this.conflicts = conflicts;
-				// A conflict the read model lists is merged as soon as it is listed, whatever brought it.
-				for (const db of new Set(conflicts.map((c) => c.db))) void this.#resolveConflicts(db);
 			},
 			error: () => undefined
 		});
@@ -205,7 +203,7 @@ class Workspace {
 		this.#unchecked.add(db);
 		this.checking = true;
 		await this.#projector?.follow(db);
-		void this.#resolveConflicts(db);
+		this.#resolveConflicts(db);
 		void localDb(this.session.name, db)
 			.changes({ since: 'now', live: true, return_docs: false })
 			.on('change', () => this.#countPending());
@@ -255,7 +253,10 @@ class Workspace {
 					?.acknowledge(e.db, e.docs, 'received')
 					.catch(() => undefined)
 					.then(() => this.#countPending());
-				void this.#resolveConflicts(e.db);
+				this.#resolveConflicts(
+					e.db,
+					e.docs.map((d) => d._id)
+				);
 				void this.checkStorage();
 				break;
 			case 'denied':
@@ -293,29 +294,34 @@ class Workspace {
 	}
 
 	/**
-	 * Merge the conflicts the read model lists in a database (src/lib/sync/resolve.ts). What this
-	 * user may not write, or what needs a person, stays listed for the conflict screen.
+	 * Merge the conflicts among documents just pulled, or (on opening) those the read model lists
+	 * (src/lib/sync/resolve.ts). One pass at a time per database, in order. What this user may not
+	 * write, or what needs a person, stays listed for the conflict screen.
 	 */
-	async #resolveConflicts(db: string): Promise<void> {
+	#resolveConflicts(db: string, ids?: string[]): void {
+		const previous = this.#resolving.get(db) ?? Promise.resolve();
+		const next = previous
+			.then(() => this.#resolveNow(db, ids))
+			.catch(() => undefined /* left listed; the next pull or opening tries again */);
+		this.#resolving.set(db, next);
+	}
+
+	async #resolveNow(db: string, ids?: string[]): Promise<void> {
 		const session = this.session;
-		if (!session || this.#resolving.has(db)) return;
-		this.#resolving.add(db);
-		try {
+		if (!session) return;
+		const local = localDb(session.name, db);
+		let todo: string[];
+		if (ids) todo = await conflictedAmong(local, ids);
+		else {
 			await this.settled();
-			const rows = (await this.#rm?.conflicts.where('db').equals(db).toArray()) ?? [];
-			if (rows.length === 0) return;
-			const user = { name: session.name, roles: session.roles };
-			const local = localDb(session.name, db);
-			const remote = this.online ? remoteDb(db) : null;
-			await resolveDocs(
-				{ user, db, local, remote },
-				rows.map((r) => r.docId)
+			todo = ((await this.#rm?.conflicts.where('db').equals(db).toArray()) ?? []).map(
+				(r) => r.docId
 			);
-		} catch {
-			// Left listed; the next pull or opening tries again.
-		} finally {
-			this.#resolving.delete(db);
 		}
+		if (todo.length === 0) return;
+		const user = { name: session.name, roles: session.roles };
+		const remote = this.online ? remoteDb(db) : null;
+		await resolveDocs({ user, db, local, remote }, todo);
 	}
 
 	/** Compact a database at most hourly, and only once it is settled with the trust. */

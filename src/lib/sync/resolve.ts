@@ -185,6 +185,17 @@ export async function resolveDocs(
 	return out;
 }
 
+/** Which of these documents are in conflict here: one read for a whole replication batch. */
+export async function conflictedAmong(local: PouchDB.Database, ids: string[]): Promise<string[]> {
+	const keys = [...new Set(ids)].filter((id) => !id.startsWith('_'));
+	if (keys.length === 0) return [];
+	const res = await local.allDocs({ keys, include_docs: true, conflicts: true });
+	return res.rows.flatMap((row) => {
+		const doc = 'doc' in row ? (row.doc as { _conflicts?: string[] } | undefined) : undefined;
+		return doc?._conflicts?.length ? [row.id] : [];
+	});
+}
+
 /**
  * Storage stays bounded without losing the ancestors merges need. Local databases keep old bodies
  * (no auto-compaction), and a database is compacted only when nothing in it waits to be sent and
