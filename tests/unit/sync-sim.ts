@@ -297,6 +297,17 @@ interface Replaced {
 	rev: string;
 }
 
+/** The trust must accept every revision a device writes: a refused one would never converge. */
+function refused(
+	result: { doc_write_failures?: number; errors?: unknown[] } | undefined,
+	i: number
+) {
+	if (result?.doc_write_failures)
+		throw new Error(
+			`the trust refused a write from device ${i + 1}: ${JSON.stringify(result.errors)}`
+		);
+}
+
 class Lost extends Error {
 	override name = 'Lost';
 }
@@ -374,9 +385,11 @@ export async function play(sc: Scenario, hub: Hub): Promise<Played> {
 
 	const sync = async (d: Device, i: number) => {
 		if (!d.online) return;
-		await PouchDB.sync(d.db, hub.forDevice(i));
+		const both = await PouchDB.sync(d.db, hub.forDevice(i));
+		refused(both.push, i);
+		refused(both.pull, i);
 		// As the app does after a pull: resolve what arrived in conflict, then send the result.
-		if (await resolve(d, i)) await PouchDB.replicate(d.db, hub.forDevice(i));
+		if (await resolve(d, i)) refused(await PouchDB.replicate(d.db, hub.forDevice(i)), i);
 	};
 	const resolve = async (d: Device, i: number): Promise<boolean> => {
 		// The history of every leaf, to know later which revisions a resolution folded in.
@@ -412,7 +425,10 @@ export async function play(sc: Scenario, hub: Hub): Promise<Played> {
 		valid(first, 'the first record');
 		const created = await devices[0]!.db.put(first);
 		remember(null, first, 'device 1', created.rev);
-		for (const [i, d] of devices.entries()) await PouchDB.sync(d.db, hub.forDevice(i));
+		for (const [i, d] of devices.entries()) {
+			const both = await PouchDB.sync(d.db, hub.forDevice(i));
+			refused(both.push, i);
+		}
 
 		for (const step of sc.steps) {
 			const d = devices[step.device]!;
@@ -527,7 +543,7 @@ const revsOf = (r: { start: number; ids: string[] }) => r.ids.map((h, n) => `${r
 async function agree(devices: Device[], hub: Hub, id: string): Promise<boolean> {
 	const revs = new Set<string>();
 	for (const db of [...devices.map((d) => d.db), hub.forDevice(0)]) {
-		const doc = (await db.get(id, { conflicts: true })) as Doc;
+		const doc = (await db.get(id, { conflicts: true })) as Doc & { _conflicts?: string[] };
 		if (doc._conflicts?.length) return false;
 		revs.add(doc._rev!);
 	}

@@ -1,4 +1,5 @@
 import { SCHEMAS, validateDocUpdate, describeIssues, type DocType } from '$lib/domain';
+import { resolveDoc } from '$lib/sync/resolve';
 import { RecordRefused, type WriteContext } from './repository';
 
 type Doc = { _id: string; _rev: string; _conflicts?: string[] } & Record<string, unknown>;
@@ -75,16 +76,19 @@ export async function resolveConflict(
 }
 
 /**
- * The one merge that is always safe: versions that say exactly the same thing. Every device makes
- * the same choice (keep the winner), so automatic resolution never fights itself (pouchdb#4630).
+ * Settle a conflict without asking, as every device does after a pull (`src/lib/sync/resolve.ts`):
+ * the versions are merged against their common ancestor and only real disagreements are left, as
+ * choices on the record. True when nothing is left to settle here; false when this person may not
+ * write the record or the merge does not fit its rules, and the versions are for a person to see.
  */
-export async function resolveIfIdentical(
+export async function resolveAutomatically(
 	ctx: WriteContext,
 	db: string,
 	id: string
 ): Promise<boolean> {
-	const versions = await loadConflict(ctx, db, id);
-	if (versions.length < 2 || differingFields(versions).length > 0) return false;
-	await resolveConflict(ctx, db, versions, {});
-	return true;
+	const out = await resolveDoc({ user: ctx.user, db, local: ctx.dbFor(db) }, id);
+	return out.kind === 'resolved' || out.kind === 'not-conflicted';
 }
+
+/** The old name of `resolveAutomatically`, which once merged identical versions only. */
+export const resolveIfIdentical = resolveAutomatically;

@@ -121,6 +121,26 @@ describe('validate_doc_update', () => {
 		expect(validateDocUpdate({ _id: 'p', _deleted: true }, progress(), sil, DB).ok).toBe(false);
 		expect(validateDocUpdate(del, visit({ status: 'draft' }), head, DB).ok).toBe(false);
 	});
+
+	it('lets the visitor remove a losing version of a shared record, but never the record itself', () => {
+		const current = { ...visit(), _rev: '3-win' };
+		// A conflict settled by merging: the other version (2-lose) is ended by a tombstone.
+		const direct = { _id: current._id, _rev: '2-lose', _deleted: true };
+		const replicated = {
+			_id: current._id,
+			_rev: '3-tomb',
+			_deleted: true,
+			_revisions: { start: 3, ids: ['tomb', 'lose', 'base'] }
+		};
+		expect(validateDocUpdate(direct, current, sil, DB).ok).toBe(true);
+		expect(validateDocUpdate(replicated, current, sil, DB).ok).toBe(true);
+		// A head may not, as they may not change the record.
+		expect(validateDocUpdate(replicated, current, head, DB).ok).toBe(false);
+		// Ending the current version, directly or through a made-up revision, is removing it.
+		expect(validateDocUpdate({ ...direct, _rev: '3-win' }, current, sil, DB).ok).toBe(false);
+		const through = { ...replicated, _revisions: { start: 5, ids: ['tomb', 'fake', 'win'] } };
+		expect(validateDocUpdate(through, current, sil, DB).ok).toBe(false);
+	});
 });
 
 describe('attainment figures', () => {

@@ -46,7 +46,7 @@ async function conflictOf(
 		...visit({ status: 'draft' }),
 		discussion: [area('k-reading', 'Reading', 'Book looks')]
 	};
-	await a.put(start);
+	await a.put(start as unknown as Rec);
 	await sync(a, hub);
 	await sync(b, hub);
 	const id = start._id;
@@ -143,7 +143,7 @@ describe('automatic resolution of a replicated conflict', () => {
 
 	it('keeps the ancestor on the device without compaction, and compacts only once settled', async () => {
 		const db = device('laptop');
-		const first = await db.put(visit({ status: 'draft' }));
+		const first = await db.put(visit({ status: 'draft' }) as unknown as Rec);
 		await db.put({ ...(await db.get(first.id)), focus: 'Changed' });
 		expect(((await db.get(first.id, { rev: first.rev })) as Rec).focus).toBe(visit().focus);
 		expect(await compactIfSettled(db, 1, 0)).toBe(false);
@@ -193,7 +193,7 @@ describe('automatic resolution of a replicated conflict', () => {
 
 	it('says there is nothing to do for a document without a conflict, or none at all', async () => {
 		const db = device('laptop');
-		await db.put(visit());
+		await db.put(visit() as unknown as Rec);
 		expect((await resolveDoc({ user: sil, db: DB, local: db }, visit()._id)).kind).toBe(
 			'not-conflicted'
 		);
