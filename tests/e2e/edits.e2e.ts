@@ -83,4 +83,17 @@ test('two tabs on one booklet: both edits are kept, and typing is never disturbe
 	await expect(page.getByRole('group', { name: 'Maths' }).getByLabel('Evidence')).toHaveValue(
 		EVIDENCE_START + EVIDENCE_END
 	);
+
+	// A next step agreed by mistake is removed with one tap, and "Undo" puts it back.
+	const step = 'Share the reading spine with governors';
+	await page.getByLabel('Next step', { exact: true }).fill(step);
+	await page.getByLabel(/^Owner/).fill('English lead');
+	await page.getByLabel('Due date').fill('2027-02-12');
+	await page.getByRole('button', { name: 'Add next step' }).click();
+	await expect(page.getByTestId('visit-next-step')).toContainText(step);
+	await page.getByRole('button', { name: `Remove the next step “${step}”` }).click();
+	await expect(page.getByTestId('visit-next-step')).toHaveCount(0);
+	await expect(page.getByText(`Removed the next step “${step}”.`)).toBeVisible();
+	await page.getByRole('button', { name: 'Undo' }).click();
+	await expect(page.getByTestId('visit-next-step')).toContainText(step);
 });

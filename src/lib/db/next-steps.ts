@@ -5,9 +5,10 @@ import {
 	schoolDbName,
 	nextStepDocId,
 	SCHEMA_VERSION,
+	validateDocUpdate,
 	type NextStepStatus
 } from '$lib/domain';
-import { createDoc, updateDoc, type WriteContext } from './repository';
+import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
 import { editStamp, saveChanges } from './save-changes';
 
 /** The fields of a next step a visitor edits. */
@@ -85,4 +86,43 @@ export async function addProgressUpdate(
 		at
 	};
 	return createDoc(ctx, schoolDbName(input.schoolId), ProgressUpdate, doc);
+}
+
+/**
+ * Remove a next step agreed by mistake (the visitor only, as the rules say). The removed step is
+ * given back, so the person can undo: `restoreNextStep` writes it again under the same id, and its
+ * progress updates, which name that id, belong to it again.
+ */
+export async function removeNextStep(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string
+): Promise<NextStep> {
+	const db = schoolDbName(schoolId);
+	const local = ctx.dbFor(db);
+	for (let attempt = 0; ; attempt++) {
+		const current = (await local.get(id)) as NextStep & { _rev: string };
+		const verdict = validateDocUpdate(
+			{ _id: id, _rev: current._rev, _deleted: true },
+			current,
+			ctx.user,
+			db
+		);
+		if (!verdict.ok) throw new RecordRefused(verdict.reason);
+		try {
+			await local.remove(id, current._rev);
+			return current;
+		} catch (err) {
+			if ((err as { status?: number }).status !== 409 || attempt >= 5) throw err;
+		}
+	}
+}
+
+/** Put back a next step removed a moment ago (see `removeNextStep`). */
+export async function restoreNextStep(ctx: WriteContext, step: NextStep): Promise<NextStep> {
+	// A new revision on top of the removal: the same body without the old revision's bookkeeping.
+	const body = Object.fromEntries(
+		Object.entries(step).filter(([k]) => k === '_id' || !k.startsWith('_'))
+	) as NextStep;
+	return createDoc(ctx, schoolDbName(step.schoolId), NextStep, { ...body, edit: editStamp(ctx) });
 }

@@ -36,7 +36,7 @@ async function openForm() {
 }
 
 beforeEach(async () => {
-	await pouch.put(visit({ status: 'draft' }));
+	await pouch.put(visit({ status: 'draft' }) as PouchDB.Core.PutDocument<object>);
 });
 
 describe('saving a form writes what the person changed, not their whole copy', () => {

@@ -9,6 +9,7 @@ function legacy() {
 	const v = visit({ status: 'draft' }) as Record<string, unknown>;
 	return {
 		...v,
+		_id: String(v._id),
 		_rev: '3-aaa',
 		attendees: [
 			{ name: 'Sarah Thompson', role: 'Headteacher' },
