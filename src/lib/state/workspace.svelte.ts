@@ -154,7 +154,11 @@ class Workspace {
 		this.#rm = openReadModel(session.name);
 		this.#projector = new Projector(this.#rm, (db) => localDb(session.name, db));
 		this.#replicator = this.#newReplicator(session.name);
-		this.#tracker = new PendingTracker((db) => localDb(session.name, db));
+		this.#tracker = new PendingTracker(
+			(db) => localDb(session.name, db),
+			undefined,
+			(db) => localStorage.getItem(key(session.name, `verified:${db}`))
+		);
 		const rm = this.#rm;
 		this.#choicesWatch = liveQuery(() =>
 			Promise.all([rm.choices.toArray(), rm.conflicts.toArray()])

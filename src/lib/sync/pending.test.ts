@@ -125,4 +125,16 @@ describe('what is waiting to be sent', () => {
 		await push(t);
 		expect((await tracker().sentTimes(DB))['visit:2026-27:t2:v1']).toBe(at.toISOString());
 	});
+
+	it('starts from the mark an earlier version kept elsewhere, once', async () => {
+		await local.put(visit() as Put);
+		const { last_seq } = await local.changes({ since: 0 });
+		await local.put(nextStep() as Put);
+		const upgraded = new PendingTracker(
+			() => local,
+			undefined,
+			() => String(last_seq)
+		);
+		expect((await upgraded.waiting(DB)).map((w) => w.id)).toEqual(['next-step:2026-27:a1']);
+	});
 });

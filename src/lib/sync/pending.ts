@@ -43,9 +43,20 @@ export class PendingTracker {
 	readonly #queue = new Map<string, Promise<unknown>>();
 	readonly #now: () => Date;
 
-	constructor(local: (db: string) => PouchDB.Database, now = () => new Date()) {
+	readonly #legacy: (db: string) => string | null;
+
+	/**
+	 * `legacy` gives the mark an earlier version of the app kept in localStorage (everything up to
+	 * it was proved on the server), used once when the database has no mark of its own yet.
+	 */
+	constructor(
+		local: (db: string) => PouchDB.Database,
+		now = () => new Date(),
+		legacy: (db: string) => string | null = () => null
+	) {
 		this.#local = local;
 		this.#now = now;
+		this.#legacy = legacy;
 	}
 
 	async #read(db: string): Promise<Mark> {
@@ -54,7 +65,7 @@ export class PendingTracker {
 			return { ...mark, acked: mark.acked ?? {}, sent: mark.sent ?? {} };
 		} catch (err) {
 			if ((err as { status?: number }).status !== 404) throw err;
-			return { _id: MARK_ID, seq: 0, acked: {}, sent: {} };
+			return { _id: MARK_ID, seq: this.#legacy(db) ?? 0, acked: {}, sent: {} };
 		}
 	}
 
