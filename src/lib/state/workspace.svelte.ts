@@ -64,6 +64,7 @@ class Workspace {
 	checking = $state(false);
 	/** Databases being resolved now, and when each was last compacted (issue 12). */
 	#resolving = new Set<string>();
+	#resolveAgain = new Map<string, string[]>();
 	#compactedAt = new Map<string, number>();
 
 	get user(): UserCtx | null {
@@ -217,7 +218,10 @@ class Workspace {
 			case 'pulled':
 				this.#tracker?.synced(e.docs);
 				this.#countPending();
-				void this.#resolveConflicts(e.db);
+				void this.#resolveConflicts(
+					e.db,
+					e.docs.map((d) => d._id)
+				);
 				void this.checkStorage();
 				break;
 			case 'denied':
@@ -251,25 +255,38 @@ class Workspace {
 	 * Merge the conflicts the read model lists in a database (src/lib/sync/resolve.ts). What this
 	 * user may not write, or what needs a person, stays listed for the conflict screen.
 	 */
-	async #resolveConflicts(db: string): Promise<void> {
+	async #resolveConflicts(db: string, pulled: string[] = []): Promise<void> {
 		const session = this.session;
-		if (!session || this.#resolving.has(db)) return;
+		if (!session) return;
+		if (this.#resolving.has(db)) {
+			// A pull during a pass: look at its documents once the pass is done.
+			this.#resolveAgain.set(db, [...(this.#resolveAgain.get(db) ?? []), ...pulled]);
+			return;
+		}
 		this.#resolving.add(db);
 		try {
 			await this.settled();
 			const rows = (await this.#rm?.conflicts.where('db').equals(db).toArray()) ?? [];
-			if (rows.length === 0) return;
-			const user = { name: session.name, roles: session.roles };
 			const local = localDb(session.name, db);
+			// Documents just pulled are asked of PouchDB itself: the read model may not have seen the
+			// pull yet (its feed delivers a moment later), and nothing else would look again.
+			const fresh = pulled.length
+				? (await local.allDocs({ keys: pulled, conflicts: true, include_docs: true })).rows
+						.filter((r) => 'doc' in r && (r.doc?._conflicts?.length ?? 0) > 0)
+						.map((r) => r.id)
+				: [];
+			const ids = [...new Set([...rows.map((r) => r.docId), ...fresh])];
+			if (ids.length === 0) return;
+			const user = { name: session.name, roles: session.roles };
 			const remote = this.online ? remoteDb(db) : null;
-			await resolveDocs(
-				{ user, db, local, remote },
-				rows.map((r) => r.docId)
-			);
+			await resolveDocs({ user, db, local, remote }, ids);
 		} catch {
 			// Left listed; the next pull or opening tries again.
 		} finally {
 			this.#resolving.delete(db);
+			const again = this.#resolveAgain.get(db);
+			this.#resolveAgain.delete(db);
+			if (again) void this.#resolveConflicts(db, again);
 		}
 	}
 
