@@ -209,6 +209,11 @@ describe('validate_doc_update', () => {
 			ok: false,
 			reason: 'A deletion carries no content: send only _id, _rev and _deleted.'
 		});
+		// An automatic merge's tombstone names the revision it went into, and nothing else.
+		const folded = { _id: 'p', _deleted: true, mergedInto: `3-${'a'.repeat(32)}` };
+		expect(validateDocUpdate(folded, null, head, DB).ok).toBe(true);
+		expect(validateDocUpdate({ ...folded, mergedInto: 'anything' }, null, head, DB).ok).toBe(false);
+		expect(validateDocUpdate({ ...folded, note: 'x' }, null, head, DB).ok).toBe(false);
 	});
 
 	it('keeps who recorded a next step', () => {

@@ -42,14 +42,11 @@ export function describeIssues(error: z.ZodError): string {
 		.join('; ');
 }
 
-/**
- * The fields a change touched, ignoring CouchDB's own underscore fields and the edit stamp (who
- * wrote the revision, on which device: bookkeeping every write carries, not content).
- */
+/** The fields a change touched, ignoring CouchDB's own underscore fields. */
 function changedFields(a: AnyDoc, b: AnyDoc): string[] {
 	const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
 	return [...keys].filter(
-		(k) => !k.startsWith('_') && k !== 'edit' && JSON.stringify(a[k]) !== JSON.stringify(b[k])
+		(k) => !k.startsWith('_') && JSON.stringify(a[k]) !== JSON.stringify(b[k])
 	);
 }
 
@@ -111,14 +108,11 @@ export function validateDocUpdate(
 	}
 	if (newDoc._deleted) {
 		// A deletion is a tombstone: content on it would be stored and replicated, unvalidated. The
-		// one exception is the revision an automatic merge folded this version into (issue 12).
+		// one exception is the revision an automatic merge folded this version into (issue 12,
+		// src/lib/sync/resolve.ts), a revision id and nothing else.
 		const content = Object.keys(newDoc).filter((k) => !k.startsWith('_'));
-		const mergedInto = content.length === 1 && content[0] === 'mergedInto';
-		if (
-			!admin &&
-			content.length > 0 &&
-			!(mergedInto && /^\d+-[0-9a-f]{1,64}$/.test(String(newDoc.mergedInto)))
-		) {
+		const merged = content.length === 1 && content[0] === 'mergedInto' && isRev(newDoc.mergedInto);
+		if (!admin && content.length > 0 && !merged) {
 			return forbid('A deletion carries no content: send only _id, _rev and _deleted.');
 		}
 		return validateDelete(newDoc, oldDoc, user, db, options);
@@ -185,6 +179,10 @@ export function validateDocUpdate(
 			return forbid(`Only a trust administrator may write ${type} documents.`);
 	}
 }
+
+/** A revision id as PouchDB and CouchDB make them: generation, dash, 32 hex digits. */
+const isRev = (v: unknown): boolean =>
+	typeof v === 'string' && /^[1-9]\d{0,9}-[0-9a-f]{32}$/.test(v);
 
 /**
  * Whether a deletion may end the revision `rev`: when `rev` is in its history (replicated), or is

@@ -196,7 +196,7 @@ export async function conflictedAmong(local: PouchDB.Database, ids: string[]): P
 	const res = await local.allDocs({ keys, include_docs: true, conflicts: true });
 	return res.rows.flatMap((row) => {
 		const doc = 'doc' in row ? (row.doc as { _conflicts?: string[] } | undefined) : undefined;
-		return doc?._conflicts?.length ? [row.id] : [];
+		return doc?._conflicts?.length ? [row.key] : [];
 	});
 }
 
