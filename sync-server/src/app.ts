@@ -6,6 +6,7 @@ import { defaultSecurity } from './access.ts';
 import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import type { App, Call } from './context.ts';
+import { runOwned } from './contain.ts';
 import { CouchError, sendError, type Req } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { route } from './router.ts';
@@ -108,7 +109,18 @@ export function createHandler(app: App): http.RequestListener {
 			res.end();
 			return;
 		}
-		void handleApi(app, req, res, url, id, log);
+		// What PouchDB throws in a storage callback while serving this request fails this request
+		// only (logged, 500), not the process: see contain.ts.
+		let fail: (err: unknown) => void = () => undefined;
+		const failed = new Promise<never>((_, reject) => (fail = reject));
+		failed.catch(() => undefined);
+		const owner = {
+			fail(err: unknown) {
+				log.error('storage callback failed', { err, path: url.pathname });
+				fail(err);
+			}
+		};
+		runOwned(owner, () => void handleApi(app, req, res, url, id, log, failed));
 	};
 }
 
@@ -118,7 +130,8 @@ async function handleApi(
 	res: http.ServerResponse,
 	url: URL,
 	id: string,
-	log: Logger
+	log: Logger,
+	failed: Promise<never>
 ): Promise<void> {
 	try {
 		const rawSegments = url.pathname.slice(API_PREFIX.length).split('/').slice(1);
@@ -145,7 +158,7 @@ async function handleApi(
 			who,
 			log: who.user.name ? log.child({ user: who.user.name }) : log
 		};
-		await route(call);
+		await Promise.race([route(call), failed]);
 	} catch (err) {
 		if (err instanceof CouchError) {
 			if (err.status === 413) req.resume();

@@ -18,6 +18,8 @@ export interface Config {
 	maxDocumentBytes: number;
 	/** Largest single attachment, in bytes. */
 	maxAttachmentBytes: number;
+	/** Documents, keys, ids or revisions one request may list (`_bulk_docs`, `_bulk_get`, …). */
+	maxRequestEntries: number;
 	/** Failed sign-ins allowed per account, and per address, within `loginWindow` seconds. */
 	loginMaxFailuresPerAccount: number;
 	loginMaxFailuresPerAddress: number;
@@ -79,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
 		maxRequestBytes: int(env, 'MAX_REQUEST_BYTES', 64 * MB, 1024),
 		maxDocumentBytes: int(env, 'MAX_DOCUMENT_BYTES', 1 * MB, 1024),
 		maxAttachmentBytes: int(env, 'MAX_ATTACHMENT_BYTES', 16 * MB, 1024),
+		// PouchDB's replicator sends 100 at a time (its batch_size, which the app keeps).
+		maxRequestEntries: int(env, 'MAX_REQUEST_ENTRIES', 10_000, 100),
 		loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1),
 		loginMaxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1),
 		loginWindow: int(env, 'LOGIN_WINDOW', 15 * 60, 1),

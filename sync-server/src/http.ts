@@ -105,6 +105,8 @@ export function mediaType(req: IncomingMessage): string {
 	return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Reads a JSON body; 415 for another content type, 400 for malformed JSON, as CouchDB does. */
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
 	const type = mediaType(req);
@@ -114,7 +116,8 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
 	const body = await readBody(req, limit);
 	if (body.length === 0) throw badRequest('The request body is empty: a JSON object is expected.');
 	try {
-		return JSON.parse(body.toString('utf8'));
+		// Fatal: invalid UTF-8 is refused, not silently replaced with U+FFFD.
+		return JSON.parse(utf8.decode(body));
 	} catch {
 		throw badRequest('invalid UTF-8 JSON');
 	}

@@ -1,8 +1,10 @@
+import { AsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PouchDB from 'pouchdb-node';
+import { guardLastCallback, ownedTask, runOwned } from './contain.ts';
 import { LevelReader, type RawLevel } from './level-read.ts';
 
 /** A stored document as it comes out of PouchDB. */
@@ -105,10 +107,102 @@ function coalesceGets(db: LevelDown): void {
 	};
 }
 
+/**
+ * Every callback LevelDB calls runs on behalf of the task or request that made the call, so that
+ * what PouchDB throws inside one fails that task or request only (see `contain.ts`).
+ */
+function containCallbacks(db: LevelDown): void {
+	const methods = db as unknown as Record<string, unknown>;
+	for (const name of ['_get', '_getMany', '_put', '_del', '_batch', '_clear', '_open', '_close'])
+		guardLastCallback(methods, name);
+	const iterator = (db as unknown as { _iterator: (opts: object) => object })._iterator.bind(db);
+	methods._iterator = (opts: object) => {
+		const it = iterator(opts) as Record<string, unknown>;
+		guardLastCallback(it, '_next');
+		guardLastCallback(it, '_end');
+		return it;
+	};
+}
+
+/**
+ * PouchDB runs each database's reads and writes from a queue of `{fun, args, type}` tasks, and a
+ * task whose callback is never called stalls the queue for good. Each task is owned: when
+ * something it started throws, it finishes with that error and the queue moves on.
+ */
+const Deque = requireFromPouch('double-ended-queue') as {
+	prototype: { push: (...items: unknown[]) => number };
+};
+const dequePush = Deque.prototype.push;
+Deque.prototype.push = function (this: unknown, ...items: unknown[]) {
+	const task = items[0] as { fun?: unknown; args?: unknown; type?: unknown } | undefined;
+	if (
+		items.length === 1 &&
+		task &&
+		typeof task.fun === 'function' &&
+		Array.isArray(task.args) &&
+		(task.type === 'read' || task.type === 'write')
+	) {
+		items[0] = { ...task, fun: ownedTask(task.fun as (...a: unknown[]) => unknown) };
+	}
+	return dequePush.apply(this, items);
+};
+
+/**
+ * Each call the server makes to PouchDB owns the storage callbacks it starts: one that throws
+ * rejects that call's promise (and so fails whichever requests await it, shared queries included)
+ * rather than leaving it pending for ever.
+ */
+function ownCalls(db: Pouch): void {
+	// Calls made before the database has opened wait in PouchDB's task queue and would run in the
+	// context of whatever opened it: each runs in the context of its own caller instead.
+	const queue = (db as unknown as { taskqueue: { addTask: (fun: () => void) => void } }).taskqueue;
+	const addTask = queue.addTask.bind(queue);
+	queue.addTask = (fun) => addTask(AsyncResource.bind(fun));
+	const methods = db as unknown as Record<string, (...args: unknown[]) => unknown>;
+	const names = [
+		'info',
+		'get',
+		'put',
+		'bulkDocs',
+		'allDocs',
+		'changes',
+		'revsDiff',
+		'getAttachment'
+	];
+	for (const name of names) {
+		const call = methods[name]!.bind(db);
+		methods[name] = (...args: unknown[]) => {
+			// PouchDB calls its own API with callbacks: those run inside the caller's call already.
+			if (typeof args.at(-1) === 'function') return call(...args);
+			let fail: (err: unknown) => void = () => undefined;
+			const failed = new Promise<never>((_, reject) => (fail = reject));
+			failed.catch(() => undefined);
+			const result = runOwned({ fail: (err) => fail(err) }, () => call(...args));
+			const thenable = result as { then?: unknown; on?: unknown };
+			if (typeof thenable?.then !== 'function') return result;
+			const then = (thenable.then as Promise<unknown>['then']).bind(result);
+			const settled = Promise.race([
+				new Promise((resolve, reject) => {
+					void then(resolve, reject);
+				}),
+				failed
+			]);
+			// `changes` returns an event emitter that is also a promise; PouchDB itself listens to it.
+			if (typeof thenable.on !== 'function') return settled;
+			Object.assign(thenable, {
+				then: settled.then.bind(settled),
+				catch: settled.catch.bind(settled)
+			});
+			return result;
+		};
+	}
+}
+
 /** leveldown as PouchDB gets it, remembered so the server can read the same store directly. */
 function sharedLeveldown(location: string): LevelDown {
 	const db = leveldown(location);
 	coalesceGets(db);
+	containCallbacks(db);
 	instances.set(location, db);
 	return db;
 }
@@ -129,6 +223,13 @@ function durableLeveldown(location: string): LevelDown {
 	db._del = (k, opts, cb) => del(k, { ...opts, sync: true }, cb);
 	return db;
 }
+
+/**
+ * Revisions of history kept per document (CouchDB's default `revs_limit`). Offline devices can make
+ * many edits before they sync: keep history so they do not conflict. A replicated write may not
+ * carry a longer `_revisions` list (PouchDB's stemming of one is quadratic in its length).
+ */
+export const REVS_LIMIT = 1000;
 
 /** CouchDB's rule for database names (plus `_users`, the one system database we keep). */
 export const DB_NAME = /^[a-z][a-z0-9_$()+/-]*$/;
@@ -241,13 +342,13 @@ export class Storage {
 		this.readers.delete(name);
 		const db = new PouchDB(this.location(name), {
 			db: this.durable ? durableLeveldown : sharedLeveldown,
-			// Offline devices can make many edits before they sync: keep history so they do not conflict.
-			revs_limit: 1000,
+			revs_limit: REVS_LIMIT,
 			auto_compaction: false,
 			// LevelDB's memtable: 8 MB (default 4) halves the flushes and compactions while a device
 			// pushes a term of records. Memory is taken only as writes arrive, and at most twice this.
 			writeBufferSize: 8 * 1024 * 1024
 		} as PouchDB.Configuration.DatabaseConfiguration) as unknown as Pouch;
+		ownCalls(db);
 		this.open.set(name, db);
 		return db;
 	}

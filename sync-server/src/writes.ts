@@ -5,13 +5,14 @@ import {
 	TRUST_SETTINGS_ID,
 	validateDocUpdate,
 	type RuleOptions,
-	type UserCtx
+	type UserCtx,
+	type Verdict
 } from '../../src/lib/domain/index.ts';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { badRequest, CouchError, isObject } from './http.ts';
 import { readOrNull, revsDiffOf, type RevsDiff } from './level-read.ts';
-import type { BulkResult, Doc, Pouch, Storage } from './storage.ts';
+import { REVS_LIMIT, type BulkResult, type Doc, type Pouch, type Storage } from './storage.ts';
 import { prepareUserWrite, USER_PREFIX, USERS_DB, type UserDoc } from './users.ts';
 
 /** One document's outcome, in CouchDB's `_bulk_docs` shape. */
@@ -35,12 +36,111 @@ export function checkDocId(id: unknown): string {
 		throw new CouchError(400, 'illegal_docid', 'Document id must be a non-empty string.');
 	}
 	if (id.length > 1024) throw new CouchError(400, 'illegal_docid', 'Document id is too long.');
+	// A lone surrogate has no UTF-8 form: stored, it could never be fetched by its id.
+	if (!id.isWellFormed())
+		throw new CouchError(400, 'illegal_docid', 'Document id must be valid UTF-8');
 	if (id.startsWith('_')) {
 		const ok =
 			(id.startsWith('_design/') && id.length > 8) || (id.startsWith('_local/') && id.length > 7);
 		if (!ok) throw new CouchError(400, 'illegal_docid', RESERVED);
 	}
 	return id;
+}
+
+/** Highest revision generation accepted: a document would need a billion edits to reach it. */
+export const MAX_GENERATION = 1_000_000_000;
+
+const INVALID_REV = () => badRequest('Invalid rev format');
+const docValidation = (reason: string) => new CouchError(400, 'doc_validation', reason);
+/** A revision id as PouchDB (a v4 uuid without dashes) and CouchDB (an MD5) write it. */
+const REV_ID = /^[0-9a-fA-F]{32}$/;
+const REV = /^([1-9][0-9]{0,9})-(.*)$/s;
+/** `_local` documents have no revision tree: CouchDB and PouchDB number them `0-1`, `0-2`, … */
+const LOCAL_REV = /^0-[1-9][0-9]{0,9}$/;
+
+/** Special members CouchDB accepts and drops (they describe the stored document, not this write). */
+const IGNORED_MEMBERS = ['_revs_info', '_local_seq', '_conflicts', '_deleted_conflicts'];
+/** Special members CouchDB keeps in the body. */
+const BODY_MEMBERS = new Set([
+	'_access',
+	'_replication_id',
+	'_replication_state',
+	'_replication_state_time',
+	'_replication_state_reason',
+	'_replication_stats'
+]);
+
+/** `N-hex32`, N a whole number from 1 to MAX_GENERATION; anything else is CouchDB's "Invalid rev format". */
+export function parseRev(rev: unknown): { gen: number; id: string } {
+	if (typeof rev !== 'string') throw INVALID_REV();
+	const m = REV.exec(rev);
+	if (!m || !REV_ID.test(m[2]!)) throw INVALID_REV();
+	const gen = Number(m[1]);
+	if (gen > MAX_GENERATION) throw INVALID_REV();
+	return { gen, id: m[2]! };
+}
+
+/**
+ * The revision members of one document, checked completely before anything is written: PouchDB
+ * stores whatever `_rev` and `_revisions` say (a generation of 0, an empty or non-hex id, a `start`
+ * that is not a number, a history longer than its generation), and a revision tree built from such
+ * values breaks every later read of the database. A replicated `_revisions` must also agree with
+ * `_rev` (PouchDB writes the revision `_revisions` names while the rules would be asked about
+ * `_rev`) and be no longer than the revisions the database keeps. Unknown `_` members are refused
+ * as CouchDB refuses them, and the ones it ignores are dropped. Mutates `doc`.
+ */
+export function checkSpecialMembers(doc: Doc, newEdits: boolean): void {
+	for (const key of Object.keys(doc)) {
+		if (!key.startsWith('_')) continue;
+		if (IGNORED_MEMBERS.includes(key)) delete doc[key];
+		else if (
+			!['_id', '_rev', '_revisions', '_attachments', '_deleted'].includes(key) &&
+			!BODY_MEMBERS.has(key)
+		)
+			throw docValidation(`Bad special document member: ${key}`);
+	}
+	if (doc._deleted !== undefined && typeof doc._deleted !== 'boolean')
+		throw docValidation('Bad special document member: _deleted');
+	if (doc._id.startsWith('_local/')) {
+		if (doc._revisions !== undefined)
+			throw docValidation('Bad special document member: _revisions');
+		if (doc._rev !== undefined && (typeof doc._rev !== 'string' || !LOCAL_REV.test(doc._rev)))
+			throw INVALID_REV();
+		return;
+	}
+	const revisions = doc._revisions;
+	if (revisions === undefined) {
+		if (doc._rev !== undefined) parseRev(doc._rev);
+		return;
+	}
+	if (!isObject(revisions)) throw docValidation('Bad special document member: _revisions');
+	const { start, ids } = revisions;
+	if (!Number.isInteger(start)) throw docValidation("_revisions.start isn't an integer.");
+	if (!Array.isArray(ids)) throw docValidation("_revisions.ids isn't a array.");
+	const gen = start as number;
+	if (gen < 1 || gen > MAX_GENERATION) {
+		throw docValidation(`_revisions.start must be a whole number from 1 to ${MAX_GENERATION}.`);
+	}
+	if (ids.length === 0) throw docValidation('_revisions.ids is empty.');
+	if (ids.length > gen) {
+		throw docValidation('_revisions.ids lists more revisions than _revisions.start allows.');
+	}
+	if (ids.length > REVS_LIMIT) {
+		throw docValidation(
+			`_revisions.ids lists ${ids.length} revisions; this database keeps at most ${REVS_LIMIT}.`
+		);
+	}
+	for (const id of ids) {
+		if (typeof id !== 'string') throw docValidation("RevId isn't a string");
+		if (!REV_ID.test(id)) throw docValidation("RevId isn't a valid hexadecimal");
+	}
+	const rev = `${gen}-${ids[0] as string}`;
+	if (doc._rev === undefined) doc._rev = rev;
+	else if (parseRev(doc._rev) && doc._rev !== rev) {
+		throw badRequest(`_rev ${String(doc._rev)} is not the first revision of _revisions (${rev}).`);
+	}
+	// PouchDB ignores `_revisions` on a new edit (and CouchDB reads the same parent from it).
+	if (newEdits) delete doc._revisions;
 }
 
 /** Base64 length to bytes, without decoding. */
@@ -56,11 +156,10 @@ export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean): Doc {
 	if (!isObject(doc)) throw badRequest('Each document must be a JSON object.');
 	if (doc._id === undefined && newEdits) doc._id = crypto.randomUUID().replaceAll('-', '');
 	const id = checkDocId(doc._id);
+	checkSpecialMembers(doc as Doc, newEdits);
 	if (!newEdits && typeof doc._rev !== 'string' && !id.startsWith('_local/')) {
 		throw badRequest(`Document ${id} has no _rev: new_edits=false needs one.`);
 	}
-	if (doc._rev !== undefined && typeof doc._rev !== 'string')
-		throw badRequest('_rev must be a string.');
 	const atts = doc._attachments;
 	const size = Buffer.byteLength(JSON.stringify({ ...doc, _attachments: undefined }));
 	if (size > cfg.maxDocumentBytes) {
@@ -93,6 +192,33 @@ export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean): Doc {
 	return doc as Doc;
 }
 
+/**
+ * The document as the rules see it: inline attachment data as the stub PouchDB will store (with its
+ * digest), as CouchDB's validate_doc_update sees them, so that a rule can tell whether an
+ * attachment changed. A stub without a digest keeps the current one, as PouchDB does.
+ */
+function forRules(doc: Doc, old: Doc | null): Doc {
+	const atts = doc._attachments;
+	if (!isObject(atts)) return doc;
+	const current = (isObject(old?._attachments) ? old._attachments : {}) as Record<
+		string,
+		{ digest?: unknown } | undefined
+	>;
+	const view: Record<string, unknown> = {};
+	for (const [name, att] of Object.entries(atts)) {
+		if (!isObject(att)) view[name] = att;
+		else if (typeof att.data === 'string') {
+			const md5 = crypto.createHash('md5').update(Buffer.from(att.data, 'base64'));
+			view[name] = {
+				content_type: att.content_type,
+				digest: `md5-${md5.digest('base64')}`,
+				stub: true
+			};
+		} else view[name] = { ...att, digest: att.digest ?? current[name]?.digest };
+	}
+	return { ...doc, _attachments: view };
+}
+
 function pouchError(id: string, r: BulkResult): WriteResult {
 	const e = r as { name?: string; error?: unknown; message?: string; reason?: string };
 	const error = e.name ?? (typeof e.error === 'string' ? e.error : 'unknown_error');
@@ -114,6 +240,8 @@ export async function writeDocs(
 	newEdits: boolean
 ): Promise<WriteResult[]> {
 	const { storage, dbName, db, user } = ctx;
+	// Every route's documents pass here (a DELETE's `?rev=` too): nothing malformed reaches PouchDB.
+	for (const doc of docs) checkSpecialMembers(doc, newEdits);
 	return storage.withLock(dbName, async () => {
 		const results: (WriteResult | null)[] = docs.map(() => null);
 		let todo = docs.map((doc, i) => ({ doc, i }));
@@ -131,13 +259,25 @@ export async function writeDocs(
 		const options = todo.some(({ doc }) => doc.type === 'attainment-booklet')
 			? await ruleOptions(ctx.storage)
 			: {};
-		for (const t of todo) {
+		/** Replicated revisions of this batch, by `id rev`, and whether each was refused. */
+		const branch = new Map<string, { doc: Doc; refused: boolean }>();
+		// Ancestors first, so that each revision is checked after the ones it descends from.
+		const ordered = newEdits
+			? todo
+			: [...todo].sort((a, b) => parseInt(a.doc._rev!, 10) - parseInt(b.doc._rev!, 10));
+		for (const t of ordered) {
 			const { doc, i } = t;
 			if (doc._id.startsWith('_local/')) {
 				accepted.push(t);
 				continue;
 			}
 			const old = current.get(doc._id) ?? null;
+			// A retried PUT whose answer was lost, or an edit of an old revision: CouchDB answers 409
+			// before its validation runs, and so does this.
+			if (newEdits && old && doc._rev !== old._rev) {
+				results[i] = { id: doc._id, error: 'conflict', reason: 'Document update conflict.' };
+				continue;
+			}
 			if (dbName === USERS_DB) {
 				try {
 					const prepared = await prepareUserWrite(
@@ -154,7 +294,9 @@ export async function writeDocs(
 				}
 				continue;
 			}
-			const verdict = validateDocUpdate(doc, old, user, dbName, options);
+			let verdict = validateDocUpdate(forRules(doc, old), old, user, dbName, options);
+			if (verdict.ok && !newEdits) verdict = checkBranch(doc, branch, user, dbName, options);
+			if (!newEdits) branch.set(`${doc._id} ${doc._rev}`, { doc, refused: !verdict.ok });
 			if (verdict.ok) accepted.push(t);
 			else results[i] = { id: doc._id, error: verdict.error, reason: verdict.reason };
 		}
@@ -190,6 +332,37 @@ export async function writeDocs(
 		}
 		return results.map((r, i) => r ?? { ok: true as const, id: docs[i]!._id, rev: docs[i]!._rev! });
 	});
+}
+
+/**
+ * A replicated revision is checked against the current winner (above) and, when the revisions it
+ * descends from were sent in the same batch, against the nearest of them: revisions 1 and 2 of a
+ * progress update sent together are an edit, which the rules refuse, not two new documents. A
+ * revision descending from a refused one is refused too.
+ */
+function checkBranch(
+	doc: Doc,
+	branch: Map<string, { doc: Doc; refused: boolean }>,
+	user: UserCtx,
+	dbName: string,
+	options: RuleOptions
+): Verdict {
+	const revisions = doc._revisions as { start: number; ids: string[] } | undefined;
+	if (!revisions) return { ok: true };
+	for (let k = 1; k < revisions.ids.length; k++) {
+		const parent = branch.get(`${doc._id} ${revisions.start - k}-${revisions.ids[k]}`);
+		if (!parent) continue;
+		if (parent.refused) {
+			return {
+				ok: false,
+				error: 'forbidden',
+				reason: 'An earlier revision of this document was refused.'
+			};
+		}
+		const old = parent.doc._deleted ? null : forRules(parent.doc, null);
+		return validateDocUpdate(forRules(doc, old), old, user, dbName, options);
+	}
+	return { ok: true };
 }
 
 /**

@@ -34,8 +34,8 @@ describe('admin command line', () => {
 					{
 						...step,
 						action: 'Other device.',
-						_rev: '2-bbbb',
-						_revisions: { start: 2, ids: ['bbbb', (first.body.rev as string).slice(2)] }
+						_rev: `2-${'b'.repeat(32)}`,
+						_revisions: { start: 2, ids: ['b'.repeat(32), (first.body.rev as string).slice(2)] }
 					}
 				]
 			}

@@ -108,3 +108,95 @@ describe('_db_updates', () => {
 		expect(woke.body.results).toEqual([{ db_name: 'trust', type: 'updated' }]);
 	});
 });
+
+/** The demo school's visits in `status`, written by the SIL. */
+async function visitIn(
+	status: string
+): Promise<Record<string, unknown> & { _id: string; _rev: string }> {
+	const all = await api(server, 'GET', '/school-oakfield/_all_docs?include_docs=true', {
+		user: 'sil'
+	});
+	const docs = (all.body.rows as { doc: Record<string, unknown> }[]).map((r) => r.doc);
+	const found = docs.find((d) => d.type === 'visit' && d.status === status && d.visitor === 'sil');
+	if (!found) throw new Error(`the demo school has no ${status} visit`);
+	return found as Record<string, unknown> & { _id: string; _rev: string };
+}
+
+const put = (user: string, doc: Record<string, unknown> & { _id: string }) =>
+	api(server, 'PUT', `/school-oakfield/${encodeURIComponent(doc._id)}`, { user, body: doc });
+
+describe('who did what is written only by that person', () => {
+	it('refuses a SIL forging the head’s confirmation, or changing the visitor', async () => {
+		const shared = await visitIn('shared');
+		const forged = await put('sil', {
+			...shared,
+			confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00.000Z', comment: 'I agree' }
+		});
+		expect(forged.status).toBe(403);
+		expect(forged.body.reason).toBe('Only the headteacher confirms a record.');
+		const moved = await put('sil', { ...shared, visitor: 'head.oakfield' });
+		expect(moved.status).toBe(403);
+		expect(moved.body.reason).toBe('The visitor of a record cannot be changed.');
+		// The head confirms it themselves.
+		const confirmed = await put('head.oakfield', {
+			...shared,
+			status: 'confirmed',
+			confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00.000Z', comment: 'Agreed' },
+			edit: { by: 'head.oakfield', device: 'Phone', at: '2026-11-21T09:00:00.000Z' }
+		});
+		expect(confirmed.status).toBe(201);
+	});
+
+	it('refuses a SIL changing who recorded a next step', async () => {
+		const all = await api(server, 'GET', '/school-oakfield/_all_docs?include_docs=true', {
+			user: 'sil'
+		});
+		const step = (all.body.rows as { doc: Record<string, unknown> & { _id: string } }[])
+			.map((r) => r.doc)
+			.find((d) => d.type === 'next-step')!;
+		const r = await put('sil', { ...step, createdBy: 'head.oakfield' });
+		expect(r.status).toBe(403);
+		expect(r.body.reason).toBe('Who recorded a next step, and when, cannot be changed.');
+	});
+
+	it('keeps a confirmed record’s photos as they were, addendum or not', async () => {
+		const confirmed = await visitIn('confirmed');
+		const addenda = [
+			...(confirmed.addenda as unknown[]),
+			{ by: 'sil', at: '2026-11-25T10:00:00.000Z', text: 'Photo of the board added.' }
+		];
+		const photo = {
+			'board.jpg': { content_type: 'image/jpeg', data: Buffer.from('a photo').toString('base64') }
+		};
+		const withPhoto = await put('sil', { ...confirmed, addenda, _attachments: photo });
+		expect(withPhoto.status).toBe(403);
+		const replicated = await api(server, 'POST', '/school-oakfield/_bulk_docs', {
+			user: 'sil',
+			body: {
+				new_edits: false,
+				docs: [
+					{
+						...confirmed,
+						addenda,
+						_attachments: photo,
+						_rev: `${parseInt(confirmed._rev, 10) + 1}-${'c'.repeat(32)}`,
+						_revisions: {
+							start: parseInt(confirmed._rev, 10) + 1,
+							ids: ['c'.repeat(32), confirmed._rev.split('-')[1]]
+						}
+					}
+				]
+			}
+		});
+		expect(replicated.body).toMatchObject([{ error: 'forbidden' }]);
+		const attachment = await api(
+			server,
+			'PUT',
+			`/school-oakfield/${encodeURIComponent(confirmed._id)}/board.jpg?rev=${confirmed._rev}`,
+			{ user: 'sil', raw: 'a photo', headers: { 'Content-Type': 'image/jpeg' } }
+		);
+		expect(attachment.status).toBe(403);
+		// The addendum alone is accepted.
+		expect((await put('sil', { ...confirmed, addenda })).status).toBe(201);
+	});
+});

@@ -105,6 +105,123 @@ describe('validate_doc_update', () => {
 		expect(validateDocUpdate(addendum, confirmed, sil, DB).ok).toBe(true);
 	});
 
+	it('lets no one but the head confirm, and no one change who the visitor is', () => {
+		const shared = visit({ shared: { by: 'sil', at: '2026-11-20T16:00:00Z' } });
+		const forged = {
+			...shared,
+			confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00Z', comment: 'I agree' }
+		};
+		expect(validateDocUpdate(forged, shared, sil, DB)).toMatchObject({
+			ok: false,
+			reason: 'Only the headteacher confirms a record.'
+		});
+		expect(validateDocUpdate(forged, null, sil, DB).ok).toBe(false);
+		expect(validateDocUpdate({ ...shared, visitor: 'sil.two' }, shared, sil, DB)).toMatchObject({
+			ok: false,
+			reason: 'The visitor of a record cannot be changed.'
+		});
+		const draft = visit({ status: 'draft' });
+		const sharedAsSomeoneElse = {
+			...draft,
+			status: 'shared' as const,
+			shared: { by: 'ceo', at: '2026-11-20T16:00:00Z' }
+		};
+		expect(validateDocUpdate(sharedAsSomeoneElse, draft, sil, DB)).toMatchObject({
+			ok: false,
+			reason: 'A record is shared in the name of the visitor who shares it.'
+		});
+		const sharedBySil = {
+			...sharedAsSomeoneElse,
+			shared: { by: 'sil', at: '2026-11-20T16:00:00Z' }
+		};
+		expect(validateDocUpdate(sharedBySil, draft, sil, DB).ok).toBe(true);
+		// Taken back to draft before the head confirms: the stamp goes.
+		const { shared: _stamp, ...unshared } = { ...sharedBySil, status: 'draft' as const };
+		expect(validateDocUpdate(unshared, sharedBySil, sil, DB).ok).toBe(true);
+		// An addendum signed by someone else, or an earlier one rewritten, is refused.
+		const confirmed = visit({
+			status: 'confirmed',
+			confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00Z', comment: '' },
+			addenda: [{ by: 'sil', at: '2026-11-22T10:00:00Z', text: 'First' }]
+		});
+		const signedAsHead = {
+			...confirmed,
+			addenda: [
+				...confirmed.addenda,
+				{ by: 'head.oakfield', at: '2026-11-25T10:00:00Z', text: 'x' }
+			]
+		};
+		expect(validateDocUpdate(signedAsHead, confirmed, sil, DB).ok).toBe(false);
+		const rewritten = {
+			...confirmed,
+			addenda: [
+				{ by: 'sil', at: '2026-11-22T10:00:00Z', text: 'First, rewritten' },
+				{ by: 'sil', at: '2026-11-25T10:00:00Z', text: 'Second' }
+			]
+		};
+		expect(validateDocUpdate(rewritten, confirmed, sil, DB).ok).toBe(false);
+	});
+
+	it('accepts the edit stamp of a merge naming another person, on a confirmation and an addendum', () => {
+		const shared = visit({ edit: { by: 'sil', device: 'Laptop', at: '2026-11-20T16:00:00Z' } });
+		const confirmed = {
+			...shared,
+			status: 'confirmed' as const,
+			confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00Z', comment: 'Agreed' },
+			edit: { by: 'head.oakfield', device: 'Phone', at: '2026-11-21T09:00:00Z' }
+		};
+		expect(validateDocUpdate(confirmed, shared, head, DB).ok).toBe(true);
+		const addendum = {
+			...confirmed,
+			addenda: [{ by: 'sil', at: '2026-11-25T10:00:00Z', text: 'Data since validated' }],
+			// The device merged the head's later revision in: its stamp names the head.
+			edit: { by: 'head.oakfield', device: 'Phone', at: '2026-11-25T10:00:00Z' }
+		};
+		expect(validateDocUpdate(addendum, confirmed, sil, DB).ok).toBe(true);
+	});
+
+	it('keeps a confirmed record’s attachments as they were', () => {
+		const confirmed = {
+			...visit({
+				status: 'confirmed',
+				confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00Z', comment: '' }
+			}),
+			_attachments: { 'board.jpg': { stub: true, digest: 'md5-aaa', content_type: 'image/jpeg' } }
+		};
+		const withAddendum = (atts: unknown) => ({
+			...confirmed,
+			_attachments: atts,
+			addenda: [{ by: 'sil', at: '2026-11-25T10:00:00Z', text: 'Photo added' }]
+		});
+		expect(validateDocUpdate(withAddendum(confirmed._attachments), confirmed, sil, DB).ok).toBe(
+			true
+		);
+		const replaced = { 'board.jpg': { stub: true, digest: 'md5-bbb', content_type: 'image/jpeg' } };
+		expect(validateDocUpdate(withAddendum(replaced), confirmed, sil, DB).ok).toBe(false);
+		const added = { ...confirmed._attachments, 'new.jpg': { stub: true, digest: 'md5-ccc' } };
+		expect(validateDocUpdate(withAddendum(added), confirmed, sil, DB).ok).toBe(false);
+	});
+
+	it('takes deletions as bare tombstones only', () => {
+		const tombstone = { _id: 'p', _deleted: true };
+		expect(validateDocUpdate(tombstone, null, head, DB).ok).toBe(true);
+		expect(validateDocUpdate({ ...progress(), _deleted: true }, null, head, DB)).toMatchObject({
+			ok: false,
+			reason: 'A deletion carries no content: send only _id, _rev and _deleted.'
+		});
+	});
+
+	it('keeps who recorded a next step', () => {
+		const step = nextStep();
+		expect(validateDocUpdate({ ...step, action: 'Sharper' }, step, sil, DB).ok).toBe(true);
+		expect(validateDocUpdate({ ...step, createdBy: 'head.oakfield' }, step, sil, DB)).toMatchObject(
+			{
+				ok: false,
+				reason: 'Who recorded a next step, and when, cannot be changed.'
+			}
+		);
+	});
+
 	it('keeps design documents and trust data for administrators', () => {
 		const ddoc = { _id: '_design/rules', validate_doc_update: 'function(){}' };
 		expect(validateDocUpdate(ddoc, null, ceo, DB).ok).toBe(false);

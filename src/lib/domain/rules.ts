@@ -42,14 +42,45 @@ export function describeIssues(error: z.ZodError): string {
 		.join('; ');
 }
 
-/**
- * The fields a change touched, ignoring CouchDB's own underscore fields and the edit stamp (who
- * wrote the revision, on which device: bookkeeping every write carries, not content).
- */
+/** The fields a change touched, ignoring CouchDB's own underscore fields. */
 function changedFields(a: AnyDoc, b: AnyDoc): string[] {
 	const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
 	return [...keys].filter(
-		(k) => !k.startsWith('_') && k !== 'edit' && JSON.stringify(a[k]) !== JSON.stringify(b[k])
+		(k) => !k.startsWith('_') && JSON.stringify(a[k]) !== JSON.stringify(b[k])
+	);
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Fields a device rewrites on every save, which a locked or confirmed record may still change. The
+ * `edit` stamp (issue 12) names whoever made the later of two merged revisions, who may be another
+ * person, so it proves nothing and is not checked against the writer.
+ */
+const BOOKKEEPING = ['updatedAt', 'edit'];
+
+/**
+ * Attachments by name and content. The rules see stubs with digests (as CouchDB's
+ * validate_doc_update does; the sync server hands inline data over as such stubs), so two
+ * attachments are the same when their digests are.
+ */
+function attachmentDigests(doc: AnyDoc): string {
+	const atts = (doc._attachments ?? {}) as Record<string, { digest?: unknown } | undefined>;
+	return JSON.stringify(
+		Object.keys(atts)
+			.sort()
+			.map((name) => [name, atts[name]?.digest ?? null])
+	);
+}
+
+/** `list` starts with every item of `before`, unchanged, and what it adds is signed by `name`. */
+function appendedBy(before: unknown, after: unknown, name: string | null): boolean {
+	const old = Array.isArray(before) ? before : [];
+	const now = Array.isArray(after) ? (after as { by?: unknown }[]) : [];
+	return (
+		now.length >= old.length &&
+		same(now.slice(0, old.length), old) &&
+		now.slice(old.length).every((item) => item.by === name)
 	);
 }
 
@@ -75,7 +106,14 @@ export function validateDocUpdate(
 	if (newDoc._id.startsWith('_design/')) {
 		return admin ? ok : forbid('Only a trust administrator may change design documents.');
 	}
-	if (newDoc._deleted) return validateDelete(newDoc, oldDoc, user, db, options);
+	if (newDoc._deleted) {
+		// A deletion is a tombstone: content on it would be stored and replicated, unvalidated. The
+		// one exception is `mergedInto`, the merged revision that took in a settled version (issue 12).
+		if (!admin && Object.keys(newDoc).some((k) => !k.startsWith('_') && k !== 'mergedInto')) {
+			return forbid('A deletion carries no content: send only _id, _rev and _deleted.');
+		}
+		return validateDelete(newDoc, oldDoc, user, db, options);
+	}
 
 	const type = String(newDoc.type ?? '');
 	const entry = (SCHEMAS as Record<string, (typeof SCHEMAS)[DocType] | undefined>)[type];
@@ -104,6 +142,9 @@ export function validateDocUpdate(
 			if (!hasRole(user, 'sil')) return forbid('Only the visitor records agreed next steps.');
 			if (!old && newDoc.createdBy !== user.name) {
 				return forbid('A next step must be recorded under your own name.');
+			}
+			if (old && (newDoc.createdBy !== old.createdBy || newDoc.createdAt !== old.createdAt)) {
+				return forbid('Who recorded a next step, and when, cannot be changed.');
 			}
 			return ok;
 		case 'progress-update':
@@ -177,39 +218,53 @@ function validateDelete(
 }
 
 function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdict {
+	// Who did what is written only by that person, at the moment they act: the visitor never
+	// changes, only the visitor shares, only the headteacher confirms, and an addendum is signed
+	// by whoever appends it.
+	if (old && newDoc.visitor !== old.visitor) {
+		return forbid('The visitor of a record cannot be changed.');
+	}
+	if (!appendedBy(old?.addenda, newDoc.addenda, user.name)) {
+		return forbid('Addenda are only ever added, each in its author’s own name.');
+	}
 	if (hasRole(user, 'sil') && (!old || old.visitor === user.name)) {
 		if (!old) {
 			if (newDoc.visitor !== user.name) return forbid('A visit must be recorded under your name.');
-			if (newDoc.status === 'confirmed') return forbid('Only the headteacher confirms a record.');
-			return ok;
-		}
-		if (old.status === 'confirmed') {
+		} else if (old.status === 'confirmed') {
 			// A confirmed record is locked: the only change is a new addendum at the end.
-			const changed = changedFields(old, newDoc).filter((k) => k !== 'updatedAt');
+			const changed = changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k));
 			const oldAdd = old.addenda as unknown[];
-			const newAdd = newDoc.addenda as { by: string }[];
+			const newAdd = newDoc.addenda as unknown[];
 			const appended =
 				changed.length === 1 &&
 				changed[0] === 'addenda' &&
 				newAdd.length === oldAdd.length + 1 &&
-				JSON.stringify(newAdd.slice(0, oldAdd.length)) === JSON.stringify(oldAdd) &&
-				newAdd[newAdd.length - 1]!.by === user.name;
+				attachmentDigests(old) === attachmentDigests(newDoc);
 			return appended
 				? ok
 				: forbid('This record was confirmed by the headteacher: add an addendum instead.');
 		}
-		if (newDoc.status === 'confirmed') return forbid('Only the headteacher confirms a record.');
+		if (newDoc.status === 'confirmed' || !same(newDoc.confirmation, old?.confirmation)) {
+			return forbid('Only the headteacher confirms a record.');
+		}
+		const shared = newDoc.shared as { by?: unknown } | undefined;
+		// Taking a record back to draft removes the stamp; setting one is in the sharer's own name.
+		const unshared = shared === undefined && newDoc.status !== 'shared';
+		if (!same(shared, old?.shared) && !unshared && shared?.by !== user.name) {
+			return forbid('A record is shared in the name of the visitor who shares it.');
+		}
 		return ok;
 	}
 	if (hasRole(user, 'head') && old) {
 		// A head confirms what was shared; they never rewrite the visitor's record.
-		const changed = changedFields(old, newDoc).filter((k) => k !== 'updatedAt');
+		const changed = changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k));
 		const confirmation = newDoc.confirmation as { by?: string } | undefined;
 		const confirms =
 			old.status === 'shared' &&
 			newDoc.status === 'confirmed' &&
 			confirmation?.by === user.name &&
-			changed.every((k) => k === 'status' || k === 'confirmation');
+			changed.every((k) => k === 'status' || k === 'confirmation') &&
+			attachmentDigests(old) === attachmentDigests(newDoc);
 		return confirms
 			? ok
 			: forbid('A headteacher may confirm a shared record but not change what it says.');

@@ -17,6 +17,43 @@ import type { Doc, Pouch, Security } from '../storage.ts';
 import { checkDoc, writeDocs, writeOne, type WriteCtx } from '../writes.ts';
 import { publicAttachments } from './docs.ts';
 
+/**
+ * Refuses a request listing more entries (documents, keys, ids, revisions) than the server takes at
+ * once: each costs work on the one thread every request shares. CouchDB's words where it has them.
+ */
+function capEntries(c: Call, count: number, what: string, error = 'too_many_entries'): void {
+	const max = c.app.cfg.maxRequestEntries;
+	if (count > max) {
+		throw new CouchError(
+			413,
+			error,
+			`This request lists ${count} ${what}; the server accepts at most ${max} in one request.`
+		);
+	}
+}
+
+/**
+ * The largest body of a request that lists ids or keys (`_revs_diff`, `_bulk_get`, `_all_docs`):
+ * 10,000 entries take about 1.5 MB, and parsing is work on the shared thread, so a body far bigger
+ * than the entry limit needs is refused before it is read.
+ */
+export const MAX_LIST_BYTES = 4 * 1024 * 1024;
+const listBytes = (c: Call) => Math.min(c.app.cfg.maxRequestBytes, MAX_LIST_BYTES);
+
+/** Entries handled between two turns of the event loop, so that a big answer lets others in. */
+const SLICE = 500;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** `fn` over `items` a slice at a time, yielding to other requests between slices. */
+async function inSlices<T, R>(items: T[], fn: (slice: T[]) => Promise<R[]> | R[]): Promise<R[]> {
+	const out: R[] = [];
+	for (let i = 0; i < items.length; i += SLICE) {
+		if (i > 0) await nextTurn();
+		out.push(...(await fn(items.slice(i, i + SLICE))));
+	}
+	return out;
+}
+
 export const noDb = () => new CouchError(404, 'not_found', 'Database does not exist.');
 
 export function writeCtx(c: Call, dbName: string, db: Pouch): WriteCtx {
@@ -106,17 +143,23 @@ export async function security(c: Call, dbName: string, sec: Security | null): P
 
 export async function revsDiff(c: Call, dbName: string, db: Pouch): Promise<void> {
 	allowParams(c.query, []);
-	const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
-	for (const [id, revs] of Object.entries(body)) {
+	const body = await readJsonObject(c.raw, listBytes(c));
+	const entries = Object.entries(body);
+	capEntries(c, entries.length, 'document ids');
+	let revCount = 0;
+	for (const [id, revs] of entries) {
 		if (!Array.isArray(revs) || !revs.every((r) => typeof r === 'string')) {
 			throw badRequest(`_revs_diff: the revisions of ${id} must be a list of strings.`);
 		}
+		revCount += revs.length;
 	}
-	const request = body as Record<string, string[]>;
-	const diff =
-		(await readOrNull(c.app.storage.reader(dbName), (r) => r.revsDiff(request))) ??
-		(await db.revsDiff(request));
-	sendJson(c.res, 200, diff);
+	capEntries(c, revCount, 'revisions');
+	const reader = c.app.storage.reader(dbName);
+	const parts = await inSlices(entries, async (slice) => {
+		const request = Object.fromEntries(slice) as Record<string, string[]>;
+		return [(await readOrNull(reader, (r) => r.revsDiff(request))) ?? (await db.revsDiff(request))];
+	});
+	sendJson(c.res, 200, Object.assign({}, ...parts) as object);
 }
 
 /**
@@ -130,6 +173,7 @@ export async function bulkDocs(c: Call, dbName: string, db: Pouch): Promise<void
 	if (body.new_edits !== undefined && typeof body.new_edits !== 'boolean') {
 		throw badRequest('`new_edits` parameter must be a boolean.');
 	}
+	capEntries(c, body.docs.length, 'documents', 'max_bulk_docs_count_exceeded');
 	const newEdits = body.new_edits !== false;
 	const docs = body.docs.map((d) => checkDoc(d, c.app.cfg, newEdits));
 	const results = await writeDocs(writeCtx(c, dbName, db), docs, newEdits);
@@ -195,8 +239,9 @@ export async function bulkGet(c: Call, dbName: string, db: Pouch): Promise<void>
 		latest: boolParam(c.query, 'latest') ?? false,
 		attachments: boolParam(c.query, 'attachments') ?? false
 	};
-	const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
+	const body = await readJsonObject(c.raw, listBytes(c));
 	if (!Array.isArray(body.docs)) throw badRequest('POST body must include `docs` parameter.');
+	capEntries(c, body.docs.length, 'documents', 'max_bulk_get_count_exceeded');
 	const requests = body.docs.map((r) => {
 		if (!isObject(r) || typeof r.id !== 'string')
 			throw badRequest('Each entry of `docs` needs an `id`.');
@@ -204,15 +249,20 @@ export async function bulkGet(c: Call, dbName: string, db: Pouch): Promise<void>
 			throw badRequest('`rev` must be a string.');
 		return { id: r.id, rev: r.rev as string | undefined, atts_since: r.atts_since };
 	});
-	const direct = await readOrNull(c.app.storage.reader(dbName), (r) => r.bulkGet(requests, opts));
-	const answers = await Promise.all(
-		requests.map((req, i) => direct?.[i] ?? bulkGetViaPouch(db, req, opts))
-	);
-	const results = answers.map((answer, i) => {
-		const { id, atts_since } = requests[i]!;
-		const doc =
-			'ok' in answer ? { ok: publicAttachments(answer.ok, opts.attachments, atts_since) } : answer;
-		return { id, docs: [doc] };
+	const reader = c.app.storage.reader(dbName);
+	const results = await inSlices(requests, async (slice) => {
+		const direct = await readOrNull(reader, (r) => r.bulkGet(slice, opts));
+		const answers = await Promise.all(
+			slice.map((req, i) => direct?.[i] ?? bulkGetViaPouch(db, req, opts))
+		);
+		return answers.map((answer, i) => {
+			const { id, atts_since } = slice[i]!;
+			const doc =
+				'ok' in answer
+					? { ok: publicAttachments(answer.ok, opts.attachments, atts_since) }
+					: answer;
+			return { id, docs: [doc] };
+		});
 	});
 	sendJson(c.res, 200, { results });
 }
@@ -268,14 +318,28 @@ export async function allDocs(c: Call, db: Pouch): Promise<void> {
 	if (key !== undefined) opts.key = key;
 	let keys = jsonParam(q, 'keys');
 	if (c.method === 'POST') {
-		const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
+		const body = await readJsonObject(c.raw, listBytes(c));
 		if (body.keys !== undefined) keys = body.keys;
 	}
 	if (keys !== undefined) {
 		if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
 			throw badRequest('`keys` must be a list of document ids.');
 		}
-		opts.keys = keys;
+		capEntries(c, keys.length, 'keys');
+		// PouchDB's reading of skip, limit and descending with keys, done here so that the keys can
+		// be looked up a slice at a time.
+		const skip = (opts.skip as number | undefined) ?? 0;
+		const limit = opts.limit as number | undefined;
+		const list = (keys as string[]).slice(skip, limit === undefined ? undefined : skip + limit);
+		if (opts.descending) list.reverse();
+		const rest: Record<string, unknown> = { ...opts, skip: 0, descending: false };
+		delete rest.limit;
+		const pages = await inSlices(list, async (slice) => [
+			await db.allDocs({ ...rest, keys: slice })
+		]);
+		const first = pages[0] ?? (await db.allDocs({ ...rest, keys: [] }));
+		sendJson(c.res, 200, { ...first, offset: skip, rows: pages.flatMap((p) => p.rows) });
+		return;
 	}
 	const result = await db.allDocs(opts);
 	sendJson(c.res, 200, result);

@@ -85,6 +85,9 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 	const wantRevs = opts.revs === true;
 	if (attsSince && opts.attachments) opts.revs = true;
 
+	// A person reading their own account never sees its password hash, by any of these options.
+	const ownView = (doc: Doc) =>
+		dbName === USERS_DB && !isAdmin(c.who.user) ? publicUserDoc(doc) : doc;
 	const openRevsRaw = q.get('open_revs');
 	try {
 		if (openRevsRaw !== null) {
@@ -108,7 +111,7 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 			}
 			const out = list.map((o) =>
 				'ok' in o
-					? { ok: strip(publicAttachments(o.ok, !!opts.attachments, attsSince), wantRevs) }
+					? { ok: ownView(strip(publicAttachments(o.ok, !!opts.attachments, attsSince), wantRevs)) }
 					: o
 			);
 			sendJson(c.res, 200, out);
@@ -123,7 +126,7 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 		}
 		let doc = await db.get(id, opts);
 		doc = strip(publicAttachments(doc, !!opts.attachments, attsSince), wantRevs);
-		if (dbName === USERS_DB && !isAdmin(c.who.user)) doc = publicUserDoc(doc);
+		doc = ownView(doc);
 		sendJson(c.res, 200, doc, { ETag: `"${doc._rev}"` });
 	} catch (err) {
 		throw fromPouchError(err);
