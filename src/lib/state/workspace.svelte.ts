@@ -9,7 +9,7 @@ import { deviceName } from '$lib/sync/device';
 import { PendingTracker } from '$lib/sync/pending';
 import { storageReport } from '$lib/state/storage';
 import { Replicator, type SyncEvent } from '$lib/sync/replicator';
-import { compactIfSettled, resolveDocs } from '$lib/sync/resolve';
+import { compactIfSettled, conflictedAmong, resolveDocs } from '$lib/sync/resolve';
 import {
 	loadSession,
 	signIn as signInRemote,
@@ -63,8 +63,7 @@ class Workspace {
 	#unchecked = new Set<string>();
 	checking = $state(false);
 	/** Databases being resolved now, and when each was last compacted (issue 12). */
-	#resolving = new Set<string>();
-	#resolveAgain = new Map<string, string[]>();
+	#resolving = new Map<string, Promise<void>>();
 	#compactedAt = new Map<string, number>();
 
 	get user(): UserCtx | null {
@@ -174,7 +173,7 @@ class Workspace {
 		this.#unchecked.add(db);
 		this.checking = true;
 		await this.#projector?.follow(db);
-		void this.#resolveConflicts(db);
+		this.#resolveConflicts(db);
 		void localDb(this.session.name, db)
 			.changes({ since: 'now', live: true, return_docs: false })
 			.on('change', () => this.#countPending());
@@ -218,7 +217,7 @@ class Workspace {
 			case 'pulled':
 				this.#tracker?.synced(e.docs);
 				this.#countPending();
-				void this.#resolveConflicts(
+				this.#resolveConflicts(
 					e.db,
 					e.docs.map((d) => d._id)
 				);
@@ -252,42 +251,34 @@ class Workspace {
 	}
 
 	/**
-	 * Merge the conflicts the read model lists in a database (src/lib/sync/resolve.ts). What this
-	 * user may not write, or what needs a person, stays listed for the conflict screen.
+	 * Merge the conflicts among documents just pulled, or (on opening) those the read model lists
+	 * (src/lib/sync/resolve.ts). One pass at a time per database, in order. What this user may not
+	 * write, or what needs a person, stays listed for the conflict screen.
 	 */
-	async #resolveConflicts(db: string, pulled: string[] = []): Promise<void> {
+	#resolveConflicts(db: string, ids?: string[]): void {
+		const previous = this.#resolving.get(db) ?? Promise.resolve();
+		const next = previous
+			.then(() => this.#resolveNow(db, ids))
+			.catch(() => undefined /* left listed; the next pull or opening tries again */);
+		this.#resolving.set(db, next);
+	}
+
+	async #resolveNow(db: string, ids?: string[]): Promise<void> {
 		const session = this.session;
 		if (!session) return;
-		if (this.#resolving.has(db)) {
-			// A pull during a pass: look at its documents once the pass is done.
-			this.#resolveAgain.set(db, [...(this.#resolveAgain.get(db) ?? []), ...pulled]);
-			return;
-		}
-		this.#resolving.add(db);
-		try {
+		const local = localDb(session.name, db);
+		let todo: string[];
+		if (ids) todo = await conflictedAmong(local, ids);
+		else {
 			await this.settled();
-			const rows = (await this.#rm?.conflicts.where('db').equals(db).toArray()) ?? [];
-			const local = localDb(session.name, db);
-			// Documents just pulled are asked of PouchDB itself: the read model may not have seen the
-			// pull yet (its feed delivers a moment later), and nothing else would look again.
-			const fresh = pulled.length
-				? (await local.allDocs({ keys: pulled, conflicts: true, include_docs: true })).rows
-						.filter((r) => 'doc' in r && (r.doc?._conflicts?.length ?? 0) > 0)
-						.map((r) => r.id)
-				: [];
-			const ids = [...new Set([...rows.map((r) => r.docId), ...fresh])];
-			if (ids.length === 0) return;
-			const user = { name: session.name, roles: session.roles };
-			const remote = this.online ? remoteDb(db) : null;
-			await resolveDocs({ user, db, local, remote }, ids);
-		} catch {
-			// Left listed; the next pull or opening tries again.
-		} finally {
-			this.#resolving.delete(db);
-			const again = this.#resolveAgain.get(db);
-			this.#resolveAgain.delete(db);
-			if (again) void this.#resolveConflicts(db, again);
+			todo = ((await this.#rm?.conflicts.where('db').equals(db).toArray()) ?? []).map(
+				(r) => r.docId
+			);
 		}
+		if (todo.length === 0) return;
+		const user = { name: session.name, roles: session.roles };
+		const remote = this.online ? remoteDb(db) : null;
+		await resolveDocs({ user, db, local, remote }, todo);
 	}
 
 	/** Compact a database at most hourly, and only once it is settled with the trust. */

@@ -24,7 +24,11 @@ import {
  *   record holding `a`'s value until a person chooses; with `prefer` the preferred side's value is
  *   taken without a choice (an open form's own typing);
  * - `base === null` (the ancestor's body is gone): values that differ become choices, lists are unioned;
- * - bookkeeping fields (`_rev`, `updatedAt`, `edit`, `schemaVersion`) never conflict: the later wins.
+ * - bookkeeping fields (`_rev`, `updatedAt`, `edit`, `schemaVersion`) never conflict: the later wins;
+ *   `_attachments` merge by name; `_conflicts`, `_revisions` are dropped;
+ * - a merged list keeps `b`'s order, `a`'s items inserted after their nearest preceding surviving
+ *   item (unless only `a` reordered the shared items: then `a`'s order leads); object keys keep the
+ *   inputs' order (the role rules compare values as JSON text).
  * The result depends only on the inputs (no clock, no device id), so two devices that resolve the
  * same conflict write the same body and, with PouchDB's deterministic revisions, the same revision.
  */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EditStamp, PendingChoice } from '$lib/domain/changes';
 import { head, sil, visit } from '../../../tests/unit/fixtures';
 import { openMemoryDb, uniqueName } from '../../../tests/unit/memory-pouch';
-import { compactIfSettled, resolveDoc } from './resolve';
+import { compactIfSettled, conflictedAmong, resolveDoc } from './resolve';
 
 const DB = 'school-oakfield';
 const laptop: EditStamp = {
@@ -189,6 +189,17 @@ describe('automatic resolution of a replicated conflict', () => {
 			expect(doc._conflicts).toBeUndefined();
 			expect(doc._rev).toBe(ra.kind === 'resolved' ? ra.rev : '');
 		}
+	});
+
+	it('picks out, from a batch just pulled, the documents left in conflict', async () => {
+		const { a, id } = await conflictOf(
+			(d) => ({ ...d, focus: 'One' }),
+			(d) => ({ ...d, focus: 'Two' })
+		);
+		await a.put({ _id: 'other', x: 1 });
+		expect(await conflictedAmong(a, [id, 'other', 'missing', '_local/x', id])).toEqual([id]);
+		await resolveDoc({ user: sil, db: DB, local: a }, id);
+		expect(await conflictedAmong(a, [id])).toEqual([]);
 	});
 
 	it('says there is nothing to do for a document without a conflict, or none at all', async () => {

@@ -47,23 +47,27 @@ function history(leaf: Leaf): string[] {
 }
 
 /**
- * The revision to merge a leaf against: the newest one in the leaf's history that the winner
- * already contains. The winner contains its own history, and every revision an earlier resolution
- * folded into a revision it contains: each folded leaf was removed by a tombstone saying which
- * merged revision took it in (`mergedInto`). Without these, a device that went on editing a
- * version that another device had folded into its merge would be merged against an older
- * revision, and whatever it had re-typed since that older one would look unchanged and be dropped.
+ * The revision to merge a leaf against: the newest one that both the winner and the leaf contain.
+ * A leaf contains its own history, and every revision an earlier resolution folded into a
+ * revision it contains: each folded leaf was ended by a tombstone saying which merged revision
+ * took it in (`mergedInto`). History alone is not enough: a device that went on editing a version
+ * another device had folded into its merge (on either side) would be merged against an older
+ * revision, and whatever it had re-typed since that one would look unchanged and be dropped.
  */
 export function commonAncestor(
 	winner: Leaf,
 	leaf: Leaf,
 	folded: ReadonlyMap<string, readonly string[]> = new Map()
 ): string | null {
-	const ours = new Set(history(winner));
-	const contains = (rev: string, depth: number): boolean =>
-		ours.has(rev) ||
-		(depth < 50 && (folded.get(rev) ?? []).some((into) => contains(into, depth + 1)));
-	return history(leaf).find((rev) => contains(rev, 0)) ?? null;
+	const contains = (hist: Set<string>, rev: string, depth: number): boolean =>
+		hist.has(rev) ||
+		(depth < 50 && (folded.get(rev) ?? []).some((into) => contains(hist, into, depth + 1)));
+	const ofWinner = new Set(history(winner));
+	const ofLeaf = new Set(history(leaf));
+	const both = [...new Set([...ofWinner, ...ofLeaf])].filter(
+		(rev) => contains(ofWinner, rev, 0) && contains(ofLeaf, rev, 0)
+	);
+	return both.sort(compareRevs)[0] ?? null;
 }
 
 async function bodyAt(
@@ -183,6 +187,17 @@ export async function resolveDocs(
 		}
 	}
 	return out;
+}
+
+/** Which of these documents are in conflict here: one read for a whole replication batch. */
+export async function conflictedAmong(local: PouchDB.Database, ids: string[]): Promise<string[]> {
+	const keys = [...new Set(ids)].filter((id) => !id.startsWith('_'));
+	if (keys.length === 0) return [];
+	const res = await local.allDocs({ keys, include_docs: true, conflicts: true });
+	return res.rows.flatMap((row) => {
+		const doc = 'doc' in row ? (row.doc as { _conflicts?: string[] } | undefined) : undefined;
+		return doc?._conflicts?.length ? [row.id] : [];
+	});
 }
 
 /**
