@@ -142,7 +142,7 @@ describe('validate_doc_update', () => {
 		const confirmed = visit({
 			status: 'confirmed',
 			confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00Z', comment: '' },
-			addenda: [{ by: 'sil', at: '2026-11-22T10:00:00Z', text: 'First' }]
+			addenda: [{ id: 'add1', by: 'sil', at: '2026-11-22T10:00:00Z', text: 'First' }]
 		});
 		const signedAsHead = {
 			...confirmed,
