@@ -8,7 +8,13 @@ const config = {
 	kit: {
 		// Everything a user sees comes from the device's own databases, so the app is a single-page
 		// app: one fallback page that the sync server (or any static host) serves for every route.
-		adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
+		// BUILD_DIR: a second build beside ./build (test:couchdb builds one that talks to CouchDB).
+		adapter: adapter({
+			pages: process.env.BUILD_DIR ?? 'build',
+			assets: process.env.BUILD_DIR ?? 'build',
+			fallback: 'index.html',
+			strict: true
+		}),
 		// The service worker is built by vite-plugin-pwa (Workbox), not by SvelteKit.
 		serviceWorker: { register: false },
 		typescript: {

@@ -12,6 +12,10 @@
  * Our server runs as shipped (accounts with Basic auth, validation of every document by the
  * shared rules, fsync before acknowledging); the peer has none of these.
  *
+ * With COUCHDB_URL set (an Apache CouchDB admin URL), that CouchDB is a second peer: the same
+ * client and documents, in databases of its own (`bench-<time>-school-<id>`, deleted afterwards),
+ * plain ones like the pouchdb-server peer's (no validate_doc_update), signed in as its admin.
+ *
  * The clients keep their copies in memory (memdown under PouchDB's LevelDB adapter), so that the
  * figures measure the servers. A client on LevelDB pushes no faster than it reads its own changes
  * feed: a server that stores nothing (`noop-server.ts`) scores no better there than a real one. So
@@ -22,6 +26,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import PouchDB from 'pouchdb-node';
 
@@ -47,8 +52,9 @@ type Doc = { _id: string; [k: string]: unknown };
 
 interface Target {
 	name: string;
-	/** Database URLs are `${base}/school-<id>`. */
+	/** Database URLs are `${base}/${prefix}school-<id>`. */
 	base: string;
+	prefix?: string;
 	auth?: { username: string; password: string };
 	/** Makes sure the school's database exists. */
 	prepare(school: string): Promise<void>;
@@ -136,6 +142,41 @@ async function peer(dir: string): Promise<Target> {
 	};
 }
 
+/** Apache CouchDB from COUCHDB_URL (admin credentials in the URL), or null without it. */
+async function couchdb(): Promise<Target | null> {
+	const raw = process.env.COUCHDB_URL;
+	if (!raw) return null;
+	const u = new URL(raw);
+	const auth = {
+		username: decodeURIComponent(u.username),
+		password: decodeURIComponent(u.password)
+	};
+	u.username = '';
+	u.password = '';
+	const base = u.toString().replace(/\/+$/, '');
+	const headers = {
+		Authorization: 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64')
+	};
+	const welcome = (await (await fetch(`${base}/`, { headers })).json()) as { version?: string };
+	const prefix = `bench-${Date.now().toString(36)}-`;
+	const made: string[] = [];
+	return {
+		name: `couchdb ${welcome.version ?? ''}`.trim(),
+		base,
+		prefix,
+		auth,
+		prepare: async (school) => {
+			const db = `${prefix}school-${school}`;
+			const r = await fetch(`${base}/${db}`, { method: 'PUT', headers });
+			if (!r.ok && r.status !== 412) throw new Error(`couchdb: cannot create ${db} (${r.status})`);
+			made.push(db);
+		},
+		stop: async () => {
+			for (const db of made) await fetch(`${base}/${db}`, { method: 'DELETE', headers });
+		}
+	};
+}
+
 async function noop(): Promise<Target> {
 	const port = await freePort();
 	const p = launch([path.join(ROOT, 'bench/noop-server.ts'), String(port)], {});
@@ -145,7 +186,7 @@ async function noop(): Promise<Target> {
 }
 
 const remote = (t: Target, school: string) =>
-	new PouchDB<Doc>(`${t.base}/school-${school}`, {
+	new PouchDB<Doc>(`${t.base}/${t.prefix ?? ''}school-${school}`, {
 		skip_setup: true,
 		...(t.auth ? { auth: t.auth } : {})
 	});
@@ -320,19 +361,23 @@ export async function run(): Promise<void> {
 		for (const [name, start] of [
 			['ours', () => ours(dir('ours-server'))],
 			['pouchdb-server', () => peer(dir('peer-server'))],
+			['couchdb', couchdb],
 			['no-op', noop]
 		] as const) {
 			try {
-				targets.push(await start());
+				const t = await start();
+				if (t) targets.push(t);
 			} catch (err) {
 				console.warn(`${name}: could not start (${(err as Error).message}); skipped`);
 			}
 		}
-		const [a, b] = [
+		const [a, b, c] = [
 			targets.find((t) => t.name === 'ours'),
-			targets.find((t) => t.name === 'pouchdb-server')
+			targets.find((t) => t.name === 'pouchdb-server'),
+			targets.find((t) => t.name.startsWith('couchdb'))
 		];
-		const servers = [a, b].filter((t): t is Target => !!t);
+		const servers = [a, b, c].filter((t): t is Target => !!t);
+		const peers = [b, c].filter((t): t is Target => !!t);
 		const clients = dir('clients');
 		const pushes = new Map<Target, number[]>(servers.map((t) => [t, []]));
 		const pulls = new Map<Target, number[]>(servers.map((t) => [t, []]));
@@ -340,7 +385,9 @@ export async function run(): Promise<void> {
 		for (const t of servers) await round(t, WARM_UP_SCHOOL, clients, Math.ceil(DOCS / 5));
 		for (let r = 0; r < ROUNDS; r++) {
 			console.log(`push and pull, round ${r + 1} of ${ROUNDS} …`);
-			for (const t of r % 2 ? [...servers].reverse() : servers) {
+			// Each round another server goes first.
+			const k = r % servers.length;
+			for (const t of [...servers.slice(k), ...servers.slice(0, k)]) {
 				const [pushed, pulled] = await round(t, SCHOOLS[r]!, clients);
 				pushes.get(t)!.push(pushed);
 				pulls.get(t)!.push(pulled);
@@ -370,22 +417,28 @@ export async function run(): Promise<void> {
 		];
 		console.log('\nSync server benchmark (ratio > 1 means ours is better)');
 		console.log(
-			`${'figure'.padEnd(44)} ${'ours'.padStart(10)} ${'pouchdb-server'.padStart(15)} ${'ratio'.padStart(7)}`
+			`${'figure'.padEnd(44)} ${'ours'.padStart(10)}` +
+				peers.map((p) => ` ${p.name.padStart(15)} ${'ratio'.padStart(7)}`).join('')
 		);
 		for (const [label, key, higherIsBetter] of rows) {
 			const x = figure(a, key);
-			const y = figure(b, key);
-			const ratio = x && y ? (higherIsBetter ? x / y : y / x) : NaN;
-			console.log(
-				`${label.padEnd(44)} ${fmt(x).padStart(10)} ${fmt(y).padStart(15)} ${(Number.isNaN(ratio) ? '-' : ratio.toFixed(2) + 'x').padStart(7)}`
-			);
+			const cells = peers.map((p) => {
+				const y = figure(p, key);
+				const ratio = x && y ? (higherIsBetter ? x / y : y / x) : NaN;
+				return ` ${fmt(y).padStart(15)} ${(Number.isNaN(ratio) ? '-' : ratio.toFixed(2) + 'x').padStart(7)}`;
+			});
+			console.log(`${label.padEnd(44)} ${fmt(x).padStart(10)}${cells.join('')}`);
 		}
-		const all = (m: Map<Target, number[]>, t?: Target) => (t ? m.get(t)!.map(fmt).join(', ') : '-');
+		const all = (m: Map<Target, number[]>) =>
+			servers.map((t) => `${t.name} ${m.get(t)!.map(fmt).join(', ')}`).join('; ');
+		const [load1, load5] = os.loadavg();
 		console.log(
 			`\nPush and pull are the median of ${ROUNDS} rounds, after one unrecorded warm-up round;` +
 				` every round (docs/s):` +
-				`\n  push: ours ${all(pushes, a)}; pouchdb-server ${all(pushes, b)}` +
-				`\n  pull: ours ${all(pulls, a)}; pouchdb-server ${all(pulls, b)}` +
+				`\n  push: ${all(pushes)}` +
+				`\n  pull: ${all(pulls)}` +
+				`\nLoad average at the end: ${load1!.toFixed(2)} (1 min), ${load5!.toFixed(2)} (5 min)` +
+				` on ${os.cpus().length} cores.` +
 				`\nClients above hold their copies in memory. Pushing ${DOCS} docs from a client on` +
 				` LevelDB, which paces itself by reading its own changes feed (docs/s): ` +
 				targets

@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import { limitConnections } from './connections.ts';
 import type { App, Call } from './context.ts';
 import { runOwned } from './contain.ts';
-import { CouchError, sendError, type Req } from './http.ts';
+import { CouchError, paramLog, sendError, type Req } from './http.ts';
 import { loadIdentity } from './identity.ts';
 import { createLogger, type Logger } from './log.ts';
 import { route } from './router.ts';
@@ -78,6 +78,9 @@ export function createHandler(app: App): http.RequestListener {
 				ms: Math.round(performance.now() - started)
 			});
 		});
+		// CouchDB's replicator signs in at the root of the server it replicates with, whatever the
+		// database's path: without this it cannot use Basic credentials against this server.
+		if (url.pathname === '/_session') url.pathname = API_PREFIX + '/_session';
 		const isApi = url.pathname === API_PREFIX || url.pathname.startsWith(API_PREFIX + '/');
 		if (!isApi) {
 			serveStatic(req, res, app.cfg.staticDir, url.pathname);
@@ -135,6 +138,7 @@ async function handleApi(
 			query: url.searchParams,
 			id
 		};
+		paramLog.set(url.searchParams, log);
 		const who = await app.auth.identify(req);
 		if (who.setCookie) res.setHeader('Set-Cookie', who.setCookie);
 		const call: Call = {

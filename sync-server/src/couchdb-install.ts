@@ -33,6 +33,8 @@ export async function buildValidateFunction(): Promise<string> {
 		'function (newDoc, oldDoc, userCtx, secObj) {',
 		"  var g = typeof globalThis !== 'undefined' ? globalThis : this;",
 		`  if (!g.${GLOBAL}) {`,
+		// CouchDB's JavaScript sandbox has no Promise; zod only tests results with instanceof.
+		'    var Promise = g.Promise || function Promise() {};',
 		chunk.code,
 		`    g.${GLOBAL} = ${GLOBAL};`,
 		'  }',

@@ -136,20 +136,17 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 	return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Query parameters every endpoint ignores: IE/Edge cache busting by PouchDB. */
-const ALWAYS_ALLOWED = new Set(['_nonce']);
+/** Where a request's ignored query parameters are logged (set for each request by app.ts). */
+export const paramLog = new WeakMap<URLSearchParams, { debug(msg: string, f?: object): void }>();
 
-/** Refuses any query parameter the endpoint does not know: a typo should not pass silently. */
+/**
+ * Query parameters the endpoint does not know are ignored, as CouchDB ignores them: PouchDB sends a
+ * replication's `query_params` as URL parameters even when its filter runs in the client. They
+ * are logged at debug level, so a typo can still be found.
+ */
 export function allowParams(query: URLSearchParams, allowed: readonly string[]): void {
-	for (const key of query.keys()) {
-		if (!allowed.includes(key) && !ALWAYS_ALLOWED.has(key)) {
-			throw badRequest(
-				allowed.length
-					? `Unknown query parameter "${key}". This request accepts: ${allowed.join(', ')}.`
-					: `Unknown query parameter "${key}". This request takes no query parameters.`
-			);
-		}
-	}
+	const ignored = [...new Set(query.keys())].filter((k) => !allowed.includes(k) && k !== '_nonce');
+	if (ignored.length) paramLog.get(query)?.debug('query parameters ignored', { params: ignored });
 }
 
 export function boolParam(query: URLSearchParams, name: string): boolean | undefined {
@@ -157,15 +154,18 @@ export function boolParam(query: URLSearchParams, name: string): boolean | undef
 	if (v === null) return undefined;
 	if (v === 'true') return true;
 	if (v === 'false') return false;
-	throw badRequest(`Query parameter "${name}" must be true or false.`);
+	throw new CouchError(400, 'query_parse_error', `Invalid boolean parameter: "${v}"`);
 }
 
 export function intParam(query: URLSearchParams, name: string, min = 0): number | undefined {
 	const v = query.get(name);
 	if (v === null) return undefined;
 	const n = Number(v);
-	if (!Number.isInteger(n) || n < min) {
-		throw badRequest(`Query parameter "${name}" must be a whole number of at least ${min}.`);
+	if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(n)) {
+		throw new CouchError(400, 'query_parse_error', `Invalid value for integer: "${v}"`);
+	}
+	if (n < min) {
+		throw new CouchError(400, 'query_parse_error', `Invalid value for positive integer: "${v}"`);
 	}
 	return n;
 }

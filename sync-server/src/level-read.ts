@@ -381,7 +381,8 @@ export class LevelReader {
 				if (isDeleted(m)) return missing(id, rev, 'deleted');
 			} else {
 				// Only revisions the database holds the body of, as `_revs_diff` says.
-				if (revsDiffOf({ [id]: [rev] }, [id], [m])[id]) return missing(id, rev, 'missing');
+				if (Object.hasOwn(revsDiffOf({ [id]: [rev] }, [id], [m]), id))
+					return missing(id, rev, 'missing');
 				target = opts.latest ? (latestLeaf(m, rev) ?? rev) : rev;
 			}
 			const seq = m.rev_map[target];
@@ -414,10 +415,11 @@ export function revsDiffOf(
 	ids: string[],
 	metas: (Metadata | null)[]
 ): RevsDiff {
-	const out: RevsDiff = {};
+	// Ids are anyone's strings: `constructor` or `__proto__` must not find Object's own properties.
+	const out: RevsDiff = Object.create(null) as RevsDiff;
 	ids.forEach((id, i) => {
 		const m = metas[i];
-		const revs = request[id] ?? [];
+		const revs = (Object.hasOwn(request, id) ? request[id] : undefined) ?? [];
 		if (!m) {
 			out[id] = { missing: revs };
 			return;

@@ -1,12 +1,13 @@
 import { isValidDbName } from './storage.ts';
 import type { Call } from './context.ts';
-import { allowParams, badRequest, CouchError, unauthorized } from './http.ts';
+import { badRequest, CouchError, notFound, unauthorized } from './http.ts';
 import { requireMember } from './access.ts';
 import { allDbs, methodNotAllowed, session, up, uuids, welcome } from './routes/server.ts';
 import {
 	allDocs,
 	bulkDocs,
 	bulkGet,
+	compact,
 	createDb,
 	dbInfo,
 	deleteDb,
@@ -109,28 +110,31 @@ export async function route(c: Call): Promise<void> {
 			return allDocs(c, db);
 		case '_security':
 			return security(c, dbName, sec);
+		case '_compact':
+			only(c, 'POST');
+			return compact(c, dbName, db, sec);
 		case '_ensure_full_commit':
 			only(c, 'POST');
 			return ensureFullCommit(c);
 		case '_local':
 		case '_design': {
 			const [name, ...att] = tail;
-			if (!name) throw badRequest(`${second} needs a document name after it.`);
+			if (!name) {
+				if (second === '_local') throw badRequest('Invalid _local document id.');
+				throw new CouchError(400, 'illegal_docid', RESERVED);
+			}
 			return doc(c, dbName, db, `${second}/${name}`, att);
 		}
 	}
 	if (second.startsWith('_')) {
-		allowParams(c.query, GET_ANY);
-		throw new CouchError(
-			400,
-			'illegal_docid',
-			'Only reserved document ids may start with underscore.'
-		);
+		// As CouchDB: reading such a document finds nothing; writing one is refused.
+		if ((c.method === 'GET' || c.method === 'HEAD') && tail.length === 0) throw notFound('missing');
+		throw new CouchError(400, 'illegal_docid', RESERVED);
 	}
 	return doc(c, dbName, db, second, tail);
 }
 
-const GET_ANY: string[] = [];
+const RESERVED = 'Only reserved document ids may start with underscore.';
 
 async function doc(
 	c: Call,

@@ -9,6 +9,7 @@ import {
 	FRAMEWORK_PRESETS,
 	frameworkDocId,
 	NextStep,
+	newItemId,
 	nextStepDocId,
 	ProgressUpdate,
 	progressDocId,
@@ -373,14 +374,15 @@ function visit(
 		visitor: 'sil',
 		status,
 		attendees: [
-			{ name: head.fullName, role: 'Headteacher' },
-			{ name: 'James Whitfield', role: 'School improvement lead' }
+			{ id: newItemId(), name: head.fullName, role: 'Headteacher' },
+			{ id: newItemId(), name: 'James Whitfield', role: 'School improvement lead' }
 		],
 		focus: cal.focus,
 		documents: cal.documents.map((label, i) => ({ label, seen: i < 3 })),
 		activities: cal.activities.map((label, i) => ({ label, done: i < 2 })),
 		discussion: [
 			{
+				id: newItemId(),
 				area: 'Curriculum and teaching',
 				evidence:
 					'Learning walk in Years 2, 4 and 6 with the headteacher; reading books and maths books sampled.',
@@ -390,6 +392,7 @@ function visit(
 					'Adaptations for pupils with SEND are not yet consistent in Key Stage 2 writing.'
 			},
 			{
+				id: newItemId(),
 				area: 'Attendance and behaviour',
 				evidence: 'Attendance summary for the last half-term; discussion with the attendance lead.',
 				strengths: 'Calm corridors and purposeful lessons.',

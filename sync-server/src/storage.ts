@@ -224,6 +224,13 @@ function durableLeveldown(location: string): LevelDown {
 	return db;
 }
 
+// PouchDB deletes a database's files through its leveldown factory's `destroy`: without it
+// `DELETE /{db}` closes the store and leaves every document on disk.
+type Destroy = { destroy: (location: string, cb: (err?: Error | null) => void) => void };
+const destroyFiles = (leveldown as unknown as Destroy).destroy.bind(leveldown);
+Object.assign(sharedLeveldown, { destroy: destroyFiles });
+Object.assign(durableLeveldown, { destroy: destroyFiles });
+
 /**
  * Revisions of history kept per document (CouchDB's default `revs_limit`). Offline devices can make
  * many edits before they sync: keep history so they do not conflict. A replicated write may not
@@ -254,6 +261,8 @@ export class Storage {
 	private readonly locks = new Map<string, Promise<unknown>>();
 	private readonly security = new Map<string, Security | null>();
 	private readonly readers = new Map<string, Promise<LevelReader | null>>();
+	/** Databases being deleted, until their files are gone. */
+	private readonly destroying = new Map<string, Promise<void>>();
 
 	constructor(dataDir: string, durable: boolean) {
 		this.dir = path.join(dataDir, 'dbs');
@@ -267,6 +276,7 @@ export class Storage {
 	}
 
 	exists(name: string): boolean {
+		if (this.destroying.has(name)) return false;
 		return this.open.has(name) || fs.existsSync(path.join(this.location(name), 'CURRENT'));
 	}
 
@@ -275,6 +285,7 @@ export class Storage {
 			.readdirSync(this.dir, { withFileTypes: true })
 			.filter((e) => e.isDirectory() && fs.existsSync(path.join(this.dir, e.name, 'CURRENT')))
 			.map((e) => decodeURIComponent(e.name))
+			.filter((name) => !this.destroying.has(name))
 			.sort();
 	}
 
@@ -288,6 +299,7 @@ export class Storage {
 
 	/** Creates the database if needed; returns whether it was created. */
 	async create(name: string, security: Security): Promise<boolean> {
+		await this.destroying.get(name);
 		if (this.exists(name)) return false;
 		const db = this.openDb(name);
 		await db.info();
@@ -300,18 +312,30 @@ export class Storage {
 		return (await this.get(name))!;
 	}
 
+	/**
+	 * Closes the database and deletes its files. From the moment it starts the database does not
+	 * exist for anyone: a live feed reconnecting meanwhile must not open the half-deleted store
+	 * again (that left the next `DELETE` waiting for ever).
+	 */
 	async destroy(name: string): Promise<void> {
 		const db = await this.get(name);
 		if (!db) return;
-		await this.withLock(name, async () => {
-			this.open.delete(name);
-			this.readers.delete(name);
-			this.events.emit('deleted', name);
-			await db.destroy();
-			instances.delete(this.location(name));
-			fs.rmSync(this.securityPath(name), { force: true });
-			this.security.delete(name);
-		});
+		let done!: () => void;
+		this.destroying.set(name, new Promise<void>((resolve) => (done = resolve)));
+		try {
+			await this.withLock(name, async () => {
+				this.open.delete(name);
+				this.readers.delete(name);
+				this.events.emit('deleted', name);
+				await db.destroy();
+				instances.delete(this.location(name));
+				fs.rmSync(this.securityPath(name), { force: true });
+				this.security.delete(name);
+			});
+		} finally {
+			this.destroying.delete(name);
+			done();
+		}
 	}
 
 	/**

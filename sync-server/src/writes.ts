@@ -8,6 +8,7 @@ import {
 	type UserCtx,
 	type Verdict
 } from '../../src/lib/domain/index.ts';
+import { isAppDb, isDbAdmin } from './access.ts';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { badRequest, CouchError, isObject } from './http.ts';
@@ -35,7 +36,6 @@ export function checkDocId(id: unknown): string {
 	if (typeof id !== 'string' || id.length === 0) {
 		throw new CouchError(400, 'illegal_docid', 'Document id must be a non-empty string.');
 	}
-	if (id.length > 1024) throw new CouchError(400, 'illegal_docid', 'Document id is too long.');
 	// A lone surrogate has no UTF-8 form: stored, it could never be fetched by its id.
 	if (!id.isWellFormed())
 		throw new CouchError(400, 'illegal_docid', 'Document id must be valid UTF-8');
@@ -160,6 +160,8 @@ export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean): Doc {
 	if (!newEdits && typeof doc._rev !== 'string' && !id.startsWith('_local/')) {
 		throw badRequest(`Document ${id} has no _rev: new_edits=false needs one.`);
 	}
+	// CouchDB keeps no attachments on `_local` documents: it drops them without a word.
+	if (id.startsWith('_local/')) delete doc._attachments;
 	const atts = doc._attachments;
 	const size = Buffer.byteLength(JSON.stringify({ ...doc, _attachments: undefined }));
 	if (size > cfg.maxDocumentBytes) {
@@ -251,7 +253,9 @@ export async function writeDocs(
 		if (!newEdits) {
 			// Only documents the server already has can hold a revision it already has.
 			todo = todo.filter(
-				({ doc }) => !known.has(doc._id) || (missing[doc._id]?.missing ?? []).includes(doc._rev!)
+				({ doc }) =>
+					!known.has(doc._id) ||
+					(Object.hasOwn(missing, doc._id) && missing[doc._id]!.missing.includes(doc._rev!))
 			);
 		}
 
@@ -294,6 +298,12 @@ export async function writeDocs(
 				}
 				continue;
 			}
+			if (!isAppDb(dbName)) {
+				const plain = plainVerdict(doc, user, storage, dbName);
+				if (plain.ok) accepted.push(t);
+				else results[i] = { id: doc._id, error: plain.error, reason: plain.reason };
+				continue;
+			}
 			let verdict = validateDocUpdate(forRules(doc, old), old, user, dbName, options);
 			if (verdict.ok && !newEdits) verdict = checkBranch(doc, branch, user, dbName, options);
 			if (!newEdits) branch.set(`${doc._id} ${doc._rev}`, { doc, refused: !verdict.ok });
@@ -302,6 +312,7 @@ export async function writeDocs(
 		}
 
 		if (accepted.length) {
+			if (newEdits) await fillStubDigests(db, accepted);
 			// PouchDB sorts the array it is given for new_edits=false: hand it a copy.
 			const written = await db.bulkDocs(
 				accepted.map((a) => a.doc),
@@ -332,6 +343,43 @@ export async function writeDocs(
 		}
 		return results.map((r, i) => r ?? { ok: true as const, id: docs[i]!._id, rev: docs[i]!._rev! });
 	});
+}
+
+/**
+ * CouchDB finds an attachment stub by its name in the revision being edited; PouchDB needs its
+ * digest. Stubs sent without one (CouchDB's own clients do) get the digest of that revision's
+ * attachment of the same name; one that revision does not have stays missing (412 missing_stub).
+ */
+async function fillStubDigests(db: Pouch, docs: { doc: Doc }[]): Promise<void> {
+	for (const { doc } of docs) {
+		const atts = doc._attachments as Record<string, Record<string, unknown>> | undefined;
+		if (!atts || !doc._rev) continue;
+		const bare = Object.values(atts).filter((a) => a.stub === true && a.digest === undefined);
+		if (!bare.length) continue;
+		const prev = (await db.get(doc._id, { rev: doc._rev }).catch(() => null)) as {
+			_attachments?: Record<string, { digest?: string }>;
+		} | null;
+		for (const [name, att] of Object.entries(atts)) {
+			const digest = prev?._attachments?.[name]?.digest;
+			if (att.stub === true && att.digest === undefined && digest) att.digest = digest;
+		}
+	}
+}
+
+/**
+ * A database the app does not own is plain CouchDB: any document, and design documents (whose
+ * code is stored, never run here) only from its administrators, as CouchDB allows.
+ */
+function plainVerdict(
+	doc: Doc,
+	user: UserCtx,
+	storage: Storage,
+	dbName: string
+): { ok: true } | { ok: false; error: string; reason: string } {
+	if (!doc._id.startsWith('_design/') || isDbAdmin(user, storage.readSecurity(dbName))) {
+		return { ok: true };
+	}
+	return { ok: false, error: 'unauthorized', reason: 'You are not a db or server admin.' };
 }
 
 /**
@@ -381,7 +429,7 @@ async function currentState(
 	if (!ids.length) return { current, known, missing: {} };
 	/** Replicated revisions of documents that exist: only those can be ones the server has. */
 	const incoming = (): Record<string, string[]> => {
-		const byId: Record<string, string[]> = {};
+		const byId: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
 		if (!newEdits)
 			for (const { doc } of todo) if (known.has(doc._id)) (byId[doc._id] ??= []).push(doc._rev!);
 		return byId;

@@ -50,7 +50,7 @@ test('the SIL’s screens are accessible at 360 px', async ({ browser, request }
 	expect(await seriousA11yViolations(page)).toEqual([]);
 	await checkScreen(page, `${visit}/print`, /./);
 	await checkScreen(page, '/sync', /Sync with the trust/);
-	await checkScreen(page, '/conflicts', /Conflicts/);
+	await checkScreen(page, '/choices', /Needs your choice/);
 	await checkScreen(page, '/settings', /Settings/);
 	await context.close();
 });

@@ -19,8 +19,10 @@ let run: (newDoc: Doc, oldDoc: Doc | null, user: UserCtx, db: string) => string;
 
 beforeAll(async () => {
 	source = await buildValidateFunction();
-	// A bare context: no require, no process, no console; only what a JavaScript engine has.
+	// A bare context: no require, no process, no console; only what a JavaScript engine has. Like
+	// CouchDB's QuickJS sandbox (checked against Apache CouchDB 3.5 by test:couchdb), no Promise.
 	const context = vm.createContext({});
+	vm.runInContext('delete globalThis.Promise;', context);
 	vm.runInContext(`var validate_doc_update = (${source});`, context);
 	const call = vm.runInContext(
 		`(function (json) {

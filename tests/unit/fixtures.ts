@@ -55,12 +55,18 @@ export function visit(overrides: Partial<VisitRecord> = {}): VisitRecord {
 		date: '2026-11-20',
 		visitor: 'sil',
 		status: 'shared',
-		attendees: [{ name: 'Headteacher', role: 'Headteacher' }],
+		attendees: [{ id: 'att1', name: 'Headteacher', role: 'Headteacher' }],
 		focus: 'Joint activities linked to school priorities',
 		documents: [{ label: 'SEF', seen: true }],
 		activities: [{ label: 'Learning walk', done: true }],
 		discussion: [
-			{ area: 'Reading', evidence: 'Book looks', strengths: 'Fluency', development: 'Inference' }
+			{
+				id: 'area1',
+				area: 'Reading',
+				evidence: 'Book looks',
+				strengths: 'Fluency',
+				development: 'Inference'
+			}
 		],
 		frameworkId: 'ofsted-2025',
 		evaluations: [{ areaId: 'achievement', gradeId: 'expected', comment: '' }],

@@ -6,6 +6,7 @@ import {
 	type EntryOutcome
 } from '$lib/domain';
 import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
+import { editStamp } from './save-changes';
 
 /** Figures that could not be taken: every bad cell, by row and column; nothing was changed. */
 export class FiguresRefused extends RecordRefused {
@@ -28,10 +29,12 @@ export async function editBooklet(
 ): Promise<AttainmentBooklet> {
 	const db = schoolDbName(schoolId);
 	const stamp = { updatedAt: new Date().toISOString(), updatedBy: ctx.user.name ?? '' };
+	// A grid edit is already a change: only the cells typed or pasted are set, on the latest
+	// revision, so two people entering different figures never overwrite each other.
 	const apply = (current: AttainmentBooklet) => {
 		const outcome = edit(current);
 		if (!outcome.ok) throw new FiguresRefused(outcome.errors);
-		return { ...outcome.booklet, ...stamp };
+		return { ...outcome.booklet, ...stamp, edit: editStamp(ctx) };
 	};
 	const id = attainmentBookletDocId(year);
 	try {

@@ -5,15 +5,22 @@ import {
 	schoolDbName,
 	nextStepDocId,
 	SCHEMA_VERSION,
+	validateDocUpdate,
 	type NextStepStatus
 } from '$lib/domain';
-import { createDoc, updateDoc, type WriteContext } from './repository';
+import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
+import { editStamp, saveChanges } from './save-changes';
 
 /** The fields of a next step a visitor edits. */
-export type NextStepFields = Pick<
-	NextStep,
-	'action' | 'owner' | 'dueDate' | 'dueTerm' | 'successCriteria' | 'areaId'
->;
+export const NEXT_STEP_FIELDS = [
+	'action',
+	'owner',
+	'dueDate',
+	'dueTerm',
+	'successCriteria',
+	'areaId'
+] as const;
+export type NextStepFields = Pick<NextStep, (typeof NEXT_STEP_FIELDS)[number]>;
 
 export async function createNextStep(
 	ctx: WriteContext,
@@ -25,7 +32,8 @@ export async function createNextStep(
 		type: 'next-step' as const,
 		...input,
 		createdBy: ctx.user.name ?? '',
-		createdAt: new Date().toISOString()
+		createdAt: new Date().toISOString(),
+		edit: editStamp(ctx)
 	};
 	return createDoc(ctx, schoolDbName(input.schoolId), NextStep, doc);
 }
@@ -38,8 +46,18 @@ export async function updateNextStep(
 ): Promise<NextStep> {
 	return updateDoc(ctx, schoolDbName(schoolId), id, NextStep, (current) => ({
 		...current,
-		...fields
+		...fields,
+		edit: editStamp(ctx)
 	}));
+}
+
+/** Save what the person changed in the next step's form since `base` (see `saveChanges`). */
+export async function saveNextStep(
+	ctx: WriteContext,
+	base: NextStep,
+	draft: NextStep
+): Promise<NextStep> {
+	return saveChanges(ctx, schoolDbName(base.schoolId), base._id, NextStep, base, draft);
 }
 
 /** A new progress update: its own document, so a head and a visitor never edit the same one. */
@@ -68,4 +86,43 @@ export async function addProgressUpdate(
 		at
 	};
 	return createDoc(ctx, schoolDbName(input.schoolId), ProgressUpdate, doc);
+}
+
+/**
+ * Remove a next step agreed by mistake (the visitor only, as the rules say). The removed step is
+ * given back, so the person can undo: `restoreNextStep` writes it again under the same id, and its
+ * progress updates, which name that id, belong to it again.
+ */
+export async function removeNextStep(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string
+): Promise<NextStep> {
+	const db = schoolDbName(schoolId);
+	const local = ctx.dbFor(db);
+	for (let attempt = 0; ; attempt++) {
+		const current = (await local.get(id)) as NextStep & { _rev: string };
+		const verdict = validateDocUpdate(
+			{ _id: id, _rev: current._rev, _deleted: true },
+			current,
+			ctx.user,
+			db
+		);
+		if (!verdict.ok) throw new RecordRefused(verdict.reason);
+		try {
+			await local.remove(id, current._rev);
+			return current;
+		} catch (err) {
+			if ((err as { status?: number }).status !== 409 || attempt >= 5) throw err;
+		}
+	}
+}
+
+/** Put back a next step removed a moment ago (see `removeNextStep`). */
+export async function restoreNextStep(ctx: WriteContext, step: NextStep): Promise<NextStep> {
+	// A new revision on top of the removal: the same body without the old revision's bookkeeping.
+	const body = Object.fromEntries(
+		Object.entries(step).filter(([k]) => k === '_id' || !k.startsWith('_'))
+	) as NextStep;
+	return createDoc(ctx, schoolDbName(step.schoolId), NextStep, { ...body, edit: editStamp(ctx) });
 }

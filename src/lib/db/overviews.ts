@@ -18,38 +18,58 @@ import {
 } from '$lib/domain';
 import { academicYears, currentTerm, currentYear, frameworks, trustSettings } from './queries';
 import type { ReadModel } from './read-model';
-import { createDoc, updateDoc, type WriteContext } from './repository';
+import { createDoc, type WriteContext } from './repository';
+import { editStamp, saveChanges } from './save-changes';
 
 /** The parts of the overview the CEO writes. */
-export type OverviewFields = Pick<SchoolOverview, 'commentary' | 'vulnerable' | 'supportPlan'>;
+export const OVERVIEW_FIELDS = ['commentary', 'vulnerable', 'supportPlan'] as const;
+export type OverviewFields = Pick<SchoolOverview, (typeof OVERVIEW_FIELDS)[number]>;
 
-/** Save the CEO's part of a school's termly overview; the document is made on first use. */
+/** The overview of a term before anyone has written it: what an empty form starts from. */
+export function blankOverview(schoolId: string, year: string, term: number): SchoolOverview {
+	return {
+		_id: overviewDocId(year, term),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'school-overview',
+		schoolId,
+		year,
+		term,
+		commentary: '',
+		vulnerable: false,
+		supportPlan: '',
+		updatedBy: '',
+		updatedAt: new Date(0).toISOString()
+	};
+}
+
+/**
+ * Save what the CEO changed in a school's termly overview since `base` (see `saveChanges`); the
+ * document is made on first use.
+ */
 export async function saveOverview(
 	ctx: WriteContext,
-	schoolId: string,
-	year: string,
-	term: number,
-	fields: OverviewFields
+	base: SchoolOverview,
+	draft: SchoolOverview
 ): Promise<SchoolOverview> {
-	const db = schoolDbName(schoolId);
-	const id = overviewDocId(year, term);
-	const stamp = { updatedBy: ctx.user.name ?? '', updatedAt: new Date().toISOString() };
+	const db = schoolDbName(base.schoolId);
+	const stamp = () => ({ updatedBy: ctx.user.name ?? '', updatedAt: new Date().toISOString() });
 	try {
-		await ctx.dbFor(db).get(id);
+		await ctx.dbFor(db).get(base._id);
 	} catch (err) {
 		if ((err as { status?: number }).status !== 404) throw err;
-		return createDoc(ctx, db, SchoolOverview, {
-			_id: id,
-			schemaVersion: SCHEMA_VERSION,
-			type: 'school-overview',
-			schoolId,
-			year,
-			term,
-			...fields,
-			...stamp
-		});
+		const fields = Object.fromEntries(OVERVIEW_FIELDS.map((k) => [k, draft[k]]));
+		const doc = { ...base, ...fields, ...stamp(), edit: editStamp(ctx) };
+		delete doc._rev;
+		try {
+			return await createDoc(ctx, db, SchoolOverview, doc);
+		} catch (e) {
+			// Another tab made it a moment ago: merge into theirs instead.
+			if ((e as { status?: number }).status !== 409) throw e;
+		}
 	}
-	return updateDoc(ctx, db, id, SchoolOverview, (current) => ({ ...current, ...fields, ...stamp }));
+	return saveChanges(ctx, db, base._id, SchoolOverview, base, draft, {
+		finish: (merged) => ({ ...merged, ...stamp() })
+	});
 }
 
 /** What every CEO screen needs from the trust database: the year, term and frameworks. */

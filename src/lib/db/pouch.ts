@@ -14,7 +14,15 @@ export function localDb(user: string, db: string): PouchDB.Database {
 	let found = open.get(name);
 	if (!found) {
 		// A long revision history avoids false conflicts after many offline edits (pouchdb#8654).
-		found = new PouchDB(name, { revs_limit: 1000, auto_compaction: true });
+		// No auto-compaction: it would delete the body of every revision but the leaves, and the
+		// merge of a conflict needs the revision both sides started from. `compactIfSettled`
+		// (src/lib/sync/resolve.ts) compacts once nothing waits to be sent and nothing conflicts.
+		found = new PouchDB(name, {
+			revs_limit: 1000,
+			auto_compaction: false,
+			// The default, said out loud: automatic merges on two devices must write the same revisions.
+			deterministic_revs: true
+		});
 		open.set(name, found);
 	}
 	return found;

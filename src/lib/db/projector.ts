@@ -10,7 +10,8 @@ import {
 	SchoolOverview,
 	TrustSettings,
 	VisitCalendar,
-	VisitRecord
+	VisitRecord,
+	withItemIds
 } from '$lib/domain';
 import type { z } from 'zod';
 import type { NextStepRow, ProgressRow, ReadModel } from './read-model';
@@ -53,7 +54,8 @@ type TableName =
 	| 'trustDocs'
 	| 'attainment'
 	| 'overviews'
-	| 'conflicts';
+	| 'conflicts'
+	| 'choices';
 
 /**
  * The writes of one batch of changes, collected in memory and applied with a few bulk operations:
@@ -92,7 +94,9 @@ function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string
 		return parsed ? ['trustDocs', parsed._id, { _id: parsed._id, type, doc: parsed }] : null;
 	}
 	if (type === 'visit') {
-		const v = parse(VisitRecord, doc);
+		// Migrated before the schema trims any text, as every save migrates the latest revision,
+		// so that the forms and the saves give a legacy item the same id.
+		const v = parse(VisitRecord, withItemIds(doc));
 		if (!v) return null;
 		const row = { _id: v._id, schoolId: v.schoolId, year: v.year, term: v.term, date: v.date };
 		return ['visits', v._id, { ...row, status: v.status, doc: v, conflicted }];
@@ -162,6 +166,7 @@ function deleteEverywhere(writes: BatchWrites, db: string, id: string): void {
 	}
 	if (id.startsWith('school:')) writes.delete('schools', id.slice('school:'.length));
 	writes.delete('conflicts', `${db}/${id}`);
+	writes.delete('choices', `${db}/${id}`);
 }
 
 /** A new token for a school's next steps, so cached lists know they are out of date. */
@@ -199,6 +204,19 @@ export async function applyChanges(
 				});
 			} else {
 				writes.delete('conflicts', conflictKey);
+			}
+			const choices = Array.isArray(doc.choices) ? doc.choices.length : 0;
+			if (choices > 0) {
+				writes.put('choices', conflictKey, {
+					key: conflictKey,
+					db,
+					docId: doc._id,
+					type: String(doc.type ?? ''),
+					count: choices,
+					doc
+				});
+			} else {
+				writes.delete('choices', conflictKey);
 			}
 			const target = rowFor(db, doc);
 			if (target) writes.put(...target);

@@ -123,6 +123,28 @@ describe('read model', () => {
 		const conflict = await rm.conflicts.get(`${DB}/next-step:2026-27:a1`);
 		expect(conflict?.revs.sort()).toEqual(['2-b', '2-c']);
 	});
+
+	it('lists a record that holds choices for a person, until they are made', async () => {
+		const choice = {
+			path: ['focus'],
+			baseKnown: true,
+			base: 'Reading',
+			options: [
+				{ value: 'Reading in year 3', by: 'sil', device: 'Laptop', at: '2026-11-25T16:39:00.000Z' },
+				{ value: 'Reading in year 4', by: 'sil', device: 'Tablet', at: '2026-11-25T16:40:00.000Z' }
+			]
+		};
+		const { rev } = await put(visit({ choices: [choice] }));
+		await settle();
+		expect(await rm.choices.get(`${DB}/visit:2026-27:t2:v1`)).toMatchObject({
+			docId: 'visit:2026-27:t2:v1',
+			type: 'visit',
+			count: 1
+		});
+		await put(visit({ _rev: rev, choices: [] }));
+		await settle();
+		expect(await rm.choices.count()).toBe(0);
+	});
 });
 
 describe('read model batches', () => {

@@ -91,6 +91,18 @@ export interface ConflictRow {
 	type: string;
 	revs: string[];
 }
+/** A record holding choices a person has to make (`choices` in the record, issue 12). */
+export interface ChoiceRow {
+	/** `${db}/${docId}` */
+	key: string;
+	db: string;
+	docId: string;
+	type: string;
+	/** How many fields wait for a choice. */
+	count: number;
+	/** The record as it stands, to tell whether this person may make the choices. */
+	doc: Record<string, unknown> & { _id: string };
+}
 /** A token that changes whenever a set of rows changes, for lists cached in memory. */
 export interface VersionRow {
 	key: string;
@@ -111,6 +123,7 @@ export type ReadModel = Dexie & {
 	attainment: EntityTable<AttainmentRow, 'key'>;
 	overviews: EntityTable<OverviewRow, 'key'>;
 	conflicts: EntityTable<ConflictRow, 'key'>;
+	choices: EntityTable<ChoiceRow, 'key'>;
 	checkpoints: EntityTable<CheckpointRow, 'db'>;
 	versions: EntityTable<VersionRow, 'key'>;
 };
@@ -138,6 +151,14 @@ export function openReadModel(user: string): ReadModel {
 		.stores({ overviews: 'key, [schoolId+year+term], [year+term]' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
 	db.version(4).stores({ versions: 'key' });
+	// Visit records are projected with ids on every list item (issue 12): read them all again.
+	db.version(5)
+		.stores({})
+		.upgrade((tx) => tx.table('checkpoints').clear());
+	// Records holding choices for a person (issue 12) are listed: read every document again.
+	db.version(6)
+		.stores({ choices: 'key, db, docId' })
+		.upgrade((tx) => tx.table('checkpoints').clear());
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {
 		db.close();

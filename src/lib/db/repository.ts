@@ -10,6 +10,8 @@ export class RecordRefused extends Error {
 export interface WriteContext {
 	user: UserCtx;
 	dbFor: (db: string) => PouchDB.Database;
+	/** This device's name as people see it (`deviceName()`), stamped on every edit. */
+	device?: string;
 }
 
 type Doc = { _id: string; _rev?: string } & Record<string, unknown>;

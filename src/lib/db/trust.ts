@@ -5,33 +5,38 @@ import {
 	VISIT_CALENDAR_ID,
 	VisitCalendar
 } from '$lib/domain';
-import { updateDoc, type WriteContext } from './repository';
+import type { WriteContext } from './repository';
+import { saveChanges } from './save-changes';
 
 export type CalendarTerms = VisitCalendar['terms'];
 
-/** Change the trust's visit calendar (administrators only; the rules refuse anyone else). */
+/**
+ * Change the trust's visit calendar (administrators only; the rules refuse anyone else): what the
+ * administrator changed since `base`, the calendar as the form opened on it (see `saveChanges`).
+ * The terms are one list without keys, so two administrators changing the calendar at once are
+ * offered both versions to choose from.
+ */
 export async function saveVisitCalendar(
 	ctx: WriteContext,
+	base: VisitCalendar,
 	terms: CalendarTerms
 ): Promise<VisitCalendar> {
-	return updateDoc(ctx, TRUST_DB, VISIT_CALENDAR_ID, VisitCalendar, (current) => ({
-		...current,
-		terms
-	}));
+	return saveChanges(ctx, TRUST_DB, VISIT_CALENDAR_ID, VisitCalendar, base, { ...base, terms });
 }
 
-export type TrustSettingsFields = Pick<
-	TrustSettings,
-	'name' | 'evaluationFrameworkId' | 'suppressionThreshold' | 'headsMayEnterFigures'
->;
+export const TRUST_SETTINGS_FIELDS = [
+	'name',
+	'evaluationFrameworkId',
+	'suppressionThreshold',
+	'headsMayEnterFigures'
+] as const;
+export type TrustSettingsFields = Pick<TrustSettings, (typeof TRUST_SETTINGS_FIELDS)[number]>;
 
-/** Change the trust's settings (administrators only). */
+/** Change the trust's settings (administrators only): what changed since `base` (`saveChanges`). */
 export async function saveTrustSettings(
 	ctx: WriteContext,
-	fields: TrustSettingsFields
+	base: TrustSettings,
+	draft: TrustSettings
 ): Promise<TrustSettings> {
-	return updateDoc(ctx, TRUST_DB, TRUST_SETTINGS_ID, TrustSettings, (current) => ({
-		...current,
-		...fields
-	}));
+	return saveChanges(ctx, TRUST_DB, TRUST_SETTINGS_ID, TrustSettings, base, draft);
 }

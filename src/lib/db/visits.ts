@@ -1,5 +1,6 @@
 import {
 	LearningWalk,
+	newItemId,
 	SCHEMA_VERSION,
 	schoolDbName,
 	visitDocId,
@@ -8,20 +9,21 @@ import {
 	type VisitCalendar
 } from '$lib/domain';
 import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
+import { editStamp, saveChanges } from './save-changes';
 
 /** The parts of the booklet the visitor edits. */
-export type BookletFields = Pick<
-	VisitRecord,
-	| 'date'
-	| 'attendees'
-	| 'focus'
-	| 'documents'
-	| 'activities'
-	| 'discussion'
-	| 'evaluations'
-	| 'safeguarding'
-	| 'daysUsed'
->;
+export const BOOKLET_FIELDS = [
+	'date',
+	'attendees',
+	'focus',
+	'documents',
+	'activities',
+	'discussion',
+	'evaluations',
+	'safeguarding',
+	'daysUsed'
+] as const;
+export type BookletFields = Pick<VisitRecord, (typeof BOOKLET_FIELDS)[number]>;
 
 /**
  * Plan a visit: the trust's visit calendar fills in the term's focus, the documents the school
@@ -61,32 +63,36 @@ export async function planVisit(
 		daysUsed: 1,
 		addenda: [],
 		createdAt: now,
-		updatedAt: now
+		updatedAt: now,
+		edit: editStamp(ctx)
 	};
 	return createDoc(ctx, schoolDbName(input.schoolId), VisitRecord, doc);
 }
 
-/** Save the booklet as it stands; a planned visit becomes a draft once anything is written. */
+/**
+ * Save what the person changed in the booklet since `base` (see `saveChanges`); a planned visit
+ * becomes a draft once anything is written. A shared or confirmed record is not edited.
+ */
 export async function saveBooklet(
 	ctx: WriteContext,
-	schoolId: string,
-	id: string,
-	fields: BookletFields
+	base: VisitRecord,
+	draft: VisitRecord
 ): Promise<VisitRecord> {
-	return updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
-		if (current.status === 'confirmed' || current.status === 'shared') {
-			throw new RecordRefused(
-				current.status === 'confirmed'
-					? 'This record was confirmed by the headteacher: add an addendum instead.'
-					: 'This record has been shared with the headteacher: take it back to draft to change it.'
-			);
-		}
-		return {
-			...current,
-			...fields,
+	return saveChanges(ctx, schoolDbName(base.schoolId), base._id, VisitRecord, base, draft, {
+		guard: (current) => {
+			if (current.status === 'confirmed' || current.status === 'shared') {
+				throw new RecordRefused(
+					current.status === 'confirmed'
+						? 'This record was confirmed by the headteacher: add an addendum instead.'
+						: 'This record has been shared with the headteacher: take it back to draft to change it.'
+				);
+			}
+		},
+		finish: (merged) => ({
+			...merged,
 			status: 'draft' as const,
 			updatedAt: new Date().toISOString()
-		};
+		})
 	});
 }
 
@@ -108,7 +114,7 @@ export async function setShared(
 		const next = { ...current, status: shared ? ('shared' as const) : ('draft' as const) };
 		if (shared) next.shared = stamp(ctx);
 		else delete next.shared;
-		return { ...next, updatedAt: new Date().toISOString() };
+		return { ...next, updatedAt: new Date().toISOString(), edit: editStamp(ctx) };
 	});
 }
 
@@ -126,7 +132,8 @@ export async function confirmVisit(
 		return {
 			...current,
 			status: 'confirmed' as const,
-			confirmation: { ...stamp(ctx), comment: comment.trim() }
+			confirmation: { ...stamp(ctx), comment: comment.trim() },
+			edit: editStamp(ctx)
 		};
 	});
 }
@@ -140,11 +147,13 @@ export async function addAddendum(
 ): Promise<VisitRecord> {
 	return updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => ({
 		...current,
-		addenda: [...current.addenda, { ...stamp(ctx), text: text.trim() }]
+		addenda: [...current.addenda, { id: newItemId(), ...stamp(ctx), text: text.trim() }],
+		edit: editStamp(ctx)
 	}));
 }
 
-export type WalkFields = Pick<LearningWalk, 'lookFors' | 'rooms' | 'summary'>;
+export const WALK_FIELDS = ['lookFors', 'rooms', 'summary'] as const;
+export type WalkFields = Pick<LearningWalk, (typeof WALK_FIELDS)[number]>;
 
 export const walkDocId = (visitId: string) => `walk:${visitId.slice('visit:'.length)}`;
 
@@ -173,21 +182,20 @@ export async function openWalk(
 		rooms: [],
 		summary: '',
 		createdAt: now,
-		updatedAt: now
+		updatedAt: now,
+		edit: editStamp(ctx)
 	});
 }
 
+/** Save what the person changed in the learning walk since `base` (see `saveChanges`). */
 export async function saveWalk(
 	ctx: WriteContext,
-	schoolId: string,
-	id: string,
-	fields: WalkFields
+	base: LearningWalk,
+	draft: LearningWalk
 ): Promise<LearningWalk> {
-	return updateDoc(ctx, schoolDbName(schoolId), id, LearningWalk, (current) => ({
-		...current,
-		...fields,
-		updatedAt: new Date().toISOString()
-	}));
+	return saveChanges(ctx, schoolDbName(base.schoolId), base._id, LearningWalk, base, draft, {
+		finish: (merged) => ({ ...merged, updatedAt: new Date().toISOString() })
+	});
 }
 
 /**

@@ -1,5 +1,6 @@
 export * from './common.ts';
 export * from './changes.ts';
+export * from './item-ids.ts';
 export * from './school.ts';
 export * from './trust.ts';
 export * from './evaluation.ts';

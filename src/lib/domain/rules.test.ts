@@ -142,7 +142,7 @@ describe('validate_doc_update', () => {
 		const confirmed = visit({
 			status: 'confirmed',
 			confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00Z', comment: '' },
-			addenda: [{ by: 'sil', at: '2026-11-22T10:00:00Z', text: 'First' }]
+			addenda: [{ id: 'add1', by: 'sil', at: '2026-11-22T10:00:00Z', text: 'First' }]
 		});
 		const signedAsHead = {
 			...confirmed,
@@ -209,6 +209,11 @@ describe('validate_doc_update', () => {
 			ok: false,
 			reason: 'A deletion carries no content: send only _id, _rev and _deleted.'
 		});
+		// An automatic merge's tombstone names the revision it went into, and nothing else.
+		const folded = { _id: 'p', _deleted: true, mergedInto: `3-${'a'.repeat(32)}` };
+		expect(validateDocUpdate(folded, null, head, DB).ok).toBe(true);
+		expect(validateDocUpdate({ ...folded, mergedInto: 'anything' }, null, head, DB).ok).toBe(false);
+		expect(validateDocUpdate({ ...folded, note: 'x' }, null, head, DB).ok).toBe(false);
 	});
 
 	it('keeps who recorded a next step', () => {
@@ -237,6 +242,26 @@ describe('validate_doc_update', () => {
 		expect(validateDocUpdate(del, visit({ status: 'draft' }), sil, DB).ok).toBe(true);
 		expect(validateDocUpdate({ _id: 'p', _deleted: true }, progress(), sil, DB).ok).toBe(false);
 		expect(validateDocUpdate(del, visit({ status: 'draft' }), head, DB).ok).toBe(false);
+	});
+
+	it('lets the visitor remove a losing version of a shared record, but never the record itself', () => {
+		const current = { ...visit(), _rev: '3-win' };
+		// A conflict settled by merging: the other version (2-lose) is ended by a tombstone.
+		const direct = { _id: current._id, _rev: '2-lose', _deleted: true };
+		const replicated = {
+			_id: current._id,
+			_rev: '3-tomb',
+			_deleted: true,
+			_revisions: { start: 3, ids: ['tomb', 'lose', 'base'] }
+		};
+		expect(validateDocUpdate(direct, current, sil, DB).ok).toBe(true);
+		expect(validateDocUpdate(replicated, current, sil, DB).ok).toBe(true);
+		// A head may not, as they may not change the record.
+		expect(validateDocUpdate(replicated, current, head, DB).ok).toBe(false);
+		// Ending the current version, directly or through a made-up revision, is removing it.
+		expect(validateDocUpdate({ ...direct, _rev: '3-win' }, current, sil, DB).ok).toBe(false);
+		const through = { ...replicated, _revisions: { start: 5, ids: ['tomb', 'fake', 'win'] } };
+		expect(validateDocUpdate(through, current, sil, DB).ok).toBe(false);
 	});
 });
 

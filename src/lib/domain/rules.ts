@@ -107,11 +107,15 @@ export function validateDocUpdate(
 		return admin ? ok : forbid('Only a trust administrator may change design documents.');
 	}
 	if (newDoc._deleted) {
-		// A deletion is a tombstone: content on it would be stored and replicated, unvalidated.
-		if (!admin && Object.keys(newDoc).some((k) => !k.startsWith('_'))) {
+		// A deletion is a tombstone: content on it would be stored and replicated, unvalidated. The
+		// one exception is the revision an automatic merge folded this version into (issue 12,
+		// src/lib/sync/resolve.ts), a revision id and nothing else.
+		const content = Object.keys(newDoc).filter((k) => !k.startsWith('_'));
+		const merged = content.length === 1 && content[0] === 'mergedInto' && isRev(newDoc.mergedInto);
+		if (!admin && content.length > 0 && !merged) {
 			return forbid('A deletion carries no content: send only _id, _rev and _deleted.');
 		}
-		return validateDelete(oldDoc, user, db);
+		return validateDelete(newDoc, oldDoc, user, db, options);
 	}
 
 	const type = String(newDoc.type ?? '');
@@ -176,10 +180,41 @@ export function validateDocUpdate(
 	}
 }
 
-function validateDelete(oldDoc: AnyDoc | null, user: UserCtx, db: string): Verdict {
+/** A revision id as PouchDB and CouchDB make them: generation, dash, 32 hex digits. */
+const isRev = (v: unknown): boolean =>
+	typeof v === 'string' && /^[1-9]\d{0,9}-[0-9a-f]{32}$/.test(v);
+
+/**
+ * Whether a deletion may end the revision `rev`: when `rev` is in its history (replicated), or is
+ * the revision it names (a direct write). Null when the deletion says neither.
+ */
+function deletes(doc: AnyDoc, rev: string): boolean | null {
+	const r = doc._revisions as { start?: unknown; ids?: unknown } | undefined;
+	if (r && typeof r.start === 'number' && Array.isArray(r.ids)) {
+		const start = r.start;
+		return r.ids.slice(1).some((id, i) => `${start - 1 - i}-${String(id)}` === rev);
+	}
+	return typeof doc._rev === 'string' ? doc._rev === rev : null;
+}
+
+function validateDelete(
+	newDoc: AnyDoc,
+	oldDoc: AnyDoc | null,
+	user: UserCtx,
+	db: string,
+	options: RuleOptions
+): Verdict {
 	if (isAdmin(user)) return ok;
 	if (db === TRUST_DB) return forbid('Only a trust administrator may change trust settings.');
 	if (!oldDoc || oldDoc._deleted) return ok;
+	// Removing a version that is not the current one (a conflict settled by merging it into the
+	// current one, issue 12) does not remove the record: whoever may change the record may do it.
+	if (typeof oldDoc._rev === 'string' && deletes(newDoc, oldDoc._rev) === false) {
+		const verdict = validateDocUpdate({ ...oldDoc }, oldDoc, user, db, options);
+		return verdict.ok
+			? ok
+			: forbid('Only someone who may change this record may settle its versions.');
+	}
 	if (oldDoc.type === 'school-overview') return forbid('A school overview is never removed.');
 	if (!hasRole(user, 'sil')) return forbid('Only the visitor may remove a record.');
 	if (oldDoc.type === 'visit' && oldDoc.status !== 'planned' && oldDoc.status !== 'draft') {

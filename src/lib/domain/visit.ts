@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { changeMeta } from './changes.ts';
+import { ItemId, withItemIds } from './item-ids.ts';
 import {
 	AcademicYearId,
 	docMeta,
@@ -26,8 +27,7 @@ export const VISIT_STATUS_LABELS: Record<VisitStatus, string> = {
 export const visitDocId = (year: string, term: number, uuid: string) =>
 	`visit:${year}:t${term}:${uuid}`;
 
-/** The SI discussion record booklet for one visit. */
-export const VisitRecord = z.object({
+const VisitRecordFields = z.object({
 	...docMeta,
 	...changeMeta,
 	type: z.literal('visit'),
@@ -38,13 +38,15 @@ export const VisitRecord = z.object({
 	/** User name of the visitor who owns the record. */
 	visitor: z.string().min(1),
 	status: VisitStatus,
-	attendees: z.array(z.object({ name: Label, role: Text(200) })).max(50),
+	/** Items of the lists a person edits carry an `id` (`newItemId()`), by which edits merge. */
+	attendees: z.array(z.object({ id: ItemId, name: Label, role: Text(200) })).max(50),
 	focus: Text(2000),
 	documents: z.array(z.object({ label: Label, seen: z.boolean() })).max(50),
 	activities: z.array(z.object({ label: Label, done: z.boolean() })).max(50),
 	discussion: z
 		.array(
 			z.object({
+				id: ItemId,
 				area: Label,
 				evidence: Text(),
 				strengths: Text(),
@@ -62,10 +64,19 @@ export const VisitRecord = z.object({
 	shared: Stamp.optional(),
 	confirmation: Stamp.extend({ comment: Text(2000) }).optional(),
 	/** Later changes to a confirmed record, each with its own date and author. */
-	addenda: z.array(Stamp.extend({ text: Text().min(1) })).max(100),
+	addenda: z.array(Stamp.extend({ id: ItemId, text: Text().min(1) })).max(100),
 	createdAt: IsoDateTime,
 	updatedAt: IsoDateTime
 });
+
+/**
+ * The SI discussion record booklet for one visit. A record written before its list items had ids
+ * is given them as it is read (`withItemIds`), so every parsed record has them.
+ */
+export const VisitRecord = z.preprocess(
+	(doc) => (doc && typeof doc === 'object' ? withItemIds(doc) : doc),
+	VisitRecordFields
+);
 export type VisitRecord = z.infer<typeof VisitRecord>;
 
 export const NextStepStatus = z.enum(['open', 'in-progress', 'done']);
@@ -133,7 +144,7 @@ export const LearningWalk = z.object({
 	rooms: z
 		.array(
 			z.object({
-				id: z.string().min(1),
+				id: ItemId,
 				group: Text(100),
 				subject: Text(100),
 				seen: z.array(Label).max(30),

@@ -2,12 +2,21 @@ import PouchDB from 'pouchdb-browser';
 import Dexie, { liveQuery, type Subscription } from 'dexie';
 import { assignedSchools, hasRole, schoolDbName, TRUST_DB, type UserCtx } from '$lib/domain';
 import { closeLocalDbs, destroyLocalDbs, localDb, remoteDb } from '$lib/db/pouch';
-import { openReadModel, readModelName, type ReadModel } from '$lib/db/read-model';
+import {
+	openReadModel,
+	readModelName,
+	type ChoiceRow,
+	type ConflictRow,
+	type ReadModel
+} from '$lib/db/read-model';
+import { mayChoose } from '$lib/db/choices';
 import { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
+import { deviceName } from '$lib/sync/device';
 import { PendingTracker } from '$lib/sync/pending';
 import { storageReport } from '$lib/state/storage';
 import { Replicator, type SyncEvent } from '$lib/sync/replicator';
+import { compactIfSettled, conflictedAmong, resolveDocs } from '$lib/sync/resolve';
 import {
 	loadSession,
 	signIn as signInRemote,
@@ -29,6 +38,13 @@ export interface Refusal {
 	at: string;
 }
 
+/** A record this device holds that the trust has not acknowledged. */
+export interface WaitingRecord {
+	db: string;
+	id: string;
+	deleted: boolean;
+}
+
 const key = (user: string, what: string) => `si:${what}:${user}`;
 
 /**
@@ -41,7 +57,16 @@ class Workspace {
 	ready = $state(false);
 	online = $state(true);
 	syncing = $state(false);
-	pending = $state(0);
+	/** Records the trust has not acknowledged, from the local databases (they survive a reload). */
+	waiting = $state<WaitingRecord[]>([]);
+	pending = $derived(this.waiting.length);
+	/** When each record this device sent was last known to be at the trust, by `db/id`. */
+	sentAt = $state<Record<string, string>>({});
+	/** Records holding choices a person has to make, and documents with unsettled revisions. */
+	choices = $state<ChoiceRow[]>([]);
+	/** Records with choices someone else makes (a head seeing choices in the visitor's record). */
+	othersChoices = $state<ChoiceRow[]>([]);
+	conflicts = $state<ConflictRow[]>([]);
 	lastSyncAt = $state<string | null>(null);
 	problem = $state<SyncProblem | null>(null);
 	refusals = $state<Refusal[]>([]);
@@ -53,6 +78,7 @@ class Workspace {
 	#replicator: Replicator | null = null;
 	#dbs = new Set<string>();
 	#schoolsWatch: Subscription | null = null;
+	#choicesWatch: Subscription | null = null;
 	#pendingTimer: ReturnType<typeof setTimeout> | undefined;
 	#tracker: PendingTracker | null = null;
 	/** Databases whose replication is busy; `syncing` is true while any is. */
@@ -60,6 +86,9 @@ class Workspace {
 	/** Databases not yet synced since the app opened; `checking` is true while any is. */
 	#unchecked = new Set<string>();
 	checking = $state(false);
+	/** Databases being resolved now, and when each was last compacted (issue 12). */
+	#resolving = new Map<string, Promise<void>>();
+	#compactedAt = new Map<string, number>();
 
 	get user(): UserCtx | null {
 		return this.session ? { name: this.session.name, roles: this.session.roles } : null;
@@ -76,7 +105,8 @@ class Workspace {
 		if (!session) throw new Error('No one is signed in on this device.');
 		return {
 			user: { name: session.name, roles: session.roles },
-			dbFor: (db) => localDb(session.name, db)
+			dbFor: (db) => localDb(session.name, db),
+			device: deviceName(session.name, session.signedInAt)
 		};
 	}
 
@@ -100,6 +130,8 @@ class Workspace {
 		const session = await signInRemote(name, password);
 		const same = this.session?.name === session.name;
 		storeSession(session);
+		// Name the device now, from this sign-in; it keeps the name until the person signs out.
+		deviceName(session.name, session.signedInAt);
 		if (same && this.#rm) {
 			// Signing in again after a session expired: carry on where sync stopped.
 			this.session = session;
@@ -123,12 +155,22 @@ class Workspace {
 		this.#projector = new Projector(this.#rm, (db) => localDb(session.name, db));
 		this.#replicator = this.#newReplicator(session.name);
 		this.#tracker = new PendingTracker(
-			{
-				get: (db) => localStorage.getItem(key(session.name, `verified:${db}`)),
-				set: (db, seq) => localStorage.setItem(key(session.name, `verified:${db}`), seq)
-			},
-			(db) => localDb(session.name, db)
+			(db) => localDb(session.name, db),
+			undefined,
+			(db) => localStorage.getItem(key(session.name, `verified:${db}`))
 		);
+		const rm = this.#rm;
+		this.#choicesWatch = liveQuery(() =>
+			Promise.all([rm.choices.toArray(), rm.conflicts.toArray()])
+		).subscribe({
+			next: ([choices, conflicts]) => {
+				const user = { name: session.name, roles: session.roles };
+				this.choices = choices.filter((c) => mayChoose(c.doc, c.db, user));
+				this.othersChoices = choices.filter((c) => !mayChoose(c.doc, c.db, user));
+				this.conflicts = conflicts;
+			},
+			error: () => undefined
+		});
 		const user = { name: session.name, roles: session.roles };
 		// Schools first: a head's or SIL's own records are what the first screen shows.
 		const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
@@ -165,9 +207,12 @@ class Workspace {
 		this.#unchecked.add(db);
 		this.checking = true;
 		await this.#projector?.follow(db);
+		this.#resolveConflicts(db);
 		void localDb(this.session.name, db)
 			.changes({ since: 'now', live: true, return_docs: false })
 			.on('change', () => this.#countPending());
+		// Count as soon as the database is known: the first count may have run before it was.
+		this.#countPending();
 		if (this.problem?.kind !== 'session-expired') this.#replicator?.start(db);
 	}
 
@@ -194,19 +239,28 @@ class Workspace {
 				void this.#tracker
 					?.verify(e.db, remoteDb(e.db))
 					.catch(() => 0)
-					.then(() => this.#countPending());
+					.then(() => this.#countPending())
+					.then(() => this.#compact(e.db));
 				break;
 			case 'pushed':
-				this.#tracker?.synced(e.docs);
-				this.#countPending();
+				void this.#tracker
+					?.acknowledge(e.db, e.docs, 'sent')
+					.catch(() => undefined)
+					.then(() => this.#countPending());
 				// A document that went through after all is no longer refused.
 				this.refusals = this.refusals.filter(
 					(r) => !(r.db === e.db && e.docs.some((d) => d._id === r.docId))
 				);
 				break;
 			case 'pulled':
-				this.#tracker?.synced(e.docs);
-				this.#countPending();
+				void this.#tracker
+					?.acknowledge(e.db, e.docs, 'received')
+					.catch(() => undefined)
+					.then(() => this.#countPending());
+				this.#resolveConflicts(
+					e.db,
+					e.docs.map((d) => d._id)
+				);
 				void this.checkStorage();
 				break;
 			case 'denied':
@@ -236,7 +290,56 @@ class Workspace {
 		}
 	}
 
-	/** How many local changes have not yet reached the trust, across all databases. */
+	/** Send and fetch now (the Sync page's button): every database, at once. */
+	syncNow(): void {
+		this.problem = this.problem?.kind === 'session-expired' ? this.problem : null;
+		this.#busy.clear();
+		this.#replicator?.restart();
+	}
+
+	/**
+	 * Merge the conflicts among documents just pulled, or (on opening) those the read model lists
+	 * (src/lib/sync/resolve.ts). One pass at a time per database, in order. What this user may not
+	 * write, or what needs a person, stays listed for the conflict screen.
+	 */
+	#resolveConflicts(db: string, ids?: string[]): void {
+		const previous = this.#resolving.get(db) ?? Promise.resolve();
+		const next = previous
+			.then(() => this.#resolveNow(db, ids))
+			.catch(() => undefined /* left listed; the next pull or opening tries again */);
+		this.#resolving.set(db, next);
+	}
+
+	async #resolveNow(db: string, ids?: string[]): Promise<void> {
+		const session = this.session;
+		if (!session) return;
+		const local = localDb(session.name, db);
+		let todo: string[];
+		if (ids) todo = await conflictedAmong(local, ids);
+		else {
+			await this.settled();
+			todo = ((await this.#rm?.conflicts.where('db').equals(db).toArray()) ?? []).map(
+				(r) => r.docId
+			);
+		}
+		if (todo.length === 0) return;
+		const user = { name: session.name, roles: session.roles };
+		const remote = this.online ? remoteDb(db) : null;
+		await resolveDocs({ user, db, local, remote }, todo);
+	}
+
+	/** Compact a database at most hourly, and only once it is settled with the trust. */
+	async #compact(db: string): Promise<void> {
+		const user = this.session?.name;
+		if (!user || Date.now() - (this.#compactedAt.get(db) ?? 0) < 3_600_000) return;
+		const waiting = (await this.#tracker?.waiting(db).catch(() => null))?.length ?? 1;
+		const conflicted = (await this.#rm?.conflicts.where('db').equals(db).count()) ?? 1;
+		if (await compactIfSettled(localDb(user, db), waiting, conflicted).catch(() => false)) {
+			this.#compactedAt.set(db, Date.now());
+		}
+	}
+
+	/** Which local records have not yet reached the trust, across all databases. */
 	#countPending(): void {
 		clearTimeout(this.#pendingTimer);
 		this.#pendingTimer = setTimeout(() => void this.#recount(), 150);
@@ -245,9 +348,19 @@ class Workspace {
 	async #recount(): Promise<void> {
 		const user = this.session?.name;
 		if (!user) return;
-		let total = 0;
-		for (const db of this.#dbs) total += (await this.#tracker?.count(db)) ?? 0;
-		if (this.session?.name === user) this.pending = total;
+		const tracker = this.#tracker;
+		if (!tracker) return;
+		const waiting: WaitingRecord[] = [];
+		const sent: Record<string, string> = {};
+		for (const db of [...this.#dbs]) {
+			const [docs, times] = await Promise.all([tracker.waiting(db), tracker.sentTimes(db)]);
+			for (const d of docs) waiting.push({ db, ...d });
+			for (const [id, at] of Object.entries(times)) sent[`${db}/${id}`] = at;
+		}
+		if (this.session?.name === user && this.#tracker === tracker) {
+			this.waiting = waiting;
+			this.sentAt = sent;
+		}
 	}
 
 	/** Wait until the read model reflects every local write made so far. */
@@ -297,6 +410,11 @@ class Workspace {
 	async #close(): Promise<void> {
 		this.#schoolsWatch?.unsubscribe();
 		this.#schoolsWatch = null;
+		this.#choicesWatch?.unsubscribe();
+		this.#choicesWatch = null;
+		this.choices = [];
+		this.othersChoices = [];
+		this.conflicts = [];
 		this.#replicator?.stop();
 		this.#projector?.stop();
 		this.#rm?.close();
@@ -307,7 +425,8 @@ class Workspace {
 		this.syncing = false;
 		this.checking = false;
 		this.#tracker = null;
-		this.pending = 0;
+		this.waiting = [];
+		this.sentAt = {};
 		this.problem = null;
 		this.refusals = [];
 		await closeLocalDbs();

@@ -164,13 +164,10 @@ export class Replicator {
 							headers: { Accept: 'application/json' }
 						}
 					);
-					if (res.status === 401) {
-						// Replication will find out and say so; keep quiet here until then.
-						await this.#pause(POLL_EVERY, controller.signal);
-						continue;
-					}
 					if (!res.ok) {
-						// No `_db_updates` for this user (Apache CouchDB allows it to admins only): poll.
+						// No `_db_updates` for this user: Apache CouchDB allows it to admins only, and says
+						// 401 to everyone else. Poll instead; if the session has really ended, the
+						// replication this schedules finds out and says so.
 						for (const db of this.#dbs) this.schedule(db);
 						await this.#pause(POLL_EVERY, controller.signal);
 						continue;

@@ -101,9 +101,7 @@ export async function changes(c: Call, dbName: string, db: Pouch): Promise<void>
 	else {
 		since = Number(sinceRaw);
 		if (!Number.isInteger(since) || since < 0) {
-			throw badRequest(
-				`since must be a sequence number from this server or "now", not "${sinceRaw}".`
-			);
+			throw badRequest("Malformed sequence supplied in 'since' parameter.");
 		}
 	}
 

@@ -9,6 +9,7 @@ import {
 	intParam,
 	isObject,
 	jsonParam,
+	mediaType,
 	readJsonObject,
 	sendJson
 } from '../http.ts';
@@ -240,7 +241,7 @@ export async function bulkGet(c: Call, dbName: string, db: Pouch): Promise<void>
 		attachments: boolParam(c.query, 'attachments') ?? false
 	};
 	const body = await readJsonObject(c.raw, listBytes(c));
-	if (!Array.isArray(body.docs)) throw badRequest('POST body must include `docs` parameter.');
+	if (!Array.isArray(body.docs)) throw badRequest("Missing JSON list of 'docs'.");
 	capEntries(c, body.docs.length, 'documents', 'max_bulk_get_count_exceeded');
 	const requests = body.docs.map((r) => {
 		if (!isObject(r) || typeof r.id !== 'string')
@@ -323,7 +324,7 @@ export async function allDocs(c: Call, db: Pouch): Promise<void> {
 	}
 	if (keys !== undefined) {
 		if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
-			throw badRequest('`keys` must be a list of document ids.');
+			throw badRequest('`keys` body member must be an array.');
 		}
 		capEntries(c, keys.length, 'keys');
 		// PouchDB's reading of skip, limit and descending with keys, done here so that the keys can
@@ -343,6 +344,24 @@ export async function allDocs(c: Call, db: Pouch): Promise<void> {
 	}
 	const result = await db.allDocs(opts);
 	sendJson(c.res, 200, result);
+}
+
+/**
+ * `POST /{db}/_compact`: as CouchDB, 202 at once for the database's administrators, the work in the
+ * background. PouchDB's compaction drops the bodies of revisions that are no longer leaves.
+ */
+export function compact(c: Call, dbName: string, db: Pouch, sec: Security | null): void {
+	requireDbAdmin(c.who.user, sec);
+	if (mediaType(c.raw) !== 'application/json') {
+		throw new CouchError(415, 'bad_content_type', 'Content-Type must be application/json');
+	}
+	c.raw.resume();
+	const started = Date.now();
+	void Promise.resolve((db as Pouch & { compact(): Promise<unknown> }).compact()).then(
+		() => c.log.info('database compacted', { db: dbName, ms: Date.now() - started }),
+		(err: unknown) => c.log.warn('compaction failed', { db: dbName, err })
+	);
+	sendJson(c.res, 202, { ok: true });
 }
 
 export function ensureFullCommit(c: Call): void {

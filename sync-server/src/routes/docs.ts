@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import { isAdmin } from '../../../src/lib/domain/index.ts';
 import type { Call } from '../context.ts';
 import {
@@ -10,7 +12,7 @@ import {
 	jsonParam,
 	mediaType,
 	readBody,
-	readJsonObject,
+	readJson,
 	sendJson
 } from '../http.ts';
 import type { Doc, Pouch } from '../storage.ts';
@@ -78,25 +80,32 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 	}
 	if (boolParam(q, 'meta')) Object.assign(opts, { conflicts: true, revs_info: true });
 	const rev = q.get('rev');
-	if (rev !== null) opts.rev = rev;
+	if (rev !== null) opts.rev = checkRevFormat(rev);
 	const attsSince = jsonParam(q, 'atts_since');
 	if (attsSince !== undefined && !Array.isArray(attsSince))
 		throw badRequest('atts_since must be a JSON list of revisions.');
 	const wantRevs = opts.revs === true;
+	const openRevsRaw = q.get('open_revs');
+	// A multipart answer carries the attachments, as CouchDB's does (its replicator asks for no more).
+	const mixed = openRevsRaw !== null && /multipart\/mixed/i.test(c.raw.headers.accept ?? '');
+	if (mixed) opts.attachments = true;
 	if (attsSince && opts.attachments) opts.revs = true;
 
 	// A person reading their own account never sees its password hash, by any of these options.
 	const ownView = (doc: Doc) =>
 		dbName === USERS_DB && !isAdmin(c.who.user) ? publicUserDoc(doc) : doc;
-	const openRevsRaw = q.get('open_revs');
 	try {
 		if (openRevsRaw !== null) {
-			const openRevs = openRevsRaw === 'all' ? 'all' : jsonParam(q, 'open_revs');
-			if (
-				openRevs !== 'all' &&
-				(!Array.isArray(openRevs) || !openRevs.every((r) => typeof r === 'string'))
-			) {
-				throw badRequest('open_revs must be "all" or a JSON list of revisions.');
+			let openRevs: unknown = 'all';
+			if (openRevsRaw !== 'all') {
+				try {
+					openRevs = JSON.parse(openRevsRaw);
+				} catch {
+					throw badRequest('invalid UTF-8 JSON');
+				}
+				if (!Array.isArray(openRevs))
+					throw badRequest('open_revs must be "all" or a JSON list of revisions.');
+				openRevs.forEach(checkRevFormat);
 			}
 			let list: ({ ok: Doc } | { missing: string })[] = [];
 			if (openRevs === 'all') {
@@ -114,7 +123,8 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 					? { ok: ownView(strip(publicAttachments(o.ok, !!opts.attachments, attsSince), wantRevs)) }
 					: o
 			);
-			sendJson(c.res, 200, out);
+			if (mixed) sendMixed(c, out);
+			else sendJson(c.res, 200, out);
 			return;
 		}
 		if (
@@ -131,6 +141,32 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 	} catch (err) {
 		throw fromPouchError(err);
 	}
+}
+
+/**
+ * `open_revs` as `multipart/mixed`, one JSON part per revision (attachments inline), for clients
+ * that ask for it: CouchDB's own replicator accepts nothing else when it reads from this server.
+ */
+function sendMixed(c: Call, revs: ({ ok: Doc } | { missing: string })[]): void {
+	const boundary = crypto.randomUUID().replaceAll('-', '');
+	const parts = revs.map((r) => {
+		const type = 'ok' in r ? 'application/json' : 'application/json; error="true"';
+		const json = JSON.stringify('ok' in r ? r.ok : r);
+		return `--${boundary}\r\nContent-Type: ${type}\r\n\r\n${json}\r\n`;
+	});
+	const body = parts.join('') + `--${boundary}--`;
+	c.res.writeHead(200, {
+		'Content-Type': `multipart/mixed; boundary="${boundary}"`,
+		'Content-Length': Buffer.byteLength(body),
+		'Cache-Control': 'must-revalidate'
+	});
+	c.res.end(body);
+}
+
+/** CouchDB's revision format, `N-hash`: anything else is a 400 before the database is asked. */
+function checkRevFormat(rev: unknown): string {
+	if (typeof rev !== 'string' || !/^[0-9]+-.+$/.test(rev)) throw badRequest('Invalid rev format');
+	return rev;
 }
 
 function strip(doc: Doc, keepRevs: boolean): Doc {
@@ -150,15 +186,15 @@ function revFrom(c: Call): string | undefined {
 /** `PUT /{db}/{id}`: JSON only; attachments go inline (base64) or one at a time. */
 export async function putDoc(c: Call, dbName: string, db: Pouch, id: string): Promise<void> {
 	allowParams(c.query, ['rev', 'batch', 'new_edits']);
-	if (mediaType(c.raw) === 'multipart/related') {
-		throw new CouchError(
-			415,
-			'bad_content_type',
-			'multipart/related uploads are not supported: send attachments inline as base64 or with PUT /{db}/{id}/{name}.'
-		);
-	}
 	const newEdits = boolParam(c.query, 'new_edits') ?? true;
-	const body = await readJsonObject(c.raw, c.app.cfg.maxRequestBytes);
+	const body =
+		mediaType(c.raw) === 'multipart/related'
+			? parseRelated(
+					await readBody(c.raw, c.app.cfg.maxRequestBytes),
+					c.raw.headers['content-type']!
+				)
+			: await readJson(c.raw, c.app.cfg.maxRequestBytes);
+	if (!isObject(body)) throw badRequest('Document must be a JSON object');
 	const rev = revFrom(c);
 	if (rev !== undefined) {
 		if (body._rev !== undefined && body._rev !== rev) {
@@ -168,7 +204,56 @@ export async function putDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 	}
 	const doc = checkDoc({ ...body, _id: id }, c.app.cfg, newEdits);
 	const r = await writeOne(writeCtx(c, dbName, db), doc, newEdits);
-	sendJson(c.res, 201, r, { ETag: `"${r.rev}"` });
+	// CouchDB answers a deletion written with PUT with 200, as DELETE.
+	sendJson(c.res, doc._deleted === true ? 200 : 201, r, { ETag: `"${r.rev}"` });
+}
+
+/**
+ * A `multipart/related` document (how CouchDB's replicator sends one with attachments): the JSON
+ * part, then one part per attachment marked `follows`, turned into inline base64 so that the
+ * document goes through the same checks and writes as any other.
+ */
+function parseRelated(body: Buffer, contentType: string): unknown {
+	const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+	if (!boundary) throw badRequest('multipart/related needs a boundary.');
+	const delimiter = Buffer.from(`\r\n--${boundary}`);
+	const parts: { headers: string; body: Buffer }[] = [];
+	// The first delimiter may open the body without a line break before it.
+	let pos = body.indexOf(delimiter.subarray(2));
+	while (pos !== -1) {
+		const start = pos + delimiter.length - 2;
+		if (body.subarray(start, start + 2).toString() === '--') break;
+		const end = body.indexOf(delimiter, start);
+		if (end === -1) throw badRequest('The multipart/related body ends too soon.');
+		const part = body.subarray(start + 2, end);
+		const split = part.subarray(0, 2).toString() === '\r\n' ? 0 : part.indexOf('\r\n\r\n');
+		if (split === -1) throw badRequest('A multipart/related part has no headers.');
+		parts.push({
+			headers: part.subarray(0, split).toString('latin1'),
+			body: part.subarray(split === 0 ? 2 : split + 4)
+		});
+		pos = end + 2;
+	}
+	const [json, ...files] = parts;
+	let doc: unknown;
+	try {
+		doc = JSON.parse(json?.body.toString('utf8') ?? '');
+	} catch {
+		throw badRequest('invalid UTF-8 JSON');
+	}
+	if (!isObject(doc)) throw badRequest('Document must be a JSON object');
+	const atts = isObject(doc._attachments) ? doc._attachments : {};
+	const following = Object.entries(atts).filter(([, a]) => isObject(a) && a.follows === true);
+	following.forEach(([name, att], i) => {
+		const file =
+			files.find((f) => new RegExp(`filename="${RegExp.escape(name)}"`).test(f.headers)) ??
+			files[i];
+		if (!file) throw badRequest(`Attachment ${name} is marked follows but is not in the body.`);
+		const a = att as { content_type?: string; encoding?: string };
+		const bytes = a.encoding === 'gzip' ? zlib.gunzipSync(file.body) : file.body;
+		atts[name] = { content_type: a.content_type, data: bytes.toString('base64') };
+	});
+	return doc;
 }
 
 export async function deleteDoc(c: Call, dbName: string, db: Pouch, id: string): Promise<void> {

@@ -1,0 +1,137 @@
+import '../../../tests/unit/browser-env';
+import PouchDB from 'pouchdb-browser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { head, sil, visit } from '../../../tests/unit/fixtures';
+import type { PendingChoice } from '$lib/domain';
+import { choose, describeChoices, joinTexts, mayChoose } from './choices';
+import type { NameContext } from './names';
+import { RecordRefused, type WriteContext } from './repository';
+
+const DB = 'school-oakfield';
+let n = 0;
+let pouch: PouchDB.Database;
+const ctxFor = (user: { name: string; roles: string[] }): WriteContext => ({
+	user,
+	dbFor: () => pouch
+});
+const names: NameContext = {
+	schoolName: () => 'Oakfield Primary',
+	evaluationFramework: () => undefined,
+	attainmentFramework: undefined
+};
+const stamp = {
+	by: 'sil',
+	device: 'Chromium on Linux, signed in 25 Nov',
+	at: '2026-11-25T17:00:00.000Z'
+};
+
+const focusChoice: PendingChoice = {
+	path: ['focus'],
+	baseKnown: true,
+	base: 'Reading',
+	options: [
+		{ value: 'Reading in year 3', by: 'sil', device: 'Laptop', at: '2026-11-25T16:39:00.000Z' },
+		{ value: 'Reading in year 4', by: 'sil', device: 'Tablet', at: '2026-11-25T16:40:00.000Z' }
+	]
+};
+const evidenceChoice: PendingChoice = {
+	path: ['discussion', 'a1', 'evidence'],
+	baseKnown: false,
+	options: [
+		{ value: 'Book looks', by: 'sil', device: 'Laptop', at: '2026-11-25T16:39:00.000Z' },
+		{ value: 'Pupil voice', by: 'sil', device: 'Tablet', at: '2026-11-25T16:40:00.000Z' }
+	]
+};
+
+const VISIT = 'visit:2026-27:t2:v1';
+const doc = () =>
+	visit({
+		status: 'draft',
+		focus: 'Reading in year 3',
+		discussion: [
+			{ id: 'a1', area: 'Reading', evidence: 'Book looks', strengths: '', development: '' },
+			{ id: 'a2', area: 'Maths', evidence: 'Lesson visits', strengths: '', development: '' }
+		] as never,
+		choices: [focusChoice, evidenceChoice]
+	});
+
+beforeEach(async () => {
+	n++;
+	pouch = new PouchDB(`choices-${n}`);
+	await pouch.put(doc() as never);
+});
+afterEach(async () => {
+	await pouch.destroy();
+});
+
+describe('making a choice', () => {
+	it('shows both texts with who, where and when, and what they started from', async () => {
+		const view = describeChoices(DB, (await pouch.get(VISIT)) as never, names, {
+			name: 'sil',
+			fullName: 'Sam Lee'
+		});
+		expect(view.name.title).toBe(
+			'SI discussion record, Oakfield Primary, visit on Fri 20 Nov 2026'
+		);
+		expect(view.choices.map((c) => c.label)).toEqual([
+			'Focus of the visit',
+			'Evidence of the area “Reading”'
+		]);
+		const [focus, evidence] = view.choices;
+		expect(focus!.options.map((o) => `${o.text} | ${o.who} | ${o.device}`)).toEqual([
+			'Reading in year 3 | Sam Lee (you) | Laptop',
+			'Reading in year 4 | Sam Lee (you) | Tablet'
+		]);
+		expect(focus!.base).toBe('Reading');
+		expect(focus!.text).toBe(true);
+		expect(evidence!.base).toBeNull();
+	});
+
+	it('keeps both texts, each marked with its author, and removes only that choice', async () => {
+		const view = describeChoices(DB, (await pouch.get(VISIT)) as never, names, null);
+		const joined = joinTexts(view.choices[0]!.options);
+		expect(await choose(ctxFor(sil), DB, VISIT, view.choices[0]!.key, joined, stamp)).toBe(true);
+		const after = (await pouch.get(VISIT)) as Record<string, unknown>;
+		expect(after.focus).toContain('Reading in year 3');
+		expect(after.focus).toContain('Reading in year 4');
+		expect(after.focus).toContain('[sil, Laptop]');
+		expect(after.edit).toEqual(stamp);
+		expect((after.choices as PendingChoice[]).map((c) => c.path)).toEqual([
+			['discussion', 'a1', 'evidence']
+		]);
+	});
+
+	it('puts the chosen text in the right item of a list and clears the last choice', async () => {
+		const ctx = ctxFor(sil);
+		await choose(ctx, DB, VISIT, 'focus', 'Reading in year 4', stamp);
+		await choose(
+			ctx,
+			DB,
+			VISIT,
+			['discussion', 'a1', 'evidence'].join('\u0000'),
+			'Pupil voice',
+			stamp
+		);
+		const after = (await pouch.get(VISIT)) as Record<string, unknown>;
+		expect(after.focus).toBe('Reading in year 4');
+		expect((after.discussion as { evidence: string }[]).map((d) => d.evidence)).toEqual([
+			'Pupil voice',
+			'Lesson visits'
+		]);
+		expect(after.choices).toBeUndefined();
+	});
+
+	it('is refused, and writes nothing, for someone the record does not belong to', async () => {
+		const before = (await pouch.get(VISIT))._rev;
+		await expect(
+			choose(ctxFor(head), DB, VISIT, 'focus', 'x', { ...stamp, by: head.name })
+		).rejects.toBeInstanceOf(RecordRefused);
+		expect((await pouch.get(VISIT))._rev).toBe(before);
+	});
+
+	it('knows who makes the choice: the visitor, not the head who reads the record', async () => {
+		const current = (await pouch.get(VISIT)) as never;
+		expect(mayChoose(current, DB, sil)).toBe(true);
+		expect(mayChoose(current, DB, head)).toBe(false);
+	});
+});

@@ -1,0 +1,282 @@
+import type { z } from 'zod';
+import {
+	choiceKey,
+	itemKey,
+	SCHEMAS,
+	validateDocUpdate,
+	type DocType,
+	type EditStamp,
+	type PendingChoice,
+	type UserCtx
+} from '$lib/domain';
+import {
+	fieldLabel,
+	isFreeText,
+	personName,
+	recordName,
+	valueText,
+	type NameContext,
+	type RecordName
+} from './names';
+import { RecordRefused, updateDoc, type WriteContext } from './repository';
+
+/**
+ * The choices a person makes when the same text was changed differently in two places (issue 12).
+ * The merge keeps every option in the record's `choices`; choosing is a normal change of the latest
+ * revision through the repository (schema and rules checked, edit stamp set), which removes the
+ * choice, so it replicates and is checked like any other edit.
+ */
+
+type Doc = { _id: string; _rev?: string; _conflicts?: string[] } & Record<string, unknown>;
+
+export interface OptionView {
+	/** The value as stored, written back as it is when chosen. */
+	value: unknown;
+	text: string;
+	who: string;
+	device: string;
+	at: string;
+}
+
+export interface ChoiceView {
+	key: string;
+	label: string;
+	options: OptionView[];
+	/** What both started from, in words, or null when it is not known. */
+	base: string | null;
+	/** Texts a person typed: they can be kept both, or edited together. */
+	text: boolean;
+}
+
+export interface RecordChoices {
+	db: string;
+	docId: string;
+	name: RecordName;
+	choices: ChoiceView[];
+}
+
+/**
+ * Whether this person may make the record's choices: the change a choice makes (another option's
+ * value, the choice removed) passes the role rules. A head seeing choices in the visitor's record
+ * may not; the visitor chooses.
+ */
+export function mayChoose(doc: Doc, db: string, user: UserCtx): boolean {
+	const pending = (doc.choices ?? []) as PendingChoice[];
+	const first = pending[0];
+	if (!first) return false;
+	let candidate: Doc;
+	try {
+		candidate = setAt(doc, first.path, first.options[1]?.value);
+	} catch {
+		candidate = { ...doc };
+	}
+	const rest = pending.slice(1);
+	if (rest.length > 0) candidate.choices = rest;
+	else delete candidate.choices;
+	return validateDocUpdate(candidate, doc, user, db).ok;
+}
+
+/** Where a record is opened, so the screen can link to it. */
+export type RecordLink =
+	| { page: 'visit' | 'walk' | 'next-step'; id: string }
+	| { page: 'overview' | 'attainment'; schoolId: string };
+
+export function recordLink(doc: Doc): RecordLink | null {
+	const type = String(doc.type ?? '');
+	const schoolId = typeof doc.schoolId === 'string' ? doc.schoolId : null;
+	if (type === 'visit') return { page: 'visit', id: doc._id };
+	if (type === 'learning-walk' && typeof doc.visitId === 'string') {
+		return { page: 'walk', id: doc.visitId };
+	}
+	if (type === 'next-step') return { page: 'next-step', id: doc._id };
+	if (type === 'school-overview' && schoolId) return { page: 'overview', schoolId };
+	if (type === 'attainment-booklet' && schoolId) return { page: 'attainment', schoolId };
+	return null;
+}
+
+async function latest(ctx: WriteContext, db: string, id: string): Promise<Doc | null> {
+	try {
+		return (await ctx.dbFor(db).get(id, { conflicts: true })) as Doc;
+	} catch (err) {
+		if ((err as { status?: number }).status === 404) return null;
+		throw err;
+	}
+}
+
+/** A record's choices in people's words. */
+export function describeChoices(
+	db: string,
+	doc: Doc,
+	names: NameContext,
+	me: { name: string; fullName: string } | null
+): RecordChoices {
+	const pending = (doc.choices ?? []) as PendingChoice[];
+	return {
+		db,
+		docId: doc._id,
+		name: recordName(db, doc, names),
+		choices: pending.map((c) => ({
+			key: choiceKey(c.path),
+			label: fieldLabel(doc, c.path, names),
+			options: c.options.map((o) => ({
+				value: o.value,
+				text: valueText(doc, c.path, o.value, names),
+				who: personName(o.by, me),
+				device: o.device,
+				at: o.at
+			})),
+			base: c.baseKnown ? valueText(doc, c.path, c.base, names) : null,
+			text: isFreeText(
+				c.path,
+				c.options.map((o) => o.value)
+			)
+		}))
+	};
+}
+
+/** The records of this device that hold choices, read from the local databases. */
+export async function loadRecordChoices(
+	ctx: WriteContext,
+	rows: { db: string; docId: string }[],
+	names: NameContext,
+	me: { name: string; fullName: string } | null
+): Promise<(RecordChoices & { href: RecordLink | null; mine: boolean; owner: string | null })[]> {
+	const out: (RecordChoices & { href: RecordLink | null; mine: boolean; owner: string | null })[] =
+		[];
+	for (const row of rows) {
+		const doc = await latest(ctx, row.db, row.docId);
+		if (!doc || !Array.isArray(doc.choices) || doc.choices.length === 0) continue;
+		const owner = typeof doc.visitor === 'string' ? personName(doc.visitor, me) : null;
+		out.push({
+			...describeChoices(row.db, doc, names, me),
+			href: recordLink(doc),
+			mine: mayChoose(doc, row.db, ctx.user),
+			owner
+		});
+	}
+	return out;
+}
+
+/** A record changed on two devices that is not put together yet, and whether this device may. */
+export interface Unsettled {
+	db: string;
+	docId: string;
+	name: RecordName;
+	href: RecordLink | null;
+	/** This person may not change the record: the other person's device puts it together. */
+	othersToSettle: boolean;
+	/** Who else changed it, when the record says. */
+	other: string | null;
+}
+
+export async function loadUnsettled(
+	ctx: WriteContext,
+	rows: { db: string; docId: string }[],
+	names: NameContext,
+	me: { name: string; fullName: string } | null
+): Promise<Unsettled[]> {
+	const out: Unsettled[] = [];
+	for (const row of rows) {
+		const doc = await latest(ctx, row.db, row.docId);
+		if (!doc || !doc._conflicts?.length) continue;
+		const mayWrite = validateDocUpdate(doc, doc, ctx.user, row.db).ok;
+		const by = (doc.edit as EditStamp | undefined)?.by ?? (doc.visitor as string | undefined);
+		out.push({
+			db: row.db,
+			docId: row.docId,
+			name: recordName(row.db, doc, names),
+			href: recordLink(doc),
+			othersToSettle: !mayWrite,
+			other: by && by !== ctx.user.name ? personName(by, me) : null
+		});
+	}
+	return out;
+}
+
+/** Both texts kept, each marked with who wrote it, where. */
+export function joinTexts(options: OptionView[]): string {
+	return options
+		.map((o) => `[${o.who}, ${o.device || 'another device'}]\n${String(o.value)}`)
+		.join('\n\n');
+}
+
+/** A copy of `doc` with `value` at `path` (list items by their key); undefined removes it. */
+export function setAt(doc: Doc, path: readonly string[], value: unknown): Doc {
+	const put = (here: unknown, rest: readonly string[]): unknown => {
+		const [step, ...more] = rest;
+		if (step === undefined) return value;
+		if (Array.isArray(here)) {
+			const i = here.findIndex((item) => itemKey(item) === step);
+			if (i === -1) {
+				if (more.length === 0 && value !== undefined) return [...here, value];
+				throw new RecordRefused(
+					'That part of the record has been removed since. Open the record to add the text again.'
+				);
+			}
+			if (more.length === 0 && value === undefined) return here.filter((_, j) => j !== i);
+			return here.map((item, j) => (j === i ? put(item, more) : item));
+		}
+		const o = typeof here === 'object' && here !== null ? (here as Record<string, unknown>) : {};
+		const next = { ...o };
+		const inner = put(o[step], more);
+		if (inner === undefined) delete next[step];
+		else next[step] = inner;
+		return next;
+	};
+	return put(doc, path) as Doc;
+}
+
+/**
+ * Make a choice: the value goes at the choice's place in the latest revision and the choice is
+ * removed, in one checked write. If the choice is no longer there (made on another device
+ * meanwhile), nothing is written and false is returned.
+ */
+export async function choose(
+	ctx: WriteContext,
+	db: string,
+	docId: string,
+	key: string,
+	value: unknown,
+	stamp: EditStamp
+): Promise<boolean> {
+	const current = await latest(ctx, db, docId);
+	if (!current) throw new RecordRefused('This record is no longer on this device.');
+	const type = String(current.type ?? '') as DocType;
+	const schema = SCHEMAS[type]?.schema as z.ZodType<Doc> | undefined;
+	if (!schema) throw new RecordRefused('This kind of record cannot be changed here.');
+	if (!((current.choices ?? []) as PendingChoice[]).some((c) => choiceKey(c.path) === key)) {
+		return false;
+	}
+	let found = false;
+	await updateDoc(ctx, db, docId, schema, (raw) => {
+		const doc = raw as Doc;
+		const pending = (doc.choices ?? []) as PendingChoice[];
+		const choice = pending.find((c) => choiceKey(c.path) === key);
+		found = !!choice;
+		if (!choice) return doc;
+		const next = setAt(doc, choice.path, value);
+		const rest = pending.filter((c) => c !== choice);
+		if (rest.length > 0) next.choices = rest;
+		else delete next.choices;
+		next.edit = stamp;
+		if (typeof next.updatedAt === 'string') next.updatedAt = stamp.at;
+		if (typeof next.updatedBy === 'string') next.updatedBy = stamp.by;
+		delete next._conflicts;
+		return next;
+	});
+	return found;
+}
+
+/** Records named as people know them (the Sync page's lists), read from the local databases. */
+export async function describeRecords(
+	ctx: WriteContext,
+	refs: { db: string; id: string }[],
+	names: NameContext
+): Promise<{ db: string; id: string; name: RecordName; href: RecordLink | null }[]> {
+	return Promise.all(
+		refs.map(async ({ db, id }) => {
+			const doc = await latest(ctx, db, id).catch(() => null);
+			return { db, id, name: recordName(db, doc, names), href: doc ? recordLink(doc) : null };
+		})
+	);
+}

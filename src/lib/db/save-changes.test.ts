@@ -1,0 +1,190 @@
+import '../../../tests/unit/browser-env';
+import PouchDB from 'pouchdb-browser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { visit } from '../../../tests/unit/fixtures';
+import { VisitRecord, type PendingChoice } from '$lib/domain';
+import { takeIn } from '$lib/state/rebase';
+import { BOOKLET_FIELDS, saveBooklet } from './visits';
+import { RecordRefused, type WriteContext } from './repository';
+
+// Two tabs (or devices) with the same booklet open: each form keeps the revision it opened on and
+// its draft, and a save writes merge3(base, draft, latest) to a real PouchDB database.
+
+let n = 0;
+let pouch: PouchDB.Database;
+const sil = { name: 'sil', roles: ['sil', 'school:oakfield'] };
+const tab = (device: string): WriteContext => ({ user: sil, dbFor: () => pouch, device });
+const laptop = tab('Chromium on Linux, signed in 25 Nov');
+const tablet = tab('Safari on iPad, signed in 24 Nov');
+
+beforeEach(() => {
+	n++;
+	pouch = new PouchDB(`save-changes-${n}`);
+});
+afterEach(async () => {
+	await pouch.destroy();
+});
+
+async function stored(): Promise<VisitRecord> {
+	return VisitRecord.parse(await pouch.get('visit:2026-27:t2:v1'));
+}
+
+/** A form opened on the record as it is now: its base, and a draft to type into. */
+async function openForm() {
+	const base = await stored();
+	return { base, draft: structuredClone(base) };
+}
+
+beforeEach(async () => {
+	await pouch.put(visit({ status: 'draft' }) as PouchDB.Core.PutDocument<object>);
+});
+
+describe('saving a form writes what the person changed, not their whole copy', () => {
+	it('keeps both forms’ edits to different fields and different items', async () => {
+		const one = await openForm();
+		const two = await openForm();
+
+		one.draft.focus = 'Reading across the curriculum';
+		one.draft.discussion[0]!.strengths = 'Fluent readers in year 2';
+		await saveBooklet(laptop, one.base, one.draft);
+
+		two.draft.discussion[0]!.evidence = 'Book looks and pupil voice';
+		two.draft.discussion.push({
+			id: 'maths1',
+			area: 'Maths',
+			evidence: 'Year 4 books: place value',
+			strengths: '',
+			development: ''
+		});
+		two.draft.daysUsed = 1.5;
+		await saveBooklet(tablet, two.base, two.draft);
+
+		const after = await stored();
+		expect(after.focus).toBe('Reading across the curriculum');
+		expect(after.daysUsed).toBe(1.5);
+		expect(after.discussion.map((d) => d.area)).toEqual(['Reading', 'Maths']);
+		expect(after.discussion[0]).toMatchObject({
+			evidence: 'Book looks and pupil voice',
+			strengths: 'Fluent readers in year 2'
+		});
+		expect(after.discussion[1]!.evidence).toBe('Year 4 books: place value');
+		expect(after.choices ?? []).toEqual([]);
+		expect(after.edit).toMatchObject({ by: 'sil', device: 'Safari on iPad, signed in 24 Nov' });
+	});
+
+	it('keeps both texts of the same field as a choice, naming each device', async () => {
+		const one = await openForm();
+		const two = await openForm();
+		one.draft.focus = 'Phonics in year 1';
+		await saveBooklet(laptop, one.base, one.draft);
+		two.draft.focus = 'Attendance of disadvantaged pupils';
+		await saveBooklet(tablet, two.base, two.draft);
+
+		const after = await stored();
+		// The record shows the latest save's text until someone chooses; neither text is lost.
+		expect(after.focus).toBe('Attendance of disadvantaged pupils');
+		const choices = after.choices as PendingChoice[];
+		expect(choices).toHaveLength(1);
+		expect(choices[0]!.path).toEqual(['focus']);
+		expect(choices[0]!.base).toBe('Joint activities linked to school priorities');
+		expect(choices[0]!.options.map((o) => [o.value, o.device])).toEqual([
+			['Attendance of disadvantaged pupils', 'Safari on iPad, signed in 24 Nov'],
+			['Phonics in year 1', 'Chromium on Linux, signed in 25 Nov']
+		]);
+	});
+
+	it('removing an area on one tab and writing in another area on the other keeps the right ones', async () => {
+		await saveBooklet(laptop, await stored(), {
+			...(await stored()),
+			discussion: [
+				...(await stored()).discussion,
+				{ id: 'maths1', area: 'Maths', evidence: '', strengths: '', development: '' }
+			]
+		});
+		const one = await openForm();
+		const two = await openForm();
+		one.draft.discussion = one.draft.discussion.filter((d) => d.area !== 'Maths');
+		await saveBooklet(laptop, one.base, one.draft);
+		two.draft.discussion[0]!.development = 'Inference in year 5';
+		await saveBooklet(tablet, two.base, two.draft);
+
+		const after = await stored();
+		expect(after.discussion.map((d) => d.area)).toEqual(['Reading']);
+		expect(after.discussion[0]!.development).toBe('Inference in year 5');
+	});
+
+	it('still refuses to change a record shared with the headteacher', async () => {
+		const one = await openForm();
+		const latest = await pouch.get('visit:2026-27:t2:v1');
+		await pouch.put({ ...latest, status: 'shared' });
+		one.draft.focus = 'Changed after sharing';
+		await expect(saveBooklet(laptop, one.base, one.draft)).rejects.toBeInstanceOf(RecordRefused);
+		expect((await stored()).focus).toBe('Joint activities linked to school priorities');
+	});
+
+	it('a planned visit becomes a draft on its first save', async () => {
+		const latest = await pouch.get('visit:2026-27:t2:v1');
+		await pouch.put({ ...latest, status: 'planned' });
+		const one = await openForm();
+		one.draft.focus = 'First words';
+		await saveBooklet(laptop, one.base, one.draft);
+		expect((await stored()).status).toBe('draft');
+	});
+});
+
+describe('an open form taking in a revision from elsewhere', () => {
+	it('shows the other tab’s change, keeps its own typing, and still records a clash as a choice', async () => {
+		const two = await openForm();
+		// Tab 2 is typing in the focus; the text is not saved yet.
+		two.draft.focus = 'Tab two’s focus';
+
+		const one = await openForm();
+		one.draft.focus = 'Tab one’s focus';
+		one.draft.daysUsed = 2;
+		one.draft.discussion[0]!.evidence = 'Tab one’s evidence';
+		const written = await saveBooklet(laptop, one.base, one.draft);
+
+		// The read model delivers tab 1's revision to tab 2.
+		const after = takeIn(two.base, two.draft, written, BOOKLET_FIELDS);
+		expect(after.draft.focus).toBe('Tab two’s focus');
+		expect(after.draft.daysUsed).toBe(2);
+		expect(after.draft.discussion[0]!.evidence).toBe('Tab one’s evidence');
+
+		// Tab 1 changes the days again; tab 2 took in the first change, so it is not tab 2's.
+		const again = await openForm();
+		again.draft.daysUsed = 2.5;
+		await saveBooklet(laptop, again.base, again.draft);
+
+		await saveBooklet(tablet, after.base, { ...after.base, ...after.draft });
+		const final = await stored();
+		expect(final.daysUsed).toBe(2.5);
+		expect(final.discussion[0]!.evidence).toBe('Tab one’s evidence');
+		// The focus both tabs changed: tab 2's text shows, tab 1's is kept beside it.
+		expect(final.focus).toBe('Tab two’s focus');
+		const choice = (final.choices as PendingChoice[]).find((c) => c.path.join() === 'focus');
+		expect(choice?.options.map((o) => o.value).sort()).toEqual([
+			'Tab one’s focus',
+			'Tab two’s focus'
+		]);
+	});
+
+	it('does not change the field the person is in, and a later edit of it is still a clash', async () => {
+		const two = await openForm();
+		const one = await openForm();
+		one.draft.focus = 'Tab one’s focus';
+		const written = await saveBooklet(laptop, one.base, one.draft);
+
+		// Tab 2's cursor is in the focus: it is kept as it was, though tab 2 has not typed yet.
+		const after = takeIn(two.base, two.draft, written, BOOKLET_FIELDS, [['focus']]);
+		expect(after.draft.focus).toBe('Joint activities linked to school priorities');
+
+		after.draft.focus = 'Joint activities linked to school priorities, and reading';
+		await saveBooklet(tablet, after.base, { ...after.base, ...after.draft });
+		const final = await stored();
+		const choice = (final.choices as PendingChoice[]).find((c) => c.path.join() === 'focus');
+		expect(choice?.options.map((o) => o.value).sort()).toEqual([
+			'Joint activities linked to school priorities, and reading',
+			'Tab one’s focus'
+		]);
+	});
+});

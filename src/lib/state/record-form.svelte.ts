@@ -1,0 +1,142 @@
+import { untrack } from 'svelte';
+import { withItemIds, type FieldPath } from '$lib/domain';
+import type { Doc } from '$lib/sync/merge';
+import { Autosave } from './autosave.svelte';
+import { same, takeIn } from './rebase';
+
+/** The generation of a revision ("3-abc…" is 3); 0 for none. */
+const generation = (rev: string | undefined) => (rev ? Number.parseInt(rev, 10) || 0 : 0);
+
+function pick<D extends Doc, K extends keyof D & string>(doc: D, fields: readonly K[]): Pick<D, K> {
+	const out = {} as Pick<D, K>;
+	for (const k of fields) out[k] = doc[k];
+	return out;
+}
+
+export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
+	/** The open record as the read model delivers it; read again whenever it changes. */
+	record: () => D;
+	/** The fields the form edits; everything else is the record's own. */
+	fields: readonly K[];
+	/** Write `merge3(base, draft, latest)` (see `saveChanges`) and give back the written revision. */
+	save: (base: D, draft: D) => Promise<D>;
+	/** False while the draft is not worth saving yet (a required field being written). */
+	ready?: (draft: Pick<D, K>) => boolean;
+}
+
+/**
+ * One pattern for every form that edits a record (issue 12). The form keeps `base`, the revision it
+ * opened on (or last saved, or took in), and its `draft`. A save writes only what the person
+ * changed since `base` onto the latest revision (`merge3(base, draft, latest)`), so two tabs or
+ * devices editing different fields or items never overwrite each other, and the same field edited
+ * in both is kept as a choice. A newer revision arriving from elsewhere is taken into the fields the
+ * person has not changed, never the one they are in (`keep`), so text never moves under the cursor.
+ *
+ * Inputs name their place in the record with `data-path={form.path(...)}`; the form element gets
+ * `onfocusin={form.focusin}` and `onfocusout={form.focusout}`, and calls `form.changed()` on input.
+ * Create it during component initialisation.
+ */
+export class RecordForm<D extends Doc, K extends keyof D & string> {
+	draft = $state() as Pick<D, K>;
+	readonly autosave: Autosave<true>;
+	#base: D;
+	#fields: readonly K[];
+	#options: RecordFormOptions<D, K>;
+	#focus: FieldPath | null = null;
+	#saving = false;
+	/** A revision that arrived while a save was being written; taken in once it is. */
+	#arrived: D | null = null;
+
+	constructor(options: RecordFormOptions<D, K>) {
+		this.#options = options;
+		this.#fields = options.fields;
+		this.#base = withItemIds(untrack(() => $state.snapshot(options.record())) as D);
+		this.draft = pick(this.#base, this.#fields);
+		this.autosave = new Autosave<true>(() => this.#write());
+		$effect(() => {
+			const incoming = $state.snapshot(options.record()) as D;
+			untrack(() => this.absorb(incoming));
+		});
+	}
+
+	/** The revision the draft is measured against (for tests and the conflict notice). */
+	get base(): D {
+		return this.#base;
+	}
+
+	/** Note that the person changed something: it is saved within a moment. */
+	changed = (): void => {
+		if (this.#options.ready && !this.#options.ready(this.draft)) return;
+		this.autosave.change(true);
+	};
+
+	/** `data-path` of an input: where its value sits in the record. */
+	path(...path: string[]): string {
+		return JSON.stringify(path);
+	}
+
+	focusin = (event: FocusEvent): void => {
+		const el = (event.target as Element | null)?.closest?.('[data-path]');
+		const raw = el?.getAttribute('data-path');
+		try {
+			this.#focus = raw ? (JSON.parse(raw) as FieldPath) : null;
+		} catch {
+			this.#focus = null;
+		}
+	};
+
+	focusout = (): void => {
+		this.#focus = null;
+	};
+
+	#full(): D {
+		return { ...this.#base, ...($state.snapshot(this.draft) as Pick<D, K>) } as D;
+	}
+
+	/**
+	 * Take in a newer revision of the record that arrived from elsewhere (another tab, a sync). The
+	 * person's unsaved changes and the field they are in stay as they are; everything else shows the
+	 * incoming values.
+	 */
+	absorb(raw: D): void {
+		const incoming = withItemIds(raw);
+		const current = this.#base._rev;
+		if (incoming._rev === current) return;
+		// The read model can deliver an older revision than the form has just written.
+		if (generation(incoming._rev) < generation(current)) return;
+		if (this.#saving) {
+			this.#arrived = incoming;
+			return;
+		}
+		this.#takeIn(this.#base, this.#full(), incoming);
+	}
+
+	/** Merge `incoming` into the draft (measured from `old`) and carry on from it as the base. */
+	#takeIn(old: D, draft: D, incoming: D): void {
+		const next = takeIn(old, draft, incoming, this.#fields, this.#focus ? [this.#focus] : []);
+		this.#base = next.base;
+		// Only the fields that differ are set, so inputs that did not change are not touched.
+		const now = $state.snapshot(this.draft) as Pick<D, K>;
+		for (const k of this.#fields) if (!same(now[k], next.draft[k])) this.draft[k] = next.draft[k];
+	}
+
+	async #write(): Promise<void> {
+		const sent = this.#full();
+		this.#saving = true;
+		try {
+			const written = withItemIds(await this.#options.save(this.#base, sent));
+			// What was typed while the save was written stays; the rest is the written revision.
+			this.#takeIn(sent, this.#full(), written);
+		} finally {
+			this.#saving = false;
+			const arrived = this.#arrived;
+			this.#arrived = null;
+			if (arrived) this.absorb(arrived);
+		}
+	}
+
+	/** Write any change now. */
+	flush(): Promise<void> {
+		return this.autosave.flush();
+	}
+}

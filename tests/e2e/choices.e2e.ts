@@ -1,0 +1,138 @@
+import { expect, test, type Page } from '@playwright/test';
+import { E2E } from './env.ts';
+import { demoUsers, expectAllSent, newDevice, seriousA11yViolations, signIn } from './helpers.ts';
+
+const LAPTOP = 'Book looks in year 3, typed on the laptop';
+const TABLET = 'Pupil voice in year 5, typed on the tablet';
+
+async function focusOf(page: Page): Promise<string> {
+	return page.getByLabel('Focus of the visit').inputValue();
+}
+
+test('the same field changed on two offline devices: both texts offered, "keep both" keeps both everywhere', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { sil, heads } = await demoUsers(request);
+	const school = heads[0]!.school;
+	const laptop = await newDevice(browser);
+	// The tablet says what it is, as a real one does, so the two versions can be told apart.
+	const tabletContext = await browser.newContext({
+		baseURL: E2E.baseURL,
+		viewport: { width: 800, height: 1280 },
+		locale: 'en-GB',
+		timezoneId: 'Europe/London',
+		userAgent:
+			'Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+	});
+	const tablet = { context: tabletContext, page: await tabletContext.newPage() };
+	await signIn(laptop.page, sil);
+	await signIn(tablet.page, sil);
+
+	// A visit planned on the laptop, open on both devices.
+	await laptop.page.goto(`/schools/${school}`);
+	const schoolName = (await laptop.page.getByRole('heading', { level: 1 }).textContent())?.trim();
+	await laptop.page.getByRole('link', { name: 'Plan a visit' }).click();
+	await laptop.page.getByRole('button', { name: 'Plan the visit' }).click();
+	await expect(laptop.page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	await laptop.page.getByLabel('Focus of the visit').fill('Reading');
+	await expect(laptop.page.getByTestId('save-state').first()).toContainText('Saved on this device');
+	await expectAllSent(laptop.page);
+	const visitUrl = new URL(laptop.page.url()).pathname;
+	await expect
+		.poll(
+			async () => {
+				await tablet.page.goto(visitUrl);
+				return (await tablet.page.getByLabel('Focus of the visit').count()) > 0
+					? focusOf(tablet.page)
+					: '';
+			},
+			{ timeout: 30_000 }
+		)
+		.toBe('Reading');
+
+	// Both offline; the same field changed differently on each.
+	await laptop.context.setOffline(true);
+	await tablet.context.setOffline(true);
+	await laptop.page.getByLabel('Focus of the visit').fill(LAPTOP);
+	await tablet.page.getByLabel('Focus of the visit').fill(TABLET);
+	for (const d of [laptop, tablet]) {
+		await expect(d.page.getByTestId('save-state').first()).toContainText('Saved on this device');
+	}
+	await laptop.context.setOffline(false);
+	await expectAllSent(laptop.page);
+	await tablet.context.setOffline(false);
+
+	// The tablet brings the laptop's version, both are kept and the person is asked.
+	for (const d of [tablet, laptop]) {
+		await expect(d.page.getByTestId('sync-status')).toContainText('1 record needs your choice', {
+			timeout: 30_000
+		});
+		await expect(d.page.getByTestId('sync-status')).not.toContainText('All changes sent');
+		await expect(d.page.getByTestId('choice-notice')).toContainText(
+			'This record needs your choice on 1 field'
+		);
+		await expect(d.page.getByTestId('record-state')).toContainText('Needs your choice');
+	}
+
+	const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+	await nav(laptop.page).getByRole('link', { name: 'Needs your choice' }).click();
+	await expect(laptop.page.getByRole('heading', { level: 1 })).toHaveText('Needs your choice');
+	const record = laptop.page.getByTestId('choice-record');
+	await expect(record.getByRole('heading', { level: 2 })).toHaveText(
+		new RegExp(`^SI discussion record, ${schoolName}, visit on \\w{3} \\d{1,2} \\w{3} \\d{4}$`)
+	);
+	const choice = record.getByTestId('choice');
+	await expect(choice.locator('legend')).toHaveText('Focus of the visit');
+	await expect(choice).toContainText('What they both started from: Reading');
+	const options = choice.getByTestId('choice-option');
+	await expect(options).toHaveCount(2);
+	await expect(options.filter({ hasText: LAPTOP })).toHaveCount(1);
+	await expect(options.filter({ hasText: TABLET })).toHaveCount(1);
+	for (const [text, device] of [
+		[LAPTOP, /on Chrom(e|ium) on Windows, signed in \d{1,2} \w{3}/],
+		[TABLET, /on Chrom(e|ium) on Android, signed in \d{1,2} \w{3}/]
+	] as const) {
+		const option = options.filter({ hasText: text });
+		await expect(option).toContainText('Changed by');
+		await expect(option).toContainText('(you)');
+		await expect(option).toContainText(device);
+		await expect(option).toContainText(/(today|yesterday) at \d{2}:\d{2}/);
+	}
+	expect(await seriousA11yViolations(laptop.page)).toEqual([]);
+	// No ids, no field names, no JSON.
+	await expect(laptop.page.locator('main')).not.toContainText(/visit:|focus|[{}]/);
+
+	// The tablet arrives from the record's own notice.
+	await tablet.page
+		.getByTestId('choice-notice')
+		.getByRole('link', { name: 'Choose what to keep' })
+		.click();
+	await expect(tablet.page).toHaveURL(/\/choices#/);
+	await expect(tablet.page.getByTestId('choice-record')).toBeFocused();
+
+	await choice.getByRole('button', { name: 'Keep both' }).click();
+	await expect(laptop.page.getByTestId('choice-done')).toContainText(
+		'Both texts kept for “Focus of the visit”'
+	);
+	await expect(laptop.page.getByText('Nothing needs your choice on this device.')).toBeVisible();
+	// The choice made on the laptop reaches the tablet's open choice screen by itself.
+	await expect(tablet.page.getByText('Nothing needs your choice on this device.')).toBeVisible({
+		timeout: 30_000
+	});
+	await expectAllSent(laptop.page);
+	await expect(nav(laptop.page).getByRole('link', { name: 'Needs your choice' })).toHaveCount(0);
+
+	// Both texts, each marked with who wrote it, in the record on both devices.
+	for (const d of [laptop, tablet]) {
+		await d.page.goto(visitUrl);
+		await expect
+			.poll(() => focusOf(d.page), { timeout: 30_000 })
+			.toMatch(new RegExp(`${LAPTOP}[\\s\\S]*${TABLET}|${TABLET}[\\s\\S]*${LAPTOP}`));
+		await expect(d.page.getByTestId('choice-notice')).toHaveCount(0);
+		await expectAllSent(d.page);
+	}
+	await laptop.context.close();
+	await tablet.context.close();
+});

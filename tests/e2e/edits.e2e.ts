@@ -1,0 +1,103 @@
+import { expect, test, type Page } from '@playwright/test';
+import { demoUsers, seriousA11yViolations, signIn } from './helpers.ts';
+
+const FOCUS = 'Reading across the curriculum, with the English lead';
+const EVIDENCE_START = 'Year 4 books sampled: ';
+const EVIDENCE_END = 'place value taught with concrete resources';
+
+async function saved(page: Page) {
+	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
+}
+
+test('two tabs on one booklet: both edits are kept, and typing is never disturbed', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const { sil, silSchools, heads } = await demoUsers(request);
+	// A school no other test works in: this one leaves a draft visit and a next step behind.
+	const school = silSchools
+		.filter((r) => r.startsWith('school:'))
+		.map((r) => r.slice('school:'.length))
+		.find((s) => !heads.some((h) => h.school === s))!;
+	await signIn(page, sil);
+	await page.goto(`/schools/${school}`);
+	await page.getByRole('link', { name: 'Plan a visit' }).click();
+	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	const url = page.url();
+
+	// A draft booklet, open in a second tab of the same browser.
+	await page.getByLabel('SI time used').fill('1.5');
+	await saved(page);
+	const tab2 = await context.newPage();
+	await tab2.goto(url);
+	await expect(tab2.getByLabel('SI time used')).toHaveValue('1.5');
+
+	// Tab 2 adds a focus area and starts on its evidence (the cursor lands there).
+	await tab2.getByLabel('Add a focus area').fill('Maths');
+	await tab2.getByRole('button', { name: 'Add area' }).click();
+	const evidence = tab2.getByLabel('Evidence');
+	await expect(evidence).toBeFocused();
+	await tab2.keyboard.type(EVIDENCE_START);
+
+	// Meanwhile tab 1, which has not seen the area yet, changes the focus of the visit.
+	await page.getByLabel('Focus of the visit').fill(FOCUS);
+	await saved(page);
+
+	// Tab 2 shows tab 1's focus without a reload, and its own text and cursor are where they were.
+	await expect(tab2.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
+	await expect(evidence).toBeFocused();
+	await tab2.keyboard.type(EVIDENCE_END);
+	await expect(evidence).toHaveValue(EVIDENCE_START + EVIDENCE_END);
+	await saved(tab2);
+	// Tab 1 shows tab 2's area without a reload too.
+	await expect(page.getByLabel('Evidence')).toHaveValue(EVIDENCE_START + EVIDENCE_END);
+
+	for (const p of [page, tab2]) {
+		await p.reload();
+		await expect(p.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
+		await expect(p.getByRole('group', { name: 'Maths' }).getByLabel('Evidence')).toHaveValue(
+			EVIDENCE_START + EVIDENCE_END
+		);
+		await expect(p.getByLabel('SI time used')).toHaveValue('1.5');
+	}
+	await expect(page.getByText('needs your choice')).toHaveCount(0);
+
+	// Removing the area takes one tap, and "Undo" brings it back with its evidence.
+	await tab2.close();
+	await page.getByRole('button', { name: 'Remove “Maths”' }).click();
+	await expect(page.getByRole('group', { name: 'Maths' })).toHaveCount(0);
+	const undo = page.getByTestId('undo');
+	await expect(undo).toContainText('Removed the area “Maths” and its notes.');
+	await expect(undo.getByRole('button', { name: 'Undo' })).toBeFocused();
+	await saved(page);
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	// Still offered well after the removal was saved.
+	await page.waitForTimeout(5_000);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('group', { name: 'Maths' }).getByLabel('Evidence')).toHaveValue(
+		EVIDENCE_START + EVIDENCE_END
+	);
+	await expect(page.getByRole('group', { name: 'Maths' }).getByLabel('Evidence')).toBeFocused();
+	await expect(undo).toHaveCount(0);
+	await saved(page);
+	await page.reload();
+	await expect(page.getByRole('group', { name: 'Maths' }).getByLabel('Evidence')).toHaveValue(
+		EVIDENCE_START + EVIDENCE_END
+	);
+
+	// A next step agreed by mistake is removed with one tap, and "Undo" puts it back.
+	const step = 'Share the reading spine with governors';
+	await page.getByLabel('Next step', { exact: true }).fill(step);
+	await page.getByLabel(/^Owner/).fill('English lead');
+	await page.getByLabel('Due date').fill('2027-02-12');
+	await page.getByRole('button', { name: 'Add next step' }).click();
+	await expect(page.getByTestId('visit-next-step')).toContainText(step);
+	await page.getByRole('button', { name: `Remove the next step “${step}”` }).click();
+	await expect(page.getByTestId('visit-next-step')).toHaveCount(0);
+	await expect(page.getByText(`Removed the next step “${step}”.`)).toBeVisible();
+	await page.getByRole('button', { name: 'Undo' }).click();
+	await expect(page.getByTestId('visit-next-step')).toContainText(step);
+});

@@ -1,0 +1,62 @@
+import { expect, test } from '@playwright/test';
+import { demoUsers, expectAllSent, signIn } from './helpers.ts';
+
+test('the waiting count survives a reload while the trust cannot be reached, and names the record', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const { sil, heads } = await demoUsers(request);
+	const school = heads[0]!.school;
+	await signIn(page, sil);
+
+	// As in issue 12: plan a visit, go offline for ten seconds, come back.
+	await page.goto(`/schools/${school}`);
+	const schoolName = (await page.getByRole('heading', { level: 1 }).textContent())?.trim() ?? '';
+	await page.getByRole('link', { name: 'Plan a visit' }).click();
+	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	await expectAllSent(page);
+	await context.setOffline(true);
+	await expect(page.getByTestId('sync-status')).toContainText('Offline');
+	await page.waitForTimeout(10_000);
+	await context.setOffline(false);
+	await expectAllSent(page);
+	await expect(page.getByTestId('record-state')).toContainText('Sent to the trust at');
+
+	// The server stops answering; the focus is edited and the page reloaded.
+	await context.route('**/couchdb/**', (route) => route.abort('connectionrefused'));
+	await page.getByLabel('Focus of the visit').fill('Reading in year 3, checked after the reload');
+	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
+	await expect(page.getByTestId('sync-status')).toContainText('1 change waiting');
+	await expect(page.getByTestId('record-state')).toContainText(
+		/Waiting to send|Saved on this device/
+	);
+
+	// A slow tablet: opening the databases takes longer than the first count (issue 12, item 4).
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
+	await page.reload();
+	await expect(page.getByLabel('Focus of the visit')).toHaveValue(
+		'Reading in year 3, checked after the reload'
+	);
+	await expect(page.getByTestId('sync-status')).toContainText('1 change waiting');
+	// It stays: nothing that happens while the trust is unreachable proves the edit was sent.
+	await page.waitForTimeout(5_000);
+	await expect(page.getByTestId('sync-status')).toContainText('1 change waiting');
+	await expect(page.getByTestId('sync-status')).not.toContainText('All changes sent');
+
+	await page.goto('/sync');
+	const waiting = page.getByTestId('waiting');
+	await expect(waiting).toContainText(`SI discussion record, ${schoolName}, visit on`);
+	await expect(waiting.getByRole('listitem')).toHaveCount(1);
+	await expect(page.locator('main')).not.toContainText('visit:');
+
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+	// The server is back: "Sync now" sends it, and the record says when it reached the trust.
+	await context.unroute('**/couchdb/**');
+	await page.getByRole('button', { name: 'Sync now' }).click();
+	await expectAllSent(page);
+	await expect(page.getByText('Waiting to be sent: nothing')).toBeVisible();
+});
