@@ -6,7 +6,8 @@ const BENCHMARKS: string[] = [
 	'./sync-server.ts',
 	'./read-model.ts',
 	'./head-cold-start.ts',
-	'./dashboard.ts'
+	'./dashboard.ts',
+	'./hostile-load.ts'
 ];
 
 for (const file of BENCHMARKS) {

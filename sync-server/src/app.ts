@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { defaultSecurity } from './access.ts';
 import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
+import { limitConnections } from './connections.ts';
 import type { App, Call } from './context.ts';
 import { runOwned } from './contain.ts';
 import { CouchError, paramLog, sendError, type Req } from './http.ts';
+import { loadIdentity } from './identity.ts';
 import { createLogger, type Logger } from './log.ts';
 import { route } from './router.ts';
 import { recordDbUpdates } from './routes/db-updates.ts';
@@ -18,26 +19,10 @@ import { hashPassword, USERS_DB, userDocId } from './users.ts';
 export const API_PREFIX = '/couchdb';
 const VERSION = '0.1.0';
 
-/** Identity kept across restarts: the uuid keeps PouchDB checkpoints valid, the secret signs sessions. */
-function serverState(dataDir: string): { uuid: string; secret: string } {
-	const file = path.join(dataDir, 'server.json');
-	try {
-		const s = JSON.parse(fs.readFileSync(file, 'utf8')) as { uuid: string; secret: string };
-		return { uuid: s.uuid, secret: s.secret };
-	} catch {
-		const state = {
-			uuid: crypto.randomUUID().replaceAll('-', ''),
-			secret: crypto.randomBytes(32).toString('hex')
-		};
-		fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
-		return state;
-	}
-}
-
 /** Opens the data folder: `_users` exists, and the first admin from COUCHDB_USER is there. */
 export async function openApp(cfg: Config, log: Logger = createLogger(cfg.logLevel)): Promise<App> {
 	fs.mkdirSync(cfg.dataDir, { recursive: true });
-	const { uuid, secret } = serverState(cfg.dataDir);
+	const { uuid, secret } = loadIdentity(cfg.dataDir);
 	const storage = new Storage(cfg.dataDir, cfg.syncWrites);
 	const users = await storage.ensure(USERS_DB, defaultSecurity(USERS_DB));
 	if (cfg.adminUser && cfg.adminPassword) {
@@ -58,7 +43,7 @@ export async function openApp(cfg: Config, log: Logger = createLogger(cfg.logLev
 	return {
 		cfg,
 		storage,
-		auth: new Auth(cfg, storage, secret),
+		auth: new Auth(cfg, storage, secret, log),
 		log,
 		uuid,
 		feeds: new Set(),
@@ -202,10 +187,11 @@ export async function start(
 	const app = await openApp(cfg, log);
 	if (prepare) await prepare(app);
 	const server = http.createServer(
-		{ keepAliveTimeout: 65_000, requestTimeout: 0 },
+		// Timeouts are checked this often (Node's default is every 30 s).
+		{ connectionsCheckingInterval: Math.min(1000, cfg.headersTimeout * 250) },
 		createHandler(app)
 	);
-	server.headersTimeout = 60_000;
+	limitConnections(server, cfg, app.log);
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(cfg.port, cfg.host, () => resolve());

@@ -5,6 +5,8 @@ import { defaultSecurity } from './access.ts';
 import { backup, restore } from './backup.ts';
 import { loadConfig } from './config.ts';
 import { installCouchDb } from './couchdb-install.ts';
+import { unavailableDatabases } from './health.ts';
+import { identityProblem } from './identity.ts';
 import { createSchool, putUser, seedDemo } from './seed.ts';
 import { Storage } from './storage.ts';
 import { USERS_DB, userDocId, type UserDoc } from './users.ts';
@@ -24,6 +26,7 @@ first (LevelDB allows one process per database; a running server makes these com
   backup <db> <file>                                      (newline-delimited JSON)
   restore <file> <db>
   install-couchdb <url>            (admin credentials from COUCHDB_USER / COUCHDB_PASSWORD)
+  check                            (the server identity and every database: exit code 1 if any fails)
 
 Without --password a password is generated and printed once.
 Environment: DATA_DIR (default ./data), PBKDF2_ITERATIONS.`;
@@ -67,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
 		}
 		return 0;
 	}
+	if (command === 'check') return check(cfg.dataDir);
 	let storage: Storage;
 	try {
 		storage = new Storage(cfg.dataDir, true);
@@ -185,6 +189,36 @@ async function main(argv: string[]): Promise<number> {
 	} finally {
 		await storage.closeAll();
 	}
+}
+
+/** Whether the data folder can be served: its identity, and each database opened and read. */
+async function check(dataDir: string): Promise<number> {
+	let failed = 0;
+	const identity = identityProblem(dataDir);
+	if (identity) {
+		failed++;
+		console.log(`server identity: CANNOT BE USED\n  ${identity}`);
+	} else console.log('server identity: ok');
+	const storage = new Storage(dataDir, true);
+	try {
+		const problems = new Map((await unavailableDatabases(storage)).map((p) => [p.name, p.reason]));
+		for (const name of storage.list()) {
+			const reason = problems.get(name);
+			if (reason === undefined) {
+				console.log(`${name}: ok`);
+				continue;
+			}
+			failed++;
+			const hint = /lock/i.test(reason)
+				? ' (in use by another process: is the server running? Stop it first)'
+				: ' (restore it from a backup: see "Admin command line" in sync-server/README.md)';
+			console.log(`${name}: CANNOT BE OPENED: ${reason}${hint}`);
+		}
+	} finally {
+		await storage.closeAll();
+	}
+	if (failed) console.log(`${failed} problem(s) found`);
+	return failed ? 1 : 0;
 }
 
 function need<T>(v: T | undefined, what: string): T {

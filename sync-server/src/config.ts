@@ -20,10 +20,25 @@ export interface Config {
 	maxAttachmentBytes: number;
 	/** Documents, keys, ids or revisions one request may list (`_bulk_docs`, `_bulk_get`, …). */
 	maxRequestEntries: number;
-	/** Failed sign-ins allowed per account, and per address, within `loginWindow` seconds. */
-	loginMaxFailuresPerAccount: number;
+	/**
+	 * Failed sign-ins allowed within `loginWindow` seconds: for one account from one address, from
+	 * one address over all accounts, and for one account over all addresses (a spread attack).
+	 */
+	loginMaxFailures: number;
 	loginMaxFailuresPerAddress: number;
+	loginMaxFailuresPerAccount: number;
 	loginWindow: number;
+	/** Seconds a client has to send its headers, and its whole request (body included). */
+	headersTimeout: number;
+	requestTimeout: number;
+	/** Seconds an idle keep-alive connection stays open. */
+	keepAliveTimeout: number;
+	/** Open connections allowed in all, and from one address (not applied behind a proxy). */
+	maxConnections: number;
+	maxConnectionsPerAddress: number;
+	/** Password checks (PBKDF2) run at once, and waiting; beyond both a sign-in is refused (429). */
+	passwordChecksConcurrent: number;
+	passwordChecksQueue: number;
 	/** fsync every write before answering (survives power loss, not only a killed process). */
 	syncWrites: boolean;
 	/** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front of us. */
@@ -83,9 +98,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
 		maxAttachmentBytes: int(env, 'MAX_ATTACHMENT_BYTES', 16 * MB, 1024),
 		// PouchDB's replicator sends 100 at a time (its batch_size, which the app keeps).
 		maxRequestEntries: int(env, 'MAX_REQUEST_ENTRIES', 10_000, 100),
-		loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1),
+		loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
 		loginMaxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1),
+		loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 50, 1),
 		loginWindow: int(env, 'LOGIN_WINDOW', 15 * 60, 1),
+		headersTimeout: int(env, 'HEADERS_TIMEOUT', 20, 1),
+		requestTimeout: int(env, 'REQUEST_TIMEOUT', 300, 1),
+		keepAliveTimeout: int(env, 'KEEP_ALIVE_TIMEOUT', 65, 1),
+		maxConnections: int(env, 'MAX_CONNECTIONS', 4000, 1),
+		maxConnectionsPerAddress: int(env, 'MAX_CONNECTIONS_PER_ADDRESS', 300, 1),
+		passwordChecksConcurrent: int(env, 'PASSWORD_CHECKS_CONCURRENT', 1, 1),
+		passwordChecksQueue: int(env, 'PASSWORD_CHECKS_QUEUE', 20, 0),
 		syncWrites: bool(env, 'SYNC_WRITES', true),
 		trustProxy: bool(env, 'TRUST_PROXY', false),
 		corsOrigins: (env.CORS_ORIGINS ?? '')

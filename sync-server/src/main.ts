@@ -1,5 +1,6 @@
 import { start } from './app.ts';
 import { loadConfig } from './config.ts';
+import { health } from './health.ts';
 import { createLogger } from './log.ts';
 import { seedDemoIfNew, printDemoBlock, type DemoAccount } from './seed.ts';
 
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
 		staticDir: cfg.staticDir
 	});
 	if (demo) printDemoBlock(running.url, demo);
+	// Each database that cannot be opened is logged as an error now, not at its first request.
+	void health(running.app).check(0);
 
 	let stopping = false;
 	const stop = (signal: string) => {

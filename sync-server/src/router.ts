@@ -1,6 +1,6 @@
 import { isValidDbName } from './storage.ts';
 import type { Call } from './context.ts';
-import { badRequest, CouchError, notFound } from './http.ts';
+import { badRequest, CouchError, notFound, unauthorized } from './http.ts';
 import { requireMember } from './access.ts';
 import { allDbs, methodNotAllowed, session, up, uuids, welcome } from './routes/server.ts';
 import {
@@ -67,6 +67,8 @@ export async function route(c: Call): Promise<void> {
 	if (!isValidDbName(first)) throw ILLEGAL_DB(first);
 	const dbName = first;
 	const storage = c.app.storage;
+	// Nothing under a database is public: nobody signed in learns whether it exists (401, not 404).
+	if (c.who.user.name === null) throw unauthorized('You are not authorized to access this db.');
 
 	if (rest.length === 0) {
 		if (c.method === 'PUT') return createDb(c, dbName);

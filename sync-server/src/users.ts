@@ -62,6 +62,15 @@ export async function verifyPassword(user: UserDoc, password: string): Promise<b
 	return safeEqual(key.toString('hex'), user.derived_key.toLowerCase());
 }
 
+const DUMMY_SALT = crypto.randomBytes(16).toString('hex');
+const DUMMY_KEY = crypto.randomBytes(32).toString('hex');
+
+/** The same work as checking a real password, for a name that has no account: always false. */
+export async function dummyPasswordCheck(password: string, iterations: number): Promise<boolean> {
+	const key = await pbkdf2(password, DUMMY_SALT, iterations, 32, 'sha256');
+	return safeEqual(key.toString('hex'), DUMMY_KEY) && false;
+}
+
 /** Constant-time comparison of two strings of any length. */
 export function safeEqual(a: string, b: string): boolean {
 	const digest = (s: string) => new Uint8Array(crypto.createHash('sha256').update(s).digest());

@@ -5,6 +5,7 @@ import {
 	allowParams,
 	badRequest,
 	CouchError,
+	forbidden,
 	intParam,
 	isObject,
 	mediaType,
@@ -13,6 +14,8 @@ import {
 	unauthorized
 } from '../http.ts';
 import { userCtxOf } from '../users.ts';
+import { health } from '../health.ts';
+import { isAdmin } from '../../../src/lib/domain/index.ts';
 
 /** `GET /`: the welcome document; `uuid` must stay stable for PouchDB's checkpoints. */
 export function welcome(c: Call): void {
@@ -26,9 +29,24 @@ export function welcome(c: Call): void {
 	});
 }
 
-export function up(c: Call): void {
+/**
+ * `GET /_up`: "ok", or "degraded" with how many databases cannot be opened (their names and
+ * LevelDB's reasons for admins only: anyone may ask). Still 200, so that a monitor restarting the
+ * process, or a load balancer taking it out, does not take every other school down with the one.
+ */
+export async function up(c: Call): Promise<void> {
 	allowParams(c.query, []);
-	sendJson(c.res, 200, { status: 'ok', seeds: {} });
+	const problems = await health(c.app).check();
+	if (!problems.length) {
+		sendJson(c.res, 200, { status: 'ok', seeds: {} });
+		return;
+	}
+	sendJson(c.res, 200, {
+		status: 'degraded',
+		seeds: {},
+		unavailable: problems.length,
+		...(isAdmin(c.who.user) ? { unavailable_databases: problems } : {})
+	});
 }
 
 export function allDbs(c: Call): void {
@@ -80,6 +98,7 @@ export async function session(c: Call): Promise<void> {
 	}
 	if (c.method === 'DELETE') {
 		allowParams(c.query, []);
+		await c.app.auth.signOut(raw.headers.cookie);
 		sendJson(
 			res,
 			200,
@@ -102,6 +121,12 @@ export async function session(c: Call): Promise<void> {
 			throw badRequest('invalid UTF-8 JSON');
 		}
 	} else if (type === 'application/x-www-form-urlencoded') {
+		// A form can be posted from any site, which would sign the browser in to the attacker's
+		// account (login CSRF); JSON cannot be sent cross-site without our CORS consent. So a form
+		// is taken only from a client that sends no Origin (curl, scripts) or from our own pages.
+		if (!formAllowed(c)) {
+			throw forbidden('Sign-in from another site is refused: send the name and password as JSON.');
+		}
 		fields = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
 	} else {
 		throw new CouchError(
@@ -119,6 +144,20 @@ export async function session(c: Call): Promise<void> {
 	const cookie = c.app.auth.cookieHeader(c.app.auth.sessionValue(user), c.app.auth.isSecure(raw));
 	const ctx = userCtxOf(user);
 	sendJson(res, 200, { ok: true, name: ctx.name, roles: ctx.roles }, { 'Set-Cookie': cookie });
+}
+
+function formAllowed(c: Call): boolean {
+	const origin = c.raw.headers.origin;
+	if (origin === undefined) return true;
+	if (c.app.cfg.corsOrigins.includes(origin)) return true;
+	const forwarded = c.app.cfg.trustProxy
+		? String(c.raw.headers['x-forwarded-host'] ?? '')
+				.split(',')[0]!
+				.trim()
+		: '';
+	const host = forwarded || c.raw.headers.host;
+	const proto = c.app.auth.isSecure(c.raw) ? 'https' : 'http';
+	return !!host && origin === `${proto}://${host}`;
 }
 
 export function methodNotAllowed(allowed: string): CouchError {
