@@ -262,6 +262,13 @@ describe('validate_doc_update', () => {
 		expect(validateDocUpdate({ ...direct, _rev: '3-win' }, current, sil, DB).ok).toBe(false);
 		const through = { ...replicated, _revisions: { start: 5, ids: ['tomb', 'fake', 'win'] } };
 		expect(validateDocUpdate(through, current, sil, DB).ok).toBe(false);
+		// CouchDB hands validate_doc_update a new edit whose history starts at the revision it
+		// replaces: a head deleting the current version is removing the record there too.
+		const onCouch = { ...direct, _rev: '3-win', _revisions: { start: 3, ids: ['win', 'base'] } };
+		expect(validateDocUpdate(onCouch, current, head, DB)).toMatchObject({
+			ok: false,
+			reason: 'Only the visitor may remove a record.'
+		});
 	});
 });
 

@@ -192,7 +192,10 @@ function deletes(doc: AnyDoc, rev: string): boolean | null {
 	const r = doc._revisions as { start?: unknown; ids?: unknown } | undefined;
 	if (r && typeof r.start === 'number' && Array.isArray(r.ids)) {
 		const start = r.start;
-		return r.ids.slice(1).some((id, i) => `${start - 1 - i}-${String(id)}` === rev);
+		// The whole history counts, its first id too: CouchDB hands validate_doc_update a new edit
+		// whose history starts at the revision it replaces (the new id is made after validation),
+		// while a replicated tombstone's history starts at its own id, never the current revision.
+		return r.ids.some((id, i) => `${start - i}-${String(id)}` === rev);
 	}
 	return typeof doc._rev === 'string' ? doc._rev === rev : null;
 }
