@@ -48,7 +48,8 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 					? focusOf(tablet.page)
 					: '';
 			},
-			{ timeout: 30_000 }
+			// A reload restarts the tablet's first sync: leave it seconds to finish between looks.
+			{ timeout: 60_000, intervals: [2_000, 4_000] }
 		)
 		.toBe('Reading');
 
