@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { nextStep, now, visit, framework, year } from '../../../tests/unit/fixtures';
 import { DEFAULT_ATTAINMENT_FRAMEWORK, SCHEMA_VERSION, type School } from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
 import { boardPack, governorsReport, lgbReport, type ReportContext } from './build';
-import { pdfText, reportPdf } from './pdf';
+import { pdfText, reportPdf, type PdfFonts } from './pdf';
 import { formatDate } from '$lib/format';
 
 const ctx: ReportContext = {
@@ -123,6 +124,50 @@ describe('reports', () => {
 		expect(text).toContain('Leadership capacity is stretched.');
 		expect(text).toContain('Weekly support from the SIL - with a review at half-term.');
 		expect(text).toContain('Needs attention');
+	});
+
+	it('with the embedded font, says what the screen says: minus signs, ▲ ▼ and accented names', async () => {
+		const font = (f: string) => new Uint8Array(fs.readFileSync(`static/fonts/${f}-subset.ttf`));
+		const fonts: PdfFonts = {
+			normal: font('DejaVuSans'),
+			bold: font('DejaVuSans-Bold'),
+			italic: font('DejaVuSans-Oblique')
+		};
+		const accented = {
+			...sy,
+			overviews: new Map([
+				[
+					2,
+					{
+						...sy.overviews.get(2)!,
+						commentary: 'Met Zoë Brontë-Ñúñez (maths lead): the gap is −3.5 ▲ ▼, not -3.5.'
+					}
+				]
+			])
+		};
+		const text = (await pdfPages(await reportPdf(boardPack([accented], ctx), fonts))).join(' ');
+		expect(text).toContain('Met Zoë Brontë-Ñúñez (maths lead): the gap is −3.5 ▲ ▼, not -3.5.');
+		expect(text).toContain('Weekly support from the SIL − with a review at half-term.');
+		// The grade's symbol, as the dashboard shows it beside the words.
+		expect(text).toContain('● Needs attention');
+	});
+
+	it('the board pack carries the CEO’s commentary of the term and the order rule', () => {
+		const report = boardPack([sy], ctx);
+		const section = report.sections.find((s) => s.heading === "The chief executive's commentary");
+		expect(section?.blocks).toEqual([
+			{ kind: 'subheading', text: sy.school.name },
+			{ kind: 'paragraph', text: 'Leadership capacity is stretched.' }
+		]);
+		const none = boardPack([{ ...sy, overviews: new Map() }], ctx).sections.find(
+			(s) => s.heading === "The chief executive's commentary"
+		);
+		expect(none?.blocks).toEqual([
+			{
+				kind: 'paragraph',
+				text: `No commentary has been written this term for ${sy.school.name}.`
+			}
+		]);
 	});
 
 	it('the board pack lists the schools weakest first on landscape pages', async () => {
