@@ -26,7 +26,7 @@ import {
 } from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
 import { formatDate, formatShortDate, plural } from '$lib/format';
-import type { Report, ReportBlock, ReportSection } from './report';
+import type { Report, ReportBlock, ReportPhoto, ReportSection } from './report';
 
 /** What every report is made from: the trust's year and frameworks, and today's date. */
 export interface ReportContext {
@@ -70,7 +70,10 @@ function evaluationsText(v: VisitRecord, frameworks: ReadonlyMap<string, Evaluat
 		.join('; ');
 }
 
-function visitBlocks(v: VisitRecord, ctx: ReportContext): ReportBlock[] {
+/** Learning-walk photos chosen for a report, by visit id. */
+export type VisitPhotos = ReadonlyMap<string, ReportPhoto[]>;
+
+function visitBlocks(v: VisitRecord, ctx: ReportContext, photos?: VisitPhotos): ReportBlock[] {
 	const agreed = v.status === 'confirmed';
 	const blocks: ReportBlock[] = [
 		{ kind: 'subheading', text: `Visit on ${formatDate(v.date)} (${termLabel(ctx.year, v.term)})` },
@@ -121,6 +124,9 @@ function visitBlocks(v: VisitRecord, ctx: ReportContext): ReportBlock[] {
 	for (const a of v.addenda) {
 		blocks.push({ kind: 'paragraph', text: `Addendum, ${formatShortDate(a.at)}: ${a.text}` });
 	}
+	const chosen = photos?.get(v._id) ?? [];
+	if (chosen.length)
+		blocks.push({ kind: 'photos', caption: 'Photos from the learning walk', photos: chosen });
 	return blocks;
 }
 
@@ -176,7 +182,12 @@ function base(
  * The yearly summary of visits for one school: the single document the chair of governors
  * receives each term, updated, with every visit of the year and every agreed next step.
  */
-export function governorsReport(sy: SchoolYear, ctx: ReportContext): Report {
+export function governorsReport(
+	sy: SchoolYear,
+	ctx: ReportContext,
+	/** Learning-walk photos, where the person making the report chose to include them. */
+	photos?: VisitPhotos
+): Report {
 	const visits = sy.visits
 		.filter((v) => v.year === ctx.year.year)
 		.sort((a, b) => a.date.localeCompare(b.date));
@@ -206,7 +217,7 @@ export function governorsReport(sy: SchoolYear, ctx: ReportContext): Report {
 			blocks:
 				visits.length === 0
 					? [{ kind: 'paragraph', text: 'No visits have been recorded this year.' }]
-					: visits.flatMap((v) => visitBlocks(v, ctx))
+					: visits.flatMap((v) => visitBlocks(v, ctx, photos))
 		},
 		{
 			heading: 'Agreed next steps',

@@ -129,6 +129,35 @@ class Layout {
 		this.y += 2;
 	}
 
+	/** Photos side by side, 55 mm wide, each with its words under it; a row never splits. */
+	photos(block: Extract<ReportBlock, { kind: 'photos' }>): void {
+		const width = 55;
+		const gap = 5;
+		const perRow = Math.max(1, Math.floor((this.width + gap) / (width + gap)));
+		this.room(lineHeight(10) + 40);
+		this.text(block.caption, 10, 'bold', 1);
+		for (let i = 0; i < block.photos.length; i += perRow) {
+			const row = block.photos.slice(i, i + perRow).map((p) => {
+				const props = this.doc.getImageProperties(p.src);
+				const height = (width * props.height) / props.width;
+				return { p, height, caption: this.lines(p.alt, 8, width) };
+			});
+			const h = Math.max(...row.map((r) => r.height + 1 + r.caption.length * lineHeight(8)));
+			this.room(h);
+			row.forEach((r, j) => {
+				const x = MARGIN + j * (width + gap);
+				this.doc.addImage(r.p.src, 'JPEG', x, this.y, width, r.height);
+				this.doc.setFont(this.family, 'normal');
+				this.doc.setFontSize(8);
+				this.doc.text(r.caption, x, this.y + r.height + 1, {
+					baseline: 'top',
+					lineHeightFactor: 1.3
+				});
+			});
+			this.y += h + 3;
+		}
+	}
+
 	table(block: Extract<ReportBlock, { kind: 'table' }>): void {
 		const total = block.widths.reduce((a, b) => a + b, 0);
 		const widths = block.widths.map((w) => (w / total) * this.width);
@@ -216,6 +245,7 @@ export async function reportPdf(report: Report, fonts?: PdfFonts): Promise<Array
 				page.text(block.text, 11, 'bold', 1);
 			} else if (block.kind === 'paragraph') page.text(block.text, 10);
 			else if (block.kind === 'facts') page.facts(block.items);
+			else if (block.kind === 'photos') page.photos(block);
 			else page.table(block);
 		}
 		page.y += 2;
