@@ -10,6 +10,7 @@ import {
 	type ReadModel
 } from '$lib/db/read-model';
 import { mayChoose } from '$lib/db/choices';
+import { fieldLabel, loadNameContext, valueText } from '$lib/db/names';
 import { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
 import { deviceName } from '$lib/sync/device';
@@ -325,7 +326,15 @@ class Workspace {
 		if (todo.length === 0) return;
 		const user = { name: session.name, roles: session.roles };
 		const remote = this.online ? remoteDb(db) : null;
-		await resolveDocs({ user, db, local, remote }, todo);
+		// Late changes to a confirmed record become an addendum that names fields as the screens do.
+		const names = this.#rm ? await loadNameContext(this.#rm).catch(() => null) : null;
+		const describe = names
+			? {
+					label: (doc: object, path: string[]) => fieldLabel(doc, path, names),
+					value: (doc: object, path: string[], v: unknown) => valueText(doc, path, v, names)
+				}
+			: undefined;
+		await resolveDocs({ user, db, local, remote, describe }, todo);
 	}
 
 	/** Compact a database at most hourly, and only once it is settled with the trust. */
