@@ -17,6 +17,7 @@ import { deviceName } from '$lib/sync/device';
 import { PendingTracker } from '$lib/sync/pending';
 import { storageReport } from '$lib/state/storage';
 import { Replicator, type SyncEvent } from '$lib/sync/replicator';
+import type { Describe } from '$lib/sync/late-changes';
 import { compactIfSettled, conflictedAmong, resolveDocs } from '$lib/sync/resolve';
 import {
 	loadSession,
@@ -328,10 +329,10 @@ class Workspace {
 		const remote = this.online ? remoteDb(db) : null;
 		// Late changes to a confirmed record become an addendum that names fields as the screens do.
 		const names = this.#rm ? await loadNameContext(this.#rm).catch(() => null) : null;
-		const describe = names
+		const describe: Describe | undefined = names
 			? {
-					label: (doc: object, path: string[]) => fieldLabel(doc, path, names),
-					value: (doc: object, path: string[], v: unknown) => valueText(doc, path, v, names)
+					label: (doc, path) => fieldLabel(doc, path, names),
+					value: (doc, path, v) => valueText(doc, path, v, names)
 				}
 			: undefined;
 		await resolveDocs({ user, db, local, remote, describe }, todo);

@@ -278,7 +278,8 @@ function afterConfirmation(
 	leaves: Leaf[],
 	merged: Doc
 ): Doc | null {
-	if (confirmed.visitor !== ctx.user.name) return null;
+	const visitor = ctx.user.name;
+	if (!visitor || confirmed.visitor !== visitor) return null;
 	const others = leaves.filter((l) => l !== confirmed);
 	const stamps = others
 		.map((l) => (l.edit as { at?: unknown } | undefined)?.at ?? l.updatedAt)
@@ -286,7 +287,7 @@ function afterConfirmation(
 		.sort();
 	const at = stamps[stamps.length - 1] ?? String(confirmed.updatedAt);
 	const id = `late-${(others[0]?._rev ?? confirmed._rev).split('-')[1]?.slice(0, 32) ?? 'x'}`;
-	const addendum = lateAddendum(confirmed, merged, ctx.user.name, at, id, ctx.describe);
+	const addendum = lateAddendum(confirmed, merged, visitor, at, id, ctx.describe);
 	if (addendum && addendum.text.length > ADDENDUM_MAX) return null;
 	const { _revisions: _r, _conflicts: _c, ...body } = confirmed as Leaf & { _conflicts?: unknown };
 	const addenda = Array.isArray(confirmed.addenda) ? confirmed.addenda : [];
