@@ -14,6 +14,7 @@ import { E2E } from './env.ts';
 // Issue 16: the head's screens on a phone, and every route's guard. Everything runs at 360 x 740.
 const PHONE = { width: 360, height: 740 };
 const NOT_AVAILABLE = 'This page is not available to you';
+const adminAuth = `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`;
 
 type Doc = { _id: string; _rev?: string; type?: string; status?: string; date?: string };
 
@@ -132,7 +133,12 @@ test('a school’s cards say Loading, not zeros, until that school’s first syn
 	await expect(card).not.toContainText('used');
 	await expect(card).not.toContainText('open');
 	// The other schools' first syncs finish meanwhile, and their cards give their figures.
-	await expect(page.getByTestId('school').filter({ hasText: /of \d+ used/ }).first()).toBeVisible();
+	await expect(
+		page
+			.getByTestId('school')
+			.filter({ hasText: /of \d+ used/ })
+			.first()
+	).toBeVisible();
 
 	release();
 	await expect(card).toContainText(/\d+ of \d+ used/);
@@ -227,6 +233,40 @@ test('on the head’s phone every target is 44 px, the menu is one row, and a re
 	await context.close();
 });
 
+test('every other screen of the head’s has 44 px targets and passes axe at 360 px', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(300_000);
+	const { heads } = await demoUsers(request);
+	const head = heads[0]!;
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	// Targets, axe (WCAG 2.2 AA, target size included) and width.
+	await page.goto(`/schools/${head.school}`);
+	const visit = await page.getByTestId('visit').first().getByRole('link').getAttribute('href');
+	for (const path of [
+		`/schools/${head.school}`,
+		`/schools/${head.school}/attainment`,
+		`/schools/${head.school}/overview`,
+		`/schools/${head.school}/reports/governors`,
+		visit!,
+		`${visit}/walk`,
+		`${visit}/print`,
+		'/sync',
+		'/settings',
+		'/choices'
+	]) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { level: 1 }), path).toBeVisible();
+		await expect(page.getByRole('status').filter({ hasText: /^Loading/ }), path).toHaveCount(0);
+		expect(await smallTargets(page), path).toEqual([]);
+		expect(await seriousA11yViolations(page), path).toEqual([]);
+		expect(await horizontalOverflow(page), path).toBeLessThanOrEqual(0);
+	}
+	await context.close();
+});
+
 test('the head sees the learning walk’s photos and is told none of its notes are private', async ({
 	browser,
 	request
@@ -285,4 +325,63 @@ test('the head sees the learning walk’s photos and is told none of its notes a
 	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 	await context.close();
 	await silDevice.context.close();
+});
+
+test('“Needs your choice” is in the menu only for the person who has something to choose, on one row', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, heads } = await demoUsers(request);
+	const head = heads[0]!;
+	// A visit record of the SIL's holding two versions of its focus, as a merge leaves them.
+	const base = (await schoolDocs(request, head.school)).find(
+		(d) => d.type === 'visit' && (d as { visitor?: string }).visitor === sil
+	)!;
+	const id = base._id.replace(/[^:]+$/, crypto.randomUUID());
+	const at = new Date().toISOString();
+	const option = (value: string, device: string) => ({ value, by: sil, device, at });
+	const record = {
+		...base,
+		_id: id,
+		_rev: undefined,
+		status: 'draft',
+		shared: undefined,
+		confirmation: undefined,
+		addenda: [],
+		daysUsed: 0,
+		focus: 'Reading in year 3',
+		choices: [
+			{
+				path: ['focus'],
+				baseKnown: false,
+				options: [option('Reading in year 3', 'Laptop'), option('Writing in year 5', 'Tablet')]
+			}
+		]
+	};
+	const url = `/couchdb/school-${head.school}/${encodeURIComponent(id)}`;
+	const put = await request.put(url, { headers: { Authorization: adminAuth }, data: record });
+	expect(put.status(), await put.text()).toBe(201);
+	const { rev } = (await put.json()) as { rev: string };
+	try {
+		const silPhone = await newDevice(browser, PHONE);
+		// Not "All changes sent": the status line leads with the choice waiting.
+		await startSignIn(silPhone.page, sil);
+		await expect
+			.poll(async () => (await menuRows(silPhone.page)).labels, { timeout: 30_000 })
+			.toEqual(['Schools', 'Sync', 'Needs your choice', 'Settings']);
+		expect((await menuRows(silPhone.page)).rows).toBe(1);
+		expect(await smallTargets(silPhone.page)).toEqual([]);
+		await silPhone.context.close();
+
+		// The head reads the same record but has nothing to choose in it: no such entry for them.
+		const { page, context } = await newDevice(browser, PHONE);
+		await signIn(page, head.name);
+		await page.goto(`/visits/${encodeURIComponent(id)}`);
+		await expect(page.getByRole('heading', { level: 1, name: /^SI visit,/ })).toBeVisible();
+		expect((await menuRows(page)).labels).toEqual(['My school', 'Sync', 'Settings']);
+		await context.close();
+	} finally {
+		await request.delete(`${url}?rev=${rev}`, { headers: { Authorization: adminAuth } });
+	}
 });
