@@ -24,7 +24,10 @@ async function put(who: { user: string }, doc: Json & { _id: string }) {
 }
 
 /** Write `doc` as `who` and give back the stored revision. */
-async function stored(who: { user: string }, doc: Json & { _id: string }) {
+async function stored(
+	who: { user: string },
+	doc: Json & { _id: string }
+): Promise<Json & { _id: string; _rev: string }> {
 	const r = await put(who, doc);
 	expect(r.status, JSON.stringify(r.body)).toBe(201);
 	return { ...doc, _rev: String(r.body.rev) };
