@@ -185,7 +185,7 @@ function validateNextStep(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Ve
 	// The visitor proposes and words the step; the headteacher replies to it (agrees, or not with a
 	// reason), and that reply is the one thing a head may write on it.
 	if (hasRole(user, 'head') && !hasRole(user, 'sil')) {
-		if (!old) return forbid('Only the visitor records next steps.');
+		if (!old) return forbid('Only the visitor records agreed next steps.');
 		const changed = changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k));
 		if (!changed.every((k) => k === 'headReply')) {
 			return forbid('A headteacher may agree or disagree with a next step but not change it.');
