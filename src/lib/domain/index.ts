@@ -12,3 +12,4 @@ export * from './overview.ts';
 export * from './agreement.ts';
 export * from './si-days.ts';
 export * from './vulnerable.ts';
+export * from './attention.ts';
