@@ -32,6 +32,7 @@ import {
 } from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
 import { seedAttainment } from './seed-attainment.ts';
+import { seedVulnerable } from './seed-vulnerable.ts';
 import type { App } from './context.ts';
 import type { Logger } from './log.ts';
 import type { Doc, Pouch, Storage } from './storage.ts';
@@ -565,6 +566,7 @@ export async function seedDemo(
 	await seedTrust(storage);
 	for (const s of DEMO_SCHOOLS) await createSchool(storage, s);
 	await seedSchoolRecords(storage);
+	await seedVulnerable(storage);
 	await seedAttainment(
 		storage,
 		DEMO_SCHOOLS.map((s) => s.id),

@@ -126,3 +126,27 @@ export async function restoreNextStep(ctx: WriteContext, step: NextStep): Promis
 	) as NextStep;
 	return createDoc(ctx, schoolDbName(step.schoolId), NextStep, { ...body, edit: editStamp(ctx) });
 }
+
+/**
+ * The headteacher's reply to a proposed next step: they agree with it, or say briefly why not (the
+ * visitor sees the reason). A later reply replaces an earlier one.
+ */
+export async function replyToStep(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string,
+	reply: { agrees: boolean; reason: string }
+): Promise<NextStep> {
+	const reason = reply.reason.trim();
+	if (!reply.agrees && !reason) throw new RecordRefused('Say briefly why you disagree.');
+	return updateDoc(ctx, schoolDbName(schoolId), id, NextStep, (current) => ({
+		...current,
+		headReply: {
+			by: ctx.user.name ?? '',
+			at: new Date().toISOString(),
+			agrees: reply.agrees,
+			reason
+		},
+		edit: editStamp(ctx)
+	}));
+}

@@ -14,7 +14,9 @@ import {
 	type EvaluationFramework,
 	type School,
 	type StepWithStatus,
-	type VisitRecord
+	type VisitRecord,
+	type VulnerableMark,
+	agreementsOf
 } from '$lib/domain';
 import { academicYears, currentTerm, currentYear, frameworks, trustSettings } from './queries';
 import type { ReadModel } from './read-model';
@@ -22,7 +24,7 @@ import { createDoc, type WriteContext } from './repository';
 import { editStamp, saveChanges } from './save-changes';
 
 /** The parts of the overview the CEO writes. */
-export const OVERVIEW_FIELDS = ['commentary', 'vulnerable', 'supportPlan'] as const;
+export const OVERVIEW_FIELDS = ['commentary'] as const;
 export type OverviewFields = Pick<SchoolOverview, (typeof OVERVIEW_FIELDS)[number]>;
 
 /** The overview of a term before anyone has written it: what an empty form starts from. */
@@ -117,6 +119,8 @@ export interface SchoolYear {
 	booklet: AttainmentBooklet | null;
 	/** The CEO's overviews of the year, by term. */
 	overviews: Map<number, SchoolOverview>;
+	/** The school's vulnerable marks, of every year: the mark belongs to the school over time. */
+	marks: VulnerableMark[];
 }
 
 export async function schoolYear(
@@ -127,12 +131,17 @@ export async function schoolYear(
 	notes = true
 ): Promise<SchoolYear> {
 	const id = school.id;
-	const [visits, steps, booklet, overviews] = await Promise.all([
+	const [visits, steps, booklet, overviews, marks] = await Promise.all([
 		rm.visits.where('[schoolId+year+term]').between([id, year, 0], [id, year, 99]).toArray(),
 		rm.nextSteps.where('[schoolId+dueDate]').between([id, ''], [id, '\uffff']).toArray(),
 		rm.attainment.get(`${id}/${year}`),
-		rm.overviews.where('[schoolId+year+term]').between([id, year, 0], [id, year, 99]).toArray()
+		rm.overviews.where('[schoolId+year+term]').between([id, year, 0], [id, year, 99]).toArray(),
+		rm.marks.where('schoolId').equals(id).toArray()
 	]);
+	const agreement = agreementsOf(
+		steps.map((s) => s.doc),
+		visits.map((v) => v.doc)
+	);
 	const yearSteps = steps.filter((s) => s.year === year);
 	// The latest progress note of each step, for reports; status is already on the row.
 	const latest = await Promise.all(
@@ -152,10 +161,12 @@ export async function schoolYear(
 		steps: yearSteps.map((s, i) => ({
 			step: s.doc,
 			status: s.status,
+			agreement: agreement.get(s._id) ?? 'proposed',
 			...(latest[i] ? { lastNote: latest[i] } : {})
 		})),
 		booklet: booklet?.doc ?? null,
-		overviews: new Map(overviews.map((o) => [o.term, o.doc]))
+		overviews: new Map(overviews.map((o) => [o.term, o.doc])),
+		marks: marks.map((m) => m.doc)
 	};
 }
 

@@ -11,6 +11,7 @@ import {
 	TrustSettings,
 	VisitCalendar,
 	VisitRecord,
+	VulnerableMark,
 	withItemIds
 } from '$lib/domain';
 import type { z } from 'zod';
@@ -54,6 +55,7 @@ type TableName =
 	| 'trustDocs'
 	| 'attainment'
 	| 'overviews'
+	| 'marks'
 	| 'conflicts'
 	| 'choices';
 
@@ -143,6 +145,12 @@ function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string
 			{ key, schoolId: o.schoolId, year: o.year, term: o.term, doc: o, conflicted }
 		];
 	}
+	if (type === 'vulnerable-mark') {
+		const m = parse(VulnerableMark, doc);
+		if (!m) return null;
+		const key = `${m.schoolId}/${m._id}`;
+		return ['marks', key, { key, schoolId: m.schoolId, doc: m, conflicted }];
+	}
 	if (type === 'learning-walk') {
 		const w = parse(LearningWalk, doc);
 		if (!w) return null;
@@ -164,6 +172,7 @@ function deleteEverywhere(writes: BatchWrites, db: string, id: string): void {
 	if (id.startsWith('overview:')) {
 		writes.delete('overviews', `${school}/${id.slice('overview:'.length)}`);
 	}
+	if (id.startsWith('vulnerable:')) writes.delete('marks', `${school}/${id}`);
 	if (id.startsWith('school:')) writes.delete('schools', id.slice('school:'.length));
 	writes.delete('conflicts', `${db}/${id}`);
 	writes.delete('choices', `${db}/${id}`);

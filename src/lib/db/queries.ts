@@ -1,17 +1,24 @@
 import {
-	SI_DAYS_ALLOWANCE,
+	agreementsOf,
+	siDays,
 	type AcademicYear,
+	type SiDays,
+	type StepAgreement,
 	type EvaluationFramework,
 	type School,
 	type TrustSettings,
 	type VisitCalendar
 } from '$lib/domain';
+import { formatShortDate } from '$lib/format';
 import type { NextStepRow, ProgressRow, ReadModel, VisitRow } from './read-model';
 
 /** What a next step needs now, for grouping on a head's phone. */
-export type Attention = 'overdue' | 'due-this-term' | 'in-progress' | 'open' | 'done';
+export type Attention =
+	'disagreed' | 'proposed' | 'overdue' | 'due-this-term' | 'in-progress' | 'open' | 'done';
 
 export const ATTENTION_LABELS: Record<Attention, string> = {
+	disagreed: 'The headteacher disagrees',
+	proposed: 'Proposed, waiting for the headteacher’s agreement',
 	overdue: 'Overdue',
 	'due-this-term': 'Due this term',
 	'in-progress': 'In progress',
@@ -42,7 +49,14 @@ export function termEnd(year: AcademicYear, term: number): string {
 	return year.terms.find((t) => t.term === term)?.end ?? '';
 }
 
-export function attentionOf(row: NextStepRow, today: string, year: AcademicYear | null): Attention {
+export function attentionOf(
+	row: NextStepRow,
+	today: string,
+	year: AcademicYear | null,
+	/** Whether the head has agreed it (`stepAgreement`); a step not agreed is never overdue. */
+	agreement: StepAgreement = 'agreed'
+): Attention {
+	if (agreement !== 'agreed') return agreement;
 	if (row.status === 'done') return 'done';
 	const term = year ? currentTerm(year, today) : 0;
 	const due = row.dueDate || (year && row.doc.dueTerm ? termEnd(year, row.doc.dueTerm) : '');
@@ -126,11 +140,15 @@ export async function frameworks(rm: ReadModel): Promise<EvaluationFramework[]> 
 
 export interface SchoolSummary {
 	school: School;
-	daysUsed: number;
-	allowance: number;
+	siDays: SiDays;
 	nextVisit: VisitRow | null;
+	/** Agreed next steps not done, and those overdue. */
 	open: number;
 	overdue: number;
+	/** Next steps waiting for the head's agreement. */
+	proposed: number;
+	/** What the head disagrees with: records and next steps, with their reasons. */
+	disagreements: { kind: 'record' | 'step'; id: string; text: string; reason: string }[];
 }
 
 /** The schools a person supports, with what a SIL or the CEO needs at a glance. */
@@ -149,16 +167,48 @@ export async function schoolSummaries(rm: ReadModel, today: string): Promise<Sch
 						.toArray()
 				: [];
 			const steps = await nextSteps(rm, { schoolId: school.id });
+			const agreement = await stepAgreements(rm, steps);
+			const agreed = steps.filter((s) => agreement.get(s._id) === 'agreed');
 			const upcoming = visits
 				.filter((v) => v.date >= today && v.status !== 'confirmed')
 				.sort((a, b) => a.date.localeCompare(b.date));
 			return {
 				school,
-				daysUsed: visits.reduce((sum, v) => sum + v.doc.daysUsed, 0),
-				allowance: SI_DAYS_ALLOWANCE[school.category],
+				siDays: siDays(
+					school,
+					visits.map((v) => v.doc),
+					today
+				),
 				nextVisit: upcoming[0] ?? null,
-				open: steps.filter((s) => s.status !== 'done').length,
-				overdue: steps.filter((s) => attentionOf(s, today, year) === 'overdue').length
+				open: agreed.filter((s) => s.status !== 'done').length,
+				overdue: agreed.filter((s) => attentionOf(s, today, year) === 'overdue').length,
+				proposed: steps.filter((s) => agreement.get(s._id) === 'proposed').length,
+				disagreements: [
+					...visits.flatMap((v) =>
+						v.doc.disagreement && v.doc.status !== 'confirmed'
+							? [
+									{
+										kind: 'record' as const,
+										id: v._id,
+										text: `The record of the visit on ${formatShortDate(v.date)}`,
+										reason: v.doc.disagreement.reason
+									}
+								]
+							: []
+					),
+					...steps.flatMap((s) =>
+						agreement.get(s._id) === 'disagreed'
+							? [
+									{
+										kind: 'step' as const,
+										id: s._id,
+										text: s.doc.action,
+										reason: s.doc.headReply?.reason ?? ''
+									}
+								]
+							: []
+					)
+				]
 			};
 		})
 	);
@@ -191,4 +241,16 @@ export async function visitWithContext(rm: ReadModel, id: string) {
 		framework: (framework?.doc as EvaluationFramework | undefined) ?? null,
 		walk: walk ?? null
 	};
+}
+
+/** The agreement of each of a school's next steps, from the visits they were proposed at. */
+export async function stepAgreements(
+	rm: ReadModel,
+	rows: readonly NextStepRow[]
+): Promise<Map<string, StepAgreement>> {
+	const visits = await rm.visits.bulkGet([...new Set(rows.map((s) => s.visitId))]);
+	return agreementsOf(
+		rows.map((s) => s.doc),
+		visits.flatMap((v) => (v ? [v.doc] : []))
+	);
 }

@@ -191,7 +191,7 @@ describe('repositories', () => {
 		await put(nextStep());
 		await expect(
 			updateNextStep(ctxFor(head), 'oakfield', 'next-step:2026-27:a1', { owner: 'Me' })
-		).rejects.toThrow('Only the visitor records agreed next steps.');
+		).rejects.toThrow('A headteacher may agree or disagree with a next step but not change it.');
 		const saved = await addProgressUpdate(ctxFor(head), {
 			schoolId: 'oakfield',
 			nextStepId: 'next-step:2026-27:a1',

@@ -12,7 +12,8 @@ import {
 	VisitCalendar,
 	VisitRecord,
 	type NextStepStatus,
-	type SchoolOverview
+	type SchoolOverview,
+	type VulnerableMark
 } from '$lib/domain';
 
 /**
@@ -83,6 +84,13 @@ export interface OverviewRow {
 	doc: SchoolOverview;
 	conflicted: 0 | 1;
 }
+export interface MarkRow {
+	/** `${schoolId}/${_id}`: a school's vulnerable marks (the strategy's vulnerable route). */
+	key: string;
+	schoolId: string;
+	doc: VulnerableMark;
+	conflicted: 0 | 1;
+}
 export interface ConflictRow {
 	/** `${db}/${docId}` */
 	key: string;
@@ -122,6 +130,7 @@ export type ReadModel = Dexie & {
 	trustDocs: EntityTable<TrustDocRow, '_id'>;
 	attainment: EntityTable<AttainmentRow, 'key'>;
 	overviews: EntityTable<OverviewRow, 'key'>;
+	marks: EntityTable<MarkRow, 'key'>;
 	conflicts: EntityTable<ConflictRow, 'key'>;
 	choices: EntityTable<ChoiceRow, 'key'>;
 	checkpoints: EntityTable<CheckpointRow, 'db'>;
@@ -158,6 +167,10 @@ export function openReadModel(user: string): ReadModel {
 	// Records holding choices for a person (issue 12) are listed: read every document again.
 	db.version(6)
 		.stores({ choices: 'key, db, docId' })
+		.upgrade((tx) => tx.table('checkpoints').clear());
+	// Vulnerable marks (issue 15) are the school's own records: read every document again.
+	db.version(7)
+		.stores({ marks: 'key, schoolId' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {

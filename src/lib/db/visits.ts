@@ -5,6 +5,7 @@ import {
 	schoolDbName,
 	visitDocId,
 	VisitRecord,
+	type BeyondAllowanceReason,
 	type EvaluationFramework,
 	type VisitCalendar
 } from '$lib/domain';
@@ -38,6 +39,10 @@ export async function planVisit(
 		date: string;
 		calendar: VisitCalendar | null;
 		framework: EvaluationFramework;
+		/** SI time the visit is planned for (`defaultVisitDays`). */
+		days?: number;
+		/** Why, when planning it goes past the school's allowance (`planningPastAllowance`). */
+		beyondAllowance?: { reason: BeyondAllowanceReason; note: string };
 	}
 ): Promise<VisitRecord> {
 	const plan = input.calendar?.terms.find((t) => t.term === input.term);
@@ -60,7 +65,16 @@ export async function planVisit(
 		frameworkId: input.framework.id,
 		evaluations: input.framework.areas.map((a) => ({ areaId: a.id, gradeId: null, comment: '' })),
 		safeguarding: null,
-		daysUsed: 1,
+		daysUsed: input.days ?? 1,
+		...(input.beyondAllowance
+			? {
+					beyondAllowance: {
+						...stamp(ctx),
+						reason: input.beyondAllowance.reason,
+						note: input.beyondAllowance.note.trim()
+					}
+				}
+			: {}),
 		addenda: [],
 		createdAt: now,
 		updatedAt: now,
@@ -129,12 +143,34 @@ export async function confirmVisit(
 		if (current.status !== 'shared') {
 			throw new RecordRefused('Only a record shared with you can be confirmed.');
 		}
+		// Confirming settles a disagreement the head had replied with.
+		const { disagreement: _settled, ...rest } = current;
 		return {
-			...current,
+			...rest,
 			status: 'confirmed' as const,
 			confirmation: { ...stamp(ctx), comment: comment.trim() },
 			edit: editStamp(ctx)
 		};
+	});
+}
+
+/**
+ * The headteacher replies that the shared record does not reflect what was discussed, with a
+ * short reason the visitor sees on the record and on their home screen.
+ */
+export async function disagreeWithVisit(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string,
+	reason: string
+): Promise<VisitRecord> {
+	const text = reason.trim();
+	if (!text) throw new RecordRefused('Say briefly what you disagree with.');
+	return updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
+		if (current.status !== 'shared') {
+			throw new RecordRefused('Only a record shared with you can be replied to.');
+		}
+		return { ...current, disagreement: { ...stamp(ctx), reason: text }, edit: editStamp(ctx) };
 	});
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { framework, nextStep, visit, year } from '../../../tests/unit/fixtures';
 import { attentionFlags, sortRows, weakestFirst } from './attention';
 import { SCHEMA_VERSION } from './common';
-import { dashboardGrid, overviewDocId, type DashboardSchool } from './overview';
+import { dashboardGrid, type DashboardSchool } from './overview';
 import type { School } from './school';
 
 function school(id: string, category: School['category'], name: string): School {
@@ -30,15 +30,15 @@ const confirmed = (schoolId: string, term: number, g: Record<string, string>) =>
 		evaluations: Object.entries(g).map(([areaId, gradeId]) => ({ areaId, gradeId, comment: '' }))
 	});
 
-const vulnerableOverview = (schoolId: string) => ({
-	_id: overviewDocId('2026-27', 1),
+const vulnerableMark = (schoolId: string) => ({
+	_id: 'vulnerable:a',
 	schemaVersion: SCHEMA_VERSION,
-	type: 'school-overview' as const,
+	type: 'vulnerable-mark' as const,
 	schoolId,
-	year: '2026-27',
-	term: 1,
-	commentary: '',
-	vulnerable: true,
+	markedOn: '2026-10-01',
+	markedBy: 'ceo',
+	reason: 'Outcomes fell.',
+	meetingNotes: '',
 	supportPlan: 'Weekly support from the SIL.',
 	updatedBy: 'ceo',
 	updatedAt: '2026-10-01T10:00:00.000Z'
@@ -63,7 +63,8 @@ const schools: DashboardSchool[] = [
 		school: school('birch', '2b', 'Birch'),
 		visits: [confirmed('birch', 2, { achievement: 'strong' })],
 		steps: [],
-		overview: vulnerableOverview('birch')
+		overview: null,
+		marks: [vulnerableMark('birch')]
 	},
 	{ school: school('cedar', '4', 'Cedar'), visits: [], steps: [], overview: null },
 	{
@@ -167,7 +168,11 @@ describe('what needs the CEO’s attention', () => {
 	});
 
 	it('is on each dashboard row, from the school’s visits and overdue next steps', () => {
-		const late = { step: nextStep({ dueDate: '2026-11-01' }), status: 'open' as const };
+		const late = {
+			step: nextStep({ dueDate: '2026-11-01' }),
+			status: 'open' as const,
+			agreement: 'agreed' as const
+		};
 		const rows = dashboardGrid(
 			[
 				{ ...schools[0]!, steps: [late] },

@@ -9,4 +9,7 @@ export * from './roles.ts';
 export * from './rules.ts';
 export * from './attainment.ts';
 export * from './overview.ts';
+export * from './agreement.ts';
+export * from './si-days.ts';
+export * from './vulnerable.ts';
 export * from './attention.ts';

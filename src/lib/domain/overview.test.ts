@@ -21,12 +21,29 @@ import {
 	overviewDocId,
 	overviewInForce,
 	SchoolOverview,
-	siDays,
 	stepStatusText,
 	type DashboardSchool
 } from './overview';
 import { validateDocUpdate } from './rules';
 import type { School } from './school';
+import type { VulnerableMark } from './vulnerable';
+
+function mark(over: Partial<VulnerableMark> = {}): VulnerableMark {
+	return {
+		_id: `vulnerable:${over.markedOn ?? 'm'}`,
+		schemaVersion: SCHEMA_VERSION,
+		type: 'vulnerable-mark',
+		schoolId: 'oakfield',
+		markedOn: '2026-10-01',
+		markedBy: 'ceo',
+		reason: 'Key stage 2 outcomes fell',
+		meetingNotes: '',
+		supportPlan: 'Plan',
+		updatedBy: 'ceo',
+		updatedAt: now,
+		...over
+	};
+}
 
 function school(id: string, category: School['category'], name = id): School {
 	const corrective = category === '3' || category === '4';
@@ -148,23 +165,27 @@ describe('agreed grades', () => {
 	});
 });
 
-describe('next steps and SI days', () => {
+describe('next steps', () => {
 	const steps = [
 		{
 			step: nextStep({ _id: 'next-step:2026-27:1', dueDate: '2026-11-01' }),
-			status: 'open' as const
+			status: 'open' as const,
+			agreement: 'agreed' as const
 		},
 		{
 			step: nextStep({ _id: 'next-step:2026-27:2', dueDate: undefined, dueTerm: 1 }),
-			status: 'in-progress' as const
+			status: 'in-progress' as const,
+			agreement: 'agreed' as const
 		},
 		{
 			step: nextStep({ _id: 'next-step:2026-27:3', dueDate: '2026-10-01' }),
-			status: 'done' as const
+			status: 'done' as const,
+			agreement: 'agreed' as const
 		},
 		{
 			step: nextStep({ _id: 'next-step:2026-27:4', dueDate: '2027-03-01' }),
-			status: 'open' as const
+			status: 'open' as const,
+			agreement: 'agreed' as const
 		}
 	];
 
@@ -172,6 +193,8 @@ describe('next steps and SI days', () => {
 		// On 23 Nov: step 1 (due 1 Nov) and step 2 (term 1 ended 23 Oct) are overdue; 3 is done.
 		expect(countSteps(steps, year, '2026-11-23')).toEqual({
 			agreed: 4,
+			proposed: 0,
+			disagreed: 0,
 			done: 1,
 			inProgress: 1,
 			notStarted: 2,
@@ -180,18 +203,6 @@ describe('next steps and SI days', () => {
 		expect(completionPercent(countSteps(steps, year, '2026-11-23'))).toBe(25);
 		expect(stepStatusText(steps[1]!, year, '2026-11-23')).toBe('In progress (overdue)');
 		expect(stepStatusText(steps[2]!, year, '2026-11-23')).toBe('Done');
-	});
-
-	it('adds the days of visits that happened, up to the term, against the allowance', () => {
-		const s = school('st-aidans', '3');
-		const visits = [
-			visit({ term: 1, daysUsed: 1.5, status: 'confirmed' }),
-			visit({ term: 2, daysUsed: 1, status: 'draft' }),
-			visit({ term: 2, daysUsed: 1, status: 'planned' }),
-			visit({ term: 3, daysUsed: 2, status: 'draft' })
-		];
-		expect(siDays(s, visits, 2)).toEqual({ used: 2.5, allowance: 7, over: false });
-		expect(siDays(school('w', '1'), visits)).toEqual({ used: 4.5, allowance: 3, over: true });
 	});
 });
 
@@ -246,9 +257,14 @@ describe('the termly overview', () => {
 		const steps = [
 			{
 				step: nextStep({ _id: 'next-step:2026-27:1', visitId: v2._id, dueDate: '2026-11-20' }),
-				status: 'in-progress' as const
+				status: 'in-progress' as const,
+				agreement: 'agreed' as const
 			},
-			{ step: nextStep({ _id: 'next-step:2026-27:2', visitId: v1._id }), status: 'done' as const }
+			{
+				step: nextStep({ _id: 'next-step:2026-27:2', visitId: v1._id }),
+				status: 'done' as const,
+				agreement: 'agreed' as const
+			}
 		];
 		const o = assembleOverview({
 			school: s,
@@ -260,7 +276,8 @@ describe('the termly overview', () => {
 			booklet: null,
 			attainmentFramework: DEFAULT_ATTAINMENT_FRAMEWORK,
 			threshold: 5,
-			overview: overview({ schoolId: 'st-aidans', vulnerable: true, supportPlan: 'Weekly SIL' }),
+			overview: overview({ schoolId: 'st-aidans', commentary: 'Stretched' }),
+			marks: [mark({ schoolId: 'st-aidans', markedOn: '2026-09-30', supportPlan: 'Weekly SIL' })],
 			today: '2026-11-23'
 		});
 		expect(o.termName).toBe('Autumn 2');
@@ -274,8 +291,15 @@ describe('the termly overview', () => {
 		expect(o.visits.map((v) => v._id)).toEqual([v2._id, v3._id]);
 		expect(o.awaitingAgreement).toBe(1);
 		expect(o.steps).toMatchObject({ agreed: 2, done: 1, overdue: 1, agreedThisTerm: 1 });
-		expect(o.siDays).toEqual({ used: 3, allowance: 7, over: false });
-		expect(o.overview?.vulnerable).toBe(true);
+		// The draft visit of 1 Dec has not taken place by 23 Nov: planned, not used.
+		expect(o.siDays).toEqual({
+			allowance: 7,
+			planned: 3,
+			used: 2,
+			overPlanned: false,
+			overUsed: false
+		});
+		expect(o.route).toMatchObject({ kind: 'vulnerable', mark: { supportPlan: 'Weekly SIL' } });
 		// After the term ends, figures are counted to its last day.
 		expect(assembleOverview({ ...baseInput(s), today: '2027-01-10' }).asOf).toBe('2026-12-18');
 	});
@@ -292,6 +316,7 @@ describe('the termly overview', () => {
 			attainmentFramework: DEFAULT_ATTAINMENT_FRAMEWORK,
 			threshold: 5,
 			overview: null,
+			marks: [],
 			today: '2026-11-23'
 		};
 	}
@@ -312,7 +337,8 @@ describe('the trust dashboard', () => {
 			school: school('a', '1', 'Alpha'),
 			visits: [confirmed('a', 2, { achievement: 'strong' })],
 			steps: [],
-			overview: null
+			overview: null,
+			marks: []
 		},
 		{
 			school: school('b', '2a', 'Beta'),
@@ -321,14 +347,16 @@ describe('the trust dashboard', () => {
 				confirmed('b', 2, { achievement: 'needs-attention' })
 			],
 			steps: [],
-			overview: null
+			overview: null,
+			marks: []
 		},
-		{ school: school('c', '3', 'Gamma'), visits: [], steps: [], overview: null },
+		{ school: school('c', '3', 'Gamma'), visits: [], steps: [], overview: null, marks: [] },
 		{
 			school: school('d', '3', 'Delta'),
 			visits: [confirmed('d', 1, { achievement: 'urgent-improvement', inclusion: 'strong' })],
 			steps: [],
-			overview: overview({ schoolId: 'd', vulnerable: true, supportPlan: 'Plan' })
+			overview: null,
+			marks: [mark({ schoolId: 'd', markedOn: '2026-10-01' })]
 		}
 	];
 

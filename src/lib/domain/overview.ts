@@ -15,20 +15,18 @@ import {
 	type AttainmentFramework
 } from './attainment-schema.ts';
 import type { EvaluationFramework, Rag } from './evaluation.ts';
-import {
-	CATEGORY_LABELS,
-	SI_DAYS_ALLOWANCE,
-	type School,
-	type SchoolCategory,
-	type Strand
-} from './school.ts';
+import { CATEGORY_LABELS, type School, type SchoolCategory, type Strand } from './school.ts';
 import { attentionFlags, weakestFirst, type AttentionFlag } from './attention.ts';
 import type { AcademicYear } from './trust.ts';
 import type { NextStep, NextStepStatus, VisitRecord } from './visit.ts';
+import { STEP_AGREEMENT_LABELS, type StepAgreement } from './agreement.ts';
+import { siDays, type SiDays } from './si-days.ts';
+import { schoolRoute, type SchoolRoute, type VulnerableMark } from './vulnerable.ts';
 
 // The School Overview the CEO reviews with each head every term. Almost all of it is assembled
 // from records agreed elsewhere (visits, next steps, the A&A booklet); only the CEO's commentary
-// and the vulnerable flag with its support plan are typed, and those are all the document holds.
+// is typed here. The vulnerable mark is the school's own record over time (`VulnerableMark`):
+// `vulnerable` and `supportPlan` below are only read from overviews written before it, never shown.
 
 export const overviewDocId = (year: string, term: number) => `overview:${year}:t${term}`;
 
@@ -58,10 +56,7 @@ export const SchoolOverview = z
 	});
 export type SchoolOverview = z.infer<typeof SchoolOverview>;
 
-/**
- * The overview in force at a term: that term's, or the latest before it. A school stays marked
- * vulnerable, with its support plan, until the CEO writes an overview that says otherwise.
- */
+/** The overview in force at a term: that term's, or the latest before it. */
 export function overviewInForce(
 	byTerm: ReadonlyMap<number, SchoolOverview>,
 	term: number
@@ -165,6 +160,8 @@ export const NEXT_STEP_STATUS_LABELS: Record<NextStepStatus, string> = {
 export interface StepWithStatus {
 	step: NextStep;
 	status: NextStepStatus;
+	/** Whether the head has agreed it (`stepAgreement`): only agreed steps are counted. */
+	agreement: StepAgreement;
 	/** The latest progress note, if any. */
 	lastNote?: string;
 }
@@ -177,11 +174,14 @@ export function stepDueDate(step: NextStep, year: AcademicYear | null): string {
 
 export function isOverdue(s: StepWithStatus, year: AcademicYear | null, asOf: string): boolean {
 	const due = stepDueDate(s.step, year);
-	return s.status !== 'done' && due !== '' && due < asOf;
+	return s.agreement === 'agreed' && s.status !== 'done' && due !== '' && due < asOf;
 }
 
 export interface StepCounts {
 	agreed: number;
+	/** Steps waiting for the headteacher's agreement, and steps the head disagrees with. */
+	proposed: number;
+	disagreed: number;
 	done: number;
 	inProgress: number;
 	notStarted: number;
@@ -193,8 +193,21 @@ export function countSteps(
 	year: AcademicYear | null,
 	asOf: string
 ): StepCounts {
-	const c: StepCounts = { agreed: 0, done: 0, inProgress: 0, notStarted: 0, overdue: 0 };
+	const c: StepCounts = {
+		agreed: 0,
+		proposed: 0,
+		disagreed: 0,
+		done: 0,
+		inProgress: 0,
+		notStarted: 0,
+		overdue: 0
+	};
 	for (const s of steps) {
+		// Only steps the head has agreed are counted as agreed, done, in progress or overdue.
+		if (s.agreement !== 'agreed') {
+			c[s.agreement]++;
+			continue;
+		}
 		c.agreed++;
 		if (s.status === 'done') c.done++;
 		else if (s.status === 'in-progress') c.inProgress++;
@@ -205,7 +218,15 @@ export function countSteps(
 }
 
 export function addStepCounts(all: readonly StepCounts[]): StepCounts {
-	const c: StepCounts = { agreed: 0, done: 0, inProgress: 0, notStarted: 0, overdue: 0 };
+	const c: StepCounts = {
+		agreed: 0,
+		proposed: 0,
+		disagreed: 0,
+		done: 0,
+		inProgress: 0,
+		notStarted: 0,
+		overdue: 0
+	};
 	for (const x of all) for (const k of Object.keys(c) as (keyof StepCounts)[]) c[k] += x[k];
 	return c;
 }
@@ -214,29 +235,14 @@ export function addStepCounts(all: readonly StepCounts[]): StepCounts {
 export const completionPercent = (c: StepCounts): number | null =>
 	c.agreed === 0 ? null : Math.round((100 * c.done) / c.agreed);
 
-/** A status in words, with "overdue" added where it is. */
+/** A status in words, with "overdue" added where it is; a step not agreed says so instead. */
 export function stepStatusText(s: StepWithStatus, year: AcademicYear | null, asOf: string): string {
+	if (s.agreement !== 'agreed') return STEP_AGREEMENT_LABELS[s.agreement];
 	const label = NEXT_STEP_STATUS_LABELS[s.status];
 	return isOverdue(s, year, asOf) ? `${label} (overdue)` : label;
 }
 
-// ---------------------------------------------------------------------------------------------
-// SI days
-
-export interface SiDays {
-	used: number;
-	allowance: number;
-	over: boolean;
-}
-
-/** SI days used in the year up to a term, against the category's allowance. Planned visits have not happened. */
-export function siDays(school: School, visits: readonly VisitRecord[], upToTerm = 6): SiDays {
-	const used = visits
-		.filter((v) => v.status !== 'planned' && v.term <= upToTerm)
-		.reduce((sum, v) => sum + v.daysUsed, 0);
-	const allowance = SI_DAYS_ALLOWANCE[school.category];
-	return { used, allowance, over: used > allowance };
-}
+export type { SiDays };
 
 // ---------------------------------------------------------------------------------------------
 // Attainment
@@ -321,6 +327,8 @@ export interface OverviewInput {
 	attainmentFramework: AttainmentFramework;
 	threshold: number;
 	overview: SchoolOverview | null;
+	/** The school's vulnerable marks, of every year. */
+	marks: readonly VulnerableMark[];
 	today: string;
 }
 
@@ -353,6 +361,8 @@ export interface TermOverview {
 	overdue: StepWithStatus[];
 	siDays: SiDays;
 	overview: SchoolOverview | null;
+	/** The annual cycle or the vulnerable route on the day the figures are counted to. */
+	route: SchoolRoute;
 }
 
 /** The date a term's figures are counted to. */
@@ -377,8 +387,9 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 	const steps = input.steps.filter((s) => s.step.year === year.year);
 	const agreedThisTerm = steps.filter(
 		(s) =>
-			(s.step.visitId !== undefined && termVisitIds.has(s.step.visitId)) ||
-			(s.step.visitId === undefined && s.step.createdAt.slice(0, 10) >= termStart)
+			s.agreement === 'agreed' &&
+			((s.step.visitId !== undefined && termVisitIds.has(s.step.visitId)) ||
+				(s.step.visitId === undefined && s.step.createdAt.slice(0, 10) >= termStart))
 	).length;
 	return {
 		school,
@@ -404,8 +415,9 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 		keyFigures: keyFigures(input.booklet, input.attainmentFramework, input.threshold),
 		steps: { ...countSteps(steps, year, asOf), agreedThisTerm },
 		overdue: steps.filter((s) => isOverdue(s, year, asOf)),
-		siDays: siDays(school, visits, term),
-		overview: input.overview
+		siDays: siDays(school, visits, asOf),
+		overview: input.overview,
+		route: schoolRoute(input.marks, asOf)
 	};
 }
 
@@ -417,6 +429,8 @@ export interface DashboardSchool {
 	visits: readonly VisitRecord[];
 	steps: readonly StepWithStatus[];
 	overview: SchoolOverview | null;
+	/** The school's vulnerable marks (`schoolRoute`); none when left out. */
+	marks?: readonly VulnerableMark[];
 	/** Open concerns raised to the CEO; the app has no concerns records yet (see `attentionFlags`). */
 	openConcerns?: number;
 }
@@ -484,9 +498,9 @@ export function dashboardGrid(
 				cells,
 				worst: positions.length ? Math.max(...positions) : null,
 				mean: positions.length ? positions.reduce((x, y) => x + y, 0) / positions.length : null,
-				vulnerable: s.overview?.vulnerable ?? false,
+				vulnerable: schoolRoute(s.marks ?? [], asOf).kind === 'vulnerable',
 				steps,
-				siDays: siDays(s.school, visits, term),
+				siDays: siDays(s.school, visits, asOf),
 				attention: attentionFlags({
 					term,
 					asOf,

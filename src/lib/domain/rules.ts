@@ -7,6 +7,7 @@ import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
 import { AttainmentBooklet, AttainmentFramework } from './attainment-schema.ts';
 import { SchoolOverview } from './overview.ts';
+import { VulnerableMark } from './vulnerable.ts';
 
 /** Every kind of document, by its `type`, and the database it belongs in. */
 export const SCHEMAS = {
@@ -21,7 +22,8 @@ export const SCHEMAS = {
 	'progress-update': { schema: ProgressUpdate, db: 'school' },
 	'learning-walk': { schema: LearningWalk, db: 'school' },
 	'attainment-booklet': { schema: AttainmentBooklet, db: 'school' },
-	'school-overview': { schema: SchoolOverview, db: 'school' }
+	'school-overview': { schema: SchoolOverview, db: 'school' },
+	'vulnerable-mark': { schema: VulnerableMark, db: 'school' }
 } as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' }>;
 
 export type DocType = keyof typeof SCHEMAS;
@@ -142,14 +144,7 @@ export function validateDocUpdate(
 		case 'visit':
 			return validateVisit(newDoc, old, user);
 		case 'next-step':
-			if (!hasRole(user, 'sil')) return forbid('Only the visitor records agreed next steps.');
-			if (!old && newDoc.createdBy !== user.name) {
-				return forbid('A next step must be recorded under your own name.');
-			}
-			if (old && (newDoc.createdBy !== old.createdBy || newDoc.createdAt !== old.createdAt)) {
-				return forbid('Who recorded a next step, and when, cannot be changed.');
-			}
-			return ok;
+			return validateNextStep(newDoc, old, user);
 		case 'progress-update':
 			if (old) return forbid('A progress update cannot be changed; add a new one.');
 			if (newDoc.by !== user.name) return forbid('A progress update must be in your own name.');
@@ -175,9 +170,66 @@ export function validateDocUpdate(
 			return newDoc.updatedBy === user.name
 				? ok
 				: forbid('A school overview must be saved under your own name.');
+		case 'vulnerable-mark':
+			return validateVulnerableMark(newDoc, old, user);
 		default:
 			return forbid(`Only a trust administrator may write ${type} documents.`);
 	}
+}
+
+/** A stamp set in this write (added or changed) is in the writer's own name. */
+const stampedBy = (before: unknown, after: unknown, name: string | null): boolean =>
+	same(before, after) || after === undefined || (after as { by?: unknown }).by === name;
+
+function validateNextStep(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdict {
+	// The visitor proposes and words the step; the headteacher replies to it (agrees, or not with a
+	// reason), and that reply is the one thing a head may write on it.
+	if (hasRole(user, 'head') && !hasRole(user, 'sil')) {
+		if (!old) return forbid('Only the visitor records agreed next steps.');
+		const changed = changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k));
+		if (!changed.every((k) => k === 'headReply')) {
+			return forbid('A headteacher may agree or disagree with a next step but not change it.');
+		}
+		if (newDoc.headReply === undefined && old.headReply !== undefined) {
+			return forbid('A reply to a next step is replaced by a new one, not removed.');
+		}
+		return stampedBy(old.headReply, newDoc.headReply, user.name)
+			? ok
+			: forbid('A reply to a next step must be in your own name.');
+	}
+	if (!hasRole(user, 'sil')) return forbid('Only the visitor records agreed next steps.');
+	if (!old && newDoc.createdBy !== user.name) {
+		return forbid('A next step must be recorded under your own name.');
+	}
+	if (old && (newDoc.createdBy !== old.createdBy || newDoc.createdAt !== old.createdAt)) {
+		return forbid('Who recorded a next step, and when, cannot be changed.');
+	}
+	if (!same(newDoc.headReply, old?.headReply)) {
+		return forbid('Only the headteacher agrees or disagrees with a next step.');
+	}
+	return ok;
+}
+
+function validateVulnerableMark(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdict {
+	// The strategy's vulnerable route is the CEO's judgement; heads and SILs read it.
+	if (!hasRole(user, 'ceo')) return forbid('Only the chief executive marks a school vulnerable.');
+	if (newDoc.updatedBy !== user.name) {
+		return forbid('A vulnerable mark must be saved under your own name.');
+	}
+	if (!old) {
+		if (newDoc.markedBy !== user.name) return forbid('A school is marked in your own name.');
+		if (newDoc.removed !== undefined) return forbid('A new mark cannot already be removed.');
+		return ok;
+	}
+	if (newDoc.markedBy !== old.markedBy || newDoc.markedOn !== old.markedOn) {
+		return forbid('Who marked the school vulnerable, and when, cannot be changed.');
+	}
+	if (old.removed !== undefined && !same(old.removed, newDoc.removed)) {
+		return forbid('This mark was removed: mark the school vulnerable again instead.');
+	}
+	return stampedBy(old.removed, newDoc.removed, user.name)
+		? ok
+		: forbid('A mark is removed in your own name.');
 }
 
 /** A revision id as PouchDB and CouchDB make them: generation, dash, 32 hex digits. */
@@ -219,6 +271,9 @@ function validateDelete(
 			: forbid('Only someone who may change this record may settle its versions.');
 	}
 	if (oldDoc.type === 'school-overview') return forbid('A school overview is never removed.');
+	if (oldDoc.type === 'vulnerable-mark') {
+		return forbid('A vulnerable mark is never deleted: remove the mark with a date and reason.');
+	}
 	if (!hasRole(user, 'sil')) return forbid('Only the visitor may remove a record.');
 	if (oldDoc.type === 'visit' && oldDoc.status !== 'planned' && oldDoc.status !== 'draft') {
 		return forbid('A visit record that has been shared with the headteacher cannot be removed.');
@@ -236,6 +291,9 @@ function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdi
 	}
 	if (!appendedBy(old?.addenda, newDoc.addenda, user.name)) {
 		return forbid('Addenda are only ever added, each in its author’s own name.');
+	}
+	if (!stampedBy(old?.beyondAllowance, newDoc.beyondAllowance, user.name)) {
+		return forbid('Why a visit goes beyond the allowance is recorded in your own name.');
 	}
 	if (hasRole(user, 'sil') && (!old || old.visitor === user.name)) {
 		if (!old) {
@@ -257,6 +315,9 @@ function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdi
 		if (newDoc.status === 'confirmed' || !same(newDoc.confirmation, old?.confirmation)) {
 			return forbid('Only the headteacher confirms a record.');
 		}
+		if (!same(newDoc.disagreement, old?.disagreement)) {
+			return forbid('Only the headteacher replies that a record is not agreed.');
+		}
 		const shared = newDoc.shared as { by?: unknown } | undefined;
 		// Taking a record back to draft removes the stamp; setting one is in the sharer's own name.
 		const unshared = shared === undefined && newDoc.status !== 'shared';
@@ -269,15 +330,28 @@ function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdi
 		// A head confirms what was shared; they never rewrite the visitor's record.
 		const changed = changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k));
 		const confirmation = newDoc.confirmation as { by?: string } | undefined;
+		const sameFiles = attachmentDigests(old) === attachmentDigests(newDoc);
+		// Confirming settles any disagreement the head had replied with: it may be cleared then.
 		const confirms =
 			old.status === 'shared' &&
 			newDoc.status === 'confirmed' &&
 			confirmation?.by === user.name &&
-			changed.every((k) => k === 'status' || k === 'confirmation') &&
-			attachmentDigests(old) === attachmentDigests(newDoc);
-		return confirms
+			changed.every((k) => k === 'status' || k === 'confirmation' || k === 'disagreement') &&
+			(newDoc.disagreement === undefined || same(newDoc.disagreement, old.disagreement)) &&
+			sameFiles;
+		// Or the head replies that the shared record does not reflect what was discussed.
+		const disagrees =
+			old.status === 'shared' &&
+			newDoc.status === 'shared' &&
+			changed.every((k) => k === 'disagreement') &&
+			newDoc.disagreement !== undefined &&
+			(newDoc.disagreement as { by?: unknown }).by === user.name &&
+			sameFiles;
+		return confirms || disagrees
 			? ok
-			: forbid('A headteacher may confirm a shared record but not change what it says.');
+			: forbid(
+					'A headteacher may confirm a shared record, or say why they disagree, but not change what it says.'
+				);
 	}
 	return forbid('Only the visitor who made this record may change it.');
 }

@@ -63,6 +63,18 @@ const VisitRecordFields = z.object({
 	daysUsed: z.number().min(0).max(10).multipleOf(0.25),
 	shared: Stamp.optional(),
 	confirmation: Stamp.extend({ comment: Text(2000) }).optional(),
+	/**
+	 * The headteacher's reply that the shared record does not reflect what was discussed, in their
+	 * own words; the record stays shared until the visitor changes it and the head confirms.
+	 */
+	disagreement: Stamp.extend({
+		reason: Text(1000).min(1, 'say what you disagree with')
+	}).optional(),
+	/** Why this visit was planned beyond the school's SI days allowance (see `siDays`). */
+	beyondAllowance: Stamp.extend({
+		reason: z.enum(['school-request', 'corrective-support', 'trust-decision']),
+		note: Text(1000)
+	}).optional(),
 	/** Later changes to a confirmed record, each with its own date and author. */
 	addenda: z.array(Stamp.extend({ id: ItemId, text: Text().min(1) })).max(100),
 	createdAt: IsoDateTime,
@@ -78,6 +90,14 @@ export const VisitRecord = z.preprocess(
 	VisitRecordFields
 );
 export type VisitRecord = z.infer<typeof VisitRecord>;
+
+export type BeyondAllowanceReason = NonNullable<VisitRecord['beyondAllowance']>['reason'];
+
+export const BEYOND_ALLOWANCE_REASONS: Record<BeyondAllowanceReason, string> = {
+	'school-request': 'The school asked for extra support',
+	'corrective-support': 'Corrective support (the school is vulnerable or in a category)',
+	'trust-decision': 'A decision of the trust'
+};
 
 export const NextStepStatus = z.enum(['open', 'in-progress', 'done']);
 export type NextStepStatus = z.infer<typeof NextStepStatus>;
@@ -101,7 +121,20 @@ export const NextStep = z
 		dueTerm: TermNumber.optional(),
 		successCriteria: Text(2000),
 		createdBy: z.string().min(1),
-		createdAt: IsoDateTime
+		createdAt: IsoDateTime,
+		/**
+		 * The headteacher's own reply to this step: agreed, or not with a short reason. Only the
+		 * head writes it; without it the step is agreed when the head confirms its visit record.
+		 */
+		headReply: Stamp.extend({
+			agrees: z.boolean(),
+			reason: Text(1000)
+		})
+			.refine((r) => r.agrees || r.reason.trim().length > 0, {
+				message: 'say why you disagree',
+				path: ['reason']
+			})
+			.optional()
 	})
 	.refine((n) => n.dueDate !== undefined || n.dueTerm !== undefined, {
 		message: 'a next step needs a due date or a term',

@@ -10,8 +10,11 @@ import {
 	measureById,
 	overviewInForce,
 	ragStatus,
+	schoolRoute,
 	siDays,
+	siDaysText,
 	stepDueDate,
+	termAsOf,
 	stepStatusText,
 	VISIT_STATUS_LABELS,
 	WEAKEST_FIRST_RULE,
@@ -20,6 +23,8 @@ import {
 	type EvaluationFramework,
 	type KeyFigure,
 	type School,
+	type SchoolRoute,
+	type SiDays,
 	type StepCounts,
 	type TermOverview,
 	type VisitRecord
@@ -53,8 +58,36 @@ export function strandText(school: School): string {
 export const categoryText = (school: School) =>
 	`${school.category}: ${CATEGORY_LABELS[school.category]}`;
 
-const daysText = (used: number, allowance: number) =>
-	`${used} of up to ${allowance} ${allowance === 1 ? 'day' : 'days'}`;
+/** SI days in words, the same as on the screens (`siDaysText`). */
+const daysText = (d: SiDays) => {
+	const t = siDaysText(d);
+	return `${t.used}. ${t.planned}`;
+};
+
+/** The school's place on the strategy's route, the same wherever it is reported. */
+export function routeFacts(route: SchoolRoute): [string, string][] {
+	if (route.kind === 'annual') {
+		return [
+			[
+				'Vulnerable',
+				route.last?.removed
+					? `No: back on the annual cycle since ${formatShortDate(route.last.removed.on)}`
+					: 'No'
+			]
+		];
+	}
+	const m = route.mark;
+	return [
+		['Vulnerable', `Yes, since ${formatShortDate(m.markedOn)}: ${m.reason}`],
+		[
+			'Meeting with the headteacher',
+			m.meetingOn
+				? `${formatShortDate(m.meetingOn)}${m.meetingNotes ? `: ${m.meetingNotes}` : ''}`
+				: 'Not yet held'
+		],
+		['Support agreed', m.supportPlan]
+	];
+}
 
 /** An evaluation grade in words, with where it came from. */
 function evaluationsText(v: VisitRecord, frameworks: ReadonlyMap<string, EvaluationFramework>) {
@@ -138,7 +171,7 @@ function stepsTable(sy: SchoolYear, ctx: ReportContext, asOf: string): ReportBlo
 	);
 	return {
 		kind: 'table',
-		caption: 'Agreed next steps and their status',
+		caption: 'Next steps, whether the headteacher has agreed them, and their status',
 		columns: ['Next step', 'Owner', 'Due', 'Status', 'Latest progress'],
 		widths: [5, 2, 2, 2, 4],
 		rows: steps.map((s) => {
@@ -158,7 +191,11 @@ function stepsTable(sy: SchoolYear, ctx: ReportContext, asOf: string): ReportBlo
 
 const countsText = (c: StepCounts) => {
 	const pct = completionPercent(c);
-	return `${c.agreed} agreed, ${c.done} done${pct === null ? '' : ` (${pct}%)`}, ${c.inProgress} in progress, ${c.notStarted} not started; ${c.overdue} overdue`;
+	const waiting = [
+		c.proposed ? `${c.proposed} proposed, waiting for the headteacher` : '',
+		c.disagreed ? `${c.disagreed} the headteacher disagrees with` : ''
+	].filter(Boolean);
+	return `${c.agreed} agreed, ${c.done} done${pct === null ? '' : ` (${pct}%)`}, ${c.inProgress} in progress, ${c.notStarted} not started; ${c.overdue} overdue${waiting.length ? `; ${waiting.join(', ')}` : ''}`;
 };
 
 function base(
@@ -191,8 +228,8 @@ export function governorsReport(
 	const visits = sy.visits
 		.filter((v) => v.year === ctx.year.year)
 		.sort((a, b) => a.date.localeCompare(b.date));
-	const days = siDays(sy.school, visits);
 	const asOf = ctx.today;
+	const days = siDays(sy.school, visits, asOf);
 	const sections: ReportSection[] = [
 		{
 			heading: 'About this report',
@@ -206,7 +243,7 @@ export function governorsReport(
 					items: [
 						['Category', categoryText(sy.school)],
 						['Strand', strandText(sy.school)],
-						['SI time this year', daysText(days.used, days.allowance)],
+						['SI time this year', daysText(days)],
 						['Visits this year', String(visits.length)]
 					]
 				}
@@ -268,9 +305,8 @@ export function overviewSections(o: TermOverview): ReportSection[] {
 					items: [
 						['Category', `${o.school.category}: ${o.categoryLabel}`],
 						['Strand', strandText(o.school)],
-						['SI time this year', daysText(o.siDays.used, o.siDays.allowance)],
-						['Vulnerable', ceo?.vulnerable ? 'Yes: a support plan is in place' : 'No'],
-						...(ceo?.vulnerable ? [['Support plan', ceo.supportPlan] as [string, string]] : [])
+						['SI time this year', daysText(o.siDays)],
+						...routeFacts(o.route)
 					]
 				},
 				{
@@ -374,6 +410,7 @@ export function lgbReport(sy: SchoolYear, ctx: ReportContext): Report {
 		attainmentFramework: ctx.attainmentFramework,
 		threshold: ctx.threshold,
 		overview: sy.overviews.get(ctx.term) ?? null,
+		marks: sy.marks,
 		today: ctx.today
 	});
 	return {
@@ -448,7 +485,11 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 	const atTerm = schools.map((s) => ({ ...s, overview: overviewInForce(s.overviews, ctx.term) }));
 	const rows = dashboardGrid(atTerm, ctx.framework, ctx.year, ctx.term, ctx.today);
 	const totals = addStepCounts(rows.map((r) => r.steps));
-	const vulnerable = atTerm.filter((s) => s.overview?.vulnerable);
+	const asOf = termAsOf(ctx.year, ctx.term, ctx.today);
+	const vulnerable = atTerm.flatMap((s) => {
+		const route = schoolRoute(s.marks ?? [], asOf);
+		return route.kind === 'vulnerable' ? [{ ...s, route }] : [];
+	});
 	const short = (label: string) => label.replace(/ and /g, ' & ');
 	const keyColumns = keyFigures(null, ctx.attainmentFramework, ctx.threshold);
 	const sections: ReportSection[] = [
@@ -470,10 +511,13 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 			blocks:
 				vulnerable.length === 0
 					? [{ kind: 'paragraph', text: 'No school is marked vulnerable this term.' }]
-					: vulnerable.map((s) => ({
-							kind: 'paragraph' as const,
-							text: `${s.school.name} (category ${s.school.category}). Support plan: ${s.overview?.supportPlan ?? ''}`
-						}))
+					: vulnerable.flatMap((s) => [
+							{
+								kind: 'subheading' as const,
+								text: `${s.school.name} (category ${s.school.category})`
+							},
+							{ kind: 'facts' as const, items: routeFacts(s.route) }
+						])
 		},
 		{
 			heading: "The chief executive's commentary",
@@ -523,7 +567,7 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 						String(r.steps.agreed),
 						`${r.steps.done}${completionPercent(r.steps) === null ? '' : ` (${completionPercent(r.steps)}%)`}`,
 						String(r.steps.overdue),
-						daysText(r.siDays.used, r.siDays.allowance)
+						daysText(r.siDays)
 					])
 				}
 			]

@@ -52,6 +52,7 @@ const steps = Array.from({ length: 40 }, (_, i) => ({
 		dueDate: i % 2 ? '2026-11-01' : '2027-03-01'
 	}),
 	status: i % 3 === 0 ? ('done' as const) : ('in-progress' as const),
+	agreement: 'agreed' as const,
 	lastNote: 'Discussed at the staff meeting.'
 }));
 const sy: SchoolYear = {
@@ -76,7 +77,23 @@ const sy: SchoolYear = {
 				updatedAt: now
 			}
 		]
-	])
+	]),
+	marks: [
+		{
+			_id: 'vulnerable:a',
+			schemaVersion: SCHEMA_VERSION,
+			type: 'vulnerable-mark' as const,
+			schoolId: 'st-aidans',
+			markedOn: '2026-10-05',
+			markedBy: 'ceo',
+			reason: 'Phonics outcomes fell and two senior leaders left.',
+			meetingOn: '2026-10-08',
+			meetingNotes: 'Met the headteacher at the school.',
+			supportPlan: 'Weekly support from the SIL − with a review at half-term.',
+			updatedBy: 'ceo',
+			updatedAt: now
+		}
+	]
 };
 
 async function pdfPages(bytes: ArrayBuffer): Promise<string[]> {

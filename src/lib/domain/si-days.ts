@@ -1,0 +1,74 @@
+import type { School } from './school.ts';
+import { SI_DAYS_ALLOWANCE } from './school.ts';
+import type { VisitRecord } from './visit.ts';
+
+/**
+ * SI days of a school's year against its category's allowance ("up to" so many days a year).
+ * `planned` is every visit booked for the year, those that took place included; `used` is only
+ * the visits that took place: begun (no longer just planned) on a day up to `asOf`.
+ */
+export interface SiDays {
+	allowance: number;
+	planned: number;
+	used: number;
+	overPlanned: boolean;
+	overUsed: boolean;
+}
+
+type CountedVisit = Pick<VisitRecord, 'status' | 'date' | 'daysUsed'>;
+
+/** A visit took place when its record was begun and its day has come. */
+export const tookPlace = (v: Pick<VisitRecord, 'status' | 'date'>, asOf: string): boolean =>
+	v.status !== 'planned' && v.date <= asOf;
+
+/** Adds quarter days without floating-point dust (0.25 steps are exact, but sums are kept so). */
+const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 4) / 4;
+
+/** The one rule for SI days, on every screen and report. `visits` are the year's visits. */
+export function siDays(
+	school: Pick<School, 'category'>,
+	visits: readonly CountedVisit[],
+	asOf: string
+): SiDays {
+	const allowance = SI_DAYS_ALLOWANCE[school.category];
+	const planned = sum(visits.map((v) => v.daysUsed));
+	const used = sum(visits.filter((v) => tookPlace(v, asOf)).map((v) => v.daysUsed));
+	return { allowance, planned, used, overPlanned: planned > allowance, overUsed: used > allowance };
+}
+
+/** SI days after planning one more visit of `days`: whether it goes past the allowance. */
+export function planningPastAllowance(
+	school: Pick<School, 'category'>,
+	visits: readonly CountedVisit[],
+	days: number,
+	asOf: string
+): { after: SiDays; past: boolean } {
+	const after = siDays(
+		school,
+		[...visits, { status: 'planned', date: asOf, daysUsed: days }],
+		asOf
+	);
+	return { after, past: after.overPlanned };
+}
+
+/**
+ * How long a new visit is planned for: the trust's calendar has six termly visits, so a school
+ * whose allowance is under six days gets the share that keeps the six within it (half a day for
+ * categories 1 and 2a, three quarters for 2b), rounded down to a quarter day; otherwise a day.
+ */
+export function defaultVisitDays(school: Pick<School, 'category'>, visitsInCalendar = 6): number {
+	const share = SI_DAYS_ALLOWANCE[school.category] / visitsInCalendar;
+	return Math.min(1, Math.max(0.25, Math.floor(share * 4) / 4));
+}
+
+const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
+
+/** In words, the same on every screen: "Planned 4 days of up to 3 (1 day over); used 1 day". */
+export function siDaysText(d: SiDays): { planned: string; used: string } {
+	const over = (n: number) =>
+		n > d.allowance ? ` (${days(Math.round((n - d.allowance) * 4) / 4)} over the allowance)` : '';
+	return {
+		planned: `Planned: ${days(d.planned)} of up to ${d.allowance}${over(d.planned)}`,
+		used: `Used: ${days(d.used)} of up to ${d.allowance}${over(d.used)}`
+	};
+}
