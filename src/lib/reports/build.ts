@@ -1,4 +1,5 @@
 import {
+	areaLabel,
 	assembleOverview,
 	CATEGORY_LABELS,
 	addStepCounts,
@@ -6,6 +7,7 @@ import {
 	countSteps,
 	dashboardGrid,
 	GRADE_CHANGE_LABELS,
+	gradeLabel,
 	keyFigures,
 	overviewInForce,
 	siDays,
@@ -44,7 +46,8 @@ export const termLabel = (year: AcademicYear, term: number) =>
 
 export function strandText(school: School): string {
 	const strand = school.strand === 'corrective' ? 'Corrective' : 'Preventative';
-	return school.carterStage ? `${strand} (${school.carterStage})` : strand;
+	// The stage is one of Carter's four words, said as a stage rather than shown as a code.
+	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
 }
 
 export const categoryText = (school: School) =>
@@ -60,8 +63,8 @@ function evaluationsText(v: VisitRecord, frameworks: ReadonlyMap<string, Evaluat
 	if (graded.length === 0) return 'None recorded.';
 	return graded
 		.map((e) => {
-			const area = f?.areas.find((a) => a.id === e.areaId)?.label ?? e.areaId;
-			const grade = f?.scale.find((g) => g.id === e.gradeId)?.label ?? e.gradeId;
+			const area = areaLabel(e.areaId, [f, ...frameworks.values()]);
+			const grade = gradeLabel(e.gradeId ?? '', [f, ...frameworks.values()]);
 			return `${area}: ${grade}${e.comment ? ` (${e.comment})` : ''}`;
 		})
 		.join('; ');

@@ -1,6 +1,14 @@
 import PouchDB from 'pouchdb-browser';
 import Dexie, { liveQuery, type Subscription } from 'dexie';
-import { assignedSchools, hasRole, schoolDbName, TRUST_DB, type UserCtx } from '$lib/domain';
+import {
+	assignedSchools,
+	hasRole,
+	PEOPLE_ID,
+	schoolDbName,
+	TRUST_DB,
+	type PeopleDirectory,
+	type UserCtx
+} from '$lib/domain';
 import { closeLocalDbs, destroyLocalDbs, localDb, remoteDb } from '$lib/db/pouch';
 import {
 	openReadModel,
@@ -70,6 +78,8 @@ class Workspace {
 	lastSyncAt = $state<string | null>(null);
 	problem = $state<SyncProblem | null>(null);
 	refusals = $state<Refusal[]>([]);
+	/** The trust's people, full name by user name (`PeopleDirectory`), to name who wrote what. */
+	people = $state<Record<string, string>>({});
 	/** Set when the device is close to the storage the browser allows this app. */
 	storageLow = $state(false);
 
@@ -79,6 +89,7 @@ class Workspace {
 	#dbs = new Set<string>();
 	#schoolsWatch: Subscription | null = null;
 	#choicesWatch: Subscription | null = null;
+	#peopleWatch: Subscription | null = null;
 	#pendingTimer: ReturnType<typeof setTimeout> | undefined;
 	#tracker: PendingTracker | null = null;
 	/** Databases whose replication is busy; `syncing` is true while any is. */
@@ -106,7 +117,8 @@ class Workspace {
 		return {
 			user: { name: session.name, roles: session.roles },
 			dbFor: (db) => localDb(session.name, db),
-			device: deviceName(session.name, session.signedInAt)
+			device: deviceName(session.name, session.signedInAt),
+			fullName: session.fullName
 		};
 	}
 
@@ -168,6 +180,13 @@ class Workspace {
 				this.choices = choices.filter((c) => mayChoose(c.doc, c.db, user));
 				this.othersChoices = choices.filter((c) => !mayChoose(c.doc, c.db, user));
 				this.conflicts = conflicts;
+			},
+			error: () => undefined
+		});
+		this.#peopleWatch = liveQuery(() => rm.trustDocs.get(PEOPLE_ID)).subscribe({
+			next: (row) => {
+				const list = row?.type === 'people' ? (row.doc as PeopleDirectory).people : [];
+				this.people = Object.fromEntries(list.map((p) => [p.name, p.fullName]));
 			},
 			error: () => undefined
 		});
@@ -412,6 +431,9 @@ class Workspace {
 		this.#schoolsWatch = null;
 		this.#choicesWatch?.unsubscribe();
 		this.#choicesWatch = null;
+		this.#peopleWatch?.unsubscribe();
+		this.#peopleWatch = null;
+		this.people = {};
 		this.choices = [];
 		this.othersChoices = [];
 		this.conflicts = [];
