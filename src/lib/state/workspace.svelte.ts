@@ -91,6 +91,7 @@ class Workspace {
 	#choicesWatch: Subscription | null = null;
 	#peopleWatch: Subscription | null = null;
 	#pendingTimer: ReturnType<typeof setTimeout> | undefined;
+	#countAskedAt: number | null = null;
 	#tracker: PendingTracker | null = null;
 	/** Databases whose replication is busy; `syncing` is true while any is. */
 	#busy = new Set<string>();
@@ -291,6 +292,7 @@ class Workspace {
 			case 'unreachable':
 				this.#busy.delete(e.db);
 				this.syncing = this.#busy.size > 0;
+				this.#countPending();
 				if (this.problem?.kind !== 'session-expired') {
 					this.problem = { kind: 'unreachable', message: e.message };
 				}
@@ -304,6 +306,7 @@ class Workspace {
 			case 'failed':
 				this.#busy.delete(e.db);
 				this.syncing = this.#busy.size > 0;
+				this.#countPending();
 				this.problem = { kind: 'failed', message: e.message };
 				break;
 		}
@@ -361,7 +364,19 @@ class Workspace {
 	/** Which local records have not yet reached the trust, across all databases. */
 	#countPending(): void {
 		clearTimeout(this.#pendingTimer);
-		this.#pendingTimer = setTimeout(() => void this.#recount(), 150);
+		this.#pendingTimer = setTimeout(() => {
+			// What a pass pulls is in the local database a moment before the pass reports it (after
+			// its checkpoint reaches the server), and would be counted as waiting to be sent: right
+			// after sign-in the app said "Sending · 14 changes waiting" with nothing of its own. So
+			// the count waits for the passes to finish, for a few seconds at most.
+			this.#countAskedAt ??= Date.now();
+			if (this.#busy.size > 0 && Date.now() - this.#countAskedAt < 5000) {
+				this.#countPending();
+				return;
+			}
+			this.#countAskedAt = null;
+			void this.#recount();
+		}, 150);
 	}
 
 	async #recount(): Promise<void> {
