@@ -24,7 +24,8 @@ import {
 	type VisitRecord
 } from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
-import { formatDate, formatShortDate, plural } from '$lib/format';
+import { formatDate, formatShortDate, plural, sentence } from '$lib/format';
+import { fullName, type PeopleNames } from '$lib/db/names';
 import type { Report, ReportBlock, ReportSection } from './report';
 
 /** What every report is made from: the trust's year and frameworks, and today's date. */
@@ -39,6 +40,8 @@ export interface ReportContext {
 	attainmentFramework: AttainmentFramework;
 	threshold: number;
 	today: string;
+	/** The trust's people, to name who wrote a record that does not carry their full name. */
+	people?: PeopleNames;
 }
 
 export const termLabel = (year: AcademicYear, term: number) =>
@@ -78,6 +81,7 @@ function visitBlocks(v: VisitRecord, ctx: ReportContext): ReportBlock[] {
 			kind: 'facts',
 			items: [
 				['Record', VISIT_STATUS_LABELS[v.status]],
+				['Visitor', fullName(v.visitor, v.visitorName, ctx.people)],
 				['Focus', v.focus || 'Not recorded'],
 				[
 					'Who attended',
@@ -107,7 +111,7 @@ function visitBlocks(v: VisitRecord, ctx: ReportContext): ReportBlock[] {
 			[
 				'Confirmed',
 				v.confirmation
-					? `by the headteacher on ${formatShortDate(v.confirmation.at)}`
+					? `by the headteacher, ${fullName(v.confirmation.by, v.confirmation.name, ctx.people)}, on ${formatShortDate(v.confirmation.at)}`
 					: 'by the headteacher'
 			]
 		]
@@ -115,11 +119,14 @@ function visitBlocks(v: VisitRecord, ctx: ReportContext): ReportBlock[] {
 	for (const d of v.discussion) {
 		blocks.push({
 			kind: 'paragraph',
-			text: `${d.area}. Strengths: ${d.strengths || 'none recorded'}. To develop: ${d.development || 'none recorded'}.`
+			text: `${sentence(d.area)} Strengths: ${sentence(d.strengths) || 'none recorded.'} To develop: ${sentence(d.development) || 'none recorded.'}`
 		});
 	}
 	for (const a of v.addenda) {
-		blocks.push({ kind: 'paragraph', text: `Addendum, ${formatShortDate(a.at)}: ${a.text}` });
+		blocks.push({
+			kind: 'paragraph',
+			text: `Addendum, ${formatShortDate(a.at)}, ${fullName(a.by, a.name, ctx.people)}: ${a.text}`
+		});
 	}
 	return blocks;
 }
