@@ -49,3 +49,13 @@ export function today(now = new Date()): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
 	return `${n} ${n === 1 ? one : many}`;
 }
+
+/**
+ * Typed text as a sentence in running prose: trimmed, and ended with a full stop unless the person
+ * already ended it (so "…behaviour." never prints as "…behaviour..").
+ */
+export function sentence(text: string): string {
+	const t = text.trim();
+	if (!t) return t;
+	return /[.!?…:;]["'”’)]*$/.test(t) ? t : `${t}.`;
+}

@@ -10,6 +10,8 @@ import {
 	frameworkDocId,
 	NextStep,
 	newItemId,
+	PEOPLE_ID,
+	PeopleDirectory,
 	nextStepDocId,
 	ProgressUpdate,
 	progressDocId,
@@ -123,6 +125,34 @@ export async function putUser(storage: Storage, u: NewUser, iterations: number):
 		...(await hashPassword(u.password, iterations))
 	});
 	storage.notify(USERS_DB);
+	await recordPerson(storage, u.name, u.fullName);
+}
+
+/**
+ * Writes a person's full name into the trust's list of people (`PeopleDirectory`), which every
+ * member replicates, so that records name them in full on every device. Only name and full name:
+ * roles and schools stay in `_users`.
+ */
+export async function recordPerson(
+	storage: Storage,
+	name: string,
+	fullName: string
+): Promise<void> {
+	const trust = await trustDb(storage);
+	const current = (await trust.get(PEOPLE_ID).catch(() => null)) as PeopleDirectory | null;
+	const people = (current?.people ?? []).filter((p) => p.name !== name);
+	if (fullName.trim() && fullName.trim() !== name) people.push({ name, fullName: fullName.trim() });
+	people.sort((a, b) => a.name.localeCompare(b.name));
+	if (current && JSON.stringify(current.people) === JSON.stringify(people)) return;
+	const doc = PeopleDirectory.parse({
+		_id: PEOPLE_ID,
+		...(current?._rev ? { _rev: current._rev } : {}),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'people',
+		people
+	});
+	await trust.put(doc as Doc);
+	storage.notify(TRUST_DB);
 }
 
 /** The demo trust's schools: primaries in every category, on both strands. All fictional. */
@@ -373,6 +403,7 @@ function visit(
 		term,
 		date,
 		visitor: 'sil',
+		visitorName: 'James Whitfield',
 		status,
 		attendees: [
 			{ id: newItemId(), name: head.fullName, role: 'Headteacher' },
@@ -408,11 +439,14 @@ function visit(
 		})),
 		safeguarding: 'met',
 		daysUsed: 1,
-		...(status !== 'draft' ? { shared: { by: 'sil', at: at('16:30') } } : {}),
+		...(status !== 'draft'
+			? { shared: { by: 'sil', name: 'James Whitfield', at: at('16:30') } }
+			: {}),
 		...(status === 'confirmed'
 			? {
 					confirmation: {
 						by: head.name,
+						name: head.fullName,
 						at: `${date.slice(0, 8)}${String(Number(date.slice(8)) + 2).padStart(2, '0')}T09:15:00Z`,
 						comment: 'A fair record of our discussion.'
 					}

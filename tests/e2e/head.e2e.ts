@@ -178,7 +178,8 @@ test('a head on a phone updates next steps and confirms a record offline; the SI
 	const latest = silPage.getByTestId('progress').first();
 	await expect(latest).toContainText('Head: in place in every class since half-term');
 	await expect(latest).toContainText('Evidence: Tracker shared with the trust on the portal');
-	await expect(latest).toContainText(`by ${head.name}`);
+	// Named in full, as the head's account names them, never by their user name.
+	await expect(latest).toContainText(`by ${head.fullName}`);
 	await silPage.goBack();
 	await silPage.getByTestId('next-step').filter({ hasText: first! }).getByRole('link').click();
 	await expect(silPage.getByTestId('progress').first()).toContainText(

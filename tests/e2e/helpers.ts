@@ -16,6 +16,7 @@ export async function serverGet<T = Record<string, unknown>>(
 
 interface DemoUser {
 	name: string;
+	fullName?: string;
 	roles: string[];
 }
 
@@ -29,7 +30,11 @@ export async function demoUsers(request: APIRequestContext) {
 	const withRole = (role: string) => users.filter((u) => u.roles.includes(role));
 	const schoolOf = (u: DemoUser) =>
 		u.roles.find((r) => r.startsWith('school:'))?.slice('school:'.length) ?? '';
-	const heads = withRole('head').map((u) => ({ name: u.name, school: schoolOf(u) }));
+	const heads = withRole('head').map((u) => ({
+		name: u.name,
+		fullName: u.fullName ?? u.name,
+		school: schoolOf(u)
+	}));
 	const sil = withRole('sil')[0];
 	const ceo = withRole('ceo')[0];
 	if (!sil || !ceo || heads.length < 2) throw new Error('The demo trust is missing accounts');

@@ -104,6 +104,8 @@ async function latest(ctx: WriteContext, db: string, id: string): Promise<Doc | 
 	}
 }
 
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 /** A record's choices in people's words. */
 export function describeChoices(
 	db: string,
@@ -122,7 +124,7 @@ export function describeChoices(
 			options: c.options.map((o) => ({
 				value: o.value,
 				text: valueText(doc, c.path, o.value, names),
-				who: personName(o.by, me),
+				who: personName(o.by, me, o.name, names.people),
 				device: o.device,
 				at: o.at
 			})),
@@ -147,7 +149,10 @@ export async function loadRecordChoices(
 	for (const row of rows) {
 		const doc = await latest(ctx, row.db, row.docId);
 		if (!doc || !Array.isArray(doc.choices) || doc.choices.length === 0) continue;
-		const owner = typeof doc.visitor === 'string' ? personName(doc.visitor, me) : null;
+		const owner =
+			typeof doc.visitor === 'string'
+				? personName(doc.visitor, me, str(doc.visitorName), names.people)
+				: null;
 		out.push({
 			...describeChoices(row.db, doc, names, me),
 			href: recordLink(doc),
@@ -210,14 +215,16 @@ export async function loadUnsettled(
 		const plan = mayWrite
 			? await planResolution({ user: ctx.user, db: row.db, local: ctx.dbFor(row.db) }, row.docId)
 			: null;
-		const by = (doc.edit as EditStamp | undefined)?.by ?? (doc.visitor as string | undefined);
+		const edit = doc.edit as EditStamp | undefined;
+		const by = edit?.by ?? (doc.visitor as string | undefined);
+		const written = edit ? edit.name : str(doc.visitorName);
 		out.push({
 			db: row.db,
 			docId: row.docId,
 			name: recordName(row.db, doc, names),
 			href: recordLink(doc),
 			othersToSettle: !mayWrite,
-			other: by && by !== ctx.user.name ? personName(by, me) : null,
+			other: by && by !== ctx.user.name ? personName(by, me, written, names.people) : null,
 			tooMuch: plan?.kind === 'invalid' ? plan.overfull.map(overfullText) : []
 		});
 	}
@@ -291,7 +298,11 @@ export async function choose(
 		else delete next.choices;
 		next.edit = stamp;
 		if (typeof next.updatedAt === 'string') next.updatedAt = stamp.at;
-		if (typeof next.updatedBy === 'string') next.updatedBy = stamp.by;
+		if (typeof next.updatedBy === 'string') {
+			next.updatedBy = stamp.by;
+			if (stamp.name) next.updatedByName = stamp.name;
+			else delete next.updatedByName;
+		}
 		delete next._conflicts;
 		return next;
 	});

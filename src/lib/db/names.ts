@@ -3,7 +3,8 @@ import {
 	TERM_NAMES,
 	type AttainmentFramework,
 	type EvaluationFramework,
-	type FieldPath
+	type FieldPath,
+	type PeopleDirectory
 } from '$lib/domain';
 import { formatDate } from '$lib/format';
 import type { ReadModel } from './read-model';
@@ -16,9 +17,25 @@ import type { ReadModel } from './read-model';
  * of this record").
  */
 
-/** What naming needs from the read model: schools and the trust's frameworks. */
+/** Full names by user name, from the trust's list of people (`PeopleDirectory`). */
+export type PeopleNames = Readonly<Record<string, string>>;
+
+/**
+ * A person named in full: the name written on the record when they acted, else the trust's list
+ * of people, else their user name (the last resort, for someone the list does not know yet).
+ */
+export function fullName(
+	by: string,
+	written: string | undefined,
+	people: PeopleNames = {}
+): string {
+	return written?.trim() || (Object.hasOwn(people, by) ? people[by] : undefined) || by;
+}
+
+/** What naming needs from the read model: schools, the trust's frameworks and its people. */
 export interface NameContext {
 	schoolName: (id: string) => string | undefined;
+	people?: PeopleNames;
 	evaluationFramework: (id: string) => EvaluationFramework | undefined;
 	attainmentFramework: AttainmentFramework | undefined;
 }
@@ -343,7 +360,12 @@ export async function loadNameContext(rm: ReadModel): Promise<NameContext> {
 	const names = new Map(schools.map((s) => [s.id, s.name]));
 	const frameworks = new Map<string, EvaluationFramework>();
 	let attainment: AttainmentFramework | undefined;
+	let people: PeopleNames = {};
 	for (const row of trustDocs) {
+		if (row.type === 'people') {
+			const list = (row.doc as PeopleDirectory).people;
+			people = Object.fromEntries(list.map((p) => [p.name, p.fullName]));
+		}
 		if (row.type === 'evaluation-framework') {
 			const f = row.doc as EvaluationFramework;
 			frameworks.set(f.id, f);
@@ -353,13 +375,22 @@ export async function loadNameContext(rm: ReadModel): Promise<NameContext> {
 	return {
 		schoolName: (id) => names.get(id),
 		evaluationFramework: (id) => frameworks.get(id),
-		attainmentFramework: attainment
+		attainmentFramework: attainment,
+		people
 	};
 }
 
-/** Who wrote something, as the app knows them: the signed-in person by their own name. */
-export function personName(by: string, me: { name: string; fullName: string } | null): string {
+/**
+ * Who wrote something, as the app knows them: the signed-in person by their own name, anyone else
+ * by their full name (see `fullName`).
+ */
+export function personName(
+	by: string,
+	me: { name: string; fullName: string } | null,
+	written?: string,
+	people?: PeopleNames
+): string {
 	if (me && by === me.name)
 		return me.fullName && me.fullName !== me.name ? `${me.fullName} (you)` : 'You';
-	return by;
+	return fullName(by, written, people);
 }

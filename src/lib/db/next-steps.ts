@@ -8,7 +8,7 @@ import {
 	validateDocUpdate,
 	type NextStepStatus
 } from '$lib/domain';
-import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
+import { createDoc, RecordRefused, updateDoc, writtenName, type WriteContext } from './repository';
 import { editStamp, saveChanges } from './save-changes';
 
 /** The fields of a next step a visitor edits. */
@@ -22,6 +22,12 @@ export const NEXT_STEP_FIELDS = [
 ] as const;
 export type NextStepFields = Pick<NextStep, (typeof NEXT_STEP_FIELDS)[number]>;
 
+/** The signer's full name under `field`, when their account has one. */
+function named<K extends string>(field: K, ctx: WriteContext): Partial<Record<K, string>> {
+	const { name } = writtenName(ctx);
+	return name ? ({ [field]: name } as Record<K, string>) : {};
+}
+
 export async function createNextStep(
 	ctx: WriteContext,
 	input: { schoolId: string; year: string; visitId?: string } & NextStepFields
@@ -32,6 +38,7 @@ export async function createNextStep(
 		type: 'next-step' as const,
 		...input,
 		createdBy: ctx.user.name ?? '',
+		...named('createdByName', ctx),
 		createdAt: new Date().toISOString(),
 		edit: editStamp(ctx)
 	};
@@ -83,6 +90,7 @@ export async function addProgressUpdate(
 		note: input.note.trim(),
 		...(evidence ? { evidence } : {}),
 		by: ctx.user.name ?? '',
+		...named('byName', ctx),
 		at
 	};
 	return createDoc(ctx, schoolDbName(input.schoolId), ProgressUpdate, doc);

@@ -20,7 +20,7 @@ import {
 } from '$lib/domain';
 import { academicYears, currentTerm, currentYear, frameworks, trustSettings } from './queries';
 import type { ReadModel } from './read-model';
-import { createDoc, type WriteContext } from './repository';
+import { createDoc, writtenName, type WriteContext } from './repository';
 import { editStamp, saveChanges } from './save-changes';
 
 /** The parts of the overview the CEO writes. */
@@ -54,7 +54,12 @@ export async function saveOverview(
 	draft: SchoolOverview
 ): Promise<SchoolOverview> {
 	const db = schoolDbName(base.schoolId);
-	const stamp = () => ({ updatedBy: ctx.user.name ?? '', updatedAt: new Date().toISOString() });
+	const name = writtenName(ctx).name;
+	const stamp = () => ({
+		updatedBy: ctx.user.name ?? '',
+		...(name ? { updatedByName: name } : {}),
+		updatedAt: new Date().toISOString()
+	});
 	try {
 		await ctx.dbFor(db).get(base._id);
 	} catch (err) {

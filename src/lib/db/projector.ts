@@ -5,6 +5,7 @@ import {
 	EvaluationFramework,
 	LearningWalk,
 	NextStep,
+	PeopleDirectory,
 	ProgressUpdate,
 	School,
 	SchoolOverview,
@@ -32,7 +33,8 @@ const TRUST_TYPES = {
 	'academic-year': AcademicYear,
 	'visit-calendar': VisitCalendar,
 	'evaluation-framework': EvaluationFramework,
-	'attainment-framework': AttainmentFramework
+	'attainment-framework': AttainmentFramework,
+	people: PeopleDirectory
 } as const;
 
 const BATCH = 500;

@@ -12,6 +12,7 @@ import {
 	VisitCalendar,
 	VisitRecord,
 	type NextStepStatus,
+	type PeopleDirectory,
 	type SchoolOverview,
 	type VulnerableMark
 } from '$lib/domain';
@@ -65,7 +66,13 @@ export interface WalkRow {
 export interface TrustDocRow {
 	_id: string;
 	type: string;
-	doc: TrustSettings | AcademicYear | VisitCalendar | EvaluationFramework | AttainmentFramework;
+	doc:
+		| TrustSettings
+		| AcademicYear
+		| VisitCalendar
+		| EvaluationFramework
+		| AttainmentFramework
+		| PeopleDirectory;
 }
 export interface AttainmentRow {
 	/** `${schoolId}/${year}`: booklet ids repeat across school databases. */

@@ -12,6 +12,14 @@ export interface WriteContext {
 	dbFor: (db: string) => PouchDB.Database;
 	/** This device's name as people see it (`deviceName()`), stamped on every edit. */
 	device?: string;
+	/** The person's full name from their account, written on what they sign (`PersonName`). */
+	fullName?: string;
+}
+
+/** The full name to write beside the user name, when the account has one of its own. */
+export function writtenName(ctx: WriteContext): { name?: string } {
+	const full = ctx.fullName?.trim();
+	return full && full !== ctx.user.name ? { name: full } : {};
 }
 
 type Doc = { _id: string; _rev?: string } & Record<string, unknown>;

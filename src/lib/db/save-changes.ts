@@ -1,11 +1,16 @@
 import type { z } from 'zod';
 import { withItemIds, type EditStamp } from '$lib/domain';
 import { merge3, type Doc } from '$lib/sync/merge';
-import { updateDoc, type WriteContext } from './repository';
+import { updateDoc, writtenName, type WriteContext } from './repository';
 
 /** Who is making this edit, on which device, now. */
 export function editStamp(ctx: WriteContext): EditStamp {
-	return { by: ctx.user.name ?? '', device: ctx.device ?? '', at: new Date().toISOString() };
+	return {
+		by: ctx.user.name ?? '',
+		...writtenName(ctx),
+		device: ctx.device ?? '',
+		at: new Date().toISOString()
+	};
 }
 
 export interface SaveChangesOptions<D> {

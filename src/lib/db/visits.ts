@@ -9,7 +9,7 @@ import {
 	type EvaluationFramework,
 	type VisitCalendar
 } from '$lib/domain';
-import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
+import { createDoc, RecordRefused, updateDoc, writtenName, type WriteContext } from './repository';
 import { editStamp, saveChanges } from './save-changes';
 
 /** The parts of the booklet the visitor edits. */
@@ -56,6 +56,7 @@ export async function planVisit(
 		term: input.term,
 		date: input.date,
 		visitor: ctx.user.name ?? '',
+		...visitorName(ctx),
 		status: 'planned',
 		attendees: [],
 		focus: plan?.focus ?? '',
@@ -110,8 +111,13 @@ export async function saveBooklet(
 	});
 }
 
+function visitorName(ctx: WriteContext): { visitorName?: string } {
+	const { name } = writtenName(ctx);
+	return name ? { visitorName: name } : {};
+}
+
 function stamp(ctx: WriteContext) {
-	return { by: ctx.user.name ?? '', at: new Date().toISOString() };
+	return { by: ctx.user.name ?? '', ...writtenName(ctx), at: new Date().toISOString() };
 }
 
 /** Share the record with the headteacher, or take it back to draft before they confirm it. */
@@ -213,6 +219,7 @@ export async function openWalk(
 		schoolId: visit.schoolId,
 		visitId: visit._id,
 		visitor: ctx.user.name ?? '',
+		...visitorName(ctx),
 		date: visit.date,
 		lookFors,
 		rooms: [],

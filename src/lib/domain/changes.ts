@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime } from './common.ts';
+import { IsoDateTime, PersonName } from './common.ts';
 
 /**
  * What every editable record carries so that concurrent edits can be merged without losing text
@@ -10,6 +10,8 @@ import { IsoDateTime } from './common.ts';
 /** Who made a revision, on which device and when. Every save on a device stamps it. */
 export const EditStamp = z.object({
 	by: z.string().min(1).max(200),
+	/** Their full name, when the device knew it (see `PersonName`). */
+	name: PersonName.optional(),
 	/** The device's name as people see it, e.g. "Chromium on Linux, signed in 25 Nov". */
 	device: z.string().max(200),
 	at: IsoDateTime
@@ -27,6 +29,7 @@ export type FieldPath = z.infer<typeof FieldPath>;
 export const ChoiceOption = z.object({
 	value: z.unknown(),
 	by: z.string().min(1).max(200),
+	name: PersonName.optional(),
 	device: z.string().max(200),
 	at: IsoDateTime
 });

@@ -53,6 +53,17 @@ export const docMeta = {
 	schemaVersion: z.literal(SCHEMA_VERSION)
 };
 
+/**
+ * A person's full name as written on a record when they act ("James Whitfield"), so that the
+ * record names them in print and offline. Optional: records written before it carry only the
+ * user name, and are named from the trust's list of people (`PeopleDirectory`) instead.
+ */
+export const PersonName = z.string().trim().min(1).max(200);
+
 /** Who did something and when: kept on records that are agreed between people. */
-export const Stamp = z.object({ by: z.string().min(1), at: IsoDateTime });
+export const Stamp = z.object({
+	by: z.string().min(1),
+	name: PersonName.optional(),
+	at: IsoDateTime
+});
 export type Stamp = z.infer<typeof Stamp>;

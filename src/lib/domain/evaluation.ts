@@ -72,3 +72,33 @@ export const OFSTED_2019: FrameworkPreset = {
 };
 
 export const FRAMEWORK_PRESETS = [OFSTED_2025, OFSTED_2019] as const;
+
+/**
+ * An evaluation area by its label, never its id: from the record's own framework first, then any
+ * other framework the device holds, then the presets; an area none of them knows is called by its
+ * id in words ("curriculum-teaching" → "Curriculum teaching") rather than shown as code.
+ */
+export function areaLabel(
+	areaId: string,
+	frameworks: readonly (Pick<EvaluationFramework, 'areas'> | null | undefined)[]
+): string {
+	for (const f of [...frameworks, ...FRAMEWORK_PRESETS]) {
+		const label = f?.areas.find((a) => a.id === areaId)?.label;
+		if (label) return label;
+	}
+	const words = areaId.replaceAll('-', ' ').trim();
+	return words ? words[0]!.toUpperCase() + words.slice(1) : 'An area';
+}
+
+/** A grade by its label, found as `areaLabel` finds an area's. */
+export function gradeLabel(
+	gradeId: string,
+	frameworks: readonly (Pick<EvaluationFramework, 'scale'> | null | undefined)[]
+): string {
+	for (const f of [...frameworks, ...FRAMEWORK_PRESETS]) {
+		const label = f?.scale.find((g) => g.id === gradeId)?.label;
+		if (label) return label;
+	}
+	const words = gradeId.replaceAll('-', ' ').trim();
+	return words ? words[0]!.toUpperCase() + words.slice(1) : 'Not evaluated';
+}

@@ -12,4 +12,5 @@ export * from './overview.ts';
 export * from './agreement.ts';
 export * from './si-days.ts';
 export * from './vulnerable.ts';
+export * from './people.ts';
 export * from './attention.ts';

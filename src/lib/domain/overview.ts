@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { changeMeta } from './changes.ts';
-import { AcademicYearId, docMeta, IsoDateTime, Slug, TermNumber, Text } from './common.ts';
+import {
+	AcademicYearId,
+	docMeta,
+	IsoDateTime,
+	PersonName,
+	Slug,
+	TermNumber,
+	Text
+} from './common.ts';
 import {
 	disadvantagedGap,
 	deriveCell,
@@ -44,6 +52,7 @@ export const SchoolOverview = z
 		vulnerable: z.boolean(),
 		supportPlan: Text(),
 		updatedBy: z.string().min(1),
+		updatedByName: PersonName.optional(),
 		updatedAt: IsoDateTime
 	})
 	.refine((o) => o._id === overviewDocId(o.year, o.term), {

@@ -297,3 +297,57 @@ describe('attainment figures', () => {
 		expect(validateDocUpdate(booklet, null, ceo, DB).ok).toBe(false);
 	});
 });
+
+describe('full names written on records', () => {
+	it('are accepted on every stamp, and a record without them still passes', () => {
+		const draft = visit({ status: 'draft' });
+		expect(validateDocUpdate(draft, null, sil, DB).ok).toBe(true);
+		const named = { ...draft, visitorName: 'James Whitfield' };
+		expect(validateDocUpdate(named, null, sil, DB).ok).toBe(true);
+		const shared = {
+			...named,
+			status: 'shared' as const,
+			shared: { by: 'sil', name: 'James Whitfield', at: '2026-11-20T16:00:00Z' }
+		};
+		expect(validateDocUpdate(shared, named, sil, DB).ok).toBe(true);
+		const confirmed = {
+			...shared,
+			status: 'confirmed' as const,
+			confirmation: {
+				by: 'head.oakfield',
+				name: 'Sarah Thompson',
+				at: '2026-11-21T09:00:00Z',
+				comment: ''
+			}
+		};
+		expect(validateDocUpdate(confirmed, shared, head, DB).ok).toBe(true);
+		expect(validateDocUpdate(progress({ byName: 'Sarah Thompson' }), null, head, DB).ok).toBe(true);
+	});
+
+	it('keep the visitor’s name once written: it may be added to an older record, never changed', () => {
+		const older = visit({ status: 'draft' });
+		const named = { ...older, visitorName: 'James Whitfield' };
+		expect(validateDocUpdate(named, older, sil, DB).ok).toBe(true);
+		for (const changed of [
+			{ ...named, visitorName: 'Someone Else' },
+			{ ...older, visitorName: undefined }
+		]) {
+			expect(validateDocUpdate(changed, named, sil, DB)).toMatchObject({
+				ok: false,
+				reason: 'The visitor of a record cannot be changed.'
+			});
+		}
+		const step = nextStep({ createdByName: 'James Whitfield' });
+		expect(
+			validateDocUpdate({ ...step, createdByName: 'Someone Else' }, step, sil, DB)
+		).toMatchObject({
+			ok: false,
+			reason: 'Who recorded a next step, and when, cannot be changed.'
+		});
+	});
+
+	it('must be names: an empty one is refused', () => {
+		const draft = { ...visit({ status: 'draft' }), visitorName: ' ' };
+		expect(validateDocUpdate(draft, null, sil, DB).ok).toBe(false);
+	});
+});

@@ -8,6 +8,7 @@ import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts'
 import { AttainmentBooklet, AttainmentFramework } from './attainment-schema.ts';
 import { SchoolOverview } from './overview.ts';
 import { VulnerableMark } from './vulnerable.ts';
+import { PeopleDirectory } from './people.ts';
 
 /** Every kind of document, by its `type`, and the database it belongs in. */
 export const SCHEMAS = {
@@ -17,6 +18,7 @@ export const SCHEMAS = {
 	'visit-calendar': { schema: VisitCalendar, db: 'trust' },
 	'evaluation-framework': { schema: EvaluationFramework, db: 'trust' },
 	'attainment-framework': { schema: AttainmentFramework, db: 'trust' },
+	people: { schema: PeopleDirectory, db: 'trust' },
 	visit: { schema: VisitRecord, db: 'school' },
 	'next-step': { schema: NextStep, db: 'school' },
 	'progress-update': { schema: ProgressUpdate, db: 'school' },
@@ -53,6 +55,12 @@ function changedFields(a: AnyDoc, b: AnyDoc): string[] {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A full name written on a record stays as written: a record without one (written before names
+ * were kept) may be given one, but a name once there is not changed or removed.
+ */
+const keepsName = (before: unknown, after: unknown) => before === undefined || before === after;
 
 /**
  * Fields a device rewrites on every save, which a locked or confirmed record may still change. The
@@ -154,6 +162,9 @@ export function validateDocUpdate(
 			if (old && old.visitor !== user.name) {
 				return forbid('Learning-walk notes can only be changed by the visitor who took them.');
 			}
+			if (old && !keepsName(old.visitorName, newDoc.visitorName)) {
+				return forbid('The visitor of a record cannot be changed.');
+			}
 			return newDoc.visitor === user.name ? ok : forbid('Learning-walk notes must be your own.');
 		case 'attainment-booklet':
 			if (hasRole(user, 'sil')) return ok;
@@ -201,7 +212,12 @@ function validateNextStep(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Ve
 	if (!old && newDoc.createdBy !== user.name) {
 		return forbid('A next step must be recorded under your own name.');
 	}
-	if (old && (newDoc.createdBy !== old.createdBy || newDoc.createdAt !== old.createdAt)) {
+	if (
+		old &&
+		(newDoc.createdBy !== old.createdBy ||
+			newDoc.createdAt !== old.createdAt ||
+			!keepsName(old.createdByName, newDoc.createdByName))
+	) {
 		return forbid('Who recorded a next step, and when, cannot be changed.');
 	}
 	if (!same(newDoc.headReply, old?.headReply)) {
@@ -286,7 +302,7 @@ function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdi
 	// Who did what is written only by that person, at the moment they act: the visitor never
 	// changes, only the visitor shares, only the headteacher confirms, and an addendum is signed
 	// by whoever appends it.
-	if (old && newDoc.visitor !== old.visitor) {
+	if (old && (newDoc.visitor !== old.visitor || !keepsName(old.visitorName, newDoc.visitorName))) {
 		return forbid('The visitor of a record cannot be changed.');
 	}
 	if (!appendedBy(old?.addenda, newDoc.addenda, user.name)) {

@@ -7,6 +7,7 @@ import {
 	IsoDate,
 	IsoDateTime,
 	Label,
+	PersonName,
 	Slug,
 	Stamp,
 	TermNumber,
@@ -37,6 +38,8 @@ const VisitRecordFields = z.object({
 	date: IsoDate,
 	/** User name of the visitor who owns the record. */
 	visitor: z.string().min(1),
+	/** The visitor's full name, written with the record (older records have none). */
+	visitorName: PersonName.optional(),
 	status: VisitStatus,
 	/** Items of the lists a person edits carry an `id` (`newItemId()`), by which edits merge. */
 	attendees: z.array(z.object({ id: ItemId, name: Label, role: Text(200) })).max(50),
@@ -121,6 +124,7 @@ export const NextStep = z
 		dueTerm: TermNumber.optional(),
 		successCriteria: Text(2000),
 		createdBy: z.string().min(1),
+		createdByName: PersonName.optional(),
 		createdAt: IsoDateTime,
 		/**
 		 * The headteacher's own reply to this step: agreed, or not with a short reason. Only the
@@ -156,6 +160,7 @@ export const ProgressUpdate = z
 		note: Text(2000).min(1, 'say what has happened'),
 		evidence: Text(2000).optional(),
 		by: z.string().min(1),
+		byName: PersonName.optional(),
 		at: IsoDateTime
 	})
 	.refine((p) => p.status !== 'done' || (p.evidence ?? '').trim().length > 0, {
@@ -172,6 +177,7 @@ export const LearningWalk = z.object({
 	schoolId: Slug,
 	visitId: z.string().startsWith('visit:'),
 	visitor: z.string().min(1),
+	visitorName: PersonName.optional(),
 	date: IsoDate,
 	lookFors: z.array(Label).max(30),
 	rooms: z

@@ -1,4 +1,5 @@
 import {
+	areaLabel,
 	assembleOverview,
 	CATEGORY_LABELS,
 	addStepCounts,
@@ -6,6 +7,7 @@ import {
 	countSteps,
 	dashboardGrid,
 	GRADE_CHANGE_LABELS,
+	gradeLabel,
 	keyFigures,
 	measureById,
 	overviewInForce,
@@ -30,7 +32,8 @@ import {
 	type VisitRecord
 } from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
-import { formatDate, formatShortDate, plural } from '$lib/format';
+import { formatDate, formatShortDate, plural, sentence } from '$lib/format';
+import { fullName, type PeopleNames } from '$lib/db/names';
 import type { Report, ReportBlock, ReportPhoto, ReportSection } from './report';
 
 /** What every report is made from: the trust's year and frameworks, and today's date. */
@@ -45,6 +48,8 @@ export interface ReportContext {
 	attainmentFramework: AttainmentFramework;
 	threshold: number;
 	today: string;
+	/** The trust's people, to name who wrote a record that does not carry their full name. */
+	people?: PeopleNames;
 }
 
 export const termLabel = (year: AcademicYear, term: number) =>
@@ -52,7 +57,8 @@ export const termLabel = (year: AcademicYear, term: number) =>
 
 export function strandText(school: School): string {
 	const strand = school.strand === 'corrective' ? 'Corrective' : 'Preventative';
-	return school.carterStage ? `${strand} (${school.carterStage})` : strand;
+	// The stage is one of Carter's four words, said as a stage rather than shown as a code.
+	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
 }
 
 export const categoryText = (school: School) =>
@@ -96,8 +102,8 @@ function evaluationsText(v: VisitRecord, frameworks: ReadonlyMap<string, Evaluat
 	if (graded.length === 0) return 'None recorded.';
 	return graded
 		.map((e) => {
-			const area = f?.areas.find((a) => a.id === e.areaId)?.label ?? e.areaId;
-			const grade = f?.scale.find((g) => g.id === e.gradeId)?.label ?? e.gradeId;
+			const area = areaLabel(e.areaId, [f, ...frameworks.values()]);
+			const grade = gradeLabel(e.gradeId ?? '', [f, ...frameworks.values()]);
 			return `${area}: ${grade}${e.comment ? ` (${e.comment})` : ''}`;
 		})
 		.join('; ');
@@ -114,6 +120,7 @@ function visitBlocks(v: VisitRecord, ctx: ReportContext, photos?: VisitPhotos): 
 			kind: 'facts',
 			items: [
 				['Record', VISIT_STATUS_LABELS[v.status]],
+				['Visitor', fullName(v.visitor, v.visitorName, ctx.people)],
 				['Focus', v.focus || 'Not recorded'],
 				[
 					'Who attended',
@@ -143,7 +150,7 @@ function visitBlocks(v: VisitRecord, ctx: ReportContext, photos?: VisitPhotos): 
 			[
 				'Confirmed',
 				v.confirmation
-					? `by the headteacher on ${formatShortDate(v.confirmation.at)}`
+					? `by the headteacher, ${fullName(v.confirmation.by, v.confirmation.name, ctx.people)}, on ${formatShortDate(v.confirmation.at)}`
 					: 'by the headteacher'
 			]
 		]
@@ -151,11 +158,14 @@ function visitBlocks(v: VisitRecord, ctx: ReportContext, photos?: VisitPhotos): 
 	for (const d of v.discussion) {
 		blocks.push({
 			kind: 'paragraph',
-			text: `${d.area}. Strengths: ${d.strengths || 'none recorded'}. To develop: ${d.development || 'none recorded'}.`
+			text: `${sentence(d.area)} Strengths: ${sentence(d.strengths) || 'none recorded.'} To develop: ${sentence(d.development) || 'none recorded.'}`
 		});
 	}
 	for (const a of v.addenda) {
-		blocks.push({ kind: 'paragraph', text: `Addendum, ${formatShortDate(a.at)}: ${a.text}` });
+		blocks.push({
+			kind: 'paragraph',
+			text: `Addendum, ${formatShortDate(a.at)}, ${fullName(a.by, a.name, ctx.people)}: ${a.text}`
+		});
 	}
 	const chosen = photos?.get(v._id) ?? [];
 	if (chosen.length)

@@ -223,3 +223,30 @@ describe('reports', () => {
 		expect(text).toContain("St Aidan's Church of England Primary School (3), vulnerable");
 	});
 });
+
+describe('reports name people in full', () => {
+	it('the visitor and the head who confirmed, from the record or the trust’s list', () => {
+		const confirmed = visit({
+			_id: 'visit:2026-27:t1:c',
+			schoolId: 'st-aidans',
+			term: 1,
+			date: '2026-09-17',
+			status: 'confirmed',
+			visitor: 'sil',
+			confirmation: { by: 'head.st-aidans', at: '2026-09-18T09:00:00Z', comment: '' },
+			discussion: [
+				{ id: 'd1', area: 'Reading', evidence: '', strengths: 'Fluency.', development: '' }
+			]
+		});
+		const report = governorsReport(
+			{ ...sy, visits: [confirmed], steps: [] },
+			{ ...ctx, people: { sil: 'James Whitfield', 'head.st-aidans': 'Daniel Okafor' } }
+		);
+		const text = JSON.stringify(report);
+		expect(text).toContain('James Whitfield');
+		expect(text).toContain('by the headteacher, Daniel Okafor, on');
+		expect(text).not.toMatch(/head\.st-aidans|"sil"/);
+		expect(text).toContain('Reading. Strengths: Fluency. To develop: none recorded.');
+		expect(text).not.toContain('..');
+	});
+});

@@ -1,6 +1,14 @@
 import PouchDB from 'pouchdb-browser';
 import Dexie, { liveQuery, type Subscription } from 'dexie';
-import { assignedSchools, hasRole, schoolDbName, TRUST_DB, type UserCtx } from '$lib/domain';
+import {
+	assignedSchools,
+	hasRole,
+	PEOPLE_ID,
+	schoolDbName,
+	TRUST_DB,
+	type PeopleDirectory,
+	type UserCtx
+} from '$lib/domain';
 import { closeLocalDbs, destroyLocalDbs, localDb, remoteDb } from '$lib/db/pouch';
 import {
 	openReadModel,
@@ -82,6 +90,8 @@ class Workspace {
 	lastSyncAt = $state<string | null>(null);
 	problem = $state<SyncProblem | null>(null);
 	refusals = $state<Refusal[]>([]);
+	/** The trust's people, full name by user name (`PeopleDirectory`), to name who wrote what. */
+	people = $state<Record<string, string>>({});
 	/** Set when the device is close to the storage the browser allows this app. */
 	storageLow = $state(false);
 
@@ -91,7 +101,9 @@ class Workspace {
 	#dbs = new Set<string>();
 	#schoolsWatch: Subscription | null = null;
 	#choicesWatch: Subscription | null = null;
+	#peopleWatch: Subscription | null = null;
 	#pendingTimer: ReturnType<typeof setTimeout> | undefined;
+	#countAskedAt: number | null = null;
 	#tracker: PendingTracker | null = null;
 	/** Databases whose replication is busy; `syncing` is true while any is. */
 	#busy = new Set<string>();
@@ -124,7 +136,8 @@ class Workspace {
 		return {
 			user: { name: session.name, roles: session.roles },
 			dbFor: (db) => localDb(session.name, db),
-			device: deviceName(session.name, session.signedInAt)
+			device: deviceName(session.name, session.signedInAt),
+			fullName: session.fullName
 		};
 	}
 
@@ -190,6 +203,13 @@ class Workspace {
 				this.choices = choices.filter((c) => mayChoose(c.doc, c.db, user));
 				this.othersChoices = choices.filter((c) => !mayChoose(c.doc, c.db, user));
 				this.conflicts = conflicts;
+			},
+			error: () => undefined
+		});
+		this.#peopleWatch = liveQuery(() => rm.trustDocs.get(PEOPLE_ID)).subscribe({
+			next: (row) => {
+				const list = row?.type === 'people' ? (row.doc as PeopleDirectory).people : [];
+				this.people = Object.fromEntries(list.map((p) => [p.name, p.fullName]));
 			},
 			error: () => undefined
 		});
@@ -295,6 +315,7 @@ class Workspace {
 			case 'unreachable':
 				this.#busy.delete(e.db);
 				this.syncing = this.#busy.size > 0;
+				this.#countPending();
 				if (this.problem?.kind !== 'session-expired') {
 					this.problem = { kind: 'unreachable', message: e.message };
 				}
@@ -308,6 +329,7 @@ class Workspace {
 			case 'failed':
 				this.#busy.delete(e.db);
 				this.syncing = this.#busy.size > 0;
+				this.#countPending();
 				this.problem = { kind: 'failed', message: e.message };
 				break;
 		}
@@ -389,7 +411,19 @@ class Workspace {
 	/** Which local records have not yet reached the trust, across all databases. */
 	#countPending(): void {
 		clearTimeout(this.#pendingTimer);
-		this.#pendingTimer = setTimeout(() => void this.#recount(), 150);
+		this.#pendingTimer = setTimeout(() => {
+			// What a pass pulls is in the local database a moment before the pass reports it (after
+			// its checkpoint reaches the server), and would be counted as waiting to be sent: right
+			// after sign-in the app said "Sending · 14 changes waiting" with nothing of its own. So
+			// the count waits for the passes to finish, for a few seconds at most.
+			this.#countAskedAt ??= Date.now();
+			if (this.#busy.size > 0 && Date.now() - this.#countAskedAt < 5000) {
+				this.#countPending();
+				return;
+			}
+			this.#countAskedAt = null;
+			void this.#recount();
+		}, 150);
 	}
 
 	async #recount(): Promise<void> {
@@ -459,6 +493,9 @@ class Workspace {
 		this.#schoolsWatch = null;
 		this.#choicesWatch?.unsubscribe();
 		this.#choicesWatch = null;
+		this.#peopleWatch?.unsubscribe();
+		this.#peopleWatch = null;
+		this.people = {};
 		this.choices = [];
 		this.othersChoices = [];
 		this.conflicts = [];

@@ -288,13 +288,19 @@ const stampOf = (doc: Doc, given?: EditStamp): EditStamp => {
 	if (given) return given;
 	const e = doc.edit;
 	if (isPlain(e) && typeof e.by === 'string' && typeof e.at === 'string')
-		return { by: e.by, device: typeof e.device === 'string' ? e.device : '', at: e.at };
+		return {
+			by: e.by,
+			...(typeof e.name === 'string' && e.name ? { name: e.name } : {}),
+			device: typeof e.device === 'string' ? e.device : '',
+			at: e.at
+		};
 	return UNKNOWN_STAMP;
 };
 
 const option = (value: unknown, stamp: EditStamp): ChoiceOption => ({
 	value,
 	by: stamp.by,
+	...(stamp.name ? { name: stamp.name } : {}),
 	device: stamp.device,
 	at: stamp.at
 });

@@ -36,6 +36,7 @@ export class SignInError extends Error {
 
 const SessionResponse = z.object({ ok: z.literal(true), userCtx: UserCtx });
 const Profile = z.object({ fullName: z.string().optional() });
+const Refusal = z.object({ ok: z.literal(false), error: z.literal('unauthorized') });
 
 async function request(path: string, init: RequestInit = {}): Promise<Response> {
 	try {
@@ -53,12 +54,24 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
 
 /** Sign in against the sync server's `/_session` (CouchDB's cookie authentication). */
 export async function signIn(name: string, password: string): Promise<StoredSession> {
-	const res = await request('/_session', {
+	// `refusal=200`: our server answers a wrong password with 200 and `ok: false`, so that the
+	// browser does not log an expected answer as an error; CouchDB ignores it and answers 401.
+	const res = await request('/_session?refusal=200', {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/json' },
 		body: JSON.stringify({ name, password })
 	});
-	if (res.status === 401) throw new SignInError('That user name and password do not match.');
+	const refused =
+		res.ok &&
+		Refusal.safeParse(
+			await res
+				.clone()
+				.json()
+				.catch(() => null)
+		).success;
+	if (res.status === 401 || refused) {
+		throw new SignInError('That user name and password do not match. Check them and try again.');
+	}
 	if (res.status === 429) {
 		throw new SignInError('Too many attempts to sign in. Wait a few minutes, then try again.');
 	}

@@ -108,7 +108,25 @@ export async function session(c: Call): Promise<void> {
 		return;
 	}
 	if (c.method !== 'POST') throw methodNotAllowed('GET,HEAD,POST,DELETE');
-	allowParams(c.query, []);
+	allowParams(c.query, ['refusal']);
+	// A wrong password is an expected answer, but a browser logs every 401 as a console error. The
+	// app asks with `?refusal=200` for the refusal as a 200 carrying CouchDB's own error words
+	// (`ok: false`), and no cookie. CouchDB ignores the parameter and answers 401, which the app
+	// reads the same way; anything else (a bad body, too many attempts) keeps its status.
+	if (c.query.get('refusal') === '200') {
+		try {
+			await signInWithPassword(c);
+		} catch (err) {
+			if (!(err instanceof CouchError) || err.status !== 401) throw err;
+			sendJson(res, 200, { ok: false, error: err.error, reason: err.reason });
+		}
+		return;
+	}
+	await signInWithPassword(c);
+}
+
+async function signInWithPassword(c: Call): Promise<void> {
+	const { res, raw } = c;
 	const type = mediaType(raw);
 	const body = await readBody(raw, 64 * 1024);
 	let fields: Record<string, unknown>;

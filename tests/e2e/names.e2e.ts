@@ -1,0 +1,164 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { demoUsers, expectAllSent, serverGet, signIn } from './helpers.ts';
+import { E2E } from './env.ts';
+
+const adminAuth = `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`;
+
+type Doc = Record<string, unknown> & { _id: string; type?: string };
+
+async function schoolDocs(request: APIRequestContext, school: string): Promise<Doc[]> {
+	const { body } = await serverGet<{ rows: { doc: Doc }[] }>(
+		request,
+		`school-${school}/_all_docs?include_docs=true`
+	);
+	return body.rows.map((r) => r.doc);
+}
+
+/** What a person reads on the page: the main content, without the menu and status line. */
+const mainText = (page: Page) => page.locator('main').innerText();
+
+test('the head reads visits and next steps with people’s full names and areas by their labels', async ({
+	request,
+	page
+}) => {
+	const { heads } = await demoUsers(request);
+	const head = heads.find((h) => h.school === 'oakfield')!;
+	const docs = await schoolDocs(request, head.school);
+	const confirmed = docs.find((d) => d.type === 'visit' && d.status === 'confirmed')!;
+	expect(confirmed, 'the demo has a confirmed visit at Oakfield').toBeTruthy();
+
+	// A record written before full names were kept: only user names on it. The app names the
+	// people from the trust's list instead.
+	const older: Doc = { ...confirmed, _id: `${confirmed._id}-older`, date: '2026-09-10' };
+	delete older._rev;
+	delete older.visitorName;
+	older.shared = { by: 'sil', at: (confirmed.shared as { at: string }).at };
+	const confirmation = confirmed.confirmation as { by: string; at: string; comment: string };
+	older.confirmation = { by: confirmation.by, at: confirmation.at, comment: confirmation.comment };
+	const put = await request.put(`/couchdb/school-${head.school}/${encodeURIComponent(older._id)}`, {
+		headers: { Authorization: adminAuth },
+		data: older
+	});
+	expect(put.status()).toBe(201);
+
+	await signIn(page, head.name);
+	for (const visit of [confirmed, older]) {
+		await page.goto(`/visits/${encodeURIComponent(visit._id)}`);
+		await expect(page.getByText('Visitor: James Whitfield')).toBeVisible();
+		await expect(page.getByText('Confirmed by the headteacher, Sarah Thompson')).toBeVisible();
+		await expect(page.getByText('Sarah Thompson, Headteacher')).toBeVisible();
+		await expect(page.getByText('James Whitfield, School improvement lead')).toBeVisible();
+		await expect(page.getByRole('rowheader', { name: 'Curriculum and teaching' })).toBeVisible();
+		const text = await mainText(page);
+		expect(text).not.toMatch(/\bsil\b|head\.oakfield|curriculum-teaching/);
+		expect(text).not.toMatch(/term \d/);
+	}
+
+	// A next step agreed in an area, with the head's progress updates (written before full names).
+	const step = docs.find((d) => d.type === 'next-step' && d.areaId === 'curriculum-teaching')!;
+	await page.goto(`/next-steps/${encodeURIComponent(step._id)}`);
+	await expect(page.getByText(/supporting Curriculum and teaching/)).toBeVisible();
+	await expect(page.getByTestId('progress').first()).toContainText('by Sarah Thompson');
+	const text = await mainText(page);
+	expect(text).not.toMatch(/curriculum teaching|curriculum-teaching|head\.oakfield/);
+});
+
+test('a visit the SIL plans carries their full name to the trust, and the head sees it', async ({
+	browser,
+	request,
+	page
+}) => {
+	test.setTimeout(120_000);
+	const { sil, heads } = await demoUsers(request);
+	const head = heads.find((h) => h.school === 'oakfield')!;
+	await signIn(page, sil);
+	await page.goto(`/schools/${head.school}`);
+	await page.getByRole('link', { name: 'Plan a visit' }).click();
+	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	await page.getByRole('button', { name: 'Share with the headteacher' }).click();
+	await expect(
+		page.getByText('Shared with the headteacher, waiting for their confirmation.')
+	).toBeVisible();
+	const visitId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+	const onServer = async () =>
+		(await serverGet<Doc>(request, `school-${head.school}/${encodeURIComponent(visitId)}`)).body;
+	await expect.poll(async () => (await onServer()).status, { timeout: 30_000 }).toBe('shared');
+	const body = await onServer();
+	expect(body.visitor).toBe(sil);
+	expect(body.visitorName).toBe('James Whitfield');
+	expect(body.shared).toMatchObject({ by: sil, name: 'James Whitfield' });
+
+	// The head confirms it: the confirmation carries the head's full name too.
+	const headDevice = await browser.newContext({ baseURL: E2E.baseURL });
+	const headPage = await headDevice.newPage();
+	await signIn(headPage, head.name);
+	await headPage.goto(`/visits/${encodeURIComponent(visitId)}`);
+	await expect(headPage.getByText('Visitor: James Whitfield')).toBeVisible();
+	await headPage.getByRole('button', { name: 'Confirm the record' }).click();
+	await expect(headPage.getByText('Confirmed by the headteacher, Sarah Thompson')).toBeVisible();
+	await expect.poll(async () => (await onServer()).status, { timeout: 30_000 }).toBe('confirmed');
+	expect((await onServer()).confirmation).toMatchObject({ by: head.name, name: 'Sarah Thompson' });
+	await headDevice.close();
+});
+
+test('a wrong password is said plainly and logs no console error', async ({ page, request }) => {
+	const { sil } = await demoUsers(request);
+	const errors: string[] = [];
+	page.on('console', (m) => {
+		if (m.type() === 'error') errors.push(m.text());
+	});
+	page.on('pageerror', (e) => errors.push(e.message));
+	await page.goto('/sign-in');
+	await page.getByLabel('User name').fill(sil);
+	await page.getByLabel('Password').fill('not-the-password');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('alert')).toHaveText(
+		'That user name and password do not match. Check them and try again.'
+	);
+	await expect(page).toHaveURL(/\/sign-in$/);
+	expect(errors).toEqual([]);
+
+	// The right password still signs in.
+	await page.getByLabel('Password').fill(E2E.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/\/$/);
+});
+
+test('right after sign-in the Sync page says nothing is being sent and shows no browser error words', async ({
+	page,
+	request
+}) => {
+	const { sil } = await demoUsers(request);
+	// Everything the page says from the first moment, so a word shown for a second is caught too.
+	await page.addInitScript(() => {
+		const seen = new Set<string>();
+		(window as unknown as { __said: Set<string> }).__said = seen;
+		const note = () => {
+			const text = document.body?.innerText;
+			if (text) seen.add(text);
+		};
+		new MutationObserver(note).observe(document, {
+			subtree: true,
+			childList: true,
+			characterData: true
+		});
+	});
+	await page.goto('/sign-in');
+	await page.getByLabel('User name').fill(sil);
+	await page.getByLabel('Password').fill(E2E.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/\/$/);
+	await page.getByRole('link', { name: 'Sync', exact: true }).click();
+	await expect(page).toHaveURL(/\/sync$/);
+	await expectAllSent(page);
+	await expect(page.getByText('Waiting to be sent: nothing')).toBeVisible();
+	// A pass started on the Sync page with nothing waiting is a fetch, not a send.
+	await page.getByRole('button', { name: 'Sync now' }).click();
+	await expectAllSent(page);
+	const said = await page.evaluate(() => [
+		...(window as unknown as { __said: Set<string> }).__said
+	]);
+	const lines = new Set(said.flatMap((text) => text.split('\n')));
+	expect([...lines].filter((l) => /Sending|Syncing|Failed to fetch/.test(l))).toEqual([]);
+});

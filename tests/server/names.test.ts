@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { api, CLI, NODE, PASSWORD, startServer, TEST_ENV, type Server } from './helpers.ts';
+
+const exec = promisify(execFile);
+
+let server: Server;
+beforeAll(async () => {
+	server = await startServer();
+});
+afterAll(async () => {
+	await server.stop();
+});
+
+async function postSession(query: string, name: string, password: string) {
+	const r = await fetch(`${server.api}/_session${query}`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ name, password })
+	});
+	return {
+		status: r.status,
+		cookie: r.headers.get('set-cookie'),
+		body: (await r.json()) as Record<string, unknown>
+	};
+}
+
+describe('a wrong password is an answer, not an error, when the app asks for it so', () => {
+	test('?refusal=200 answers a refusal with 200, CouchDB’s words and no cookie', async () => {
+		const wrong = await postSession('?refusal=200', 'sil', 'not-the-password');
+		expect(wrong).toMatchObject({
+			status: 200,
+			cookie: null,
+			body: { ok: false, error: 'unauthorized', reason: 'Name or password is incorrect.' }
+		});
+		const unknown = await postSession('?refusal=200', 'nobody', 'not-the-password');
+		expect(unknown.body).toMatchObject({ ok: false, error: 'unauthorized' });
+	});
+
+	test('the right password still signs in, and without the parameter a refusal is a 401', async () => {
+		const right = await postSession('?refusal=200', 'sil', PASSWORD);
+		expect(right.status).toBe(200);
+		expect(right.body).toMatchObject({ ok: true, name: 'sil' });
+		expect(right.cookie).toMatch(/^AuthSession=/);
+		const plain = await postSession('', 'sil', 'not-the-password');
+		expect(plain.status).toBe(401);
+		expect(plain.body).toMatchObject({ error: 'unauthorized' });
+	});
+});
+
+describe('the trust’s list of people', () => {
+	test('every member reads full names by user name, and nothing else of the accounts', async () => {
+		const { status, body } = await api(server, 'GET', '/trust/people', { user: 'head.oakfield' });
+		expect(status).toBe(200);
+		expect(body.type).toBe('people');
+		const people = body.people as unknown as Record<string, unknown>[];
+		expect(people).toContainEqual({ name: 'sil', fullName: 'James Whitfield' });
+		expect(people).toContainEqual({ name: 'head.oakfield', fullName: 'Sarah Thompson' });
+		for (const p of people) expect(Object.keys(p).sort()).toEqual(['fullName', 'name']);
+	});
+
+	test('only an administrator changes it', async () => {
+		const { body } = await api(server, 'GET', '/trust/people', { user: 'sil' });
+		const forged = await api(server, 'PUT', '/trust/people', {
+			user: 'sil',
+			body: { ...body, people: [{ name: 'sil', fullName: 'Somebody Else' }] }
+		});
+		expect(forged.status).toBe(403);
+	});
+
+	test('an account made on the command line is added to it', async () => {
+		const other = await startServer();
+		await other.stop();
+		await exec(
+			NODE,
+			[
+				CLI,
+				'create-user',
+				'sil2',
+				'--roles',
+				'sil,school:hawthorn',
+				'--full-name',
+				'Amira Patel',
+				'--password',
+				'sil2-password'
+			],
+			{ env: { ...process.env, ...TEST_ENV, DATA_DIR: other.dataDir } }
+		);
+		const again = await other.restart();
+		try {
+			const { body } = await api(again, 'GET', '/trust/people', { user: 'sil' });
+			expect(body.people).toContainEqual({ name: 'sil2', fullName: 'Amira Patel' });
+		} finally {
+			await again.stop();
+		}
+	});
+});
