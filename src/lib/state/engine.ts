@@ -7,6 +7,7 @@
 export { default as PouchDB } from 'pouchdb-browser';
 export { closeLocalDbs, destroyLocalDbs, localDb, remoteDb } from '$lib/db/pouch';
 export { mayChoose } from '$lib/db/choices';
+export { fieldLabel, loadNameContext, valueText } from '$lib/db/names';
 export { Projector } from '$lib/db/projector';
 export { PendingTracker } from '$lib/sync/pending';
 export { Replicator } from '$lib/sync/replicator';

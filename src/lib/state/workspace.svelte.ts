@@ -13,6 +13,7 @@ import { deviceName } from '$lib/sync/device';
 import type { PendingTracker } from '$lib/sync/pending';
 import { storageReport } from '$lib/state/storage';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
+import type { Describe } from '$lib/sync/late-changes';
 import {
 	loadSession,
 	signIn as signInRemote,
@@ -379,7 +380,15 @@ class Workspace {
 		if (todo.length === 0) return;
 		const user = { name: session.name, roles: session.roles };
 		const remote = this.online ? engine.remoteDb(db) : null;
-		await engine.resolveDocs({ user, db, local, remote }, todo);
+		// Late changes to a confirmed record become an addendum that names fields as the screens do.
+		const names = this.#rm ? await engine.loadNameContext(this.#rm).catch(() => null) : null;
+		const describe: Describe | undefined = names
+			? {
+					label: (doc, path) => engine.fieldLabel(doc, path, names),
+					value: (doc, path, v) => engine.valueText(doc, path, v, names)
+				}
+			: undefined;
+		await engine.resolveDocs({ user, db, local, remote, describe }, todo);
 	}
 
 	/** Compact a database at most hourly, and only once it is settled with the trust. */
