@@ -235,11 +235,15 @@ test('a head sees their school’s A&A overview read-only, and no other school',
 	await expect(page.locator('main input')).toHaveCount(0);
 	expect(await phoneProblems(page)).toEqual([]);
 
-	// Another school: not on the device, and the server refuses the head's own session.
+	// Another school: not available to the head (issue 16), and the server refuses their session.
 	await page.goto(`/schools/${other}`);
-	await expect(page.getByRole('heading', { name: 'School not found' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { name: 'This page is not available to you' })
+	).toBeVisible();
 	await page.goto(`/schools/${other}/attainment`);
-	await expect(page.getByRole('heading', { name: 'School not found' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { name: 'This page is not available to you' })
+	).toBeVisible();
 	const status = (db: string) =>
 		page.evaluate(
 			async (path) => (await fetch(path, { credentials: 'include' })).status,

@@ -164,6 +164,18 @@ export async function schoolSummaries(rm: ReadModel, today: string): Promise<Sch
 	);
 }
 
+/**
+ * Visit records shared with the headteacher and not yet confirmed, oldest first: what waits for
+ * the head. Based on the record's own status, whatever else a head may be asked about its parts.
+ */
+export async function awaitingConfirmation(rm: ReadModel, schoolId: string): Promise<VisitRow[]> {
+	const visits = await rm.visits
+		.where('[schoolId+date]')
+		.between([schoolId, ''], [schoolId, '\uffff'])
+		.toArray();
+	return visits.filter((v) => v.doc.status === 'shared');
+}
+
 /** A visit with what its screens need: the school and the record's own evaluation framework. */
 export async function visitWithContext(rm: ReadModel, id: string) {
 	const row = await rm.visits.get(id);

@@ -76,6 +76,16 @@ function afterFirstPaint(work: () => void): void {
 	setTimeout(once, 1000);
 }
 
+/** A list of names kept in localStorage; anything unreadable counts as none. */
+function readList(stored: string | null): string[] {
+	try {
+		const list: unknown = JSON.parse(stored ?? '[]');
+		return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+	} catch {
+		return [];
+	}
+}
+
 /**
  * Everything the signed-in person works with: their session, local databases, the read model,
  * and live sync with the trust. One instance for the app.
@@ -116,6 +126,12 @@ class Workspace {
 	/** Databases not yet synced since the app opened; `checking` is true while any is. */
 	#unchecked = new Set<string>();
 	checking = $state(false);
+	/**
+	 * Databases whose first sync with the trust has finished on this device, kept across reloads:
+	 * until then a school's counts are not facts yet, and its screens say they are loading.
+	 */
+	firstSynced = $state<string[]>([]);
+	#syncedBefore = $state(false);
 	/** Databases being resolved now, and when each was last compacted (issue 12). */
 	#resolving = new Map<string, Promise<void>>();
 	#compactedAt = new Map<string, number>();
@@ -184,6 +200,10 @@ class Workspace {
 		this.session = session;
 		this.ready = false;
 		this.lastSyncAt = localStorage.getItem(key(session.name, 'last-sync'));
+		const synced = localStorage.getItem(key(session.name, 'first-synced'));
+		this.firstSynced = readList(synced);
+		// A device that synced before first syncs were recorded has had them all.
+		this.#syncedBefore = synced === null && this.lastSyncAt !== null;
 		const rm = (this.#rm = openReadModel(session.name));
 		void loadEngine().then(
 			(engine) => {
@@ -290,6 +310,7 @@ class Workspace {
 				if (this.problem?.kind !== 'session-expired') this.problem = null;
 				this.lastSyncAt = new Date().toISOString();
 				localStorage.setItem(key(user, 'last-sync'), this.lastSyncAt);
+				if (!this.firstSynced.includes(e.db)) this.#markFirstSynced(user, e.db);
 				void this.#tracker
 					?.verify(e.db, this.#engine!.remoteDb(e.db))
 					.catch(() => 0)
@@ -342,6 +363,22 @@ class Workspace {
 				this.problem = { kind: 'failed', message: e.message };
 				break;
 		}
+	}
+
+	/** Whether a database's first sync with the trust has finished on this device. */
+	hasSynced(db: string): boolean {
+		return this.#syncedBefore || this.firstSynced.includes(db);
+	}
+
+	/** Recorded once what was pulled is in the read model, so the counts shown then are whole. */
+	#markFirstSynced(user: string, db: string): void {
+		void this.settled()
+			.catch(() => undefined)
+			.then(() => {
+				if (this.session?.name !== user || this.firstSynced.includes(db)) return;
+				this.firstSynced = [...this.firstSynced, db];
+				localStorage.setItem(key(user, 'first-synced'), JSON.stringify(this.firstSynced));
+			});
 	}
 
 	/** Send and fetch now (the Sync page's button): every database, at once. */
@@ -494,6 +531,7 @@ class Workspace {
 		this.#unchecked.clear();
 		this.syncing = false;
 		this.checking = false;
+		this.firstSynced = [];
 		this.#tracker = null;
 		this.waiting = [];
 		this.sentAt = {};

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { admin, ceo, head, otherHead, sil } from '../../../tests/unit/fixtures';
+import { mayOpenRoute, mayOpenSchool } from './route-access';
+
+const school = (id: string) => ({ id });
+
+describe('which screens a person may open', () => {
+	it('lets a head open their own school’s screens and no other school’s', () => {
+		for (const route of [
+			'/schools/[id]',
+			'/schools/[id]/overview',
+			'/schools/[id]/attainment',
+			'/schools/[id]/reports/governors',
+			'/schools/[id]/reports/lgb/[term]'
+		]) {
+			expect(mayOpenRoute(head, route, school('oakfield'))).toBe(true);
+			expect(mayOpenRoute(otherHead, route, school('oakfield'))).toBe(false);
+		}
+	});
+
+	it('lets only a school improvement lead plan visits, and only for their schools', () => {
+		expect(mayOpenRoute(sil, '/schools/[id]/plan', school('oakfield'))).toBe(true);
+		expect(mayOpenRoute(sil, '/schools/[id]/plan', school('ash'))).toBe(false);
+		expect(mayOpenRoute(head, '/schools/[id]/plan', school('oakfield'))).toBe(false);
+		expect(mayOpenRoute(ceo, '/schools/[id]/plan', school('oakfield'))).toBe(false);
+		expect(mayOpenRoute(sil, '/schools/[id]', school('ash'))).toBe(false);
+	});
+
+	it('gives the CEO every school and the trust screens; administrators those and settings', () => {
+		expect(mayOpenRoute(ceo, '/schools/[id]/overview', school('ash'))).toBe(true);
+		expect(mayOpenRoute(ceo, '/(ceo)/dashboard')).toBe(true);
+		expect(mayOpenRoute(ceo, '/(ceo)/reports/board')).toBe(true);
+		expect(mayOpenRoute(ceo, '/admin/trust')).toBe(false);
+		expect(mayOpenRoute(admin, '/admin/calendar')).toBe(true);
+		expect(mayOpenRoute(admin, '/(ceo)/dashboard')).toBe(true);
+		expect(mayOpenRoute(admin, '/schools/[id]', school('ash'))).toBe(true);
+	});
+
+	it('keeps heads and SILs out of the trust-wide and administration screens', () => {
+		for (const user of [head, sil]) {
+			expect(mayOpenRoute(user, '/(ceo)/dashboard')).toBe(false);
+			expect(mayOpenRoute(user, '/(ceo)/reports/board')).toBe(false);
+			expect(mayOpenRoute(user, '/admin/trust')).toBe(false);
+		}
+	});
+
+	it('opens the shared screens to every role and nothing but sign-in to no one', () => {
+		for (const route of ['/', '/sync', '/settings', '/choices', '/visits/[id]']) {
+			for (const user of [head, sil, ceo, admin]) expect(mayOpenRoute(user, route)).toBe(true);
+			expect(mayOpenRoute(null, route)).toBe(false);
+			expect(mayOpenRoute({ name: 'someone', roles: [] }, route)).toBe(false);
+		}
+		expect(mayOpenRoute(null, '/sign-in')).toBe(true);
+	});
+
+	it('refuses a school screen with no school named', () => {
+		expect(mayOpenRoute(ceo, '/schools/[id]', {})).toBe(false);
+		expect(mayOpenSchool(head, undefined)).toBe(false);
+		expect(mayOpenSchool(head, 'oakfield')).toBe(true);
+		expect(mayOpenSchool(null, 'oakfield')).toBe(false);
+	});
+});

@@ -1,0 +1,45 @@
+import { canAccessDb, hasRole, Role, type UserCtx } from './roles.ts';
+import { schoolDbName } from './school.ts';
+
+/**
+ * Which screens a person may open (issue 16). The screens read the device's read model, which holds
+ * the trust's whole registry of schools, so a screen must not rely on the data being absent: the
+ * route is checked against the same rules the sync server applies to databases (`canAccessDb`) and
+ * writes (`validateDocUpdate`) before anything on it is shown.
+ */
+export type RouteParams = Partial<Record<string, string>>;
+
+const anyRole = (u: UserCtx) => u.roles.some((r) => Role.safeParse(r).success);
+const ceoOrAdmin = (u: UserCtx) => hasRole(u, 'ceo') || hasRole(u, 'admin');
+
+/** Whether the person may see records of this school (the school's database). */
+export function mayOpenSchool(user: UserCtx | null, schoolId: string | undefined): boolean {
+	return !!user && !!schoolId && canAccessDb(user, schoolDbName(schoolId));
+}
+
+/**
+ * Whether `user` may open the route `routeId` (SvelteKit's route id, groups included) with these
+ * parameters. Routes of a single record (`/visits/[id]`, `/next-steps/[id]`) name no school: they
+ * pass here on the role alone, and the screen checks the record's school with `mayOpenSchool` once
+ * it has read it.
+ */
+export function mayOpenRoute(
+	user: UserCtx | null,
+	routeId: string | null,
+	params: RouteParams = {}
+): boolean {
+	// No route matched: SvelteKit's own "not found" page, which shows nothing of the trust's.
+	if (routeId === null) return true;
+	if (routeId === '/sign-in') return true;
+	if (!user || user.name === null) return false;
+	// The (ceo) group holds the trust-wide screens: the dashboard and the board pack.
+	if (routeId.startsWith('/(ceo)')) return ceoOrAdmin(user);
+	const path = routeId.replace(/\/\([^)]+\)/g, '');
+	if (path === '/admin' || path.startsWith('/admin/')) return hasRole(user, 'admin');
+	if (path === '/schools/[id]/plan') {
+		// Only a school improvement lead records visits (validateVisit), for their own schools.
+		return hasRole(user, 'sil') && mayOpenSchool(user, params.id);
+	}
+	if (path.startsWith('/schools/[id]')) return mayOpenSchool(user, params.id);
+	return anyRole(user) || hasRole(user, 'admin');
+}

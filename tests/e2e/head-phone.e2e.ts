@@ -1,0 +1,387 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import {
+	demoUsers,
+	expectAllSent,
+	horizontalOverflow,
+	newDevice,
+	samplePhoto,
+	seriousA11yViolations,
+	serverGet,
+	signIn
+} from './helpers.ts';
+import { E2E } from './env.ts';
+
+// Issue 16: the head's screens on a phone, and every route's guard. Everything runs at 360 x 740.
+const PHONE = { width: 360, height: 740 };
+const NOT_AVAILABLE = 'This page is not available to you';
+const adminAuth = `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`;
+
+type Doc = { _id: string; _rev?: string; type?: string; status?: string; date?: string };
+
+async function schoolDocs(request: APIRequestContext, school: string): Promise<Doc[]> {
+	const { body } = await serverGet<{ rows: { doc: Doc }[] }>(
+		request,
+		`school-${school}/_all_docs?include_docs=true`
+	);
+	return body.rows.map((r) => r.doc);
+}
+
+async function schoolName(request: APIRequestContext, school: string): Promise<string> {
+	const { body } = await serverGet<{ name: string }>(request, `trust/school:${school}`);
+	return body.name;
+}
+
+/** A head of the demo trust and the visit records shared with them, from the server. */
+async function headWithShared(request: APIRequestContext) {
+	const users = await demoUsers(request);
+	for (const head of users.heads) {
+		const shared = (await schoolDocs(request, head.school))
+			.filter((d) => d.type === 'visit' && d.status === 'shared')
+			.sort((a, b) => a.date!.localeCompare(b.date!));
+		if (shared.length > 0) return { ...users, head, shared };
+	}
+	throw new Error('No head in the demo trust has a visit record shared with them');
+}
+
+/** Sign in without waiting for the first sync, which a test may be holding back. */
+async function startSignIn(page: Page, name: string) {
+	await page.goto('/sign-in');
+	await page.getByLabel('User name').fill(name);
+	await page.getByLabel('Password').fill(E2E.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/\/$/);
+}
+
+/** Every visible link and button smaller than 44 x 44 px, measured as Playwright sees it. */
+async function smallTargets(page: Page): Promise<string[]> {
+	const small: string[] = [];
+	for (const el of await page.locator('a:visible, button:visible, summary:visible').all()) {
+		// The skip link is off screen until it is focused.
+		if (await el.evaluate((e) => e.classList.contains('visually-hidden'))) continue;
+		const box = await el.boundingBox();
+		if (!box || box.width === 0) continue;
+		if (box.width < 44 - 0.5 || box.height < 44 - 0.5) {
+			const text = ((await el.textContent()) ?? '').trim().slice(0, 40);
+			small.push(`"${text}" is ${Math.round(box.width)} x ${Math.round(box.height)} px`);
+		}
+	}
+	return small;
+}
+
+/** The main menu's entries, and how many rows they take. */
+async function menuRows(page: Page) {
+	const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+	const tops = new Set<number>();
+	for (const link of await links.all()) tops.add(Math.round((await link.boundingBox())!.y));
+	return { labels: await links.allTextContents(), rows: tops.size };
+}
+
+test('the head’s home leads with what waits for their confirmation, saying Loading until it has arrived', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { head, shared } = await headWithShared(request);
+	const { page, context } = await newDevice(browser, PHONE);
+	// Hold the school's first sync back, to see what the home says while its data is arriving.
+	let release = () => {};
+	const held = new Promise<void>((r) => (release = r));
+	await page.route(`**/couchdb/school-${head.school}/**`, async (route) => {
+		await held;
+		await route.continue();
+	});
+	await startSignIn(page, head.name);
+	const card = page.getByTestId('waiting-confirmation');
+	await expect(card.getByRole('heading')).toHaveText('Waiting for your confirmation');
+	await expect(card).toContainText('Loading…');
+	await expect(card).not.toContainText('Nothing is waiting');
+
+	release();
+	await expectAllSent(page);
+	const count = shared.length;
+	await expect(card).toContainText(`${count} ${count === 1 ? 'visit record' : 'visit records'}`);
+	await expect(card).not.toContainText('Loading');
+	const links = card.getByRole('link');
+	await expect(links).toHaveCount(count);
+	// The card is the first thing under the heading, on the first screen of the phone.
+	expect((await card.boundingBox())!.y).toBeLessThan(PHONE.height / 2);
+
+	await links.first().click();
+	await expect(page.getByRole('heading', { level: 1, name: /^SI visit,/ })).toBeVisible();
+	expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/visits/${shared[0]!._id}`);
+	await expect(page.getByRole('button', { name: 'Confirm the record' })).toBeVisible();
+	await context.close();
+});
+
+test('a school’s cards say Loading, not zeros, until that school’s first sync has finished', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, head } = await headWithShared(request);
+	const { page, context } = await newDevice(browser, PHONE);
+	let release = () => {};
+	const held = new Promise<void>((r) => (release = r));
+	await page.route(`**/couchdb/school-${head.school}/**`, async (route) => {
+		await held;
+		await route.continue();
+	});
+	await startSignIn(page, sil);
+	const name = await schoolName(request, head.school);
+	const card = page.getByTestId('school').filter({ hasText: name });
+	await expect(card).toContainText('Loading…');
+	await expect(card).not.toContainText('used');
+	await expect(card).not.toContainText('open');
+	// The other schools' first syncs finish meanwhile, and their cards give their figures.
+	await expect(
+		page
+			.getByTestId('school')
+			.filter({ hasText: /of \d+ used/ })
+			.first()
+	).toBeVisible();
+
+	release();
+	await expect(card).toContainText(/\d+ of \d+ used/);
+	await expect(card).toContainText(/\d+ open/);
+	await context.close();
+});
+
+test('a head opening another school’s screens, or another role’s, is told they are not available', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { heads } = await demoUsers(request);
+	const head = heads[0]!;
+	const other = heads.find((h) => h.school !== head.school)!.school;
+	const otherName = await schoolName(request, other);
+	const ownName = await schoolName(request, head.school);
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+
+	for (const path of [
+		`/schools/${other}/plan`,
+		`/schools/${other}/overview`,
+		`/schools/${other}/attainment`,
+		`/schools/${other}`,
+		`/schools/${other}/reports/governors`,
+		// Planning a visit is the SIL's, even for the head's own school.
+		`/schools/${head.school}/plan`,
+		'/dashboard',
+		'/reports/board',
+		'/admin/trust'
+	]) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { level: 1 }), path).toHaveText(NOT_AVAILABLE);
+		await expect(page.locator('main'), path).not.toContainText(otherName);
+		expect(await page.title(), path).not.toContain(otherName);
+		await expect(page.getByRole('button'), path).toHaveCount(0);
+	}
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	expect(await smallTargets(page)).toEqual([]);
+	await page.getByRole('link', { name: 'Go to your home page' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText(ownName);
+
+	// The head's own school is theirs to open.
+	await page.goto(`/schools/${head.school}/overview`);
+	await expect(page.getByRole('heading', { level: 1 })).not.toHaveText(NOT_AVAILABLE);
+	await expect(page.locator('main')).toContainText(ownName);
+	await context.close();
+});
+
+test('on the head’s phone every target is 44 px, the menu is one row, and a refusal takes the focus', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { heads } = await demoUsers(request);
+	let head = heads[0]!;
+	for (const h of heads) {
+		if ((await schoolDocs(request, h.school)).some((d) => d.type === 'next-step')) head = h;
+	}
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+
+	const menu = await menuRows(page);
+	expect(menu.labels).toEqual(['My school', 'Sync', 'Settings']);
+	expect(menu.rows).toBe(1);
+	expect(await smallTargets(page)).toEqual([]);
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+
+	await page.getByTestId('next-step').first().getByRole('link').click();
+	await expect(page.getByRole('heading', { name: 'Add a progress update' })).toBeVisible();
+	expect(await smallTargets(page)).toEqual([]);
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	expect((await menuRows(page)).rows).toBe(1);
+
+	// "Done" without evidence is refused below the fold: the message takes the focus and is read out.
+	await page.getByRole('radio', { name: /^Done/ }).check();
+	await page.getByLabel('What has happened').fill('In place in every class since half-term');
+	const save = page.getByRole('button', { name: 'Save update' });
+	await save.click();
+	const alert = page.getByRole('alert');
+	await expect(alert).toContainText('needs a short note of the evidence');
+	await expect(alert).toBeFocused();
+	await expect(alert).toBeInViewport({ ratio: 1 });
+	// The menu bar along the bottom does not cover it.
+	const bar = (await page.getByRole('navigation', { name: 'Main' }).boundingBox())!;
+	const box = (await alert.boundingBox())!;
+	expect(box.y + box.height).toBeLessThanOrEqual(bar.y);
+	await expect(page.getByLabel(/^Evidence/)).toHaveAttribute('aria-invalid', 'true');
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	await context.close();
+});
+
+test('every other screen of the head’s has 44 px targets and passes axe at 360 px', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(300_000);
+	const { heads } = await demoUsers(request);
+	const head = heads[0]!;
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	// Targets, axe (WCAG 2.2 AA, target size included) and width.
+	await page.goto(`/schools/${head.school}`);
+	const visit = await page.getByTestId('visit').first().getByRole('link').getAttribute('href');
+	for (const path of [
+		`/schools/${head.school}`,
+		`/schools/${head.school}/attainment`,
+		`/schools/${head.school}/overview`,
+		`/schools/${head.school}/reports/governors`,
+		visit!,
+		`${visit}/walk`,
+		`${visit}/print`,
+		'/sync',
+		'/settings',
+		'/choices'
+	]) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { level: 1 }), path).toBeVisible();
+		await expect(page.getByRole('status').filter({ hasText: /^Loading/ }), path).toHaveCount(0);
+		expect(await smallTargets(page), path).toEqual([]);
+		expect(await seriousA11yViolations(page), path).toEqual([]);
+		expect(await horizontalOverflow(page), path).toBeLessThanOrEqual(0);
+	}
+	await context.close();
+});
+
+test('the head sees the learning walk’s photos and is told none of its notes are private', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { sil, heads } = await demoUsers(request);
+	// A visit of a head's school with no learning walk yet, on which the SIL takes one.
+	let target: { head: (typeof heads)[number]; visit: Doc } | null = null;
+	for (const head of heads) {
+		const docs = await schoolDocs(request, head.school);
+		const walked = new Set(
+			docs.filter((d) => d.type === 'learning-walk').map((d) => (d as { visitId?: string }).visitId)
+		);
+		const visit = docs.find(
+			(d) => d.type === 'visit' && (d as { visitor?: string }).visitor === sil && !walked.has(d._id)
+		);
+		if (visit) {
+			target = { head, visit };
+			break;
+		}
+	}
+	if (!target) throw new Error('No visit of a head’s school is free for a learning walk');
+	const walkPath = `/visits/${encodeURIComponent(target.visit._id)}/walk`;
+
+	const silDevice = await newDevice(browser);
+	await signIn(silDevice.page, sil);
+	const s = silDevice.page;
+	await s.goto(walkPath);
+	await s.getByRole('button', { name: 'Start the learning walk' }).click();
+	await s.getByRole('button', { name: 'Add a room' }).click();
+	await s.getByLabel('Class or year group').fill('Year 5');
+	await s.getByLabel('Subject').fill('History');
+	await s.getByLabel('Strengths').fill('Pupils used sources to explain change over time');
+	await s.getByLabel(/^Notes/).fill('Ask the history lead about the Year 6 unit');
+	await s.locator('input[type=file]').setInputFiles({
+		name: 'work.png',
+		mimeType: 'image/png',
+		buffer: samplePhoto()
+	});
+	await expect(s.getByRole('img', { name: /Pupils’ work, room 1, photo 1/ })).toBeVisible();
+	await expect(s.getByTestId('save-state').first()).toContainText('Saved on this device');
+	await expectAllSent(s);
+
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, target.head.name);
+	await page.goto(walkPath);
+	await expect(page.getByRole('heading', { level: 1, name: 'Learning walk' })).toBeVisible();
+	await expect(page.getByText('None of them are private')).toBeVisible();
+	const room = page.getByTestId('room');
+	await expect(room).toContainText('Year 5, History');
+	await expect(room).toContainText('Ask the history lead about the Year 6 unit');
+	const photo = room.getByRole('img', { name: 'Pupils’ work, room 1, photo 1' });
+	await expect(photo).toBeVisible();
+	expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+	await context.close();
+	await silDevice.context.close();
+});
+
+test('“Needs your choice” is in the menu only for the person who has something to choose, on one row', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, heads } = await demoUsers(request);
+	const head = heads[0]!;
+	// A visit record of the SIL's holding two versions of its focus, as a merge leaves them.
+	const base = (await schoolDocs(request, head.school)).find(
+		(d) => d.type === 'visit' && (d as { visitor?: string }).visitor === sil
+	)!;
+	const id = base._id.replace(/[^:]+$/, crypto.randomUUID());
+	const at = new Date().toISOString();
+	const option = (value: string, device: string) => ({ value, by: sil, device, at });
+	const record = {
+		...base,
+		_id: id,
+		_rev: undefined,
+		status: 'draft',
+		shared: undefined,
+		confirmation: undefined,
+		addenda: [],
+		daysUsed: 0,
+		focus: 'Reading in year 3',
+		choices: [
+			{
+				path: ['focus'],
+				baseKnown: false,
+				options: [option('Reading in year 3', 'Laptop'), option('Writing in year 5', 'Tablet')]
+			}
+		]
+	};
+	const url = `/couchdb/school-${head.school}/${encodeURIComponent(id)}`;
+	const put = await request.put(url, { headers: { Authorization: adminAuth }, data: record });
+	expect(put.status(), await put.text()).toBe(201);
+	const { rev } = (await put.json()) as { rev: string };
+	try {
+		const silPhone = await newDevice(browser, PHONE);
+		// Not "All changes sent": the status line leads with the choice waiting.
+		await startSignIn(silPhone.page, sil);
+		await expect
+			.poll(async () => (await menuRows(silPhone.page)).labels, { timeout: 30_000 })
+			.toEqual(['Schools', 'Sync', 'Needs your choice', 'Settings']);
+		expect((await menuRows(silPhone.page)).rows).toBe(1);
+		expect(await smallTargets(silPhone.page)).toEqual([]);
+		await silPhone.context.close();
+
+		// The head reads the same record but has nothing to choose in it: no such entry for them.
+		const { page, context } = await newDevice(browser, PHONE);
+		await signIn(page, head.name);
+		await page.goto(`/visits/${encodeURIComponent(id)}`);
+		await expect(page.getByRole('heading', { level: 1, name: /^SI visit,/ })).toBeVisible();
+		expect((await menuRows(page)).labels).toEqual(['My school', 'Sync', 'Settings']);
+		await context.close();
+	} finally {
+		await request.delete(`${url}?rev=${rev}`, { headers: { Authorization: adminAuth } });
+	}
+});
