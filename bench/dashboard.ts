@@ -4,7 +4,8 @@
  * school). The data is made in a fresh data folder, the built app is served by the real server,
  * and headless Chromium signs in as the CEO and syncs everything to the device. Then the figure:
  * from the click on "Dashboard" to the grid with every school drawn, with the data already local.
- * Aim: under 200 ms. Not a timed test: `npm run bench` (needs `npm run build` first).
+ * Aim: under 150 ms, and under 1 s after a full reload (issue 17). Not a timed test:
+ * `npm run bench` (needs `npm run build` first).
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -41,7 +42,8 @@ const NODE = path.join(ROOT, 'node_modules/.bin/node');
 const PASSWORD = 'bench-password-1';
 const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 50);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const AIM_MS = 200;
+const AIM_MS = 150;
+const RELOAD_AIM_MS = 1000;
 const YEAR = '2026-27';
 const TERM_DAYS = [
 	'2026-09-20',
@@ -319,7 +321,7 @@ export async function run(): Promise<void> {
 
 		// A cold start too: reload the app on the dashboard (boot, open the read model, render).
 		const cold: number[] = [];
-		for (let r = 0; r < 3; r++) {
+		for (let r = 0; r < RUNS; r++) {
 			await page.reload();
 			await page.waitForFunction(
 				(n) => document.querySelectorAll('[data-testid="dashboard-row"]').length === n,
@@ -328,7 +330,9 @@ export async function run(): Promise<void> {
 			cold.push(await page.evaluate(() => performance.now()));
 		}
 		console.log(
-			`Dashboard after a full reload (app start included): median ${median(cold).toFixed(0)} ms`
+			`Dashboard after a full reload (app start included): median ${median(cold).toFixed(0)} ms, ` +
+				`best ${Math.min(...cold).toFixed(0)} ms, worst ${Math.max(...cold).toFixed(0)} ms over ${RUNS} runs ` +
+				`(aim: under ${RELOAD_AIM_MS} ms: ${median(cold) < RELOAD_AIM_MS ? 'met' : 'NOT met'})`
 		);
 		await context.close();
 	} finally {

@@ -9,13 +9,14 @@
  */
 import path from 'node:path';
 import { build } from 'vite';
-import { against, launchChromium, mb, ms, pageMemory, serveFolder } from './browser.ts';
+import { against, launchChromium, mb, ms, pageMemory, percentile, serveFolder } from './browser.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'bench/.tmp/read-model-page');
 const DOCS = Number(process.env.BENCH_DOCS ?? 10_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
+const BUILDS = Number(process.env.BENCH_RUNS ?? 5);
 
 type Summary = { n: number; p50: number; p95: number; max: number };
 interface Bench {
@@ -48,7 +49,9 @@ export async function run(): Promise<void> {
 		console.log(`Seeded ${seeded.docs} documents into 7 PouchDB databases in ${ms(seeded.ms)}`);
 
 		const builds = [];
-		for (let i = 0; i < 3; i++) builds.push(await page.evaluate(() => bench.buildReadModel()));
+		for (let i = 0; i < BUILDS; i++) {
+			builds.push(await page.evaluate(() => bench.buildReadModel()));
+		}
 		const rows = builds[0]!.rows;
 		console.log(
 			`Read model rows: ${Object.entries(rows)
@@ -56,8 +59,10 @@ export async function run(): Promise<void> {
 				.map(([t, n]) => `${t} ${n}`)
 				.join(', ')}`
 		);
+		const times = builds.map((b) => b.ms);
+		console.log(`Build the read model from scratch, ${BUILDS} runs: ${times.map(ms).join(', ')}`);
 		console.log(
-			`Build the read model from scratch: ${builds.map((b) => ms(b.ms)).join(', ')} (3 runs; no aim set)`
+			`  ${against('median build', percentile(times, 50), 3000)} (range ${ms(Math.min(...times))}-${ms(Math.max(...times))})`
 		);
 
 		const q = await page.evaluate((n) => bench.queryTimes(n), QUERIES);

@@ -3,6 +3,7 @@
  * exports `run(): Promise<void>` and prints its own figures.
  */
 const BENCHMARKS: string[] = [
+	'./first-load.ts',
 	'./sync-server.ts',
 	'./read-model.ts',
 	'./head-cold-start.ts',

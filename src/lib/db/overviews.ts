@@ -183,5 +183,44 @@ export function atTerm(y: SchoolYear, term: number): DashboardSchool {
 /** Every school's year, for the dashboard and the board pack. */
 export async function trustYear(rm: ReadModel, year: string, notes = true): Promise<SchoolYear[]> {
 	const schools = (await rm.schools.orderBy('name').toArray()).map((r) => r.doc);
-	return Promise.all(schools.map((s) => schoolYear(rm, s, year, notes)));
+	if (notes) return Promise.all(schools.map((s) => schoolYear(rm, s, year, notes)));
+	// Without notes: four reads in all rather than four per school (fifty schools made two hundred
+	// IndexedDB requests, most of the dashboard's time). Each school's rows come out in the order
+	// its own indexes give them in `schoolYear`.
+	const [visits, steps, booklets, overviews, marks] = await Promise.all([
+		rm.visits.toArray(),
+		rm.nextSteps.toArray(),
+		rm.attainment.toArray(),
+		rm.overviews.where('[year+term]').between([year, 0], [year, 99]).toArray(),
+		rm.marks.toArray()
+	]);
+	const bySchool = <T extends { schoolId: string }>(rows: T[]) => {
+		const map = new Map<string, T[]>();
+		for (const r of rows) {
+			const list = map.get(r.schoolId);
+			if (list) list.push(r);
+			else map.set(r.schoolId, [r]);
+		}
+		return map;
+	};
+	const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+	const visitsOf = bySchool(
+		visits.filter((v) => v.year === year).sort((a, b) => a.term - b.term || byKey(a._id, b._id))
+	);
+	const stepsOf = bySchool(
+		steps
+			.filter((s) => s.year === year)
+			.sort((a, b) => byKey(a.dueDate, b.dueDate) || byKey(a._id, b._id))
+	);
+	const bookletOf = new Map(booklets.filter((b) => b.year === year).map((b) => [b.schoolId, b]));
+	const overviewsOf = bySchool(overviews.sort((a, b) => a.term - b.term || byKey(a.key, b.key)));
+	const marksOf = bySchool(marks.sort((a, b) => byKey(a.key, b.key)));
+	return schools.map((school) => ({
+		school,
+		visits: (visitsOf.get(school.id) ?? []).map((v) => v.doc),
+		steps: (stepsOf.get(school.id) ?? []).map((s) => ({ step: s.doc, status: s.status })),
+		booklet: bookletOf.get(school.id)?.doc ?? null,
+		overviews: new Map((overviewsOf.get(school.id) ?? []).map((o) => [o.term, o.doc])),
+		marks: (marksOf.get(school.id) ?? []).map((m) => m.doc)
+	}));
 }

@@ -122,6 +122,12 @@ describe('read model', () => {
 		await settle();
 		const conflict = await rm.conflicts.get(`${DB}/next-step:2026-27:a1`);
 		expect(conflict?.revs.sort()).toEqual(['2-b', '2-c']);
+
+		// Settled by removing the losing revision: the record leaves the list.
+		await pouch.remove('next-step:2026-27:a1', '2-b');
+		await settle();
+		expect(await rm.conflicts.count()).toBe(0);
+		expect(await rm.nextSteps.count()).toBe(1);
 	});
 
 	it('lists a record that holds choices for a person, until they are made', async () => {

@@ -1,4 +1,3 @@
-import PouchDB from 'pouchdb-browser';
 import Dexie, { liveQuery, type Subscription } from 'dexie';
 import {
 	assignedSchools,
@@ -9,7 +8,6 @@ import {
 	type PeopleDirectory,
 	type UserCtx
 } from '$lib/domain';
-import { closeLocalDbs, destroyLocalDbs, localDb, remoteDb } from '$lib/db/pouch';
 import {
 	openReadModel,
 	readModelName,
@@ -17,16 +15,13 @@ import {
 	type ConflictRow,
 	type ReadModel
 } from '$lib/db/read-model';
-import { mayChoose } from '$lib/db/choices';
-import { fieldLabel, loadNameContext, valueText } from '$lib/db/names';
-import { Projector } from '$lib/db/projector';
+import type { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
 import { deviceName } from '$lib/sync/device';
-import { PendingTracker } from '$lib/sync/pending';
+import type { PendingTracker } from '$lib/sync/pending';
 import { storageReport } from '$lib/state/storage';
-import { Replicator, type SyncEvent } from '$lib/sync/replicator';
+import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
-import { compactIfSettled, conflictedAmong, resolveDocs } from '$lib/sync/resolve';
 import {
 	loadSession,
 	signIn as signInRemote,
@@ -56,6 +51,38 @@ export interface WaitingRecord {
 }
 
 const key = (user: string, what: string) => `si:${what}:${user}`;
+
+type Engine = typeof import('./engine');
+let engineLoad: Promise<Engine> | null = null;
+/** PouchDB and the sync machinery, fetched once (src/lib/state/engine.ts says why apart). */
+const loadEngine = (): Promise<Engine> => {
+	engineLoad ??= import('./engine').catch((err: unknown) => {
+		engineLoad = null;
+		throw err;
+	});
+	return engineLoad;
+};
+
+/**
+ * Runs `work` once the browser has drawn the screen and has a moment: opening, catching up and
+ * replicating the databases is then no longer in the way of a cold start's first screen.
+ */
+function afterFirstPaint(work: () => void): void {
+	let done = false;
+	const once = () => {
+		if (done) return;
+		done = true;
+		work();
+	};
+	const idle = (globalThis as { requestIdleCallback?: typeof requestIdleCallback })
+		.requestIdleCallback;
+	requestAnimationFrame(() => {
+		if (idle) idle(once, { timeout: 500 });
+		else setTimeout(once, 50);
+	});
+	// A page opened in the background draws no frame: its databases open all the same.
+	setTimeout(once, 1000);
+}
 
 /** A list of names kept in localStorage; anything unreadable counts as none. */
 function readList(stored: string | null): string[] {
@@ -96,6 +123,7 @@ class Workspace {
 	storageLow = $state(false);
 
 	#rm: ReadModel | null = null;
+	#engine: Engine | null = null;
 	#projector: Projector | null = null;
 	#replicator: Replicator | null = null;
 	#dbs = new Set<string>();
@@ -133,9 +161,12 @@ class Workspace {
 	get ctx(): WriteContext {
 		const session = this.session;
 		if (!session) throw new Error('No one is signed in on this device.');
+		// Screens render once `ready`, which waits for the engine; this is a guard, not a path.
+		const engine = this.#engine;
+		if (!engine) throw new Error('Your records are still opening on this device. Try again.');
 		return {
 			user: { name: session.name, roles: session.roles },
-			dbFor: (db) => localDb(session.name, db),
+			dbFor: (db) => engine.localDb(session.name, db),
 			device: deviceName(session.name, session.signedInAt),
 			fullName: session.fullName
 		};
@@ -163,12 +194,12 @@ class Workspace {
 		storeSession(session);
 		// Name the device now, from this sign-in; it keeps the name until the person signs out.
 		deviceName(session.name, session.signedInAt);
-		if (same && this.#rm) {
+		if (same && this.#rm && this.#engine) {
 			// Signing in again after a session expired: carry on where sync stopped.
 			this.session = session;
 			this.problem = null;
 			this.#replicator?.stop();
-			this.#replicator = this.#newReplicator(session.name);
+			this.#replicator = this.#newReplicator(this.#engine, session.name);
 			for (const db of this.#dbs) this.#replicator.start(db);
 		} else {
 			await this.#close();
@@ -186,22 +217,40 @@ class Workspace {
 		this.firstSynced = readList(synced);
 		// A device that synced before first syncs were recorded has had them all.
 		this.#syncedBefore = synced === null && this.lastSyncAt !== null;
-		this.#rm = openReadModel(session.name);
-		this.#projector = new Projector(this.#rm, (db) => localDb(session.name, db));
-		this.#replicator = this.#newReplicator(session.name);
-		this.#tracker = new PendingTracker(
-			(db) => localDb(session.name, db),
-			undefined,
-			(db) => localStorage.getItem(key(session.name, `verified:${db}`))
+		const rm = (this.#rm = openReadModel(session.name));
+		void loadEngine().then(
+			(engine) => {
+				// Signed out (or in as someone else) while the engine was loading.
+				if (this.#rm !== rm) return;
+				this.#start(engine, session, rm);
+			},
+			(err: unknown) => {
+				if (this.#rm !== rm) return;
+				// The screens still show what the device holds; saving says to reload.
+				this.ready = true;
+				this.problem = {
+					kind: 'failed',
+					message: `The app could not load part of itself; reload the page: ${String(err)}`
+				};
+			}
 		);
-		const rm = this.#rm;
+	}
+
+	#start(engine: Engine, session: StoredSession, rm: ReadModel): void {
+		this.#engine = engine;
+		const local = (db: string) => engine.localDb(session.name, db);
+		this.#projector = new engine.Projector(rm, local);
+		this.#replicator = this.#newReplicator(engine, session.name);
+		this.#tracker = new engine.PendingTracker(local, undefined, (db) =>
+			localStorage.getItem(key(session.name, `verified:${db}`))
+		);
+		const user = { name: session.name, roles: session.roles };
 		this.#choicesWatch = liveQuery(() =>
 			Promise.all([rm.choices.toArray(), rm.conflicts.toArray()])
 		).subscribe({
 			next: ([choices, conflicts]) => {
-				const user = { name: session.name, roles: session.roles };
-				this.choices = choices.filter((c) => mayChoose(c.doc, c.db, user));
-				this.othersChoices = choices.filter((c) => !mayChoose(c.doc, c.db, user));
+				this.choices = choices.filter((c) => engine.mayChoose(c.doc, c.db, user));
+				this.othersChoices = choices.filter((c) => !engine.mayChoose(c.doc, c.db, user));
 				this.conflicts = conflicts;
 			},
 			error: () => undefined
@@ -213,29 +262,31 @@ class Workspace {
 			},
 			error: () => undefined
 		});
-		const user = { name: session.name, roles: session.roles };
-		// Schools first: a head's or SIL's own records are what the first screen shows.
-		const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
 		// The read model on disk is usable at once: screens open on it while each database catches
-		// up with changes made since it was last open, and update as it does.
+		// up with changes made since it was last open, and update as it does. No database is opened
+		// before the first screen is drawn.
 		this.ready = true;
-		void (async () => {
-			for (const db of dbs) await this.#addDb(db);
-		})().catch((err: unknown) => {
-			this.problem = {
-				kind: 'failed',
-				message: `The records on this device could not be read: ${String(err)}`
-			};
-		});
-		if (hasRole(user, 'ceo') || hasRole(user, 'admin')) {
-			// The CEO and administrators work with every school in the registry.
-			const rm = this.#rm;
-			this.#schoolsWatch = liveQuery(() => rm.schools.toArray()).subscribe((schools) => {
-				for (const s of schools) void this.#addDb(schoolDbName(s.id));
+		afterFirstPaint(() => {
+			if (this.#rm !== rm) return;
+			// Schools first: a head's or SIL's own records are what the first screen shows.
+			const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
+			void (async () => {
+				for (const db of dbs) await this.#addDb(db);
+			})().catch((err: unknown) => {
+				this.problem = {
+					kind: 'failed',
+					message: `The records on this device could not be read: ${String(err)}`
+				};
 			});
-		}
-		this.#countPending();
-		void this.checkStorage();
+			if (hasRole(user, 'ceo') || hasRole(user, 'admin')) {
+				// The CEO and administrators work with every school in the registry.
+				this.#schoolsWatch = liveQuery(() => rm.schools.toArray()).subscribe((schools) => {
+					for (const s of schools) void this.#addDb(schoolDbName(s.id));
+				});
+			}
+			this.#countPending();
+			void this.checkStorage();
+		});
 	}
 
 	/** Look at the device's storage; the layout warns when it is nearly full. */
@@ -250,7 +301,8 @@ class Workspace {
 		this.checking = true;
 		await this.#projector?.follow(db);
 		this.#resolveConflicts(db);
-		void localDb(this.session.name, db)
+		void this.#engine
+			?.localDb(this.session.name, db)
 			.changes({ since: 'now', live: true, return_docs: false })
 			.on('change', () => this.#countPending());
 		// Count as soon as the database is known: the first count may have run before it was.
@@ -258,8 +310,8 @@ class Workspace {
 		if (this.problem?.kind !== 'session-expired') this.#replicator?.start(db);
 	}
 
-	#newReplicator(user: string): Replicator {
-		return new Replicator(user, (e) => this.#onSync(e));
+	#newReplicator(engine: Engine, user: string): Replicator {
+		return new engine.Replicator(user, (e) => this.#onSync(e));
 	}
 
 	#onSync(e: SyncEvent): void {
@@ -280,7 +332,7 @@ class Workspace {
 				localStorage.setItem(key(user, 'last-sync'), this.lastSyncAt);
 				if (!this.firstSynced.includes(e.db)) this.#markFirstSynced(user, e.db);
 				void this.#tracker
-					?.verify(e.db, remoteDb(e.db))
+					?.verify(e.db, this.#engine!.remoteDb(e.db))
 					.catch(() => 0)
 					.then(() => this.#countPending())
 					.then(() => this.#compact(e.db));
@@ -373,10 +425,11 @@ class Workspace {
 
 	async #resolveNow(db: string, ids?: string[]): Promise<void> {
 		const session = this.session;
-		if (!session) return;
-		const local = localDb(session.name, db);
+		const engine = this.#engine;
+		if (!session || !engine) return;
+		const local = engine.localDb(session.name, db);
 		let todo: string[];
-		if (ids) todo = await conflictedAmong(local, ids);
+		if (ids) todo = await engine.conflictedAmong(local, ids);
 		else {
 			await this.settled();
 			todo = ((await this.#rm?.conflicts.where('db').equals(db).toArray()) ?? []).map(
@@ -385,25 +438,30 @@ class Workspace {
 		}
 		if (todo.length === 0) return;
 		const user = { name: session.name, roles: session.roles };
-		const remote = this.online ? remoteDb(db) : null;
+		const remote = this.online ? engine.remoteDb(db) : null;
 		// Late changes to a confirmed record become an addendum that names fields as the screens do.
-		const names = this.#rm ? await loadNameContext(this.#rm).catch(() => null) : null;
+		const names = this.#rm ? await engine.loadNameContext(this.#rm).catch(() => null) : null;
 		const describe: Describe | undefined = names
 			? {
-					label: (doc, path) => fieldLabel(doc, path, names),
-					value: (doc, path, v) => valueText(doc, path, v, names)
+					label: (doc, path) => engine.fieldLabel(doc, path, names),
+					value: (doc, path, v) => engine.valueText(doc, path, v, names)
 				}
 			: undefined;
-		await resolveDocs({ user, db, local, remote, describe }, todo);
+		await engine.resolveDocs({ user, db, local, remote, describe }, todo);
 	}
 
 	/** Compact a database at most hourly, and only once it is settled with the trust. */
 	async #compact(db: string): Promise<void> {
 		const user = this.session?.name;
-		if (!user || Date.now() - (this.#compactedAt.get(db) ?? 0) < 3_600_000) return;
+		const engine = this.#engine;
+		if (!user || !engine || Date.now() - (this.#compactedAt.get(db) ?? 0) < 3_600_000) return;
 		const waiting = (await this.#tracker?.waiting(db).catch(() => null))?.length ?? 1;
 		const conflicted = (await this.#rm?.conflicts.where('db').equals(db).count()) ?? 1;
-		if (await compactIfSettled(localDb(user, db), waiting, conflicted).catch(() => false)) {
+		if (
+			await engine
+				.compactIfSettled(engine.localDb(user, db), waiting, conflicted)
+				.catch(() => false)
+		) {
 			this.#compactedAt.set(db, Date.now());
 		}
 	}
@@ -461,6 +519,8 @@ class Workspace {
 	async signOut(discard = false): Promise<{ unsent: number }> {
 		const session = this.session;
 		if (!session) return { unsent: 0 };
+		const engine = await loadEngine();
+		const { PouchDB, localDb, remoteDb } = engine;
 		if (!discard) {
 			if (navigator.onLine && this.problem?.kind !== 'session-expired') {
 				for (const db of this.#dbs) {
@@ -477,7 +537,7 @@ class Workspace {
 		}
 		const dbs = [...this.#dbs];
 		await this.#close();
-		await destroyLocalDbs(session.name, dbs);
+		await engine.destroyLocalDbs(session.name, dbs);
 		await Dexie.delete(readModelName(session.name));
 		for (const k of Object.keys(localStorage)) {
 			if (k.startsWith('si:') && k.endsWith(`:${session.name}`)) localStorage.removeItem(k);
@@ -514,7 +574,10 @@ class Workspace {
 		this.sentAt = {};
 		this.problem = null;
 		this.refusals = [];
-		await closeLocalDbs();
+		this.#projector = null;
+		this.#replicator = null;
+		// Nothing was opened if the engine never loaded.
+		await this.#engine?.closeLocalDbs();
 	}
 }
 
