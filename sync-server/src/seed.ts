@@ -368,7 +368,7 @@ export async function seedDemo(
 ): Promise<DemoAccount[]> {
 	await seedTrust(storage);
 	for (const s of DEMO_SCHOOLS) await createSchool(storage, s);
-	await seedVisits(
+	const visits = await seedVisits(
 		storage,
 		DEMO_SCHOOLS.map((s) => ({ ...s, head: demoHead(s) })),
 		{
@@ -381,7 +381,8 @@ export async function seedDemo(
 	await seedAttainment(
 		storage,
 		DEMO_SCHOOLS.map((s) => s.id),
-		YEAR
+		YEAR,
+		visits
 	);
 	const accounts = demoAccounts(opts.includeAdmin).map((a) => ({
 		...a,

@@ -55,6 +55,11 @@ function pastEvents(docs: Doc[]): [string, string][] {
 		if (d.type === 'progress-update') events.push([`update ${d._id}`, day(d.at)]);
 		if (d.type === 'next-step') events.push([`step ${d._id}`, day(d.createdAt)]);
 		if (d.type === 'learning-walk') events.push([`walk ${d._id}`, day(d.date)]);
+		if (d.type === 'attainment-booklet') {
+			events.push([`booklet ${d._id}`, day(d.updatedAt)]);
+			for (const s of Object.values((d.snapshots ?? {}) as Record<string, { takenAt: string }>))
+				events.push([`snapshot in ${d._id}`, day(s.takenAt)]);
+		}
 		if (d.type === 'visit' || d.type === 'learning-walk')
 			events.push([`created ${d._id}`, day(d.createdAt)], [`updated ${d._id}`, day(d.updatedAt)]);
 	}
@@ -78,6 +83,15 @@ describe('the demo trust', () => {
 		// Started on 25 November, both terms' visits have taken place and some steps are done.
 		const november = await demo('2026-11-25');
 		const all = Object.values(november).flat();
+		// Each booklet keeps the figures of its school's term-1 visit, as the calendar asks.
+		for (const s of DEMO_SCHOOLS) {
+			const docs = november[s.id]!;
+			const t1 = ofType(docs, 'visit').find((v) => v.term === 1)!;
+			const booklet = ofType(docs, 'attainment-booklet')[0]!;
+			expect(booklet.snapshots, s.id).toMatchObject({
+				t1: { visitId: t1._id, visitDate: t1.date }
+			});
+		}
 		expect(ofType(all, 'visit').filter((v) => v.status === 'planned')).toEqual([]);
 		expect(ofType(all, 'progress-update').some((u) => u.status === 'done')).toBe(true);
 		// Started on 9 November, some term-2 visits have not happened yet.

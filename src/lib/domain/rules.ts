@@ -160,7 +160,18 @@ export function validateDocUpdate(
 				return forbid('Learning-walk notes can only be changed by the visitor who took them.');
 			}
 			return newDoc.visitor === user.name ? ok : forbid('Learning-walk notes must be your own.');
-		case 'attainment-booklet':
+		case 'attainment-booklet': {
+			// A snapshot records the figures at a SIL's visit (issue 15): kept by a SIL, in their name.
+			const before = (old?.snapshots ?? {}) as Record<string, unknown>;
+			const after = (newDoc.snapshots ?? {}) as Record<string, { takenBy?: unknown }>;
+			const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+			const changed = [...keys].filter((k) => !same(before[k], after[k]));
+			if (changed.length > 0) {
+				if (!hasRole(user, 'sil'))
+					return forbid('Only a school improvement lead keeps a snapshot of the figures.');
+				if (changed.some((k) => after[k] && after[k].takenBy !== user.name))
+					return forbid('A snapshot of the figures is kept in your own name.');
+			}
 			if (hasRole(user, 'sil')) return ok;
 			if (hasRole(user, 'head') && options.headsMayEnterFigures) return ok;
 			return forbid(
@@ -168,6 +179,7 @@ export function validateDocUpdate(
 					? 'The trust has not asked headteachers to enter figures: send them to your SIL.'
 					: 'Only a school improvement lead enters attainment figures.'
 			);
+		}
 		case 'school-overview':
 			// The CEO's own commentary and judgement; heads and SILs read it.
 			if (!hasRole(user, 'ceo'))
