@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
 	difference,
 	bookletFigure,
@@ -10,6 +11,15 @@ import {
 	type AttainmentFramework,
 	type AttainmentSnapshot
 } from './attainment-schema.ts';
+import {
+	AcademicYearId,
+	docMeta,
+	IsoDate,
+	IsoDateTime,
+	Label,
+	Slug,
+	TermNumber
+} from './common.ts';
 
 // The booklet through the year (issue 15): it is updated at the visits of terms 1, 3, 4 and 6, and
 // each update keeps a snapshot of the figures, so the next one shows what changed since.
@@ -139,3 +149,26 @@ export function headlineTrend(
 			: { better: 'Improving', worse: 'Declining', same: 'No change' }[change.direction];
 	return { points, change, words };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Copies of the yearly summary sent to the chair of governors
+
+export const governorsCopyDocId = (year: string, uuid: string) => `governors-copy:${year}:${uuid}`;
+
+/**
+ * A termly copy of the yearly summary of visits sent to the chair of governors (DOMAIN.md: "each
+ * term the chair of governors gets an updated copy"): when, to whom, and who recorded it. A new
+ * document each time, never edited, like a progress update.
+ */
+export const GovernorsCopy = z.object({
+	...docMeta,
+	type: z.literal('governors-copy'),
+	schoolId: Slug,
+	year: AcademicYearId,
+	term: TermNumber,
+	sentOn: IsoDate,
+	to: Label,
+	by: z.string().min(1),
+	at: IsoDateTime
+});
+export type GovernorsCopy = z.infer<typeof GovernorsCopy>;

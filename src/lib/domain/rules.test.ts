@@ -329,3 +329,34 @@ describe('attainment figures', () => {
 		expect(validateDocUpdate(edited, kept, head, DB, opts)).toEqual({ ok: true });
 	});
 });
+
+describe('copies of the summary sent to governors', () => {
+	const copy = {
+		_id: 'governors-copy:2026-27:a',
+		schemaVersion: 1,
+		type: 'governors-copy',
+		schoolId: 'oakfield',
+		year: '2026-27',
+		term: 1,
+		sentOn: '2026-10-26',
+		to: 'Chair of governors',
+		by: 'sil',
+		at: '2026-10-26T09:00:00Z'
+	};
+
+	it('are recorded in your own name, never changed, and say to whom', () => {
+		expect(validateDocUpdate(copy, null, sil, DB)).toEqual({ ok: true });
+		expect(validateDocUpdate({ ...copy, by: 'head.oakfield' }, null, head, DB)).toEqual({
+			ok: true
+		});
+		expect(validateDocUpdate(copy, null, head, DB)).toMatchObject({
+			ok: false,
+			reason: 'A copy sent must be recorded in your own name.'
+		});
+		expect(validateDocUpdate({ ...copy, to: 'Someone else' }, copy, sil, DB)).toMatchObject({
+			ok: false,
+			reason: 'A copy sent to governors cannot be changed; record a new one.'
+		});
+		expect(validateDocUpdate({ ...copy, to: ' ' }, null, sil, DB).ok).toBe(false);
+	});
+});

@@ -6,6 +6,7 @@ import { schoolIdFromDbName, TRUST_DB } from './school.ts';
 import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
 import { AttainmentBooklet, AttainmentFramework } from './attainment-schema.ts';
+import { GovernorsCopy } from './attainment-snapshots.ts';
 import { SchoolOverview } from './overview.ts';
 
 /** Every kind of document, by its `type`, and the database it belongs in. */
@@ -21,7 +22,8 @@ export const SCHEMAS = {
 	'progress-update': { schema: ProgressUpdate, db: 'school' },
 	'learning-walk': { schema: LearningWalk, db: 'school' },
 	'attainment-booklet': { schema: AttainmentBooklet, db: 'school' },
-	'school-overview': { schema: SchoolOverview, db: 'school' }
+	'school-overview': { schema: SchoolOverview, db: 'school' },
+	'governors-copy': { schema: GovernorsCopy, db: 'school' }
 } as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' }>;
 
 export type DocType = keyof typeof SCHEMAS;
@@ -180,6 +182,14 @@ export function validateDocUpdate(
 					: 'Only a school improvement lead enters attainment figures.'
 			);
 		}
+		case 'governors-copy':
+			// Whoever sends the summary to the chair records it: the SIL, the head or the CEO.
+			if (old) return forbid('A copy sent to governors cannot be changed; record a new one.');
+			if (!(['sil', 'head', 'ceo'] as const).some((r) => hasRole(user, r)))
+				return forbid('Only the SIL, the headteacher or the CEO records a copy sent.');
+			return newDoc.by === user.name
+				? ok
+				: forbid('A copy sent must be recorded in your own name.');
 		case 'school-overview':
 			// The CEO's own commentary and judgement; heads and SILs read it.
 			if (!hasRole(user, 'ceo'))

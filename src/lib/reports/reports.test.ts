@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { nextStep, now, visit, framework, year } from '../../../tests/unit/fixtures';
-import { DEFAULT_ATTAINMENT_FRAMEWORK, SCHEMA_VERSION, type School } from '$lib/domain';
+import {
+	DEFAULT_ATTAINMENT_FRAMEWORK,
+	newAttainmentBooklet,
+	SCHEMA_VERSION,
+	takeSnapshot,
+	type School
+} from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
 import { boardPack, governorsReport, lgbReport, type ReportContext } from './build';
 import { pdfText, reportPdf } from './pdf';
@@ -131,5 +137,59 @@ describe('reports', () => {
 		const text = (await pdfPages(await reportPdf(report))).join(' ');
 		expect(text).toContain('Marked vulnerable 1');
 		expect(text).toContain("St Aidan's Church of England Primary School (3), vulnerable");
+	});
+
+	it('the governors’ report gives the headline A&A figures with their trend, and each copy sent', () => {
+		const KEY = 'ks2-rwm-exs:all:mid-year';
+		const start = {
+			...newAttainmentBooklet('st-aidans', '2026-27', 'sil', now),
+			cells: { [KEY]: { cohort: 30, count: 18 } },
+			nationals: { 'ks2-rwm-exs:all': 62 }
+		};
+		const kept = takeSnapshot(start, v1, 'sil', '2026-09-17T15:00:00Z');
+		const booklet = { ...kept, cells: { [KEY]: { cohort: 30, count: 20 } } };
+		const copies = [
+			{
+				_id: 'governors-copy:2026-27:a',
+				schemaVersion: SCHEMA_VERSION,
+				type: 'governors-copy' as const,
+				schoolId: 'st-aidans',
+				year: '2026-27',
+				term: 1,
+				sentOn: '2026-10-26',
+				to: 'Mrs Ruth Ainsley, chair of governors',
+				by: 'sil',
+				at: '2026-10-26T09:00:00Z'
+			}
+		];
+		const report = governorsReport({ ...sy, booklet }, ctx, copies);
+		const section = (h: string) => report.sections.find((s) => s.heading === h)!;
+		const headline = section('Attainment and achievement: headline figures').blocks[0]!;
+		if (headline.kind !== 'table') throw new Error('expected a table');
+		const rwm = headline.rows.find(
+			(r) => r[0] === 'KS2 reading, writing and maths: expected standard'
+		)!;
+		// 18 of 30 = 60.0% at the term 1 visit; 20 of 30 = 66.7% now; +6.7, improving.
+		expect(rwm).toEqual([
+			'KS2 reading, writing and maths: expected standard',
+			'66.7% (national 62.0%), mid-year projection',
+			'Term 1 visit: 60.0%; Now: 66.7%',
+			'Improving (+6.7)'
+		]);
+		const sent = section('Copies sent to the chair of governors').blocks[0]!;
+		if (sent.kind !== 'table') throw new Error('expected a table');
+		expect(sent.rows).toEqual([
+			['Autumn 1, 2026-27', formatDate('2026-10-26'), 'Mrs Ruth Ainsley, chair of governors', 'sil']
+		]);
+		// Without figures or copies the report says so in words.
+		const empty = governorsReport(sy, ctx);
+		expect(empty.sections.map((s) => s.blocks[0])).toContainEqual({
+			kind: 'paragraph',
+			text: 'No attainment figures have been entered this year.'
+		});
+		expect(empty.sections.map((s) => s.blocks[0])).toContainEqual({
+			kind: 'paragraph',
+			text: 'No copy has been recorded as sent this year.'
+		});
 	});
 });
