@@ -66,7 +66,8 @@ function pastEvents(docs: Doc[]): [string, string][] {
 	return events;
 }
 
-describe('the demo trust', () => {
+// Each case seeds whole demo trusts on disk (LevelDB): slower than a unit test usually is.
+describe('the demo trust', { timeout: 60_000 }, () => {
 	test('every school has a visit in terms 1 and 2, and nothing that happened is dated after the start', async () => {
 		for (const today of ['2026-11-25', '2026-11-09']) {
 			const schools = await demo(today);
