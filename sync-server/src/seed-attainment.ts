@@ -7,6 +7,7 @@ import {
 	DEFAULT_ATTAINMENT_FRAMEWORK,
 	SCHEMA_VERSION,
 	schoolDbName,
+	snapshotKey,
 	TRUST_DB,
 	type AttainmentCell
 } from '../../src/lib/domain/index.ts';
@@ -80,7 +81,21 @@ function figure(measure: string, group: string, school: string, point: string, s
 	return { cohort, count } satisfies AttainmentCell;
 }
 
-export async function seedAttainment(storage: Storage, schools: string[], year: string) {
+/** The visits the booklet was updated at: the term-1 visit keeps a snapshot, as in the calendar. */
+export interface BookletVisit {
+	school: string;
+	id: string;
+	term: number;
+	date: string;
+	status: string;
+}
+
+export async function seedAttainment(
+	storage: Storage,
+	schools: string[],
+	year: string,
+	visits: BookletVisit[] = []
+) {
 	const trust = await storage.ensure(TRUST_DB, defaultSecurity(TRUST_DB));
 	const framework = AttainmentFramework.parse(DEFAULT_ATTAINMENT_FRAMEWORK);
 	await putIfMissing(trust, framework);
@@ -91,6 +106,8 @@ export async function seedAttainment(storage: Storage, schools: string[], year: 
 		const cells: Record<string, AttainmentCell> = {};
 		const nationals: Record<string, number> = {};
 		const lastYear: Record<string, AttainmentCell> = {};
+		// Attendance at the term-1 visit covered the first weeks; it has been updated since.
+		const attendanceThen: Record<string, AttainmentCell> = {};
 		for (const measure of Object.keys(NATIONAL)) {
 			for (const group of Object.keys(COHORT)) {
 				cells[cellKey(measure, group, 'target')] = figure(measure, group, school, 'target', 0.04);
@@ -109,12 +126,20 @@ export async function seedAttainment(storage: Storage, schools: string[], year: 
 				cohort: COHORT[group]! * 7,
 				value: value('autumn')
 			};
+			attendanceThen[cellKey('attendance', group, 'autumn')] = {
+				cohort: COHORT[group]! * 7,
+				value: value('first-weeks')
+			};
 			lastYear[comparatorKey('attendance', group)] = {
 				cohort: COHORT[group]! * 7,
 				value: value('last')
 			};
 		}
 		nationals[comparatorKey('attendance', 'all')] = ATTENDANCE.all!;
+		const happened = visits.filter((v) => v.school === school && v.status !== 'planned');
+		const term1 = happened.find((v) => v.term === 1);
+		const latest = happened.at(-1);
+		const at = (date: string) => `${date}T15:30:00.000Z`;
 		const booklet = AttainmentBooklet.parse({
 			_id: attainmentBookletDocId(year),
 			schemaVersion: SCHEMA_VERSION,
@@ -124,7 +149,22 @@ export async function seedAttainment(storage: Storage, schools: string[], year: 
 			cells,
 			nationals,
 			lastYear,
-			updatedAt: '2026-10-15T15:30:00.000Z',
+			...(term1
+				? {
+						snapshots: {
+							[snapshotKey(1)]: {
+								term: 1,
+								visitId: term1.id,
+								visitDate: term1.date,
+								takenAt: at(term1.date),
+								takenBy: 'sil',
+								cells: { ...cells, ...attendanceThen },
+								nationals
+							}
+						}
+					}
+				: {}),
+			updatedAt: latest ? at(latest.date) : at(year.slice(0, 4) + '-09-01'),
 			updatedBy: 'sil'
 		});
 		await putIfMissing(db, booklet);

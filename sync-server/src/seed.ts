@@ -8,13 +8,8 @@ import {
 	EvaluationFramework,
 	FRAMEWORK_PRESETS,
 	frameworkDocId,
-	NextStep,
-	newItemId,
 	PEOPLE_ID,
 	PeopleDirectory,
-	nextStepDocId,
-	ProgressUpdate,
-	progressDocId,
 	Role,
 	School,
 	schoolDbName,
@@ -27,14 +22,13 @@ import {
 	TrustSettings,
 	VISIT_CALENDAR_ID,
 	VisitCalendar,
-	VisitRecord,
-	visitDocId,
 	type CarterStage,
 	type SchoolCategory
 } from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
 import { seedAttainment } from './seed-attainment.ts';
 import { seedVulnerable } from './seed-vulnerable.ts';
+import { seedVisits } from './seed-visits.ts';
 import type { App } from './context.ts';
 import type { Logger } from './log.ts';
 import type { Doc, Pouch, Storage } from './storage.ts';
@@ -382,212 +376,12 @@ export async function seedTrust(storage: Storage): Promise<void> {
 }
 
 const YEAR = '2026-27';
-const uuid = () => crypto.randomUUID();
 
-function visit(
-	schoolId: string,
-	term: 1 | 2,
-	date: string,
-	status: 'draft' | 'shared' | 'confirmed',
-	head: { name: string; fullName: string },
-	grades: Record<string, string>
-): VisitRecord {
-	const cal = CALENDAR[term - 1]!;
-	const at = (time: string) => `${date}T${time}:00Z`;
-	return VisitRecord.parse({
-		_id: visitDocId(YEAR, term, uuid()),
-		schemaVersion: SCHEMA_VERSION,
-		type: 'visit',
-		schoolId,
-		year: YEAR,
-		term,
-		date,
-		visitor: 'sil',
-		visitorName: 'James Whitfield',
-		status,
-		attendees: [
-			{ id: newItemId(), name: head.fullName, role: 'Headteacher' },
-			{ id: newItemId(), name: 'James Whitfield', role: 'School improvement lead' }
-		],
-		focus: cal.focus,
-		documents: cal.documents.map((label, i) => ({ label, seen: i < 3 })),
-		activities: cal.activities.map((label, i) => ({ label, done: i < 2 })),
-		discussion: [
-			{
-				id: newItemId(),
-				area: 'Curriculum and teaching',
-				evidence:
-					'Learning walk in Years 2, 4 and 6 with the headteacher; reading books and maths books sampled.',
-				strengths:
-					'Phonics sessions follow the scheme consistently; pupils use the taught vocabulary when they explain their reasoning.',
-				development:
-					'Adaptations for pupils with SEND are not yet consistent in Key Stage 2 writing.'
-			},
-			{
-				id: newItemId(),
-				area: 'Attendance and behaviour',
-				evidence: 'Attendance summary for the last half-term; discussion with the attendance lead.',
-				strengths: 'Calm corridors and purposeful lessons.',
-				development: 'Persistent absence of disadvantaged pupils remains above the national figure.'
-			}
-		],
-		frameworkId: 'ofsted-2025',
-		evaluations: Object.entries(grades).map(([areaId, gradeId]) => ({
-			areaId,
-			gradeId,
-			comment: ''
-		})),
-		safeguarding: 'met',
-		daysUsed: 1,
-		...(status !== 'draft'
-			? { shared: { by: 'sil', name: 'James Whitfield', at: at('16:30') } }
-			: {}),
-		...(status === 'confirmed'
-			? {
-					confirmation: {
-						by: head.name,
-						name: head.fullName,
-						at: `${date.slice(0, 8)}${String(Number(date.slice(8)) + 2).padStart(2, '0')}T09:15:00Z`,
-						comment: 'A fair record of our discussion.'
-					}
-				}
-			: {}),
-		addenda: [],
-		createdAt: at('08:45'),
-		updatedAt: at('16:30')
-	});
-}
-
-/** A few visits, next steps and progress updates for the autumn terms, for a realistic demo. */
-async function seedSchoolRecords(storage: Storage): Promise<void> {
-	const plan: {
-		school: string;
-		head: { name: string; fullName: string };
-		visits: [1 | 2, string, 'draft' | 'shared' | 'confirmed', Record<string, string>][];
-		steps: string[];
-	}[] = [
-		{
-			school: 'oakfield',
-			head: { name: 'head.oakfield', fullName: 'Sarah Thompson' },
-			visits: [
-				[
-					1,
-					'2026-09-24',
-					'confirmed',
-					{
-						'curriculum-teaching': 'expected',
-						achievement: 'expected',
-						'attendance-behaviour': 'strong'
-					}
-				],
-				[
-					2,
-					'2026-11-19',
-					'shared',
-					{ 'curriculum-teaching': 'expected', inclusion: 'needs-attention' }
-				]
-			],
-			steps: [
-				'Adapt Key Stage 2 writing tasks so that pupils with SEND can reach the same learning goals.',
-				'Review the attendance plan for disadvantaged pupils with the attendance lead and governors.'
-			]
-		},
-		{
-			school: 'st-aidans',
-			head: { name: 'head.st-aidans', fullName: 'Daniel Okafor' },
-			visits: [
-				[
-					1,
-					'2026-09-17',
-					'confirmed',
-					{
-						'curriculum-teaching': 'needs-attention',
-						achievement: 'needs-attention',
-						'leadership-governance': 'expected'
-					}
-				],
-				[2, '2026-11-12', 'draft', { 'curriculum-teaching': 'needs-attention' }]
-			],
-			steps: [
-				'Introduce weekly phonics assessment in Year 1 and share the tracker with the trust.',
-				'Middle leaders to complete a book look in maths each half-term, with the SIL for the first.',
-				'Agree a behaviour policy refresh with staff and governors.'
-			]
-		},
-		{
-			school: 'hawthorn',
-			head: { name: 'head.hawthorn', fullName: 'Fiona Clarke' },
-			visits: [[1, '2026-10-01', 'draft', { achievement: 'expected' }]],
-			steps: []
-		}
-	];
-	for (const p of plan) {
-		const db = await storage.ensure(
-			schoolDbName(p.school),
-			defaultSecurity(schoolDbName(p.school))
-		);
-		const visits = p.visits.map(([term, date, status, grades]) =>
-			visit(p.school, term, date, status, p.head, grades)
-		);
-		for (const v of visits) await putParsed(db, VisitRecord, v);
-		const firstVisit = visits[0]!;
-		for (const [i, action] of p.steps.entries()) {
-			const step = NextStep.parse({
-				_id: nextStepDocId(YEAR, uuid()),
-				schemaVersion: SCHEMA_VERSION,
-				type: 'next-step',
-				schoolId: p.school,
-				year: YEAR,
-				visitId: firstVisit._id,
-				areaId: i === 0 ? 'curriculum-teaching' : 'attendance-behaviour',
-				action,
-				owner: i === 1 ? 'Deputy headteacher' : 'Headteacher',
-				dueTerm: 3,
-				successCriteria: 'Seen in books and agreed with the SIL at the spring visit.',
-				createdBy: 'sil',
-				createdAt: `${firstVisit.date}T16:00:00Z`
-			});
-			await putParsed(db, NextStep, step);
-			const updates: [string, 'in-progress' | 'done', string, string | undefined][] = [
-				[
-					'2026-10-09T15:00:00Z',
-					'in-progress',
-					'Discussed at the staff meeting; a first draft is with the phase leaders.',
-					undefined
-				]
-			];
-			if (i === 0)
-				updates.push([
-					'2026-11-06T15:30:00Z',
-					'in-progress',
-					'Trialled in two classes; the phase leaders are sharing what worked.',
-					undefined
-				]);
-			if (i === 1 && p.school === 'oakfield')
-				updates.push([
-					'2026-11-27T12:00:00Z',
-					'done',
-					'Plan reviewed and approved by governors.',
-					'Minutes of the governors meeting, item 6.'
-				]);
-			for (const [at, status, note, evidence] of updates) {
-				await putParsed(db, ProgressUpdate, {
-					_id: progressDocId(step._id, at, uuid()),
-					schemaVersion: SCHEMA_VERSION,
-					type: 'progress-update',
-					schoolId: p.school,
-					nextStepId: step._id,
-					status,
-					note,
-					...(evidence ? { evidence } : {}),
-					by: p.head.name,
-					at
-				});
-			}
-		}
-		storage.notify(schoolDbName(p.school));
-	}
-}
+/** Each demo school's head, by user name (an account only for some) and full name. */
+const demoHead = (s: NewSchool) => ({
+	name: `head.${s.id}`,
+	fullName: (s.headteacher ?? 'The headteacher').replace(/^(Mrs|Mr|Ms|Dr) /, '')
+});
 
 /**
  * Seeds the whole demo trust: registry, school databases, accounts and a term or two of records.
@@ -595,16 +389,32 @@ async function seedSchoolRecords(storage: Storage): Promise<void> {
  */
 export async function seedDemo(
 	storage: Storage,
-	opts: { passwords: (name: string) => string; iterations: number; includeAdmin: boolean }
+	opts: {
+		passwords: (name: string) => string;
+		iterations: number;
+		includeAdmin: boolean;
+		/** yyyy-mm-dd: the day the demo starts; nothing that has happened is dated after it. */
+		today?: string;
+	}
 ): Promise<DemoAccount[]> {
 	await seedTrust(storage);
 	for (const s of DEMO_SCHOOLS) await createSchool(storage, s);
-	await seedSchoolRecords(storage);
+	const visits = await seedVisits(
+		storage,
+		DEMO_SCHOOLS.map((s) => ({ ...s, head: demoHead(s) })),
+		{
+			year: YEAR,
+			today: opts.today ?? new Date().toISOString().slice(0, 10),
+			terms: TERM_DATES.map(([start, end], i) => ({ term: i + 1, start, end })),
+			calendar: CALENDAR
+		}
+	);
 	await seedVulnerable(storage);
 	await seedAttainment(
 		storage,
 		DEMO_SCHOOLS.map((s) => s.id),
-		YEAR
+		YEAR,
+		visits
 	);
 	const accounts = demoAccounts(opts.includeAdmin).map((a) => ({
 		...a,

@@ -3,6 +3,7 @@ import {
 	attainmentBookletDocId,
 	newAttainmentBooklet,
 	schoolDbName,
+	takeSnapshot,
 	type EntryOutcome
 } from '$lib/domain';
 import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
@@ -45,4 +46,31 @@ export async function editBooklet(
 		return createDoc(ctx, db, AttainmentBooklet, apply(fresh));
 	}
 	return updateDoc(ctx, db, id, AttainmentBooklet, apply);
+}
+
+/**
+ * Keep the booklet's figures as they stand as the snapshot of a visit's term (issue 15), applied
+ * to the latest revision on the device like any other edit, so figures typed meanwhile elsewhere
+ * are kept too.
+ */
+export async function keepSnapshot(
+	ctx: WriteContext,
+	schoolId: string,
+	year: string,
+	visit: { _id: string; term: number; date: string }
+): Promise<AttainmentBooklet> {
+	const at = new Date().toISOString();
+	const by = ctx.user.name ?? '';
+	return updateDoc(
+		ctx,
+		schoolDbName(schoolId),
+		attainmentBookletDocId(year),
+		AttainmentBooklet,
+		(current) => ({
+			...takeSnapshot(current, visit, by, at),
+			updatedAt: at,
+			updatedBy: by,
+			edit: editStamp(ctx)
+		})
+	);
 }

@@ -54,7 +54,8 @@ export const KIND_NAMES: Record<string, string> = {
 	'academic-year': 'Academic year',
 	'visit-calendar': 'Visit calendar',
 	'evaluation-framework': 'Evaluation framework',
-	'attainment-framework': 'Attainment & Achievement measures'
+	'attainment-framework': 'Attainment & Achievement measures',
+	'governors-copy': 'Copy of the summary sent to governors'
 };
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');

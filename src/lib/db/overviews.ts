@@ -215,10 +215,19 @@ export async function trustYear(rm: ReadModel, year: string, notes = true): Prom
 	const bookletOf = new Map(booklets.filter((b) => b.year === year).map((b) => [b.schoolId, b]));
 	const overviewsOf = bySchool(overviews.sort((a, b) => a.term - b.term || byKey(a.key, b.key)));
 	const marksOf = bySchool(marks.sort((a, b) => byKey(a.key, b.key)));
+	// As `schoolYear`: a step is agreed by its visit of this year, or by the head's reply.
+	const agreement = agreementsOf(
+		steps.map((s) => s.doc),
+		visits.filter((v) => v.year === year).map((v) => v.doc)
+	);
 	return schools.map((school) => ({
 		school,
 		visits: (visitsOf.get(school.id) ?? []).map((v) => v.doc),
-		steps: (stepsOf.get(school.id) ?? []).map((s) => ({ step: s.doc, status: s.status })),
+		steps: (stepsOf.get(school.id) ?? []).map((s) => ({
+			step: s.doc,
+			status: s.status,
+			agreement: agreement.get(s._id) ?? 'proposed'
+		})),
 		booklet: bookletOf.get(school.id)?.doc ?? null,
 		overviews: new Map((overviewsOf.get(school.id) ?? []).map((o) => [o.term, o.doc])),
 		marks: (marksOf.get(school.id) ?? []).map((m) => m.doc)

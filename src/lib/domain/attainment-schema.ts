@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { changeMeta } from './changes.ts';
-import { AcademicYearId, docMeta, IsoDateTime, Label, SCHEMA_VERSION, Slug } from './common.ts';
+import {
+	AcademicYearId,
+	docMeta,
+	IsoDate,
+	IsoDateTime,
+	Label,
+	SCHEMA_VERSION,
+	Slug,
+	TermNumber
+} from './common.ts';
 
 // The Attainment & Achievement overview booklet: which measures, pupil groups and assessment points
 // a trust tracks (trust data, with a default), and one booklet of aggregate figures per school per
@@ -311,6 +320,26 @@ export type AttainmentCell = z.infer<typeof AttainmentCell>;
 
 export const attainmentBookletDocId = (year: string) => `attainment:${year}`;
 
+/** A snapshot's key in the booklet: one per term, `t1` to `t6`. */
+export const snapshotKey = (term: number) => `t${term}`;
+
+/**
+ * The figures as they stood when the booklet was updated at a visit (terms 1, 3, 4 and 6 in the
+ * trust's calendar), kept so that the next update can show what changed. One per term: updating
+ * at the same term's visit again replaces it.
+ */
+export const AttainmentSnapshot = z.object({
+	term: TermNumber,
+	/** The visit at which the booklet was updated. */
+	visitId: z.string().startsWith('visit:'),
+	visitDate: IsoDate,
+	takenAt: IsoDateTime,
+	takenBy: z.string().min(1),
+	cells: z.record(CellKey, AttainmentCell),
+	nationals: z.record(ComparatorKey, z.number().min(0).max(MAX_PUPILS))
+});
+export type AttainmentSnapshot = z.infer<typeof AttainmentSnapshot>;
+
 /**
  * The Attainment & Achievement overview booklet of one school for one academic year (school
  * database). This schema checks what holds for any framework; `bookletIssues` adds the checks of
@@ -328,6 +357,8 @@ export const AttainmentBooklet = z
 		nationals: z.record(ComparatorKey, z.number().min(0).max(MAX_PUPILS)),
 		/** Last year's end-of-year outcomes by `measure:group`, when known. */
 		lastYear: z.record(ComparatorKey, AttainmentCell).optional(),
+		/** The figures at each term's update, by `t<term>`; booklets before issue 15 have none. */
+		snapshots: z.record(z.string().regex(/^t[1-6]$/), AttainmentSnapshot).optional(),
 		updatedAt: IsoDateTime,
 		updatedBy: z.string().min(1)
 	})
@@ -335,6 +366,14 @@ export const AttainmentBooklet = z
 		message: 'year must match the document id',
 		path: ['_id']
 	})
+	.refine(
+		(b) =>
+			Object.entries(b.snapshots ?? {}).every(
+				([key, s]) =>
+					key === snapshotKey(s.term) && s.visitId.startsWith(`visit:${b.year}:t${s.term}:`)
+			),
+		{ message: 'a snapshot must be of a visit of its own term and year', path: ['snapshots'] }
+	)
 	.refine(
 		(b) =>
 			Object.keys(b.cells).length <= MAX_CELLS &&

@@ -4,3 +4,4 @@ export * from './attainment-schema.ts';
 export * from './attainment-calc.ts';
 export * from './attainment-csv.ts';
 export * from './attainment-grid.ts';
+export * from './attainment-snapshots.ts';

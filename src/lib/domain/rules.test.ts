@@ -296,6 +296,69 @@ describe('attainment figures', () => {
 		);
 		expect(validateDocUpdate(booklet, null, ceo, DB).ok).toBe(false);
 	});
+
+	it('keep a snapshot only by a SIL, in their own name', () => {
+		const snapshot = {
+			term: 1,
+			visitId: 'visit:2026-27:t1:v1',
+			visitDate: '2026-09-24',
+			takenAt: '2026-09-24T15:00:00Z',
+			takenBy: 'sil',
+			cells: {},
+			nationals: {}
+		};
+		const kept = { ...booklet, snapshots: { t1: snapshot } };
+		expect(validateDocUpdate(kept, booklet, sil, DB)).toEqual({ ok: true });
+		expect(
+			validateDocUpdate(
+				{ ...booklet, snapshots: { t1: { ...snapshot, takenBy: 'someone' } } },
+				booklet,
+				sil,
+				DB
+			)
+		).toMatchObject({ ok: false, reason: 'A snapshot of the figures is kept in your own name.' });
+		// A head the trust lets enter figures still cannot keep, change or remove a snapshot...
+		const opts = { headsMayEnterFigures: true };
+		expect(validateDocUpdate(kept, booklet, head, DB, opts)).toMatchObject({
+			ok: false,
+			reason: 'Only a school improvement lead keeps a snapshot of the figures.'
+		});
+		expect(validateDocUpdate(booklet, kept, head, DB, opts).ok).toBe(false);
+		// ...but may change figures, leaving the snapshot as it was.
+		const edited = { ...kept, cells: { 'ks2-rwm-exs:all:autumn': { cohort: 30, count: 20 } } };
+		expect(validateDocUpdate(edited, kept, head, DB, opts)).toEqual({ ok: true });
+	});
+});
+
+describe('copies of the summary sent to governors', () => {
+	const copy = {
+		_id: 'governors-copy:2026-27:a',
+		schemaVersion: 1,
+		type: 'governors-copy',
+		schoolId: 'oakfield',
+		year: '2026-27',
+		term: 1,
+		sentOn: '2026-10-26',
+		to: 'Chair of governors',
+		by: 'sil',
+		at: '2026-10-26T09:00:00Z'
+	};
+
+	it('are recorded in your own name, never changed, and say to whom', () => {
+		expect(validateDocUpdate(copy, null, sil, DB)).toEqual({ ok: true });
+		expect(validateDocUpdate({ ...copy, by: 'head.oakfield' }, null, head, DB)).toEqual({
+			ok: true
+		});
+		expect(validateDocUpdate(copy, null, head, DB)).toMatchObject({
+			ok: false,
+			reason: 'A copy sent must be recorded in your own name.'
+		});
+		expect(validateDocUpdate({ ...copy, to: 'Someone else' }, copy, sil, DB)).toMatchObject({
+			ok: false,
+			reason: 'A copy sent to governors cannot be changed; record a new one.'
+		});
+		expect(validateDocUpdate({ ...copy, to: ' ' }, null, sil, DB).ok).toBe(false);
+	});
 });
 
 describe('full names written on records', () => {

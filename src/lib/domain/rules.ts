@@ -6,6 +6,7 @@ import { schoolIdFromDbName, TRUST_DB } from './school.ts';
 import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
 import { AttainmentBooklet, AttainmentFramework } from './attainment-schema.ts';
+import { GovernorsCopy } from './attainment-snapshots.ts';
 import { SchoolOverview } from './overview.ts';
 import { VulnerableMark } from './vulnerable.ts';
 import { PeopleDirectory } from './people.ts';
@@ -25,7 +26,8 @@ export const SCHEMAS = {
 	'learning-walk': { schema: LearningWalk, db: 'school' },
 	'attainment-booklet': { schema: AttainmentBooklet, db: 'school' },
 	'school-overview': { schema: SchoolOverview, db: 'school' },
-	'vulnerable-mark': { schema: VulnerableMark, db: 'school' }
+	'vulnerable-mark': { schema: VulnerableMark, db: 'school' },
+	'governors-copy': { schema: GovernorsCopy, db: 'school' }
 } as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' }>;
 
 export type DocType = keyof typeof SCHEMAS;
@@ -166,7 +168,18 @@ export function validateDocUpdate(
 				return forbid('The visitor of a record cannot be changed.');
 			}
 			return newDoc.visitor === user.name ? ok : forbid('Learning-walk notes must be your own.');
-		case 'attainment-booklet':
+		case 'attainment-booklet': {
+			// A snapshot records the figures at a SIL's visit (issue 15): kept by a SIL, in their name.
+			const before = (old?.snapshots ?? {}) as Record<string, unknown>;
+			const after = (newDoc.snapshots ?? {}) as Record<string, { takenBy?: unknown }>;
+			const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+			const changed = [...keys].filter((k) => !same(before[k], after[k]));
+			if (changed.length > 0) {
+				if (!hasRole(user, 'sil'))
+					return forbid('Only a school improvement lead keeps a snapshot of the figures.');
+				if (changed.some((k) => after[k] && after[k].takenBy !== user.name))
+					return forbid('A snapshot of the figures is kept in your own name.');
+			}
 			if (hasRole(user, 'sil')) return ok;
 			if (hasRole(user, 'head') && options.headsMayEnterFigures) return ok;
 			return forbid(
@@ -174,6 +187,15 @@ export function validateDocUpdate(
 					? 'The trust has not asked headteachers to enter figures: send them to your SIL.'
 					: 'Only a school improvement lead enters attainment figures.'
 			);
+		}
+		case 'governors-copy':
+			// Whoever sends the summary to the chair records it: the SIL, the head or the CEO.
+			if (old) return forbid('A copy sent to governors cannot be changed; record a new one.');
+			if (!(['sil', 'head', 'ceo'] as const).some((r) => hasRole(user, r)))
+				return forbid('Only the SIL, the headteacher or the CEO records a copy sent.');
+			return newDoc.by === user.name
+				? ok
+				: forbid('A copy sent must be recorded in your own name.');
 		case 'school-overview':
 			// The CEO's own commentary and judgement; heads and SILs read it.
 			if (!hasRole(user, 'ceo'))

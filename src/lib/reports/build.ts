@@ -6,6 +6,7 @@ import {
 	completionPercent,
 	countSteps,
 	dashboardGrid,
+	headlineTrend,
 	GRADE_CHANGE_LABELS,
 	gradeLabel,
 	keyFigures,
@@ -23,6 +24,7 @@ import {
 	type AcademicYear,
 	type AttainmentFramework,
 	type EvaluationFramework,
+	type GovernorsCopy,
 	type KeyFigure,
 	type School,
 	type SchoolRoute,
@@ -232,6 +234,7 @@ function base(
 export function governorsReport(
 	sy: SchoolYear,
 	ctx: ReportContext,
+	copies: readonly GovernorsCopy[] = [],
 	/** Learning-walk photos, where the person making the report chose to include them. */
 	photos?: VisitPhotos
 ): Report {
@@ -278,6 +281,27 @@ export function governorsReport(
 							},
 							stepsTable(sy, ctx, asOf)
 						]
+		},
+		{ heading: 'Attainment and achievement: headline figures', blocks: headlineBlocks(sy, ctx) },
+		{
+			heading: 'Copies sent to the chair of governors',
+			blocks:
+				copies.length === 0
+					? [{ kind: 'paragraph', text: 'No copy has been recorded as sent this year.' }]
+					: [
+							{
+								kind: 'table',
+								caption: 'Each termly copy of this summary sent to governors',
+								columns: ['Term', 'Sent on', 'To', 'Recorded by'],
+								widths: [2, 2, 3, 2],
+								rows: copies.map((c) => [
+									termLabel(ctx.year, c.term),
+									formatDate(c.sentOn),
+									c.to,
+									c.by
+								])
+							}
+						]
 		}
 	];
 	return {
@@ -289,6 +313,42 @@ export function governorsReport(
 		),
 		sections
 	};
+}
+
+/**
+ * The headline A&A figures for all pupils, each with its value at every update of the booklet
+ * through the year (the snapshots kept at visits) and the direction of the latest change.
+ */
+function headlineBlocks(sy: SchoolYear, ctx: ReportContext): ReportBlock[] {
+	const fw = ctx.attainmentFramework;
+	const figures = keyFigures(sy.booklet, fw, ctx.threshold);
+	if (!sy.booklet || figures.every((k) => k.figure.kind === 'missing'))
+		return [{ kind: 'paragraph', text: 'No attainment figures have been entered this year.' }];
+	const booklet = sy.booklet;
+	return [
+		{
+			kind: 'table',
+			caption: 'Headline figures for all pupils, and how they have changed this year',
+			columns: ['Measure', 'Latest figure', 'Through the year', 'Trend'],
+			widths: [3, 3, 4, 2],
+			rows: figures.map((k) => {
+				const point = fw.points.find((p) => p.label === k.pointLabel);
+				if (!point) return [k.label, k.figure.display, '–', 'Not known yet'];
+				const trend = headlineTrend(booklet, fw, ctx.threshold, {
+					measureId: k.measureId,
+					groupId: 'all',
+					pointId: point.id
+				});
+				const change = trend.change?.kind === 'value' ? ` (${trend.change.display})` : '';
+				return [
+					k.label,
+					keyFigureText(k),
+					trend.points.map((p) => `${p.label}: ${p.figure.display}`).join('; '),
+					`${trend.words}${change}`
+				];
+			})
+		}
+	];
 }
 
 /** A key figure in words: "60.0% (national 61.0%), mid-year projection; gap −17.0". */

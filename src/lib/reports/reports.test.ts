@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { nextStep, now, visit, framework, year } from '../../../tests/unit/fixtures';
-import { DEFAULT_ATTAINMENT_FRAMEWORK, SCHEMA_VERSION, type School } from '$lib/domain';
+import {
+	DEFAULT_ATTAINMENT_FRAMEWORK,
+	newAttainmentBooklet,
+	SCHEMA_VERSION,
+	takeSnapshot,
+	type School
+} from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
 import { boardPack, governorsReport, lgbReport, type ReportContext } from './build';
 import { pdfText, reportPdf, type PdfFonts } from './pdf';
@@ -174,7 +180,7 @@ describe('reports', () => {
 		const src =
 			'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAoHBwgHBgoICAgLCgoLDhgQDg0NDh0VFhEYIx8lJCIfIiEmKzcvJik0KSEiMEExNDk7Pj4+JS5ESUM8SDc9Pjv/2wBDAQoLCw4NDhwQEBw7KCIoOzs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozv/wAARCAAMABADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwCaiiivlT6Y/9k=';
 		const photos = new Map([[v1._id, [{ src, alt: 'Room 1 (Year 4 Maths), photo 1' }]]]);
-		const report = governorsReport(sy, ctx, photos);
+		const report = governorsReport(sy, ctx, [], photos);
 		const blocks = report.sections.flatMap((s) => s.blocks);
 		expect(blocks.filter((b) => b.kind === 'photos')).toEqual([
 			{ kind: 'photos', caption: 'Photos from the learning walk', photos: photos.get(v1._id) }
@@ -221,6 +227,60 @@ describe('reports', () => {
 		const text = (await pdfPages(await reportPdf(report))).join(' ');
 		expect(text).toContain('Marked vulnerable 1');
 		expect(text).toContain("St Aidan's Church of England Primary School (3), vulnerable");
+	});
+
+	it('the governors’ report gives the headline A&A figures with their trend, and each copy sent', () => {
+		const KEY = 'ks2-rwm-exs:all:mid-year';
+		const start = {
+			...newAttainmentBooklet('st-aidans', '2026-27', 'sil', now),
+			cells: { [KEY]: { cohort: 30, count: 18 } },
+			nationals: { 'ks2-rwm-exs:all': 62 }
+		};
+		const kept = takeSnapshot(start, v1, 'sil', '2026-09-17T15:00:00Z');
+		const booklet = { ...kept, cells: { [KEY]: { cohort: 30, count: 20 } } };
+		const copies = [
+			{
+				_id: 'governors-copy:2026-27:a',
+				schemaVersion: SCHEMA_VERSION,
+				type: 'governors-copy' as const,
+				schoolId: 'st-aidans',
+				year: '2026-27',
+				term: 1,
+				sentOn: '2026-10-26',
+				to: 'Mrs Ruth Ainsley, chair of governors',
+				by: 'sil',
+				at: '2026-10-26T09:00:00Z'
+			}
+		];
+		const report = governorsReport({ ...sy, booklet }, ctx, copies);
+		const section = (h: string) => report.sections.find((s) => s.heading === h)!;
+		const headline = section('Attainment and achievement: headline figures').blocks[0]!;
+		if (headline.kind !== 'table') throw new Error('expected a table');
+		const rwm = headline.rows.find(
+			(r) => r[0] === 'KS2 reading, writing and maths: expected standard'
+		)!;
+		// 18 of 30 = 60.0% at the term 1 visit; 20 of 30 = 66.7% now; +6.7, improving.
+		expect(rwm).toEqual([
+			'KS2 reading, writing and maths: expected standard',
+			'66.7% (national 62.0%), mid-year projection',
+			'Term 1 visit: 60.0%; Now: 66.7%',
+			'Improving (+6.7)'
+		]);
+		const sent = section('Copies sent to the chair of governors').blocks[0]!;
+		if (sent.kind !== 'table') throw new Error('expected a table');
+		expect(sent.rows).toEqual([
+			['Autumn 1, 2026-27', formatDate('2026-10-26'), 'Mrs Ruth Ainsley, chair of governors', 'sil']
+		]);
+		// Without figures or copies the report says so in words.
+		const empty = governorsReport(sy, ctx);
+		expect(empty.sections.map((s) => s.blocks[0])).toContainEqual({
+			kind: 'paragraph',
+			text: 'No attainment figures have been entered this year.'
+		});
+		expect(empty.sections.map((s) => s.blocks[0])).toContainEqual({
+			kind: 'paragraph',
+			text: 'No copy has been recorded as sent this year.'
+		});
 	});
 });
 

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import {
+	difference,
+	bookletFigure,
+	type AttainmentResult,
+	type DifferenceResult
+} from './attainment-calc.ts';
+import {
+	snapshotKey,
+	type AttainmentBooklet,
+	type AttainmentFramework,
+	type AttainmentSnapshot
+} from './attainment-schema.ts';
+import {
+	AcademicYearId,
+	docMeta,
+	IsoDate,
+	IsoDateTime,
+	Label,
+	Slug,
+	TermNumber
+} from './common.ts';
+
+// The booklet through the year (issue 15): it is updated at the visits of terms 1, 3, 4 and 6, and
+// each update keeps a snapshot of the figures, so the next one shows what changed since.
+
+/** The terms whose visit updates the A&A booklet when the trust's calendar does not say. */
+export const SNAPSHOT_TERMS = [1, 3, 4, 6] as const;
+
+/** The booklet with the figures as they stand kept as the snapshot of this visit's term. */
+export function takeSnapshot(
+	booklet: AttainmentBooklet,
+	visit: { _id: string; term: number; date: string },
+	by: string,
+	at: string
+): AttainmentBooklet {
+	const snapshot: AttainmentSnapshot = {
+		term: visit.term,
+		visitId: visit._id,
+		visitDate: visit.date,
+		takenAt: at,
+		takenBy: by,
+		cells: structuredClone(booklet.cells),
+		nationals: { ...booklet.nationals }
+	};
+	return {
+		...booklet,
+		snapshots: { ...booklet.snapshots, [snapshotKey(visit.term)]: snapshot }
+	};
+}
+
+/** The booklet's snapshots in term order. */
+export function snapshotsInOrder(booklet: AttainmentBooklet | null): AttainmentSnapshot[] {
+	return Object.values(booklet?.snapshots ?? {}).sort((a, b) => a.term - b.term);
+}
+
+/** The latest snapshot, or the latest before `beforeTerm`; null when there is none. */
+export function lastSnapshot(
+	booklet: AttainmentBooklet | null,
+	beforeTerm = 7
+): AttainmentSnapshot | null {
+	return (
+		snapshotsInOrder(booklet)
+			.filter((s) => s.term < beforeTerm)
+			.pop() ?? null
+	);
+}
+
+/** A snapshot read as a booklet, so that the booklet's calculations apply to it. */
+export function snapshotAsBooklet(
+	booklet: AttainmentBooklet,
+	snapshot: AttainmentSnapshot
+): AttainmentBooklet {
+	return { ...booklet, cells: snapshot.cells, nationals: snapshot.nationals };
+}
+
+export interface SnapshotChangeRow {
+	groupId: string;
+	label: string;
+	then: AttainmentResult;
+	now: AttainmentResult;
+	change: DifferenceResult;
+}
+
+/**
+ * For one measure at one assessment point, each group's figure at the snapshot, now, and the
+ * change between them (now minus then, suppressed or missing as the figures are).
+ */
+export function changeSinceSnapshot(
+	booklet: AttainmentBooklet,
+	snapshot: AttainmentSnapshot,
+	framework: AttainmentFramework,
+	threshold: number,
+	measureId: string,
+	pointId: string
+): SnapshotChangeRow[] {
+	const measure = framework.measures.find((m) => m.id === measureId);
+	if (!measure) return [];
+	const before = snapshotAsBooklet(booklet, snapshot);
+	return framework.groups.map((g) => {
+		const ref = { measureId, groupId: g.id, pointId };
+		const then = bookletFigure(before, framework, threshold, ref);
+		const now = bookletFigure(booklet, framework, threshold, ref);
+		return { groupId: g.id, label: g.label, then, now, change: difference(measure, now, then) };
+	});
+}
+
+export interface TrendPoint {
+	/** "Term 1 visit" or "Now". */
+	label: string;
+	term: number | null;
+	figure: AttainmentResult;
+}
+
+export interface Trend {
+	points: TrendPoint[];
+	/** The latest figure against the one before it that has a value. */
+	change: DifferenceResult | null;
+	/** "Improving", "Declining", "No change" or "Not known yet": words, never a colour alone. */
+	words: string;
+}
+
+/**
+ * A headline figure through the year: its value at each snapshot, then as it stands now (left out
+ * when nothing changed since the last snapshot), and the direction of the latest change.
+ */
+export function headlineTrend(
+	booklet: AttainmentBooklet,
+	framework: AttainmentFramework,
+	threshold: number,
+	ref: { measureId: string; groupId: string; pointId: string }
+): Trend {
+	const measure = framework.measures.find((m) => m.id === ref.measureId);
+	const points: TrendPoint[] = snapshotsInOrder(booklet).map((s) => ({
+		label: `Term ${s.term} visit`,
+		term: s.term,
+		figure: bookletFigure(snapshotAsBooklet(booklet, s), framework, threshold, ref)
+	}));
+	const now = bookletFigure(booklet, framework, threshold, ref);
+	const last = points.at(-1);
+	if (!last || last.figure.display !== now.display)
+		points.push({ label: 'Now', term: null, figure: now });
+	const known = points.filter((p) => p.figure.kind === 'value');
+	if (!measure || known.length < 2) return { points, change: null, words: 'Not known yet' };
+	const change = difference(measure, known.at(-1)!.figure, known.at(-2)!.figure);
+	const words =
+		change.kind !== 'value'
+			? 'Not known yet'
+			: { better: 'Improving', worse: 'Declining', same: 'No change' }[change.direction];
+	return { points, change, words };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Copies of the yearly summary sent to the chair of governors
+
+export const governorsCopyDocId = (year: string, uuid: string) => `governors-copy:${year}:${uuid}`;
+
+/**
+ * A termly copy of the yearly summary of visits sent to the chair of governors (DOMAIN.md: "each
+ * term the chair of governors gets an updated copy"): when, to whom, and who recorded it. A new
+ * document each time, never edited, like a progress update.
+ */
+export const GovernorsCopy = z.object({
+	...docMeta,
+	type: z.literal('governors-copy'),
+	schoolId: Slug,
+	year: AcademicYearId,
+	term: TermNumber,
+	sentOn: IsoDate,
+	to: Label,
+	by: z.string().min(1),
+	at: IsoDateTime
+});
+export type GovernorsCopy = z.infer<typeof GovernorsCopy>;

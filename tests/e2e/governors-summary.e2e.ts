@@ -1,0 +1,78 @@
+import { expect, test } from '@playwright/test';
+import { demoUsers, expectAllSent, serverGet, signIn } from './helpers.ts';
+
+// Issue 15: the yearly summary of visits for the chair of governors has the headline A&A figures
+// and their trend, and records each termly copy sent. Expected figures come from the demo booklet.
+
+type Cell = { cohort?: number; value?: number };
+type Booklet = {
+	cells: Record<string, Cell>;
+	snapshots?: Record<string, { cells: Record<string, Cell> }>;
+};
+
+const rate = (x: number) => `${(Math.round(x * 10) / 10).toFixed(1)}%`;
+
+test('the governors’ summary shows the headline figures with their trend and records a copy sent', async ({
+	page,
+	request
+}) => {
+	const { sil, silSchools, heads } = await demoUsers(request);
+	const school = silSchools
+		.filter((r) => r.startsWith('school:'))
+		.map((r) => r.slice('school:'.length))
+		.find((s) => !heads.some((h) => h.school === s))!;
+	const { body } = await serverGet<Booklet>(request, `school-${school}/attainment:2026-27`);
+	const then = body.snapshots!.t1!.cells['attendance:all:autumn']!.value!;
+	const now = body.cells['attendance:all:autumn']!.value!;
+	const through =
+		rate(then) === rate(now)
+			? `Term 1 visit: ${rate(then)}`
+			: `Term 1 visit: ${rate(then)}; Now: ${rate(now)}`;
+	const trend = now > then ? 'Improving' : now < then ? 'Declining' : 'Not known yet';
+
+	await signIn(page, sil);
+	await page.goto(`/schools/${school}/reports/governors`);
+	await expect(
+		page.getByRole('heading', { name: 'Attainment and achievement: headline figures' })
+	).toBeVisible();
+	const attendance = page
+		.getByRole('table', { name: /Headline figures for all pupils/ })
+		.getByRole('row')
+		.filter({ hasText: /^Attendance/ });
+	await expect(attendance.getByRole('cell')).toHaveText([
+		'Attendance',
+		new RegExp(`^${rate(now).replace('.', '\\.')} .*, autumn$`),
+		through,
+		new RegExp(`^${trend}`)
+	]);
+	await expect(page.getByText('No copy has been recorded as sent this year.')).toBeVisible();
+
+	// A copy goes to the chair: saying to whom is required.
+	await page.getByRole('button', { name: 'Record the copy sent' }).click();
+	await expect(page.getByRole('alert')).toContainText('Say who the copy was sent to');
+	await page.getByLabel('Sent to', { exact: true }).fill('Mrs Ruth Ainsley, chair of governors');
+	await page.getByRole('button', { name: 'Record the copy sent' }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toContainText(
+		'Recorded: the copy sent to Mrs Ruth Ainsley, chair of governors.'
+	);
+	const copies = page.getByRole('table', { name: /Each termly copy of this summary/ });
+	await expect(copies.getByRole('row').nth(1).getByRole('cell')).toHaveText([
+		/^Autumn 2, 2026-27$|^\w+ \d, 2026-27$/,
+		/\d{4}$/,
+		'Mrs Ruth Ainsley, chair of governors',
+		sil
+	]);
+
+	await expectAllSent(page);
+	await expect
+		.poll(async () => {
+			const { body: all } = await serverGet<{
+				rows: { doc: { type?: string; to?: string; by?: string } }[];
+			}>(request, `school-${school}/_all_docs?include_docs=true`);
+			return all.rows
+				.map((r) => r.doc)
+				.filter((d) => d.type === 'governors-copy')
+				.map((d) => `${d.to} (${d.by})`);
+		})
+		.toEqual([`Mrs Ruth Ainsley, chair of governors (${sil})`]);
+});
