@@ -357,6 +357,7 @@ export async function run(): Promise<void> {
 		return d;
 	};
 	const targets: Target[] = [];
+	const [loadAtStart] = os.loadavg();
 	try {
 		for (const [name, start] of [
 			['ours', () => ours(dir('ours-server'))],
@@ -430,14 +431,38 @@ export async function run(): Promise<void> {
 			console.log(`${label.padEnd(44)} ${fmt(x).padStart(10)}${cells.join('')}`);
 		}
 		const all = (m: Map<Target, number[]>) =>
-			servers.map((t) => `${t.name} ${m.get(t)!.map(fmt).join(', ')}`).join('; ');
+			servers
+				.map((t) => {
+					const xs = m.get(t)!;
+					return (
+						`${t.name} median ${fmt(median(xs))}, range ${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))}` +
+						` (${xs.map(fmt).join(', ')})`
+					);
+				})
+				.join('; ');
+		// Each round's servers ran back to back, so a round's ratio is the least disturbed by the
+		// machine's load drifting between rounds.
+		const paired = (m: Map<Target, number[]>) =>
+			a
+				? peers
+						.map((p) => {
+							const ratios = m.get(a)!.map((x, i) => x / m.get(p)![i]!);
+							return (
+								`against ${p.name} median ${median(ratios).toFixed(2)}x,` +
+								` range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x`
+							);
+						})
+						.join('; ')
+				: '-';
 		const [load1, load5] = os.loadavg();
 		console.log(
 			`\nPush and pull are the median of ${ROUNDS} rounds, after one unrecorded warm-up round;` +
 				` every round (docs/s):` +
 				`\n  push: ${all(pushes)}` +
 				`\n  pull: ${all(pulls)}` +
-				`\nLoad average at the end: ${load1!.toFixed(2)} (1 min), ${load5!.toFixed(2)} (5 min)` +
+				`\nOurs against each peer, round by round: push ${paired(pushes)}; pull ${paired(pulls)}.` +
+				`\nLoad average at the start: ${loadAtStart!.toFixed(2)} (1 min); at the end:` +
+				` ${load1!.toFixed(2)} (1 min), ${load5!.toFixed(2)} (5 min)` +
 				` on ${os.cpus().length} cores.` +
 				`\nClients above hold their copies in memory. Pushing ${DOCS} docs from a client on` +
 				` LevelDB, which paces itself by reading its own changes feed (docs/s): ` +
