@@ -9,3 +9,4 @@ export * from './roles.ts';
 export * from './rules.ts';
 export * from './attainment.ts';
 export * from './overview.ts';
+export * from './situation.ts';
