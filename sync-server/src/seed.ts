@@ -32,6 +32,7 @@ import {
 } from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
 import { seedAttainment } from './seed-attainment.ts';
+import { seedSituationHistory } from './seed-situation.ts';
 import type { App } from './context.ts';
 import type { Logger } from './log.ts';
 import type { Doc, Pouch, Storage } from './storage.ts';
@@ -564,6 +565,7 @@ export async function seedDemo(
 ): Promise<DemoAccount[]> {
 	await seedTrust(storage);
 	for (const s of DEMO_SCHOOLS) await createSchool(storage, s);
+	await seedSituationHistory(storage);
 	await seedSchoolRecords(storage);
 	await seedAttainment(
 		storage,

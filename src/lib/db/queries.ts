@@ -1,4 +1,5 @@
 import {
+	allowanceForYear,
 	SI_DAYS_ALLOWANCE,
 	type AcademicYear,
 	type EvaluationFramework,
@@ -155,7 +156,9 @@ export async function schoolSummaries(rm: ReadModel, today: string): Promise<Sch
 			return {
 				school,
 				daysUsed: visits.reduce((sum, v) => sum + v.doc.daysUsed, 0),
-				allowance: SI_DAYS_ALLOWANCE[school.category],
+				allowance: year
+					? allowanceForYear(school, year, today)
+					: SI_DAYS_ALLOWANCE[school.category],
 				nextVisit: upcoming[0] ?? null,
 				open: steps.filter((s) => s.status !== 'done').length,
 				overdue: steps.filter((s) => attentionOf(s, today, year) === 'overdue').length
