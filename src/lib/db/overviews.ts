@@ -8,6 +8,7 @@ import {
 	SCHEMA_VERSION,
 	SchoolOverview,
 	schoolDbName,
+	stepInYear,
 	type AcademicYear,
 	type AttainmentBooklet,
 	type DashboardSchool,
@@ -133,7 +134,7 @@ export async function schoolYear(
 		rm.attainment.get(`${id}/${year}`),
 		rm.overviews.where('[schoolId+year+term]').between([id, year, 0], [id, year, 99]).toArray()
 	]);
-	const yearSteps = steps.filter((s) => s.year === year);
+	const yearSteps = steps.filter((s) => stepInYear(s.doc, year));
 	// The latest progress note of each step, for reports; status is already on the row.
 	const latest = await Promise.all(
 		yearSteps.map((s) =>

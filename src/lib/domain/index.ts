@@ -10,3 +10,4 @@ export * from './rules.ts';
 export * from './attainment.ts';
 export * from './overview.ts';
 export * from './situation.ts';
+export * from './year.ts';

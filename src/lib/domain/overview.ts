@@ -15,6 +15,7 @@ import {
 	type AttainmentFramework
 } from './attainment-schema.ts';
 import type { EvaluationFramework, Rag } from './evaluation.ts';
+import { stepInYear } from './year.ts';
 import {
 	CATEGORY_LABELS,
 	SCHOOL_CATEGORIES,
@@ -374,7 +375,7 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 	const lastAgreed = [...thisTerm].reverse().find((v) => v.status === 'confirmed');
 	const termStart = year.terms.find((t) => t.term === term)?.start ?? '';
 	const termVisitIds = new Set(thisTerm.map((v) => v._id));
-	const steps = input.steps.filter((s) => s.step.year === year.year);
+	const steps = input.steps.filter((s) => stepInYear(s.step, year.year));
 	const agreedThisTerm = steps.filter(
 		(s) =>
 			(s.step.visitId !== undefined && termVisitIds.has(s.step.visitId)) ||
@@ -494,7 +495,7 @@ export function dashboardGrid(
 				mean: positions.length ? positions.reduce((x, y) => x + y, 0) / positions.length : null,
 				vulnerable: s.overview?.vulnerable ?? false,
 				steps: countSteps(
-					s.steps.filter((x) => x.step.year === year.year),
+					s.steps.filter((x) => stepInYear(x.step, year.year)),
 					year,
 					asOf
 				),

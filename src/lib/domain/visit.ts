@@ -101,7 +101,22 @@ export const NextStep = z
 		dueTerm: TermNumber.optional(),
 		successCriteria: Text(2000),
 		createdBy: z.string().min(1),
-		createdAt: IsoDateTime
+		createdAt: IsoDateTime,
+		/**
+		 * Each time the step was still open when a new academic year began and moved into it. The step
+		 * keeps its document, so its progress updates stay with it (issue 15).
+		 */
+		carriedOver: z
+			.array(
+				z.object({
+					from: AcademicYearId,
+					to: AcademicYearId,
+					by: z.string().min(1),
+					at: IsoDateTime
+				})
+			)
+			.max(20)
+			.optional()
 	})
 	.refine((n) => n.dueDate !== undefined || n.dueTerm !== undefined, {
 		message: 'a next step needs a due date or a term',
