@@ -68,10 +68,83 @@ test('an administrator adds a school and closes it; its page says it is closed',
 	await expectAllSent(admin.page);
 	await admin.page.goto('/schools/elm-tree-primary-school');
 	await expect(admin.page.getByText('Closed on 24 Nov 2026')).toBeVisible();
-	const saved = await serverGet<{ closed?: { reason: string } }>(
-		request,
-		'trust/school:elm-tree-primary-school'
-	);
-	expect(saved.body.closed?.reason).toBe('Merged with Hawthorn Primary School');
+	// The closing reaches the trust's server with the next sync.
+	await expect
+		.poll(
+			async () =>
+				(
+					await serverGet<{ closed?: { reason: string } }>(
+						request,
+						'trust/school:elm-tree-primary-school'
+					)
+				).body.closed?.reason,
+			{ timeout: 30_000 }
+		)
+		.toBe('Merged with Hawthorn Primary School');
 	await admin.context.close();
+});
+
+interface StoredDoc {
+	_id: string;
+	type?: string;
+	year?: string;
+	nextStepId?: string;
+	status?: string;
+	at?: string;
+	carriedOver?: { from: string; to: string }[];
+}
+
+test('an administrator creates the next year; an open next step carries over with its history', async ({
+	browser,
+	request
+}) => {
+	const { heads } = await demoUsers(request);
+	const head = heads.find((h) => h.school === 'oakfield') ?? heads[0]!;
+	const all = await serverGet<{ rows: { doc: StoredDoc }[] }>(
+		request,
+		`school-${head.school}/_all_docs?include_docs=true`
+	);
+	const docs = all.body.rows.map((r) => r.doc);
+	const latest = new Map<string, StoredDoc>();
+	for (const p of docs.filter((d) => d.type === 'progress-update')) {
+		const seen = latest.get(p.nextStepId!);
+		if (!seen || seen.at! < p.at!) latest.set(p.nextStepId!, p);
+	}
+	// A step under way this year: it has progress updates, and the latest is not "done".
+	const step = docs.find(
+		(d) =>
+			d.type === 'next-step' && d.year === '2026-27' && latest.get(d._id)?.status === 'in-progress'
+	);
+	expect(step, 'the demo has a step in progress').toBeTruthy();
+
+	const admin = await newDevice(browser);
+	await signIn(admin.page, E2E.admin);
+	await admin.page.goto('/settings');
+	await admin.page.getByRole('link', { name: /create the next year/ }).click();
+	await expect(admin.page.getByLabel('Autumn 1 starts')).toHaveValue('2027-09-01');
+	await admin.page.getByLabel('Autumn 1 starts').fill('2027-09-02');
+	await admin.page.getByRole('button', { name: 'Create 2027-28' }).click();
+	await expect(
+		admin.page.getByRole('status').filter({ hasText: '2027-28 was created' })
+	).toContainText(/\d+ open next steps? carried over from 2026-27/);
+	await expectAllSent(admin.page);
+
+	const year = await serverGet<{ terms: { start: string }[] }>(request, 'trust/year:2027-28');
+	expect(year.body.terms[0]!.start).toBe('2027-09-02');
+	const moved = await serverGet<StoredDoc>(
+		request,
+		`school-${head.school}/${encodeURIComponent(step!._id)}`
+	);
+	expect(moved.body.year).toBe('2027-28');
+	expect(moved.body.carriedOver).toMatchObject([{ from: '2026-27', to: '2027-28' }]);
+
+	// The head sees the step carried over, its earlier progress still with it.
+	const phone = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(phone.page, head.name);
+	await phone.page.goto(`/next-steps/${encodeURIComponent(step!._id)}`);
+	await expect(phone.page.getByTestId('carried-over')).toContainText('from 2026-27 into 2027-28');
+	const history = phone.page.getByRole('region', { name: 'History' });
+	await expect(history.getByRole('listitem').first()).toBeVisible();
+	await admin.context.close();
+	await phone.context.close();
 });
