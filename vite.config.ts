@@ -15,7 +15,8 @@ export default defineConfig({
 			manifest: appManifest,
 			kit: { adapterFallback: 'index.html', spa: true },
 			workbox: {
-				globPatterns: ['client/**/*.{js,css,html,ico,png,svg,webp,woff2,webmanifest}'],
+				// The PDF font (static/fonts, about 240 KB) is kept too, so a PDF made offline has it.
+				globPatterns: ['client/**/*.{js,css,html,ico,png,svg,webp,woff2,ttf,webmanifest}'],
 				// Sync traffic must never be answered from the cache or by the app shell.
 				navigateFallbackDenylist: [/^\/couchdb(\/|$)/, /^\/_/],
 				cleanupOutdatedCaches: true

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import PouchDB from 'pouchdb-node';
-import { SCHEMAS, type UserCtx } from '$lib/domain';
+import { SCHEMAS, withItemIds, type UserCtx } from '$lib/domain';
 import { itemKey, type EditStamp, type PendingChoice } from '$lib/domain/changes';
 import { merge3, type Doc } from '$lib/sync/merge';
 import { resolveDoc } from '$lib/sync/resolve';
@@ -424,7 +424,9 @@ export async function play(sc: Scenario, hub: Hub): Promise<Played> {
 		);
 		valid(first, 'the first record');
 		const created = await devices[0]!.db.put(first);
-		remember(null, first, 'device 1', created.rev);
+		// Written as a version before item ids would have (a legacy record); every reader gives its
+		// items the same ids, so what it holds is owed in that form.
+		remember(null, withItemIds(first), 'device 1', created.rev);
 		for (const [i, d] of devices.entries()) {
 			const both = await PouchDB.sync(d.db, hub.forDevice(i));
 			refused(both.push, i);
@@ -437,9 +439,10 @@ export async function play(sc: Scenario, hub: Hub): Promise<Played> {
 				case 'edit': {
 					// A save is a change: the form's edits, merged onto the latest revision.
 					const latest = clean((await d.db.get(id)) as Doc);
-					if (step.reopen || !d.form) d.form = latest;
-					const draft = { ...applyEdits(d.form, step.edits), edit: stamp(i) };
-					const { doc } = merge3(d.form, draft, latest);
+					// As the app's forms (`saveChanges`): every item has its id before the merge.
+					if (step.reopen || !d.form) d.form = withItemIds(latest);
+					const draft = withItemIds({ ...applyEdits(d.form, step.edits), edit: stamp(i) });
+					const { doc } = merge3(d.form, draft, withItemIds(latest));
 					const next = { ...doc, _rev: latest._rev };
 					valid(next, 'a save');
 					const { rev } = await d.db.put(next);
@@ -524,10 +527,12 @@ export async function play(sc: Scenario, hub: Hub): Promise<Played> {
 		for (const r of resolutions)
 			if (!history.has(r.rev) && !folded.has(r.rev))
 				throw new Error(`the resolution ${r.rev} by device ${r.by + 1} was undone`);
+		// Read as every reader reads it: items of a record never saved since have their ids.
+		const read = withItemIds(final);
 		for (const s of saved) {
-			if (owed(s) && !kept(final, s.path, s.value))
+			if (owed(s) && !kept(read, s.path, s.value))
 				throw new Lost(
-					`${s.from} saved ${s.path} = ${s.value}; the final record has ${leaves(final).get(s.path) ?? 'nothing'} and ${JSON.stringify(final.choices ?? [])}`
+					`${s.from} saved ${s.path} = ${s.value}; the final record has ${leaves(read).get(s.path) ?? 'nothing'} and ${JSON.stringify(read.choices ?? [])}`
 				);
 		}
 		return stats;

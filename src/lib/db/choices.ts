@@ -19,6 +19,7 @@ import {
 	type RecordName
 } from './names';
 import { RecordRefused, updateDoc, type WriteContext } from './repository';
+import { planResolution, type Overfull } from '$lib/sync/resolve';
 
 /**
  * The choices a person makes when the same text was changed differently in two places (issue 12).
@@ -167,6 +168,32 @@ export interface Unsettled {
 	othersToSettle: boolean;
 	/** Who else changed it, when the record says. */
 	other: string | null;
+	/**
+	 * Why this device cannot put the versions together by itself, in people's words (together they
+	 * hold more than a record may): the person removes what is no longer needed, then it can.
+	 */
+	tooMuch: string[];
+}
+
+const LISTS: Record<string, string> = {
+	attendees: 'people in Who attended',
+	documents: 'documents',
+	activities: 'activities',
+	discussion: 'discussion areas',
+	evaluations: 'evaluations',
+	addenda: 'addenda',
+	lookFors: 'look-fors',
+	rooms: 'rooms',
+	seen: 'look-fors seen in one room',
+	photos: 'photos of one room',
+	choices: 'choices waiting'
+};
+
+/** "The two versions together have 32 discussion areas; a record holds at most 30." */
+export function overfullText(o: Overfull): string {
+	const field = [...o.path].reverse().find((k): k is string => typeof k === 'string') ?? '';
+	const what = LISTS[field] ?? 'items in one list';
+	return `Together the versions have ${o.count} ${what}; a record holds at most ${o.max}.`;
 }
 
 export async function loadUnsettled(
@@ -180,6 +207,9 @@ export async function loadUnsettled(
 		const doc = await latest(ctx, row.db, row.docId);
 		if (!doc || !doc._conflicts?.length) continue;
 		const mayWrite = validateDocUpdate(doc, doc, ctx.user, row.db).ok;
+		const plan = mayWrite
+			? await planResolution({ user: ctx.user, db: row.db, local: ctx.dbFor(row.db) }, row.docId)
+			: null;
 		const by = (doc.edit as EditStamp | undefined)?.by ?? (doc.visitor as string | undefined);
 		out.push({
 			db: row.db,
@@ -187,7 +217,8 @@ export async function loadUnsettled(
 			name: recordName(row.db, doc, names),
 			href: recordLink(doc),
 			othersToSettle: !mayWrite,
-			other: by && by !== ctx.user.name ? personName(by, me) : null
+			other: by && by !== ctx.user.name ? personName(by, me) : null,
+			tooMuch: plan?.kind === 'invalid' ? plan.overfull.map(overfullText) : []
 		});
 	}
 	return out;

@@ -11,3 +11,4 @@ export * from './attainment.ts';
 export * from './overview.ts';
 export * from './situation.ts';
 export * from './year.ts';
+export * from './attention.ts';

@@ -18,12 +18,12 @@ import type { EvaluationFramework, Rag } from './evaluation.ts';
 import { stepInYear } from './year.ts';
 import {
 	CATEGORY_LABELS,
-	SCHOOL_CATEGORIES,
 	SI_DAYS_ALLOWANCE,
 	type School,
 	type SchoolCategory,
 	type Strand
 } from './school.ts';
+import { attentionFlags, weakestFirst, type AttentionFlag } from './attention.ts';
 import type { AcademicYear } from './trust.ts';
 import type { NextStep, NextStepStatus, VisitRecord } from './visit.ts';
 
@@ -418,6 +418,8 @@ export interface DashboardSchool {
 	visits: readonly VisitRecord[];
 	steps: readonly StepWithStatus[];
 	overview: SchoolOverview | null;
+	/** Open concerns raised to the CEO; the app has no concerns records yet (see `attentionFlags`). */
+	openConcerns?: number;
 }
 
 export interface DashboardCell {
@@ -435,28 +437,13 @@ export interface DashboardRow {
 	vulnerable: boolean;
 	steps: StepCounts;
 	siDays: SiDays;
+	/** What needs the CEO's attention this term, most urgent first; empty when nothing does. */
+	attention: AttentionFlag[];
 }
 
 export interface DashboardFilter {
 	category?: SchoolCategory | '';
 	strand?: Strand | '';
-}
-
-const categoryRank = (c: SchoolCategory) => SCHOOL_CATEGORIES.indexOf(c);
-
-/**
- * Orders schools weakest first: any school with an agreed grade before one without; then by its
- * worst grade, its average grade, its category (4 before 1), and name. "You're as strong as the
- * weakest school in the Trust."
- */
-export function weakestFirst(a: DashboardRow, b: DashboardRow): number {
-	if ((a.worst === null) !== (b.worst === null)) return a.worst === null ? 1 : -1;
-	return (
-		(b.worst ?? 0) - (a.worst ?? 0) ||
-		(b.mean ?? 0) - (a.mean ?? 0) ||
-		categoryRank(b.school.category) - categoryRank(a.school.category) ||
-		a.school.name.localeCompare(b.school.name, 'en-GB')
-	);
 }
 
 /**
@@ -488,18 +475,26 @@ export function dashboardGrid(
 				change: gradeChange(now.get(a.id), before.get(a.id))
 			}));
 			const positions = cells.flatMap((c) => (c.grade ? [c.grade.position] : []));
+			const steps = countSteps(
+				s.steps.filter((x) => stepInYear(x.step, year.year)),
+				year,
+				asOf
+			);
 			return {
 				school: s.school,
 				cells,
 				worst: positions.length ? Math.max(...positions) : null,
 				mean: positions.length ? positions.reduce((x, y) => x + y, 0) / positions.length : null,
 				vulnerable: s.overview?.vulnerable ?? false,
-				steps: countSteps(
-					s.steps.filter((x) => stepInYear(x.step, year.year)),
-					year,
-					asOf
-				),
-				siDays: siDays(s.school, visits, term)
+				steps,
+				siDays: siDays(s.school, visits, term),
+				attention: attentionFlags({
+					term,
+					asOf,
+					visits,
+					overdueSteps: steps.overdue,
+					openConcerns: s.openConcerns ?? 0
+				})
 			};
 		})
 		.sort(weakestFirst);

@@ -7,11 +7,14 @@ import {
 	dashboardGrid,
 	GRADE_CHANGE_LABELS,
 	keyFigures,
+	measureById,
 	overviewInForce,
+	ragStatus,
 	siDays,
 	stepDueDate,
 	stepStatusText,
 	VISIT_STATUS_LABELS,
+	WEAKEST_FIRST_RULE,
 	type AcademicYear,
 	type AttainmentFramework,
 	type EvaluationFramework,
@@ -23,7 +26,7 @@ import {
 } from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
 import { formatDate, formatShortDate, plural } from '$lib/format';
-import type { Report, ReportBlock, ReportSection } from './report';
+import type { Report, ReportBlock, ReportPhoto, ReportSection } from './report';
 
 /** What every report is made from: the trust's year and frameworks, and today's date. */
 export interface ReportContext {
@@ -67,7 +70,10 @@ function evaluationsText(v: VisitRecord, frameworks: ReadonlyMap<string, Evaluat
 		.join('; ');
 }
 
-function visitBlocks(v: VisitRecord, ctx: ReportContext): ReportBlock[] {
+/** Learning-walk photos chosen for a report, by visit id. */
+export type VisitPhotos = ReadonlyMap<string, ReportPhoto[]>;
+
+function visitBlocks(v: VisitRecord, ctx: ReportContext, photos?: VisitPhotos): ReportBlock[] {
 	const agreed = v.status === 'confirmed';
 	const blocks: ReportBlock[] = [
 		{ kind: 'subheading', text: `Visit on ${formatDate(v.date)} (${termLabel(ctx.year, v.term)})` },
@@ -118,6 +124,9 @@ function visitBlocks(v: VisitRecord, ctx: ReportContext): ReportBlock[] {
 	for (const a of v.addenda) {
 		blocks.push({ kind: 'paragraph', text: `Addendum, ${formatShortDate(a.at)}: ${a.text}` });
 	}
+	const chosen = photos?.get(v._id) ?? [];
+	if (chosen.length)
+		blocks.push({ kind: 'photos', caption: 'Photos from the learning walk', photos: chosen });
 	return blocks;
 }
 
@@ -173,7 +182,12 @@ function base(
  * The yearly summary of visits for one school: the single document the chair of governors
  * receives each term, updated, with every visit of the year and every agreed next step.
  */
-export function governorsReport(sy: SchoolYear, ctx: ReportContext): Report {
+export function governorsReport(
+	sy: SchoolYear,
+	ctx: ReportContext,
+	/** Learning-walk photos, where the person making the report chose to include them. */
+	photos?: VisitPhotos
+): Report {
 	const visits = sy.visits
 		.filter((v) => v.year === ctx.year.year)
 		.sort((a, b) => a.date.localeCompare(b.date));
@@ -203,7 +217,7 @@ export function governorsReport(sy: SchoolYear, ctx: ReportContext): Report {
 			blocks:
 				visits.length === 0
 					? [{ kind: 'paragraph', text: 'No visits have been recorded this year.' }]
-					: visits.flatMap((v) => visitBlocks(v, ctx))
+					: visits.flatMap((v) => visitBlocks(v, ctx, photos))
 		},
 		{
 			heading: 'Agreed next steps',
@@ -373,6 +387,62 @@ export function lgbReport(sy: SchoolYear, ctx: ReportContext): Report {
 	};
 }
 
+/**
+ * The RAG rule of each key measure, said once (not in every cell): the statuses of a figure level
+ * with its comparator, worse by the amber margin, and worse by more, as `ragStatus` words them.
+ */
+export function ragKey(
+	framework: AttainmentFramework,
+	measureIds: readonly string[]
+): { label: string; text: string }[] {
+	return measureIds.flatMap((id) => {
+		const measure = measureById(framework, id);
+		const rule = measure?.rag;
+		if (!measure || !rule) return [];
+		const name = rule.against === 'national' ? 'national' : 'target';
+		const value = (v: number) => ({ kind: 'value' as const, value: v, display: String(v) });
+		const worse = (by: number) => value(measure.higherIsBetter ? 50 - by : 50 + by);
+		const text = [0, rule.amberWithin, rule.amberWithin + 1]
+			.map((by) => ragStatus(measure, worse(by), value(50), name))
+			.flatMap((r) => (r.kind === 'rag' ? [r.display] : []))
+			.join('; ');
+		return [{ label: measure.label, text }];
+	});
+}
+
+/** The grade symbols the screens show beside each grade, so the paper reads the same. */
+const RAG_SYMBOLS = { green: '▲', amber: '●', red: '▼' } as const;
+
+/** Each school's commentary of the term, weakest school first, and which schools have none yet. */
+function commentaryBlocks(
+	schools: SchoolYear[],
+	ctx: ReportContext,
+	rows: { school: School }[]
+): ReportBlock[] {
+	const written = rows.flatMap((r) => {
+		const text = schools
+			.find((s) => s.school.id === r.school.id)
+			?.overviews.get(ctx.term)
+			?.commentary.trim();
+		return text ? [{ school: r.school, text }] : [];
+	});
+	const without = rows.filter((r) => !written.some((w) => w.school.id === r.school.id));
+	return [
+		...written.flatMap((w): ReportBlock[] => [
+			{ kind: 'subheading', text: w.school.name },
+			{ kind: 'paragraph', text: w.text }
+		]),
+		...(without.length
+			? [
+					{
+						kind: 'paragraph' as const,
+						text: `${written.length ? 'No commentary yet' : 'No commentary has been written this term'} for ${without.map((r) => r.school.name).join(', ')}.`
+					}
+				]
+			: [])
+	];
+}
+
 /** The board pack: the whole trust at a term, weakest school first. */
 export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 	const atTerm = schools.map((s) => ({ ...s, overview: overviewInForce(s.overviews, ctx.term) }));
@@ -406,8 +476,24 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 						}))
 		},
 		{
+			heading: "The chief executive's commentary",
+			blocks: commentaryBlocks(schools, ctx, rows)
+		},
+		{
+			heading: 'What needs attention',
+			blocks: rows.some((r) => r.attention.length)
+				? rows
+						.filter((r) => r.attention.length)
+						.map((r) => ({
+							kind: 'paragraph' as const,
+							text: `${r.school.name}: ${r.attention.map((f) => f.text).join('; ')}.`
+						}))
+				: [{ kind: 'paragraph', text: 'Nothing is flagged this term.' }]
+		},
+		{
 			heading: 'Evaluations agreed, weakest school first',
 			blocks: [
+				{ kind: 'paragraph', text: WEAKEST_FIRST_RULE },
 				{
 					kind: 'table',
 					caption: `Latest agreed evaluation in each area this year (${ctx.framework.name})`,
@@ -417,7 +503,7 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 						`${r.school.name} (${r.school.category})${r.vulnerable ? ', vulnerable' : ''}`,
 						...r.cells.map((c) =>
 							c.grade
-								? `${c.grade.label}${c.change === 'better' ? ' (up)' : c.change === 'worse' ? ' (down)' : ''}`
+								? `${RAG_SYMBOLS[c.grade.rag]} ${c.grade.label}${c.change === 'better' ? ', better' : c.change === 'worse' ? ', worse' : ''}`
 								: '–'
 						)
 					])
@@ -445,10 +531,14 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 		{
 			heading: 'Key attainment figures',
 			blocks: [
+				...ragKey(
+					ctx.attainmentFramework,
+					keyColumns.map((k) => k.measureId)
+				).map((k) => ({ kind: 'paragraph' as const, text: `Key, ${k.label}: ${k.text}.` })),
 				{
 					kind: 'table',
 					caption:
-						'All pupils, latest figures this year, with the disadvantaged gap in brackets (against other pupils nationally)',
+						'All pupils, latest figures this year, with the status against the comparator and the disadvantaged gap in brackets (against other pupils nationally)',
 					columns: ['School', ...keyColumns.map((k) => k.label)],
 					widths: [4, ...keyColumns.map(() => 3)],
 					rows: rows.map((r) => {
@@ -458,7 +548,7 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 							r.school.name,
 							...figs.map((k) =>
 								k.figure.kind === 'value'
-									? `${k.figure.display}${k.gap?.kind === 'value' ? ` (gap ${k.gap.display})` : ''}`
+									? `${k.figure.display}${k.rag.kind === 'rag' ? ` ${k.rag.symbol} ${k.rag.label.split(':')[0]}` : ''}${k.gap?.kind === 'value' ? ` (gap ${k.gap.display})` : ''}`
 									: k.figure.display
 							)
 						];

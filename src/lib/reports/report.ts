@@ -8,7 +8,16 @@ export type ReportBlock =
 	/** Label and value pairs, such as "Category: 3, requires improvement". */
 	| { kind: 'facts'; items: [string, string][] }
 	/** `widths` are relative column widths; every row has one cell per column. */
-	| { kind: 'table'; caption: string; columns: string[]; widths: number[]; rows: string[][] };
+	| { kind: 'table'; caption: string; columns: string[]; widths: number[]; rows: string[][] }
+	/** Photos chosen for the report (learning-walk photos of pupils' work), as JPEG data URLs. */
+	| { kind: 'photos'; caption: string; photos: ReportPhoto[] };
+
+export interface ReportPhoto {
+	/** A `data:image/jpeg;base64,…` URL: the PDF embeds it and the page shows it, offline. */
+	src: string;
+	/** What the photo shows, for screen readers; also printed under it. */
+	alt: string;
+}
 
 export interface ReportSection {
 	heading: string;

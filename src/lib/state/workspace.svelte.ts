@@ -10,12 +10,14 @@ import {
 	type ReadModel
 } from '$lib/db/read-model';
 import { mayChoose } from '$lib/db/choices';
+import { fieldLabel, loadNameContext, valueText } from '$lib/db/names';
 import { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
 import { deviceName } from '$lib/sync/device';
 import { PendingTracker } from '$lib/sync/pending';
 import { storageReport } from '$lib/state/storage';
 import { Replicator, type SyncEvent } from '$lib/sync/replicator';
+import type { Describe } from '$lib/sync/late-changes';
 import { compactIfSettled, conflictedAmong, resolveDocs } from '$lib/sync/resolve';
 import {
 	loadSession,
@@ -325,7 +327,15 @@ class Workspace {
 		if (todo.length === 0) return;
 		const user = { name: session.name, roles: session.roles };
 		const remote = this.online ? remoteDb(db) : null;
-		await resolveDocs({ user, db, local, remote }, todo);
+		// Late changes to a confirmed record become an addendum that names fields as the screens do.
+		const names = this.#rm ? await loadNameContext(this.#rm).catch(() => null) : null;
+		const describe: Describe | undefined = names
+			? {
+					label: (doc, path) => fieldLabel(doc, path, names),
+					value: (doc, path, v) => valueText(doc, path, v, names)
+				}
+			: undefined;
+		await resolveDocs({ user, db, local, remote, describe }, todo);
 	}
 
 	/** Compact a database at most hourly, and only once it is settled with the trust. */

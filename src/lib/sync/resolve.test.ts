@@ -1,8 +1,10 @@
 import PouchDB from 'pouchdb-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EditStamp, PendingChoice } from '$lib/domain/changes';
+import { withItemIds } from '$lib/domain/item-ids';
 import { head, sil, visit } from '../../../tests/unit/fixtures';
 import { openMemoryDb, uniqueName } from '../../../tests/unit/memory-pouch';
+import { overfullText } from '$lib/db/choices';
 import { compactIfSettled, conflictedAmong, resolveDoc } from './resolve';
 
 const DB = 'school-oakfield';
@@ -115,6 +117,98 @@ describe('automatic resolution of a replicated conflict', () => {
 		expect(merged.focus).toBe(choices[0]!.options[0]!.value);
 	});
 
+	it('merges a record written before items had ids item by item, asking nothing', async () => {
+		// Both devices run this version, so each save gives the items ids from their content; the
+		// revision they started from has none, and must be given the same ids to be merged against.
+		const legacy = (name: string, evidence: string) => {
+			const { id: _id, ...rest } = area('x', name, evidence);
+			return rest;
+		};
+		const hub = device('hub');
+		const a = device('laptop');
+		const b = device('tablet');
+		const start = {
+			...visit({ status: 'draft' }),
+			discussion: [legacy('Reading', 'Book looks'), legacy('Maths', 'Books')]
+		};
+		await a.put(start as unknown as Rec);
+		await sync(a, hub);
+		await sync(b, hub);
+		const id = start._id;
+		const evidenceOf = (at: number, text: string) => (d: Rec) => {
+			const keyed = withItemIds(d);
+			const discussion = (keyed.discussion as { evidence: string }[]).map((x, i) =>
+				i === at ? { ...x, evidence: text } : x
+			);
+			return { ...keyed, discussion };
+		};
+		await a.put({
+			...evidenceOf(0, 'Book looks in Year 2')((await a.get(id)) as Rec),
+			edit: laptop
+		});
+		await b.put({
+			...evidenceOf(1, 'Books and a pupil voice')((await b.get(id)) as Rec),
+			edit: tablet
+		});
+		await sync(a, hub);
+		await sync(b, hub);
+		await sync(a, hub);
+		const out = await resolveDoc({ user: sil, db: DB, local: a }, id);
+		expect(out.kind).toBe('resolved');
+		if (out.kind === 'resolved') expect(out.added).toEqual([]);
+		const merged = (await a.get(id)) as Rec;
+		expect(
+			(merged.discussion as { area: string; evidence: string }[]).map(
+				(d) => `${d.area}: ${d.evidence}`
+			)
+		).toEqual(['Reading: Book looks in Year 2', 'Maths: Books and a pupil voice']);
+	});
+
+	it('leaves versions too long together to the person, who removes what is not needed; then merges them', async () => {
+		const areas = (prefix: string, n: number) =>
+			Array.from({ length: n }, (_, i) => area(`${prefix}${i}`, `${prefix} area ${i}`, 'Notes'));
+		const { a, id } = await conflictOf(
+			(d) => ({
+				...d,
+				discussion: [...(d.discussion as object[]), ...areas('lap', 16)],
+				edit: laptop
+			}),
+			(d) => ({
+				...d,
+				discussion: [...(d.discussion as object[]), ...areas('tab', 16)],
+				edit: tablet
+			})
+		);
+		const out = await resolveDoc({ user: sil, db: DB, local: a }, id);
+		expect(out.kind).toBe('invalid');
+		if (out.kind !== 'invalid') return;
+		expect(out.overfull).toEqual([{ path: ['discussion'], count: 33, max: 30 }]);
+		expect(overfullText(out.overfull[0]!)).toBe(
+			'Together the versions have 33 discussion areas; a record holds at most 30.'
+		);
+		// Nothing was written: both versions are still there, whole.
+		expect(await leavesOf(a, id)).toHaveLength(2);
+
+		// The visitor removes three areas from the version on screen, as the booklet would save it.
+		const current = (await a.get(id)) as Rec;
+		const onScreen = current.discussion as { id: string; area: string }[];
+		const dropped = onScreen.filter((x) => x.id !== 'k-reading').slice(0, 3);
+		const other = dropped[0]!.id.startsWith('lap') ? 'tab' : 'lap';
+		await a.put({
+			...current,
+			discussion: onScreen.filter((x) => !dropped.includes(x)),
+			edit: laptop
+		});
+		const again = await resolveDoc({ user: sil, db: DB, local: a }, id);
+		expect(again.kind).toBe('resolved');
+		const merged = (await a.get(id, { conflicts: true })) as Rec;
+		expect(merged._conflicts).toBeUndefined();
+		const kept = (merged.discussion as { area: string }[]).map((x) => x.area);
+		expect(kept).toHaveLength(30);
+		for (const x of dropped) expect(kept).not.toContain(x.area);
+		expect(kept.filter((x) => x.startsWith(other))).toHaveLength(16);
+	});
+
 	it('finds the ancestor on the trust when this device compacted it away, else asks about every difference', async () => {
 		const { hub, a, id } = await conflictOf(
 			(d) => ({ ...d, focus: 'Laptop focus', edit: laptop }),
@@ -162,6 +256,60 @@ describe('automatic resolution of a replicated conflict', () => {
 		const out = await resolveDoc({ user: head, db: DB, local: a }, id);
 		expect(out.kind).toBe('not-allowed');
 		expect(await leavesOf(a, id)).toEqual(before);
+	});
+
+	it('keeps a record the head confirmed as confirmed, and adds the visitor’s later changes as an addendum', async () => {
+		// The visitor shared the record; the head confirms it on the phone while the visitor's
+		// tablet, not yet told, changes the focus and an area's evidence.
+		const hub = device('hub');
+		const phone = device('phone');
+		const tablet = device('tablet');
+		const start = {
+			...visit({ status: 'shared', shared: { by: 'sil', at: '2026-11-24T15:00:00.000Z' } }),
+			discussion: [area('k-reading', 'Reading', 'Book looks')]
+		};
+		await tablet.put(start as unknown as Rec);
+		await sync(tablet, hub);
+		await sync(phone, hub);
+		const id = start._id;
+		const onPhone = (await phone.get(id)) as Rec;
+		await phone.put({
+			...onPhone,
+			status: 'confirmed',
+			confirmation: { by: head.name, at: '2026-11-25T08:00:00.000Z', comment: 'Agreed.' }
+		});
+		const onTablet = (await tablet.get(id)) as Rec;
+		await tablet.put({
+			...onTablet,
+			focus: 'Reading fluency in Year 3',
+			discussion: [area('k-reading', 'Reading', 'Book looks and a reading ladder')],
+			edit: { ...laptop, device: 'Safari on iPad', at: '2026-11-25T08:30:00.000Z' }
+		});
+		await sync(phone, hub);
+		await sync(tablet, hub);
+		expect(await leavesOf(tablet, id)).toHaveLength(2);
+
+		// Neither version may simply win, and the head's phone may not write the visitor's text.
+		const byHead = await resolveDoc({ user: head, db: DB, local: tablet }, id);
+		expect(byHead.kind).toBe('not-allowed');
+		const out = await resolveDoc({ user: sil, db: DB, local: tablet }, id);
+		expect(out.kind).toBe('resolved');
+		const merged = (await tablet.get(id, { conflicts: true })) as Rec;
+		expect(merged._conflicts).toBeUndefined();
+		// What the head confirmed is what the record says...
+		expect(merged.status).toBe('confirmed');
+		expect(merged.focus).toBe(start.focus);
+		expect((merged.discussion as { evidence: string }[])[0]!.evidence).toBe('Book looks');
+		// ...and the visitor's later text is there, in their name, saying where it belongs.
+		const addenda = merged.addenda as { by: string; at: string; text: string }[];
+		expect(addenda).toHaveLength(1);
+		expect(addenda[0]!.by).toBe('sil');
+		expect(addenda[0]!.at).toBe('2026-11-25T08:30:00.000Z');
+		expect(addenda[0]!.text).toContain('focus: Reading fluency in Year 3');
+		expect(addenda[0]!.text).toContain('Book looks and a reading ladder');
+		// The trust accepts it as the one change a confirmed record allows.
+		const pushed = await PouchDB.replicate(tablet, hub);
+		expect(pushed.doc_write_failures).toBe(0);
 	});
 
 	it('two devices that resolve the same conflict at once write the same revision and no new conflict', async () => {

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { framework, nextStep, visit, year } from '../../../tests/unit/fixtures';
+import { attentionFlags, sortRows, weakestFirst } from './attention';
+import { SCHEMA_VERSION } from './common';
+import { dashboardGrid, overviewDocId, type DashboardSchool } from './overview';
+import type { School } from './school';
+
+function school(id: string, category: School['category'], name: string): School {
+	const corrective = category === '3' || category === '4';
+	return {
+		_id: `school:${id}`,
+		schemaVersion: SCHEMA_VERSION,
+		type: 'school',
+		id,
+		name,
+		phase: 'primary',
+		category,
+		strand: corrective ? 'corrective' : 'preventative',
+		...(corrective ? { carterStage: 'repair' as const } : {})
+	};
+}
+
+const confirmed = (schoolId: string, term: number, g: Record<string, string>) =>
+	visit({
+		_id: `visit:2026-27:t${term}:${schoolId}`,
+		schoolId,
+		term,
+		date: term === 1 ? '2026-09-20' : '2026-11-20',
+		status: 'confirmed',
+		evaluations: Object.entries(g).map(([areaId, gradeId]) => ({ areaId, gradeId, comment: '' }))
+	});
+
+const vulnerableOverview = (schoolId: string) => ({
+	_id: overviewDocId('2026-27', 1),
+	schemaVersion: SCHEMA_VERSION,
+	type: 'school-overview' as const,
+	schoolId,
+	year: '2026-27',
+	term: 1,
+	commentary: '',
+	vulnerable: true,
+	supportPlan: 'Weekly support from the SIL.',
+	updatedBy: 'ceo',
+	updatedAt: '2026-10-01T10:00:00.000Z'
+});
+
+// The demo trust's situation the issue reports: a category 2a school with a weak grade sat above
+// the category 4 school and the vulnerable one.
+const schools: DashboardSchool[] = [
+	{
+		school: school('elm', '2a', 'Elm'),
+		visits: [confirmed('elm', 2, { achievement: 'urgent-improvement' })],
+		steps: [],
+		overview: null
+	},
+	{
+		school: school('ash', '4', 'Ash'),
+		visits: [confirmed('ash', 2, { achievement: 'expected' })],
+		steps: [],
+		overview: null
+	},
+	{
+		school: school('birch', '2b', 'Birch'),
+		visits: [confirmed('birch', 2, { achievement: 'strong' })],
+		steps: [],
+		overview: vulnerableOverview('birch')
+	},
+	{ school: school('cedar', '4', 'Cedar'), visits: [], steps: [], overview: null },
+	{
+		school: school('dale', '1', 'Dale'),
+		visits: [confirmed('dale', 2, { achievement: 'needs-attention' })],
+		steps: [],
+		overview: null
+	},
+	{ school: school('fir', '3', 'Fir'), visits: [], steps: [], overview: null }
+];
+
+describe('weakest school first', () => {
+	const rows = dashboardGrid(schools, framework, year, 2, '2026-11-23');
+
+	it('puts vulnerable schools, then category 4, then the rest by their agreed evaluations', () => {
+		// Birch is vulnerable though its grade is strong; Ash (4, expected) before Cedar (4, nothing
+		// agreed); then Elm's urgent improvement, Dale's needs attention, Fir with nothing agreed.
+		expect(rows.map((r) => r.school.name)).toEqual(['Birch', 'Ash', 'Cedar', 'Elm', 'Dale', 'Fir']);
+	});
+
+	it('breaks ties on the average grade, then the weaker category, then the name', () => {
+		const [a, b] = dashboardGrid(
+			[
+				{
+					school: school('x', '1', 'Xylo'),
+					visits: [confirmed('x', 2, { achievement: 'needs-attention', inclusion: 'strong' })],
+					steps: [],
+					overview: null
+				},
+				{
+					school: school('y', '1', 'Yew'),
+					visits: [
+						confirmed('y', 2, { achievement: 'needs-attention', inclusion: 'needs-attention' })
+					],
+					steps: [],
+					overview: null
+				}
+			],
+			framework,
+			year,
+			2,
+			'2026-11-23'
+		);
+		expect([a!.school.name, b!.school.name]).toEqual(['Yew', 'Xylo']);
+		expect(weakestFirst(a!, { ...a!, school: { ...a!.school, category: '3' } })).toBeGreaterThan(0);
+	});
+
+	it('sorts by any column both ways, with schools lacking a value last either way', () => {
+		const byName = sortRows(rows, { by: 'school' }, 'ascending').map((r) => r.school.name);
+		expect(byName).toEqual(['Ash', 'Birch', 'Cedar', 'Dale', 'Elm', 'Fir']);
+		expect(sortRows(rows, { by: 'school' }, 'descending').map((r) => r.school.name)).toEqual(
+			[...byName].reverse()
+		);
+		const area = { by: 'area', areaId: 'achievement' } as const;
+		// Ascending reads the scale from its best grade; nothing agreed comes last both ways.
+		expect(sortRows(rows, area, 'ascending').map((r) => r.school.name)).toEqual([
+			'Birch',
+			'Ash',
+			'Dale',
+			'Elm',
+			'Cedar',
+			'Fir'
+		]);
+		expect(sortRows(rows, area, 'descending').map((r) => r.school.name)).toEqual([
+			'Elm',
+			'Dale',
+			'Ash',
+			'Birch',
+			'Cedar',
+			'Fir'
+		]);
+		expect(sortRows(rows, null).map((r) => r.school.name)).toEqual(rows.map((r) => r.school.name));
+	});
+});
+
+describe('what needs the CEO’s attention', () => {
+	const base = { term: 2, asOf: '2026-11-23', overdueSteps: 0 };
+
+	it('flags a school with no visit this term, and none with a visit recorded', () => {
+		const t1 = visit({ term: 1, date: '2026-09-20', status: 'confirmed' });
+		expect(attentionFlags({ ...base, visits: [t1] })).toEqual([
+			{ kind: 'no-visit', text: 'No visit this term' }
+		]);
+		expect(attentionFlags({ ...base, visits: [t1, visit({ status: 'draft' })] })).toEqual([]);
+	});
+
+	it('counts a planned visit only while its day has not passed', () => {
+		const coming = visit({ status: 'planned', date: '2026-12-01' });
+		const missed = visit({ status: 'planned', date: '2026-11-10' });
+		expect(attentionFlags({ ...base, visits: [coming] })).toEqual([]);
+		expect(attentionFlags({ ...base, visits: [missed] }).map((f) => f.kind)).toEqual(['no-visit']);
+	});
+
+	it('flags no SIL, overdue next steps and open concerns in words, most urgent first', () => {
+		expect(attentionFlags({ ...base, visits: [], overdueSteps: 2, openConcerns: 1 })).toEqual([
+			{ kind: 'concern', text: '1 open concern' },
+			{ kind: 'no-sil', text: 'No SIL assigned: no visit planned or made this year' },
+			{ kind: 'no-visit', text: 'No visit this term' },
+			{ kind: 'overdue', text: '2 next steps overdue' }
+		]);
+	});
+
+	it('is on each dashboard row, from the school’s visits and overdue next steps', () => {
+		const late = { step: nextStep({ dueDate: '2026-11-01' }), status: 'open' as const };
+		const rows = dashboardGrid(
+			[
+				{ ...schools[0]!, steps: [late] },
+				{ ...schools[3]!, openConcerns: 2 }
+			],
+			framework,
+			year,
+			2,
+			'2026-11-23'
+		);
+		const texts = Object.fromEntries(
+			rows.map((r) => [r.school.name, r.attention.map((f) => f.text)])
+		);
+		expect(texts).toEqual({
+			Elm: ['1 next step overdue'],
+			Cedar: [
+				'2 open concerns',
+				'No SIL assigned: no visit planned or made this year',
+				'No visit this term'
+			]
+		});
+	});
+});

@@ -1,0 +1,142 @@
+import type { DashboardRow } from './overview.ts';
+import type { VisitRecord } from './visit.ts';
+
+// What the CEO should look at first on the trust dashboard, and the orders the dashboard offers.
+// Pure functions over a school's data, so the same rules serve the screen, the board pack and tests.
+
+export type AttentionKind = 'no-visit' | 'no-sil' | 'overdue' | 'concern';
+
+export interface AttentionFlag {
+	kind: AttentionKind;
+	/** In words: a flag is never shown by colour or symbol alone. */
+	text: string;
+}
+
+export interface AttentionInput {
+	term: number;
+	/** The date the term is counted to (today, or the term's last day once it is over). */
+	asOf: string;
+	/** The school's visits of the year, any status. */
+	visits: readonly Pick<VisitRecord, 'term' | 'date' | 'status' | 'visitor'>[];
+	overdueSteps: number;
+	/**
+	 * Concerns raised to the CEO and not yet closed. The app has no concerns records yet: callers
+	 * pass 0 until they exist, and the flag is ready for them.
+	 */
+	openConcerns?: number;
+}
+
+/**
+ * Why a school needs the CEO's attention this term, most urgent first: an open concern, no SIL,
+ * no visit this term, overdue next steps.
+ *
+ * - A visit counts for the term once it has a record (draft, shared or confirmed), or while it is
+ *   planned for a day not yet passed; a planned visit whose day has gone without a record does not.
+ * - Which SIL supports a school is held in the accounts, which the CEO's device does not read; a
+ *   school counts as having a SIL when a visit of the year (planned or made) has a visitor.
+ */
+export function attentionFlags(input: AttentionInput): AttentionFlag[] {
+	const flags: AttentionFlag[] = [];
+	const concerns = input.openConcerns ?? 0;
+	if (concerns > 0)
+		flags.push({
+			kind: 'concern',
+			text: concerns === 1 ? '1 open concern' : `${concerns} open concerns`
+		});
+	if (!input.visits.some((v) => v.visitor.trim() !== ''))
+		flags.push({ kind: 'no-sil', text: 'No SIL assigned: no visit planned or made this year' });
+	const visited = input.visits.some(
+		(v) => v.term === input.term && (v.status !== 'planned' || v.date >= input.asOf)
+	);
+	if (!visited) flags.push({ kind: 'no-visit', text: 'No visit this term' });
+	if (input.overdueSteps > 0)
+		flags.push({
+			kind: 'overdue',
+			text:
+				input.overdueSteps === 1
+					? '1 next step overdue'
+					: `${input.overdueSteps} next steps overdue`
+		});
+	return flags;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orders
+
+/** The rule of the default order, in one sentence, as the dashboard and the board pack say it. */
+export const WEAKEST_FIRST_RULE =
+	'Weakest school first: schools marked vulnerable, then category 4 schools, then the others; within each group, the school with the weakest agreed evaluation first, then the lowest average of its agreed evaluations, with schools that have nothing agreed yet last.';
+
+/** 0 for a school marked vulnerable, 1 for category 4, 2 for the rest. */
+const group = (r: Pick<DashboardRow, 'vulnerable' | 'school'>) =>
+	r.vulnerable ? 0 : r.school.category === '4' ? 1 : 2;
+
+const CATEGORY_ORDER = ['1', '2a', '2b', '3', '4'];
+
+/**
+ * Orders schools weakest first (`WEAKEST_FIRST_RULE`): vulnerable, then category 4, then the
+ * rest; within each, by the worst agreed grade, then the average agreed grade, schools with
+ * nothing agreed last; then the weaker category, then the name.
+ */
+export function weakestFirst(a: DashboardRow, b: DashboardRow): number {
+	const g = group(a) - group(b);
+	if (g !== 0) return g;
+	if ((a.worst === null) !== (b.worst === null)) return a.worst === null ? 1 : -1;
+	return (
+		(b.worst ?? 0) - (a.worst ?? 0) ||
+		(b.mean ?? 0) - (a.mean ?? 0) ||
+		CATEGORY_ORDER.indexOf(b.school.category) - CATEGORY_ORDER.indexOf(a.school.category) ||
+		a.school.name.localeCompare(b.school.name, 'en-GB')
+	);
+}
+
+/** A column of the dashboard the CEO may sort by. */
+export type SortKey =
+	| { by: 'school' }
+	| { by: 'area'; areaId: string }
+	| { by: 'attention' }
+	| { by: 'steps' }
+	| { by: 'si-days' };
+
+export type SortDirection = 'ascending' | 'descending';
+
+/**
+ * A column's value for sorting, or null when the school has none (nothing agreed in the area, no
+ * next steps): those come last in either direction.
+ */
+function sortValue(r: DashboardRow, key: SortKey): number | string | null {
+	switch (key.by) {
+		case 'school':
+			return r.school.name;
+		case 'area': {
+			// Ascending is the strongest grade first, as the scale is read.
+			const g = r.cells.find((c) => c.areaId === key.areaId)?.grade;
+			return g ? g.position : null;
+		}
+		case 'attention':
+			return r.attention.length;
+		case 'steps':
+			return r.steps.agreed === 0 ? null : r.steps.done / r.steps.agreed;
+		case 'si-days':
+			return r.siDays.used;
+	}
+}
+
+/** The rows sorted by a column; equal values keep the weakest-first order between them. */
+export function sortRows(
+	rows: readonly DashboardRow[],
+	key: SortKey | null,
+	direction: SortDirection = 'ascending'
+): DashboardRow[] {
+	if (!key) return [...rows].sort(weakestFirst);
+	const sign = direction === 'ascending' ? 1 : -1;
+	return [...rows].sort((a, b) => {
+		const x = sortValue(a, key);
+		const y = sortValue(b, key);
+		if ((x === null) !== (y === null)) return x === null ? 1 : -1;
+		let c = 0;
+		if (typeof x === 'string' && typeof y === 'string') c = x.localeCompare(y, 'en-GB');
+		else if (typeof x === 'number' && typeof y === 'number') c = x - y;
+		return sign * c || weakestFirst(a, b);
+	});
+}

@@ -1,0 +1,119 @@
+import { itemKey, type FieldPath } from '$lib/domain/changes';
+import type { Doc } from './merge';
+
+/**
+ * Changes that reach a record after the headteacher confirmed it (issue 12). The visitor went on
+ * editing a shared record on a device that had not yet seen the confirmation; the two versions
+ * meet in a conflict. The confirmed record is locked (the head confirmed what they read), so the
+ * visitor's later text cannot enter it silently; nor may it be dropped. It is appended as an
+ * addendum in the visitor's name, saying what changed where, which is the one change a confirmed
+ * record allows: the head and the trust see it, and nothing typed is lost.
+ */
+
+/** Fields the people who confirm and share write, and bookkeeping: never a late change. */
+const NOT_CONTENT = new Set([
+	'_id',
+	'_rev',
+	'_revisions',
+	'_conflicts',
+	'_attachments',
+	'status',
+	'shared',
+	'confirmation',
+	'addenda',
+	'choices',
+	'edit',
+	'updatedAt',
+	'createdAt',
+	'schemaVersion'
+]);
+
+export interface LateChange {
+	path: FieldPath;
+	/** The value the visitor's version has here; undefined when they removed it. */
+	value: unknown;
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
+const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+const keyed = (list: unknown[]) => {
+	const keys = list.map(itemKey);
+	return keys.every((k) => k !== null) && new Set(keys).size === keys.length;
+};
+
+/** Where `after` differs from `before`, at the smallest place that says it (list items by key). */
+export function lateChanges(before: Doc, after: Doc): LateChange[] {
+	const out: LateChange[] = [];
+	const walk = (path: string[], x: unknown, y: unknown) => {
+		if (same(x, y)) return;
+		if (isPlain(x) && isPlain(y)) {
+			for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
+				if (path.length === 0 && NOT_CONTENT.has(k)) continue;
+				walk([...path, k], x[k], y[k]);
+			}
+			return;
+		}
+		if (Array.isArray(x) && Array.isArray(y) && keyed(x) && keyed(y)) {
+			const byKey = (list: unknown[]) => new Map(list.map((i) => [itemKey(i)!, i]));
+			const [mx, my] = [byKey(x), byKey(y)];
+			for (const k of new Set([...mx.keys(), ...my.keys()])) {
+				// Lists of labels (look-fors): an item is there or not.
+				if (typeof mx.get(k) === 'string' || typeof my.get(k) === 'string') {
+					if (mx.has(k) !== my.has(k)) out.push({ path: [...path, k], value: my.get(k) });
+				} else walk([...path, k], mx.get(k), my.get(k));
+			}
+			return;
+		}
+		out.push({ path, value: y });
+	};
+	walk([], before, after);
+	return out;
+}
+
+export interface Describe {
+	/** "Evidence of the area “Reading”". */
+	label: (doc: Doc, path: FieldPath) => string;
+	/** The value in people's words. */
+	value: (doc: Doc, path: FieldPath, value: unknown) => string;
+}
+
+/** Without names at hand: the field's path, and the value as text. */
+export const PLAIN: Describe = {
+	label: (_doc, path) => path.join(' › '),
+	value: (_doc, _path, value) =>
+		value === undefined ? '(removed)' : typeof value === 'string' ? value : JSON.stringify(value)
+};
+
+/** An addendum holds at most this much text (the visit schema's limit). */
+export const ADDENDUM_MAX = 10_000;
+
+/**
+ * The addendum that carries the visitor's late changes, or null when there are none. Its id and
+ * time come from the versions it records, so two devices of the visitor that settle the same
+ * conflict write the same revision.
+ */
+export function lateAddendum(
+	confirmed: Doc,
+	merged: Doc,
+	by: string,
+	at: string,
+	id: string,
+	describe: Describe = PLAIN
+): { id: string; by: string; at: string; text: string } | null {
+	const changes = lateChanges(confirmed, merged);
+	if (changes.length === 0) return null;
+	const lines = changes.map((c) => {
+		// A removed item is named from the confirmed record, where it still is.
+		const doc = c.value === undefined ? confirmed : merged;
+		const what = describe.label(doc, c.path);
+		return c.value === undefined
+			? `• ${what}: removed`
+			: `• ${what}: ${describe.value(doc, c.path, c.value)}`;
+	});
+	const text = [
+		'Changed on another device before the headteacher’s confirmation reached it (not part of what was confirmed):',
+		...lines
+	].join('\n');
+	return { id, by, at, text };
+}

@@ -1,0 +1,227 @@
+import fs from 'node:fs';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { extractText, getDocumentProxy } from 'unpdf';
+import {
+	demoUsers,
+	expectAllSent,
+	horizontalOverflow,
+	newDevice,
+	samplePhoto,
+	seriousA11yViolations,
+	serverGet,
+	signIn
+} from './helpers.ts';
+
+// The CEO's screens on a wide screen (1440 x 900), as issue 16 asks: the whole width, the order
+// said and changeable, what needs attention, the board pack with the commentary, and a PDF that
+// says what the screen says.
+
+const WIDE = { width: 1440, height: 900 };
+const PHONE = { width: 360, height: 740 };
+
+type Row<T> = { rows: { doc: T }[] };
+type Doc = { _id: string; type: string; [k: string]: unknown };
+
+/** The demo trust as the server holds it: schools, the current term, and each school's visits. */
+async function trust(request: APIRequestContext) {
+	const { body } = await serverGet<Row<Doc>>(request, 'trust/_all_docs?include_docs=true');
+	const docs = body.rows.map((r) => r.doc);
+	const today = new Date().toISOString().slice(0, 10);
+	const year = docs.find((d) => d.type === 'academic-year') as unknown as {
+		year: string;
+		terms: { term: number; start: string; end: string }[];
+	};
+	const term = year.terms.filter((t) => t.start <= today).pop()?.term ?? 1;
+	const schools = docs.filter((d) => d.type === 'school') as unknown as {
+		id: string;
+		name: string;
+		category: string;
+	}[];
+	const visits = async (id: string) =>
+		(await serverGet<Row<Doc>>(request, `school-${id}/_all_docs?include_docs=true`)).body.rows
+			.map((r) => r.doc)
+			.filter((d) => d.type === 'visit' && d.year === year.year);
+	return { schools, term, visits };
+}
+
+const rowNames = (page: Page) =>
+	page.getByTestId('dashboard-row').locator('th[scope=row] a').allInnerTexts();
+
+test('the CEO’s dashboard uses the width, says its order, sorts by a column and flags schools with no visit this term', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { ceo } = await demoUsers(request);
+	const { schools, term, visits } = await trust(request);
+	const byVisits = await Promise.all(schools.map(async (s) => ({ s, visits: await visits(s.id) })));
+	// A visit this term counts once it has a record; none of the demo's is a past planned visit.
+	const unvisited = byVisits.filter((x) => !x.visits.some((v) => v.term === term));
+	const visited = byVisits.filter((x) => x.visits.some((v) => v.term === term));
+	expect(unvisited.length, 'the demo has a school with no visit this term').toBeGreaterThan(0);
+
+	const { page, context } = await newDevice(browser, WIDE);
+	await signIn(page, ceo);
+	await page.goto('/dashboard');
+	await expect(page.getByTestId('dashboard-row')).toHaveCount(schools.length);
+
+	// The content is no longer capped at 1024 px: the grid gets the screen's width.
+	const grid = page.getByRole('region', { name: /Latest evaluation agreed/ });
+	expect((await grid.boundingBox())!.width).toBeGreaterThan(1300);
+
+	await expect(page.getByTestId('order-rule')).toContainText(
+		'Weakest school first: schools marked vulnerable, then category 4 schools'
+	);
+	const weakestFirst = await rowNames(page);
+
+	// Sorting by the school column: a button in the heading, announced with aria-sort.
+	const schoolHeading = page
+		.getByTestId('dashboard-grid')
+		.getByRole('columnheader', { name: 'School' });
+	await schoolHeading.getByRole('button').click();
+	await expect(schoolHeading).toHaveAttribute('aria-sort', 'ascending');
+	const az = [...weakestFirst].sort((a, b) => a.localeCompare(b, 'en-GB'));
+	await expect.poll(() => rowNames(page)).toEqual(az);
+	expect(az).not.toEqual(weakestFirst);
+	await expect(page.getByTestId('dashboard-summary')).toContainText('Sorted by school, ascending.');
+	await schoolHeading.getByRole('button').click();
+	await expect(schoolHeading).toHaveAttribute('aria-sort', 'descending');
+	await expect.poll(() => rowNames(page)).toEqual([...az].reverse());
+	await page.getByRole('button', { name: 'Back to weakest school first' }).click();
+	await expect(schoolHeading).not.toHaveAttribute('aria-sort');
+	await expect.poll(() => rowNames(page)).toEqual(weakestFirst);
+
+	// What needs attention, in words.
+	for (const { s } of unvisited) {
+		const row = page.getByTestId('dashboard-row').filter({ hasText: s.name });
+		await expect(row.getByTestId('attention')).toContainText('No visit this term');
+	}
+	for (const { s } of visited) {
+		const row = page.getByTestId('dashboard-row').filter({ hasText: s.name });
+		await expect(row.getByTestId('attention')).not.toContainText('No visit this term');
+	}
+
+	// The school stays in view while the grid scrolls sideways (on a narrower window, where the
+	// grid no longer fits).
+	await page.setViewportSize({ width: 1024, height: 768 });
+	const firstSchool = page.getByTestId('dashboard-row').first().locator('th[scope=row]');
+	const before = (await firstSchool.boundingBox())!.x;
+	await grid.evaluate((el) => el.scrollBy({ left: 400 }));
+	await expect.poll(async () => grid.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+	expect((await firstSchool.boundingBox())!.x).toBe(before);
+	await page.setViewportSize(WIDE);
+	if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT, fullPage: true });
+	await context.close();
+});
+
+test('the board pack shows the CEO’s commentary, and its PDF keeps the minus sign, ▲ and accented names', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { ceo } = await demoUsers(request);
+	const { schools } = await trust(request);
+	// Not a school the other CEO tests write to (category 3 and 2a).
+	const school = schools.find((s) => s.category === '4') ?? schools[0]!;
+	const commentary = `Met Siân Ní Bhriain and Zoë Brontë, the maths leads: the gap is −3.5 points (${Date.now()}).`;
+
+	const { page, context } = await newDevice(browser, WIDE);
+	await signIn(page, ceo);
+	await page.goto(`/schools/${school.id}/overview`);
+	await page.getByLabel('Your commentary').fill(commentary);
+	await expect(page.getByTestId('save-state')).toHaveText('✓ Saved on this device');
+	await expectAllSent(page);
+
+	await page.goto('/reports/board');
+	await expect(page.getByRole('heading', { level: 1, name: /Board pack/ })).toBeVisible();
+	const section = page.getByRole('region', { name: "The chief executive's commentary" });
+	await expect(section.getByRole('heading', { level: 3, name: school.name })).toBeVisible();
+	await expect(section).toContainText(commentary);
+
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('button', { name: 'Download PDF' }).click()
+	]);
+	const bytes = new Uint8Array(fs.readFileSync(await download.path()));
+	const { text } = await extractText(await getDocumentProxy(bytes), { mergePages: true });
+	const pdf = text.replace(/\s+/g, ' ');
+	expect(pdf).toContain(commentary);
+	expect(pdf).toContain('Siân Ní Bhriain');
+	expect(pdf).toContain('−3.5');
+	// The RAG key, with its symbols, as the dashboard shows it.
+	expect(pdf).toContain('▲ Green: at or above national');
+	expect(pdf).toContain('▼ Red');
+	await context.close();
+});
+
+for (const size of [WIDE, PHONE]) {
+	test(`axe finds nothing serious on the CEO’s screens at ${size.width} x ${size.height}`, async ({
+		browser,
+		request
+	}) => {
+		test.setTimeout(120_000);
+		const { ceo } = await demoUsers(request);
+		const { schools } = await trust(request);
+		const { page, context } = await newDevice(browser, size);
+		await signIn(page, ceo);
+		for (const [path, heading] of [
+			['/dashboard', /Trust dashboard/],
+			[`/schools/${schools[0]!.id}/overview`, /School overview/],
+			['/reports/board', /Board pack/]
+		] as const) {
+			await page.goto(path);
+			await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+			await expect(page.getByRole('status').filter({ hasText: /^Loading/ })).toHaveCount(0);
+			expect(await seriousA11yViolations(page), `axe on ${path}`).toEqual([]);
+			expect(await horizontalOverflow(page), `overflow on ${path}`).toBeLessThanOrEqual(0);
+		}
+		// Sorted, the headings still pass (aria-sort on the column heading).
+		await page.goto('/dashboard');
+		await page
+			.getByRole('columnheader', { name: /SI days/ })
+			.getByRole('button')
+			.click();
+		expect(await seriousA11yViolations(page)).toEqual([]);
+		await context.close();
+	});
+}
+
+test('the print view of a visit shows the learning walk’s photos', async ({ browser, request }) => {
+	test.setTimeout(120_000);
+	const { sil, silSchools } = await demoUsers(request);
+	const { schools } = await trust(request);
+	// A school the SIL supports, other than the one the visit test uses.
+	const school = schools.find(
+		(s) => silSchools.includes(`school:${s.id}`) && s.category === '2a' && s.id !== 'oakfield'
+	)!;
+	const { page, context } = await newDevice(browser, WIDE);
+	await signIn(page, sil);
+	await page.goto(`/schools/${school.id}`);
+	await page.getByRole('link', { name: 'Plan a visit' }).click();
+	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	const visitPath = new URL(page.url()).pathname;
+	await page.getByRole('link', { name: /^Learning walk/ }).click();
+	await page.getByRole('button', { name: 'Start the learning walk' }).click();
+	await page.getByRole('button', { name: 'Add a room' }).click();
+	await page.getByLabel('Class or year group').fill('Year 5');
+	await page.getByLabel('Subject').fill('Science');
+	await page.locator('input[type=file]').setInputFiles({
+		name: 'work.png',
+		mimeType: 'image/png',
+		buffer: samplePhoto()
+	});
+	await expect(page.getByRole('img', { name: /room 1, photo 1/ })).toBeVisible();
+	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
+
+	await page.goto(`${visitPath}/print`);
+	const photo = page.getByRole('img', {
+		name: /Photo 1 of pupils' work in room 1: Year 5 Science/
+	});
+	await expect(photo).toBeVisible();
+	// The image has really loaded (not a placeholder), so it prints.
+	await expect
+		.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+		.toBeGreaterThan(0);
+	await context.close();
+});
