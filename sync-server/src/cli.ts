@@ -189,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
 					return 1;
 				}
 				if (storage.exists(schoolDbName(id))) await storage.destroy(schoolDbName(id));
-				await trust.remove(doc as School & { _rev: string });
+				await trust.put({ _id: doc._id, _rev: doc._rev!, _deleted: true });
 				storage.notify(TRUST_DB);
 				console.log(`deleted school ${id}: ${doc.name} and its records (database school-${id})`);
 				return 0;

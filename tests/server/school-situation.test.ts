@@ -14,7 +14,7 @@ const NOW = '2026-11-25T10:00:00.000Z';
 async function schoolDoc(id: string) {
 	const r = await api(server, 'GET', `/trust/school:${id}`, { user: 'admin' });
 	expect(r.status).toBe(200);
-	return r.body as Record<string, unknown> & { _rev: string };
+	return r.body as unknown as Record<string, unknown> & { _rev: string };
 }
 
 describe('a school’s situation is the administrator’s to change', () => {
