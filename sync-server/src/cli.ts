@@ -1,6 +1,15 @@
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { CarterStage, SchoolCategory, schoolRole, Strand } from '../../src/lib/domain/index.ts';
+import {
+	CarterStage,
+	SchoolCategory,
+	schoolDbName,
+	schoolDocId,
+	schoolRole,
+	Strand,
+	TRUST_DB,
+	type School
+} from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
 import { backup, restore } from './backup.ts';
 import { loadConfig } from './config.ts';
@@ -22,6 +31,7 @@ first (LevelDB allows one process per database; a running server makes these com
   assign-schools <name> <school-id>[,<school-id>...]     (replaces the person's schools)
   create-school <id> --name "Name" --category 1|2a|2b|3|4 [--strand preventative|corrective]
                 [--carter-stage stabilise|repair|improve|sustain] [--urn 123456] [--head "Name"]
+  delete-school <id> --confirm <id>   (a closed school only: its records and registry entry, for good)
   seed-demo [--password P]
   backup <db> <file>                                      (newline-delimited JSON)
   restore <file> <db>
@@ -47,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
 			'carter-stage': { type: 'string' },
 			urn: { type: 'string' },
 			head: { type: 'string' },
+			confirm: { type: 'string' },
 			help: { type: 'boolean', short: 'h' }
 		}
 	});
@@ -155,6 +166,32 @@ async function main(argv: string[]): Promise<number> {
 					...(values.head ? { headteacher: values.head } : {})
 				});
 				console.log(`created school ${school.id}: ${school.name} (database school-${school.id})`);
+				return 0;
+			}
+			case 'delete-school': {
+				// Deleting for real is the exception (a request under data protection law, say): the
+				// school must have been closed in the app first, and the id typed twice.
+				const id = need(args[0], 'a school id, e.g. oakfield');
+				if (values.confirm !== id) {
+					console.error(`to delete ${id} and all its records for good, add --confirm ${id}`);
+					return 1;
+				}
+				const trust = await storage.ensure(TRUST_DB, defaultSecurity(TRUST_DB));
+				const doc = (await trust.get(schoolDocId(id)).catch(() => null)) as School | null;
+				if (!doc) {
+					console.error(`no school ${id} in the trust's registry`);
+					return 1;
+				}
+				if (!doc.closed) {
+					console.error(
+						`${doc.name} is open: close it in the app first (Schools, Close the school)`
+					);
+					return 1;
+				}
+				if (storage.exists(schoolDbName(id))) await storage.destroy(schoolDbName(id));
+				await trust.put({ _id: doc._id, _rev: doc._rev!, _deleted: true });
+				storage.notify(TRUST_DB);
+				console.log(`deleted school ${id}: ${doc.name} and its records (database school-${id})`);
 				return 0;
 			}
 			case 'seed-demo': {

@@ -29,6 +29,7 @@ import { defaultSecurity } from './access.ts';
 import { seedAttainment } from './seed-attainment.ts';
 import { seedVulnerable } from './seed-vulnerable.ts';
 import { seedVisits } from './seed-visits.ts';
+import { seedSituationHistory } from './seed-situation.ts';
 import type { App } from './context.ts';
 import type { Logger } from './log.ts';
 import type { Doc, Pouch, Storage } from './storage.ts';
@@ -399,6 +400,7 @@ export async function seedDemo(
 ): Promise<DemoAccount[]> {
 	await seedTrust(storage);
 	for (const s of DEMO_SCHOOLS) await createSchool(storage, s);
+	await seedSituationHistory(storage);
 	const visits = await seedVisits(
 		storage,
 		DEMO_SCHOOLS.map((s) => ({ ...s, head: demoHead(s) })),

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import {
 	isAdmin,
+	schoolDocId,
+	schoolIdFromDbName,
 	TRUST_DB,
 	TRUST_SETTINGS_ID,
 	validateDocUpdate,
@@ -260,9 +262,11 @@ export async function writeDocs(
 		}
 
 		const accepted: { doc: Doc; i: number }[] = [];
-		const options = todo.some(({ doc }) => doc.type === 'attainment-booklet')
-			? await ruleOptions(ctx.storage)
-			: {};
+		const options = await ruleOptions(
+			ctx.storage,
+			ctx.dbName,
+			todo.some(({ doc }) => doc.type === 'attainment-booklet')
+		);
 		/** Replicated revisions of this batch, by `id rev`, and whether each was refused. */
 		const branch = new Map<string, { doc: Doc; refused: boolean }>();
 		// Ancestors first, so that each revision is checked after the ones it descends from.
@@ -496,10 +500,27 @@ export async function writeOne(
 }
 
 /** Trust settings that change the role rules, read from the trust database when a rule needs them. */
-async function ruleOptions(storage: Storage): Promise<RuleOptions> {
+async function ruleOptions(
+	storage: Storage,
+	dbName: string,
+	needSettings: boolean
+): Promise<RuleOptions> {
+	const schoolId = schoolIdFromDbName(dbName);
+	if (!needSettings && !schoolId) return {};
 	const trust = await storage.get(TRUST_DB);
-	const settings = (await trust?.get(TRUST_SETTINGS_ID).catch(() => null)) as {
-		headsMayEnterFigures?: unknown;
-	} | null;
-	return { headsMayEnterFigures: settings?.headsMayEnterFigures === true };
+	const options: RuleOptions = {};
+	if (needSettings) {
+		const settings = (await trust?.get(TRUST_SETTINGS_ID).catch(() => null)) as {
+			headsMayEnterFigures?: unknown;
+		} | null;
+		options.headsMayEnterFigures = settings?.headsMayEnterFigures === true;
+	}
+	if (schoolId) {
+		// A closed school's records are read-only (issue 15): the registry says whether it closed.
+		const school = (await trust?.get(schoolDocId(schoolId)).catch(() => null)) as {
+			closed?: unknown;
+		} | null;
+		if (school?.closed) options.schoolClosed = true;
+	}
+	return options;
 }

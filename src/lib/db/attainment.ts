@@ -1,9 +1,14 @@
 import {
+	ATTAINMENT_FRAMEWORK_ID,
 	AttainmentBooklet,
 	attainmentBookletDocId,
+	AttainmentFramework,
 	newAttainmentBooklet,
+	previousYearId,
 	schoolDbName,
 	takeSnapshot,
+	TRUST_DB,
+	withLastYear,
 	type EntryOutcome
 } from '$lib/domain';
 import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
@@ -42,7 +47,11 @@ export async function editBooklet(
 		await ctx.dbFor(db).get(id);
 	} catch (err) {
 		if ((err as { status?: number }).status !== 404) throw err;
-		const fresh = newAttainmentBooklet(schoolId, year, stamp.updatedBy, stamp.updatedAt);
+		const fresh = await startOfYear(
+			ctx,
+			db,
+			newAttainmentBooklet(schoolId, year, stamp.updatedBy, stamp.updatedAt)
+		);
 		return createDoc(ctx, db, AttainmentBooklet, apply(fresh));
 	}
 	return updateDoc(ctx, db, id, AttainmentBooklet, apply);
@@ -73,4 +82,24 @@ export async function keepSnapshot(
 			edit: editStamp(ctx)
 		})
 	);
+}
+
+/** A new year's booklet, with last year's outcomes where the school has last year's booklet. */
+async function startOfYear(
+	ctx: WriteContext,
+	db: string,
+	fresh: AttainmentBooklet
+): Promise<AttainmentBooklet> {
+	const read = async <T>(dbName: string, id: string, parse: (d: unknown) => T) => {
+		try {
+			return parse(await ctx.dbFor(dbName).get(id));
+		} catch {
+			return null;
+		}
+	};
+	const [previous, framework] = await Promise.all([
+		read(db, attainmentBookletDocId(previousYearId(fresh.year)), (d) => AttainmentBooklet.parse(d)),
+		read(TRUST_DB, ATTAINMENT_FRAMEWORK_ID, (d) => AttainmentFramework.parse(d))
+	]);
+	return withLastYear(fresh, previous, framework);
 }

@@ -8,6 +8,7 @@ import {
 	SCHEMA_VERSION,
 	SchoolOverview,
 	schoolDbName,
+	stepInYear,
 	type AcademicYear,
 	type AttainmentBooklet,
 	type DashboardSchool,
@@ -147,7 +148,7 @@ export async function schoolYear(
 		steps.map((s) => s.doc),
 		visits.map((v) => v.doc)
 	);
-	const yearSteps = steps.filter((s) => s.year === year);
+	const yearSteps = steps.filter((s) => stepInYear(s.doc, year));
 	// The latest progress note of each step, for reports; status is already on the row.
 	const latest = await Promise.all(
 		yearSteps.map((s) =>

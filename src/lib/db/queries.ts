@@ -1,5 +1,6 @@
 import {
 	agreementsOf,
+	allowanceForYear,
 	siDays,
 	type AcademicYear,
 	type SiDays,
@@ -177,7 +178,8 @@ export async function schoolSummaries(rm: ReadModel, today: string): Promise<Sch
 				siDays: siDays(
 					school,
 					visits.map((v) => v.doc),
-					today
+					today,
+					year ? allowanceForYear(school, year, today) : undefined
 				),
 				nextVisit: upcoming[0] ?? null,
 				open: agreed.filter((s) => s.status !== 'done').length,

@@ -13,4 +13,6 @@ export * from './agreement.ts';
 export * from './si-days.ts';
 export * from './vulnerable.ts';
 export * from './people.ts';
+export * from './situation.ts';
+export * from './year.ts';
 export * from './attention.ts';

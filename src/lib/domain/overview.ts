@@ -23,6 +23,7 @@ import {
 	type AttainmentFramework
 } from './attainment-schema.ts';
 import type { EvaluationFramework, Rag } from './evaluation.ts';
+import { stepInYear } from './year.ts';
 import { CATEGORY_LABELS, type School, type SchoolCategory, type Strand } from './school.ts';
 import { attentionFlags, weakestFirst, type AttentionFlag } from './attention.ts';
 import type { AcademicYear } from './trust.ts';
@@ -393,7 +394,7 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 	const lastAgreed = [...thisTerm].reverse().find((v) => v.status === 'confirmed');
 	const termStart = year.terms.find((t) => t.term === term)?.start ?? '';
 	const termVisitIds = new Set(thisTerm.map((v) => v._id));
-	const steps = input.steps.filter((s) => s.step.year === year.year);
+	const steps = input.steps.filter((s) => stepInYear(s.step, year.year));
 	const agreedThisTerm = steps.filter(
 		(s) =>
 			s.agreement === 'agreed' &&
@@ -498,7 +499,7 @@ export function dashboardGrid(
 			}));
 			const positions = cells.flatMap((c) => (c.grade ? [c.grade.position] : []));
 			const steps = countSteps(
-				s.steps.filter((x) => x.step.year === year.year),
+				s.steps.filter((x) => stepInYear(x.step, year.year)),
 				year,
 				asOf
 			);

@@ -100,7 +100,11 @@ function appendedBy(before: unknown, after: unknown, name: string | null): boole
 export interface RuleOptions {
 	/** Heads may enter their own school's attainment figures. */
 	headsMayEnterFigures?: boolean;
+	/** The school whose database is written has closed: its records are kept read-only. */
+	schoolClosed?: boolean;
 }
+
+const CLOSED = 'This school has closed: its records are kept read-only.';
 
 /**
  * The analogue of CouchDB's `validate_doc_update` for every write, run by the sync server (and,
@@ -148,6 +152,7 @@ export function validateDocUpdate(
 	}
 	if (admin) return ok;
 	if (kind === 'trust') return forbid('Only a trust administrator may change trust settings.');
+	if (options.schoolClosed) return forbid(CLOSED);
 
 	const old = oldDoc && !oldDoc._deleted ? oldDoc : null;
 	switch (type as DocType) {
@@ -299,6 +304,7 @@ function validateDelete(
 ): Verdict {
 	if (isAdmin(user)) return ok;
 	if (db === TRUST_DB) return forbid('Only a trust administrator may change trust settings.');
+	if (options.schoolClosed) return forbid(CLOSED);
 	if (!oldDoc || oldDoc._deleted) return ok;
 	// Removing a version that is not the current one (a conflict settled by merging it into the
 	// current one, issue 12) does not remove the record: whoever may change the record may do it.

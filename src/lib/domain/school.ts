@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { changeMeta } from './changes.ts';
-import { docMeta, Label, Slug } from './common.ts';
+import { docMeta, IsoDate, IsoDateTime, Label, Slug, Text } from './common.ts';
+import { ItemId } from './item-ids.ts';
 
 /** The trust's categories of school (Strategy for School Improvement). */
 export const SCHOOL_CATEGORIES = ['1', '2a', '2b', '3', '4'] as const;
@@ -41,6 +42,47 @@ export function schoolIdFromDbName(db: string): string | null {
 	return m ? m[1]! : null;
 }
 
+export const CARTER_STAGE_LABELS: Record<CarterStage, string> = {
+	stabilise: 'Stabilise',
+	repair: 'Repair',
+	improve: 'Improve',
+	sustain: 'Sustain'
+};
+
+/** Where a school stands: its category, strand and (corrective strand only) Carter stage. */
+export const Situation = z.object({
+	category: SchoolCategory,
+	strand: Strand,
+	carterStage: CarterStage.optional()
+});
+export type Situation = z.infer<typeof Situation>;
+
+/**
+ * One change of a school's situation, recorded by an administrator: the situation before and
+ * after, the date it took effect and why. Kept in order of recording on the school's registry
+ * document, so the CEO sees how a school came to be where it is.
+ */
+export const SituationChange = z.object({
+	id: ItemId,
+	/** The date the change took effect (may be earlier than the day it was recorded). */
+	on: IsoDate,
+	from: Situation,
+	to: Situation,
+	reason: Text(2000).trim().min(1, 'say why the situation changed'),
+	by: z.string().min(1),
+	at: IsoDateTime
+});
+export type SituationChange = z.infer<typeof SituationChange>;
+
+/** A school that has closed or left the trust: its records are kept, read-only. */
+export const Closure = z.object({
+	on: IsoDate,
+	reason: Text(2000).trim().min(1, 'say why the school closed'),
+	by: z.string().min(1),
+	at: IsoDateTime
+});
+export type Closure = z.infer<typeof Closure>;
+
 /** A school in the trust registry (trust database). */
 export const School = z
 	.object({
@@ -57,7 +99,10 @@ export const School = z
 		category: SchoolCategory,
 		strand: Strand,
 		carterStage: CarterStage.optional(),
-		headteacher: Label.optional()
+		headteacher: Label.optional(),
+		/** Changes of category, strand and Carter stage, oldest recorded first. */
+		history: z.array(SituationChange).max(500).optional(),
+		closed: Closure.optional()
 	})
 	.refine((s) => s._id === schoolDocId(s.id), {
 		message: 'id must match the document id',

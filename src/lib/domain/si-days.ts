@@ -28,9 +28,10 @@ const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 4) / 4;
 export function siDays(
 	school: Pick<School, 'category'>,
 	visits: readonly CountedVisit[],
-	asOf: string
+	asOf: string,
+	/** The year's allowance where the category changed during it (`allowanceForYear`). */
+	allowance: number = SI_DAYS_ALLOWANCE[school.category]
 ): SiDays {
-	const allowance = SI_DAYS_ALLOWANCE[school.category];
 	const planned = sum(visits.map((v) => v.daysUsed));
 	const used = sum(visits.filter((v) => tookPlace(v, asOf)).map((v) => v.daysUsed));
 	return { allowance, planned, used, overPlanned: planned > allowance, overUsed: used > allowance };

@@ -138,6 +138,21 @@ export const NextStep = z
 				message: 'say why you disagree',
 				path: ['reason']
 			})
+			.optional(),
+		/**
+		 * Each time the step was still open when a new academic year began and moved into it. The step
+		 * keeps its document, so its progress updates stay with it (issue 15).
+		 */
+		carriedOver: z
+			.array(
+				z.object({
+					from: AcademicYearId,
+					to: AcademicYearId,
+					by: z.string().min(1),
+					at: IsoDateTime
+				})
+			)
+			.max(20)
 			.optional()
 	})
 	.refine((n) => n.dueDate !== undefined || n.dueTerm !== undefined, {

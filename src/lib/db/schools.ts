@@ -1,0 +1,136 @@
+import { couchUrl } from '$lib/config';
+import {
+	newItemId,
+	recordSituationChange,
+	School,
+	SCHEMA_VERSION,
+	schoolDbName,
+	schoolDocId,
+	TRUST_DB,
+	type Situation,
+	type SituationChangeInput
+} from '$lib/domain';
+import { createDoc, RecordRefused, type WriteContext } from './repository';
+import { saveChanges } from './save-changes';
+
+/**
+ * Record a change of a school's category, strand or Carter stage (administrators only; the rules
+ * refuse anyone else). The change is a new item of the school's history, merged onto the latest
+ * registry document, so a change recorded on another device meanwhile is kept too.
+ */
+export async function changeSituation(
+	ctx: WriteContext,
+	base: School,
+	input: SituationChangeInput,
+	today: string
+): Promise<School> {
+	const at = new Date().toISOString();
+	const stamp = { id: newItemId(), by: ctx.user.name ?? '', at, today };
+	const draft = recordSituationChange(base, input, stamp);
+	if (!draft.ok) throw new RecordRefused(draft.reason);
+	return saveChanges(ctx, TRUST_DB, base._id, School, base, draft.school, {
+		guard: (latest) => {
+			if (latest.closed) throw new RecordRefused('This school has closed.');
+		}
+	});
+}
+
+/** Close a school: its records stay, read-only for everyone but administrators. */
+export async function closeSchool(
+	ctx: WriteContext,
+	base: School,
+	input: { on: string; reason: string }
+): Promise<School> {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(input.on)) throw new RecordRefused('Give the date it closed.');
+	if (input.reason.trim() === '') throw new RecordRefused('Say why the school closed.');
+	const closed = {
+		on: input.on,
+		reason: input.reason.trim(),
+		by: ctx.user.name ?? '',
+		at: new Date().toISOString()
+	};
+	return saveChanges(ctx, TRUST_DB, base._id, School, base, { ...base, closed });
+}
+
+export interface NewSchoolInput {
+	id: string;
+	name: string;
+	urn: string;
+	phase: School['phase'];
+	situation: Situation;
+	headteacher: string;
+}
+
+/** A short id for a school's records from its name: "St Mary's CE Primary" → "st-marys-ce-primary". */
+export function schoolIdFrom(name: string): string {
+	return name
+		.toLowerCase()
+		.replace(/['’]/g, '')
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-+|-+$/g, '')
+		.slice(0, 48)
+		.replace(/-+$/g, '');
+}
+
+/**
+ * Add a school to the trust. Its records need a database of their own on the trust's server, which
+ * only the server can make, so this needs a connection; the registry entry is then written on the
+ * device and sent as usual.
+ */
+export async function addSchool(
+	ctx: WriteContext,
+	input: NewSchoolInput,
+	existing: readonly string[]
+): Promise<School> {
+	if (existing.includes(input.id)) {
+		throw new RecordRefused('The trust already has a school with that short name.');
+	}
+	const doc = {
+		_id: schoolDocId(input.id),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'school' as const,
+		id: input.id,
+		name: input.name.trim(),
+		...(input.urn.trim() ? { urn: input.urn.trim() } : {}),
+		phase: input.phase,
+		category: input.situation.category,
+		strand: input.situation.strand,
+		...(input.situation.strand === 'corrective' && input.situation.carterStage
+			? { carterStage: input.situation.carterStage }
+			: {}),
+		...(input.headteacher.trim() ? { headteacher: input.headteacher.trim() } : {})
+	};
+	const parsed = School.safeParse(doc);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		const field: Record<string, string> = {
+			name: 'The school’s name',
+			urn: 'The URN',
+			id: 'The short name',
+			carterStage: 'The Carter stage'
+		};
+		throw new RecordRefused(
+			`${field[String(issue?.path[0])] ?? 'The school'} ${issue?.message ?? 'is not right'}.`
+		);
+	}
+	let res: Response;
+	try {
+		res = await fetch(`${couchUrl()}/${schoolDbName(input.id)}`, {
+			method: 'PUT',
+			credentials: 'include'
+		});
+	} catch {
+		throw new RecordRefused(
+			'Adding a school needs a connection to the trust’s server. Try again when online.'
+		);
+	}
+	// 412: the database is there already (an earlier attempt got this far).
+	if (!res.ok && res.status !== 412) {
+		throw new RecordRefused(
+			res.status === 401 || res.status === 403
+				? 'Only a trust administrator may add a school. Sign in again if you are one.'
+				: `The trust’s server could not make the school’s records (${res.status}).`
+		);
+	}
+	return createDoc(ctx, TRUST_DB, School, doc);
+}

@@ -1,0 +1,76 @@
+import { AcademicYear, academicYearDocId } from './trust.ts';
+import type { NextStep, NextStepStatus } from './visit.ts';
+import {
+	lastYearFrom,
+	type AttainmentBooklet,
+	type AttainmentFramework
+} from './attainment-schema.ts';
+
+/** `2026-27` → `2027-28`. */
+export function nextYearId(year: string): string {
+	const start = Number(year.slice(0, 4)) + 1;
+	return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+/** `2026-27` → `2025-26`. */
+export function previousYearId(year: string): string {
+	const start = Number(year.slice(0, 4)) - 1;
+	return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+const DAY = 86_400_000;
+const shift = (iso: string, days: number) =>
+	new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+
+/**
+ * A first draft of the year after `year`, for the administrator to correct against the local
+ * authority's dates: each term 52 weeks on, so it starts on the same weekday.
+ */
+export function proposeNextYear(year: AcademicYear): AcademicYear {
+	const id = nextYearId(year.year);
+	return {
+		_id: academicYearDocId(id),
+		schemaVersion: year.schemaVersion,
+		type: 'academic-year',
+		year: id,
+		terms: year.terms.map((t) => ({ ...t, start: shift(t.start, 364), end: shift(t.end, 364) }))
+	};
+}
+
+/**
+ * The next steps still open at the end of `from`, moved into `to` with a note of the move. Done
+ * steps stay in the year they were done; a step moved before is not moved again.
+ */
+export function carryOver(
+	steps: readonly NextStep[],
+	statusOf: (id: string) => NextStepStatus,
+	from: string,
+	to: string,
+	stamp: { by: string; at: string }
+): NextStep[] {
+	return steps
+		.filter((s) => s.year === from && statusOf(s._id) !== 'done')
+		.map((s) => ({
+			...s,
+			year: to,
+			carriedOver: [...(s.carriedOver ?? []), { from, to, by: stamp.by, at: stamp.at }]
+		}));
+}
+
+/** A new year's booklet starts with last year's outcomes, so the charts can show the change. */
+export function withLastYear(
+	fresh: AttainmentBooklet,
+	previous: AttainmentBooklet | null,
+	framework: AttainmentFramework | null
+): AttainmentBooklet {
+	if (!previous || !framework) return fresh;
+	const lastYear = lastYearFrom(previous, framework);
+	return Object.keys(lastYear).length ? { ...fresh, lastYear } : fresh;
+}
+
+/**
+ * Whether a next step belongs to a year's records: the year it is in now, or a year it was carried
+ * over from, so a year's overview and reports still show the steps agreed in it.
+ */
+export const stepInYear = (step: Pick<NextStep, 'year' | 'carriedOver'>, year: string): boolean =>
+	step.year === year || (step.carriedOver ?? []).some((c) => c.from === year);

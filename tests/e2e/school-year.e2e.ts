@@ -1,0 +1,150 @@
+import { expect, test } from '@playwright/test';
+import { E2E } from './env.ts';
+import { demoUsers, expectAllSent, newDevice, serverGet, signIn } from './helpers.ts';
+
+test('an administrator re-categorises a school; the CEO sees the allowance change and why', async ({
+	browser,
+	request
+}) => {
+	const { ceo } = await demoUsers(request);
+	const desk = await newDevice(browser);
+	await signIn(desk.page, ceo);
+	await desk.page.goto('/schools/hawthorn');
+	await expect(desk.page.getByTestId('allowance')).toHaveText('Up to 5 SI days a year');
+
+	const admin = await newDevice(browser);
+	await signIn(admin.page, E2E.admin);
+	await admin.page.goto('/settings');
+	await admin.page.getByRole('link', { name: /re-categorise/ }).click();
+	await admin.page.getByRole('link', { name: 'Hawthorn Primary School' }).click();
+	await admin.page.getByLabel('Category').selectOption('3');
+	await admin.page.getByLabel('Corrective (support plan)').check();
+	await admin.page.getByLabel('Carter stage').selectOption('stabilise');
+	await admin.page.getByLabel('Takes effect from').fill('2026-11-20');
+	await admin.page
+		.getByLabel(/^Reason/)
+		.first()
+		.fill('Safeguarding concerns at the autumn review; the board agreed targeted support.');
+	await admin.page.getByRole('button', { name: 'Record the change' }).click();
+	await expect(admin.page.getByRole('status').filter({ hasText: 'was recorded' })).toBeVisible();
+	await expect(admin.page.getByTestId('current-situation')).toContainText('up to 7 SI days a year');
+	await expectAllSent(admin.page);
+
+	// The CEO's open page follows the sync: the new allowance and the change with its reason.
+	await expect(desk.page.getByTestId('allowance')).toHaveText('Up to 7 SI days a year', {
+		timeout: 30_000
+	});
+	const history = desk.page.getByTestId('situation-history');
+	await expect(history).toContainText('From 20 Nov 2026');
+	await expect(history).toContainText('category 3 (Requires improvement), corrective strand');
+	await expect(history).toContainText('Safeguarding concerns at the autumn review');
+	await admin.context.close();
+	await desk.context.close();
+});
+
+test('an administrator adds a school and closes it; its page says it is closed', async ({
+	browser,
+	request
+}) => {
+	const admin = await newDevice(browser);
+	await signIn(admin.page, E2E.admin);
+	await admin.page.goto('/admin/schools');
+	await admin.page.getByLabel('School name').fill('Elm Tree Primary School');
+	await admin.page.getByLabel(/^URN/).fill('149008');
+	await admin.page.getByLabel('Category').selectOption('2b');
+	await admin.page.getByRole('button', { name: 'Add the school' }).click();
+	await expect(admin.page.getByText('Elm Tree Primary School was added')).toBeVisible();
+	await expectAllSent(admin.page);
+	const db = await serverGet(request, 'school-elm-tree-primary-school');
+	expect(db.status).toBe(200);
+
+	await admin.page.getByRole('link', { name: 'Elm Tree Primary School' }).click();
+	await admin.page.getByLabel('Closed on').fill('2026-11-24');
+	await admin.page
+		.getByLabel('Reason', { exact: true })
+		.fill('Merged with Hawthorn Primary School');
+	await admin.page.getByRole('button', { name: 'Close the school' }).click();
+	await expect(admin.page.getByText('Its records are kept, read-only.').first()).toBeVisible();
+	await expectAllSent(admin.page);
+	await admin.page.goto('/schools/elm-tree-primary-school');
+	await expect(admin.page.getByText('Closed on 24 Nov 2026')).toBeVisible();
+	// The closing reaches the trust's server with the next sync.
+	await expect
+		.poll(
+			async () =>
+				(
+					await serverGet<{ closed?: { reason: string } }>(
+						request,
+						'trust/school:elm-tree-primary-school'
+					)
+				).body.closed?.reason,
+			{ timeout: 30_000 }
+		)
+		.toBe('Merged with Hawthorn Primary School');
+	await admin.context.close();
+});
+
+interface StoredDoc {
+	_id: string;
+	type?: string;
+	year?: string;
+	nextStepId?: string;
+	status?: string;
+	at?: string;
+	carriedOver?: { from: string; to: string }[];
+}
+
+test('an administrator creates the next year; an open next step carries over with its history', async ({
+	browser,
+	request
+}) => {
+	const { heads } = await demoUsers(request);
+	const head = heads.find((h) => h.school === 'oakfield') ?? heads[0]!;
+	const all = await serverGet<{ rows: { doc: StoredDoc }[] }>(
+		request,
+		`school-${head.school}/_all_docs?include_docs=true`
+	);
+	const docs = all.body.rows.map((r) => r.doc);
+	const latest = new Map<string, StoredDoc>();
+	for (const p of docs.filter((d) => d.type === 'progress-update')) {
+		const seen = latest.get(p.nextStepId!);
+		if (!seen || seen.at! < p.at!) latest.set(p.nextStepId!, p);
+	}
+	// A step under way this year: it has progress updates, and the latest is not "done".
+	const step = docs.find(
+		(d) =>
+			d.type === 'next-step' && d.year === '2026-27' && latest.get(d._id)?.status === 'in-progress'
+	);
+	expect(step, 'the demo has a step in progress').toBeTruthy();
+
+	const admin = await newDevice(browser);
+	await signIn(admin.page, E2E.admin);
+	await admin.page.goto('/settings');
+	await admin.page.getByRole('link', { name: /create the next year/ }).click();
+	await expect(admin.page.getByLabel('Autumn 1 starts')).toHaveValue('2027-09-01');
+	await admin.page.getByLabel('Autumn 1 starts').fill('2027-09-02');
+	await admin.page.getByRole('button', { name: 'Create 2027-28' }).click();
+	await expect(
+		admin.page.getByRole('status').filter({ hasText: '2027-28 was created' })
+	).toContainText(/\d+ open next steps? carried over from 2026-27/);
+	await expectAllSent(admin.page);
+
+	const year = await serverGet<{ terms: { start: string }[] }>(request, 'trust/year:2027-28');
+	expect(year.body.terms[0]!.start).toBe('2027-09-02');
+	const moved = await serverGet<StoredDoc>(
+		request,
+		`school-${head.school}/${encodeURIComponent(step!._id)}`
+	);
+	expect(moved.body.year).toBe('2027-28');
+	expect(moved.body.carriedOver).toMatchObject([{ from: '2026-27', to: '2027-28' }]);
+
+	// The head sees the step carried over, its earlier progress still with it.
+	const phone = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(phone.page, head.name);
+	await phone.page.goto(`/next-steps/${encodeURIComponent(step!._id)}`);
+	await expect(phone.page.getByTestId('carried-over')).toContainText('from 2026-27 into 2027-28');
+	const history = phone.page.getByRole('region', { name: 'History' });
+	await expect(history.getByRole('listitem').first()).toBeVisible();
+	await admin.context.close();
+	await phone.context.close();
+});
