@@ -28,10 +28,17 @@ describe('trust settings in the rules', () => {
 		const current = await api(server, 'GET', '/school-oakfield/attainment:2026-27', {
 			user: 'head.oakfield'
 		});
-		const rev = String(current.body._rev);
+		// The head changes a figure and nothing else (the booklet keeps its snapshots, which only
+		// the SIL keeps).
+		const edited = {
+			...(current.body as Record<string, unknown>),
+			cells: { 'ks2-rwm-expected:all:end-of-year': { cohort: 30, count: 21 } },
+			updatedAt: '2026-11-23T10:00:00.000Z',
+			updatedBy: 'head.oakfield'
+		};
 		const refused = await api(server, 'PUT', '/school-oakfield/attainment:2026-27', {
 			user: 'head.oakfield',
-			body: booklet(rev)
+			body: edited
 		});
 		expect(refused.status).toBe(403);
 		expect(refused.body).toEqual({
@@ -46,7 +53,7 @@ describe('trust settings in the rules', () => {
 		).toBe(201);
 		const saved = await api(server, 'PUT', '/school-oakfield/attainment:2026-27', {
 			user: 'head.oakfield',
-			body: booklet(rev)
+			body: edited
 		});
 		expect(saved.status).toBe(201);
 	});
