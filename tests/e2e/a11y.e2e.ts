@@ -3,6 +3,7 @@ import {
 	demoUsers,
 	horizontalOverflow,
 	newDevice,
+	planVisit,
 	seriousA11yViolations,
 	signIn
 } from './helpers.ts';
@@ -40,7 +41,7 @@ test('the SIL’s screens are accessible at 360 px', async ({ browser, request }
 	await checkScreen(page, '/', /Your schools/);
 	await checkScreen(page, `/schools/${school}`, /./);
 	await checkScreen(page, `/schools/${school}/plan`, /Plan a visit/);
-	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await planVisit(page);
 	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
 	const visit = new URL(page.url()).pathname;
 	await checkScreen(page, visit, /SI visit,/);

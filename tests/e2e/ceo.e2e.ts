@@ -137,13 +137,20 @@ test('the CEO reviews a category 3 school on the vulnerable route and downloads 
 			.filter((d) => d.type === 'progress-update' && d.nextStepId === s._id)
 			.sort((a, b) => String(a.at).localeCompare(String(b.at)));
 		const status = (updates.pop()?.status ?? 'open') as keyof typeof STATUS;
+		// A step counts as agreed once the head agreed it, or confirmed its visit's record.
+		const reply = s.headReply as { agrees: boolean } | undefined;
+		const visit = visits.find((v) => v._id === s.visitId);
+		const agreed = reply ? reply.agrees : visit?.status === 'confirmed';
+		const expected = agreed
+			? STATUS[status]
+			: reply
+				? 'The headteacher disagrees'
+				: 'Proposed: waiting for the headteacher';
 		const action = (s.action as string).replace(/\s+/g, ' ');
 		const at = all.indexOf(action);
 		expect(at, action).toBeGreaterThan(-1);
 		// The row reads: action, owner, due, status, latest progress.
-		expect(all.slice(at + action.length, at + action.length + 160), action).toContain(
-			STATUS[status]
-		);
+		expect(all.slice(at + action.length, at + action.length + 160), action).toContain(expected);
 	}
 	await context.setOffline(false);
 	await context.close();

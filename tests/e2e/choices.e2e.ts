@@ -1,6 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
-import { demoUsers, expectAllSent, newDevice, seriousA11yViolations, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	expectAllSent,
+	newDevice,
+	planVisit,
+	seriousA11yViolations,
+	signIn
+} from './helpers.ts';
 
 const LAPTOP = 'Book looks in year 3, typed on the laptop';
 const TABLET = 'Pupil voice in year 5, typed on the tablet';
@@ -34,7 +41,7 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 	await laptop.page.goto(`/schools/${school}`);
 	const schoolName = (await laptop.page.getByRole('heading', { level: 1 }).textContent())?.trim();
 	await laptop.page.getByRole('link', { name: 'Plan a visit' }).click();
-	await laptop.page.getByRole('button', { name: 'Plan the visit' }).click();
+	await planVisit(laptop.page);
 	await expect(laptop.page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
 	await laptop.page.getByLabel('Focus of the visit').fill('Reading');
 	await expect(laptop.page.getByTestId('save-state').first()).toContainText('Saved on this device');

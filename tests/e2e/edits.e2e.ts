@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { demoUsers, seriousA11yViolations, signIn } from './helpers.ts';
+import { demoUsers, planVisit, seriousA11yViolations, signIn } from './helpers.ts';
 
 const FOCUS = 'Reading across the curriculum, with the English lead';
 const EVIDENCE_START = 'Year 4 books sampled: ';
@@ -24,7 +24,7 @@ test('two tabs on one booklet: both edits are kept, and typing is never disturbe
 	await signIn(page, sil);
 	await page.goto(`/schools/${school}`);
 	await page.getByRole('link', { name: 'Plan a visit' }).click();
-	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await planVisit(page);
 	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
 	const url = page.url();
 

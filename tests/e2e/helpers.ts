@@ -121,3 +121,15 @@ export function samplePhoto(width = 640, height = 480): Buffer {
 		chunk('IEND', Buffer.alloc(0))
 	]);
 }
+
+/**
+ * Plans the visit on the plan screen. The demo server is shared by every test, and each planned
+ * visit counts against the school's SI days; past the allowance the screen asks why, and this
+ * answers with the first reason (the allowance itself is `process.e2e.ts`'s subject).
+ */
+export async function planVisit(page: Page): Promise<void> {
+	await expect(page.getByText(/Planned: .* of up to \d/).first()).toBeVisible();
+	const beyond = page.getByTestId('beyond-allowance');
+	if ((await beyond.count()) > 0) await beyond.getByRole('radio').first().check();
+	await page.getByRole('button', { name: 'Plan the visit' }).click();
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demoUsers, expectAllSent, newDevice, serverGet, signIn } from './helpers.ts';
+import { demoUsers, expectAllSent, newDevice, planVisit, serverGet, signIn } from './helpers.ts';
 
 test('two offline devices changing different fields of a booklet both keep their change, with no question', async ({
 	browser,
@@ -16,7 +16,7 @@ test('two offline devices changing different fields of a booklet both keep their
 	// The laptop plans a visit online; the tablet opens the same booklet once it has arrived.
 	await a.page.goto(`/schools/${school}`);
 	await a.page.getByRole('link', { name: 'Plan a visit' }).click();
-	await a.page.getByRole('button', { name: 'Plan the visit' }).click();
+	await planVisit(a.page);
 	await expect(a.page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
 	await expectAllSent(a.page);
 	const url = new URL(a.page.url()).pathname;

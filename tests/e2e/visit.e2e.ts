@@ -1,5 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { demoUsers, expectAllSent, newDevice, samplePhoto, serverGet, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	expectAllSent,
+	newDevice,
+	planVisit,
+	samplePhoto,
+	serverGet,
+	signIn
+} from './helpers.ts';
 
 test('a SIL completes a visit offline from a cold start; it reaches the trust and the head', async ({
 	browser,
@@ -20,7 +28,7 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 
 	await page.getByRole('link', { name: 'Plan a visit' }).click();
 	await expect(page.getByText('The trust’s calendar for term')).toBeVisible();
-	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await planVisit(page);
 	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
 
 	// The booklet: who attended, documents, discussion, evaluations.

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demoUsers, expectAllSent, signIn } from './helpers.ts';
+import { demoUsers, expectAllSent, planVisit, signIn } from './helpers.ts';
 
 test('the waiting count survives a reload while the trust cannot be reached, and names the record', async ({
 	page,
@@ -15,7 +15,7 @@ test('the waiting count survives a reload while the trust cannot be reached, and
 	await page.goto(`/schools/${school}`);
 	const schoolName = (await page.getByRole('heading', { level: 1 }).textContent())?.trim() ?? '';
 	await page.getByRole('link', { name: 'Plan a visit' }).click();
-	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await planVisit(page);
 	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
 	await expectAllSent(page);
 	await context.setOffline(true);
