@@ -20,7 +20,7 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 	browser,
 	request
 }) => {
-	test.setTimeout(180_000);
+	test.setTimeout(240_000);
 	const { sil, heads } = await demoUsers(request);
 	const school = heads[0]!.school;
 	const laptop = await newDevice(browser);
@@ -51,12 +51,16 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 		.poll(
 			async () => {
 				await tablet.page.goto(visitUrl);
-				return (await tablet.page.getByLabel('Focus of the visit').count()) > 0
-					? focusOf(tablet.page)
-					: '';
+				// The form fills from the device's records a moment after the page opens.
+				const field = tablet.page.getByLabel('Focus of the visit');
+				return expect(field)
+					.toHaveValue('Reading', { timeout: 8_000 })
+					.then(() => 'Reading')
+					.catch(async () => ((await field.count()) > 0 ? focusOf(tablet.page) : ''));
 			},
-			// A reload restarts the tablet's first sync: leave it seconds to finish between looks.
-			{ timeout: 60_000, intervals: [2_000, 4_000] }
+			// A reload restarts the tablet's first sync (six schools, with photos): leave it time to
+			// finish between looks.
+			{ timeout: 120_000, intervals: [5_000, 10_000] }
 		)
 		.toBe('Reading');
 
