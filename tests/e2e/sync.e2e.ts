@@ -21,6 +21,9 @@ test.describe('offline-first data and sync you can see', () => {
 		const head = heads[0]!;
 		await signIn(page, head.name);
 		await page.getByTestId('next-step').first().getByRole('link').click();
+		// The step's own page, not the home still on screen while it opens.
+		await expect(page).toHaveURL(/\/next-steps\//);
+		await expect(page.getByLabel('What has happened')).toBeVisible();
 		const title = await page.getByRole('heading', { level: 1 }).textContent();
 
 		await context.setOffline(true);
