@@ -421,6 +421,32 @@ describe('validate_doc_update run by CouchDB gives our server’s verdicts', () 
 				supportPlan: '',
 				updatedBy: 'ceo',
 				updatedAt: at
+			},
+			{
+				_id: 'vulnerable:couchdb-matrix',
+				schemaVersion: 1,
+				type: 'vulnerable-mark',
+				schoolId: 'oakfield',
+				markedOn: '2026-09-28',
+				markedBy: 'ceo',
+				reason: 'Reading fell for a second year.',
+				meetingOn: '2026-10-02',
+				meetingNotes: 'Met the headteacher.',
+				supportPlan: 'Fortnightly SIL visits on early reading.',
+				updatedBy: 'ceo',
+				updatedAt: at
+			},
+			{
+				_id: 'governors-copy:2026-27:couchdb-matrix',
+				schemaVersion: 1,
+				type: 'governors-copy',
+				schoolId: 'oakfield',
+				year: '2026-27',
+				term: 1,
+				sentOn: '2026-10-20',
+				to: 'Chair of governors',
+				by: 'sil',
+				at
 			}
 		];
 		const seen = new Set<string>();
