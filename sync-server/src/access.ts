@@ -1,5 +1,6 @@
 import {
 	canAccessDb,
+	CONCERNS_DB,
 	isAdmin,
 	schoolIdFromDbName,
 	securityFor,
@@ -11,11 +12,11 @@ import type { Security } from './storage.ts';
 import { USERS_DB } from './users.ts';
 
 /**
- * The databases the app owns: the trust, each school and the accounts. Only these carry the domain
+ * The databases the app owns: the trust, each school, the concerns and the accounts. Only these carry the domain
  * rules; any other database an administrator creates is a plain CouchDB database.
  */
 export const isAppDb = (db: string) =>
-	db === TRUST_DB || db === USERS_DB || schoolIdFromDbName(db) !== null;
+	db === TRUST_DB || db === CONCERNS_DB || db === USERS_DB || schoolIdFromDbName(db) !== null;
 
 /**
  * CouchDB 3's `[couchdb] default_security = admin_only`: a new database is for server

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import { CONCERNS_DB } from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
 import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
@@ -25,6 +26,8 @@ export async function openApp(cfg: Config, log: Logger = createLogger(cfg.logLev
 	const { uuid, secret } = loadIdentity(cfg.dataDir);
 	const storage = new Storage(cfg.dataDir, cfg.syncWrites);
 	const users = await storage.ensure(USERS_DB, defaultSecurity(USERS_DB));
+	// Every trust has one: a lead's device replicates it from the first sign-in.
+	await storage.ensure(CONCERNS_DB, defaultSecurity(CONCERNS_DB));
 	if (cfg.adminUser && cfg.adminPassword) {
 		const id = userDocId(cfg.adminUser);
 		const existing = await users.get(id).catch(() => null);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { build } from 'vite';
-import { School, schoolDbName, TRUST_DB } from '../../src/lib/domain/index.ts';
+import { CONCERNS_DB, School, schoolDbName, TRUST_DB } from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
 import type { Storage } from './storage.ts';
 import { USER_PREFIX, USERS_DB } from './users.ts';
@@ -93,7 +93,7 @@ export async function installCouchDb(o: InstallOptions): Promise<void> {
 			if (s.success) schools.push(s.data.id);
 		}
 	}
-	for (const db of [TRUST_DB, ...schools.map(schoolDbName)]) {
+	for (const db of [TRUST_DB, CONCERNS_DB, ...schools.map(schoolDbName)]) {
 		const created = await call('PUT', `/${encodeURIComponent(db)}`);
 		if (created.status !== 201 && created.status !== 412) {
 			throw new Error(`creating ${db}: ${created.status} ${JSON.stringify(created.body)}`);

@@ -12,6 +12,7 @@ export * from './overview.ts';
 export * from './agreement.ts';
 export * from './si-days.ts';
 export * from './vulnerable.ts';
+export * from './concern.ts';
 export * from './people.ts';
 export * from './situation.ts';
 export * from './year.ts';

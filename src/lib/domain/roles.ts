@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { schoolIdFromDbName, TRUST_DB } from './school.ts';
+import { CONCERNS_DB } from './concern.ts';
 
 /**
  * People's roles. A person's schools are roles too (`school:<id>`), so the same access rule works
@@ -46,6 +47,9 @@ export function canAccessDb(u: UserCtx, db: string): boolean {
 	if (u.name === null) return false;
 	if (isAdmin(u)) return true;
 	if (db === TRUST_DB) return u.roles.some((r) => Role.safeParse(r).success);
+	// Concerns are raised to the CEO, not the head (see concern.ts). A lead reads every school's:
+	// CouchDB grants a database by role, and a lead's schools are roles a head holds too.
+	if (db === CONCERNS_DB) return hasRole(u, 'sil') || hasRole(u, 'ceo');
 	const schoolId = schoolIdFromDbName(db);
 	if (schoolId === null) return false;
 	if (hasRole(u, 'ceo')) return true;
@@ -59,6 +63,7 @@ export function securityFor(db: string): {
 } {
 	const admins = { names: [], roles: ['admin'] };
 	if (db === TRUST_DB) return { admins, members: { names: [], roles: ['sil', 'head', 'ceo'] } };
+	if (db === CONCERNS_DB) return { admins, members: { names: [], roles: ['sil', 'ceo'] } };
 	const schoolId = schoolIdFromDbName(db);
 	return {
 		admins,

@@ -9,6 +9,7 @@ import { AttainmentBooklet, AttainmentFramework } from './attainment-schema.ts';
 import { GovernorsCopy } from './attainment-snapshots.ts';
 import { SchoolOverview } from './overview.ts';
 import { VulnerableMark } from './vulnerable.ts';
+import { Concern, CONCERNS_DB } from './concern.ts';
 import { PeopleDirectory } from './people.ts';
 
 /** Every kind of document, by its `type`, and the database it belongs in. */
@@ -27,8 +28,9 @@ export const SCHEMAS = {
 	'attainment-booklet': { schema: AttainmentBooklet, db: 'school' },
 	'school-overview': { schema: SchoolOverview, db: 'school' },
 	'vulnerable-mark': { schema: VulnerableMark, db: 'school' },
-	'governors-copy': { schema: GovernorsCopy, db: 'school' }
-} as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' }>;
+	'governors-copy': { schema: GovernorsCopy, db: 'school' },
+	concern: { schema: Concern, db: 'concerns' }
+} as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' | 'concerns' }>;
 
 export type DocType = keyof typeof SCHEMAS;
 
@@ -138,7 +140,8 @@ export function validateDocUpdate(
 	const entry = (SCHEMAS as Record<string, (typeof SCHEMAS)[DocType] | undefined>)[type];
 	if (!entry) return forbid(`Unknown document type "${type}".`);
 	const schoolId = schoolIdFromDbName(db);
-	const kind = db === TRUST_DB ? 'trust' : schoolId ? 'school' : null;
+	const kind =
+		db === TRUST_DB ? 'trust' : db === CONCERNS_DB ? 'concerns' : schoolId ? 'school' : null;
 	if (kind !== entry.db) {
 		return forbid(`A ${type} document does not belong in the database "${db}".`);
 	}
@@ -210,6 +213,8 @@ export function validateDocUpdate(
 				: forbid('A school overview must be saved under your own name.');
 		case 'vulnerable-mark':
 			return validateVulnerableMark(newDoc, old, user);
+		case 'concern':
+			return validateConcern(newDoc, old, user);
 		default:
 			return forbid(`Only a trust administrator may write ${type} documents.`);
 	}
@@ -275,6 +280,63 @@ function validateVulnerableMark(newDoc: AnyDoc, old: AnyDoc | null, user: UserCt
 		: forbid('A mark is removed in your own name.');
 }
 
+/** The parts of a concern its SIL words; the CEO's part is what was done, and closing it. */
+const CONCERN_WORDING = ['title', 'seen', 'level', 'visitId'];
+
+function validateConcern(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdict {
+	// A SIL alerts the CEO about a school they support; the CEO records what was done and closes
+	// it. Nothing in it is ever removed, so a closed concern keeps its history.
+	const changed = old ? changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k)) : [];
+	if (newDoc.updatedBy !== user.name) {
+		return forbid('A concern must be saved under your own name.');
+	}
+	if (hasRole(user, 'sil') && !hasRole(user, 'ceo')) {
+		if (!user.roles.includes(`school:${String(newDoc.schoolId)}`)) {
+			return forbid('Only a school improvement lead who supports this school raises a concern.');
+		}
+		if (!old) {
+			if (newDoc.raisedBy !== user.name) return forbid('A concern is raised in your own name.');
+			if ((newDoc.actions as unknown[]).length > 0 || newDoc.closed !== undefined) {
+				return forbid('Only the chief executive records what was done about a concern.');
+			}
+			return ok;
+		}
+		if (old.raisedBy !== user.name) {
+			return forbid('Only the lead who raised a concern may change how it is worded.');
+		}
+		if (old.closed !== undefined) return forbid('This concern was closed by the chief executive.');
+		return changed.every((k) => CONCERN_WORDING.includes(k))
+			? ok
+			: forbid('Only the chief executive records what was done about a concern.');
+	}
+	if (!hasRole(user, 'ceo')) {
+		return forbid('Only a school improvement lead raises a concern, for the chief executive.');
+	}
+	if (!old) return forbid('A concern is raised by the school improvement lead who saw it.');
+	if (!changed.every((k) => k === 'actions' || k === 'closed' || k === 'updatedBy')) {
+		return forbid('The chief executive records what was done but does not reword the concern.');
+	}
+	// Actions are keyed by id, so two devices adding one each both keep theirs (merged in any
+	// order); an action once written stays as it was.
+	const before = old.actions as { id?: unknown }[];
+	const after = newDoc.actions as { id?: unknown; by?: unknown }[];
+	const kept = before.every((a) => {
+		const now = after.find((b) => b.id === a.id);
+		return now !== undefined && same(now, a);
+	});
+	if (!kept) return forbid('What was done about a concern stays on record: add to it instead.');
+	const known = new Set(before.map((a) => a.id));
+	if (after.some((a) => !known.has(a.id) && a.by !== user.name)) {
+		return forbid('What was done is recorded in your own name.');
+	}
+	if (old.closed !== undefined && !same(old.closed, newDoc.closed)) {
+		return forbid('This concern is closed; record what else was done as an action.');
+	}
+	return stampedBy(old.closed, newDoc.closed, user.name)
+		? ok
+		: forbid('A concern is closed in your own name.');
+}
+
 /** A revision id as PouchDB and CouchDB make them: generation, dash, 32 hex digits. */
 const isRev = (v: unknown): boolean =>
 	typeof v === 'string' && /^[1-9]\d{0,9}-[0-9a-f]{32}$/.test(v);
@@ -317,6 +379,9 @@ function validateDelete(
 	if (oldDoc.type === 'school-overview') return forbid('A school overview is never removed.');
 	if (oldDoc.type === 'vulnerable-mark') {
 		return forbid('A vulnerable mark is never deleted: remove the mark with a date and reason.');
+	}
+	if (oldDoc.type === 'concern') {
+		return forbid('A concern is never deleted: the chief executive closes it instead.');
 	}
 	if (!hasRole(user, 'sil')) return forbid('Only the visitor may remove a record.');
 	if (oldDoc.type === 'visit' && oldDoc.status !== 'planned' && oldDoc.status !== 'draft') {
