@@ -28,6 +28,7 @@ import {
 import { defaultSecurity } from './access.ts';
 import { seedAttainment } from './seed-attainment.ts';
 import { seedVulnerable } from './seed-vulnerable.ts';
+import { seedConcerns } from './seed-concerns.ts';
 import { seedVisits } from './seed-visits.ts';
 import { seedSituationHistory } from './seed-situation.ts';
 import type { App } from './context.ts';
@@ -412,6 +413,7 @@ export async function seedDemo(
 		}
 	);
 	await seedVulnerable(storage);
+	await seedConcerns(storage, visits, opts.today ?? new Date().toISOString().slice(0, 10));
 	await seedAttainment(
 		storage,
 		DEMO_SCHOOLS.map((s) => s.id),

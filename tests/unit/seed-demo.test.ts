@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { FRAMEWORK_PRESETS, schoolDbName } from '../../src/lib/domain/index.ts';
+import { CONCERNS_DB, FRAMEWORK_PRESETS, schoolDbName } from '../../src/lib/domain/index.ts';
 import { DEMO_SCHOOLS, seedDemo } from '../../sync-server/src/seed.ts';
 import { Storage } from '../../sync-server/src/storage.ts';
 
@@ -21,7 +21,7 @@ afterAll(() => {
 });
 
 /** Seeds a demo trust as if started on `today`, and returns every school's documents. */
-async function demo(today: string): Promise<Record<string, Doc[]>> {
+async function demo(today: string, extra: string[] = []): Promise<Record<string, Doc[]>> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-demo-'));
 	dirs.push(dir);
 	const storage = new Storage(dir, false);
@@ -36,6 +36,10 @@ async function demo(today: string): Promise<Record<string, Doc[]>> {
 		const db = (await storage.get(schoolDbName(s.id)))!;
 		const all = await db.allDocs({ include_docs: true, attachments: true } as never);
 		out[s.id] = (all.rows as unknown as { doc: Doc }[]).map((r) => r.doc);
+	}
+	for (const name of extra) {
+		const all = await (await storage.get(name))!.allDocs({ include_docs: true });
+		out[name] = (all.rows as unknown as { doc: Doc }[]).map((r) => r.doc);
 	}
 	return out;
 }
@@ -151,6 +155,24 @@ describe('the demo trust', { timeout: 60_000 }, () => {
 					)
 				);
 			expect(shape(second[s.id]!)).toEqual(shape(first[s.id]!));
+		}
+	});
+
+	test('the vulnerable school has one open concern from its term-2 visit, acted on by the start', async () => {
+		for (const start of ['2026-11-25', '2026-11-14']) {
+			const trust = await demo(start, [CONCERNS_DB]);
+			const concerns = trust[CONCERNS_DB]!.filter((d) => d.type === 'concern');
+			expect(concerns).toHaveLength(1);
+			const c = concerns[0]!;
+			const visit = trust['st-aidans']!.find((d) => d._id === c.visitId)!;
+			expect(visit).toMatchObject({ type: 'visit', term: 2 });
+			expect(visit.status).not.toBe('planned');
+			expect(c).toMatchObject({ schoolId: 'st-aidans', raisedBy: 'sil', raisedOn: visit.date });
+			expect(c.closed).toBeUndefined();
+			const actions = c.actions as { on: string; by: string }[];
+			expect(actions).toHaveLength(1);
+			expect(actions[0]!.by).toBe('ceo');
+			expect(actions[0]!.on <= start && actions[0]!.on >= String(c.raisedOn)).toBe(true);
 		}
 	});
 });

@@ -55,7 +55,8 @@ export const KIND_NAMES: Record<string, string> = {
 	'visit-calendar': 'Visit calendar',
 	'evaluation-framework': 'Evaluation framework',
 	'attainment-framework': 'Attainment & Achievement measures',
-	'governors-copy': 'Copy of the summary sent to governors'
+	'governors-copy': 'Copy of the summary sent to governors',
+	concern: 'Concern raised to the chief executive'
 };
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -91,6 +92,7 @@ export function recordName(db: string, doc: Doc | null, ctx: NameContext): Recor
 		else if (type === 'school-overview' && term) when = `${term} term, ${str(doc.year)}`;
 		else if (type === 'attainment-booklet' || type === 'academic-year') when = str(doc.year);
 		else if (type === 'next-step' && str(doc.action)) when = `“${clip(str(doc.action), 60)}”`;
+		else if (type === 'concern' && str(doc.title)) when = `“${clip(str(doc.title), 60)}”`;
 	}
 	const title = [kind, school, when].filter(Boolean).join(', ');
 	return { kind, school, when, title };

@@ -2,6 +2,7 @@ import {
 	AcademicYear,
 	AttainmentBooklet,
 	AttainmentFramework,
+	Concern,
 	EvaluationFramework,
 	LearningWalk,
 	NextStep,
@@ -60,6 +61,7 @@ type TableName =
 	| 'attainment'
 	| 'overviews'
 	| 'marks'
+	| 'concerns'
 	| 'conflicts'
 	| 'choices';
 
@@ -155,6 +157,13 @@ function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string
 		const key = `${m.schoolId}/${m._id}`;
 		return ['marks', key, { key, schoolId: m.schoolId, doc: m, conflicted }];
 	}
+	if (type === 'concern') {
+		const c = parse(Concern, doc);
+		if (!c) return null;
+		const open = c.closed ? 0 : 1;
+		const row = { _id: c._id, schoolId: c.schoolId, open, raisedOn: c.raisedOn, doc: c };
+		return ['concerns', c._id, { ...row, conflicted }];
+	}
 	if (type === 'learning-walk') {
 		const w = parse(LearningWalk, doc);
 		if (!w) return null;
@@ -166,7 +175,14 @@ function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string
 
 /** Every row a deleted document may have left, whatever its type was. */
 function deleteEverywhere(writes: BatchWrites, db: string, id: string): void {
-	for (const table of ['visits', 'nextSteps', 'progress', 'walks', 'trustDocs'] as const) {
+	for (const table of [
+		'visits',
+		'nextSteps',
+		'progress',
+		'walks',
+		'trustDocs',
+		'concerns'
+	] as const) {
 		writes.delete(table, id);
 	}
 	const school = db.slice('school-'.length);

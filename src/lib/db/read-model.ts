@@ -13,6 +13,7 @@ import {
 	VisitRecord,
 	type NextStepStatus,
 	type PeopleDirectory,
+	type Concern,
 	type SchoolOverview,
 	type VulnerableMark
 } from '$lib/domain';
@@ -98,6 +99,15 @@ export interface MarkRow {
 	doc: VulnerableMark;
 	conflicted: 0 | 1;
 }
+export interface ConcernRow {
+	_id: string;
+	schoolId: string;
+	/** 1 while the CEO has not closed it, so open concerns are one index lookup. */
+	open: 0 | 1;
+	raisedOn: string;
+	doc: Concern;
+	conflicted: 0 | 1;
+}
 export interface ConflictRow {
 	/** `${db}/${docId}` */
 	key: string;
@@ -138,6 +148,7 @@ export type ReadModel = Dexie & {
 	attainment: EntityTable<AttainmentRow, 'key'>;
 	overviews: EntityTable<OverviewRow, 'key'>;
 	marks: EntityTable<MarkRow, 'key'>;
+	concerns: EntityTable<ConcernRow, '_id'>;
 	conflicts: EntityTable<ConflictRow, 'key'>;
 	choices: EntityTable<ChoiceRow, 'key'>;
 	checkpoints: EntityTable<CheckpointRow, 'db'>;
@@ -178,6 +189,10 @@ export function openReadModel(user: string): ReadModel {
 	// Vulnerable marks (issue 15) are the school's own records: read every document again.
 	db.version(7)
 		.stores({ marks: 'key, schoolId' })
+		.upgrade((tx) => tx.table('checkpoints').clear());
+	// Concerns raised to the CEO (issue 15), from their own database: read every document again.
+	db.version(8)
+		.stores({ concerns: '_id, schoolId, open, [schoolId+open]' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {

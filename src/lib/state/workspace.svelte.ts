@@ -1,6 +1,7 @@
 import Dexie, { liveQuery, type Subscription } from 'dexie';
 import {
 	assignedSchools,
+	CONCERNS_DB,
 	hasRole,
 	PEOPLE_ID,
 	schoolDbName,
@@ -270,6 +271,8 @@ class Workspace {
 			if (this.#rm !== rm) return;
 			// Schools first: a head's or SIL's own records are what the first screen shows.
 			const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
+			// Concerns are raised by leads to the CEO; a head's device never holds them.
+			if (hasRole(user, 'sil') || hasRole(user, 'ceo')) dbs.push(CONCERNS_DB);
 			void (async () => {
 				for (const db of dbs) await this.#addDb(db);
 			})().catch((err: unknown) => {
