@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { overviewDocId, SCHEMAS, schoolDbName, TRUST_DB } from '../../src/lib/domain/index.ts';
+import {
+	CONCERNS_DB,
+	overviewDocId,
+	SCHEMAS,
+	schoolDbName,
+	TRUST_DB
+} from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from '../../sync-server/src/access.ts';
 import { CLI, NODE, PASSWORD, startServer, TEST_ENV, type Server } from '../server/helpers.ts';
 import { call, couchFromEnv, MARK, type Json } from './couch.ts';
@@ -28,7 +34,7 @@ const SCHOOLS = [
 	'kingsmead',
 	'millbrook'
 ];
-const APP_DBS = [TRUST_DB, ...SCHOOLS.map(schoolDbName)];
+const APP_DBS = [TRUST_DB, CONCERNS_DB, ...SCHOOLS.map(schoolDbName)];
 const PEOPLE = ['ceo', 'sil', 'head.oakfield', 'head.st-aidans'];
 
 function installCouchDb(dataDir: string): Promise<{ code: number | null; out: string }> {
@@ -447,6 +453,28 @@ describe('validate_doc_update run by CouchDB gives our server’s verdicts', () 
 				to: 'Chair of governors',
 				by: 'sil',
 				at
+			},
+			{
+				_id: 'concern:couchdb-matrix',
+				schemaVersion: 1,
+				type: 'concern',
+				schoolId: 'oakfield',
+				raisedOn: '2026-09-24',
+				raisedBy: 'sil',
+				title: 'Year 4 reading groups without a trained adult',
+				seen: 'Two of the three groups were led by a cover supervisor.',
+				level: 'action',
+				actions: [
+					{
+						id: 'a1',
+						on: '2026-09-28',
+						text: 'Met the headteacher.',
+						by: 'ceo',
+						at
+					}
+				],
+				updatedBy: 'ceo',
+				updatedAt: at
 			}
 		];
 		const seen = new Set<string>();
@@ -454,10 +482,12 @@ describe('validate_doc_update run by CouchDB gives our server’s verdicts', () 
 			seen.add(String(doc.type));
 			const schema = SCHEMAS[doc.type as keyof typeof SCHEMAS].schema;
 			expect(schema.safeParse(doc).success, String(doc.type)).toBe(true);
-			const path = `/school-oakfield/${encodeURIComponent(String(doc._id))}`;
+			// Concerns have their own database, which heads cannot open (concern.ts).
+			const db = doc.type === 'concern' ? CONCERNS_DB : 'school-oakfield';
+			const path = `/${db}/${encodeURIComponent(String(doc._id))}`;
 			expect((await O('PUT', path, { ...admin, body: doc })).status).toBe(201);
 			expect((await C('PUT', path, { ...admin, body: doc })).status).toBe(201);
-			cases.push(...casesFor(doc, 'school-oakfield'));
+			cases.push(...casesFor(doc, db));
 		}
 		// One stored document of each type from the demo trust: a valid example of each.
 		for (const db of [TRUST_DB, 'school-oakfield']) {

@@ -83,7 +83,45 @@ const school: Doc = {
 	strand: 'preventative'
 };
 
+const concern = (extra: Json = {}): Doc => ({
+	_id: 'concern:abc',
+	schemaVersion: 1,
+	type: 'concern',
+	schoolId: 'oakfield',
+	raisedOn: '2026-09-24',
+	raisedBy: 'sil',
+	title: 'Year 4 reading groups without a trained adult',
+	seen: 'Two of the three groups were led by a cover supervisor.',
+	level: 'urgent',
+	actions: [],
+	updatedBy: 'sil',
+	updatedAt: '2026-09-24T16:00:00Z',
+	...extra
+});
+const ceoAction = {
+	actions: [
+		{ id: 'a1', on: '2026-09-25', text: 'Met the head.', by: 'ceo', at: '2026-09-25T09:00:00Z' }
+	],
+	updatedBy: 'ceo'
+};
+
 const CASES: [string, Doc, Doc | null, UserCtx, string][] = [
+	['SIL raises a concern', concern(), null, sil, 'concerns'],
+	[
+		'head raises a concern',
+		concern({ raisedBy: 'head.oakfield', updatedBy: 'head.oakfield' }),
+		null,
+		head,
+		'concerns'
+	],
+	['CEO records what was done', concern(ceoAction), concern(), ceo, 'concerns'],
+	[
+		'SIL records what was done',
+		concern({ ...ceoAction, updatedBy: 'sil' }),
+		concern(),
+		sil,
+		'concerns'
+	],
 	['SIL records a next step', nextStep('oakfield'), null, sil, 'school-oakfield'],
 	[
 		'head records a next step',
