@@ -19,10 +19,7 @@ export interface AttentionInput {
 	/** The school's visits of the year, any status. */
 	visits: readonly Pick<VisitRecord, 'term' | 'date' | 'status' | 'visitor'>[];
 	overdueSteps: number;
-	/**
-	 * Concerns raised to the CEO and not yet closed. The app has no concerns records yet: callers
-	 * pass 0 until they exist, and the flag is ready for them.
-	 */
+	/** Concerns raised to the CEO and not yet closed (`openConcernsBySchool`). */
 	openConcerns?: number;
 }
 

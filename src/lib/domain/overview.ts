@@ -441,7 +441,7 @@ export interface DashboardSchool {
 	overview: SchoolOverview | null;
 	/** The school's vulnerable marks (`schoolRoute`); none when left out. */
 	marks?: readonly VulnerableMark[];
-	/** Open concerns raised to the CEO; the app has no concerns records yet (see `attentionFlags`). */
+	/** Open concerns raised to the CEO (`openConcernsBySchool`); 0 when left out. */
 	openConcerns?: number;
 }
 
