@@ -8,7 +8,8 @@ import Dexie from 'dexie';
 import { openReadModel, readModelName, type ReadModel } from './read-model';
 import { addProgressUpdate, updateNextStep } from './next-steps';
 import { createDoc, RecordRefused, type WriteContext } from './repository';
-import { NextStep } from '$lib/domain';
+import { CONCERNS_DB, NextStep } from '$lib/domain';
+import { allConcerns } from './concerns';
 
 const DB = 'school-oakfield';
 let n = 0;
@@ -133,6 +134,56 @@ describe('read model', () => {
 		await projector.follow(DB);
 		expect(await rm.nextSteps.count()).toBe(1);
 		expect(await rm.visits.count()).toBe(1);
+	});
+
+	it('reads everything again from version 7, and keeps concerns open or closed in their table', async () => {
+		projector.stop();
+		rm.close();
+		const old = new Dexie(readModelName(`user-${n}-v7`));
+		old.version(7).stores({
+			schools: 'id, name',
+			visits: '_id, [schoolId+year+term], [schoolId+date], date, status',
+			nextSteps: '_id, [schoolId+status+dueDate], [schoolId+dueDate], visitId, status',
+			progress: '_id, nextStepId, [nextStepId+at]',
+			walks: '_id, visitId',
+			trustDocs: '_id, type',
+			conflicts: 'key, db',
+			checkpoints: 'db',
+			attainment: 'key, [schoolId+year], schoolId',
+			overviews: 'key, [schoolId+year+term], [year+term]',
+			versions: 'key',
+			choices: 'key, db, docId',
+			marks: 'key, schoolId'
+		});
+		await old.table('checkpoints').put({ db: CONCERNS_DB, seq: 999 });
+		old.close();
+
+		const concern = {
+			_id: 'concern:c1',
+			schemaVersion: 1,
+			type: 'concern',
+			schoolId: 'oakfield',
+			raisedOn: '2026-11-20',
+			raisedBy: 'sil',
+			title: 'Year 5 attendance falling',
+			seen: 'Registers show 88% in year 5.',
+			level: 'urgent',
+			actions: [],
+			updatedBy: 'sil',
+			updatedAt: '2026-11-20T15:00:00.000Z'
+		};
+		const { rev } = await put(concern);
+		rm = openReadModel(`user-${n}-v7`);
+		expect(await rm.checkpoints.count()).toBe(0);
+		projector = new Projector(rm, () => pouch);
+		await projector.follow(CONCERNS_DB);
+		expect((await allConcerns(rm)).map((c) => c.title)).toEqual(['Year 5 attendance falling']);
+		expect(await rm.concerns.where('open').equals(1).count()).toBe(1);
+		const closed = { by: 'ceo', at: '2026-11-25T10:00:00.000Z', on: '2026-11-25', note: '' };
+		await put({ ...concern, _rev: rev, closed, updatedBy: 'ceo' });
+		await settle();
+		expect(await rm.concerns.where('open').equals(1).count()).toBe(0);
+		expect((await rm.concerns.get('concern:c1'))?.doc.closed).toEqual(closed);
 	});
 
 	it('removes deleted documents and lists conflicts', async () => {

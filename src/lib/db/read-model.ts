@@ -165,8 +165,8 @@ export function openReadModel(user: string): ReadModel {
 	// upgrade did no more than this one's): declaring the seven versions one after another cost a
 	// cold start on a phone about 100 ms of schema parsing. A new version goes below this one.
 	// Since version 5 visit records carry ids on every list item, since 6 choices are listed, since
-	// 7 vulnerable marks are kept (issues 12 and 15).
-	db.version(7)
+	// 7 vulnerable marks are kept (issues 12 and 15), since 8 concerns raised to the CEO (issue 15).
+	db.version(8)
 		.stores({
 			schools: 'id, name',
 			visits: '_id, [schoolId+year+term], [schoolId+date], date, status',
@@ -180,12 +180,9 @@ export function openReadModel(user: string): ReadModel {
 			overviews: 'key, [schoolId+year+term], [year+term]',
 			versions: 'key',
 			choices: 'key, db, docId',
-			marks: 'key, schoolId'
+			marks: 'key, schoolId',
+			concerns: '_id, schoolId, open, [schoolId+open]'
 		})
-		.upgrade((tx) => tx.table('checkpoints').clear());
-	// Concerns raised to the CEO (issue 15), from their own database: read every document again.
-	db.version(8)
-		.stores({ concerns: '_id, schoolId, open, [schoolId+open]' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {
