@@ -75,7 +75,8 @@ test('a SIL raises a concern from a visit; the CEO sees it first, records what w
 		const all = await serverGet<Rows>(request, 'concerns/_all_docs?include_docs=true');
 		return all.body.rows.map((r) => r.doc).find((d) => d.title === title);
 	};
-	expect(await onServer()).toMatchObject({
+	// The waiting count may not have seen the write yet when it says all is sent: ask the server.
+	await expect.poll(onServer, { timeout: 30_000 }).toMatchObject({
 		schoolId: school.id,
 		visitId: visit._id,
 		raisedBy: sil,
