@@ -1,8 +1,8 @@
 import Dexie, { type EntityTable } from 'dexie';
-import {
+import type {
 	AcademicYear,
-	type AttainmentBooklet,
-	type AttainmentFramework,
+	AttainmentBooklet,
+	AttainmentFramework,
 	EvaluationFramework,
 	LearningWalk,
 	NextStep,
@@ -11,11 +11,11 @@ import {
 	TrustSettings,
 	VisitCalendar,
 	VisitRecord,
-	type NextStepStatus,
-	type PeopleDirectory,
-	type Concern,
-	type SchoolOverview,
-	type VulnerableMark
+	NextStepStatus,
+	PeopleDirectory,
+	Concern,
+	SchoolOverview,
+	VulnerableMark
 } from '$lib/domain';
 
 /**

@@ -7,10 +7,8 @@ import { ItemId } from './item-ids.ts';
 // Improvement), and the trust ensures "effective intervention and follow up in schools where
 // concerns have been identified". A concern is the SIL's alert to the CEO, not part of the record
 // the head confirms: it lives in its own database, which only SILs and the CEO replicate, so a
-// head's device never holds it (CouchDB cannot hide single documents from a database's readers).
-
-/** The database of every school's concerns: SILs and the CEO are its members. */
-export const CONCERNS_DB = 'concerns';
+// head's device never holds it (CouchDB cannot hide single documents from a database's readers):
+// `CONCERNS_DB`, beside the trust's in school.ts.
 
 export const concernDocId = (uuid: string) => `concern:${uuid}`;
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { schoolIdFromDbName, TRUST_DB } from './school.ts';
-import { CONCERNS_DB } from './concern.ts';
+import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './school.ts';
 
 /**
  * People's roles. A person's schools are roles too (`school:<id>`), so the same access rule works

@@ -2,14 +2,14 @@ import type { z } from 'zod';
 import { School } from './school.ts';
 import { EvaluationFramework } from './evaluation.ts';
 import { hasRole, isAdmin, type UserCtx } from './roles.ts';
-import { schoolIdFromDbName, TRUST_DB } from './school.ts';
+import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './school.ts';
 import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
 import { AttainmentBooklet, AttainmentFramework } from './attainment-schema.ts';
 import { GovernorsCopy } from './attainment-snapshots.ts';
 import { SchoolOverview } from './overview.ts';
 import { VulnerableMark } from './vulnerable.ts';
-import { Concern, CONCERNS_DB } from './concern.ts';
+import { Concern } from './concern.ts';
 import { PeopleDirectory } from './people.ts';
 
 /** Every kind of document, by its `type`, and the database it belongs in. */

@@ -36,6 +36,8 @@ export const schoolDocId = (schoolId: string) => `school:${schoolId}`;
 /** Each school's records live in their own database, so access is granted per school. */
 export const schoolDbName = (schoolId: string) => `school-${schoolId}`;
 export const TRUST_DB = 'trust';
+/** Every school's concerns raised to the CEO (`concern.ts`): SILs and the CEO are its members. */
+export const CONCERNS_DB = 'concerns';
 
 export function schoolIdFromDbName(db: string): string | null {
 	const m = /^school-([a-z0-9-]+)$/.exec(db);
@@ -117,3 +119,10 @@ export const School = z
 		path: ['carterStage']
 	});
 export type School = z.infer<typeof School>;
+
+/** The school's strand and Carter stage in words ("Corrective, second stage"). */
+export function strandText(school: School): string {
+	const strand = school.strand === 'corrective' ? 'Corrective' : 'Preventative';
+	// The stage is one of Carter's four words, said as a stage rather than shown as a code.
+	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
+}
