@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { admin, ceo, head, now, sil } from '../../../tests/unit/fixtures';
-import {
-	Concern,
-	CONCERNS_DB,
-	concernOrder,
-	openConcernsBySchool,
-	type ConcernAction
-} from './concern';
+import { Concern, concernOrder, openConcernsBySchool, type ConcernAction } from './concern';
+import { CONCERNS_DB } from './school';
 import { canAccessDb, securityFor } from './roles';
 import { validateDocUpdate } from './rules';
 
