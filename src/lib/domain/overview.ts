@@ -257,14 +257,29 @@ export type { SiDays };
 // ---------------------------------------------------------------------------------------------
 // Attainment
 
-/** The A&A measures the CEO and the board look at first, where the trust's framework has them. */
-export const KEY_MEASURES = ['eyfs-gld', 'phonics-y1', 'ks2-rwm-exs', 'attendance'] as const;
+/**
+ * The A&A measures the CEO and the board look at first, where the trust's framework has them.
+ * Persistent absence and suspensions join them (issue 15) when the booklet records attendance: the
+ * seeds' boards track absence and exclusions beside attainment.
+ */
+export const KEY_MEASURES = [
+	'eyfs-gld',
+	'phonics-y1',
+	'ks2-rwm-exs',
+	'attendance',
+	'persistent-absence',
+	'suspensions'
+] as const;
+
+/** Key measures shown only when the framework records attendance. */
+const WITH_ATTENDANCE: readonly string[] = ['persistent-absence', 'suspensions'];
 
 export interface KeyFigure {
 	measureId: string;
 	label: string;
 	/** The assessment point the figure is from (the latest with figures), or null when none has. */
 	pointLabel: string | null;
+	pointId: string | null;
 	figure: AttainmentResult;
 	national: AttainmentResult;
 	rag: RagResult;
@@ -284,13 +299,16 @@ export function keyFigures(
 	threshold: number
 ): KeyFigure[] {
 	const points = framework.points.filter((p) => p.role !== 'target').reverse();
+	const recordsAttendance = !!measureById(framework, 'attendance');
 	return KEY_MEASURES.flatMap((measureId) => {
 		const measure = measureById(framework, measureId);
 		if (!measure) return [];
+		if (WITH_ATTENDANCE.includes(measureId) && !recordsAttendance) return [];
 		const empty: KeyFigure = {
 			measureId,
 			label: measure.label,
 			pointLabel: null,
+			pointId: null,
 			figure: none('No figures entered this year'),
 			national: none('No national figure entered'),
 			rag: { kind: 'not-rated', display: '' },
@@ -309,6 +327,7 @@ export function keyFigures(
 					measureId,
 					label: measure.label,
 					pointLabel: p.label,
+					pointId: p.id,
 					figure: cell.figure,
 					national: cell.national,
 					rag: cell.rag,

@@ -509,7 +509,7 @@ export function ragKey(
 		const name = rule.against === 'national' ? 'national' : 'target';
 		const value = (v: number) => ({ kind: 'value' as const, value: v, display: String(v) });
 		const worse = (by: number) => value(measure.higherIsBetter ? 50 - by : 50 + by);
-		const text = [0, rule.amberWithin, rule.amberWithin + 1]
+		const text = [rule.greenWithin ?? 0, rule.amberWithin, rule.amberWithin + 1]
 			.map((by) => ragStatus(measure, worse(by), value(50), name))
 			.flatMap((r) => (r.kind === 'rag' ? [r.display] : []))
 			.join('; ');
