@@ -512,6 +512,8 @@ export function ragKey(
 		const text = [rule.greenWithin ?? 0, rule.amberWithin, rule.amberWithin + 1]
 			.map((by) => ragStatus(measure, worse(by), value(50), name))
 			.flatMap((r) => (r.kind === 'rag' ? [r.display] : []))
+			// Green reaching as far as amber leaves no amber: each status is said once.
+			.filter((d, i, all) => all.indexOf(d) === i)
 			.join('; ');
 		return [{ label: measure.label, text }];
 	});
