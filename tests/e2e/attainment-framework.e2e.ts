@@ -1,6 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
-import { demoUsers, expectAllSent, newDevice, serverGet, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	expectAllSent,
+	newDevice,
+	seriousA11yViolations,
+	serverGet,
+	signIn
+} from './helpers.ts';
 
 // Issue 15: an administrator changes a measure's RAG threshold in the app; the school's A&A view
 // shows the new rating at once, and the CEO sees the trust's figure beside the school's. Expected
@@ -113,6 +120,7 @@ test('an administrator changes a RAG threshold; the A&A view rates by it, beside
 		`${LABEL}: green (up to ${amber + 1}) must not reach further than amber (up to ${amber}). Put the thresholds in order`
 	);
 	await expect(fieldset.getByLabel(/Green up to/)).toHaveAttribute('aria-invalid', 'true');
+	expect(await seriousA11yViolations(admin.page)).toEqual([]);
 	await fieldset.getByLabel(/Green up to/).fill('0');
 	await admin.page.getByRole('button', { name: 'Save the framework' }).click();
 	await expect(admin.page.getByRole('status').filter({ hasText: 'Saved' })).toContainText(

@@ -260,6 +260,8 @@ describe('key attainment figures', () => {
 		});
 		const suspensions = figures.find((f) => f.measureId === 'suspensions')!;
 		expect(suspensions.figure.display).toBe('4');
+		// 4 of 210 pupils on roll: 1.904… per 100 → 1.9.
+		expect(suspensions.rate).toBe('1.9 per 100 pupils');
 		expect(suspensions.rag).toMatchObject({ rag: 'amber', label: 'Amber: up to 2 above target' });
 	});
 

@@ -12,12 +12,15 @@ import {
 import {
 	disadvantagedGap,
 	deriveCell,
+	formatTenths,
 	MISSING_DISPLAY,
+	percentageTenths,
 	type AttainmentResult,
 	type DifferenceResult,
 	type RagResult
 } from './attainment-calc.ts';
 import {
+	cellKey,
 	measureById,
 	type AttainmentBooklet,
 	type AttainmentFramework
@@ -285,6 +288,8 @@ export interface KeyFigure {
 	rag: RagResult;
 	/** Disadvantaged pupils in the school against non-disadvantaged pupils nationally. */
 	gap: DifferenceResult | null;
+	/** For a number of events (suspensions): per 100 pupils on roll, "1.9 per 100 pupils". */
+	rate?: string;
 }
 
 const none = (reason: string) => ({ kind: 'missing' as const, reason, display: MISSING_DISPLAY });
@@ -322,6 +327,15 @@ export function keyFigures(
 				pointId: p.id
 			});
 			if (cell.figure.kind === 'missing') continue;
+			const stored = booklet.cells[cellKey(measureId, 'all', p.id)];
+			// A number of suspensions means little without the school's size: the rate beside it.
+			const rate =
+				measure.kind === 'count' &&
+				cell.figure.kind === 'value' &&
+				stored?.cohort &&
+				stored.value !== undefined
+					? `${formatTenths(percentageTenths(Math.round(stored.value), stored.cohort))} per 100 pupils`
+					: undefined;
 			return [
 				{
 					measureId,
@@ -333,7 +347,8 @@ export function keyFigures(
 					rag: cell.rag,
 					gap: framework.disadvantagedGap
 						? disadvantagedGap(booklet, framework, threshold, measureId, p.id)
-						: null
+						: null,
+					...(rate ? { rate } : {})
 				}
 			];
 		}

@@ -354,7 +354,11 @@ function headlineBlocks(sy: SchoolYear, ctx: ReportContext): ReportBlock[] {
 /** A key figure in words: "60.0% (national 61.0%), mid-year projection; gap −17.0". */
 export function keyFigureText(k: KeyFigure): string {
 	if (k.figure.kind !== 'value') return k.figure.display;
-	const national = k.national.kind === 'value' ? ` (national ${k.national.display})` : '';
+	const national = k.rate
+		? ` (${k.rate})`
+		: k.national.kind === 'value'
+			? ` (national ${k.national.display})`
+			: '';
 	return `${k.figure.display}${national}, ${k.pointLabel?.toLowerCase() ?? ''}`;
 }
 
