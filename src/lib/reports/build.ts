@@ -19,6 +19,8 @@ import {
 	stepDueDate,
 	termAsOf,
 	stepStatusText,
+	TRUST_TOTAL_RULE,
+	trustTotal,
 	VISIT_STATUS_LABELS,
 	WEAKEST_FIRST_RULE,
 	type AcademicYear,
@@ -568,6 +570,19 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 	});
 	const short = (label: string) => label.replace(/ and /g, ' & ');
 	const keyColumns = keyFigures(null, ctx.attainmentFramework, ctx.threshold);
+	// The trust's figure from every open school's booklet, at the point of the school's own figure.
+	const trustBooklets = schools.filter((s) => !s.school.closed).map((s) => s.booklet ?? null);
+	const trustText = (k: KeyFigure) => {
+		if (!k.pointId) return '';
+		const total = trustTotal(trustBooklets, ctx.attainmentFramework, ctx.threshold, {
+			measureId: k.measureId,
+			groupId: 'all',
+			pointId: k.pointId
+		});
+		return total.kind === 'value'
+			? `; trust ${total.display}${total.suppressed ? `, ${total.suppressed} suppressed left out` : ''}`
+			: '';
+	};
 	const sections: ReportSection[] = [
 		{
 			heading: 'Summary',
@@ -655,10 +670,11 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 					ctx.attainmentFramework,
 					keyColumns.map((k) => k.measureId)
 				).map((k) => ({ kind: 'paragraph' as const, text: `Key, ${k.label}: ${k.text}.` })),
+				{ kind: 'paragraph', text: TRUST_TOTAL_RULE },
 				{
 					kind: 'table',
 					caption:
-						'All pupils, latest figures this year, with the status against the comparator and the disadvantaged gap in brackets (against other pupils nationally)',
+						'All pupils, latest figures this year, with the status against the comparator, the disadvantaged gap in brackets (against other pupils nationally) and the trust’s figure at the same point',
 					columns: ['School', ...keyColumns.map((k) => k.label)],
 					widths: [4, ...keyColumns.map(() => 3)],
 					rows: rows.map((r) => {
@@ -668,7 +684,7 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 							r.school.name,
 							...figs.map((k) =>
 								k.figure.kind === 'value'
-									? `${k.figure.display}${k.rag.kind === 'rag' ? ` ${k.rag.symbol} ${k.rag.label.split(':')[0]}` : ''}${k.gap?.kind === 'value' ? ` (gap ${k.gap.display})` : ''}`
+									? `${k.figure.display}${k.rag.kind === 'rag' ? ` ${k.rag.symbol} ${k.rag.label.split(':')[0]}` : ''}${k.gap?.kind === 'value' ? ` (gap ${k.gap.display})` : ''}${trustText(k)}`
 									: k.figure.display
 							)
 						];
