@@ -1,18 +1,18 @@
-import {
-	agreementsOf,
-	allowanceForYear,
-	canAccessDb,
-	schoolDbName,
-	siDays,
-	type AcademicYear,
-	type AttainmentBooklet,
-	type UserCtx,
-	type SiDays,
-	type StepAgreement,
-	type EvaluationFramework,
-	type School,
-	type TrustSettings,
-	type VisitCalendar
+import { agreementsOf } from '$lib/domain/agreement';
+import { canAccessDb } from '$lib/domain/roles';
+import { schoolDbName } from '$lib/domain/school';
+import { allowanceForYear } from '$lib/domain/situation';
+import { siDays } from '$lib/domain/si-days';
+import type {
+	AcademicYear,
+	AttainmentBooklet,
+	UserCtx,
+	SiDays,
+	StepAgreement,
+	EvaluationFramework,
+	School,
+	TrustSettings,
+	VisitCalendar
 } from '$lib/domain';
 import { formatShortDate } from '$lib/format';
 import type { NextStepRow, ProgressRow, ReadModel, VisitRow } from './read-model';
