@@ -77,7 +77,8 @@ for (const size of SIZES) {
 			['/admin/calendar', /visit calendar/],
 			['/admin/schools', /The trust’s schools/],
 			[`/admin/schools/${heads[0]!.school}`, /School/],
-			['/admin/years', /Academic years/]
+			['/admin/years', /Academic years/],
+			['/admin/attainment', /Attainment framework/]
 		] as const) {
 			await checkScreen(page, path, heading);
 		}
