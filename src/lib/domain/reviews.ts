@@ -43,6 +43,12 @@ export const INSPECTION_FRAMEWORK_LABELS: Record<InspectionFramework, string> = 
 	'ofsted-2025': 'Report card (from November 2025)'
 };
 
+/** The framework in a sentence ("…, report card: …"). */
+export const INSPECTION_FRAMEWORK_SHORT: Record<InspectionFramework, string> = {
+	'ofsted-2019': 'graded inspection',
+	'ofsted-2025': 'report card'
+};
+
 /** What Ofsted found: a grade or outcome per area of the framework, and safeguarding. */
 export const InspectionOutcome = z
 	.object({
