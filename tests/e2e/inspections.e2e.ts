@@ -1,6 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { E2E } from './env.ts';
-import { demoUsers, expectAllSent, newDevice, serverGet, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	expectAllSent,
+	horizontalOverflow,
+	newDevice,
+	seriousA11yViolations,
+	serverGet,
+	signIn
+} from './helpers.ts';
 
 /** yyyy-mm-dd some days before today: an inspection is recorded once it has happened. */
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
@@ -20,6 +28,10 @@ test('an administrator records an inspection; the CEO sees it beside the categor
 	// The demo's last inspection of Hawthorn (good, 2022) fits its category 2b: no note yet.
 	await expect(admin.page.getByTestId('inspection-summary')).toContainText('Good overall');
 	await expect(admin.page.getByTestId('category-note')).toHaveCount(0);
+	await admin.page.setViewportSize({ width: 360, height: 740 });
+	expect(await seriousA11yViolations(admin.page)).toEqual([]);
+	expect(await horizontalOverflow(admin.page)).toBeLessThanOrEqual(0);
+	await admin.page.setViewportSize({ width: 1280, height: 800 });
 
 	await admin.page.getByLabel('Kind').selectOption({ label: 'Ofsted inspection' });
 	await admin.page.getByLabel('Date').fill(on);
