@@ -1,14 +1,14 @@
-import {
-	agreementsOf,
-	allowanceForYear,
-	siDays,
-	type AcademicYear,
-	type SiDays,
-	type StepAgreement,
-	type EvaluationFramework,
-	type School,
-	type TrustSettings,
-	type VisitCalendar
+import { agreementsOf } from '$lib/domain/agreement';
+import { allowanceForYear } from '$lib/domain/situation';
+import { siDays } from '$lib/domain/si-days';
+import type {
+	AcademicYear,
+	SiDays,
+	StepAgreement,
+	EvaluationFramework,
+	School,
+	TrustSettings,
+	VisitCalendar
 } from '$lib/domain';
 import { formatShortDate } from '$lib/format';
 import type { NextStepRow, ProgressRow, ReadModel, VisitRow } from './read-model';
