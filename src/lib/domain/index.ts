@@ -16,3 +16,4 @@ export * from './people.ts';
 export * from './situation.ts';
 export * from './year.ts';
 export * from './attention.ts';
+export * from './reviews.ts';
