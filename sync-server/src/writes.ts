@@ -16,6 +16,7 @@ import type { Config } from './config.ts';
 import { badRequest, CouchError, isObject } from './http.ts';
 import { readOrNull, revsDiffOf, type RevsDiff } from './level-read.ts';
 import { REVS_LIMIT, type BulkResult, type Doc, type Pouch, type Storage } from './storage.ts';
+import { trustCache } from './trust-cache.ts';
 import { prepareUserWrite, USER_PREFIX, USERS_DB, type UserDoc } from './users.ts';
 
 /** One document's outcome, in CouchDB's `_bulk_docs` shape. */
@@ -499,7 +500,10 @@ export async function writeOne(
 	return r;
 }
 
-/** Trust settings that change the role rules, read from the trust database when a rule needs them. */
+/**
+ * Trust settings that change the role rules, from the trust database as cached (`trust-cache.ts`):
+ * a replication batch and its checkpoint read nothing here.
+ */
 async function ruleOptions(
 	storage: Storage,
 	dbName: string,
@@ -507,19 +511,15 @@ async function ruleOptions(
 ): Promise<RuleOptions> {
 	const schoolId = schoolIdFromDbName(dbName);
 	if (!needSettings && !schoolId) return {};
-	const trust = await storage.get(TRUST_DB);
+	const trust = trustCache(storage);
 	const options: RuleOptions = {};
 	if (needSettings) {
-		const settings = (await trust?.get(TRUST_SETTINGS_ID).catch(() => null)) as {
-			headsMayEnterFigures?: unknown;
-		} | null;
+		const settings = await trust.get(TRUST_SETTINGS_ID);
 		options.headsMayEnterFigures = settings?.headsMayEnterFigures === true;
 	}
 	if (schoolId) {
 		// A closed school's records are read-only (issue 15): the registry says whether it closed.
-		const school = (await trust?.get(schoolDocId(schoolId)).catch(() => null)) as {
-			closed?: unknown;
-		} | null;
+		const school = await trust.get(schoolDocId(schoolId));
 		if (school?.closed) options.schoolClosed = true;
 	}
 	return options;
