@@ -3,7 +3,6 @@ import {
 	isAdmin,
 	schoolDocId,
 	schoolIdFromDbName,
-	TRUST_DB,
 	TRUST_SETTINGS_ID,
 	validateDocUpdate,
 	type RuleOptions,
