@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import { badRequest, CouchError, isObject } from './http.ts';
 import { readOrNull, revsDiffOf, type RevsDiff } from './level-read.ts';
 import { REVS_LIMIT, type BulkResult, type Doc, type Pouch, type Storage } from './storage.ts';
+import { checkNames } from './names.ts';
 import { trustCache } from './trust-cache.ts';
 import { prepareUserWrite, USER_PREFIX, USERS_DB, type UserDoc } from './users.ts';
 
@@ -310,6 +311,12 @@ export async function writeDocs(
 			}
 			let verdict = validateDocUpdate(forRules(doc, old), old, user, dbName, options);
 			if (verdict.ok && !newEdits) verdict = checkBranch(doc, branch, user, dbName, options);
+			// The rules see who wrote a record; the full name beside it is checked here, against the
+			// trust's list of people, which CouchDB's validate_doc_update cannot read.
+			if (verdict.ok && !isAdmin(user)) {
+				const reason = await checkNames(doc, old, trustCache(storage), ctx.auth);
+				if (reason) verdict = { ok: false, error: 'forbidden', reason };
+			}
 			if (!newEdits) branch.set(`${doc._id} ${doc._rev}`, { doc, refused: !verdict.ok });
 			if (verdict.ok) accepted.push(t);
 			else results[i] = { id: doc._id, error: verdict.error, reason: verdict.reason };
