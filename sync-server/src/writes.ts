@@ -146,6 +146,17 @@ export function checkSpecialMembers(doc: Doc, newEdits: boolean): void {
 	if (newEdits) delete doc._revisions;
 }
 
+/**
+ * Whether a request body of `bytes` is too small to carry any document over the size limit, so
+ * that no document of it needs serialising to be measured (a thousandth of a second for a
+ * replication batch of 100). JSON.stringify of a parsed document can be longer than its text only
+ * through numbers (`1e20` becomes 21 digits, under 6 times as long) and the members the server
+ * adds (an `_id`, a `_rev` taken from `_revisions`: under 200 bytes).
+ */
+export function bodyFitsEveryDoc(bytes: number, cfg: Config): boolean {
+	return Number.isSafeInteger(bytes) && bytes >= 0 && 6 * bytes + 200 <= cfg.maxDocumentBytes;
+}
+
 /** Base64 length to bytes, without decoding. */
 const base64Bytes = (s: string) =>
 	Math.floor((s.length * 3) / 4) - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
@@ -153,9 +164,10 @@ const base64Bytes = (s: string) =>
 /**
  * Checks a document before anything is written: shape, id, size (attachments excluded, as CouchDB's
  * `max_document_size`) and each inline attachment. Any failure refuses the whole request, so a
- * batch is never half-written because of bad input.
+ * batch is never half-written because of bad input. `fits`: the request was too small to hold a
+ * document over the limit (see `bodyFitsEveryDoc`), so the size is not measured.
  */
-export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean): Doc {
+export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean, fits = false): Doc {
 	if (!isObject(doc)) throw badRequest('Each document must be a JSON object.');
 	if (doc._id === undefined && newEdits) doc._id = crypto.randomUUID().replaceAll('-', '');
 	const id = checkDocId(doc._id);
@@ -166,8 +178,10 @@ export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean): Doc {
 	// CouchDB keeps no attachments on `_local` documents: it drops them without a word.
 	if (id.startsWith('_local/')) delete doc._attachments;
 	const atts = doc._attachments;
-	const size = Buffer.byteLength(JSON.stringify({ ...doc, _attachments: undefined }));
-	if (size > cfg.maxDocumentBytes) {
+	if (
+		!fits &&
+		Buffer.byteLength(JSON.stringify({ ...doc, _attachments: undefined })) > cfg.maxDocumentBytes
+	) {
 		throw new CouchError(
 			413,
 			'document_too_large',
