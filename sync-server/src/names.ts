@@ -16,25 +16,35 @@ const PAIRS: [name: string, person: string][] = [
 	['name', 'by']
 ];
 
-/** Every (person, full name) pair written anywhere in a document, as `person\nname`. */
-function namedPeople(doc: unknown, out = new Set<string>()): Set<string> {
-	if (Array.isArray(doc)) {
-		for (const item of doc) namedPeople(item, out);
-	} else if (typeof doc === 'object' && doc !== null) {
-		const o = doc as Record<string, unknown>;
+/**
+ * Every (person, full name) pair written anywhere in a document, as JSON `[person, name]`. Walked
+ * with a stack of its own: a document may nest deeper than the call stack goes.
+ */
+function namedPeople(doc: unknown): Set<string> {
+	const out = new Set<string>();
+	const todo: unknown[] = [doc];
+	while (todo.length) {
+		const value = todo.pop();
+		if (typeof value !== 'object' || value === null) continue;
+		if (Array.isArray(value)) {
+			for (const item of value) if (typeof item === 'object' && item !== null) todo.push(item);
+			continue;
+		}
+		const o = value as Record<string, unknown>;
 		for (const [nameKey, personKey] of PAIRS) {
 			const name = o[nameKey];
 			const person = o[personKey];
-			if (typeof name === 'string' && typeof person === 'string') out.add(`${person}\n${name}`);
+			if (typeof name === 'string' && typeof person === 'string')
+				out.add(JSON.stringify([person, name]));
 		}
-		for (const [key, value] of Object.entries(o)) {
+		for (const [key, item] of Object.entries(o)) {
 			if (
-				typeof value === 'object' &&
-				value !== null &&
+				typeof item === 'object' &&
+				item !== null &&
 				key !== '_attachments' &&
 				key !== '_revisions'
 			)
-				namedPeople(value, out);
+				todo.push(item);
 		}
 	}
 	return out;
@@ -61,7 +71,7 @@ export async function checkNames(
 	const before = old ? namedPeople(old) : new Set<string>();
 	for (const pair of written) {
 		if (before.has(pair)) continue;
-		const [person, name] = pair.split('\n') as [string, string];
+		const [person, name] = JSON.parse(pair) as [string, string];
 		if (name.trim() === person) continue;
 		const expected = await currentName(person, trust, auth);
 		if (expected !== null && name.trim() === expected) continue;

@@ -121,3 +121,27 @@ test('after a rename the new name is written, and records under the old one stay
 	});
 	expect(edited.status).toBe(201);
 });
+
+test('a name nested deeper than the call stack goes is still checked, and answered', async () => {
+	// 50,000 levels of lists around one stamp with another person's name.
+	const depth = 50_000;
+	const stamp = { by: 'sil', name: 'Dr Margaret Ellison', at: new Date().toISOString() };
+	const step = nextStep('oakfield');
+	const raw = JSON.stringify({ ...step, nested: '@' }).replace(
+		'"@"',
+		'['.repeat(depth) + JSON.stringify(stamp) + ']'.repeat(depth)
+	);
+	const r = await api(server, 'POST', '/school-oakfield/_bulk_docs', {
+		user: 'sil',
+		raw: `{"docs":[${raw}]}`,
+		headers: { 'Content-Type': 'application/json' }
+	});
+	expect(r.status).toBe(201);
+	expect(r.body).toEqual([
+		{
+			id: step._id,
+			error: 'forbidden',
+			reason: expect.stringMatching(/^"Dr Margaret Ellison" is not the name the trust has for sil/)
+		}
+	]);
+});
