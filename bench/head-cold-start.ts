@@ -206,6 +206,8 @@ export async function run(): Promise<void> {
 		const opened: number[] = [];
 		const first: number[] = [];
 		const blocked: number[] = [];
+		/** The app's own marks (`performance.mark('si:…')` in the workspace), by name. */
+		const stages: Record<string, number[]> = {};
 		for (let i = 0; i < RUNS; i++) {
 			context = await open();
 			await context.addInitScript(PROBE);
@@ -280,6 +282,12 @@ export async function run(): Promise<void> {
 				if (start! > ready + 1000) break;
 				if (end! > ready) ready = end!;
 			}
+			const marks = await page.evaluate(() =>
+				performance.getEntriesByType('mark').map((m) => [m.name, m.startTime] as [string, number])
+			);
+			for (const [name, at] of marks) {
+				if (name.startsWith('si:')) (stages[name] ??= []).push(at);
+			}
 			const nav = await page.evaluate(
 				() =>
 					(performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).startTime
@@ -305,6 +313,9 @@ export async function run(): Promise<void> {
 		);
 		console.log(`  long tasks before the list was visible, in all: ${blocked.map(ms).join(', ')}`);
 		console.log(`  list usable (main thread quiet): ${usable.map(ms).join(', ')}`);
+		for (const [name, at] of Object.entries(stages)) {
+			console.log(`  app mark ${name}: ${at.map(ms).join(', ')}`);
+		}
 		console.log(`  search typed at once answered in: ${search.map(ms).join(', ')}`);
 		console.log(
 			`  ${against('median time to list visible', median(visible), 1500)}${range(visible)}`

@@ -1,8 +1,8 @@
 import Dexie, { type EntityTable } from 'dexie';
-import {
+import type {
 	AcademicYear,
-	type AttainmentBooklet,
-	type AttainmentFramework,
+	AttainmentBooklet,
+	AttainmentFramework,
 	EvaluationFramework,
 	LearningWalk,
 	NextStep,
@@ -11,10 +11,10 @@ import {
 	TrustSettings,
 	VisitCalendar,
 	VisitRecord,
-	type NextStepStatus,
-	type PeopleDirectory,
-	type SchoolOverview,
-	type VulnerableMark
+	NextStepStatus,
+	PeopleDirectory,
+	SchoolOverview,
+	VulnerableMark
 } from '$lib/domain';
 
 /**
