@@ -73,7 +73,7 @@ test('closing and reopening a school takes effect for the very next write to its
 test('a closure that arrives by replication into the trust database also takes effect at once', async () => {
 	expect((await push('kingsmead', [nextStep('kingsmead')])).body).toEqual([]);
 	const entry = (await api(server, 'GET', '/trust/school:kingsmead?revs=true', { user: 'admin' }))
-		.body as Json & { _rev: string; _revisions: { start: number; ids: string[] } };
+		.body as unknown as Json & { _rev: string; _revisions: { start: number; ids: string[] } };
 	const next = `${entry._revisions.start + 1}-${'b'.repeat(32)}`;
 	const replicated = await api(server, 'POST', '/trust/_bulk_docs', {
 		user: 'admin',
