@@ -31,6 +31,7 @@ import { seedVulnerable } from './seed-vulnerable.ts';
 import { seedConcerns } from './seed-concerns.ts';
 import { seedVisits } from './seed-visits.ts';
 import { seedSituationHistory } from './seed-situation.ts';
+import { seedReviews } from './seed-reviews.ts';
 import type { App } from './context.ts';
 import type { Logger } from './log.ts';
 import type { Doc, Pouch, Storage } from './storage.ts';
@@ -414,6 +415,7 @@ export async function seedDemo(
 	);
 	await seedVulnerable(storage);
 	await seedConcerns(storage, visits, opts.today ?? new Date().toISOString().slice(0, 10));
+	await seedReviews(storage);
 	await seedAttainment(
 		storage,
 		DEMO_SCHOOLS.map((s) => s.id),

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CONCERNS_DB, FRAMEWORK_PRESETS, schoolDbName } from '../../src/lib/domain/index.ts';
+import {
+	categoryMisfit,
+	CONCERNS_DB,
+	ExternalReview,
+	FRAMEWORK_PRESETS,
+	latestInspection,
+	schoolDbName
+} from '../../src/lib/domain/index.ts';
 import { DEMO_SCHOOLS, seedDemo } from '../../sync-server/src/seed.ts';
 import { Storage } from '../../sync-server/src/storage.ts';
 
@@ -174,5 +181,20 @@ describe('the demo trust', { timeout: 60_000 }, () => {
 			expect(actions[0]!.by).toBe('ceo');
 			expect(actions[0]!.on <= start && actions[0]!.on >= String(c.raisedOn)).toBe(true);
 		}
+	});
+
+	test('every school has an Ofsted inspection that fits its category, and there is a peer review', async () => {
+		const start = '2026-11-09';
+		const schools = await demo(start);
+		let peer = 0;
+		for (const s of DEMO_SCHOOLS) {
+			const reviews = ofType(schools[s.id]!, 'external-review').map((d) => ExternalReview.parse(d));
+			const latest = latestInspection(reviews);
+			expect(latest?.inspection, s.id).toBeDefined();
+			expect(categoryMisfit(s.category, latest), s.id).toBeNull();
+			for (const r of reviews) expect(r.on <= start, `${r._id} on ${r.on}`).toBe(true);
+			peer += reviews.filter((r) => r.kind === 'peer').length;
+		}
+		expect(peer).toBe(1);
 	});
 });

@@ -4,6 +4,7 @@ import {
 	AttainmentFramework,
 	Concern,
 	EvaluationFramework,
+	ExternalReview,
 	LearningWalk,
 	NextStep,
 	PeopleDirectory,
@@ -62,6 +63,7 @@ type TableName =
 	| 'overviews'
 	| 'marks'
 	| 'concerns'
+	| 'reviews'
 	| 'conflicts'
 	| 'choices';
 
@@ -164,6 +166,12 @@ function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string
 		const row = { _id: c._id, schoolId: c.schoolId, open, raisedOn: c.raisedOn, doc: c };
 		return ['concerns', c._id, { ...row, conflicted }];
 	}
+	if (type === 'external-review') {
+		const r = parse(ExternalReview, doc);
+		if (!r) return null;
+		const key = `${r.schoolId}/${r._id}`;
+		return ['reviews', key, { key, schoolId: r.schoolId, on: r.on, doc: r, conflicted }];
+	}
 	if (type === 'learning-walk') {
 		const w = parse(LearningWalk, doc);
 		if (!w) return null;
@@ -193,6 +201,7 @@ function deleteEverywhere(writes: BatchWrites, db: string, id: string): void {
 		writes.delete('overviews', `${school}/${id.slice('overview:'.length)}`);
 	}
 	if (id.startsWith('vulnerable:')) writes.delete('marks', `${school}/${id}`);
+	if (id.startsWith('review:')) writes.delete('reviews', `${school}/${id}`);
 	if (id.startsWith('school:')) writes.delete('schools', id.slice('school:'.length));
 	writes.delete('conflicts', `${db}/${id}`);
 	writes.delete('choices', `${db}/${id}`);

@@ -11,6 +11,7 @@ import type {
 	TrustSettings,
 	VisitCalendar,
 	VisitRecord,
+	ExternalReview,
 	NextStepStatus,
 	PeopleDirectory,
 	Concern,
@@ -108,6 +109,14 @@ export interface ConcernRow {
 	doc: Concern;
 	conflicted: 0 | 1;
 }
+export interface ReviewRow {
+	/** `${schoolId}/${_id}`: a school's inspections and external reviews (issue 15). */
+	key: string;
+	schoolId: string;
+	on: string;
+	doc: ExternalReview;
+	conflicted: 0 | 1;
+}
 export interface ConflictRow {
 	/** `${db}/${docId}` */
 	key: string;
@@ -149,6 +158,7 @@ export type ReadModel = Dexie & {
 	overviews: EntityTable<OverviewRow, 'key'>;
 	marks: EntityTable<MarkRow, 'key'>;
 	concerns: EntityTable<ConcernRow, '_id'>;
+	reviews: EntityTable<ReviewRow, 'key'>;
 	conflicts: EntityTable<ConflictRow, 'key'>;
 	choices: EntityTable<ChoiceRow, 'key'>;
 	checkpoints: EntityTable<CheckpointRow, 'db'>;
@@ -183,6 +193,11 @@ export function openReadModel(user: string): ReadModel {
 			marks: 'key, schoolId',
 			concerns: '_id, schoolId, open, [schoolId+open]'
 		})
+		.upgrade((tx) => tx.table('checkpoints').clear());
+	// Inspections and external reviews (issue 15) are the school's own records: read every document
+	// again. (Version 8 added the concerns.)
+	db.version(9)
+		.stores({ reviews: 'key, schoolId' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {

@@ -11,6 +11,7 @@ import { SchoolOverview } from './overview.ts';
 import { VulnerableMark } from './vulnerable.ts';
 import { Concern } from './concern.ts';
 import { PeopleDirectory } from './people.ts';
+import { ExternalReview } from './reviews.ts';
 
 /** Every kind of document, by its `type`, and the database it belongs in. */
 export const SCHEMAS = {
@@ -29,6 +30,7 @@ export const SCHEMAS = {
 	'school-overview': { schema: SchoolOverview, db: 'school' },
 	'vulnerable-mark': { schema: VulnerableMark, db: 'school' },
 	'governors-copy': { schema: GovernorsCopy, db: 'school' },
+	'external-review': { schema: ExternalReview, db: 'school' },
 	concern: { schema: Concern, db: 'concerns' }
 } as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' | 'concerns' }>;
 
@@ -215,6 +217,8 @@ export function validateDocUpdate(
 			return validateVulnerableMark(newDoc, old, user);
 		case 'concern':
 			return validateConcern(newDoc, old, user);
+		case 'external-review':
+			return validateExternalReview(newDoc, old, user);
 		default:
 			return forbid(`Only a trust administrator may write ${type} documents.`);
 	}
@@ -337,6 +341,28 @@ function validateConcern(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Ver
 		: forbid('A concern is closed in your own name.');
 }
 
+/** Why only these two may write an inspection or review, in words. */
+const REVIEWERS_ONLY =
+	'Only a trust administrator or the chief executive records inspections and reviews.';
+
+function validateExternalReview(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdict {
+	// What Ofsted or a reviewer found is the trust's record, kept centrally (administrators pass
+	// before this): the CEO hears the outcome first and leads the trust's reviews. A head or SIL
+	// reads it; neither records a judgement on their own school or work.
+	if (!hasRole(user, 'ceo')) return forbid(REVIEWERS_ONLY);
+	if (newDoc.updatedBy !== user.name) {
+		return forbid('An inspection or review must be saved under your own name.');
+	}
+	if (!old) {
+		return newDoc.recordedBy === user.name
+			? ok
+			: forbid('An inspection or review is recorded in your own name.');
+	}
+	return newDoc.recordedBy === old.recordedBy
+		? ok
+		: forbid('Who recorded an inspection or review cannot be changed.');
+}
+
 /** A revision id as PouchDB and CouchDB make them: generation, dash, 32 hex digits. */
 const isRev = (v: unknown): boolean =>
 	typeof v === 'string' && /^[1-9]\d{0,9}-[0-9a-f]{32}$/.test(v);
@@ -383,6 +409,10 @@ function validateDelete(
 	if (oldDoc.type === 'concern') {
 		return forbid('A concern is never deleted: the chief executive closes it instead.');
 	}
+	if (oldDoc.type === 'external-review') {
+		// One recorded in error is removed by whoever may record them.
+		return hasRole(user, 'ceo') ? ok : forbid(REVIEWERS_ONLY);
+	}
 	if (!hasRole(user, 'sil')) return forbid('Only the visitor may remove a record.');
 	if (oldDoc.type === 'visit' && oldDoc.status !== 'planned' && oldDoc.status !== 'draft') {
 		return forbid('A visit record that has been shared with the headteacher cannot be removed.');
@@ -408,14 +438,15 @@ function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdi
 		if (!old) {
 			if (newDoc.visitor !== user.name) return forbid('A visit must be recorded under your name.');
 		} else if (old.status === 'confirmed') {
-			// A confirmed record is locked: the only change is a new addendum at the end.
+			// A confirmed record is locked: the only change is new addenda at the end (late changes
+			// too long for one addendum are appended as several parts at once).
 			const changed = changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k));
 			const oldAdd = old.addenda as unknown[];
 			const newAdd = newDoc.addenda as unknown[];
 			const appended =
 				changed.length === 1 &&
 				changed[0] === 'addenda' &&
-				newAdd.length === oldAdd.length + 1 &&
+				newAdd.length > oldAdd.length &&
 				attachmentDigests(old) === attachmentDigests(newDoc);
 			return appended
 				? ok
