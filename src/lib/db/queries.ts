@@ -2,6 +2,7 @@ import {
 	agreementsOf,
 	allowanceForYear,
 	siDays,
+	siDaysCounting,
 	type AcademicYear,
 	type SiDays,
 	type StepAgreement,
@@ -154,11 +155,13 @@ export interface SchoolSummary {
 
 /** The schools a person supports, with what a SIL or the CEO needs at a glance. */
 export async function schoolSummaries(rm: ReadModel, today: string): Promise<SchoolSummary[]> {
-	const [schools, years] = await Promise.all([
+	const [schools, years, settings] = await Promise.all([
 		rm.schools.orderBy('name').toArray(),
-		academicYears(rm)
+		academicYears(rm),
+		trustSettings(rm)
 	]);
 	const year = currentYear(years, today);
+	const counting = siDaysCounting(settings);
 	return Promise.all(
 		schools.map(async ({ doc: school }) => {
 			const visits = year
@@ -179,6 +182,7 @@ export async function schoolSummaries(rm: ReadModel, today: string): Promise<Sch
 					school,
 					visits.map((v) => v.doc),
 					today,
+					counting,
 					year ? allowanceForYear(school, year, today) : undefined
 				),
 				nextVisit: upcoming[0] ?? null,
