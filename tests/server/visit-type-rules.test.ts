@@ -81,7 +81,7 @@ describe('the trust’s counting of SI days by kind of visit', () => {
 	it('is set by an administrator, refused from a SIL, and refused when malformed', async () => {
 		const current = await api(server, 'GET', '/trust/settings', admin);
 		expect(current.status).toBe(200);
-		const settings = current.body as Json & { _id: string };
+		const settings = current.body as unknown as Json & { _id: string };
 		const counting = { ...settings, siDaysCounting: { peer: true, send: false } };
 		expect((await put('/trust', sil, counting)).status).toBe(403);
 		for (const bad of [{ inspection: true }, { peer: 'no' }]) {
@@ -98,7 +98,7 @@ describe('the trust’s counting of SI days by kind of visit', () => {
 	it('and each term’s focus areas are the calendar’s, set by an administrator', async () => {
 		const current = await api(server, 'GET', '/trust/visit-calendar', admin);
 		expect(current.status).toBe(200);
-		const calendar = current.body as Json & { _id: string; terms: Json[] };
+		const calendar = current.body as unknown as Json & { _id: string; terms: Json[] };
 		const terms = calendar.terms.map((t) =>
 			t.term === 3 ? { ...t, focusAreas: ['Reading', 'Personal development'] } : t
 		);

@@ -38,6 +38,13 @@ export const visitTypeLabel = (v: { visitType?: VisitType | undefined }): string
 	VISIT_TYPE_LABELS[visitTypeOf(v)];
 
 /**
+ * A visit's title before its date: a termly visit keeps the "SI visit" it always had, any other
+ * says what kind of visit it is ("SEND review, Thu 19 Nov 2026").
+ */
+export const visitTitle = (v: { visitType?: VisitType | undefined }): string =>
+	visitTypeOf(v) === 'termly' ? 'SI visit' : visitTypeLabel(v);
+
+/**
  * Which visit types count against a school's SI days allowance: a trust setting. A type the trust
  * has not set takes the default: the SIA's own time counts (the termly visits, the reviews and extra
  * support a school asks for); a peer review is led by heads of other schools and an external
