@@ -206,15 +206,29 @@ export async function run(): Promise<void> {
 		const opened: number[] = [];
 		const first: number[] = [];
 		const blocked: number[] = [];
+		/** The app's own marks (`performance.mark('si:…')` in the workspace), by name. */
+		const stages: Record<string, number[]> = {};
 		for (let i = 0; i < RUNS; i++) {
 			context = await open();
 			await context.addInitScript(PROBE);
 			page = context.pages()[0] ?? (await context.newPage());
 			const cdp = await context.newCDPSession(page);
 			await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-			// BENCH_PROFILE=file.cpuprofile: where the first run's main thread goes, until the list
-			// is visible (open it in Chromium's DevTools, Performance panel).
-			const profiling = i === 0 && !!process.env.BENCH_PROFILE;
+			// BENCH_PROFILE=file.cpuprofile: where the last run's main thread goes, until the list
+			// is usable and a search was typed (open it in Chromium's DevTools, Performance panel).
+			const profiling = i === RUNS - 1 && !!process.env.BENCH_PROFILE;
+			// BENCH_TRACE=file.json: a performance trace of the last run (script compile and
+			// evaluation, IndexedDB, style and layout), for Chromium's DevTools or `bench/trace-summary.ts`.
+			const tracing = i === RUNS - 1 && !!process.env.BENCH_TRACE;
+			const traceEvents: unknown[] = [];
+			if (tracing) {
+				cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown[])));
+				await cdp.send('Tracing.start', {
+					categories:
+						'devtools.timeline,disabled-by-default-devtools.timeline,v8,v8.execute,blink,loading,IndexedDB,toplevel',
+					transferMode: 'ReportEvents'
+				});
+			}
 			if (profiling) {
 				await cdp.send('Profiler.enable');
 				await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
@@ -226,11 +240,6 @@ export async function run(): Promise<void> {
 				undefined,
 				{ timeout: 60_000, polling: 100 }
 			);
-			if (profiling) {
-				const { profile } = await cdp.send('Profiler.stop');
-				fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
-				console.log(`CPU profile of the first run written to ${process.env.BENCH_PROFILE}`);
-			}
 			// Typed at once: how long until the list answers.
 			const box = page.getByLabel('Search next steps');
 			const t0 = await page.evaluate(() => performance.now());
@@ -243,6 +252,18 @@ export async function run(): Promise<void> {
 			const t1 = await page.evaluate(() => performance.now());
 			// Quiet for a second after the list appeared: the end of the last long task before that.
 			await page.waitForTimeout(3000);
+			if (profiling) {
+				const { profile } = await cdp.send('Profiler.stop');
+				fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+				console.log(`CPU profile of the last run written to ${process.env.BENCH_PROFILE}`);
+			}
+			if (tracing) {
+				const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+				await cdp.send('Tracing.end');
+				await complete;
+				fs.writeFileSync(process.env.BENCH_TRACE!, JSON.stringify({ traceEvents }));
+				console.log(`Trace of the last run written to ${process.env.BENCH_TRACE}`);
+			}
 			const probe = await page.evaluate(
 				() =>
 					(
@@ -260,6 +281,12 @@ export async function run(): Promise<void> {
 			for (const [start, end] of probe.longTasks.sort((a, b) => a[0]! - b[0]!)) {
 				if (start! > ready + 1000) break;
 				if (end! > ready) ready = end!;
+			}
+			const marks = await page.evaluate(() =>
+				performance.getEntriesByType('mark').map((m) => [m.name, m.startTime] as [string, number])
+			);
+			for (const [name, at] of marks) {
+				if (name.startsWith('si:')) (stages[name] ??= []).push(at);
 			}
 			const nav = await page.evaluate(
 				() =>
@@ -286,6 +313,9 @@ export async function run(): Promise<void> {
 		);
 		console.log(`  long tasks before the list was visible, in all: ${blocked.map(ms).join(', ')}`);
 		console.log(`  list usable (main thread quiet): ${usable.map(ms).join(', ')}`);
+		for (const [name, at] of Object.entries(stages)) {
+			console.log(`  app mark ${name}: ${at.map(ms).join(', ')}`);
+		}
 		console.log(`  search typed at once answered in: ${search.map(ms).join(', ')}`);
 		console.log(
 			`  ${against('median time to list visible', median(visible), 1500)}${range(visible)}`

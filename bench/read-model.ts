@@ -7,6 +7,7 @@
  * The page is bundled by Vite from the app's own src/lib/db and src/lib/domain modules
  * (bench/read-model-page), into bench/.tmp, and served by a tiny static server.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'vite';
 import { against, launchChromium, mb, ms, pageMemory, percentile, serveFolder } from './browser.ts';
@@ -34,7 +35,8 @@ export async function run(): Promise<void> {
 		configFile: false,
 		logLevel: 'warn',
 		resolve: { alias: { $lib: path.join(ROOT, 'src/lib') } },
-		build: { outDir: OUT, emptyOutDir: true, target: 'es2022' }
+		// Readable names in a profile (BENCH_PROFILE below).
+		build: { outDir: OUT, emptyOutDir: true, target: 'es2022', minify: !process.env.BENCH_PROFILE }
 	});
 	const server = await serveFolder(OUT);
 	const browser = await launchChromium();
@@ -51,6 +53,17 @@ export async function run(): Promise<void> {
 		const builds = [];
 		for (let i = 0; i < BUILDS; i++) {
 			builds.push(await page.evaluate(() => bench.buildReadModel()));
+		}
+		// BENCH_PROFILE=file.cpuprofile: one more build, profiled (Chromium DevTools, Performance).
+		if (process.env.BENCH_PROFILE) {
+			const cdp = await page.context().newCDPSession(page);
+			await cdp.send('Profiler.enable');
+			await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+			await cdp.send('Profiler.start');
+			await page.evaluate(() => bench.buildReadModel());
+			const { profile } = await cdp.send('Profiler.stop');
+			fs.writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile));
+			console.log(`CPU profile of one more build written to ${process.env.BENCH_PROFILE}`);
 		}
 		const rows = builds[0]!.rows;
 		console.log(

@@ -7,6 +7,24 @@ describe('en-GB formatting', () => {
 		expect(formatShortDate('2027-07-21T10:00:00Z')).toBe('21 Jul 2027');
 	});
 
+	it('writes every month and weekday as en-GB Intl does', () => {
+		const intl = new Intl.DateTimeFormat('en-GB', {
+			day: 'numeric',
+			month: 'short',
+			year: 'numeric',
+			timeZone: 'UTC'
+		});
+		const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' });
+		for (let m = 0; m < 12; m++) {
+			for (const day of [1, 9, 28]) {
+				const iso = `2027-${String(m + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+				const d = new Date(`${iso}T00:00:00Z`);
+				expect(formatShortDate(iso)).toBe(intl.format(d));
+				expect(formatDate(iso)).toBe(`${weekday.format(d)} ${intl.format(d)}`);
+			}
+		}
+	});
+
 	it('says today and yesterday for recent moments', () => {
 		const now = new Date(2026, 10, 23, 15, 0);
 		expect(formatMoment(new Date(2026, 10, 23, 9, 5).toISOString(), now)).toBe('today at 09:05');

@@ -313,14 +313,17 @@ export class Projector {
 		if (this.feeds.has(db)) return;
 		const local = this.dbFor(db);
 		let since = (await this.rm.checkpoints.get(db))?.seq ?? 0;
+		const read = async (from: string | number) =>
+			local.changes({ since: from, limit: BATCH, include_docs: true, conflicts: true });
+		// The next batch is read from PouchDB while this one is written to the read model: most of
+		// a rebuild is waiting on IndexedDB, and the two waits now overlap.
+		let next = read(since);
 		for (;;) {
-			const res = await local.changes({
-				since,
-				limit: BATCH,
-				include_docs: true,
-				conflicts: true
-			});
+			const res = await next;
 			if (res.results.length === 0) break;
+			next = read(res.last_seq);
+			// A failed read is thrown where it is awaited, not reported as unhandled meanwhile.
+			next.catch(() => undefined);
 			await applyChanges(this.rm, db, res.results as Change[], res.last_seq);
 			since = res.last_seq;
 		}

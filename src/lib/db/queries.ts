@@ -1,15 +1,15 @@
-import {
-	agreementsOf,
-	allowanceForYear,
-	siDays,
-	siDaysCounting,
-	type AcademicYear,
-	type SiDays,
-	type StepAgreement,
-	type EvaluationFramework,
-	type School,
-	type TrustSettings,
-	type VisitCalendar
+import { agreementsOf } from '$lib/domain/agreement';
+import { allowanceForYear } from '$lib/domain/situation';
+import { siDays } from '$lib/domain/si-days';
+import { siDaysCounting } from '$lib/domain/visit-types';
+import type {
+	AcademicYear,
+	SiDays,
+	StepAgreement,
+	EvaluationFramework,
+	School,
+	TrustSettings,
+	VisitCalendar
 } from '$lib/domain';
 import { formatShortDate } from '$lib/format';
 import type { NextStepRow, ProgressRow, ReadModel, VisitRow } from './read-model';

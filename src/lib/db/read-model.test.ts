@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { head, nextStep, progress, sil, visit } from '../../../tests/unit/fixtures';
 import { Projector } from './projector';
 import { attentionOf, nextSteps, progressOf } from './queries';
-import { openReadModel, type ReadModel } from './read-model';
+import Dexie from 'dexie';
+import { openReadModel, readModelName, type ReadModel } from './read-model';
 import { addProgressUpdate, updateNextStep } from './next-steps';
 import { createDoc, RecordRefused, type WriteContext } from './repository';
 import { NextStep } from '$lib/domain';
@@ -99,6 +100,39 @@ describe('read model', () => {
 		expect(await rm.visits.count()).toBe(1);
 		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('in-progress');
 		again.stop();
+	});
+
+	it('moves a read model left at an older version to the newest, and fills it again', async () => {
+		await bulk([nextStep(), visit()]);
+		await settle();
+		projector.stop();
+		rm.close();
+		// A device last opened when the read model was at version 4 (no choices or marks tables).
+		const old = new Dexie(readModelName(`user-${n}-old`));
+		old.version(4).stores({
+			schools: 'id, name',
+			visits: '_id, [schoolId+year+term], [schoolId+date], date, status',
+			nextSteps: '_id, [schoolId+status+dueDate], [schoolId+dueDate], visitId, status',
+			progress: '_id, nextStepId, [nextStepId+at]',
+			walks: '_id, visitId',
+			trustDocs: '_id, type',
+			conflicts: 'key, db',
+			checkpoints: 'db',
+			attainment: 'key, [schoolId+year], schoolId',
+			overviews: 'key, [schoolId+year+term], [year+term]',
+			versions: 'key'
+		});
+		await old.table('checkpoints').put({ db: DB, seq: 999 });
+		old.close();
+
+		rm = openReadModel(`user-${n}-old`);
+		expect(await rm.checkpoints.count()).toBe(0);
+		expect(await rm.marks.count()).toBe(0);
+		expect(await rm.choices.count()).toBe(0);
+		projector = new Projector(rm, () => pouch);
+		await projector.follow(DB);
+		expect(await rm.nextSteps.count()).toBe(1);
+		expect(await rm.visits.count()).toBe(1);
 	});
 
 	it('removes deleted documents and lists conflicts', async () => {

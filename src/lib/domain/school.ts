@@ -117,3 +117,10 @@ export const School = z
 		path: ['carterStage']
 	});
 export type School = z.infer<typeof School>;
+
+/** The school's strand and Carter stage in words ("Corrective, second stage"). */
+export function strandText(school: School): string {
+	const strand = school.strand === 'corrective' ? 'Corrective' : 'Preventative';
+	// The stage is one of Carter's four words, said as a stage rather than shown as a code.
+	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
+}

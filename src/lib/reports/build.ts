@@ -20,6 +20,7 @@ import {
 	stepDueDate,
 	termAsOf,
 	stepStatusText,
+	strandText,
 	VISIT_STATUS_LABELS,
 	visitTypeLabel,
 	WEAKEST_FIRST_RULE,
@@ -61,12 +62,6 @@ export interface ReportContext {
 
 export const termLabel = (year: AcademicYear, term: number) =>
 	`${year.terms.find((t) => t.term === term)?.name ?? `Term ${term}`}, ${year.year}`;
-
-export function strandText(school: School): string {
-	const strand = school.strand === 'corrective' ? 'Corrective' : 'Preventative';
-	// The stage is one of Carter's four words, said as a stage rather than shown as a code.
-	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
-}
 
 export const categoryText = (school: School) =>
 	`${school.category}: ${CATEGORY_LABELS[school.category]}`;

@@ -1,13 +1,9 @@
 import Dexie, { liveQuery, type Subscription } from 'dexie';
-import {
-	assignedSchools,
-	hasRole,
-	PEOPLE_ID,
-	schoolDbName,
-	TRUST_DB,
-	type PeopleDirectory,
-	type UserCtx
-} from '$lib/domain';
+// Narrow imports, here and in everything the first screen draws: the domain's index builds every
+// schema the app has, which a cold start on a phone cannot afford before its first paint (issue 17).
+import { assignedSchools, hasRole, type UserCtx } from '$lib/domain/roles';
+import { schoolDbName, TRUST_DB } from '$lib/domain/school';
+import { PEOPLE_ID, type PeopleDirectory } from '$lib/domain/people';
 import {
 	openReadModel,
 	readModelName,
@@ -19,6 +15,7 @@ import type { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
 import { deviceName } from '$lib/sync/device';
 import type { PendingTracker } from '$lib/sync/pending';
+import { deferredDb } from '$lib/state/deferred-db';
 import { storageReport } from '$lib/state/storage';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
@@ -100,7 +97,7 @@ function readList(stored: string | null): string[] {
  */
 class Workspace {
 	session = $state<StoredSession | null>(null);
-	/** True once the read model has caught up with the local databases after opening. */
+	/** True once the screens can draw: the read model is open (its databases may still be catching up). */
 	ready = $state(false);
 	online = $state(true);
 	syncing = $state(false);
@@ -161,12 +158,14 @@ class Workspace {
 	get ctx(): WriteContext {
 		const session = this.session;
 		if (!session) throw new Error('No one is signed in on this device.');
-		// Screens render once `ready`, which waits for the engine; this is a guard, not a path.
 		const engine = this.#engine;
-		if (!engine) throw new Error('Your records are still opening on this device. Try again.');
 		return {
 			user: { name: session.name, roles: session.roles },
-			dbFor: (db) => engine.localDb(session.name, db),
+			// In the moment before the engine has loaded, a save waits for it.
+			dbFor: (db) =>
+				engine
+					? engine.localDb(session.name, db)
+					: deferredDb(() => loadEngine().then((e) => e.localDb(session.name, db))),
 			device: deviceName(session.name, session.signedInAt),
 			fullName: session.fullName
 		};
@@ -174,6 +173,8 @@ class Workspace {
 
 	/** Called once when the app starts: reopen the session kept on this device, if any. */
 	init(): void {
+		// Marks on the performance timeline (bench/head-cold-start.ts prints them).
+		performance.mark('si:init');
 		this.online = navigator.onLine;
 		window.addEventListener('online', () => {
 			this.online = true;
@@ -218,22 +219,36 @@ class Workspace {
 		// A device that synced before first syncs were recorded has had them all.
 		this.#syncedBefore = synced === null && this.lastSyncAt !== null;
 		const rm = (this.#rm = openReadModel(session.name));
-		void loadEngine().then(
-			(engine) => {
-				// Signed out (or in as someone else) while the engine was loading.
-				if (this.#rm !== rm) return;
-				this.#start(engine, session, rm);
+		this.#peopleWatch = liveQuery(() => rm.trustDocs.get(PEOPLE_ID)).subscribe({
+			next: (row) => {
+				const list = row?.type === 'people' ? (row.doc as PeopleDirectory).people : [];
+				this.people = Object.fromEntries(list.map((p) => [p.name, p.fullName]));
 			},
-			(err: unknown) => {
-				if (this.#rm !== rm) return;
-				// The screens still show what the device holds; saving says to reload.
-				this.ready = true;
-				this.problem = {
-					kind: 'failed',
-					message: `The app could not load part of itself; reload the page: ${String(err)}`
-				};
-			}
-		);
+			error: () => undefined
+		});
+		// The screens draw from the read model already on the device (issue 17): PouchDB, the
+		// schemas and the sync machinery load once the first screen is on show, not before it. A
+		// save made in that moment waits for them (`ctx`).
+		this.ready = true;
+		afterFirstPaint(() => {
+			if (this.#rm !== rm) return;
+			void loadEngine().then(
+				(engine) => {
+					performance.mark('si:engine');
+					// Signed out (or in as someone else) while the engine was loading.
+					if (this.#rm !== rm) return;
+					this.#start(engine, session, rm);
+				},
+				(err: unknown) => {
+					if (this.#rm !== rm) return;
+					// The screens still show what the device holds; saving says to reload.
+					this.problem = {
+						kind: 'failed',
+						message: `The app could not load part of itself; reload the page: ${String(err)}`
+					};
+				}
+			);
+		});
 	}
 
 	#start(engine: Engine, session: StoredSession, rm: ReadModel): void {
@@ -255,23 +270,16 @@ class Workspace {
 			},
 			error: () => undefined
 		});
-		this.#peopleWatch = liveQuery(() => rm.trustDocs.get(PEOPLE_ID)).subscribe({
-			next: (row) => {
-				const list = row?.type === 'people' ? (row.doc as PeopleDirectory).people : [];
-				this.people = Object.fromEntries(list.map((p) => [p.name, p.fullName]));
-			},
-			error: () => undefined
-		});
-		// The read model on disk is usable at once: screens open on it while each database catches
-		// up with changes made since it was last open, and update as it does. No database is opened
-		// before the first screen is drawn.
-		this.ready = true;
+		// Each database opens, catches up with changes made since it was last open, and starts to
+		// sync, a frame after the engine loaded: the screens update as it does.
 		afterFirstPaint(() => {
 			if (this.#rm !== rm) return;
 			// Schools first: a head's or SIL's own records are what the first screen shows.
 			const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
+			performance.mark('si:open-dbs');
 			void (async () => {
 				for (const db of dbs) await this.#addDb(db);
+				performance.mark('si:dbs-open');
 			})().catch((err: unknown) => {
 				this.problem = {
 					kind: 'failed',

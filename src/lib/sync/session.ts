@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UserCtx } from '$lib/domain';
+import { UserCtx } from '$lib/domain/roles';
 import { couchUrl } from '$lib/config';
 
 /** The signed-in person as kept on the device, so the app opens and works offline afterwards. */
