@@ -14,6 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import {
+	agreementsOf,
 	AttainmentBooklet,
 	attainmentBookletDocId,
 	cellKey,
@@ -180,7 +181,7 @@ function schoolYear(schoolId: string, n: number): object[] {
 	return docs;
 }
 
-/** Seeds the data folder; returns how many next steps the year has across the trust. */
+/** Seeds the data folder; returns how many agreed next steps the year has across the trust. */
 async function seed(): Promise<number> {
 	fs.rmSync(DIR, { recursive: true, force: true });
 	const storage = new Storage(DIR, false);
@@ -204,10 +205,13 @@ async function seed(): Promise<number> {
 		// The demo schools already have a few records; the year's data is added beside them.
 		await db.bulkDocs(schoolYear(id, n) as never[]);
 		const all = await db.allDocs({ include_docs: true });
-		steps += all.rows.filter((r) => {
-			const d = r.doc as { type?: string; year?: string } | undefined;
-			return d?.type === 'next-step' && d.year === YEAR;
-		}).length;
+		const docs = all.rows.map((r) => r.doc as unknown as { type?: string; year?: string });
+		// Agreed as the dashboard counts them: the demo's own visits include some still proposed.
+		const agreement = agreementsOf(
+			docs.filter((d) => d.type === 'next-step' && d.year === YEAR) as NextStep[],
+			docs.filter((d) => d.type === 'visit-record') as VisitRecord[]
+		);
+		steps += [...agreement.values()].filter((a) => a === 'agreed').length;
 	}
 	await storage.closeAll();
 	return steps;
@@ -276,15 +280,27 @@ export async function run(): Promise<void> {
 		const syncStart = Date.now();
 		// Everything is on the device once the dashboard counts every next step of the trust.
 		await page.goto('/dashboard');
-		await page.waitForFunction(
-			([n, total]) =>
-				document.querySelectorAll('[data-testid="dashboard-row"]').length === n &&
-				!!document
-					.querySelector('[data-testid="trust-steps"]')
-					?.textContent?.includes(`of ${total} agreed`),
-			[SCHOOLS, steps] as const,
-			{ timeout: 600_000, polling: 500 }
-		);
+		await page
+			.waitForFunction(
+				([n, total]) =>
+					document.querySelectorAll('[data-testid="dashboard-row"]').length === n &&
+					!!document
+						.querySelector('[data-testid="trust-steps"]')
+						?.textContent?.includes(`of ${total} agreed`),
+				[SCHOOLS, steps] as const,
+				{ timeout: Number(process.env.BENCH_SYNC_TIMEOUT ?? 600_000), polling: 500 }
+			)
+			.catch(async (err: unknown) => {
+				// Say what the dashboard showed instead, so that a change of wording or count is plain.
+				const seen = await page.evaluate(() => ({
+					rows: document.querySelectorAll('[data-testid="dashboard-row"]').length,
+					steps: document.querySelector('[data-testid="trust-steps"]')?.textContent?.trim()
+				}));
+				throw new Error(
+					`the dashboard never showed ${SCHOOLS} schools and "of ${steps} agreed": it showed ` +
+						`${seen.rows} rows and "${seen.steps ?? 'no step totals'}" (${String(err)})`
+				);
+			});
 		console.log(
 			`First sync of the trust to the device: ${((Date.now() - syncStart) / 1000).toFixed(1)} s`
 		);

@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { encodePng } from '../../sync-server/src/png.ts';
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { E2E } from './env.ts';
@@ -86,40 +86,11 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 
 /** A small colour PNG, standing in for a photo of pupils' work taken with the camera. */
 export function samplePhoto(width = 640, height = 480): Buffer {
-	const rows: Buffer[] = [];
+	const rgb = Buffer.alloc(width * height * 3);
 	for (let y = 0; y < height; y++) {
-		const row = Buffer.alloc(1 + width * 3);
-		for (let x = 0; x < width; x++) row.set([x % 256, y % 256, 160], 1 + x * 3);
-		rows.push(row);
+		for (let x = 0; x < width; x++) rgb.set([x % 256, y % 256, 160], (y * width + x) * 3);
 	}
-	const crcTable = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc = (buf: Buffer) => {
-		let c = 0xffffffff;
-		for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
-		return (c ^ 0xffffffff) >>> 0;
-	};
-	const chunk = (type: string, data: Buffer) => {
-		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-		const out = Buffer.alloc(8 + data.length + 4);
-		out.writeUInt32BE(data.length, 0);
-		body.copy(out, 4);
-		out.writeUInt32BE(crc(body), 8 + data.length);
-		return out;
-	};
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header.set([8, 2, 0, 0, 0], 8);
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(Buffer.concat(rows))),
-		chunk('IEND', Buffer.alloc(0))
-	]);
+	return encodePng(width, height, rgb);
 }
 
 /**

@@ -44,7 +44,13 @@ describe('the trust year the dashboard reads', () => {
 			nextStep({ _id: 'next-step:2026-27:soon', dueDate: '2026-10-01' }),
 			nextStep({ _id: 'next-step:2026-27:term', dueDate: undefined, dueTerm: 2 }),
 			nextStep({ _id: 'next-step:2026-27:ash', schoolId: 'ashcombe' }),
-			nextStep({ _id: 'next-step:2025-26:old', year: '2025-26' })
+			nextStep({ _id: 'next-step:2025-26:old', year: '2025-26' }),
+			// Agreed last year, still open, carried into this year: both years' views show it.
+			nextStep({
+				_id: 'next-step:2025-26:carried',
+				year: '2026-27',
+				carriedOver: [{ from: '2025-26', to: '2026-27', by: 'admin', at: '2026-09-01T08:00:00Z' }]
+			})
 		];
 		await rm.nextSteps.bulkPut(
 			steps.map((s, i) => ({
@@ -90,9 +96,21 @@ describe('the trust year the dashboard reads', () => {
 		expect(oakfield.steps.map((s) => [s.step._id, s.status])).toEqual([
 			['next-step:2026-27:term', 'open'],
 			['next-step:2026-27:soon', 'done'],
+			['next-step:2025-26:carried', 'open'],
 			['next-step:2026-27:late', 'open']
 		]);
 		expect(oakfield.overviews.get(1)?.commentary).toBe('oakfield 2026-27 term 1');
 		expect([...oakfield.overviews.keys()]).toEqual([1, 2]);
+
+		// Last year, read for the whole trust at once, keeps the step carried out of it, as the
+		// school's own view of that year does.
+		const last = await trustYear(rm, '2025-26', false);
+		for (const [i, s] of [schools[1]!, schools[0]!].entries()) {
+			expect(last[i]).toEqual(await schoolYear(rm, s, '2025-26', false));
+		}
+		expect(last[1]!.steps.map((s) => s.step._id).sort()).toEqual([
+			'next-step:2025-26:carried',
+			'next-step:2025-26:old'
+		]);
 	});
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { admin, ceo, head, otherHead, sil } from '../../../tests/unit/fixtures';
-import { mayOpenRoute, mayOpenSchool } from './route-access';
+import fs from 'node:fs';
+import path from 'node:path';
+import { mayOpenRoute, mayOpenSchool, OPEN_ROUTES } from './route-access';
 
 const school = (id: string) => ({ id });
 
@@ -58,5 +60,42 @@ describe('which screens a person may open', () => {
 		expect(mayOpenSchool(head, undefined)).toBe(false);
 		expect(mayOpenSchool(head, 'oakfield')).toBe(true);
 		expect(mayOpenSchool(null, 'oakfield')).toBe(false);
+	});
+
+	it('closes a route it does not name to every role', () => {
+		for (const user of [admin, ceo, head, otherHead, sil]) {
+			expect(mayOpenRoute(user, '/reports/everything')).toBe(false);
+			expect(mayOpenRoute(user, '/visits/[id]/secret', { id: 'visit:1' })).toBe(false);
+		}
+	});
+
+	it('names every screen the app has in one of its rules', () => {
+		const routes: string[] = [];
+		const walk = (dir: string, id: string) => {
+			for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+				if (e.isDirectory()) walk(path.join(dir, e.name), `${id}/${e.name}`);
+				else if (e.name === '+page.svelte') routes.push(id || '/');
+			}
+		};
+		walk(path.resolve(import.meta.dirname, '../../routes'), '');
+		expect(routes.length).toBeGreaterThan(10);
+		const named = (route: string) => {
+			const p = route.replace(/\/\([^)]+\)/g, '');
+			return (
+				route === '/sign-in' ||
+				route.startsWith('/(ceo)') ||
+				p === '/admin' ||
+				p.startsWith('/admin/') ||
+				p.startsWith('/schools/[id]') ||
+				OPEN_ROUTES.has(p)
+			);
+		};
+		expect(routes.filter((r) => !named(r))).toEqual([]);
+		// The administrator, who holds every role's access, opens every one of them.
+		for (const r of routes) {
+			expect(mayOpenRoute(admin, r, { id: 'oakfield', term: '1' }), r).toBe(
+				r !== '/schools/[id]/plan'
+			);
+		}
 	});
 });

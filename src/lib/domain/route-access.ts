@@ -12,6 +12,22 @@ export type RouteParams = Partial<Record<string, string>>;
 const anyRole = (u: UserCtx) => u.roles.some((r) => Role.safeParse(r).success);
 const ceoOrAdmin = (u: UserCtx) => hasRole(u, 'ceo') || hasRole(u, 'admin');
 
+/**
+ * Screens open to every signed-in person of the trust. A route named neither here nor by a rule
+ * below is closed to everyone: a new screen is added here, or under `/schools/[id]`, `/admin` or the
+ * CEO's group, before anyone can open it (a test lists every route the app has).
+ */
+export const OPEN_ROUTES: ReadonlySet<string> = new Set([
+	'/',
+	'/choices',
+	'/settings',
+	'/sync',
+	'/next-steps/[id]',
+	'/visits/[id]',
+	'/visits/[id]/print',
+	'/visits/[id]/walk'
+]);
+
 /** Whether the person may see records of this school (the school's database). */
 export function mayOpenSchool(user: UserCtx | null, schoolId: string | undefined): boolean {
 	return !!user && !!schoolId && canAccessDb(user, schoolDbName(schoolId));
@@ -41,5 +57,6 @@ export function mayOpenRoute(
 		return hasRole(user, 'sil') && mayOpenSchool(user, params.id);
 	}
 	if (path.startsWith('/schools/[id]')) return mayOpenSchool(user, params.id);
-	return anyRole(user) || hasRole(user, 'admin');
+	if (OPEN_ROUTES.has(path)) return anyRole(user);
+	return false;
 }

@@ -343,14 +343,15 @@ function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdi
 		if (!old) {
 			if (newDoc.visitor !== user.name) return forbid('A visit must be recorded under your name.');
 		} else if (old.status === 'confirmed') {
-			// A confirmed record is locked: the only change is a new addendum at the end.
+			// A confirmed record is locked: the only change is new addenda at the end (late changes
+			// too long for one addendum are appended as several parts at once).
 			const changed = changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k));
 			const oldAdd = old.addenda as unknown[];
 			const newAdd = newDoc.addenda as unknown[];
 			const appended =
 				changed.length === 1 &&
 				changed[0] === 'addenda' &&
-				newAdd.length === oldAdd.length + 1 &&
+				newAdd.length > oldAdd.length &&
 				attachmentDigests(old) === attachmentDigests(newDoc);
 			return appended
 				? ok

@@ -132,8 +132,13 @@ class Workspace {
 	#tracker: PendingTracker | null = null;
 	/** Databases whose replication is busy; `syncing` is true while any is. */
 	#busy = new Set<string>();
-	/** Databases not yet synced since the app opened; `checking` is true while any is. */
+	/**
+	 * Databases not yet synced since the app opened; `checking` is true while any is, and from the
+	 * moment a session opens until its databases are open: before then nothing has been counted,
+	 * and "All changes sent" would not be a fact.
+	 */
 	#unchecked = new Set<string>();
+	#opening = false;
 	checking = $state(false);
 	/**
 	 * Databases whose first sync with the trust has finished on this device, kept across reloads:
@@ -213,6 +218,8 @@ class Workspace {
 	#open(session: StoredSession): void {
 		this.session = session;
 		this.ready = false;
+		this.#opening = true;
+		this.checking = true;
 		this.lastSyncAt = localStorage.getItem(key(session.name, 'last-sync'));
 		const synced = localStorage.getItem(key(session.name, 'first-synced'));
 		this.firstSynced = readList(synced);
@@ -280,6 +287,9 @@ class Workspace {
 			void (async () => {
 				for (const db of dbs) await this.#addDb(db);
 				performance.mark('si:dbs-open');
+				if (this.#rm !== rm) return;
+				this.#opening = false;
+				this.checking = this.#unchecked.size > 0;
 			})().catch((err: unknown) => {
 				this.problem = {
 					kind: 'failed',
@@ -332,7 +342,7 @@ class Workspace {
 				break;
 			case 'idle':
 				this.#unchecked.delete(e.db);
-				this.checking = this.#unchecked.size > 0;
+				this.checking = this.#opening || this.#unchecked.size > 0;
 				this.#busy.delete(e.db);
 				this.syncing = this.#busy.size > 0;
 				if (this.problem?.kind !== 'session-expired') this.problem = null;
@@ -574,6 +584,7 @@ class Workspace {
 		this.#dbs.clear();
 		this.#busy.clear();
 		this.#unchecked.clear();
+		this.#opening = false;
 		this.syncing = false;
 		this.checking = false;
 		this.firstSynced = [];

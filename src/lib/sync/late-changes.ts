@@ -88,21 +88,33 @@ export const PLAIN: Describe = {
 /** An addendum holds at most this much text (the visit schema's limit). */
 export const ADDENDUM_MAX = 10_000;
 
+export interface Addendum {
+	id: string;
+	by: string;
+	at: string;
+	text: string;
+}
+
+const HEADING =
+	'Changed on another device before the headteacher’s confirmation reached it (not part of what was confirmed)';
+
 /**
- * The addendum that carries the visitor's late changes, or null when there are none. Its id and
- * time come from the versions it records, so two devices of the visitor that settle the same
- * conflict write the same revision.
+ * The addenda that carry the visitor's late changes: none when there are none, one when they fit
+ * in an addendum, and as many parts as they need when they do not (a long text changed everywhere),
+ * so that every change is kept and the conflict can always be settled. Their ids and time come
+ * from the versions they record, so two devices of the visitor that settle the same conflict write
+ * the same revision.
  */
-export function lateAddendum(
+export function lateAddenda(
 	confirmed: Doc,
 	merged: Doc,
 	by: string,
 	at: string,
 	id: string,
 	describe: Describe = PLAIN
-): { id: string; by: string; at: string; text: string } | null {
+): Addendum[] {
 	const changes = lateChanges(confirmed, merged);
-	if (changes.length === 0) return null;
+	if (changes.length === 0) return [];
 	const lines = changes.map((c) => {
 		// A removed item is named from the confirmed record, where it still is.
 		const doc = c.value === undefined ? confirmed : merged;
@@ -111,9 +123,32 @@ export function lateAddendum(
 			? `• ${what}: removed`
 			: `• ${what}: ${describe.value(doc, c.path, c.value)}`;
 	});
-	const text = [
-		'Changed on another device before the headteacher’s confirmation reached it (not part of what was confirmed):',
-		...lines
-	].join('\n');
-	return { id, by, at, text };
+	// Room for the lines of one part, under its heading ("… (part 12 of 12):").
+	const room = ADDENDUM_MAX - HEADING.length - 32;
+	const pieces = lines.flatMap((line) => {
+		const out: string[] = [];
+		for (let i = 0; i < line.length; i += room) out.push(line.slice(i, i + room));
+		return out;
+	});
+	const parts: string[][] = [];
+	let size = 0;
+	for (const piece of pieces) {
+		const last = parts[parts.length - 1];
+		if (last && size + 1 + piece.length <= room) {
+			last.push(piece);
+			size += 1 + piece.length;
+		} else {
+			parts.push([piece]);
+			size = piece.length;
+		}
+	}
+	return parts.map((part, k) => ({
+		id: k === 0 ? id : `${id}-${k + 1}`,
+		by,
+		at,
+		text: [
+			parts.length === 1 ? `${HEADING}:` : `${HEADING} (part ${k + 1} of ${parts.length}):`,
+			...part
+		].join('\n')
+	}));
 }

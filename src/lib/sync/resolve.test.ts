@@ -312,6 +312,51 @@ describe('automatic resolution of a replicated conflict', () => {
 		expect(pushed.doc_write_failures).toBe(0);
 	});
 
+	it('settles late changes too long for one addendum with several, each in the visitor’s name', async () => {
+		const hub = device('hub');
+		const phone = device('phone');
+		const tablet = device('tablet');
+		const start = {
+			...visit({ status: 'shared', shared: { by: 'sil', at: '2026-11-24T15:00:00.000Z' } }),
+			discussion: [area('k-reading', 'Reading', 'Book looks'), area('k-maths', 'Maths', 'Books')]
+		};
+		await tablet.put(start as unknown as Rec);
+		await sync(tablet, hub);
+		await sync(phone, hub);
+		const id = start._id;
+		const onPhone = (await phone.get(id)) as Rec;
+		await phone.put({
+			...onPhone,
+			status: 'confirmed',
+			confirmation: { by: head.name, at: '2026-11-25T08:00:00.000Z', comment: 'Agreed.' }
+		});
+		const long = (what: string) =>
+			Array.from({ length: 300 }, (_, i) => `${what} seen in lesson ${i}.`).join(' ');
+		const onTablet = (await tablet.get(id)) as Rec;
+		await tablet.put({
+			...onTablet,
+			discussion: [
+				area('k-reading', 'Reading', long('Reading')),
+				area('k-maths', 'Maths', long('Maths'))
+			],
+			edit: { ...laptop, device: 'Safari on iPad', at: '2026-11-25T08:30:00.000Z' }
+		});
+		await sync(phone, hub);
+		await sync(tablet, hub);
+
+		const out = await resolveDoc({ user: sil, db: DB, local: tablet }, id);
+		expect(out.kind).toBe('resolved');
+		const merged = (await tablet.get(id, { conflicts: true })) as Rec;
+		expect(merged._conflicts).toBeUndefined();
+		expect(merged.status).toBe('confirmed');
+		const addenda = merged.addenda as { by: string; text: string }[];
+		expect(addenda.length).toBeGreaterThan(1);
+		expect(addenda.every((a) => a.by === 'sil' && a.text.length <= 10_000)).toBe(true);
+		const all = addenda.map((a) => a.text).join('');
+		expect(all).toContain('Maths seen in lesson 299.');
+		expect(all).toContain('Reading seen in lesson 0.');
+	});
+
 	it('two devices that resolve the same conflict at once write the same revision and no new conflict', async () => {
 		const { hub, a, b, id } = await conflictOf(
 			(d) => ({

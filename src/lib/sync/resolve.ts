@@ -7,7 +7,7 @@ import {
 	type UserCtx
 } from '$lib/domain';
 import type { PendingChoice } from '$lib/domain/changes';
-import { ADDENDUM_MAX, lateAddendum, lateChanges, type Describe } from './late-changes';
+import { lateAddenda, lateChanges, type Describe } from './late-changes';
 import { compareRevs, foldLeaves, merge3, type Doc } from './merge';
 
 /**
@@ -287,11 +287,10 @@ function afterConfirmation(
 		.sort();
 	const at = stamps[stamps.length - 1] ?? String(confirmed.updatedAt);
 	const id = `late-${(others[0]?._rev ?? confirmed._rev).split('-')[1]?.slice(0, 32) ?? 'x'}`;
-	const addendum = lateAddendum(confirmed, merged, visitor, at, id, ctx.describe);
-	if (addendum && addendum.text.length > ADDENDUM_MAX) return null;
+	const late = lateAddenda(confirmed, merged, visitor, at, id, ctx.describe);
 	const { _revisions: _r, _conflicts: _c, ...body } = confirmed as Leaf & { _conflicts?: unknown };
 	const addenda = Array.isArray(confirmed.addenda) ? confirmed.addenda : [];
-	const doc: Doc = addendum ? { ...body, addenda: [...addenda, addendum] } : body;
+	const doc: Doc = late.length > 0 ? { ...body, addenda: [...addenda, ...late] } : body;
 	const schema = SCHEMAS.visit.schema;
 	if (!schema.safeParse(doc).success) return null;
 	return validateDocUpdate(doc, confirmed, ctx.user, ctx.db).ok ? doc : null;
