@@ -332,8 +332,12 @@ async function live(t: Target, dir: string): Promise<Live> {
 	// Let cancelled requests settle before the server goes away.
 	await new Promise((r) => setTimeout(r, 1000));
 	await Promise.all(clients.map((c) => c.close()));
-	if (received < expected)
+	if (received < expected) {
 		console.warn(`${t.name}: only ${received} of ${expected} receipts within 120 s`);
+		// A receipt that never came is slower than any that did: its latency counts as unbounded,
+		// so a server that delivers half the writes cannot show the latency of the fast half.
+		for (let i = received; i < expected; i++) latencies.push(Number.POSITIVE_INFINITY);
+	}
 	latencies.sort((a, b) => a - b);
 	return {
 		writesPerSec: (CLIENTS * WRITES_PER_CLIENT) / sec,
@@ -426,7 +430,12 @@ export async function run(): Promise<void> {
 			const cells = peers.map((p) => {
 				const y = figure(p, key);
 				const ratio = x && y ? (higherIsBetter ? x / y : y / x) : NaN;
-				return ` ${fmt(y).padStart(15)} ${(Number.isNaN(ratio) ? '-' : ratio.toFixed(2) + 'x').padStart(7)}`;
+				const shown = Number.isNaN(ratio)
+					? '-'
+					: Number.isFinite(ratio)
+						? ratio.toFixed(2) + 'x'
+						: 'inf';
+				return ` ${fmt(y).padStart(15)} ${shown.padStart(7)}`;
 			});
 			console.log(`${label.padEnd(44)} ${fmt(x).padStart(10)}${cells.join('')}`);
 		}
@@ -480,6 +489,12 @@ export async function run(): Promise<void> {
 }
 
 const fmt = (n: number | undefined) =>
-	n === undefined || Number.isNaN(n) ? '-' : n >= 100 ? n.toFixed(0) : n.toFixed(1);
+	n === undefined || Number.isNaN(n)
+		? '-'
+		: n === Number.POSITIVE_INFINITY
+			? 'never'
+			: n >= 100
+				? n.toFixed(0)
+				: n.toFixed(1);
 
 if (import.meta.main) await run();

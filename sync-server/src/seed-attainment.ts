@@ -5,6 +5,7 @@ import {
 	cellKey,
 	comparatorKey,
 	DEFAULT_ATTAINMENT_FRAMEWORK,
+	PUPIL_GROUP_CHOICES,
 	SCHEMA_VERSION,
 	schoolDbName,
 	snapshotKey,
@@ -40,16 +41,48 @@ const ATTENDANCE: Record<string, number> = {
 	send: 92.6
 };
 
-/** Group sizes of a 30-pupil cohort. */
+/** Group sizes of a 30-pupil cohort. SEN support, EHCP and looked-after groups are suppressed. */
 const COHORT: Record<string, number> = {
 	all: 30,
 	disadvantaged: 9,
 	'non-disadvantaged': 21,
 	send: 4,
+	'sen-support': 3,
+	ehcp: 1,
+	cla: 1,
 	eal: 6,
 	boys: 16,
 	girls: 14
 };
+
+/** Pupils on roll in each group (a 210-pupil primary), for attendance and absence. */
+const ON_ROLL: Record<string, number> = {
+	...Object.fromEntries(Object.entries(COHORT).map(([g, n]) => [g, n * 7])),
+	'sen-support': 22,
+	ehcp: 6,
+	cla: 3
+};
+
+/** Persistent absence (% of pupils missing 10% or more of sessions) nationally, by group. */
+const PERSISTENT_ABSENCE: Record<string, number> = {
+	all: 14.2,
+	disadvantaged: 24.1,
+	'non-disadvantaged': 9.8,
+	send: 22.6
+};
+
+/**
+ * The demo trust's framework: the standard one with the groups the seeds name (SEN support and
+ * EHCP beside SEND, children looked after), and suspensions rated against each school's target
+ * (green at or below it, amber up to 2 more, red beyond), as they are among the key figures.
+ */
+export const DEMO_ATTAINMENT_FRAMEWORK = AttainmentFramework.parse({
+	...DEFAULT_ATTAINMENT_FRAMEWORK,
+	groups: PUPIL_GROUP_CHOICES,
+	measures: DEFAULT_ATTAINMENT_FRAMEWORK.measures.map((m) =>
+		m.id === 'suspensions' ? { ...m, rag: { against: 'target', amberWithin: 2 } } : m
+	)
+});
 
 /** A school's strength: how far its figures sit from national (category 1 above, 4 below). */
 const STRENGTH: Record<string, number> = {
@@ -97,8 +130,7 @@ export async function seedAttainment(
 	visits: BookletVisit[] = []
 ) {
 	const trust = await storage.ensure(TRUST_DB, defaultSecurity(TRUST_DB));
-	const framework = AttainmentFramework.parse(DEFAULT_ATTAINMENT_FRAMEWORK);
-	await putIfMissing(trust, framework);
+	await putIfMissing(trust, DEMO_ATTAINMENT_FRAMEWORK);
 	storage.notify(TRUST_DB);
 	for (const school of schools) {
 		const db = await storage.get(schoolDbName(school));
@@ -122,20 +154,24 @@ export async function seedAttainment(
 			const base = ATTENDANCE[group] ?? ATTENDANCE.all!;
 			const value = (p: string) =>
 				Math.round((base + (STRENGTH[school] ?? 0) * 10 + jitter(group + school + p)) * 10) / 10;
-			cells[cellKey('attendance', group, 'autumn')] = {
-				cohort: COHORT[group]! * 7,
-				value: value('autumn')
-			};
+			const cohort = ON_ROLL[group]!;
+			cells[cellKey('attendance', group, 'autumn')] = { cohort, value: value('autumn') };
 			attendanceThen[cellKey('attendance', group, 'autumn')] = {
-				cohort: COHORT[group]! * 7,
+				cohort,
 				value: value('first-weeks')
 			};
-			lastYear[comparatorKey('attendance', group)] = {
-				cohort: COHORT[group]! * 7,
-				value: value('last')
-			};
+			lastYear[comparatorKey('attendance', group)] = { cohort, value: value('last') };
 		}
 		nationals[comparatorKey('attendance', 'all')] = ATTENDANCE.all!;
+		Object.assign(cells, absenceAndSuspensions(school, 'autumn'));
+		for (const [key, cell] of Object.entries(absenceAndSuspensions(school, 'last'))) {
+			const [measure, group] = key.split(':');
+			lastYear[comparatorKey(measure!, group!)] = cell;
+		}
+		Object.assign(cells, suspensionTarget(school));
+		for (const [group, national] of Object.entries(PERSISTENT_ABSENCE)) {
+			nationals[comparatorKey('persistent-absence', group)] = national;
+		}
 		const happened = visits.filter((v) => v.school === school && v.status !== 'planned');
 		const term1 = happened.find((v) => v.term === 1);
 		const latest = happened.at(-1);
@@ -170,6 +206,32 @@ export async function seedAttainment(
 		await putIfMissing(db, booklet);
 		storage.notify(schoolDbName(school));
 	}
+}
+
+/**
+ * Persistent absence for every group, and suspensions for all pupils, so far this year (or last
+ * year's): weaker schools have more of both, as the seeds' boards expect to see.
+ */
+function absenceAndSuspensions(school: string, point: string): Record<string, AttainmentCell> {
+	const strength = STRENGTH[school] ?? 0;
+	const out: Record<string, AttainmentCell> = {};
+	for (const group of Object.keys(COHORT)) {
+		const base = PERSISTENT_ABSENCE[group] ?? PERSISTENT_ABSENCE.all!;
+		const value = Math.max(0, base - strength * 40 + jitter(`pa${group}${school}${point}`) * 4);
+		out[cellKey('persistent-absence', group, point)] = {
+			cohort: ON_ROLL[group]!,
+			value: Math.round(value * 10) / 10
+		};
+	}
+	const suspensions = Math.round(Math.max(0, 2 - strength * 30 + jitter(`s${school}${point}`) * 3));
+	out[cellKey('suspensions', 'all', point)] = { cohort: ON_ROLL.all!, value: suspensions };
+	return out;
+}
+
+/** The number of suspensions each school aims to stay within this year. */
+function suspensionTarget(school: string): Record<string, AttainmentCell> {
+	const target = Math.round(Math.max(0, 1.5 - (STRENGTH[school] ?? 0) * 20));
+	return { [cellKey('suspensions', 'all', 'target')]: { cohort: ON_ROLL.all!, value: target } };
 }
 
 async function putIfMissing(db: Pouch, doc: { _id: string }): Promise<void> {

@@ -30,6 +30,7 @@ import { seedAttainment } from './seed-attainment.ts';
 import { seedVulnerable } from './seed-vulnerable.ts';
 import { seedVisits } from './seed-visits.ts';
 import { seedSituationHistory } from './seed-situation.ts';
+import { seedReviews } from './seed-reviews.ts';
 import type { App } from './context.ts';
 import type { Logger } from './log.ts';
 import type { Doc, Pouch, Storage } from './storage.ts';
@@ -419,6 +420,7 @@ export async function seedDemo(
 		}
 	);
 	await seedVulnerable(storage);
+	await seedReviews(storage);
 	await seedAttainment(
 		storage,
 		DEMO_SCHOOLS.map((s) => s.id),

@@ -437,6 +437,25 @@ describe('validate_doc_update run by CouchDB gives our server’s verdicts', () 
 				updatedAt: at
 			},
 			{
+				_id: 'review:couchdb-matrix',
+				schemaVersion: 1,
+				type: 'external-review',
+				schoolId: 'oakfield',
+				kind: 'ofsted',
+				on: '2026-03-04',
+				reviewer: 'Ofsted',
+				headline: 'Pupils learn to read quickly.',
+				inspection: {
+					framework: 'ofsted-2025',
+					grades: { inclusion: 'strong', achievement: 'expected' },
+					safeguarding: 'met',
+					nextWindow: { from: '2029-09-01', to: '2030-07-31' }
+				},
+				recordedBy: 'ceo',
+				updatedBy: 'ceo',
+				updatedAt: at
+			},
+			{
 				_id: 'governors-copy:2026-27:couchdb-matrix',
 				schemaVersion: 1,
 				type: 'governors-copy',

@@ -7,6 +7,7 @@ import {
 	seriousA11yViolations,
 	signIn
 } from './helpers.ts';
+import { E2E } from './env.ts';
 
 /** Each screen at phone width: no serious or critical axe findings, and nothing off the side. */
 async function checkScreen(page: Page, path: string, heading: RegExp) {
@@ -32,29 +33,58 @@ test('the sign-in screen is accessible and works with a keyboard at 360 px', asy
 	await context.close();
 });
 
-test('the SIL’s screens are accessible at 360 px', async ({ browser, request }) => {
-	test.setTimeout(120_000);
-	const { sil, heads } = await demoUsers(request);
-	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
-	await signIn(page, sil);
-	const school = heads[0]!.school;
-	await checkScreen(page, '/', /Your schools/);
-	await checkScreen(page, `/schools/${school}`, /./);
-	await checkScreen(page, `/schools/${school}/plan`, /Plan a visit/);
-	await planVisit(page);
-	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
-	const visit = new URL(page.url()).pathname;
-	await checkScreen(page, visit, /SI visit,/);
-	await checkScreen(page, `${visit}/walk`, /Learning walk/);
-	await page.getByRole('button', { name: 'Start the learning walk' }).click();
-	await page.getByRole('button', { name: 'Add a room' }).click();
-	expect(await seriousA11yViolations(page)).toEqual([]);
-	await checkScreen(page, `${visit}/print`, /./);
-	await checkScreen(page, '/sync', /Sync with the trust/);
-	await checkScreen(page, '/choices', /Needs your choice/);
-	await checkScreen(page, '/settings', /Settings/);
-	await context.close();
-});
+/** A phone, and a desktop at the size the CEO's screens are checked at. */
+const SIZES = [
+	{ width: 360, height: 740 },
+	{ width: 1440, height: 900 }
+];
+
+for (const size of SIZES) {
+	test(`the SIL’s screens are accessible at ${size.width} px`, async ({ browser, request }) => {
+		test.setTimeout(120_000);
+		const { sil, heads } = await demoUsers(request);
+		const { page, context } = await newDevice(browser, size);
+		await signIn(page, sil);
+		const school = heads[0]!.school;
+		await checkScreen(page, '/', /Your schools/);
+		await checkScreen(page, `/schools/${school}`, /./);
+		await checkScreen(page, `/schools/${school}/plan`, /Plan a visit/);
+		await planVisit(page);
+		await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+		const visit = new URL(page.url()).pathname;
+		await checkScreen(page, visit, /SI visit,/);
+		await checkScreen(page, `${visit}/walk`, /Learning walk/);
+		await page.getByRole('button', { name: 'Start the learning walk' }).click();
+		await page.getByRole('button', { name: 'Add a room' }).click();
+		expect(await seriousA11yViolations(page)).toEqual([]);
+		await checkScreen(page, `${visit}/print`, /./);
+		await checkScreen(page, '/sync', /Sync with the trust/);
+		await checkScreen(page, '/choices', /Needs your choice/);
+		await checkScreen(page, '/settings', /Settings/);
+		await context.close();
+	});
+
+	test(`the administrator’s screens are accessible at ${size.width} px`, async ({
+		browser,
+		request
+	}) => {
+		test.setTimeout(120_000);
+		const { heads } = await demoUsers(request);
+		const { page, context } = await newDevice(browser, size);
+		await signIn(page, E2E.admin);
+		for (const [path, heading] of [
+			['/admin/trust', /Trust settings/],
+			['/admin/calendar', /visit calendar/],
+			['/admin/schools', /The trust’s schools/],
+			[`/admin/schools/${heads[0]!.school}`, /School/],
+			['/admin/years', /Academic years/],
+			['/admin/attainment', /Attainment framework/]
+		] as const) {
+			await checkScreen(page, path, heading);
+		}
+		await context.close();
+	});
+}
 
 test('the head’s phone screens are accessible, with large enough text and targets', async ({
 	browser,

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { FRAMEWORK_PRESETS, schoolDbName, VISIT_PRESETS } from '../../src/lib/domain/index.ts';
+import {
+	categoryMisfit,
+	ExternalReview,
+	FRAMEWORK_PRESETS,
+	latestInspection,
+	schoolDbName,
+	VISIT_PRESETS
+} from '../../src/lib/domain/index.ts';
 import { DEMO_SCHOOLS, seedDemo } from '../../sync-server/src/seed.ts';
 import { Storage } from '../../sync-server/src/storage.ts';
 
@@ -167,5 +174,20 @@ describe('the demo trust', { timeout: 60_000 }, () => {
 			.flatMap((docs) => ofType(docs, 'visit'))
 			.filter((v) => v.visitType !== undefined);
 		expect(others).toHaveLength(2);
+	});
+
+	test('every school has an Ofsted inspection that fits its category, and there is a peer review', async () => {
+		const start = '2026-11-09';
+		const schools = await demo(start);
+		let peer = 0;
+		for (const s of DEMO_SCHOOLS) {
+			const reviews = ofType(schools[s.id]!, 'external-review').map((d) => ExternalReview.parse(d));
+			const latest = latestInspection(reviews);
+			expect(latest?.inspection, s.id).toBeDefined();
+			expect(categoryMisfit(s.category, latest), s.id).toBeNull();
+			for (const r of reviews) expect(r.on <= start, `${r._id} on ${r.on}`).toBe(true);
+			peer += reviews.filter((r) => r.kind === 'peer').length;
+		}
+		expect(peer).toBe(1);
 	});
 });

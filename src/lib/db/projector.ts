@@ -3,6 +3,7 @@ import {
 	AttainmentBooklet,
 	AttainmentFramework,
 	EvaluationFramework,
+	ExternalReview,
 	LearningWalk,
 	NextStep,
 	PeopleDirectory,
@@ -60,6 +61,7 @@ type TableName =
 	| 'attainment'
 	| 'overviews'
 	| 'marks'
+	| 'reviews'
 	| 'conflicts'
 	| 'choices';
 
@@ -155,6 +157,12 @@ function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string
 		const key = `${m.schoolId}/${m._id}`;
 		return ['marks', key, { key, schoolId: m.schoolId, doc: m, conflicted }];
 	}
+	if (type === 'external-review') {
+		const r = parse(ExternalReview, doc);
+		if (!r) return null;
+		const key = `${r.schoolId}/${r._id}`;
+		return ['reviews', key, { key, schoolId: r.schoolId, on: r.on, doc: r, conflicted }];
+	}
 	if (type === 'learning-walk') {
 		const w = parse(LearningWalk, doc);
 		if (!w) return null;
@@ -177,6 +185,7 @@ function deleteEverywhere(writes: BatchWrites, db: string, id: string): void {
 		writes.delete('overviews', `${school}/${id.slice('overview:'.length)}`);
 	}
 	if (id.startsWith('vulnerable:')) writes.delete('marks', `${school}/${id}`);
+	if (id.startsWith('review:')) writes.delete('reviews', `${school}/${id}`);
 	if (id.startsWith('school:')) writes.delete('schools', id.slice('school:'.length));
 	writes.delete('conflicts', `${db}/${id}`);
 	writes.delete('choices', `${db}/${id}`);

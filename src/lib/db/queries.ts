@@ -1,9 +1,13 @@
 import { agreementsOf } from '$lib/domain/agreement';
+import { canAccessDb } from '$lib/domain/roles';
+import { schoolDbName } from '$lib/domain/school';
 import { allowanceForYear } from '$lib/domain/situation';
 import { siDays } from '$lib/domain/si-days';
 import { siDaysCounting } from '$lib/domain/visit-types';
 import type {
 	AcademicYear,
+	AttainmentBooklet,
+	UserCtx,
 	SiDays,
 	StepAgreement,
 	EvaluationFramework,
@@ -259,4 +263,23 @@ export async function stepAgreements(
 		rows.map((s) => s.doc),
 		visits.flatMap((v) => (v ? [v.doc] : []))
 	);
+}
+
+/**
+ * Every open school's A&A booklet of a year (null where a school has none), for the trust-wide
+ * totals; `complete` is false when this person cannot see every school (a head, a SIL with some
+ * schools), whose device holds only some booklets, so a total would be the trust's in name only.
+ * Closed schools have left the trust and are not counted.
+ */
+export async function trustBooklets(
+	rm: ReadModel,
+	year: string,
+	user: UserCtx | null
+): Promise<{ complete: boolean; booklets: (AttainmentBooklet | null)[] }> {
+	const schools = (await rm.schools.toArray()).map((r) => r.doc).filter((s) => !s.closed);
+	const complete = !!user && schools.every((s) => canAccessDb(user, schoolDbName(s.id)));
+	if (!complete) return { complete, booklets: [] };
+	const rows = await rm.attainment.toArray();
+	const of = new Map(rows.filter((r) => r.year === year).map((r) => [r.schoolId, r.doc]));
+	return { complete, booklets: schools.map((s) => of.get(s.id) ?? null) };
 }

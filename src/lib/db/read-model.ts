@@ -11,6 +11,7 @@ import type {
 	TrustSettings,
 	VisitCalendar,
 	VisitRecord,
+	ExternalReview,
 	NextStepStatus,
 	PeopleDirectory,
 	SchoolOverview,
@@ -98,6 +99,14 @@ export interface MarkRow {
 	doc: VulnerableMark;
 	conflicted: 0 | 1;
 }
+export interface ReviewRow {
+	/** `${schoolId}/${_id}`: a school's inspections and external reviews (issue 15). */
+	key: string;
+	schoolId: string;
+	on: string;
+	doc: ExternalReview;
+	conflicted: 0 | 1;
+}
 export interface ConflictRow {
 	/** `${db}/${docId}` */
 	key: string;
@@ -138,6 +147,7 @@ export type ReadModel = Dexie & {
 	attainment: EntityTable<AttainmentRow, 'key'>;
 	overviews: EntityTable<OverviewRow, 'key'>;
 	marks: EntityTable<MarkRow, 'key'>;
+	reviews: EntityTable<ReviewRow, 'key'>;
 	conflicts: EntityTable<ConflictRow, 'key'>;
 	choices: EntityTable<ChoiceRow, 'key'>;
 	checkpoints: EntityTable<CheckpointRow, 'db'>;
@@ -171,6 +181,11 @@ export function openReadModel(user: string): ReadModel {
 			choices: 'key, db, docId',
 			marks: 'key, schoolId'
 		})
+		.upgrade((tx) => tx.table('checkpoints').clear());
+	// Inspections and external reviews (issue 15) are the school's own records: read every document
+	// again. Version 8 is another table's (a gap is allowed).
+	db.version(9)
+		.stores({ reviews: 'key, schoolId' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {

@@ -1,11 +1,12 @@
 import {
+	AttainmentFramework,
 	TRUST_DB,
 	TRUST_SETTINGS_ID,
 	TrustSettings,
 	VISIT_CALENDAR_ID,
 	VisitCalendar
 } from '$lib/domain';
-import type { WriteContext } from './repository';
+import { createDoc, type WriteContext } from './repository';
 import { saveChanges } from './save-changes';
 
 export type CalendarTerms = VisitCalendar['terms'];
@@ -40,4 +41,20 @@ export async function saveTrustSettings(
 	draft: TrustSettings
 ): Promise<TrustSettings> {
 	return saveChanges(ctx, TRUST_DB, TRUST_SETTINGS_ID, TrustSettings, base, draft);
+}
+
+/**
+ * Save the trust's attainment framework (administrators only; the rules refuse anyone else): what
+ * the administrator changed since `base`, the framework as the screen opened on it, so that two
+ * administrators changing different measures at once both keep their change. A trust whose
+ * framework never reached the server (`base` not stored) gets it written for the first time.
+ */
+export async function saveAttainmentFramework(
+	ctx: WriteContext,
+	base: AttainmentFramework,
+	next: AttainmentFramework,
+	stored: boolean
+): Promise<AttainmentFramework> {
+	if (!stored) return createDoc(ctx, TRUST_DB, AttainmentFramework, next);
+	return saveChanges(ctx, TRUST_DB, next._id, AttainmentFramework, base, next);
 }

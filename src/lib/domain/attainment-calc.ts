@@ -200,8 +200,9 @@ const RAG_NAMES = { green: 'Green', amber: 'Amber', red: 'Red' } as const;
 
 /**
  * The RAG status of a figure against its comparator (national or target) by the measure's rule:
- * green at or better than the comparator, amber up to `amberWithin` worse, red beyond. Compared
- * on the figures as shown (one decimal place), so the status always agrees with the table.
+ * green at or better than the comparator (or up to `greenWithin` worse), amber up to `amberWithin`
+ * worse, red beyond. Compared on the figures as shown (one decimal place), so the status always
+ * agrees with the table.
  */
 export function ragStatus(
 	measure: AttainmentMeasure,
@@ -214,15 +215,26 @@ export function ragStatus(
 	const diff = difference(measure, figure, comparator);
 	if (diff.kind !== 'value') return diff;
 	const worseBy = (measure.higherIsBetter ? -1 : 1) * Math.round(diff.value * 10);
+	const green = toTenths(rule.greenWithin ?? 0);
 	const amber = toTenths(rule.amberWithin);
-	const rag: Rag = worseBy <= 0 ? 'green' : worseBy <= amber ? 'amber' : 'red';
+	const rag: Rag = worseBy <= green ? 'green' : worseBy <= amber ? 'amber' : 'red';
 	const [good, bad] = measure.higherIsBetter ? ['above', 'below'] : ['below', 'above'];
-	const unit = differenceUnit(measure) || 'points';
-	const within = `${formatTenths(amber).replace(/\.0$/, '')} ${amber === 10 ? unit.slice(0, -1) : unit}`;
+	// A count (suspensions) is compared in its own events, so its thresholds carry no unit.
+	const unit = differenceUnit(measure);
+	const amount = (tenths: number) => {
+		const n = formatTenths(tenths).replace(/\.0$/, '');
+		return unit ? `${n} ${tenths === 10 ? unit.slice(0, -1) : unit}` : n;
+	};
 	const words = {
-		green: `at or ${good} ${comparatorName}`,
-		amber: `up to ${within} ${bad} ${comparatorName}`,
-		red: `more than ${within} ${bad} ${comparatorName}`
+		green:
+			green > 0
+				? `at or ${good} ${comparatorName}, or up to ${amount(green)} ${bad}`
+				: `at or ${good} ${comparatorName}`,
+		amber:
+			green > 0
+				? `more than ${amount(green)} and up to ${amount(amber)} ${bad} ${comparatorName}`
+				: `up to ${amount(amber)} ${bad} ${comparatorName}`,
+		red: `more than ${amount(amber)} ${bad} ${comparatorName}`
 	}[rag];
 	const label = `${RAG_NAMES[rag]}: ${words}`;
 	const symbol = RAG_SYMBOLS[rag];

@@ -27,13 +27,21 @@ export const MeasureKind = z.enum(['percentage', 'average', 'rate', 'count']);
 export type MeasureKind = z.infer<typeof MeasureKind>;
 
 /**
- * The trust's RAG rule for a measure: green at or better than the comparator, amber up to
- * `amberWithin` points worse, red beyond. "Better" follows the measure's `higherIsBetter`.
+ * The trust's RAG rule for a measure: green at or better than the comparator (or up to
+ * `greenWithin` points worse, when the trust allows that), amber up to `amberWithin` points worse,
+ * red beyond. "Better" follows the measure's `higherIsBetter`. `greenWithin` is optional so that
+ * frameworks written before administrators could edit thresholds in the app stay valid.
  */
-export const RagRule = z.object({
-	against: z.enum(['national', 'target']),
-	amberWithin: z.number().min(0).max(100)
-});
+export const RagRule = z
+	.object({
+		against: z.enum(['national', 'target']),
+		greenWithin: z.number().min(0).max(100).optional(),
+		amberWithin: z.number().min(0).max(100)
+	})
+	.refine((r) => (r.greenWithin ?? 0) <= r.amberWithin, {
+		message: 'green must not reach further than amber',
+		path: ['greenWithin']
+	});
 export type RagRule = z.infer<typeof RagRule>;
 
 const measureBase = {
@@ -58,6 +66,28 @@ export type AttainmentMeasure = z.infer<typeof AttainmentMeasure>;
 /** A pupil group, such as "Disadvantaged". */
 export const PupilGroup = z.object({ id: Slug, label: Label });
 export type PupilGroup = z.infer<typeof PupilGroup>;
+
+/**
+ * The pupil groups a trust can choose for its booklets (issue 15), in the order booklets list
+ * them. SEND stays one group for trusts that track it so; trusts that ask can track SEN support
+ * and EHCP separately, and children looked after (the seeds' "Children Looked After"). A trust's
+ * framework may also hold groups of its own, which are kept as they are.
+ */
+export const PUPIL_GROUP_CHOICES: readonly PupilGroup[] = [
+	{ id: 'all', label: 'All pupils' },
+	{ id: 'disadvantaged', label: 'Disadvantaged' },
+	{ id: 'non-disadvantaged', label: 'Non-disadvantaged' },
+	{ id: 'send', label: 'SEND' },
+	{ id: 'sen-support', label: 'SEN support' },
+	{ id: 'ehcp', label: 'EHCP' },
+	{ id: 'cla', label: 'Children looked after' },
+	{ id: 'eal', label: 'EAL' },
+	{ id: 'boys', label: 'Boys' },
+	{ id: 'girls', label: 'Girls' }
+];
+
+/** The group every figure of the key figures and trust totals is for: it cannot be left out. */
+export const ALL_PUPILS_GROUP = 'all';
 
 /**
  * An assessment point of the year. Exactly one is the `target` (what the others are compared

@@ -5,3 +5,5 @@ export * from './attainment-calc.ts';
 export * from './attainment-csv.ts';
 export * from './attainment-grid.ts';
 export * from './attainment-snapshots.ts';
+export * from './attainment-totals.ts';
+export * from './attainment-framework-edit.ts';

@@ -17,3 +17,4 @@ export * from './people.ts';
 export * from './situation.ts';
 export * from './year.ts';
 export * from './attention.ts';
+export * from './reviews.ts';

@@ -221,7 +221,9 @@ describe('key attainment figures', () => {
 			'eyfs-gld',
 			'phonics-y1',
 			'ks2-rwm-exs',
-			'attendance'
+			'attendance',
+			'persistent-absence',
+			'suspensions'
 		]);
 		const rwm = figures[2]!;
 		expect(rwm.pointLabel).toBe('Mid-year projection');
@@ -230,6 +232,46 @@ describe('key attainment figures', () => {
 		expect(rwm.rag).toMatchObject({ rag: 'amber' });
 		expect(figures[0]).toMatchObject({ pointLabel: null, figure: { kind: 'missing' } });
 		expect(keyFigures(null, DEFAULT_ATTAINMENT_FRAMEWORK, 5)[2]?.figure.kind).toBe('missing');
+	});
+
+	it('counts persistent absence and suspensions among them, rated by the trust’s rule', () => {
+		// The trust rates suspensions against the school's target: green at or below it, amber up
+		// to 2 more, red beyond.
+		const framework = {
+			...DEFAULT_ATTAINMENT_FRAMEWORK,
+			measures: DEFAULT_ATTAINMENT_FRAMEWORK.measures.map((m) =>
+				m.id === 'suspensions' ? { ...m, rag: { against: 'target' as const, amberWithin: 2 } } : m
+			)
+		};
+		const b = newAttainmentBooklet('oakfield', '2026-27', 'sil', now);
+		// Persistent absence 17.5% of 210 pupils against 14.0% nationally: 3.5 points above, more
+		// than the 2 points amber allows (lower is better) → red.
+		b.cells['persistent-absence:all:autumn'] = { cohort: 210, value: 17.5 };
+		b.nationals['persistent-absence:all'] = 14;
+		// Suspensions: 4 so far against a target of 3 → 1 more, within 2 → amber.
+		b.cells['suspensions:all:target'] = { cohort: 210, value: 3 };
+		b.cells['suspensions:all:autumn'] = { cohort: 210, value: 4 };
+		const figures = keyFigures(b, framework, 5);
+		const pa = figures.find((f) => f.measureId === 'persistent-absence')!;
+		expect(pa).toMatchObject({ pointLabel: 'Autumn', figure: { display: '17.5%' } });
+		expect(pa.rag).toMatchObject({
+			rag: 'red',
+			label: 'Red: more than 2 percentage points above national'
+		});
+		const suspensions = figures.find((f) => f.measureId === 'suspensions')!;
+		expect(suspensions.figure.display).toBe('4');
+		// 4 of 210 pupils on roll: 1.904… per 100 → 1.9.
+		expect(suspensions.rate).toBe('1.9 per 100 pupils');
+		expect(suspensions.rag).toMatchObject({ rag: 'amber', label: 'Amber: up to 2 above target' });
+	});
+
+	it('leaves persistent absence and suspensions out where the booklet records no attendance', () => {
+		const framework = {
+			...DEFAULT_ATTAINMENT_FRAMEWORK,
+			measures: DEFAULT_ATTAINMENT_FRAMEWORK.measures.filter((m) => m.id !== 'attendance')
+		};
+		const ids = keyFigures(null, framework, 5).map((f) => f.measureId);
+		expect(ids).toEqual(['eyfs-gld', 'phonics-y1', 'ks2-rwm-exs']);
 	});
 });
 

@@ -12,12 +12,15 @@ import {
 import {
 	disadvantagedGap,
 	deriveCell,
+	formatTenths,
 	MISSING_DISPLAY,
+	percentageTenths,
 	type AttainmentResult,
 	type DifferenceResult,
 	type RagResult
 } from './attainment-calc.ts';
 import {
+	cellKey,
 	measureById,
 	type AttainmentBooklet,
 	type AttainmentFramework
@@ -258,19 +261,36 @@ export type { SiDays };
 // ---------------------------------------------------------------------------------------------
 // Attainment
 
-/** The A&A measures the CEO and the board look at first, where the trust's framework has them. */
-export const KEY_MEASURES = ['eyfs-gld', 'phonics-y1', 'ks2-rwm-exs', 'attendance'] as const;
+/**
+ * The A&A measures the CEO and the board look at first, where the trust's framework has them.
+ * Persistent absence and suspensions join them (issue 15) when the booklet records attendance: the
+ * seeds' boards track absence and exclusions beside attainment.
+ */
+export const KEY_MEASURES = [
+	'eyfs-gld',
+	'phonics-y1',
+	'ks2-rwm-exs',
+	'attendance',
+	'persistent-absence',
+	'suspensions'
+] as const;
+
+/** Key measures shown only when the framework records attendance. */
+const WITH_ATTENDANCE: readonly string[] = ['persistent-absence', 'suspensions'];
 
 export interface KeyFigure {
 	measureId: string;
 	label: string;
 	/** The assessment point the figure is from (the latest with figures), or null when none has. */
 	pointLabel: string | null;
+	pointId: string | null;
 	figure: AttainmentResult;
 	national: AttainmentResult;
 	rag: RagResult;
 	/** Disadvantaged pupils in the school against non-disadvantaged pupils nationally. */
 	gap: DifferenceResult | null;
+	/** For a number of events (suspensions): per 100 pupils on roll, "1.9 per 100 pupils". */
+	rate?: string;
 }
 
 const none = (reason: string) => ({ kind: 'missing' as const, reason, display: MISSING_DISPLAY });
@@ -285,13 +305,16 @@ export function keyFigures(
 	threshold: number
 ): KeyFigure[] {
 	const points = framework.points.filter((p) => p.role !== 'target').reverse();
+	const recordsAttendance = !!measureById(framework, 'attendance');
 	return KEY_MEASURES.flatMap((measureId) => {
 		const measure = measureById(framework, measureId);
 		if (!measure) return [];
+		if (WITH_ATTENDANCE.includes(measureId) && !recordsAttendance) return [];
 		const empty: KeyFigure = {
 			measureId,
 			label: measure.label,
 			pointLabel: null,
+			pointId: null,
 			figure: none('No figures entered this year'),
 			national: none('No national figure entered'),
 			rag: { kind: 'not-rated', display: '' },
@@ -305,17 +328,28 @@ export function keyFigures(
 				pointId: p.id
 			});
 			if (cell.figure.kind === 'missing') continue;
+			const stored = booklet.cells[cellKey(measureId, 'all', p.id)];
+			// A number of suspensions means little without the school's size: the rate beside it.
+			const rate =
+				measure.kind === 'count' &&
+				cell.figure.kind === 'value' &&
+				stored?.cohort &&
+				stored.value !== undefined
+					? `${formatTenths(percentageTenths(Math.round(stored.value), stored.cohort))} per 100 pupils`
+					: undefined;
 			return [
 				{
 					measureId,
 					label: measure.label,
 					pointLabel: p.label,
+					pointId: p.id,
 					figure: cell.figure,
 					national: cell.national,
 					rag: cell.rag,
 					gap: framework.disadvantagedGap
 						? disadvantagedGap(booklet, framework, threshold, measureId, p.id)
-						: null
+						: null,
+					...(rate ? { rate } : {})
 				}
 			];
 		}

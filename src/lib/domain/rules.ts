@@ -10,6 +10,7 @@ import { GovernorsCopy } from './attainment-snapshots.ts';
 import { SchoolOverview } from './overview.ts';
 import { VulnerableMark } from './vulnerable.ts';
 import { PeopleDirectory } from './people.ts';
+import { ExternalReview } from './reviews.ts';
 
 /** Every kind of document, by its `type`, and the database it belongs in. */
 export const SCHEMAS = {
@@ -27,7 +28,8 @@ export const SCHEMAS = {
 	'attainment-booklet': { schema: AttainmentBooklet, db: 'school' },
 	'school-overview': { schema: SchoolOverview, db: 'school' },
 	'vulnerable-mark': { schema: VulnerableMark, db: 'school' },
-	'governors-copy': { schema: GovernorsCopy, db: 'school' }
+	'governors-copy': { schema: GovernorsCopy, db: 'school' },
+	'external-review': { schema: ExternalReview, db: 'school' }
 } as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' }>;
 
 export type DocType = keyof typeof SCHEMAS;
@@ -210,6 +212,8 @@ export function validateDocUpdate(
 				: forbid('A school overview must be saved under your own name.');
 		case 'vulnerable-mark':
 			return validateVulnerableMark(newDoc, old, user);
+		case 'external-review':
+			return validateExternalReview(newDoc, old, user);
 		default:
 			return forbid(`Only a trust administrator may write ${type} documents.`);
 	}
@@ -275,6 +279,28 @@ function validateVulnerableMark(newDoc: AnyDoc, old: AnyDoc | null, user: UserCt
 		: forbid('A mark is removed in your own name.');
 }
 
+/** Why only these two may write an inspection or review, in words. */
+const REVIEWERS_ONLY =
+	'Only a trust administrator or the chief executive records inspections and reviews.';
+
+function validateExternalReview(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdict {
+	// What Ofsted or a reviewer found is the trust's record, kept centrally (administrators pass
+	// before this): the CEO hears the outcome first and leads the trust's reviews. A head or SIL
+	// reads it; neither records a judgement on their own school or work.
+	if (!hasRole(user, 'ceo')) return forbid(REVIEWERS_ONLY);
+	if (newDoc.updatedBy !== user.name) {
+		return forbid('An inspection or review must be saved under your own name.');
+	}
+	if (!old) {
+		return newDoc.recordedBy === user.name
+			? ok
+			: forbid('An inspection or review is recorded in your own name.');
+	}
+	return newDoc.recordedBy === old.recordedBy
+		? ok
+		: forbid('Who recorded an inspection or review cannot be changed.');
+}
+
 /** A revision id as PouchDB and CouchDB make them: generation, dash, 32 hex digits. */
 const isRev = (v: unknown): boolean =>
 	typeof v === 'string' && /^[1-9]\d{0,9}-[0-9a-f]{32}$/.test(v);
@@ -317,6 +343,10 @@ function validateDelete(
 	if (oldDoc.type === 'school-overview') return forbid('A school overview is never removed.');
 	if (oldDoc.type === 'vulnerable-mark') {
 		return forbid('A vulnerable mark is never deleted: remove the mark with a date and reason.');
+	}
+	if (oldDoc.type === 'external-review') {
+		// One recorded in error is removed by whoever may record them.
+		return hasRole(user, 'ceo') ? ok : forbid(REVIEWERS_ONLY);
 	}
 	if (!hasRole(user, 'sil')) return forbid('Only the visitor may remove a record.');
 	if (oldDoc.type === 'visit' && oldDoc.status !== 'planned' && oldDoc.status !== 'draft') {

@@ -21,6 +21,8 @@ import {
 	termAsOf,
 	stepStatusText,
 	strandText,
+	TRUST_TOTAL_RULE,
+	trustTotal,
 	VISIT_STATUS_LABELS,
 	visitTypeLabel,
 	WEAKEST_FIRST_RULE,
@@ -357,7 +359,11 @@ function headlineBlocks(sy: SchoolYear, ctx: ReportContext): ReportBlock[] {
 /** A key figure in words: "60.0% (national 61.0%), mid-year projection; gap −17.0". */
 export function keyFigureText(k: KeyFigure): string {
 	if (k.figure.kind !== 'value') return k.figure.display;
-	const national = k.national.kind === 'value' ? ` (national ${k.national.display})` : '';
+	const national = k.rate
+		? ` (${k.rate})`
+		: k.national.kind === 'value'
+			? ` (national ${k.national.display})`
+			: '';
 	return `${k.figure.display}${national}, ${k.pointLabel?.toLowerCase() ?? ''}`;
 }
 
@@ -514,9 +520,11 @@ export function ragKey(
 		const name = rule.against === 'national' ? 'national' : 'target';
 		const value = (v: number) => ({ kind: 'value' as const, value: v, display: String(v) });
 		const worse = (by: number) => value(measure.higherIsBetter ? 50 - by : 50 + by);
-		const text = [0, rule.amberWithin, rule.amberWithin + 1]
+		const text = [rule.greenWithin ?? 0, rule.amberWithin, rule.amberWithin + 1]
 			.map((by) => ragStatus(measure, worse(by), value(50), name))
 			.flatMap((r) => (r.kind === 'rag' ? [r.display] : []))
+			// Green reaching as far as amber leaves no amber: each status is said once.
+			.filter((d, i, all) => all.indexOf(d) === i)
 			.join('; ');
 		return [{ label: measure.label, text }];
 	});
@@ -575,6 +583,19 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 	});
 	const short = (label: string) => label.replace(/ and /g, ' & ');
 	const keyColumns = keyFigures(null, ctx.attainmentFramework, ctx.threshold);
+	// The trust's figure from every open school's booklet, at the point of the school's own figure.
+	const trustBooklets = schools.filter((s) => !s.school.closed).map((s) => s.booklet ?? null);
+	const trustText = (k: KeyFigure) => {
+		if (!k.pointId) return '';
+		const total = trustTotal(trustBooklets, ctx.attainmentFramework, ctx.threshold, {
+			measureId: k.measureId,
+			groupId: 'all',
+			pointId: k.pointId
+		});
+		return total.kind === 'value'
+			? `; trust ${total.display}${total.suppressed ? `, ${total.suppressed} suppressed left out` : ''}`
+			: '';
+	};
 	const sections: ReportSection[] = [
 		{
 			heading: 'Summary',
@@ -662,10 +683,11 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 					ctx.attainmentFramework,
 					keyColumns.map((k) => k.measureId)
 				).map((k) => ({ kind: 'paragraph' as const, text: `Key, ${k.label}: ${k.text}.` })),
+				{ kind: 'paragraph', text: TRUST_TOTAL_RULE },
 				{
 					kind: 'table',
 					caption:
-						'All pupils, latest figures this year, with the status against the comparator and the disadvantaged gap in brackets (against other pupils nationally)',
+						'All pupils, latest figures this year, with the status against the comparator, the disadvantaged gap in brackets (against other pupils nationally) and the trust’s figure at the same point',
 					columns: ['School', ...keyColumns.map((k) => k.label)],
 					widths: [4, ...keyColumns.map(() => 3)],
 					rows: rows.map((r) => {
@@ -675,7 +697,7 @@ export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 							r.school.name,
 							...figs.map((k) =>
 								k.figure.kind === 'value'
-									? `${k.figure.display}${k.rag.kind === 'rag' ? ` ${k.rag.symbol} ${k.rag.label.split(':')[0]}` : ''}${k.gap?.kind === 'value' ? ` (gap ${k.gap.display})` : ''}`
+									? `${k.figure.display}${k.rag.kind === 'rag' ? ` ${k.rag.symbol} ${k.rag.label.split(':')[0]}` : ''}${k.gap?.kind === 'value' ? ` (gap ${k.gap.display})` : ''}${trustText(k)}`
 									: k.figure.display
 							)
 						];

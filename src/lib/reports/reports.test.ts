@@ -230,6 +230,31 @@ describe('reports', () => {
 		expect(text).toContain("St Aidan's Church of England Primary School (3), vulnerable");
 	});
 
+	it('the board pack gives the trust’s figure beside each school’s, weighted by cohort', () => {
+		const KEY = 'ks2-rwm-exs:all:end-of-year';
+		const withRwm = (id: string, cohort: number, count: number): SchoolYear => ({
+			...sy,
+			school: { ...school, _id: `school:${id}`, id, name: id },
+			booklet: {
+				...newAttainmentBooklet(id, '2026-27', 'sil', now),
+				cells: { [KEY]: { cohort, count } }
+			}
+		});
+		// Oak 15 of 30, Ash 45 of 60, Elm 2 of 4 (suppressed): (15 + 45) / 90 = 66.7%.
+		const report = boardPack(
+			[withRwm('oak', 30, 15), withRwm('ash', 60, 45), withRwm('elm', 4, 2)],
+			ctx
+		);
+		const section = report.sections.find((s) => s.heading === 'Key attainment figures')!;
+		const table = section.blocks.find((b) => b.kind === 'table')!;
+		const oak = table.kind === 'table' ? table.rows.find((r) => r[0] === 'oak') : undefined;
+		expect(oak).toContain('50.0%; trust 66.7%, 1 suppressed left out');
+		expect(section.blocks).toContainEqual({
+			kind: 'paragraph',
+			text: expect.stringContaining('each school counts in proportion to its cohort')
+		});
+	});
+
 	it('the governors’ report gives the headline A&A figures with their trend, and each copy sent', () => {
 		const KEY = 'ks2-rwm-exs:all:mid-year';
 		const start = {
