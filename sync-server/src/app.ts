@@ -12,6 +12,7 @@ import { loadIdentity } from './identity.ts';
 import { createLogger, type Logger } from './log.ts';
 import { route } from './router.ts';
 import { recordDbUpdates } from './routes/db-updates.ts';
+import { migrateVulnerableOverviews } from './migrate-marks.ts';
 import { serveStatic } from './static.ts';
 import { Storage } from './storage.ts';
 import { hashPassword, USERS_DB, userDocId } from './users.ts';
@@ -186,6 +187,7 @@ export async function start(
 ): Promise<Running> {
 	const app = await openApp(cfg, log);
 	if (prepare) await prepare(app);
+	await migrateVulnerableOverviews(app.storage, app.log);
 	const server = http.createServer(
 		// Timeouts are checked this often (Node's default is every 30 s).
 		{ connectionsCheckingInterval: Math.min(1000, cfg.headersTimeout * 250) },

@@ -8,8 +8,6 @@ import {
 	EvaluationFramework,
 	FRAMEWORK_PRESETS,
 	frameworkDocId,
-	PEOPLE_ID,
-	PeopleDirectory,
 	Role,
 	School,
 	schoolDbName,
@@ -26,6 +24,7 @@ import {
 	type SchoolCategory
 } from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
+import { recordPerson } from './people.ts';
 import { seedAttainment } from './seed-attainment.ts';
 import { seedVulnerable } from './seed-vulnerable.ts';
 import { seedVisits } from './seed-visits.ts';
@@ -124,32 +123,7 @@ export async function putUser(storage: Storage, u: NewUser, iterations: number):
 	await recordPerson(storage, u.name, u.fullName);
 }
 
-/**
- * Writes a person's full name into the trust's list of people (`PeopleDirectory`), which every
- * member replicates, so that records name them in full on every device. Only name and full name:
- * roles and schools stay in `_users`.
- */
-export async function recordPerson(
-	storage: Storage,
-	name: string,
-	fullName: string
-): Promise<void> {
-	const trust = await trustDb(storage);
-	const current = (await trust.get(PEOPLE_ID).catch(() => null)) as PeopleDirectory | null;
-	const people = (current?.people ?? []).filter((p) => p.name !== name);
-	if (fullName.trim() && fullName.trim() !== name) people.push({ name, fullName: fullName.trim() });
-	people.sort((a, b) => a.name.localeCompare(b.name));
-	if (current && JSON.stringify(current.people) === JSON.stringify(people)) return;
-	const doc = PeopleDirectory.parse({
-		_id: PEOPLE_ID,
-		...(current?._rev ? { _rev: current._rev } : {}),
-		schemaVersion: SCHEMA_VERSION,
-		type: 'people',
-		people
-	});
-	await trust.put(doc as Doc);
-	storage.notify(TRUST_DB);
-}
+export { recordPerson } from './people.ts';
 
 /** The demo trust's schools: primaries in every category, on both strands. All fictional. */
 export const DEMO_SCHOOLS: NewSchool[] = [

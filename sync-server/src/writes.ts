@@ -3,7 +3,6 @@ import {
 	isAdmin,
 	schoolDocId,
 	schoolIdFromDbName,
-	TRUST_DB,
 	TRUST_SETTINGS_ID,
 	validateDocUpdate,
 	type RuleOptions,
@@ -16,6 +15,9 @@ import type { Config } from './config.ts';
 import { badRequest, CouchError, isObject } from './http.ts';
 import { readOrNull, revsDiffOf, type RevsDiff } from './level-read.ts';
 import { REVS_LIMIT, type BulkResult, type Doc, type Pouch, type Storage } from './storage.ts';
+import { checkNames } from './names.ts';
+import { recordPerson } from './people.ts';
+import { trustCache } from './trust-cache.ts';
 import { prepareUserWrite, USER_PREFIX, USERS_DB, type UserDoc } from './users.ts';
 
 /** One document's outcome, in CouchDB's `_bulk_docs` shape. */
@@ -145,6 +147,17 @@ export function checkSpecialMembers(doc: Doc, newEdits: boolean): void {
 	if (newEdits) delete doc._revisions;
 }
 
+/**
+ * Whether a request body of `bytes` is too small to carry any document over the size limit, so
+ * that no document of it needs serialising to be measured (a thousandth of a second for a
+ * replication batch of 100). JSON.stringify of a parsed document can be longer than its text only
+ * through numbers (`1e20` becomes 21 digits, under 6 times as long) and the members the server
+ * adds (an `_id`, a `_rev` taken from `_revisions`: under 200 bytes).
+ */
+export function bodyFitsEveryDoc(bytes: number, cfg: Config): boolean {
+	return Number.isSafeInteger(bytes) && bytes >= 0 && 6 * bytes + 200 <= cfg.maxDocumentBytes;
+}
+
 /** Base64 length to bytes, without decoding. */
 const base64Bytes = (s: string) =>
 	Math.floor((s.length * 3) / 4) - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
@@ -152,9 +165,10 @@ const base64Bytes = (s: string) =>
 /**
  * Checks a document before anything is written: shape, id, size (attachments excluded, as CouchDB's
  * `max_document_size`) and each inline attachment. Any failure refuses the whole request, so a
- * batch is never half-written because of bad input.
+ * batch is never half-written because of bad input. `fits`: the request was too small to hold a
+ * document over the limit (see `bodyFitsEveryDoc`), so the size is not measured.
  */
-export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean): Doc {
+export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean, fits = false): Doc {
 	if (!isObject(doc)) throw badRequest('Each document must be a JSON object.');
 	if (doc._id === undefined && newEdits) doc._id = crypto.randomUUID().replaceAll('-', '');
 	const id = checkDocId(doc._id);
@@ -165,8 +179,10 @@ export function checkDoc(doc: unknown, cfg: Config, newEdits: boolean): Doc {
 	// CouchDB keeps no attachments on `_local` documents: it drops them without a word.
 	if (id.startsWith('_local/')) delete doc._attachments;
 	const atts = doc._attachments;
-	const size = Buffer.byteLength(JSON.stringify({ ...doc, _attachments: undefined }));
-	if (size > cfg.maxDocumentBytes) {
+	if (
+		!fits &&
+		Buffer.byteLength(JSON.stringify({ ...doc, _attachments: undefined })) > cfg.maxDocumentBytes
+	) {
 		throw new CouchError(
 			413,
 			'document_too_large',
@@ -310,6 +326,12 @@ export async function writeDocs(
 			}
 			let verdict = validateDocUpdate(forRules(doc, old), old, user, dbName, options);
 			if (verdict.ok && !newEdits) verdict = checkBranch(doc, branch, user, dbName, options);
+			// The rules see who wrote a record; the full name beside it is checked here, against the
+			// trust's list of people, which CouchDB's validate_doc_update cannot read.
+			if (verdict.ok && !isAdmin(user)) {
+				const reason = await checkNames(doc, old, trustCache(storage), ctx.auth);
+				if (reason) verdict = { ok: false, error: 'forbidden', reason };
+			}
 			if (!newEdits) branch.set(`${doc._id} ${doc._rev}`, { doc, refused: !verdict.ok });
 			if (verdict.ok) accepted.push(t);
 			else results[i] = { id: doc._id, error: verdict.error, reason: verdict.reason };
@@ -340,8 +362,15 @@ export async function writeDocs(
 			// Checkpoints (`_local/`) are not in `_changes`: saving one wakes no feed and no device.
 			if (accepted.some(({ doc }) => !doc._id.startsWith('_local/'))) storage.notify(dbName);
 			if (dbName === USERS_DB) {
-				for (const { doc } of accepted) {
-					if (doc._id.startsWith(USER_PREFIX)) ctx.auth.forget(doc._id.slice(USER_PREFIX.length));
+				for (const { doc, i } of accepted) {
+					if (!doc._id.startsWith(USER_PREFIX)) continue;
+					const name = doc._id.slice(USER_PREFIX.length);
+					ctx.auth.forget(name);
+					// An account's full name, changed or removed over HTTP, reaches the trust's list
+					// of people as it does from the command line.
+					if (results[i] && 'error' in results[i]) continue;
+					const fullName = doc._deleted ? '' : typeof doc.fullName === 'string' ? doc.fullName : '';
+					await recordPerson(storage, name, fullName);
 				}
 			}
 		}
@@ -499,7 +528,10 @@ export async function writeOne(
 	return r;
 }
 
-/** Trust settings that change the role rules, read from the trust database when a rule needs them. */
+/**
+ * Trust settings that change the role rules, from the trust database as cached (`trust-cache.ts`):
+ * a replication batch and its checkpoint read nothing here.
+ */
 async function ruleOptions(
 	storage: Storage,
 	dbName: string,
@@ -507,19 +539,15 @@ async function ruleOptions(
 ): Promise<RuleOptions> {
 	const schoolId = schoolIdFromDbName(dbName);
 	if (!needSettings && !schoolId) return {};
-	const trust = await storage.get(TRUST_DB);
+	const trust = trustCache(storage);
 	const options: RuleOptions = {};
 	if (needSettings) {
-		const settings = (await trust?.get(TRUST_SETTINGS_ID).catch(() => null)) as {
-			headsMayEnterFigures?: unknown;
-		} | null;
+		const settings = await trust.get(TRUST_SETTINGS_ID);
 		options.headsMayEnterFigures = settings?.headsMayEnterFigures === true;
 	}
 	if (schoolId) {
 		// A closed school's records are read-only (issue 15): the registry says whether it closed.
-		const school = (await trust?.get(schoolDocId(schoolId)).catch(() => null)) as {
-			closed?: unknown;
-		} | null;
+		const school = await trust.get(schoolDocId(schoolId));
 		if (school?.closed) options.schoolClosed = true;
 	}
 	return options;

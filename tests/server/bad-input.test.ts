@@ -58,6 +58,20 @@ describe('bad input gets CouchDB status codes and clear reasons; the server keep
 		).toBe(404);
 	});
 
+	test('a document written shorter than it stores (numbers as 1e20) is measured as stored', async () => {
+		// 1,300 bytes on the wire, 4,400 once stored: over the 4,096-byte limit.
+		const doc = { ...nextStep('oakfield'), figures: Array(180).fill(1e20) };
+		const raw = JSON.stringify({ docs: [doc] }).replaceAll('100000000000000000000', '1e20');
+		expect(raw.length).toBeLessThan(1500);
+		const r = await api(server, 'POST', '/school-oakfield/_bulk_docs', {
+			...sil,
+			raw,
+			headers: { 'Content-Type': 'application/json' }
+		});
+		expect(r.status).toBe(413);
+		expect(r.body.error).toBe('document_too_large');
+	});
+
 	test('an oversized attachment is 413', async () => {
 		const doc = {
 			...nextStep('oakfield'),

@@ -15,7 +15,7 @@ import {
 } from '../http.ts';
 import { type BulkGetDoc, readOrNull } from '../level-read.ts';
 import type { Doc, Pouch, Security } from '../storage.ts';
-import { checkDoc, writeDocs, writeOne, type WriteCtx } from '../writes.ts';
+import { bodyFitsEveryDoc, checkDoc, writeDocs, writeOne, type WriteCtx } from '../writes.ts';
 import { publicAttachments } from './docs.ts';
 
 /**
@@ -176,7 +176,10 @@ export async function bulkDocs(c: Call, dbName: string, db: Pouch): Promise<void
 	}
 	capEntries(c, body.docs.length, 'documents', 'max_bulk_docs_count_exceeded');
 	const newEdits = body.new_edits !== false;
-	const docs = body.docs.map((d) => checkDoc(d, c.app.cfg, newEdits));
+	// Without a Content-Length (a chunked body) every document is measured.
+	const length = c.raw.headers['content-length'];
+	const fits = length !== undefined && bodyFitsEveryDoc(Number(length), c.app.cfg);
+	const docs = body.docs.map((d) => checkDoc(d, c.app.cfg, newEdits, fits));
 	const results = await writeDocs(writeCtx(c, dbName, db), docs, newEdits);
 	const denied = results.filter((r) => 'error' in r);
 	if (denied.length)
