@@ -236,6 +236,8 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 1,
 		focus: 'Review of remaining end-of-year data; targets; improvement plans and strategies',
+		// The SEF's yearly rhythm: what the visit's discussion starts with (issue 15).
+		focusAreas: ['Outcomes', 'Behaviour and attendance'],
 		documents: [
 			'Pupil performance data and analysis',
 			'Initial SIP priority summaries (or full SIP)',
@@ -255,6 +257,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 2,
 		focus: 'Joint activities linked to school priorities; any new national data',
+		focusAreas: ['Outcomes', 'Behaviour and attendance'],
 		documents: [
 			'Full SDP/SIP if not seen in term 1',
 			'SEF',
@@ -272,6 +275,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 3,
 		focus: 'Key SIP milestones; mid-year summary if data available, or joint activities',
+		focusAreas: ['Quality of education', 'Personal development'],
 		documents: [
 			'Full SIP with review/evaluations',
 			'Absence and exclusion summary',
@@ -286,6 +290,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 4,
 		focus: 'Key SIP milestones; joint activities or mid-year summary if not done in term 3',
+		focusAreas: ['Quality of education', 'Personal development'],
 		documents: ['Full SIP with review/evaluations (if not done in term 3)', 'Other documents'],
 		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
 		activities: ['Comparing curriculum plans and pupil work', 'Lesson visits']
@@ -293,6 +298,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 5,
 		focus: 'Joint activities',
+		focusAreas: ['Early years', 'Leadership'],
 		documents: [
 			'Full SIP with updated review/evaluations',
 			'Absence and exclusion summary',
@@ -308,6 +314,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 6,
 		focus: 'End-of-year outcomes',
+		focusAreas: ['Early years', 'Leadership'],
 		documents: ['Full SIP with updated review/evaluations', 'Other documents'],
 		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
 		activities: ['SEF', 'Identification of draft priorities for next year']
