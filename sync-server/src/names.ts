@@ -55,8 +55,9 @@ function namedPeople(doc: unknown): Set<string> {
  * name this write adds must be the name the list gives the person it stands beside (for the
  * writer's own stamps, the writer; a conflict's options keep each author's). Pairs the current
  * revision already holds are not judged again, so records written before a person was renamed
- * stay editable. The list keeps no earlier names, so only the current one is accepted; a person
- * the list does not name may write their account's full name or their user name.
+ * stay editable. A name the person had before is accepted too (a device offline through a rename
+ * still writes it); a person the list does not name may write their account's full name or their
+ * user name.
  *
  * Null when every name is right, else the reason for refusing the document.
  */
@@ -73,25 +74,37 @@ export async function checkNames(
 		if (before.has(pair)) continue;
 		const [person, name] = JSON.parse(pair) as [string, string];
 		if (name.trim() === person) continue;
-		const expected = await currentName(person, trust, auth);
-		if (expected !== null && name.trim() === expected) continue;
-		return expected === null
+		const known = await knownNames(person, trust, auth);
+		if (known.includes(name.trim())) continue;
+		const expected = known[0];
+		return expected === undefined
 			? `The trust's list of people has no name for ${person}, so "${name}" cannot be written for them.`
 			: `"${name}" is not the name the trust has for ${person} ("${expected}"): a record carries each person's own name.`;
 	}
 	return null;
 }
 
-/** The person's full name: the trust's list of people, else their account's. Null if neither. */
-async function currentName(person: string, trust: TrustCache, auth: Auth): Promise<string | null> {
+/**
+ * The names a person may be written with: their full name in the trust's list of people first,
+ * then the names they had before (a device that has not heard of a rename still writes the old
+ * one), and their account's full name. None if neither list nor account names them.
+ */
+async function knownNames(person: string, trust: TrustCache, auth: Auth): Promise<string[]> {
 	const list = (await trust.get(PEOPLE_ID)) as { people?: unknown } | null;
 	const people = Array.isArray(list?.people)
-		? (list.people as { name?: unknown; fullName?: unknown }[])
+		? (list.people as { name?: unknown; fullName?: unknown; formerNames?: unknown }[])
 		: [];
 	const entry = people.find((p) => p.name === person);
-	if (typeof entry?.fullName === 'string') return entry.fullName.trim();
-	const account = await auth.userDoc(person);
-	return typeof account?.fullName === 'string' && account.fullName.trim()
-		? account.fullName.trim()
-		: null;
+	const names: string[] = [];
+	if (typeof entry?.fullName === 'string') names.push(entry.fullName.trim());
+	if (Array.isArray(entry?.formerNames)) {
+		for (const n of entry.formerNames) if (typeof n === 'string') names.push(n.trim());
+	}
+	if (names.length === 0) {
+		const account = await auth.userDoc(person);
+		if (typeof account?.fullName === 'string' && account.fullName.trim()) {
+			names.push(account.fullName.trim());
+		}
+	}
+	return names;
 }

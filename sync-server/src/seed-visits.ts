@@ -14,6 +14,7 @@ import {
 	type VisitStatus
 } from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
+import { demoVisitType } from './seed-visit-types.ts';
 import { AREA_TEXT, DONE_EVIDENCE, PROGRESS_NOTES, ROOMS } from './seed-text.ts';
 import type { Doc, Pouch, Storage } from './storage.ts';
 
@@ -222,6 +223,7 @@ export async function seedVisits(
 					label,
 					done: took && i < (term === 1 ? 3 : 2)
 				})),
+				...demoVisitType(school.id, term, took),
 				discussion: areas.map(([area, n]) => ({
 					id: newItemId(),
 					...AREA_TEXT[area]!.notes[n]!

@@ -8,8 +8,6 @@ import {
 	EvaluationFramework,
 	FRAMEWORK_PRESETS,
 	frameworkDocId,
-	PEOPLE_ID,
-	PeopleDirectory,
 	Role,
 	School,
 	schoolDbName,
@@ -26,6 +24,7 @@ import {
 	type SchoolCategory
 } from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
+import { recordPerson } from './people.ts';
 import { seedAttainment } from './seed-attainment.ts';
 import { seedVulnerable } from './seed-vulnerable.ts';
 import { seedConcerns } from './seed-concerns.ts';
@@ -125,32 +124,7 @@ export async function putUser(storage: Storage, u: NewUser, iterations: number):
 	await recordPerson(storage, u.name, u.fullName);
 }
 
-/**
- * Writes a person's full name into the trust's list of people (`PeopleDirectory`), which every
- * member replicates, so that records name them in full on every device. Only name and full name:
- * roles and schools stay in `_users`.
- */
-export async function recordPerson(
-	storage: Storage,
-	name: string,
-	fullName: string
-): Promise<void> {
-	const trust = await trustDb(storage);
-	const current = (await trust.get(PEOPLE_ID).catch(() => null)) as PeopleDirectory | null;
-	const people = (current?.people ?? []).filter((p) => p.name !== name);
-	if (fullName.trim() && fullName.trim() !== name) people.push({ name, fullName: fullName.trim() });
-	people.sort((a, b) => a.name.localeCompare(b.name));
-	if (current && JSON.stringify(current.people) === JSON.stringify(people)) return;
-	const doc = PeopleDirectory.parse({
-		_id: PEOPLE_ID,
-		...(current?._rev ? { _rev: current._rev } : {}),
-		schemaVersion: SCHEMA_VERSION,
-		type: 'people',
-		people
-	});
-	await trust.put(doc as Doc);
-	storage.notify(TRUST_DB);
-}
+export { recordPerson } from './people.ts';
 
 /** The demo trust's schools: primaries in every category, on both strands. All fictional. */
 export const DEMO_SCHOOLS: NewSchool[] = [
@@ -263,6 +237,8 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 1,
 		focus: 'Review of remaining end-of-year data; targets; improvement plans and strategies',
+		// The SEF's yearly rhythm: what the visit's discussion starts with (issue 15).
+		focusAreas: ['Outcomes', 'Behaviour and attendance'],
 		documents: [
 			'Pupil performance data and analysis',
 			'Initial SIP priority summaries (or full SIP)',
@@ -282,6 +258,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 2,
 		focus: 'Joint activities linked to school priorities; any new national data',
+		focusAreas: ['Outcomes', 'Behaviour and attendance'],
 		documents: [
 			'Full SDP/SIP if not seen in term 1',
 			'SEF',
@@ -299,6 +276,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 3,
 		focus: 'Key SIP milestones; mid-year summary if data available, or joint activities',
+		focusAreas: ['Quality of education', 'Personal development'],
 		documents: [
 			'Full SIP with review/evaluations',
 			'Absence and exclusion summary',
@@ -313,6 +291,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 4,
 		focus: 'Key SIP milestones; joint activities or mid-year summary if not done in term 3',
+		focusAreas: ['Quality of education', 'Personal development'],
 		documents: ['Full SIP with review/evaluations (if not done in term 3)', 'Other documents'],
 		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
 		activities: ['Comparing curriculum plans and pupil work', 'Lesson visits']
@@ -320,6 +299,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 5,
 		focus: 'Joint activities',
+		focusAreas: ['Early years', 'Leadership'],
 		documents: [
 			'Full SIP with updated review/evaluations',
 			'Absence and exclusion summary',
@@ -335,6 +315,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 6,
 		focus: 'End-of-year outcomes',
+		focusAreas: ['Early years', 'Leadership'],
 		documents: ['Full SIP with updated review/evaluations', 'Other documents'],
 		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
 		activities: ['SEF', 'Identification of draft priorities for next year']

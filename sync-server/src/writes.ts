@@ -16,6 +16,7 @@ import { badRequest, CouchError, isObject } from './http.ts';
 import { readOrNull, revsDiffOf, type RevsDiff } from './level-read.ts';
 import { REVS_LIMIT, type BulkResult, type Doc, type Pouch, type Storage } from './storage.ts';
 import { checkNames } from './names.ts';
+import { recordPerson } from './people.ts';
 import { trustCache } from './trust-cache.ts';
 import { prepareUserWrite, USER_PREFIX, USERS_DB, type UserDoc } from './users.ts';
 
@@ -361,8 +362,15 @@ export async function writeDocs(
 			// Checkpoints (`_local/`) are not in `_changes`: saving one wakes no feed and no device.
 			if (accepted.some(({ doc }) => !doc._id.startsWith('_local/'))) storage.notify(dbName);
 			if (dbName === USERS_DB) {
-				for (const { doc } of accepted) {
-					if (doc._id.startsWith(USER_PREFIX)) ctx.auth.forget(doc._id.slice(USER_PREFIX.length));
+				for (const { doc, i } of accepted) {
+					if (!doc._id.startsWith(USER_PREFIX)) continue;
+					const name = doc._id.slice(USER_PREFIX.length);
+					ctx.auth.forget(name);
+					// An account's full name, changed or removed over HTTP, reaches the trust's list
+					// of people as it does from the command line.
+					if (results[i] && 'error' in results[i]) continue;
+					const fullName = doc._deleted ? '' : typeof doc.fullName === 'string' ? doc.fullName : '';
+					await recordPerson(storage, name, fullName);
 				}
 			}
 		}

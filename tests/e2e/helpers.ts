@@ -98,8 +98,14 @@ export function samplePhoto(width = 640, height = 480): Buffer {
  * visit counts against the school's SI days; past the allowance the screen asks why, and this
  * answers with the first reason (the allowance itself is `process.e2e.ts`'s subject).
  */
-export async function planVisit(page: Page): Promise<void> {
+export async function planVisit(page: Page, opts: { keepAreas?: boolean } = {}): Promise<void> {
 	await expect(page.getByText(/Planned: .* of up to \d/).first()).toBeVisible();
+	// A new record starts with the term's focus areas (issue 15); a test that writes its own areas
+	// leaves them out, so its record holds only what it typed (`keepAreas` keeps them).
+	if (!opts.keepAreas) {
+		const leave = page.getByRole('button', { name: /^Leave out “/ });
+		while ((await leave.count()) > 0) await leave.first().click();
+	}
 	const beyond = page.getByTestId('beyond-allowance');
 	if ((await beyond.count()) > 0) await beyond.getByRole('radio').first().check();
 	await page.getByRole('button', { name: 'Plan the visit' }).click();

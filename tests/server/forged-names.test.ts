@@ -82,29 +82,34 @@ test('a device replicating a forged name has that record refused and the others 
 	expect((await read(bad._id)).status).toBe(404);
 });
 
-test('after a rename the new name is written, and records under the old one stay editable', async () => {
+test('after a rename the new name is written, the old one still signs, and records stay editable', async () => {
 	const old = { ...nextStep('oakfield'), createdByName: 'James Whitfield' };
 	const made = await put('sil', 'school-oakfield', old);
 	expect(made.status).toBe(201);
 
-	const people = (await api(server, 'GET', '/trust/people', { user: 'admin' })).body;
-	const renamed = await api(server, 'PUT', '/trust/people', {
+	// An administrator renames the account over HTTP, as CouchDB's own tools would.
+	const account = (await api(server, 'GET', '/_users/org.couchdb.user:sil', { user: 'admin' }))
+		.body;
+	const renamed = await api(server, 'PUT', '/_users/org.couchdb.user:sil', {
 		user: 'admin',
-		body: {
-			...people,
-			people: (people.people as unknown as { name: string; fullName: string }[]).map((p) =>
-				p.name === 'sil' ? { ...p, fullName: 'James Whitfield-Hart' } : p
-			)
-		}
+		body: { ...account, fullName: 'James Whitfield-Hart' }
 	});
 	expect(renamed.status).toBe(201);
+	// The trust's list of people follows, keeping the name he had.
+	const people = (await api(server, 'GET', '/trust/people', { user: 'sil' })).body
+		.people as unknown as { name: string; fullName: string; formerNames?: string[] }[];
+	expect(people.find((p) => p.name === 'sil')).toEqual({
+		name: 'sil',
+		fullName: 'James Whitfield-Hart',
+		formerNames: ['James Whitfield']
+	});
 
-	// The list keeps no earlier names: a new record under the old one is refused at once.
+	// His tablet, offline through the rename, still signs new records with the old name: kept.
 	const stale = await put('sil', 'school-oakfield', {
 		...nextStep('oakfield'),
 		createdByName: 'James Whitfield'
 	});
-	expect(stale.status).toBe(403);
+	expect(stale.status).toBe(201);
 	expect(
 		(
 			await put('sil', 'school-oakfield', {
@@ -113,6 +118,12 @@ test('after a rename the new name is written, and records under the old one stay
 			})
 		).status
 	).toBe(201);
+	// A name he never had is still refused.
+	const forged = await put('sil', 'school-oakfield', {
+		...nextStep('oakfield'),
+		createdByName: 'Sarah Thompson'
+	});
+	expect(forged.status).toBe(403);
 	// The name already on the record is not written again by an edit of its words.
 	const edited = await put('sil', 'school-oakfield', {
 		...old,

@@ -8,7 +8,8 @@ import {
 	ExternalReview,
 	FRAMEWORK_PRESETS,
 	latestInspection,
-	schoolDbName
+	schoolDbName,
+	VISIT_PRESETS
 } from '../../src/lib/domain/index.ts';
 import { DEMO_SCHOOLS, seedDemo } from '../../sync-server/src/seed.ts';
 import { Storage } from '../../sync-server/src/storage.ts';
@@ -181,6 +182,21 @@ describe('the demo trust', { timeout: 60_000 }, () => {
 			expect(actions[0]!.by).toBe('ceo');
 			expect(actions[0]!.on <= start && actions[0]!.on >= String(c.raisedOn)).toBe(true);
 		}
+	});
+
+	test('a SEND review and a peer review among the visits, each as its kind starts', async () => {
+		const schools = await demo('2026-11-25');
+		const typeOf = (id: string) =>
+			ofType(schools[id]!, 'visit')
+				.filter((v) => v.term === 2)
+				.map((v) => [v.visitType, (v.documents as { label: string }[]).map((d) => d.label)]);
+		expect(typeOf('kingsmead')).toEqual([['send', [...VISIT_PRESETS.send.documents]]]);
+		expect(typeOf('ashcombe')).toEqual([['peer', [...VISIT_PRESETS.peer.documents]]]);
+		// The other visits are termly visits written as before, with no type of their own.
+		const others = Object.values(schools)
+			.flatMap((docs) => ofType(docs, 'visit'))
+			.filter((v) => v.visitType !== undefined);
+		expect(others).toHaveLength(2);
 	});
 
 	test('every school has an Ofsted inspection that fits its category, and there is a peer review', async () => {

@@ -60,6 +60,7 @@ describe('fields named by the label their editor shows', () => {
 	const cases: [object, FieldPath, string][] = [
 		[booklet, ['focus'], 'Focus of the visit'],
 		[booklet, ['daysUsed'], 'SI time used'],
+		[booklet, ['visitType'], 'Kind of visit'],
 		[booklet, ['discussion', 'k3f9c2', 'evidence'], 'Evidence of the area “Reading”'],
 		[
 			booklet,
@@ -109,6 +110,7 @@ describe('values in words', () => {
 		).toBe('Strong standard');
 		expect(valueText(booklet, ['safeguarding'], null, ctx)).toBe('Not evaluated');
 		expect(valueText(booklet, ['daysUsed'], 1.5, ctx)).toBe('1.5 days');
+		expect(valueText(booklet, ['visitType'], 'send', ctx)).toBe('SEND review');
 		const list = valueText(booklet, ['attendees'], [{ name: 'Ann Lee', role: 'Deputy head' }], ctx);
 		expect(list).toBe('• Name: Ann Lee · Role: Deputy head');
 		expect(list).not.toMatch(/[{}[\]"]/);
@@ -118,5 +120,6 @@ describe('values in words', () => {
 		expect(isFreeText(['focus'], ['a', 'b'])).toBe(true);
 		expect(isFreeText(['safeguarding'], ['met', 'not-met'])).toBe(false);
 		expect(isFreeText(['daysUsed'], [1, 2])).toBe(false);
+		expect(isFreeText(['visitType'], ['send', 'peer'])).toBe(false);
 	});
 });

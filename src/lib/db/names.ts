@@ -1,10 +1,12 @@
 import {
 	itemKey,
 	TERM_NAMES,
+	VISIT_TYPE_LABELS,
 	type AttainmentFramework,
 	type EvaluationFramework,
 	type FieldPath,
-	type PeopleDirectory
+	type PeopleDirectory,
+	type VisitType
 } from '$lib/domain';
 import { formatDate } from '$lib/format';
 import type { ReadModel } from './read-model';
@@ -113,6 +115,7 @@ const q = (s: string) => `“${s}”`;
 
 const VISIT_FIELDS: Record<string, string> = {
 	date: 'Date of the visit',
+	visitType: 'Kind of visit',
 	daysUsed: 'SI time used',
 	attendees: 'Who attended',
 	focus: 'Focus of the visit',
@@ -272,6 +275,7 @@ const NOT_TEXT = new Set([
 	'dueDate',
 	'status',
 	'safeguarding',
+	'visitType',
 	'gradeId',
 	'areaId',
 	'frameworkId',
@@ -311,6 +315,7 @@ export function valueText(
 	}
 	if (typeof value === 'string') {
 		if (last === 'safeguarding') return SAFEGUARDING[value] ?? value;
+		if (last === 'visitType') return VISIT_TYPE_LABELS[value as VisitType] ?? value;
 		if (last === 'status') return STATUS[value] ?? value;
 		if (last === 'gradeId') {
 			const framework = ctx.evaluationFramework(str(doc?.frameworkId));

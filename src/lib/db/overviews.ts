@@ -8,9 +8,11 @@ import {
 	SCHEMA_VERSION,
 	SchoolOverview,
 	schoolDbName,
+	siDaysCounting,
 	stepInYear,
 	type AcademicYear,
 	type AttainmentBooklet,
+	type SiDaysCounting,
 	type DashboardSchool,
 	type EvaluationFramework,
 	type School,
@@ -98,6 +100,8 @@ export interface TrustContext {
 	frameworks: Map<string, EvaluationFramework>;
 	attainmentFramework: AttainmentFramework;
 	threshold: number;
+	/** Which visit types count against the SI days allowance, as the trust set it. */
+	counting: SiDaysCounting;
 }
 
 export async function trustContext(rm: ReadModel, today: string): Promise<TrustContext> {
@@ -120,7 +124,8 @@ export async function trustContext(rm: ReadModel, today: string): Promise<TrustC
 			null,
 		frameworks: new Map(all.map((f) => [f.id, f])),
 		attainmentFramework: parsed.success ? parsed.data : DEFAULT_ATTAINMENT_FRAMEWORK,
-		threshold: settings?.suppressionThreshold ?? DEFAULT_SUPPRESSION_THRESHOLD
+		threshold: settings?.suppressionThreshold ?? DEFAULT_SUPPRESSION_THRESHOLD,
+		counting: siDaysCounting(settings)
 	};
 }
 

@@ -3,6 +3,7 @@ import { canAccessDb } from '$lib/domain/roles';
 import { schoolDbName } from '$lib/domain/school';
 import { allowanceForYear } from '$lib/domain/situation';
 import { siDays } from '$lib/domain/si-days';
+import { siDaysCounting } from '$lib/domain/visit-types';
 import type {
 	AcademicYear,
 	AttainmentBooklet,
@@ -158,11 +159,13 @@ export interface SchoolSummary {
 
 /** The schools a person supports, with what a SIL or the CEO needs at a glance. */
 export async function schoolSummaries(rm: ReadModel, today: string): Promise<SchoolSummary[]> {
-	const [schools, years] = await Promise.all([
+	const [schools, years, settings] = await Promise.all([
 		rm.schools.orderBy('name').toArray(),
-		academicYears(rm)
+		academicYears(rm),
+		trustSettings(rm)
 	]);
 	const year = currentYear(years, today);
+	const counting = siDaysCounting(settings);
 	return Promise.all(
 		schools.map(async ({ doc: school }) => {
 			const visits = year
@@ -183,6 +186,7 @@ export async function schoolSummaries(rm: ReadModel, today: string): Promise<Sch
 					school,
 					visits.map((v) => v.doc),
 					today,
+					counting,
 					year ? allowanceForYear(school, year, today) : undefined
 				),
 				nextVisit: upcoming[0] ?? null,

@@ -29,7 +29,8 @@ export const TRUST_SETTINGS_FIELDS = [
 	'name',
 	'evaluationFrameworkId',
 	'suppressionThreshold',
-	'headsMayEnterFigures'
+	'headsMayEnterFigures',
+	'siDaysCounting'
 ] as const;
 export type TrustSettingsFields = Pick<TrustSettings, (typeof TRUST_SETTINGS_FIELDS)[number]>;
 

@@ -1,4 +1,5 @@
 import {
+	bookletStart,
 	LearningWalk,
 	newItemId,
 	SCHEMA_VERSION,
@@ -7,7 +8,8 @@ import {
 	VisitRecord,
 	type BeyondAllowanceReason,
 	type EvaluationFramework,
-	type VisitCalendar
+	type VisitCalendar,
+	type VisitType
 } from '$lib/domain';
 import { createDoc, RecordRefused, updateDoc, writtenName, type WriteContext } from './repository';
 import { editStamp, saveChanges } from './save-changes';
@@ -15,6 +17,7 @@ import { editStamp, saveChanges } from './save-changes';
 /** The parts of the booklet the visitor edits. */
 export const BOOKLET_FIELDS = [
 	'date',
+	'visitType',
 	'attendees',
 	'focus',
 	'documents',
@@ -27,8 +30,10 @@ export const BOOKLET_FIELDS = [
 export type BookletFields = Pick<VisitRecord, (typeof BOOKLET_FIELDS)[number]>;
 
 /**
- * Plan a visit: the trust's visit calendar fills in the term's focus, the documents the school
- * provides beforehand and the suggested joint activities; the framework gives one evaluation per area.
+ * Plan a visit. The record starts from its type's preset (`bookletStart`): for a termly visit the
+ * trust's visit calendar fills in the term's focus, the documents the school provides beforehand,
+ * the suggested joint activities and the term's focus areas; a review its own. The framework gives
+ * one evaluation per area where the type evaluates them.
  */
 export async function planVisit(
 	ctx: WriteContext,
@@ -39,13 +44,22 @@ export async function planVisit(
 		date: string;
 		calendar: VisitCalendar | null;
 		framework: EvaluationFramework;
-		/** SI time the visit is planned for (`defaultVisitDays`). */
+		/** The kind of visit; a termly SI visit when left out. */
+		visitType?: VisitType;
+		/**
+		 * The discussion areas to start with, where the planner removed some of the preset's
+		 * (`bookletStart(...).areas`); the preset's when left out.
+		 */
+		areas?: readonly string[];
+		/** SI time the visit is planned for (`plannedDaysFor`). */
 		days?: number;
 		/** Why, when planning it goes past the school's allowance (`planningPastAllowance`). */
 		beyondAllowance?: { reason: BeyondAllowanceReason; note: string };
 	}
 ): Promise<VisitRecord> {
-	const plan = input.calendar?.terms.find((t) => t.term === input.term);
+	const type = input.visitType ?? 'termly';
+	const start = bookletStart(type, input.calendar, input.term);
+	const areas = (input.areas ?? start.areas).map((a) => a.trim()).filter(Boolean);
 	const now = new Date().toISOString();
 	const doc: VisitRecord = {
 		_id: visitDocId(input.year, input.term, crypto.randomUUID()),
@@ -58,13 +72,20 @@ export async function planVisit(
 		visitor: ctx.user.name ?? '',
 		...visitorName(ctx),
 		status: 'planned',
+		visitType: type,
 		attendees: [],
-		focus: plan?.focus ?? '',
-		documents: (plan?.documents ?? []).map((label) => ({ label, seen: false })),
-		activities: (plan?.activities ?? []).map((label) => ({ label, done: false })),
-		discussion: [],
+		focus: start.focus,
+		documents: start.documents.map((label) => ({ label, seen: false })),
+		activities: start.activities.map((label) => ({ label, done: false })),
+		discussion: areas.map((area) => ({
+			id: newItemId(),
+			area,
+			evidence: '',
+			strengths: '',
+			development: ''
+		})),
 		frameworkId: input.framework.id,
-		evaluations: input.framework.areas.map((a) => ({ areaId: a.id, gradeId: null, comment: '' })),
+		evaluations: start.evaluations ? frameworkEvaluations(input.framework) : [],
 		safeguarding: null,
 		daysUsed: input.days ?? 1,
 		...(input.beyondAllowance
@@ -110,6 +131,10 @@ export async function saveBooklet(
 		})
 	});
 }
+
+/** One empty evaluation for each of the framework's areas. */
+export const frameworkEvaluations = (framework: EvaluationFramework) =>
+	framework.areas.map((a) => ({ areaId: a.id, gradeId: null, comment: '' }));
 
 function visitorName(ctx: WriteContext): { visitorName?: string } {
 	const { name } = writtenName(ctx);

@@ -5,6 +5,7 @@ export * from './school.ts';
 export * from './trust.ts';
 export * from './evaluation.ts';
 export * from './visit.ts';
+export * from './visit-types.ts';
 export * from './roles.ts';
 export * from './rules.ts';
 export * from './attainment.ts';

@@ -33,6 +33,7 @@ import type { AcademicYear } from './trust.ts';
 import type { NextStep, NextStepStatus, VisitRecord } from './visit.ts';
 import { STEP_AGREEMENT_LABELS, type StepAgreement } from './agreement.ts';
 import { siDays, type SiDays } from './si-days.ts';
+import { DEFAULT_SI_DAYS_COUNTING, type SiDaysCounting } from './visit-types.ts';
 import { schoolRoute, type SchoolRoute, type VulnerableMark } from './vulnerable.ts';
 
 // The School Overview the CEO reviews with each head every term. Almost all of it is assembled
@@ -374,6 +375,8 @@ export interface OverviewInput {
 	/** The school's vulnerable marks, of every year. */
 	marks: readonly VulnerableMark[];
 	today: string;
+	/** Which visit types count against the allowance (`siDaysCounting(settings)`); else the default. */
+	counting?: SiDaysCounting;
 }
 
 export interface OverviewEvaluation {
@@ -459,7 +462,7 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 		keyFigures: keyFigures(input.booklet, input.attainmentFramework, input.threshold),
 		steps: { ...countSteps(steps, year, asOf), agreedThisTerm },
 		overdue: steps.filter((s) => isOverdue(s, year, asOf)),
-		siDays: siDays(school, visits, asOf),
+		siDays: siDays(school, visits, asOf, input.counting ?? DEFAULT_SI_DAYS_COUNTING),
 		overview: input.overview,
 		route: schoolRoute(input.marks, asOf)
 	};
@@ -513,7 +516,9 @@ export function dashboardGrid(
 	year: AcademicYear,
 	term: number,
 	today: string,
-	filter: DashboardFilter = {}
+	filter: DashboardFilter = {},
+	/** Which visit types count against the allowance (`siDaysCounting(settings)`). */
+	counting: SiDaysCounting = DEFAULT_SI_DAYS_COUNTING
 ): DashboardRow[] {
 	const asOf = termAsOf(year, term, today);
 	return schools
@@ -544,7 +549,7 @@ export function dashboardGrid(
 				mean: positions.length ? positions.reduce((x, y) => x + y, 0) / positions.length : null,
 				vulnerable: schoolRoute(s.marks ?? [], asOf).kind === 'vulnerable',
 				steps,
-				siDays: siDays(s.school, visits, asOf),
+				siDays: siDays(s.school, visits, asOf, counting),
 				attention: attentionFlags({
 					term,
 					asOf,

@@ -14,6 +14,18 @@ export const PeopleDirectory = z.object({
 	...changeMeta,
 	_id: z.literal(PEOPLE_ID),
 	type: z.literal('people'),
-	people: z.array(z.object({ name: z.string().min(1).max(64), fullName: PersonName })).max(5000)
+	people: z
+		.array(
+			z.object({
+				name: z.string().min(1).max(64),
+				fullName: PersonName,
+				/**
+				 * The names the person had before, most recent first: a device that has not yet heard of
+				 * a rename still signs with the old one, and the server accepts it.
+				 */
+				formerNames: z.array(PersonName).max(10).optional()
+			})
+		)
+		.max(5000)
 });
 export type PeopleDirectory = z.infer<typeof PeopleDirectory>;

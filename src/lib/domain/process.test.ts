@@ -5,6 +5,7 @@ import { stepAgreement, agreementsOf } from './agreement';
 import { countSteps, stepStatusText } from './overview';
 import { validateDocUpdate } from './rules';
 import { defaultVisitDays, planningPastAllowance, siDays, siDaysText } from './si-days';
+import { DEFAULT_SI_DAYS_COUNTING as COUNTING } from './visit-types';
 import { schoolRoute, vulnerableOn, VulnerableMark } from './vulnerable';
 
 // Hand-worked cases for the three rules of issue 15 that every screen and report reads.
@@ -21,14 +22,14 @@ describe('SI days: planned and used against the allowance', () => {
 
 	it('counts only visits that took place as used, and every booked visit as planned', () => {
 		// Oakfield on 23 Nov: 2 visits took place (2 days); 4 are booked (4 days) against 3.
-		expect(siDays(oakfield, visits, '2026-11-23')).toEqual({
+		expect(siDays(oakfield, visits, '2026-11-23', COUNTING)).toEqual({
 			allowance: 3,
 			planned: 4,
 			used: 2,
 			overPlanned: true,
 			overUsed: false
 		});
-		expect(siDaysText(siDays(oakfield, visits, '2026-11-23'))).toEqual({
+		expect(siDaysText(siDays(oakfield, visits, '2026-11-23', COUNTING))).toEqual({
 			planned: 'Planned: 4 days of up to 3 (1 day over the allowance)',
 			used: 'Used: 2 days of up to 3'
 		});
@@ -39,20 +40,22 @@ describe('SI days: planned and used against the allowance', () => {
 			visit({ date: '2026-12-01', daysUsed: 0.5, status: 'draft' }),
 			visit({ date: '2026-10-01', daysUsed: 0.75, status: 'planned' })
 		];
-		expect(siDays({ category: '3' }, early, '2026-11-23')).toMatchObject({
+		expect(siDays({ category: '3' }, early, '2026-11-23', COUNTING)).toMatchObject({
 			planned: 1.25,
 			used: 0
 		});
-		expect(siDays({ category: '3' }, early, '2026-12-01').used).toBe(0.5);
+		expect(siDays({ category: '3' }, early, '2026-12-01', COUNTING).used).toBe(0.5);
 	});
 
 	it('says before planning whether one more visit goes past the allowance', () => {
 		const two = visits.slice(0, 2);
-		expect(planningPastAllowance(oakfield, two, 1, '2026-11-23')).toMatchObject({
+		expect(planningPastAllowance(oakfield, two, 1, '2026-11-23', COUNTING)).toMatchObject({
 			past: false,
 			after: { planned: 3 }
 		});
-		expect(planningPastAllowance(oakfield, visits.slice(0, 3), 0.5, '2026-11-23')).toMatchObject({
+		expect(
+			planningPastAllowance(oakfield, visits.slice(0, 3), 0.5, '2026-11-23', COUNTING)
+		).toMatchObject({
 			past: true,
 			after: { planned: 3.5 }
 		});

@@ -1,11 +1,13 @@
 import type { School } from './school.ts';
 import { SI_DAYS_ALLOWANCE } from './school.ts';
 import type { VisitRecord } from './visit.ts';
+import { countsAgainstAllowance, type SiDaysCounting, type VisitType } from './visit-types.ts';
 
 /**
  * SI days of a school's year against its category's allowance ("up to" so many days a year).
  * `planned` is every visit booked for the year, those that took place included; `used` is only
- * the visits that took place: begun (no longer just planned) on a day up to `asOf`.
+ * the visits that took place: begun (no longer just planned) on a day up to `asOf`. Only visits of
+ * a type the trust counts (`siDaysCounting`) are in either.
  */
 export interface SiDays {
 	allowance: number;
@@ -15,7 +17,7 @@ export interface SiDays {
 	overUsed: boolean;
 }
 
-type CountedVisit = Pick<VisitRecord, 'status' | 'date' | 'daysUsed'>;
+type CountedVisit = Pick<VisitRecord, 'status' | 'date' | 'daysUsed' | 'visitType'>;
 
 /** A visit took place when its record was begun and its day has come. */
 export const tookPlace = (v: Pick<VisitRecord, 'status' | 'date'>, asOf: string): boolean =>
@@ -29,27 +31,37 @@ export function siDays(
 	school: Pick<School, 'category'>,
 	visits: readonly CountedVisit[],
 	asOf: string,
+	/** Which visit types the trust counts (`siDaysCounting(settings)`). */
+	counting: SiDaysCounting,
 	/** The year's allowance where the category changed during it (`allowanceForYear`). */
 	allowance: number = SI_DAYS_ALLOWANCE[school.category]
 ): SiDays {
-	const planned = sum(visits.map((v) => v.daysUsed));
-	const used = sum(visits.filter((v) => tookPlace(v, asOf)).map((v) => v.daysUsed));
+	const counted = visits.filter((v) => countsAgainstAllowance(v, counting));
+	const planned = sum(counted.map((v) => v.daysUsed));
+	const used = sum(counted.filter((v) => tookPlace(v, asOf)).map((v) => v.daysUsed));
 	return { allowance, planned, used, overPlanned: planned > allowance, overUsed: used > allowance };
 }
 
-/** SI days after planning one more visit of `days`: whether it goes past the allowance. */
+/**
+ * SI days after planning one more visit of `days`: whether it goes past the allowance. A visit of
+ * a type the trust does not count never does (`counted` false).
+ */
 export function planningPastAllowance(
 	school: Pick<School, 'category'>,
 	visits: readonly CountedVisit[],
 	days: number,
-	asOf: string
-): { after: SiDays; past: boolean } {
+	asOf: string,
+	counting: SiDaysCounting,
+	visitType: VisitType = 'termly'
+): { after: SiDays; past: boolean; counted: boolean } {
 	const after = siDays(
 		school,
-		[...visits, { status: 'planned', date: asOf, daysUsed: days }],
-		asOf
+		[...visits, { status: 'planned', date: asOf, daysUsed: days, visitType }],
+		asOf,
+		counting
 	);
-	return { after, past: after.overPlanned };
+	const counted = counting[visitType];
+	return { after, past: counted && after.overPlanned, counted };
 }
 
 /**
@@ -61,6 +73,10 @@ export function defaultVisitDays(school: Pick<School, 'category'>, visitsInCalen
 	const share = SI_DAYS_ALLOWANCE[school.category] / visitsInCalendar;
 	return Math.min(1, Math.max(0.25, Math.floor(share * 4) / 4));
 }
+
+/** A new visit of `type`: a termly visit its share of the calendar's (above); any other a day. */
+export const plannedDaysFor = (school: Pick<School, 'category'>, type: VisitType): number =>
+	type === 'termly' ? defaultVisitDays(school) : 1;
 
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 

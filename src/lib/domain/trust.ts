@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { changeMeta } from './changes.ts';
 import { AcademicYearId, docMeta, IsoDate, Label, Slug, TermNumber, Text } from './common.ts';
+import { SiDaysCounting } from './visit-types.ts';
 
 export const TRUST_SETTINGS_ID = 'settings';
 
@@ -16,7 +17,12 @@ export const TrustSettings = z.object({
 	/** Figures for groups smaller than this are shown as suppressed. */
 	suppressionThreshold: z.number().int().min(1).max(30),
 	/** Whether headteachers may enter their own school's attainment figures. */
-	headsMayEnterFigures: z.boolean()
+	headsMayEnterFigures: z.boolean(),
+	/**
+	 * Which visit types count against a school's SI days allowance; a type not set takes
+	 * `DEFAULT_SI_DAYS_COUNTING` (`siDaysCounting`).
+	 */
+	siDaysCounting: SiDaysCounting.optional()
 });
 export type TrustSettings = z.infer<typeof TrustSettings>;
 
@@ -78,6 +84,11 @@ export const VisitCalendar = z.object({
 			z.object({
 				term: TermNumber,
 				focus: Text(1000).min(1),
+				/**
+				 * The discussion areas a new termly visit's booklet starts with (issue 15); without
+				 * them, the season's (`termFocusAreas`).
+				 */
+				focusAreas: z.array(Label).max(10).optional(),
 				documents: z.array(Label),
 				completedOnDay: z.array(Label),
 				activities: z.array(Label)

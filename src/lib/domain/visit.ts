@@ -13,6 +13,7 @@ import {
 	TermNumber,
 	Text
 } from './common.ts';
+import { VisitType } from './visit-types.ts';
 
 /** Where a visit record is in its agreement with the headteacher. */
 export const VisitStatus = z.enum(['planned', 'draft', 'shared', 'confirmed']);
@@ -41,6 +42,8 @@ const VisitRecordFields = z.object({
 	/** The visitor's full name, written with the record (older records have none). */
 	visitorName: PersonName.optional(),
 	status: VisitStatus,
+	/** The kind of visit from the SI menu; a record without one is a termly SI visit. */
+	visitType: VisitType.optional(),
 	/** Items of the lists a person edits carry an `id` (`newItemId()`), by which edits merge. */
 	attendees: z.array(z.object({ id: ItemId, name: Label, role: Text(200) })).max(50),
 	focus: Text(2000),

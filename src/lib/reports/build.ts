@@ -2,6 +2,7 @@ import {
 	areaLabel,
 	assembleOverview,
 	CATEGORY_LABELS,
+	DEFAULT_SI_DAYS_COUNTING,
 	addStepCounts,
 	completionPercent,
 	countSteps,
@@ -23,6 +24,7 @@ import {
 	TRUST_TOTAL_RULE,
 	trustTotal,
 	VISIT_STATUS_LABELS,
+	visitTypeLabel,
 	WEAKEST_FIRST_RULE,
 	type AcademicYear,
 	type AttainmentFramework,
@@ -32,6 +34,7 @@ import {
 	type School,
 	type SchoolRoute,
 	type SiDays,
+	type SiDaysCounting,
 	type StepCounts,
 	type TermOverview,
 	type VisitRecord
@@ -55,6 +58,8 @@ export interface ReportContext {
 	today: string;
 	/** The trust's people, to name who wrote a record that does not carry their full name. */
 	people?: PeopleNames;
+	/** Which visit types count against the SI days allowance (`siDaysCounting`); else the default. */
+	counting?: SiDaysCounting;
 }
 
 export const termLabel = (year: AcademicYear, term: number) =>
@@ -114,7 +119,10 @@ export type VisitPhotos = ReadonlyMap<string, ReportPhoto[]>;
 function visitBlocks(v: VisitRecord, ctx: ReportContext, photos?: VisitPhotos): ReportBlock[] {
 	const agreed = v.status === 'confirmed';
 	const blocks: ReportBlock[] = [
-		{ kind: 'subheading', text: `Visit on ${formatDate(v.date)} (${termLabel(ctx.year, v.term)})` },
+		{
+			kind: 'subheading',
+			text: `Visit on ${formatDate(v.date)}: ${visitTypeLabel(v)} (${termLabel(ctx.year, v.term)})`
+		},
 		{
 			kind: 'facts',
 			items: [
@@ -239,7 +247,7 @@ export function governorsReport(
 		.filter((v) => v.year === ctx.year.year)
 		.sort((a, b) => a.date.localeCompare(b.date));
 	const asOf = ctx.today;
-	const days = siDays(sy.school, visits, asOf);
+	const days = siDays(sy.school, visits, asOf, ctx.counting ?? DEFAULT_SI_DAYS_COUNTING);
 	const sections: ReportSection[] = [
 		{
 			heading: 'About this report',
@@ -418,10 +426,11 @@ export function overviewSections(o: TermOverview): ReportSection[] {
 							{
 								kind: 'table',
 								caption: 'Visits this term',
-								columns: ['Date', 'Focus', 'Record'],
-								widths: [2, 6, 3],
+								columns: ['Date', 'Visit', 'Focus', 'Record'],
+								widths: [2, 3, 5, 3],
 								rows: o.visits.map((v) => [
 									formatShortDate(v.date),
+									visitTypeLabel(v),
 									v.focus,
 									VISIT_STATUS_LABELS[v.status]
 								])
@@ -482,7 +491,8 @@ export function lgbReport(sy: SchoolYear, ctx: ReportContext): Report {
 		threshold: ctx.threshold,
 		overview: sy.overviews.get(ctx.term) ?? null,
 		marks: sy.marks,
-		today: ctx.today
+		today: ctx.today,
+		counting: ctx.counting
 	});
 	return {
 		...base(
@@ -556,7 +566,15 @@ function commentaryBlocks(
 /** The board pack: the whole trust at a term, weakest school first. */
 export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
 	const atTerm = schools.map((s) => ({ ...s, overview: overviewInForce(s.overviews, ctx.term) }));
-	const rows = dashboardGrid(atTerm, ctx.framework, ctx.year, ctx.term, ctx.today);
+	const rows = dashboardGrid(
+		atTerm,
+		ctx.framework,
+		ctx.year,
+		ctx.term,
+		ctx.today,
+		{},
+		ctx.counting ?? DEFAULT_SI_DAYS_COUNTING
+	);
 	const totals = addStepCounts(rows.map((r) => r.steps));
 	const asOf = termAsOf(ctx.year, ctx.term, ctx.today);
 	const vulnerable = atTerm.flatMap((s) => {

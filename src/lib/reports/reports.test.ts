@@ -4,6 +4,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { nextStep, now, visit, framework, year } from '../../../tests/unit/fixtures';
 import {
 	DEFAULT_ATTAINMENT_FRAMEWORK,
+	DEFAULT_SI_DAYS_COUNTING,
 	newAttainmentBooklet,
 	SCHEMA_VERSION,
 	takeSnapshot,
@@ -333,5 +334,47 @@ describe('reports name people in full', () => {
 		expect(text).not.toMatch(/head\.st-aidans|"sil"/);
 		expect(text).toContain('Reading. Strengths: Fluency. To develop: none recorded.');
 		expect(text).not.toContain('..');
+	});
+});
+
+describe('reports name the kind of each visit (issue 15)', () => {
+	const send = visit({
+		_id: 'visit:2026-27:t2:send',
+		schoolId: 'st-aidans',
+		date: '2026-11-05',
+		status: 'confirmed',
+		visitType: 'send',
+		daysUsed: 1
+	});
+	const peer = visit({
+		_id: 'visit:2026-27:t2:peer',
+		schoolId: 'st-aidans',
+		date: '2026-11-19',
+		status: 'confirmed',
+		visitType: 'peer',
+		daysUsed: 2
+	});
+	const withTypes = { ...sy, visits: [v1, send, peer], steps: [] };
+
+	it('in the governors’ summary, a record without a type as a termly SI visit', () => {
+		const text = JSON.stringify(governorsReport(withTypes, ctx));
+		expect(text).toContain(`Visit on ${formatDate('2026-09-17')}: Termly SI visit (Autumn 1`);
+		expect(text).toContain(`Visit on ${formatDate('2026-11-05')}: SEND review (Autumn 2`);
+		expect(text).toContain(`Visit on ${formatDate('2026-11-19')}: Peer review (Autumn 2`);
+	});
+
+	it('counts SI time by the trust’s setting: a peer review by default not, unless the trust counts it', () => {
+		// v1 (1 day) and the SEND review (1 day) count; the 2-day peer review does not.
+		expect(JSON.stringify(governorsReport(withTypes, ctx))).toContain('Used: 2 days of up to 7');
+		const counting = { ...DEFAULT_SI_DAYS_COUNTING, peer: true, send: false };
+		expect(JSON.stringify(governorsReport(withTypes, { ...ctx, counting }))).toContain(
+			'Used: 3 days of up to 7'
+		);
+	});
+
+	it('in the LGB summary’s table of the term’s visits', () => {
+		const text = JSON.stringify(lgbReport(withTypes, ctx));
+		expect(text).toContain('"SEND review"');
+		expect(text).toContain('"Peer review"');
 	});
 });

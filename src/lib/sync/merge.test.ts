@@ -76,6 +76,56 @@ describe('merge3 on what people do', () => {
 		expect(added).toEqual([]);
 	});
 
+	it('takes the kind of visit from one device and the focus from the other, on a record written before kinds', () => {
+		// The base has no kind (a termly visit, as every record before issue 15).
+		const base = booklet();
+		const a = booklet({ visitType: 'send', edit: laptop });
+		const b = booklet({ focus: 'Provision for pupils with SEND', edit: tablet });
+		const { doc, added } = merge3(base, a, b);
+		expect(doc.visitType).toBe('send');
+		expect(doc.focus).toBe('Provision for pupils with SEND');
+		expect(added).toEqual([]);
+	});
+
+	it('asks once when the kind of visit was chosen differently on both devices', () => {
+		const base = booklet({ visitType: 'termly' });
+		const a = booklet({ visitType: 'send', edit: laptop });
+		const b = booklet({ visitType: 'peer', edit: tablet });
+		const { doc, added } = merge3(base, a, b);
+		expect(added).toEqual([
+			{
+				path: ['visitType'],
+				base: 'termly',
+				baseKnown: true,
+				options: [
+					{ value: 'send', ...laptop },
+					{ value: 'peer', ...tablet }
+				]
+			}
+		]);
+		// One value in the record, the first option's, until the visitor chooses.
+		expect(doc.visitType).toBe('send');
+	});
+
+	it('keeps two administrators’ counting of different kinds of visit', () => {
+		const settings = (counting: Record<string, boolean>, edit?: EditStamp) =>
+			({
+				_id: 'settings',
+				_rev: '2-s',
+				type: 'trust-settings',
+				name: 'Riverside Learning Trust',
+				siDaysCounting: counting,
+				...(edit ? { edit } : {})
+			}) as unknown as Doc;
+		const { doc, added } = merge3(
+			settings({ peer: false }),
+			settings({ peer: true }, laptop),
+			settings({ peer: false, send: false }, tablet)
+		);
+		expect(doc.siDaysCounting).toEqual({ peer: true, send: false });
+		expect(added).toEqual([]);
+	});
+
 	it('offers both texts, and the one they started from, when the focus changed differently on both', () => {
 		const base = booklet();
 		const a = booklet({ focus: 'Phonics in key stage 1', edit: laptop });
