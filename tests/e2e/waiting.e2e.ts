@@ -60,3 +60,59 @@ test('the waiting count survives a reload while the trust cannot be reached, and
 	await expectAllSent(page);
 	await expect(page.getByText('Waiting to be sent: nothing')).toBeVisible();
 });
+
+test('an edit saved on the device is never called sent before the trust has it', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, heads } = await demoUsers(request);
+	await signIn(page, sil);
+	await page.goto(`/schools/${heads[0]!.school}`);
+	await page.getByRole('link', { name: 'Plan a visit' }).click();
+	await planVisit(page);
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	await expectAllSent(page);
+
+	// The trust is slow to take what is sent: two seconds for each batch.
+	let arrivedAt = Number.POSITIVE_INFINITY;
+	await context.route('**/couchdb/*/_bulk_docs', async (route) => {
+		await new Promise((r) => setTimeout(r, 2000));
+		await route.continue();
+		arrivedAt = Math.min(arrivedAt, Date.now());
+	});
+	// What the save state and the sync status say, every few milliseconds from the edit on.
+	await page.evaluate(() => {
+		const seen: { at: number; saved: boolean; status: string }[] = [];
+		(window as unknown as { seen: typeof seen }).seen = seen;
+		setInterval(() => {
+			const saved = !!document
+				.querySelector('[data-testid=save-state]')
+				?.textContent?.includes('Saved on this device');
+			const status = document.querySelector('[data-testid=sync-status]')?.textContent ?? '';
+			seen.push({ at: Date.now(), saved, status });
+		}, 10);
+	});
+	await page
+		.getByLabel('Focus of the visit')
+		.fill('Phonics in reception, typed while the trust is slow');
+	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
+	await expect(page.getByTestId('sync-status')).toContainText('Sending');
+	await expectAllSent(page);
+	expect(arrivedAt).toBeLessThan(Date.now());
+
+	const seen = await page.evaluate(
+		() => (window as unknown as { seen: { at: number; saved: boolean; status: string }[] }).seen
+	);
+	// Saved again after the edit: the first "Saved" after "Saving".
+	const typed = seen.findIndex((s) => !s.saved);
+	expect(typed).toBeGreaterThanOrEqual(0);
+	const savedAt = seen.slice(typed).find((s) => s.saved)?.at ?? 0;
+	expect(savedAt).toBeGreaterThan(0);
+	// From the moment the edit was saved until the trust had it, "All changes sent" was never shown.
+	const early = seen.filter(
+		(s) => s.at >= savedAt && s.at < arrivedAt && s.status.includes('All changes sent')
+	);
+	expect(early).toEqual([]);
+});

@@ -1,7 +1,7 @@
 import '../../../tests/unit/browser-env';
 import PouchDB from 'pouchdb-browser';
 import { describe, expect, it } from 'vitest';
-import { deferredDb } from './deferred-db';
+import { deferredDb, watchWrites } from './deferred-db';
 
 describe('a database that is still opening', () => {
 	it('keeps a save made before it opened, and answers reads once it has', async () => {
@@ -23,5 +23,23 @@ describe('a database that is still opening', () => {
 	it('passes on the error of a database that could not open', async () => {
 		const db = deferredDb(() => Promise.reject(new Error('The app could not load part of itself')));
 		await expect(db.get('note')).rejects.toThrow('could not load part of itself');
+	});
+
+	it('says when a write starts and ends, whether or not it is stored, and not for a read', async () => {
+		const real = new PouchDB(`watched-${Date.now()}`);
+		const said: string[] = [];
+		const db = watchWrites(real, {
+			before: () => said.push('before'),
+			after: () => said.push('after')
+		});
+		const saving = db.put({ _id: 'note', text: 'Typed' });
+		expect(said).toEqual(['before']);
+		await saving;
+		expect(said).toEqual(['before', 'after']);
+		await db.get('note');
+		expect(said).toHaveLength(2);
+		await expect(db.put({ _id: 'note', text: 'Again, from an old revision' })).rejects.toThrow();
+		expect(said).toEqual(['before', 'after', 'before', 'after']);
+		await real.destroy();
 	});
 });

@@ -16,3 +16,28 @@ export function deferredDb(open: () => Promise<PouchDB.Database>): PouchDB.Datab
 						})
 	});
 }
+
+/** The calls that write to a database. */
+const WRITES = new Set(['put', 'post', 'bulkDocs', 'remove', 'putAttachment', 'removeAttachment']);
+
+/**
+ * The database, telling `before` as each write starts and `after` once it has ended (stored or
+ * not); every other call passes straight through.
+ */
+export function watchWrites(
+	db: PouchDB.Database,
+	hooks: { before: () => void; after: () => void }
+): PouchDB.Database {
+	return new Proxy(db, {
+		get: (target, prop) => {
+			const value = Reflect.get(target, prop, target) as unknown;
+			if (typeof value !== 'function') return value;
+			const method = value as (...a: unknown[]) => unknown;
+			if (typeof prop !== 'string' || !WRITES.has(prop)) return method.bind(target);
+			return (...args: unknown[]) => {
+				hooks.before();
+				return Promise.resolve(method.apply(target, args)).finally(hooks.after);
+			};
+		}
+	});
+}

@@ -15,7 +15,7 @@ import type { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
 import { deviceName } from '$lib/sync/device';
 import type { PendingTracker } from '$lib/sync/pending';
-import { deferredDb } from '$lib/state/deferred-db';
+import { deferredDb, watchWrites } from '$lib/state/deferred-db';
 import { storageReport } from '$lib/state/storage';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
@@ -104,6 +104,8 @@ class Workspace {
 	/** Records the trust has not acknowledged, from the local databases (they survive a reload). */
 	waiting = $state<WaitingRecord[]>([]);
 	pending = $derived(this.waiting.length);
+	/** A change made on this device that the waiting count has not counted yet. */
+	justChanged = $state(false);
 	/** When each record this device sent was last known to be at the trust, by `db/id`. */
 	sentAt = $state<Record<string, string>>({});
 	/** Records holding choices a person has to make, and documents with unsettled revisions. */
@@ -168,9 +170,17 @@ class Workspace {
 			user: { name: session.name, roles: session.roles },
 			// In the moment before the engine has loaded, a save waits for it.
 			dbFor: (db) =>
-				engine
-					? engine.localDb(session.name, db)
-					: deferredDb(() => loadEngine().then((e) => e.localDb(session.name, db))),
+				watchWrites(
+					engine
+						? engine.localDb(session.name, db)
+						: deferredDb(() => loadEngine().then((e) => e.localDb(session.name, db))),
+					{
+						// The status says "Sending" from the moment a write starts, not once the
+						// database's changes feed has told the count (a moment after the save shows).
+						before: () => (this.justChanged = true),
+						after: () => this.#countPending()
+					}
+				),
 			device: deviceName(session.name, session.signedInAt),
 			fullName: session.fullName
 		};
@@ -324,7 +334,13 @@ class Workspace {
 		void this.#engine
 			?.localDb(this.session.name, db)
 			.changes({ since: 'now', live: true, return_docs: false })
-			.on('change', () => this.#countPending());
+			.on('change', () => {
+				// A change while no pass runs for this database is this device's own (a pass writes
+				// what it pulls): it waits to be sent from this moment, before the count (debounced)
+				// has caught up with it.
+				if (!this.#busy.has(db)) this.justChanged = true;
+				this.#countPending();
+			});
 		// Count as soon as the database is known: the first count may have run before it was.
 		this.#countPending();
 		if (this.problem?.kind !== 'session-expired') this.#replicator?.start(db);
@@ -519,6 +535,7 @@ class Workspace {
 		if (this.session?.name === user && this.#tracker === tracker) {
 			this.waiting = waiting;
 			this.sentAt = sent;
+			this.justChanged = false;
 		}
 	}
 
@@ -592,6 +609,7 @@ class Workspace {
 		this.firstSynced = [];
 		this.#tracker = null;
 		this.waiting = [];
+		this.justChanged = false;
 		this.sentAt = {};
 		this.problem = null;
 		this.refusals = [];
