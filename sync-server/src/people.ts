@@ -12,15 +12,18 @@ const FORMER_KEPT = 10;
 
 /**
  * Writes a person's full name into the trust's list of people (`PeopleDirectory`), which every
- * member replicates, so that records name them in full on every device. Only name and full name
- * (and the names they had before, which a device that has not heard of a rename still writes):
- * roles and schools stay in `_users`. An empty full name takes the person off the list. Runs under
+ * member replicates, so that records name them in full on every device. Only name and full name,
+ * the names they had before (which a device that has not heard of a rename still writes), and for
+ * a school improvement lead the schools they support (so the CEO sees a school with none): other
+ * roles stay in `_users`. An empty full name takes the person off the list. Runs under
  * the trust database's write lock, as every other write to it does.
  */
 export async function recordPerson(
 	storage: Storage,
 	name: string,
-	fullName: string
+	fullName: string,
+	/** The account's roles: a SIL's `school:<id>` roles become the schools they support. */
+	roles: readonly string[] = []
 ): Promise<void> {
 	const trust = await storage.ensure(TRUST_DB, defaultSecurity(TRUST_DB));
 	await storage.withLock(TRUST_DB, async () => {
@@ -35,7 +38,15 @@ export async function recordPerson(
 			]
 				.filter((n, i, all) => n !== full && all.indexOf(n) === i)
 				.slice(0, FORMER_KEPT);
-			people.push({ name, fullName: full, ...(formerNames.length ? { formerNames } : {}) });
+			const supports = roles.includes('sil')
+				? roles.filter((r) => r.startsWith('school:')).map((r) => r.slice('school:'.length))
+				: [];
+			people.push({
+				name,
+				fullName: full,
+				...(formerNames.length ? { formerNames } : {}),
+				...(roles.includes('sil') ? { supports } : {})
+			});
 		}
 		people.sort((a, b) => a.name.localeCompare(b.name));
 		if (current && JSON.stringify(current.people) === JSON.stringify(people)) return;

@@ -121,7 +121,7 @@ export async function putUser(storage: Storage, u: NewUser, iterations: number):
 		...(await hashPassword(u.password, iterations))
 	});
 	storage.notify(USERS_DB);
-	await recordPerson(storage, u.name, u.fullName);
+	await recordPerson(storage, u.name, u.fullName, u.roles);
 }
 
 export { recordPerson } from './people.ts';

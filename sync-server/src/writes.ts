@@ -370,7 +370,10 @@ export async function writeDocs(
 					// of people as it does from the command line.
 					if (results[i] && 'error' in results[i]) continue;
 					const fullName = doc._deleted ? '' : typeof doc.fullName === 'string' ? doc.fullName : '';
-					await recordPerson(storage, name, fullName);
+					const roles = Array.isArray(doc.roles)
+						? (doc.roles as unknown[]).filter((r): r is string => typeof r === 'string')
+						: [];
+					await recordPerson(storage, name, fullName, doc._deleted ? [] : roles);
 				}
 			}
 		}

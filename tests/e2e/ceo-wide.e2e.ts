@@ -129,6 +129,12 @@ test('the CEO’s dashboard uses the width, says its order, sorts by a column an
 		const row = page.getByTestId('dashboard-row').filter({ hasText: s.name });
 		await expect(row.getByTestId('attention')).not.toContainText('No visit this term');
 	}
+	// The new school has no SIL on the trust's list of people; the demo SIL's schools have one.
+	await expect(
+		page.getByTestId('dashboard-row').filter({ hasText: 'Larch Lane' }).getByTestId('attention')
+	).toContainText('No SIL assigned');
+	const supported = page.getByTestId('dashboard-row').filter({ hasText: 'Oakfield' });
+	await expect(supported.getByTestId('attention')).not.toContainText('No SIL assigned');
 
 	// The school stays in view while the grid scrolls sideways (on a narrower window, where the
 	// grid no longer fits).

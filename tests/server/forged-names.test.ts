@@ -98,7 +98,7 @@ test('after a rename the new name is written, the old one still signs, and recor
 	// The trust's list of people follows, keeping the name he had.
 	const people = (await api(server, 'GET', '/trust/people', { user: 'sil' })).body
 		.people as unknown as { name: string; fullName: string; formerNames?: string[] }[];
-	expect(people.find((p) => p.name === 'sil')).toEqual({
+	expect(people.find((p) => p.name === 'sil')).toMatchObject({
 		name: 'sil',
 		fullName: 'James Whitfield-Hart',
 		formerNames: ['James Whitfield']

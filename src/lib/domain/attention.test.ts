@@ -4,6 +4,7 @@ import { attentionFlags, sortRows, weakestFirst } from './attention';
 import { SCHEMA_VERSION } from './common';
 import { dashboardGrid, type DashboardSchool } from './overview';
 import type { School } from './school';
+import { silsBySchool } from './people';
 
 function school(id: string, category: School['category'], name: string): School {
 	const corrective = category === '3' || category === '4';
@@ -165,6 +166,35 @@ describe('what needs the CEO’s attention', () => {
 			{ kind: 'no-visit', text: 'No visit this term' },
 			{ kind: 'overdue', text: '2 next steps overdue' }
 		]);
+	});
+
+	it('says no SIL from the trust’s list of people when it says who supports whom', () => {
+		const directory = {
+			_id: 'people' as const,
+			schemaVersion: SCHEMA_VERSION,
+			type: 'people' as const,
+			people: [
+				{ name: 'sil', fullName: 'James Whitfield', supports: ['oakfield', 'ashcombe'] },
+				{ name: 'sil2', fullName: 'Priya Shah', supports: ['oakfield'] },
+				{ name: 'ceo', fullName: 'Dr Margaret Ellison' }
+			]
+		};
+		const sils = silsBySchool(directory)!;
+		expect(sils.get('oakfield')).toEqual(['sil', 'sil2']);
+		expect(sils.get('millbrook')).toBeUndefined();
+		// A school no SIL supports is flagged even when it has visits (an old SIL's, say)...
+		const visited = [visit({ status: 'draft' })];
+		expect(attentionFlags({ ...base, visits: visited, sils: 0 }).map((f) => f.text)).toEqual([
+			'No SIL assigned'
+		]);
+		// ...and one with a SIL is not, even before anyone has planned a visit.
+		expect(attentionFlags({ ...base, visits: [], sils: 1 }).map((f) => f.kind)).toEqual([
+			'no-visit'
+		]);
+		// A list from an older server says nothing of who supports whom: the visits stand in.
+		expect(
+			silsBySchool({ ...directory, people: [{ name: 'sil', fullName: 'James Whitfield' }] })
+		).toBeNull();
 	});
 
 	it('is on each dashboard row, from the school’s visits and overdue next steps', () => {

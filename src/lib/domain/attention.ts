@@ -21,6 +21,11 @@ export interface AttentionInput {
 	overdueSteps: number;
 	/** Concerns raised to the CEO and not yet closed (`openConcernsBySchool`). */
 	openConcerns?: number;
+	/**
+	 * How many school improvement leads support the school (the trust's list of people,
+	 * `silsBySchool`); unknown when left out.
+	 */
+	sils?: number;
 }
 
 /**
@@ -29,8 +34,9 @@ export interface AttentionInput {
  *
  * - A visit counts for the term once it has a record (draft, shared or confirmed), or while it is
  *   planned for a day not yet passed; a planned visit whose day has gone without a record does not.
- * - Which SIL supports a school is held in the accounts, which the CEO's device does not read; a
- *   school counts as having a SIL when a visit of the year (planned or made) has a visitor.
+ * - Which SILs support a school comes from the trust's list of people (`sils`); where that is not
+ *   known (a list written by an older server), a school counts as having a SIL when a visit of the
+ *   year (planned or made) has a visitor.
  */
 export function attentionFlags(input: AttentionInput): AttentionFlag[] {
 	const flags: AttentionFlag[] = [];
@@ -40,7 +46,9 @@ export function attentionFlags(input: AttentionInput): AttentionFlag[] {
 			kind: 'concern',
 			text: concerns === 1 ? '1 open concern' : `${concerns} open concerns`
 		});
-	if (!input.visits.some((v) => v.visitor.trim() !== ''))
+	if (input.sils !== undefined) {
+		if (input.sils === 0) flags.push({ kind: 'no-sil', text: 'No SIL assigned' });
+	} else if (!input.visits.some((v) => v.visitor.trim() !== ''))
 		flags.push({ kind: 'no-sil', text: 'No SIL assigned: no visit planned or made this year' });
 	const visited = input.visits.some(
 		(v) => v.term === input.term && (v.status !== 'planned' || v.date >= input.asOf)

@@ -480,6 +480,8 @@ export interface DashboardSchool {
 	marks?: readonly VulnerableMark[];
 	/** Open concerns raised to the CEO (`openConcernsBySchool`); 0 when left out. */
 	openConcerns?: number;
+	/** How many SILs support the school (`silsBySchool`); unknown when left out. */
+	sils?: number;
 }
 
 export interface DashboardCell {
@@ -555,7 +557,8 @@ export function dashboardGrid(
 					asOf,
 					visits,
 					overdueSteps: steps.overdue,
-					openConcerns: s.openConcerns ?? 0
+					openConcerns: s.openConcerns ?? 0,
+					...(s.sils !== undefined ? { sils: s.sils } : {})
 				})
 			};
 		})

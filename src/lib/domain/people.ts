@@ -23,9 +23,30 @@ export const PeopleDirectory = z.object({
 				 * The names the person had before, most recent first: a device that has not yet heard of
 				 * a rename still signs with the old one, and the server accepts it.
 				 */
-				formerNames: z.array(PersonName).max(10).optional()
+				formerNames: z.array(PersonName).max(10).optional(),
+				/**
+				 * For a school improvement lead, the schools they support (from their account's
+				 * `school:<id>` roles), so that the CEO's dashboard can say which school has none.
+				 */
+				supports: z.array(z.string().min(1).max(64)).max(500).optional()
 			})
 		)
 		.max(5000)
 });
 export type PeopleDirectory = z.infer<typeof PeopleDirectory>;
+
+/**
+ * The school improvement leads supporting each school, by school id, from the trust's list of
+ * people; null when the list does not say (written by a server from before it kept this).
+ */
+export function silsBySchool(
+	directory: PeopleDirectory | null | undefined
+): Map<string, string[]> | null {
+	const people = directory?.people ?? [];
+	if (!people.some((p) => p.supports !== undefined)) return null;
+	const out = new Map<string, string[]>();
+	for (const p of people) {
+		for (const school of p.supports ?? []) out.set(school, [...(out.get(school) ?? []), p.name]);
+	}
+	return out;
+}
