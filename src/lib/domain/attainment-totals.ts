@@ -108,8 +108,7 @@ export function trustTotal(
 	if (!measure || included === 0) {
 		return {
 			kind: 'missing',
-			reason:
-				suppressed > 0 ? 'Every school’s figure is suppressed' : 'No school has a figure yet',
+			reason: suppressed > 0 ? 'Every school’s figure is suppressed' : 'No school has a figure yet',
 			display: 'No data',
 			...counts
 		};
