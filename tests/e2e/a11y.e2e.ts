@@ -112,3 +112,20 @@ test('the head’s phone screens are accessible, with large enough text and targ
 	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 	await context.close();
 });
+
+test('the head’s screens are accessible on a desktop too', async ({ browser, request }) => {
+	test.setTimeout(120_000);
+	const { heads } = await demoUsers(request);
+	const school = heads[0]!.school;
+	const { page, context } = await newDevice(browser, { width: 1440, height: 900 });
+	await signIn(page, heads[0]!.name);
+	await checkScreen(page, '/', /agreed next steps/i);
+	await checkScreen(page, `/schools/${school}`, /./);
+	await checkScreen(page, `/schools/${school}/attainment`, /./);
+	await checkScreen(page, `/schools/${school}/overview`, /School overview/);
+	await page.goto('/');
+	await page.getByTestId('next-step').first().getByRole('link').click();
+	await expect(page.getByRole('heading', { name: 'Add a progress update' })).toBeVisible();
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	await context.close();
+});
