@@ -50,14 +50,22 @@ describe('a wrong password is an answer, not an error, when the app asks for it 
 });
 
 describe('the trust’s list of people', () => {
-	test('every member reads full names by user name, and nothing else of the accounts', async () => {
+	test('every member reads full names by user name, the schools each SIL supports, and nothing else of the accounts', async () => {
 		const { status, body } = await api(server, 'GET', '/trust/people', { user: 'head.oakfield' });
 		expect(status).toBe(200);
 		expect(body.type).toBe('people');
 		const people = body.people as unknown as Record<string, unknown>[];
-		expect(people).toContainEqual({ name: 'sil', fullName: 'James Whitfield' });
+		const sil = people.find((p) => p.name === 'sil');
+		expect(sil).toMatchObject({ name: 'sil', fullName: 'James Whitfield' });
+		expect(sil?.supports).toContain('oakfield');
+		expect(sil?.supports).not.toContain('millbrook');
 		expect(people).toContainEqual({ name: 'head.oakfield', fullName: 'Sarah Thompson' });
-		for (const p of people) expect(Object.keys(p).sort()).toEqual(['fullName', 'name']);
+		// No roles, passwords or anything else of the accounts; only a SIL carries schools.
+		for (const p of people) {
+			expect(Object.keys(p).sort()).toEqual(
+				p.name === 'sil' ? ['fullName', 'name', 'supports'] : ['fullName', 'name']
+			);
+		}
 	});
 
 	test('only an administrator changes it', async () => {
@@ -90,7 +98,11 @@ describe('the trust’s list of people', () => {
 		const again = await other.restart();
 		try {
 			const { body } = await api(again, 'GET', '/trust/people', { user: 'sil' });
-			expect(body.people).toContainEqual({ name: 'sil2', fullName: 'Amira Patel' });
+			expect(body.people).toContainEqual({
+				name: 'sil2',
+				fullName: 'Amira Patel',
+				supports: ['hawthorn']
+			});
 		} finally {
 			await again.stop();
 		}
