@@ -2,8 +2,8 @@ import Dexie, { liveQuery, type Subscription } from 'dexie';
 // Narrow imports, here and in everything the first screen draws: the domain's index builds every
 // schema the app has, which a cold start on a phone cannot afford before its first paint (issue 17).
 import { assignedSchools, hasRole, type UserCtx } from '$lib/domain/roles';
-import { CONCERNS_DB, schoolDbName, TRUST_DB } from '$lib/domain/school';
-import { PEOPLE_ID, type PeopleDirectory } from '$lib/domain/people';
+import { CONCERNS_DB, PEOPLE_ID, schoolDbName, TRUST_DB } from '$lib/domain/databases';
+import type { PeopleDirectory } from '$lib/domain/people';
 import {
 	openReadModel,
 	readModelName,
