@@ -288,10 +288,14 @@ export async function run(): Promise<void> {
 			for (const [name, at] of marks) {
 				if (name.startsWith('si:')) (stages[name] ??= []).push(at);
 			}
-			const nav = await page.evaluate(
-				() =>
-					(performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).startTime
-			);
+			const timing = await page.evaluate(() => {
+				const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+				return { start: n.startTime, arrived: n.responseEnd, parsed: n.domContentLoadedEventEnd };
+			});
+			const nav = timing.start;
+			// Before any of the app's code: the page from the service worker, and its scripts run.
+			(stages['page: HTML arrived'] ??= []).push(timing.arrived);
+			(stages['page: parsed and its scripts run (DOMContentLoaded)'] ??= []).push(timing.parsed);
 			visible.push(probe.visible - nav);
 			opened.push(probe.opened - nav);
 			first.push(probe.first - nav);
@@ -313,8 +317,9 @@ export async function run(): Promise<void> {
 		);
 		console.log(`  long tasks before the list was visible, in all: ${blocked.map(ms).join(', ')}`);
 		console.log(`  list usable (main thread quiet): ${usable.map(ms).join(', ')}`);
-		for (const [name, at] of Object.entries(stages)) {
-			console.log(`  app mark ${name}: ${at.map(ms).join(', ')}`);
+		for (const [name, at] of Object.entries(stages).sort((a, b) => median(a[1]) - median(b[1]))) {
+			const what = name.startsWith('page:') ? name.slice(6) : `app mark ${name}`;
+			console.log(`  ${what}: ${at.map(ms).join(', ')}`);
 		}
 		console.log(`  search typed at once answered in: ${search.map(ms).join(', ')}`);
 		console.log(
