@@ -22,6 +22,7 @@ const BUILDS = Number(process.env.BENCH_RUNS ?? 5);
 type Summary = { n: number; p50: number; p95: number; max: number };
 interface Bench {
 	seedData(total: number): Promise<{ docs: number; ms: number }>;
+	split(): Promise<Record<string, number>>;
 	buildReadModel(): Promise<{ ms: number; rows: Record<string, number> }>;
 	queryTimes(n: number): Promise<{ query: Summary; list: Summary; meanRows: number }>;
 	editTimes(n: number): Promise<{ toDisk: Summary; toReadModel: Summary }>;
@@ -50,6 +51,13 @@ export async function run(): Promise<void> {
 		const seeded = await page.evaluate((n) => bench.seedData(n), DOCS);
 		console.log(`Seeded ${seeded.docs} documents into 7 PouchDB databases in ${ms(seeded.ms)}`);
 
+		if (process.env.BENCH_SPLIT) {
+			// Where a build's time goes, each part alone (run twice: the first warms the caches).
+			for (let i = 0; i < 2; i++) {
+				const parts = await page.evaluate(() => bench.split());
+				for (const [part, t] of Object.entries(parts)) console.log(`  ${part}: ${ms(t)}`);
+			}
+		}
 		const builds = [];
 		for (let i = 0; i < BUILDS; i++) {
 			builds.push(await page.evaluate(() => bench.buildReadModel()));

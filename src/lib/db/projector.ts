@@ -90,7 +90,7 @@ class BatchWrites {
 }
 
 /** Where a document's row goes in the read model, or null if no screen reads it. */
-function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string, Row] | null {
+export function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string, Row] | null {
 	const conflicted = doc._conflicts && doc._conflicts.length > 0 ? 1 : 0;
 	const type = String(doc.type ?? '');
 	if (type === 'school') {
