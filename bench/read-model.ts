@@ -23,7 +23,11 @@ type Summary = { n: number; p50: number; p95: number; max: number };
 interface Bench {
 	seedData(total: number): Promise<{ docs: number; ms: number }>;
 	split(): Promise<Record<string, number>>;
-	buildReadModel(): Promise<{ ms: number; rows: Record<string, number> }>;
+	buildReadModel(): Promise<{
+		ms: number;
+		rows: Record<string, number>;
+		requests: Record<string, number>;
+	}>;
 	queryTimes(n: number): Promise<{ query: Summary; list: Summary; meanRows: number }>;
 	editTimes(n: number): Promise<{ toDisk: Summary; toReadModel: Summary }>;
 	storage(): Promise<{ usage: number; quota: number }>;
@@ -79,6 +83,10 @@ export async function run(): Promise<void> {
 				.filter(([, n]) => n > 0)
 				.map(([t, n]) => `${t} ${n}`)
 				.join(', ')}`
+		);
+		const counted = Object.entries(builds[0]!.requests).sort(([a], [b]) => a.localeCompare(b));
+		console.log(
+			`IndexedDB requests in one build: ${counted.reduce((n, [, c]) => n + c, 0)} (${counted.map(([k, c]) => `${k} ${c}`).join(', ')})`
 		);
 		const times = builds.map((b) => b.ms);
 		console.log(`Build the read model from scratch, ${BUILDS} runs: ${times.map(ms).join(', ')}`);

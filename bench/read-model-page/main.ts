@@ -213,19 +213,50 @@ const allDbs = () => [TRUST_DB, ...SCHOOLS.map(schoolDbName)];
 let rm = openReadModel(USER);
 let projector = new Projector(rm, dbFor);
 
+/**
+ * IndexedDB requests made, by kind, to count a build's work whatever the machine's load: every
+ * call on an object store, index or cursor, and every transaction, PouchDB's and Dexie's alike.
+ */
+const requests: Record<string, number> = {};
+for (const [name, proto] of [
+	['store', IDBObjectStore.prototype],
+	['index', IDBIndex.prototype],
+	['cursor', IDBCursor.prototype],
+	['db', IDBDatabase.prototype]
+] as const) {
+	for (const method of Object.getOwnPropertyNames(proto)) {
+		const f = Object.getOwnPropertyDescriptor(proto, method)?.value as unknown;
+		if (typeof f !== 'function' || method === 'constructor' || method === 'close') continue;
+		if (['index', 'objectStore', 'createIndex', 'createObjectStore'].includes(method)) continue;
+		Object.defineProperty(proto, method, {
+			value: function (this: unknown, ...args: unknown[]) {
+				const kind = `${name}.${method}`;
+				requests[kind] = (requests[kind] ?? 0) + 1;
+				return (f as (...a: unknown[]) => unknown).apply(this, args);
+			}
+		});
+	}
+}
+
 /** Throw the read model away (the whole IndexedDB database) and build it from PouchDB. */
-async function buildReadModel(): Promise<{ ms: number; rows: Record<string, number> }> {
+async function buildReadModel(): Promise<{
+	ms: number;
+	rows: Record<string, number>;
+	requests: Record<string, number>;
+}> {
 	projector.stop();
 	rm.close();
 	await Dexie.delete(readModelName(USER));
 	rm = openReadModel(USER);
 	projector = new Projector(rm, dbFor);
+	for (const kind of Object.keys(requests)) delete requests[kind];
 	const t0 = performance.now();
 	for (const db of allDbs()) await projector.follow(db);
 	const ms = performance.now() - t0;
+	const counted = { ...requests };
 	const rows: Record<string, number> = {};
 	for (const t of rm.tables) rows[t.name] = await t.count();
-	return { ms, rows };
+	return { ms, rows, requests: counted };
 }
 
 const percentile = (xs: number[], p: number) => {
@@ -356,6 +387,26 @@ async function split(): Promise<Record<string, number>> {
 			}
 		});
 	}
+	// The projector's question at the end of a database's first load: which progress updates in
+	// the read model are on this school's next steps? Asked of the index two ways.
+	if (!(await rm.nextSteps.count())) await buildReadModel();
+	const ids = (await rm.nextSteps.toArray())
+		.filter((r) => r.schoolId === SCHOOLS[5])
+		.map((r) => r._id)
+		.sort();
+	await time(`progress on ${ids.length} next steps, anyOf(ids).primaryKeys()`, () =>
+		rm.progress.where('nextStepId').anyOf(ids).primaryKeys()
+	);
+	await time(`progress on ${ids.length} next steps, one key cursor over their range`, () => {
+		const wanted = new Set(ids);
+		const found: string[] = [];
+		return rm.progress
+			.where('nextStepId')
+			.between(ids[0], ids[ids.length - 1], true, true)
+			.eachKey((key, cursor) => {
+				if (wanted.has(key as string)) found.push(cursor.primaryKey as string);
+			});
+	});
 	const rows: [string, string, Record<string, unknown>][] = [];
 	await time(`rowFor (zod) over ${docs.length} docs`, () => {
 		for (const [db, doc] of docs) {
@@ -385,6 +436,25 @@ async function split(): Promise<Record<string, number>> {
 			idb.close();
 		}
 	});
+	for (const [label, durability, small] of [
+		['relaxed durability', 'relaxed', false],
+		['tiny values', 'default', true]
+	] as const) {
+		await time(`raw IndexedDB put of the rows, one transaction, no indexes, ${label}`, async () => {
+			await new Promise((r) => (indexedDB.deleteDatabase('raw').onsuccess = r));
+			const idb = await new Promise<IDBDatabase>((res) => {
+				const r = indexedDB.open('raw', 1);
+				r.onupgradeneeded = () => {
+					for (const t of new Set(rows.map((x) => x[0]))) r.result.createObjectStore(t);
+				};
+				r.onsuccess = () => res(r.result);
+			});
+			const tx = idb.transaction([...new Set(rows.map((x) => x[0]))], 'readwrite', { durability });
+			for (const [t, k, row] of rows) tx.objectStore(t).put(small ? { k } : row, k);
+			await new Promise((r) => (tx.oncomplete = r));
+			idb.close();
+		});
+	}
 	for (const indexed of [false, true]) {
 		await time(
 			`raw IndexedDB put of the rows, one transaction, ${indexed ? 'with' : 'no'} indexes`,
@@ -418,6 +488,7 @@ async function split(): Promise<Record<string, number>> {
 	}
 	const byTable = new Map<string, Record<string, unknown>[]>();
 	for (const [t, , row] of rows) byTable.set(t, [...(byTable.get(t) ?? []), row]);
+	projector.stop();
 	for (const chunk of [2000, 100000]) {
 		rm.close();
 		await Dexie.delete(readModelName('split'));

@@ -424,10 +424,20 @@ class FirstLoad {
 		const rm = this.rm;
 		await rm.transaction('rw', rm.tables, async () => {
 			// Updates in the read model that this load did not write (another database's) count
-			// too, as they would for a batch; normally there are none.
-			const ids = [...this.nextSteps.keys()];
-			const keys = ids.length ? await rm.progress.where('nextStepId').anyOf(ids).primaryKeys() : [];
-			const others = keys.filter((k) => !this.progress.has(k));
+			// too, as they would for a batch; normally there are none. One key cursor over the
+			// index finds them: asking for each next step's updates (anyOf) costs an IndexedDB
+			// round trip per step, about a third of a rebuild.
+			const ids = [...this.nextSteps.keys()].sort();
+			const others: string[] = [];
+			if (ids.length) {
+				await rm.progress
+					.where('nextStepId')
+					.between(ids[0], ids[ids.length - 1], true, true)
+					.eachKey((key, cursor) => {
+						const id = cursor.primaryKey as string;
+						if (this.nextSteps.has(key as string) && !this.progress.has(id)) others.push(id);
+					});
+			}
 			const latest = new Map(this.latest);
 			for (const p of others.length ? await rm.progress.bulkGet(others) : []) {
 				if (p && later(latest.get(p.nextStepId), p)) latest.set(p.nextStepId, p);
