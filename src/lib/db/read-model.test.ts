@@ -412,6 +412,32 @@ describe('read model built from the start', () => {
 		built.close();
 	});
 
+	it('takes a status from an update kept in another database, whichever is read first', async () => {
+		const other = new PouchDB(`test-${n}-ash`);
+		const dbFor = (db: string) => (db === 'school-ash' ? other : pouch);
+		const both = new Projector(rm, dbFor);
+		await both.follow('school-ash');
+		await put(step('a1'));
+		await other.put(update('a1', 20, { status: 'done', evidence: 'Seen' }) as Put);
+		await new Promise((r) => setTimeout(r, 50));
+		await both.settled();
+		await settle();
+		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('done');
+		both.stop();
+		for (const order of [
+			['school-ash', DB],
+			[DB, 'school-ash']
+		]) {
+			const built = openReadModel(`user-${n}-${order[0]}`);
+			const fresh = new Projector(built, dbFor);
+			for (const db of order) await fresh.follow(db);
+			expect(await rowsOf(built)).toEqual(await rowsOf(rm));
+			fresh.stop();
+			built.close();
+		}
+		await other.destroy();
+	});
+
 	it('keeps a change written while the read model is rebuilt', async () => {
 		await writeMixed();
 		projector.stop();
