@@ -380,10 +380,13 @@ class FirstLoad {
 	readonly schools = new Set<string>();
 	private readonly rm: ReadModel;
 	private readonly db: string;
+	/** The next step of each update the projector's first loads wrote (see `Projector.known`). */
+	private readonly known: Map<string, string>;
 
-	constructor(rm: ReadModel, db: string) {
+	constructor(rm: ReadModel, db: string, known: Map<string, string>) {
 		this.rm = rm;
 		this.db = db;
+		this.known = known;
 	}
 
 	/** One batch of changes, in one transaction. */
@@ -424,12 +427,23 @@ class FirstLoad {
 		const rm = this.rm;
 		await rm.transaction('rw', rm.tables, async () => {
 			// Updates in the read model that this load did not write (another database's) count
-			// too, as they would for a batch; normally there are none. One key cursor over the
-			// index finds them: asking for each next step's updates (anyOf) costs an IndexedDB
-			// round trip per step, about a third of a rebuild.
-			const ids = [...this.nextSteps.keys()].sort();
+			// too, as they would for a batch; normally there are none. The projector knows the
+			// next step of every update its own first loads wrote, so one request for the table's
+			// keys answers; only an update it does not know sends it through the index (one key
+			// cursor: asking for each next step's updates, anyOf, costs a round trip per step).
 			const others: string[] = [];
-			if (ids.length) {
+			let unknown = false;
+			if (this.nextSteps.size) {
+				for (const id of (await rm.progress.toCollection().primaryKeys()) as string[]) {
+					if (this.progress.has(id)) continue;
+					const step = this.known.get(id);
+					if (step === undefined) unknown = true;
+					else if (this.nextSteps.has(step)) others.push(id);
+				}
+			}
+			if (unknown) {
+				others.length = 0;
+				const ids = [...this.nextSteps.keys()].sort();
 				await rm.progress
 					.where('nextStepId')
 					.between(ids[0], ids[ids.length - 1], true, true)
@@ -458,6 +472,7 @@ class FirstLoad {
 			if (this.schools.size) await rm.versions.bulkPut([...this.schools].map(nextStepsVersion));
 			await rm.checkpoints.put({ db: this.db, seq: lastSeq });
 		});
+		for (const [id, step] of this.progress) this.known.set(id, step);
 	}
 }
 
@@ -470,6 +485,12 @@ export class Projector {
 	private queue: Promise<void> = Promise.resolve();
 	private readonly rm: ReadModel;
 	private readonly dbFor: (db: string) => PouchDB.Database;
+	/**
+	 * The next step of each progress update this projector's first loads wrote, while no later
+	 * change touched it: a rebuild's later databases then need not search the index for updates
+	 * on their next steps kept in the databases read before them.
+	 */
+	private readonly known = new Map<string, string>();
 
 	constructor(rm: ReadModel, dbFor: (db: string) => PouchDB.Database) {
 		this.rm = rm;
@@ -482,7 +503,7 @@ export class Projector {
 		const local = this.dbFor(db);
 		const checkpoint = await this.rm.checkpoints.get(db);
 		let since = checkpoint?.seq ?? 0;
-		const load = checkpoint ? null : new FirstLoad(this.rm, db);
+		const load = checkpoint ? null : new FirstLoad(this.rm, db, this.known);
 		const read = async (from: string | number) =>
 			local.changes({ since: from, limit: BATCH, include_docs: true, conflicts: true });
 		// The next batch is read from PouchDB while this one is written to the read model: most of
@@ -495,7 +516,7 @@ export class Projector {
 			// A failed read is thrown where it is awaited, not reported as unhandled meanwhile.
 			next.catch(() => undefined);
 			if (load) await load.apply(res.results as Change[]);
-			else await applyChanges(this.rm, db, res.results as Change[], res.last_seq);
+			else await this.apply(db, res.results as Change[], res.last_seq);
 			since = res.last_seq;
 		}
 		if (load) await load.finish(since);
@@ -515,11 +536,17 @@ export class Projector {
 				const batch = pending;
 				pending = [];
 				const last = batch[batch.length - 1];
-				if (last) await applyChanges(this.rm, db, batch, last.seq);
+				if (last) await this.apply(db, batch, last.seq);
 			});
 		});
 		void feed.on('error', (err) => console.error(`Read model feed for ${db} failed`, err));
 		this.feeds.set(db, feed);
+	}
+
+	/** A batch of changes from a database already loaded; what it writes is no longer known. */
+	private apply(db: string, changes: Change[], lastSeq: string | number): Promise<void> {
+		for (const change of changes) this.known.delete(change.id);
+		return applyChanges(this.rm, db, changes, lastSeq);
 	}
 
 	/** Resolves once every change received so far is in the read model. */
@@ -539,6 +566,7 @@ export class Projector {
 		await this.rm.transaction('rw', this.rm.tables, async () => {
 			await Promise.all(this.rm.tables.map((t) => t.clear()));
 		});
+		this.known.clear();
 		for (const db of dbs) await this.follow(db);
 	}
 }

@@ -424,15 +424,21 @@ describe('read model built from the start', () => {
 		await settle();
 		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('done');
 		both.stop();
-		for (const order of [
-			['school-ash', DB],
-			[DB, 'school-ash']
-		]) {
-			const built = openReadModel(`user-${n}-${order[0]}`);
-			const fresh = new Projector(built, dbFor);
-			for (const db of order) await fresh.follow(db);
+		// Read by one projector, or by two (a later session): the second does not know the
+		// first's updates, and finds them in the index.
+		for (const [first, second, sessions] of [
+			['school-ash', DB, 1],
+			[DB, 'school-ash', 1],
+			['school-ash', DB, 2]
+		] as const) {
+			const built = openReadModel(`user-${n}-${first}-${sessions}`);
+			const one = new Projector(built, dbFor);
+			const two = sessions === 2 ? new Projector(built, dbFor) : one;
+			await one.follow(first);
+			await two.follow(second);
 			expect(await rowsOf(built)).toEqual(await rowsOf(rm));
-			fresh.stop();
+			one.stop();
+			two.stop();
 			built.close();
 		}
 		await other.destroy();
