@@ -19,10 +19,48 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
 const BUILDS = Number(process.env.BENCH_RUNS ?? 5);
 
+/**
+ * CPU time (user and system) used so far by this process's descendants (Chromium's browser,
+ * renderer and storage processes), in ms: the work a build does, whatever else the machine runs.
+ */
+function childrenCpuMs(): number {
+	const stats = fs
+		.readdirSync('/proc')
+		.filter((d) => /^[0-9]+$/.test(d))
+		.flatMap((pid) => {
+			try {
+				// The command name may hold spaces: the fields after its closing bracket.
+				const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+				const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+				return [{ pid: Number(pid), ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) }];
+			} catch {
+				return [];
+			}
+		});
+	const mine = new Set([process.pid]);
+	for (let grew = true; grew;) {
+		grew = false;
+		for (const s of stats) {
+			if (!mine.has(s.pid) && mine.has(s.ppid)) {
+				mine.add(s.pid);
+				grew = true;
+			}
+		}
+	}
+	mine.delete(process.pid);
+	// Clock ticks are 1/100 s on Linux.
+	return stats.filter((s) => mine.has(s.pid)).reduce((n, s) => n + s.cpu * 10, 0);
+}
+
 type Summary = { n: number; p50: number; p95: number; max: number };
 interface Bench {
 	seedData(total: number): Promise<{ docs: number; ms: number }>;
-	buildReadModel(): Promise<{ ms: number; rows: Record<string, number> }>;
+	split(): Promise<Record<string, number>>;
+	buildReadModel(): Promise<{
+		ms: number;
+		rows: Record<string, number>;
+		requests: Record<string, number>;
+	}>;
 	queryTimes(n: number): Promise<{ query: Summary; list: Summary; meanRows: number }>;
 	editTimes(n: number): Promise<{ toDisk: Summary; toReadModel: Summary }>;
 	storage(): Promise<{ usage: number; quota: number }>;
@@ -50,9 +88,19 @@ export async function run(): Promise<void> {
 		const seeded = await page.evaluate((n) => bench.seedData(n), DOCS);
 		console.log(`Seeded ${seeded.docs} documents into 7 PouchDB databases in ${ms(seeded.ms)}`);
 
+		if (process.env.BENCH_SPLIT) {
+			// Where a build's time goes, each part alone (run twice: the first warms the caches).
+			for (let i = 0; i < 2; i++) {
+				const parts = await page.evaluate(() => bench.split());
+				for (const [part, t] of Object.entries(parts)) console.log(`  ${part}: ${ms(t)}`);
+			}
+		}
 		const builds = [];
+		const cpu: number[] = [];
 		for (let i = 0; i < BUILDS; i++) {
+			const before = childrenCpuMs();
 			builds.push(await page.evaluate(() => bench.buildReadModel()));
+			cpu.push(childrenCpuMs() - before);
 		}
 		// BENCH_PROFILE=file.cpuprofile: one more build, profiled (Chromium DevTools, Performance).
 		if (process.env.BENCH_PROFILE) {
@@ -72,10 +120,18 @@ export async function run(): Promise<void> {
 				.map(([t, n]) => `${t} ${n}`)
 				.join(', ')}`
 		);
+		const counted = Object.entries(builds[0]!.requests).sort(([a], [b]) => a.localeCompare(b));
+		console.log(
+			`IndexedDB requests in one build: ${counted.reduce((n, [, c]) => n + c, 0)} (${counted.map(([k, c]) => `${k} ${c}`).join(', ')})`
+		);
 		const times = builds.map((b) => b.ms);
 		console.log(`Build the read model from scratch, ${BUILDS} runs: ${times.map(ms).join(', ')}`);
 		console.log(
 			`  ${against('median build', percentile(times, 50), 3000)} (range ${ms(Math.min(...times))}-${ms(Math.max(...times))})`
+		);
+
+		console.log(
+			`  Chromium's CPU time per build (all its processes): ${cpu.map(ms).join(', ')}; median ${ms(percentile(cpu, 50))}`
 		);
 
 		const q = await page.evaluate((n) => bench.queryTimes(n), QUERIES);

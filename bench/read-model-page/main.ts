@@ -23,7 +23,7 @@ import {
 	type NextStepStatus
 } from '$lib/domain';
 import { addProgressUpdate } from '$lib/db/next-steps';
-import { Projector } from '$lib/db/projector';
+import { Projector, rowFor } from '$lib/db/projector';
 import {
 	academicYears,
 	attentionOf,
@@ -213,19 +213,50 @@ const allDbs = () => [TRUST_DB, ...SCHOOLS.map(schoolDbName)];
 let rm = openReadModel(USER);
 let projector = new Projector(rm, dbFor);
 
+/**
+ * IndexedDB requests made, by kind, to count a build's work whatever the machine's load: every
+ * call on an object store, index or cursor, and every transaction, PouchDB's and Dexie's alike.
+ */
+const requests: Record<string, number> = {};
+for (const [name, proto] of [
+	['store', IDBObjectStore.prototype],
+	['index', IDBIndex.prototype],
+	['cursor', IDBCursor.prototype],
+	['db', IDBDatabase.prototype]
+] as const) {
+	for (const method of Object.getOwnPropertyNames(proto)) {
+		const f = Object.getOwnPropertyDescriptor(proto, method)?.value as unknown;
+		if (typeof f !== 'function' || method === 'constructor' || method === 'close') continue;
+		if (['index', 'objectStore', 'createIndex', 'createObjectStore'].includes(method)) continue;
+		Object.defineProperty(proto, method, {
+			value: function (this: unknown, ...args: unknown[]) {
+				const kind = `${name}.${method}`;
+				requests[kind] = (requests[kind] ?? 0) + 1;
+				return (f as (...a: unknown[]) => unknown).apply(this, args);
+			}
+		});
+	}
+}
+
 /** Throw the read model away (the whole IndexedDB database) and build it from PouchDB. */
-async function buildReadModel(): Promise<{ ms: number; rows: Record<string, number> }> {
+async function buildReadModel(): Promise<{
+	ms: number;
+	rows: Record<string, number>;
+	requests: Record<string, number>;
+}> {
 	projector.stop();
 	rm.close();
 	await Dexie.delete(readModelName(USER));
 	rm = openReadModel(USER);
 	projector = new Projector(rm, dbFor);
+	for (const kind of Object.keys(requests)) delete requests[kind];
 	const t0 = performance.now();
 	for (const db of allDbs()) await projector.follow(db);
 	const ms = performance.now() - t0;
+	const counted = { ...requests };
 	const rows: Record<string, number> = {};
 	for (const t of rm.tables) rows[t.name] = await t.count();
-	return { ms, rows };
+	return { ms, rows, requests: counted };
 }
 
 const percentile = (xs: number[], p: number) => {
@@ -306,6 +337,180 @@ async function storage() {
 	return { usage: e.usage ?? 0, quota: e.quota ?? 0 };
 }
 
-const api = { seedData, buildReadModel, queryTimes, editTimes, storage };
+/**
+ * Where a build's time goes, each part alone (issue 17): reading every database through the
+ * changes feed or allDocs, parsing the rows, and writing them to an empty Dexie database.
+ */
+async function split(): Promise<Record<string, number>> {
+	const out: Record<string, number> = {};
+	const time = async (name: string, f: () => unknown) => {
+		const t0 = performance.now();
+		await f();
+		out[name] = Math.round(performance.now() - t0);
+	};
+	type Doc = NonNullable<Parameters<typeof rowFor>[1]>;
+	const docs: [string, Doc][] = [];
+	for (const batch of [2000, 10000]) {
+		await time(`changes feed, batches of ${batch}`, async () => {
+			for (const db of allDbs()) {
+				let since: string | number = 0;
+				for (;;) {
+					const res: PouchDB.Core.ChangesResponse<object> = await dbFor(db).changes({
+						since,
+						limit: batch,
+						include_docs: true,
+						conflicts: true
+					});
+					if (!res.results.length) break;
+					since = res.last_seq;
+				}
+			}
+		});
+	}
+	for (const page of [2000, 10000, 0]) {
+		await time(`allDocs, pages of ${page || 'all'}`, async () => {
+			docs.length = 0;
+			for (const db of allDbs()) {
+				let startkey: string | undefined;
+				for (;;) {
+					const res = await dbFor(db).allDocs({
+						include_docs: true,
+						conflicts: true,
+						...(page ? { limit: page + (startkey ? 1 : 0) } : {}),
+						...(startkey ? { startkey } : {})
+					});
+					const rows = startkey ? res.rows.slice(1) : res.rows;
+					for (const r of rows) docs.push([db, r.doc as unknown as Doc]);
+					if (!page || rows.length < page) break;
+					startkey = rows[rows.length - 1]!.id;
+				}
+			}
+		});
+	}
+	// The projector's question at the end of a database's first load: which progress updates in
+	// the read model are on this school's next steps? Asked of the index two ways.
+	if (!(await rm.nextSteps.count())) await buildReadModel();
+	const ids = (await rm.nextSteps.toArray())
+		.filter((r) => r.schoolId === SCHOOLS[5])
+		.map((r) => r._id)
+		.sort();
+	await time(`progress on ${ids.length} next steps, anyOf(ids).primaryKeys()`, () =>
+		rm.progress.where('nextStepId').anyOf(ids).primaryKeys()
+	);
+	await time(`progress on ${ids.length} next steps, one key cursor over their range`, () => {
+		const wanted = new Set(ids);
+		const found: string[] = [];
+		return rm.progress
+			.where('nextStepId')
+			.between(ids[0], ids[ids.length - 1], true, true)
+			.eachKey((key, cursor) => {
+				if (wanted.has(key as string)) found.push(cursor.primaryKey as string);
+			});
+	});
+	const rows: [string, string, Record<string, unknown>][] = [];
+	await time(`rowFor (zod) over ${docs.length} docs`, () => {
+		for (const [db, doc] of docs) {
+			const r = rowFor(db, doc);
+			if (r) rows.push(r);
+		}
+	});
+	await time('structuredClone of the rows', () => {
+		for (const r of rows) structuredClone(r[2]);
+	});
+	await time('raw IndexedDB getAll of by-sequence and document-store', async () => {
+		for (const db of allDbs()) {
+			const idb = await new Promise<IDBDatabase>((res, rej) => {
+				const r = indexedDB.open(`_pouch_si:${USER}:${db}`);
+				r.onsuccess = () => res(r.result);
+				r.onerror = () => rej(r.error);
+			});
+			const tx = idb.transaction(['by-sequence', 'document-store'], 'readonly');
+			await Promise.all(
+				['by-sequence', 'document-store'].map(
+					(s) =>
+						new Promise((res) => {
+							tx.objectStore(s).getAll().onsuccess = (e) => res((e.target as IDBRequest).result);
+						})
+				)
+			);
+			idb.close();
+		}
+	});
+	for (const [label, durability, small] of [
+		['relaxed durability', 'relaxed', false],
+		['tiny values', 'default', true]
+	] as const) {
+		await time(`raw IndexedDB put of the rows, one transaction, no indexes, ${label}`, async () => {
+			await new Promise((r) => (indexedDB.deleteDatabase('raw').onsuccess = r));
+			const idb = await new Promise<IDBDatabase>((res) => {
+				const r = indexedDB.open('raw', 1);
+				r.onupgradeneeded = () => {
+					for (const t of new Set(rows.map((x) => x[0]))) r.result.createObjectStore(t);
+				};
+				r.onsuccess = () => res(r.result);
+			});
+			const tx = idb.transaction([...new Set(rows.map((x) => x[0]))], 'readwrite', { durability });
+			for (const [t, k, row] of rows) tx.objectStore(t).put(small ? { k } : row, k);
+			await new Promise((r) => (tx.oncomplete = r));
+			idb.close();
+		});
+	}
+	for (const indexed of [false, true]) {
+		await time(
+			`raw IndexedDB put of the rows, one transaction, ${indexed ? 'with' : 'no'} indexes`,
+			async () => {
+				await new Promise((r) => (indexedDB.deleteDatabase('raw').onsuccess = r));
+				const idb = await new Promise<IDBDatabase>((res) => {
+					const r = indexedDB.open('raw', 1);
+					r.onupgradeneeded = () => {
+						for (const t of new Set(rows.map((x) => x[0]))) {
+							const s = r.result.createObjectStore(t);
+							if (indexed && t === 'nextSteps') {
+								s.createIndex('a', ['schoolId', 'status', 'dueDate']);
+								s.createIndex('b', ['schoolId', 'dueDate']);
+								s.createIndex('c', 'visitId');
+								s.createIndex('d', 'status');
+							}
+							if (indexed && t === 'progress') {
+								s.createIndex('a', 'nextStepId');
+								s.createIndex('b', ['nextStepId', 'at']);
+							}
+						}
+					};
+					r.onsuccess = () => res(r.result);
+				});
+				const tx = idb.transaction([...new Set(rows.map((x) => x[0]))], 'readwrite');
+				for (const [t, k, row] of rows) tx.objectStore(t).put(row, k);
+				await new Promise((r) => (tx.oncomplete = r));
+				idb.close();
+			}
+		);
+	}
+	const byTable = new Map<string, Record<string, unknown>[]>();
+	for (const [t, , row] of rows) byTable.set(t, [...(byTable.get(t) ?? []), row]);
+	projector.stop();
+	for (const chunk of [2000, 100000]) {
+		rm.close();
+		await Dexie.delete(readModelName('split'));
+		const empty = openReadModel('split');
+		await empty.open();
+		await time(`Dexie bulkPut, transactions of ${chunk}`, async () => {
+			for (const [t, all] of byTable) {
+				for (let i = 0; i < all.length; i += chunk) {
+					await empty.transaction('rw', empty.table(t), () =>
+						empty.table(t).bulkPut(all.slice(i, i + chunk))
+					);
+				}
+			}
+		});
+		empty.close();
+		await Dexie.delete(readModelName('split'));
+		rm = openReadModel(USER);
+	}
+	projector = new Projector(rm, dbFor);
+	return out;
+}
+
+const api = { seedData, split, buildReadModel, queryTimes, editTimes, storage };
 (window as unknown as { bench: typeof api }).bench = api;
 document.body.dataset.ready = 'true';

@@ -90,7 +90,10 @@ class BatchWrites {
 }
 
 /** Where a document's row goes in the read model, or null if no screen reads it. */
-function rowFor(db: string, doc: NonNullable<Change['doc']>): [TableName, string, Row] | null {
+export function rowFor(
+	db: string,
+	doc: NonNullable<Change['doc']>
+): [TableName, string, Row] | null {
 	const conflicted = doc._conflicts && doc._conflicts.length > 0 ? 1 : 0;
 	const type = String(doc.type ?? '');
 	if (type === 'school') {
@@ -213,6 +216,112 @@ const nextStepsVersion = (schoolId: string) => ({
 	token: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
 });
 
+/**
+ * The rows a batch of changes writes, collected in memory, with the ids of the deleted documents.
+ * Conflicts and choices are rare: only rows that exist are deleted, rather than asking IndexedDB
+ * to delete a key for every document in the batch (half a rebuild's time).
+ */
+async function collect(
+	rm: ReadModel,
+	db: string,
+	changes: Change[]
+): Promise<{ writes: BatchWrites; deleted: string[] }> {
+	const writes = new BatchWrites();
+	const deleted: string[] = [];
+	const [conflictKeys, choiceKeys] = await Promise.all([
+		rm.conflicts.where('db').equals(db).primaryKeys(),
+		rm.choices.where('db').equals(db).primaryKeys()
+	]);
+	const listed = { conflicts: new Set(conflictKeys), choices: new Set(choiceKeys) };
+	const unlist = (table: 'conflicts' | 'choices', key: string) => {
+		if (listed[table].has(key)) writes.delete(table, key);
+	};
+	for (const change of changes) {
+		const doc = change.doc;
+		if (change.id.startsWith('_design/')) continue;
+		if (change.deleted || !doc) {
+			deleted.push(change.id);
+			deleteEverywhere(writes, db, change.id);
+			continue;
+		}
+		const conflictKey = `${db}/${doc._id}`;
+		if (doc._conflicts && doc._conflicts.length > 0) {
+			writes.put('conflicts', conflictKey, {
+				key: conflictKey,
+				db,
+				docId: doc._id,
+				type: String(doc.type ?? ''),
+				revs: [doc._rev, ...doc._conflicts]
+			});
+		} else {
+			unlist('conflicts', conflictKey);
+		}
+		const choices = Array.isArray(doc.choices) ? doc.choices.length : 0;
+		if (choices > 0) {
+			writes.put('choices', conflictKey, {
+				key: conflictKey,
+				db,
+				docId: doc._id,
+				type: String(doc.type ?? ''),
+				count: choices,
+				doc
+			});
+		} else {
+			unlist('choices', conflictKey);
+		}
+		const target = rowFor(db, doc);
+		if (target) writes.put(...target);
+	}
+	return { writes, deleted };
+}
+
+/** Every write but the next steps', which wait for their status. */
+async function store(rm: ReadModel, writes: BatchWrites): Promise<void> {
+	for (const [table, keys] of writes.deletes) {
+		if (keys.size) await rm.table(table).bulkDelete([...keys]);
+	}
+	for (const [table, rows] of writes.puts) {
+		if (table !== 'nextSteps' && rows.size) await rm.table(table).bulkPut([...rows.values()]);
+	}
+}
+
+/** The latest progress update of each next step, as the screens take its status from it. */
+function later(seen: ProgressRow | undefined, p: ProgressRow): boolean {
+	// Of two updates at the same moment the first by id, as an index scan would find it.
+	return !seen || seen.at < p.at || (seen.at === p.at && p._id < seen._id);
+}
+
+const withStatus = (row: NextStepRow, p: ProgressRow | undefined): NextStepRow => ({
+	...row,
+	status: p?.doc.status ?? 'open',
+	updatedAt: p?.at ?? row.doc.createdAt
+});
+
+/**
+ * Give these next steps (those in the batch, and the ids of others whose progress changed) the
+ * status of their latest progress update in the read model, and write them.
+ */
+async function putWithStatus(
+	rm: ReadModel,
+	inBatch: Map<string, Row>,
+	others: Iterable<string>
+): Promise<NextStepRow[]> {
+	const stored = await rm.nextSteps.bulkGet([...others].filter((id) => !inBatch.has(id)));
+	const rows = new Map<string, NextStepRow>();
+	for (const row of stored) if (row) rows.set(row._id, row);
+	for (const [id, row] of inBatch) rows.set(id, row as unknown as NextStepRow);
+	const latest = new Map<string, ProgressRow>();
+	for (const p of await rm.progress
+		.where('nextStepId')
+		.anyOf([...rows.keys()])
+		.toArray()) {
+		if (later(latest.get(p.nextStepId), p)) latest.set(p.nextStepId, p);
+	}
+	const updated = [...rows.values()].map((row) => withStatus(row, latest.get(row._id)));
+	await rm.nextSteps.bulkPut(updated);
+	return updated;
+}
+
 /** Apply a batch of changes and move the checkpoint in one transaction: never one without the other. */
 export async function applyChanges(
 	rm: ReadModel,
@@ -221,54 +330,7 @@ export async function applyChanges(
 	lastSeq: string | number
 ): Promise<void> {
 	await rm.transaction('rw', rm.tables, async () => {
-		const writes = new BatchWrites();
-		const deleted: string[] = [];
-		// Conflicts and choices are rare: only rows that exist are deleted, rather than asking
-		// IndexedDB to delete a key for every document in the batch (half a rebuild's time).
-		const [conflictKeys, choiceKeys] = await Promise.all([
-			rm.conflicts.where('db').equals(db).primaryKeys(),
-			rm.choices.where('db').equals(db).primaryKeys()
-		]);
-		const listed = { conflicts: new Set(conflictKeys), choices: new Set(choiceKeys) };
-		const unlist = (table: 'conflicts' | 'choices', key: string) => {
-			if (listed[table].has(key)) writes.delete(table, key);
-		};
-		for (const change of changes) {
-			const doc = change.doc;
-			if (change.id.startsWith('_design/')) continue;
-			if (change.deleted || !doc) {
-				deleted.push(change.id);
-				deleteEverywhere(writes, db, change.id);
-				continue;
-			}
-			const conflictKey = `${db}/${doc._id}`;
-			if (doc._conflicts && doc._conflicts.length > 0) {
-				writes.put('conflicts', conflictKey, {
-					key: conflictKey,
-					db,
-					docId: doc._id,
-					type: String(doc.type ?? ''),
-					revs: [doc._rev, ...doc._conflicts]
-				});
-			} else {
-				unlist('conflicts', conflictKey);
-			}
-			const choices = Array.isArray(doc.choices) ? doc.choices.length : 0;
-			if (choices > 0) {
-				writes.put('choices', conflictKey, {
-					key: conflictKey,
-					db,
-					docId: doc._id,
-					type: String(doc.type ?? ''),
-					count: choices,
-					doc
-				});
-			} else {
-				unlist('choices', conflictKey);
-			}
-			const target = rowFor(db, doc);
-			if (target) writes.put(...target);
-		}
+		const { writes, deleted } = await collect(rm, db, changes);
 
 		// Next steps whose status may change: those in the batch, and those whose progress did.
 		const touched = new Set<string>();
@@ -280,33 +342,11 @@ export async function applyChanges(
 		for (const p of gone) if (p) touched.add(p.nextStepId);
 		const deletedNextSteps = deleted.length ? await rm.nextSteps.bulkGet(deleted) : [];
 
-		for (const [table, keys] of writes.deletes) {
-			if (keys.size) await rm.table(table).bulkDelete([...keys]);
-		}
-		for (const [table, rows] of writes.puts) {
-			if (table !== 'nextSteps' && rows.size) await rm.table(table).bulkPut([...rows.values()]);
-		}
+		await store(rm, writes);
 
 		if (touched.size > 0) {
-			const ids = [...touched];
 			const inBatch = writes.puts.get('nextSteps') ?? new Map<string, Row>();
-			const stored = await rm.nextSteps.bulkGet(ids.filter((id) => !inBatch.has(id)));
-			const rows = new Map<string, NextStepRow>();
-			for (const row of stored) if (row) rows.set(row._id, row);
-			for (const [id, row] of inBatch) rows.set(id, row as unknown as NextStepRow);
-			const latest = new Map<string, ProgressRow>();
-			for (const p of await rm.progress
-				.where('nextStepId')
-				.anyOf([...rows.keys()])
-				.toArray()) {
-				const seen = latest.get(p.nextStepId);
-				if (!seen || seen.at < p.at) latest.set(p.nextStepId, p);
-			}
-			const updated = [...rows.values()].map((row) => {
-				const p = latest.get(row._id);
-				return { ...row, status: p?.doc.status ?? 'open', updatedAt: p?.at ?? row.doc.createdAt };
-			});
-			await rm.nextSteps.bulkPut(updated);
+			const updated = await putWithStatus(rm, inBatch, touched);
 			const schools = new Set(updated.map((r) => r.schoolId));
 			for (const r of deletedNextSteps) if (r) schools.add(r.schoolId);
 			await rm.versions.bulkPut([...schools].map(nextStepsVersion));
@@ -319,6 +359,124 @@ export async function applyChanges(
 }
 
 /**
+ * A database read from the start (no checkpoint yet: a new device, a rebuild, a new read model
+ * version). Each batch's rows are written as they come, but the next steps wait in memory until
+ * the last batch, when every progress update of the database has been seen: their status is then
+ * worked out here, instead of each batch reading the progress updates back from IndexedDB (most
+ * of a rebuild's time). No checkpoint is written until then, so a load cut short starts again.
+ */
+class FirstLoad {
+	readonly nextSteps = new Map<string, Row>();
+	/** The latest progress update of each next step, from this database's updates. */
+	readonly latest = new Map<string, ProgressRow>();
+	/** Every progress update this load wrote, and its next step. */
+	readonly progress = new Map<string, string>();
+	/**
+	 * Next steps whose status is worked out from the read model, as a batch would: a progress
+	 * update changed or deleted while the database was read (it then comes twice in the feed), or
+	 * one an earlier read model left. Rare.
+	 */
+	readonly recheck = new Set<string>();
+	readonly schools = new Set<string>();
+	private readonly rm: ReadModel;
+	private readonly db: string;
+	/** The next step of each update the projector's first loads wrote (see `Projector.known`). */
+	private readonly known: Map<string, string>;
+
+	constructor(rm: ReadModel, db: string, known: Map<string, string>) {
+		this.rm = rm;
+		this.db = db;
+		this.known = known;
+	}
+
+	/** One batch of changes, in one transaction. */
+	async apply(changes: Change[]): Promise<void> {
+		const rm = this.rm;
+		await rm.transaction('rw', rm.tables, async () => {
+			const { writes, deleted } = await collect(rm, this.db, changes);
+			for (const [id, row] of writes.puts.get('nextSteps') ?? []) this.nextSteps.set(id, row);
+			for (const row of writes.puts.get('progress')?.values() ?? []) {
+				const p = row as unknown as ProgressRow;
+				const before = this.progress.get(p._id);
+				if (before !== undefined) this.recheck.add(before).add(p.nextStepId);
+				this.progress.set(p._id, p.nextStepId);
+				if (later(this.latest.get(p.nextStepId), p)) this.latest.set(p.nextStepId, p);
+			}
+			if (deleted.length) {
+				const [gone, goneSteps] = await Promise.all([
+					rm.progress.bulkGet(deleted),
+					rm.nextSteps.bulkGet(deleted)
+				]);
+				for (const p of gone) if (p) this.recheck.add(p.nextStepId);
+				for (const r of goneSteps) if (r) this.schools.add(r.schoolId);
+				for (const id of deleted) {
+					const step = this.nextSteps.get(id);
+					if (step) this.schools.add(step.schoolId as string);
+					this.nextSteps.delete(id);
+					const of = this.progress.get(id);
+					if (of !== undefined) this.recheck.add(of);
+					this.progress.delete(id);
+				}
+			}
+			await store(rm, writes);
+		});
+	}
+
+	/** The next steps with their status, and the checkpoint: the database is loaded. */
+	async finish(lastSeq: string | number): Promise<void> {
+		const rm = this.rm;
+		await rm.transaction('rw', rm.tables, async () => {
+			// Updates in the read model that this load did not write (another database's) count
+			// too, as they would for a batch; normally there are none. The projector knows the
+			// next step of every update its own first loads wrote, so one request for the table's
+			// keys answers; only an update it does not know sends it through the index (one key
+			// cursor: asking for each next step's updates, anyOf, costs a round trip per step).
+			const others: string[] = [];
+			let unknown = false;
+			if (this.nextSteps.size) {
+				for (const id of (await rm.progress.toCollection().primaryKeys()) as string[]) {
+					if (this.progress.has(id)) continue;
+					const step = this.known.get(id);
+					if (step === undefined) unknown = true;
+					else if (this.nextSteps.has(step)) others.push(id);
+				}
+			}
+			if (unknown) {
+				others.length = 0;
+				const ids = [...this.nextSteps.keys()].sort();
+				await rm.progress
+					.where('nextStepId')
+					.between(ids[0], ids[ids.length - 1], true, true)
+					.eachKey((key, cursor) => {
+						const id = cursor.primaryKey as string;
+						if (this.nextSteps.has(key as string) && !this.progress.has(id)) others.push(id);
+					});
+			}
+			const latest = new Map(this.latest);
+			for (const p of others.length ? await rm.progress.bulkGet(others) : []) {
+				if (p && later(latest.get(p.nextStepId), p)) latest.set(p.nextStepId, p);
+			}
+			const rows = [...this.nextSteps.values()]
+				.filter((row) => !this.recheck.has(row._id as string))
+				.map((row) => withStatus(row as unknown as NextStepRow, latest.get(row._id as string)));
+			if (rows.length) await rm.nextSteps.bulkPut(rows);
+			for (const row of rows) this.schools.add(row.schoolId);
+			// This database's updates on next steps kept elsewhere, and the steps to recheck.
+			for (const id of this.latest.keys()) if (!this.nextSteps.has(id)) this.recheck.add(id);
+			if (this.recheck.size) {
+				const inLoad = new Map([...this.nextSteps].filter(([id]) => this.recheck.has(id)));
+				for (const row of await putWithStatus(rm, inLoad, this.recheck)) {
+					this.schools.add(row.schoolId);
+				}
+			}
+			if (this.schools.size) await rm.versions.bulkPut([...this.schools].map(nextStepsVersion));
+			await rm.checkpoints.put({ db: this.db, seq: lastSeq });
+		});
+		for (const [id, step] of this.progress) this.known.set(id, step);
+	}
+}
+
+/**
  * Keeps the read model up to date with a set of PouchDB databases: catches up from each stored
  * checkpoint in batches, then follows the live changes feed.
  */
@@ -327,6 +485,12 @@ export class Projector {
 	private queue: Promise<void> = Promise.resolve();
 	private readonly rm: ReadModel;
 	private readonly dbFor: (db: string) => PouchDB.Database;
+	/**
+	 * The next step of each progress update this projector's first loads wrote, while no later
+	 * change touched it: a rebuild's later databases then need not search the index for updates
+	 * on their next steps kept in the databases read before them.
+	 */
+	private readonly known = new Map<string, string>();
 
 	constructor(rm: ReadModel, dbFor: (db: string) => PouchDB.Database) {
 		this.rm = rm;
@@ -337,7 +501,9 @@ export class Projector {
 	async follow(db: string): Promise<void> {
 		if (this.feeds.has(db)) return;
 		const local = this.dbFor(db);
-		let since = (await this.rm.checkpoints.get(db))?.seq ?? 0;
+		const checkpoint = await this.rm.checkpoints.get(db);
+		let since = checkpoint?.seq ?? 0;
+		const load = checkpoint ? null : new FirstLoad(this.rm, db, this.known);
 		const read = async (from: string | number) =>
 			local.changes({ since: from, limit: BATCH, include_docs: true, conflicts: true });
 		// The next batch is read from PouchDB while this one is written to the read model: most of
@@ -349,9 +515,11 @@ export class Projector {
 			next = read(res.last_seq);
 			// A failed read is thrown where it is awaited, not reported as unhandled meanwhile.
 			next.catch(() => undefined);
-			await applyChanges(this.rm, db, res.results as Change[], res.last_seq);
+			if (load) await load.apply(res.results as Change[]);
+			else await this.apply(db, res.results as Change[], res.last_seq);
 			since = res.last_seq;
 		}
+		if (load) await load.finish(since);
 		const feed = local.changes({
 			since,
 			live: true,
@@ -368,11 +536,17 @@ export class Projector {
 				const batch = pending;
 				pending = [];
 				const last = batch[batch.length - 1];
-				if (last) await applyChanges(this.rm, db, batch, last.seq);
+				if (last) await this.apply(db, batch, last.seq);
 			});
 		});
 		void feed.on('error', (err) => console.error(`Read model feed for ${db} failed`, err));
 		this.feeds.set(db, feed);
+	}
+
+	/** A batch of changes from a database already loaded; what it writes is no longer known. */
+	private apply(db: string, changes: Change[], lastSeq: string | number): Promise<void> {
+		for (const change of changes) this.known.delete(change.id);
+		return applyChanges(this.rm, db, changes, lastSeq);
 	}
 
 	/** Resolves once every change received so far is in the read model. */
@@ -392,6 +566,7 @@ export class Projector {
 		await this.rm.transaction('rw', this.rm.tables, async () => {
 			await Promise.all(this.rm.tables.map((t) => t.clear()));
 		});
+		this.known.clear();
 		for (const db of dbs) await this.follow(db);
 	}
 }

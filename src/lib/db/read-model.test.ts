@@ -307,3 +307,154 @@ describe('repositories', () => {
 		expect(doc._rev?.startsWith('3-')).toBe(true);
 	});
 });
+
+describe('read model built from the start', () => {
+	/** Every row of the read model, by table (the versions' tokens are random: their keys). */
+	async function rowsOf(model: ReadModel) {
+		const out: Record<string, unknown> = {};
+		for (const t of model.tables) {
+			const rows = (await t.toArray()) as { key?: string }[];
+			out[t.name] = t.name === 'versions' ? rows.map((r) => r.key).sort() : rows;
+		}
+		return out;
+	}
+
+	/** The same database, running `during` once, just after the first batch of changes is read. */
+	function readInterrupted(during: () => Promise<unknown>): PouchDB.Database {
+		let done = false;
+		return new Proxy(pouch, {
+			get(target, prop) {
+				const value: unknown = Reflect.get(target, prop, target);
+				if (prop !== 'changes') return typeof value === 'function' ? value.bind(target) : value;
+				return (opts: PouchDB.Core.ChangesOptions) => {
+					if (opts.live || done) return target.changes(opts);
+					done = true;
+					return target.changes(opts).then(async (res) => {
+						await during();
+						return res;
+					});
+				};
+			}
+		});
+	}
+
+	const at = (day: number) => `2026-11-${day}T09:00:00.000Z`;
+	const step = (id: string, more: Partial<NextStep> = {}) =>
+		nextStep({ _id: `next-step:2026-27:${id}`, ...more });
+	const update = (id: string, day: number, more: object = {}) =>
+		progress({
+			_id: `progress:2026-27:${id}:${at(day)}:x`,
+			nextStepId: `next-step:2026-27:${id}`,
+			at: at(day),
+			...more
+		});
+
+	/** Next steps with updates (two at the same moment), deletions, a conflict, choices, a design document. */
+	async function writeMixed() {
+		await bulk([step('a1'), step('b2'), step('c3'), update('a1', 20), update('b2', 21)]);
+		await settle();
+		const tie = update('b2', 22, {
+			_id: `progress:2026-27:b2:${at(22)}:a`,
+			status: 'done',
+			evidence: 'Seen'
+		});
+		await bulk([tie, update('b2', 22, { _id: `progress:2026-27:b2:${at(22)}:b` })]);
+		await bulk([update('zz', 23)]);
+		await put({ _id: '_design/rules', validate_doc_update: 'function () {}' });
+		const c3 = await pouch.get('next-step:2026-27:c3');
+		await pouch.remove(c3._id, c3._rev);
+		const late = await put(update('a1', 24, { status: 'done', evidence: 'Books' }));
+		await pouch.remove(update('a1', 24)._id, late.rev);
+		const base = step('d4', { _rev: '1-a' } as Partial<NextStep>);
+		await bulk([base], { new_edits: false });
+		await bulk(
+			[
+				{ ...base, _rev: '2-b', owner: 'Deputy head', _revisions: { start: 2, ids: ['b', 'a'] } },
+				{ ...base, _rev: '2-c', owner: 'English lead', _revisions: { start: 2, ids: ['c', 'a'] } }
+			],
+			{ new_edits: false }
+		);
+		const choice = {
+			path: ['focus'],
+			baseKnown: true,
+			base: 'Reading',
+			options: [
+				{ value: 'Reading in year 3', by: 'sil', device: 'Laptop', at: at(25) },
+				{ value: 'Reading in year 4', by: 'sil', device: 'Tablet', at: at(25) }
+			]
+		};
+		await put(visit({ choices: [choice] }));
+		await settle();
+	}
+
+	/** Written while the rebuild reads: an update that was already read goes, a new one comes. */
+	async function changeMeanwhile() {
+		const tie = await pouch.get(`progress:2026-27:b2:${at(22)}:a`);
+		await pouch.remove(tie._id, tie._rev);
+		await put(
+			update('a1', 26, { status: 'done', evidence: 'Books', note: 'Pupils read fluently' })
+		);
+	}
+
+	it('holds the same rows as a read model kept up to date change by change', async () => {
+		await writeMixed();
+		const built = openReadModel(`user-${n}-built`);
+		const fresh = new Projector(built, () => readInterrupted(changeMeanwhile));
+		await fresh.follow(DB);
+		await settle();
+		await new Promise((r) => setTimeout(r, 50));
+		await fresh.settled();
+		expect(await rowsOf(built)).toEqual(await rowsOf(rm));
+		expect(await rm.conflicts.count()).toBe(1);
+		expect(await rm.choices.count()).toBe(1);
+		expect(await rm.nextSteps.get('next-step:2026-27:c3')).toBeUndefined();
+		fresh.stop();
+		built.close();
+	});
+
+	it('takes a status from an update kept in another database, whichever is read first', async () => {
+		const other = new PouchDB(`test-${n}-ash`);
+		const dbFor = (db: string) => (db === 'school-ash' ? other : pouch);
+		const both = new Projector(rm, dbFor);
+		await both.follow('school-ash');
+		await put(step('a1'));
+		await other.put(update('a1', 20, { status: 'done', evidence: 'Seen' }) as Put);
+		await new Promise((r) => setTimeout(r, 50));
+		await both.settled();
+		await settle();
+		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('done');
+		both.stop();
+		// Read by one projector, or by two (a later session): the second does not know the
+		// first's updates, and finds them in the index.
+		for (const [first, second, sessions] of [
+			['school-ash', DB, 1],
+			[DB, 'school-ash', 1],
+			['school-ash', DB, 2]
+		] as const) {
+			const built = openReadModel(`user-${n}-${first}-${sessions}`);
+			const one = new Projector(built, dbFor);
+			const two = sessions === 2 ? new Projector(built, dbFor) : one;
+			await one.follow(first);
+			await two.follow(second);
+			expect(await rowsOf(built)).toEqual(await rowsOf(rm));
+			one.stop();
+			two.stop();
+			built.close();
+		}
+		await other.destroy();
+	});
+
+	it('keeps a change written while the read model is rebuilt', async () => {
+		await writeMixed();
+		projector.stop();
+		projector = new Projector(rm, () => readInterrupted(changeMeanwhile));
+		await projector.rebuild([DB]);
+		const a1 = await rm.nextSteps.get('next-step:2026-27:a1');
+		expect(a1?.status).toBe('done');
+		expect((await progressOf(rm, a1!._id)).map((p) => p.doc.note)).toContain(
+			'Pupils read fluently'
+		);
+		// The update that said done was deleted meanwhile: the other one at that moment counts.
+		expect((await rm.nextSteps.get('next-step:2026-27:b2'))?.status).toBe('in-progress');
+	});
+});
