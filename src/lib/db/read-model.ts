@@ -199,6 +199,14 @@ export function openReadModel(user: string): ReadModel {
 	db.version(9)
 		.stores({ reviews: 'key, schoolId' })
 		.upgrade((tx) => tx.table('checkpoints').clear());
+	// Indexes no query uses are dropped: every put pays for each index of its table, and a rebuild
+	// is mostly puts (issue 17). `where('nextStepId')` is served by `[nextStepId+at]` (Dexie reads a
+	// compound index by its first part). The rows are unchanged, so nothing is read again.
+	db.version(10).stores({
+		visits: '_id, [schoolId+year+term], [schoolId+date]',
+		nextSteps: '_id, [schoolId+dueDate], visitId',
+		progress: '_id, [nextStepId+at]'
+	});
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {
 		db.close();
