@@ -207,18 +207,41 @@ function sharedLeveldown(location: string): LevelDown {
 	return db;
 }
 
+/** Where PouchDB keeps `_local` documents (replication checkpoints) in its LevelDB layout. */
+const LOCAL_STORE = '\u00fflocal-store\u00ff';
+
+/** A batch that only writes or deletes `_local` documents (PouchDB's `put` of one writes such a batch). */
+export function onlyLocalDocs(ops: unknown): boolean {
+	return (
+		Array.isArray(ops) &&
+		ops.length > 0 &&
+		ops.every((op: { key?: unknown } | null) => {
+			const key = op?.key;
+			return typeof key === 'string' && key.startsWith(LOCAL_STORE);
+		})
+	);
+}
+
 /**
  * leveldown with every write flushed to disk (`fsync`) before it is acknowledged. A write already
  * survives `kill -9` once LevelDB has handed it to the kernel; this makes it survive power loss
  * too, which is what "durable once it answers 201" promises. PouchDB keys its open databases by this
  * function's name, so it must differ from plain `leveldown`.
+ *
+ * Except a batch of `_local` documents alone: those are replication checkpoints, which the
+ * replication protocol treats as disposable (one lost makes the replicator start again from an
+ * earlier checkpoint, and `_revs_diff` finds everything already here). Such a batch goes to
+ * LevelDB's log unflushed, still safe from `kill -9`, and the next flushed write carries it to disk.
+ * A checkpoint is only written after the documents it counts were answered, so flushed already: a
+ * power cut can lose a checkpoint, never leave one pointing past documents the disk does not hold.
+ * That is one fsync fewer for every batch a device pushes.
  */
 function durableLeveldown(location: string): LevelDown {
 	const db = sharedLeveldown(location);
 	const batch = db._batch.bind(db);
 	const put = db._put.bind(db);
 	const del = db._del.bind(db);
-	db._batch = (ops, opts, cb) => batch(ops, { ...opts, sync: true }, cb);
+	db._batch = (ops, opts, cb) => batch(ops, { ...opts, sync: !onlyLocalDocs(ops) }, cb);
 	db._put = (k, v, opts, cb) => put(k, v, { ...opts, sync: true }, cb);
 	db._del = (k, opts, cb) => del(k, { ...opts, sync: true }, cb);
 	return db;
