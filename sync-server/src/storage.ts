@@ -69,6 +69,107 @@ const leveldown = requireFromPouch('leveldown') as (location: string) => LevelDo
 /** The leveldown instance under each open database, by location, for `LevelReader`. */
 const instances = new Map<string, LevelDown>();
 
+const DOC_STORE = '\u00ffdocument-store\u00ff';
+/** At most this many metadata reads are remembered between two writes (one push batch reads 100). */
+const REMEMBERED_MAX = 2000;
+
+/**
+ * A pushed batch reads its documents' metadata three times: `_revs_diff`, then the current state the
+ * rules see, then PouchDB's own read inside `bulkDocs`, each a trip to LevelDB's thread pool, the
+ * last two one after the other inside the `_bulk_docs` request. Metadata read since the last write
+ * to the store is answered again from what was read, without LevelDB. Exact, not a cache with a
+ * lifetime: every write (issued, not finished) drops all of it, and a read is remembered only if no
+ * write was in flight when it was issued and none has been issued since, so what is remembered is
+ * what LevelDB holds. Only document metadata (`document-store` keys), and at most REMEMBERED_MAX.
+ */
+function rememberMetadataReads(db: LevelDown): void {
+	const getMany = db._getMany?.bind(db);
+	if (!getMany) return;
+	const get = db._get.bind(db);
+	/** Raw values by key; undefined for a document that does not exist. */
+	const known = new Map<string, string | Buffer | undefined>();
+	/** Bumped by every write issued. */
+	let epoch = 0;
+	/** Writes issued and not yet answered. */
+	let writing = 0;
+	const isMeta = (key: unknown): key is string =>
+		typeof key === 'string' && key.startsWith(DOC_STORE);
+	const as = (v: string | Buffer | undefined, opts: GetOpts) =>
+		v === undefined
+			? undefined
+			: opts.asBuffer === false
+				? Buffer.isBuffer(v)
+					? v.toString('utf8')
+					: v
+				: Buffer.isBuffer(v)
+					? Buffer.from(v)
+					: Buffer.from(v, 'utf8');
+	const remember = (issued: number, keys: unknown[], values: unknown[]) => {
+		if (writing > 0 || issued !== epoch) return;
+		keys.forEach((key, i) => {
+			if (isMeta(key) && known.size < REMEMBERED_MAX)
+				known.set(key, values[i] as string | Buffer | undefined);
+		});
+	};
+	db._getMany = (keys, opts, cb) => {
+		if (keys.length > 0 && keys.every((k) => isMeta(k) && known.has(k))) {
+			const values = keys.map((k) => as(known.get(k as string), opts));
+			queueMicrotask(() => cb(null, values));
+			return;
+		}
+		const issued = writing > 0 ? -1 : epoch;
+		getMany(keys, opts, (err, values) => {
+			if (!err && values) remember(issued, keys, values);
+			cb(err, values);
+		});
+	};
+	db._get = (key, opts, cb) => {
+		if (isMeta(key) && known.has(key)) {
+			const value = as(known.get(key), opts);
+			queueMicrotask(() => (value === undefined ? cb(new Error('NotFound: ')) : cb(null, value)));
+			return;
+		}
+		const issued = writing > 0 ? -1 : epoch;
+		get(key, opts, (err, value) => {
+			if (!err) remember(issued, [key], [value]);
+			else if (/notfound/i.test(err.message)) remember(issued, [key], [undefined]);
+			cb(err, value);
+		});
+	};
+	const writes = db as unknown as Record<string, (...args: unknown[]) => unknown>;
+	for (const name of ['_batch', '_put', '_del', '_clear']) {
+		const write = writes[name]?.bind(db);
+		if (!write) continue;
+		writes[name] = (...args: unknown[]) => {
+			epoch++;
+			writing++;
+			known.clear();
+			const cb = args.at(-1) as (...a: unknown[]) => void;
+			args[args.length - 1] = (...result: unknown[]) => {
+				writing--;
+				cb(...result);
+			};
+			return write(...args);
+		};
+	}
+	// A chained batch writes through its own `_write`, not the store's `_batch`.
+	const chained = (db as unknown as { _chainedBatch: () => Record<string, unknown> })._chainedBatch;
+	writes._chainedBatch = () => {
+		const batch = chained.call(db);
+		const write = (batch._write as (o: unknown, cb: Callback) => void).bind(batch);
+		batch._write = (o: unknown, cb: Callback) => {
+			epoch++;
+			writing++;
+			known.clear();
+			write(o, (err) => {
+				writing--;
+				cb(err);
+			});
+		};
+		return batch;
+	};
+}
+
 /**
  * Gets issued together go to LevelDB as one `getMany`. PouchDB reads a batch's documents with one
  * `get` each, all in the same tick (100 for a replication batch), and each native call has a fixed
@@ -201,6 +302,7 @@ function ownCalls(db: Pouch): void {
 /** leveldown as PouchDB gets it, remembered so the server can read the same store directly. */
 function sharedLeveldown(location: string): LevelDown {
 	const db = leveldown(location);
+	rememberMetadataReads(db);
 	coalesceGets(db);
 	containCallbacks(db);
 	instances.set(location, db);
