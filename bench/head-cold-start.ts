@@ -140,7 +140,7 @@ const PROBE = `(() => {
 		if (!t.opened && document.querySelector('main h1')) t.opened = performance.now();
 		if (!t.first && n > 0) t.first = performance.now();
 		if (n >= Number(localStorage.getItem('bench:expected') || 1)) {
-			requestAnimationFrame(() => setTimeout(() => { t.visible = t.visible || performance.now(); }, 0));
+			requestAnimationFrame(() => setTimeout(() => { if (!t.visible) { t.visible = performance.now(); performance.mark('bench:list-visible'); } }, 0));
 		} else requestAnimationFrame(check);
 	};
 	requestAnimationFrame(check);
@@ -225,7 +225,7 @@ export async function run(): Promise<void> {
 				cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown[])));
 				await cdp.send('Tracing.start', {
 					categories:
-						'devtools.timeline,disabled-by-default-devtools.timeline,v8,v8.execute,blink,loading,IndexedDB,toplevel',
+						'devtools.timeline,disabled-by-default-devtools.timeline,v8,v8.execute,blink,blink.user_timing,loading,IndexedDB,toplevel',
 					transferMode: 'ReportEvents'
 				});
 			}
