@@ -277,7 +277,7 @@ export async function writeDocs(
 			);
 		}
 
-		const accepted: { doc: Doc; i: number }[] = [];
+		let accepted: { doc: Doc; i: number }[] = [];
 		const options = await ruleOptions(
 			ctx.storage,
 			ctx.dbName,
@@ -337,6 +337,10 @@ export async function writeDocs(
 			else results[i] = { id: doc._id, error: verdict.error, reason: verdict.reason };
 		}
 
+		// Checkpoints (`_local/`) are written on their own, each as PouchDB's `put` writes it: a
+		// batch of `_local` documents alone, which storage.ts does not fsync (see durableLeveldown).
+		const locals = accepted.filter(({ doc }) => doc._id.startsWith('_local/'));
+		if (locals.length) accepted = accepted.filter(({ doc }) => !doc._id.startsWith('_local/'));
 		if (accepted.length) {
 			if (newEdits) await fillStubDigests(db, accepted);
 			// PouchDB sorts the array it is given for new_edits=false: hand it a copy.
@@ -359,8 +363,8 @@ export async function writeDocs(
 					results[i] = r ? pouchError(doc._id, r) : { ok: true, id: doc._id, rev: doc._rev! };
 				}
 			}
-			// Checkpoints (`_local/`) are not in `_changes`: saving one wakes no feed and no device.
-			if (accepted.some(({ doc }) => !doc._id.startsWith('_local/'))) storage.notify(dbName);
+			// Checkpoints (`_local/`, written below) are not in `_changes`: they wake no feed.
+			storage.notify(dbName);
 			if (dbName === USERS_DB) {
 				for (const { doc, i } of accepted) {
 					if (!doc._id.startsWith(USER_PREFIX)) continue;
@@ -375,6 +379,17 @@ export async function writeDocs(
 						: [];
 					await recordPerson(storage, name, fullName, doc._deleted ? [] : roles);
 				}
+			}
+		}
+		for (const { doc, i } of locals) {
+			try {
+				const r = await db.put(doc);
+				results[i] = { ok: true, id: r.id, rev: r.rev };
+			} catch (err) {
+				// As in `_bulk_docs`: a stale `_rev` is this document's conflict, not the request's.
+				const e = err as { status?: number; name?: string };
+				if (typeof e?.status !== 'number' || e.status >= 500 || !e.name) throw err;
+				results[i] = pouchError(doc._id, e as BulkResult);
 			}
 		}
 		return results.map((r, i) => r ?? { ok: true as const, id: docs[i]!._id, rev: docs[i]!._rev! });

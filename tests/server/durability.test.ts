@@ -41,6 +41,24 @@ describe('durability and shutdown', () => {
 		}
 	});
 
+	test('a checkpoint acknowledged before kill -9 is there after a restart (it is not fsynced)', async () => {
+		const server = await startServer();
+		const put = await api(server, 'PUT', '/school-oakfield/_local/replication-a', {
+			user: 'sil',
+			body: { last_seq: 42, session_id: 's1' }
+		});
+		expect(put.status).toBe(201);
+		await server.kill9();
+		const again = await server.restart();
+		try {
+			const got = await api(again, 'GET', '/school-oakfield/_local/replication-a', { user: 'sil' });
+			expect(got.status).toBe(200);
+			expect(got.body).toMatchObject({ last_seq: 42, _rev: '0-1' });
+		} finally {
+			await again.stop();
+		}
+	});
+
 	test('SIGTERM ends live feeds with their last_seq and the process exits cleanly', async () => {
 		const server = await startServer();
 		const auth = { Authorization: 'Basic ' + Buffer.from(`sil:${PASSWORD}`).toString('base64') };

@@ -369,6 +369,6 @@ export function compact(c: Call, dbName: string, db: Pouch, sec: Security | null
 
 export function ensureFullCommit(c: Call): void {
 	allowParams(c.query, ['seq']);
-	// Every write is already on disk when it is acknowledged.
+	// Every document write is on disk when it is acknowledged (checkpoints go with the next one).
 	sendJson(c.res, 201, { ok: true, instance_start_time: '0' });
 }
