@@ -1,4 +1,5 @@
-import { liveQuery } from 'dexie';
+import Dexie, { liveQuery, type ObservabilitySet } from 'dexie';
+import { untrack } from 'svelte';
 
 /**
  * A read-model query that stays current: it re-runs whenever the tables it read change (Dexie's
@@ -26,6 +27,68 @@ export class Live<T> {
 				}
 			});
 			return () => subscription.unsubscribe();
+		});
+	}
+}
+
+/**
+ * A read-model query over whole tables (the CEO's dashboard), kept current without Dexie's
+ * liveQuery. While sync catches up, the projector commits a batch every few milliseconds; a
+ * liveQuery throws away any result read while a table it watches changed and starts again, so a
+ * query that takes longer than the gap between batches never shows anything (the dashboard said
+ * "Loading" for 26-35 s while fifty schools arrived) and each restart read every table once more.
+ * This one shows what each run read, runs one query at a time, and after a change runs once more,
+ * `pause` ms after the last run ended: a busy catch-up redraws the screen a few times a second at
+ * most, and a quiet device sees a change at once.
+ */
+export class Watched<T> {
+	value = $state<T | undefined>(undefined);
+	error = $state<unknown>(undefined);
+	loading = $derived(this.value === undefined && this.error === undefined);
+
+	constructor(
+		db: () => Dexie,
+		tables: readonly string[],
+		query: () => Promise<T>,
+		{ pause = 250 }: { pause?: number } = {}
+	) {
+		$effect(() => {
+			const name = db().name;
+			const prefixes = tables.map((t) => `idb://${name}/${t}/`);
+			let closed = false;
+			let running = false;
+			let again = false;
+			let timer: ReturnType<typeof setTimeout> | undefined;
+			const run = async () => {
+				timer = undefined;
+				running = true;
+				again = false;
+				try {
+					const value = await untrack(query);
+					if (!closed) {
+						this.value = value;
+						this.error = undefined;
+					}
+				} catch (err) {
+					if (!closed) this.error = err;
+				}
+				running = false;
+				if (again && !closed) timer = setTimeout(run, pause);
+			};
+			const changed = (parts: ObservabilitySet) => {
+				if (closed || !Object.keys(parts).some((k) => prefixes.some((p) => k.startsWith(p)))) {
+					return;
+				}
+				if (running || timer !== undefined) again = true;
+				else timer = setTimeout(run, 0);
+			};
+			Dexie.on.storagemutated.subscribe(changed);
+			timer = setTimeout(run, 0);
+			return () => {
+				closed = true;
+				clearTimeout(timer);
+				Dexie.on.storagemutated.unsubscribe(changed);
+			};
 		});
 	}
 }
