@@ -340,9 +340,10 @@ export async function run(): Promise<void> {
 			`Every school and next step on the dashboard: ${((Date.now() - syncStart) / 1000).toFixed(1)} s after sign-in`
 		);
 		/** Schools, then Dashboard: from the click to the grid with every school drawn. */
-		const render = async () => {
+		const render = async (before?: () => Promise<unknown>) => {
 			await page.getByRole('link', { name: 'Schools', exact: true }).click();
 			await page.getByRole('heading', { level: 1, name: 'Your schools' }).waitFor();
+			await before?.();
 			return page.evaluate(
 				(n) =>
 					new Promise<number>((resolve) => {
@@ -412,17 +413,36 @@ export async function run(): Promise<void> {
 		for (let r = 0; r < RUNS; r++) {
 			// BENCH_PROFILE=file.cpuprofile: where the main thread goes in the last render.
 			const profiling = r === RUNS - 1 && !!process.env.BENCH_PROFILE;
-			if (profiling) {
+			// BENCH_TRACE=file.json: a performance trace of the last render (script, IndexedDB, style
+			// and layout), for Chromium's DevTools or `bench/trace-summary.ts`.
+			const tracing = r === RUNS - 1 && !!process.env.BENCH_TRACE;
+			const traceEvents: unknown[] = [];
+			const ms = await render(async () => {
+				if (tracing) {
+					cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown[])));
+					await cdp.send('Tracing.start', {
+						categories:
+							'devtools.timeline,disabled-by-default-devtools.timeline,v8,v8.execute,blink,loading,IndexedDB,toplevel',
+						transferMode: 'ReportEvents'
+					});
+				}
+				if (!profiling) return;
 				await cdp.send('Profiler.enable');
 				await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 				await cdp.send('Profiler.start');
-			}
-			const ms = await render();
+			});
 			times.push(ms);
 			if (profiling) {
 				const { profile } = await cdp.send('Profiler.stop');
 				fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
 				console.log(`CPU profile of the last render written to ${process.env.BENCH_PROFILE}`);
+			}
+			if (tracing) {
+				const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+				await cdp.send('Tracing.end');
+				await complete;
+				fs.writeFileSync(process.env.BENCH_TRACE!, JSON.stringify({ traceEvents }));
+				console.log(`Trace of the last render written to ${process.env.BENCH_TRACE}`);
 			}
 			if (process.env.BENCH_VERBOSE) {
 				console.log(`  run ${r + 1}: ${ms.toFixed(0)} ms (${await syncStatus()})${await idb()}`);

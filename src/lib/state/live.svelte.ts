@@ -42,7 +42,9 @@ export class Live<T> {
  * most, and a quiet device sees a change at once.
  */
 export class Watched<T> {
-	value = $state<T | undefined>(undefined);
+	// Raw: each run's result replaces the last whole and is never changed in place, and a deep
+	// proxy made every read of fifty schools' records (cells of every booklet) go through a trap.
+	value = $state.raw<T | undefined>(undefined);
 	error = $state<unknown>(undefined);
 	loading = $derived(this.value === undefined && this.error === undefined);
 
