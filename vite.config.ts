@@ -1,11 +1,80 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Plugin, ResolvedConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { appManifest } from './src/lib/pwa/manifest.ts';
+
+/**
+ * The app is a single-page app: one fallback page for every route, which preloads only what every
+ * route needs. Most starts open the home screen (the manifest's start_url), so its route's modules
+ * are preloaded too: fetched while the page parses instead of after the router has started, which
+ * on a throttled phone was a second round trip before the list could draw (issue 17). Another
+ * route fetches these few small files from the service worker's cache for nothing.
+ */
+function preloadHomeRoute(): Plugin {
+	let config: ResolvedConfig;
+	return {
+		name: 'si:preload-home-route',
+		apply: 'build',
+		configResolved(resolved) {
+			config = resolved;
+		},
+		closeBundle: {
+			// After SvelteKit's adapter has written the fallback page (the server build's closeBundle).
+			order: 'post',
+			sequential: true,
+			handler() {
+				if (!config.build.ssr) return;
+				const out = path.resolve(process.env.BUILD_DIR ?? 'build');
+				const html = path.join(out, 'index.html');
+				type Chunk = { file: string; imports?: string[]; css?: string[] };
+				const manifest = JSON.parse(
+					fs.readFileSync('.svelte-kit/output/client/.vite/manifest.json', 'utf8')
+				) as Record<string, Chunk>;
+				const home = Object.keys(manifest).find(
+					(k) =>
+						/generated\/client-optimized\/nodes\/\d+\.js$/.test(k) &&
+						manifest[k]!.file &&
+						isHomeNode(k)
+				);
+				if (!home) throw new Error('preloadHomeRoute: the home route was not found in the build');
+				const js = new Set<string>();
+				const css = new Set<string>();
+				const visit = (key: string) => {
+					const chunk = manifest[key]!;
+					if (js.has(chunk.file)) return;
+					js.add(chunk.file);
+					for (const c of chunk.css ?? []) css.add(c);
+					for (const i of chunk.imports ?? []) visit(i);
+				};
+				visit(home);
+				// The root error page (node 1, after the root layout's 0): the router loads it at every start.
+				const error = Object.keys(manifest).find((k) => k.endsWith('client-optimized/nodes/1.js'));
+				if (error) visit(error);
+				let page = fs.readFileSync(html, 'utf8');
+				const links = [
+					...[...js].map((f) => `<link href="/${f}" rel="modulepreload">`),
+					...[...css].map((f) => `<link href="/${f}" rel="preload" as="style">`)
+				].filter((l) => !page.includes(`href="${/href="([^"]+)"/.exec(l)![1]}"`));
+				page = page.replace('</head>', `\t${links.join('\n\t\t')}\n\t</head>`);
+				fs.writeFileSync(html, page);
+			}
+		}
+	};
+}
+
+/** Whether a generated route node is the home page's (`src/routes/+page.svelte`). */
+function isHomeNode(key: string): boolean {
+	const source = fs.readFileSync(key, 'utf8');
+	return /src\/routes\/\+page\.svelte/.test(source);
+}
 
 export default defineConfig({
 	plugins: [
 		sveltekit(),
+		preloadHomeRoute(),
 		SvelteKitPWA({
 			// We register the worker ourselves with workbox-window so that an update is offered, never
 			// forced on someone who is typing (src/lib/pwa/update.svelte.ts).

@@ -140,7 +140,7 @@ const PROBE = `(() => {
 		if (!t.opened && document.querySelector('main h1')) t.opened = performance.now();
 		if (!t.first && n > 0) t.first = performance.now();
 		if (n >= Number(localStorage.getItem('bench:expected') || 1)) {
-			requestAnimationFrame(() => setTimeout(() => { t.visible = t.visible || performance.now(); }, 0));
+			requestAnimationFrame(() => setTimeout(() => { if (!t.visible) { t.visible = performance.now(); performance.mark('bench:list-visible'); } }, 0));
 		} else requestAnimationFrame(check);
 	};
 	requestAnimationFrame(check);
@@ -225,7 +225,7 @@ export async function run(): Promise<void> {
 				cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown[])));
 				await cdp.send('Tracing.start', {
 					categories:
-						'devtools.timeline,disabled-by-default-devtools.timeline,v8,v8.execute,blink,loading,IndexedDB,toplevel',
+						'devtools.timeline,disabled-by-default-devtools.timeline,v8,v8.execute,blink,blink.user_timing,loading,IndexedDB,toplevel',
 					transferMode: 'ReportEvents'
 				});
 			}
@@ -288,10 +288,14 @@ export async function run(): Promise<void> {
 			for (const [name, at] of marks) {
 				if (name.startsWith('si:')) (stages[name] ??= []).push(at);
 			}
-			const nav = await page.evaluate(
-				() =>
-					(performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).startTime
-			);
+			const timing = await page.evaluate(() => {
+				const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+				return { start: n.startTime, arrived: n.responseEnd, parsed: n.domContentLoadedEventEnd };
+			});
+			const nav = timing.start;
+			// Before any of the app's code: the page from the service worker, and its scripts run.
+			(stages['page: HTML arrived'] ??= []).push(timing.arrived);
+			(stages['page: parsed and its scripts run (DOMContentLoaded)'] ??= []).push(timing.parsed);
 			visible.push(probe.visible - nav);
 			opened.push(probe.opened - nav);
 			first.push(probe.first - nav);
@@ -313,8 +317,9 @@ export async function run(): Promise<void> {
 		);
 		console.log(`  long tasks before the list was visible, in all: ${blocked.map(ms).join(', ')}`);
 		console.log(`  list usable (main thread quiet): ${usable.map(ms).join(', ')}`);
-		for (const [name, at] of Object.entries(stages)) {
-			console.log(`  app mark ${name}: ${at.map(ms).join(', ')}`);
+		for (const [name, at] of Object.entries(stages).sort((a, b) => median(a[1]) - median(b[1]))) {
+			const what = name.startsWith('page:') ? name.slice(6) : `app mark ${name}`;
+			console.log(`  ${what}: ${at.map(ms).join(', ')}`);
 		}
 		console.log(`  search typed at once answered in: ${search.map(ms).join(', ')}`);
 		console.log(

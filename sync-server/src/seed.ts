@@ -8,7 +8,7 @@ import {
 	EvaluationFramework,
 	FRAMEWORK_PRESETS,
 	frameworkDocId,
-	Role,
+	isRole,
 	School,
 	schoolDbName,
 	schoolDocId,
@@ -408,7 +408,7 @@ export async function seedDemo(
 		password: opts.passwords(a.name)
 	}));
 	for (const a of accounts) {
-		if (!a.roles.every((r) => Role.safeParse(r).success || r.startsWith('school:')))
+		if (!a.roles.every((r) => isRole(r) || r.startsWith('school:')))
 			throw new Error('bad demo role');
 		await putUser(storage, a, opts.iterations);
 	}

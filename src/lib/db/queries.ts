@@ -1,6 +1,6 @@
 import { agreementsOf } from '$lib/domain/agreement';
 import { canAccessDb } from '$lib/domain/roles';
-import { schoolDbName } from '$lib/domain/school';
+import { schoolDbName } from '$lib/domain/databases';
 import { allowanceForYear } from '$lib/domain/situation';
 import { siDays } from '$lib/domain/si-days';
 import { siDaysCounting } from '$lib/domain/visit-types';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { changeMeta } from './changes.ts';
 import { docMeta, PersonName } from './common.ts';
+import { PEOPLE_ID } from './databases.ts';
 
-export const PEOPLE_ID = 'people';
+export { PEOPLE_ID } from './databases.ts';
 
 /**
  * The trust's people by user name and full name (trust database), so that every device can name

@@ -1,12 +1,15 @@
-import { z } from 'zod';
-import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './school.ts';
+import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './databases.ts';
+
+// No zod here: the first screens of a cold start import this file, and building schemas is work
+// they do not need (issue 17).
 
 /**
  * People's roles. A person's schools are roles too (`school:<id>`), so the same access rule works
  * on our sync server and on Apache CouchDB, whose `_security` objects grant access by role.
  */
-export const Role = z.enum(['sil', 'head', 'ceo', 'admin']);
-export type Role = z.infer<typeof Role>;
+export const ROLES = ['sil', 'head', 'ceo', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const isRole = (r: unknown): r is Role => (ROLES as readonly unknown[]).includes(r);
 
 export const ROLE_LABELS: Record<Role, string> = {
 	sil: 'School improvement lead',
@@ -18,8 +21,10 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const schoolRole = (schoolId: string) => `school:${schoolId}`;
 
 /** What the server says about the person signed in (CouchDB's `userCtx`). */
-export const UserCtx = z.object({ name: z.string().nullable(), roles: z.array(z.string()) });
-export type UserCtx = z.infer<typeof UserCtx>;
+export interface UserCtx {
+	name: string | null;
+	roles: string[];
+}
 
 export const isAdmin = (u: UserCtx) => u.roles.includes('admin') || u.roles.includes('_admin');
 
@@ -45,7 +50,7 @@ export function assignedSchools(u: UserCtx): string[] {
 export function canAccessDb(u: UserCtx, db: string): boolean {
 	if (u.name === null) return false;
 	if (isAdmin(u)) return true;
-	if (db === TRUST_DB) return u.roles.some((r) => Role.safeParse(r).success);
+	if (db === TRUST_DB) return u.roles.some(isRole);
 	// Concerns are raised to the CEO, not the head (see concern.ts). A lead reads every school's:
 	// CouchDB grants a database by role, and a lead's schools are roles a head holds too.
 	if (db === CONCERNS_DB) return hasRole(u, 'sil') || hasRole(u, 'ceo');

@@ -1,5 +1,5 @@
-import { canAccessDb, hasRole, Role, type UserCtx } from './roles.ts';
-import { schoolDbName } from './school.ts';
+import { canAccessDb, hasRole, isRole, type UserCtx } from './roles.ts';
+import { schoolDbName } from './databases.ts';
 
 /**
  * Which screens a person may open (issue 16). The screens read the device's read model, which holds
@@ -9,7 +9,7 @@ import { schoolDbName } from './school.ts';
  */
 export type RouteParams = Partial<Record<string, string>>;
 
-const anyRole = (u: UserCtx) => u.roles.some((r) => Role.safeParse(r).success);
+const anyRole = (u: UserCtx) => u.roles.some(isRole);
 const ceoOrAdmin = (u: UserCtx) => hasRole(u, 'ceo') || hasRole(u, 'admin');
 
 /**

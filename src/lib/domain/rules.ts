@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { School } from './school.ts';
 import { EvaluationFramework } from './evaluation.ts';
 import { hasRole, isAdmin, type UserCtx } from './roles.ts';
-import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './school.ts';
+import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './databases.ts';
 import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
 import { AttainmentBooklet, AttainmentFramework } from './attainment-schema.ts';

@@ -2,54 +2,40 @@ import { z } from 'zod';
 import { changeMeta } from './changes.ts';
 import { docMeta, IsoDate, IsoDateTime, Label, Slug, Text } from './common.ts';
 import { ItemId } from './item-ids.ts';
+import {
+	CARTER_STAGES,
+	SCHOOL_CATEGORIES,
+	STRANDS,
+	type CarterStage as CarterStageName,
+	type SchoolCategory as Category,
+	type Strand as StrandName
+} from './categories.ts';
+import { schoolDocId } from './databases.ts';
 
-/** The trust's categories of school (Strategy for School Improvement). */
-export const SCHOOL_CATEGORIES = ['1', '2a', '2b', '3', '4'] as const;
+// The names and words a school's screens need without its schemas; the schemas below.
+export {
+	CARTER_STAGE_LABELS,
+	CATEGORY_LABELS,
+	SCHOOL_CATEGORIES,
+	SI_DAYS_ALLOWANCE,
+	strandText
+} from './categories.ts';
+export {
+	CONCERNS_DB,
+	schoolDbName,
+	schoolDocId,
+	schoolIdFromDbName,
+	TRUST_DB
+} from './databases.ts';
+
 export const SchoolCategory = z.enum(SCHOOL_CATEGORIES);
-export type SchoolCategory = z.infer<typeof SchoolCategory>;
+export type SchoolCategory = Category;
 
-export const CATEGORY_LABELS: Record<SchoolCategory, string> = {
-	'1': 'Outstanding',
-	'2a': 'Securely good',
-	'2b': 'Good with weaknesses',
-	'3': 'Requires improvement',
-	'4': 'Inadequate'
-};
+export const Strand = z.enum(STRANDS);
+export type Strand = StrandName;
 
-/** Days of SI support a school may receive in a year, by category ("up to"). */
-export const SI_DAYS_ALLOWANCE: Record<SchoolCategory, number> = {
-	'1': 3,
-	'2a': 3,
-	'2b': 5,
-	'3': 7,
-	'4': 10
-};
-
-export const Strand = z.enum(['preventative', 'corrective']);
-export type Strand = z.infer<typeof Strand>;
-
-/** Sir David Carter's four stages, for schools on the corrective strand. */
-export const CarterStage = z.enum(['stabilise', 'repair', 'improve', 'sustain']);
-export type CarterStage = z.infer<typeof CarterStage>;
-
-export const schoolDocId = (schoolId: string) => `school:${schoolId}`;
-/** Each school's records live in their own database, so access is granted per school. */
-export const schoolDbName = (schoolId: string) => `school-${schoolId}`;
-export const TRUST_DB = 'trust';
-/** Every school's concerns raised to the CEO (`concern.ts`): SILs and the CEO are its members. */
-export const CONCERNS_DB = 'concerns';
-
-export function schoolIdFromDbName(db: string): string | null {
-	const m = /^school-([a-z0-9-]+)$/.exec(db);
-	return m ? m[1]! : null;
-}
-
-export const CARTER_STAGE_LABELS: Record<CarterStage, string> = {
-	stabilise: 'Stabilise',
-	repair: 'Repair',
-	improve: 'Improve',
-	sustain: 'Sustain'
-};
+export const CarterStage = z.enum(CARTER_STAGES);
+export type CarterStage = CarterStageName;
 
 /** Where a school stands: its category, strand and (corrective strand only) Carter stage. */
 export const Situation = z.object({
@@ -119,10 +105,3 @@ export const School = z
 		path: ['carterStage']
 	});
 export type School = z.infer<typeof School>;
-
-/** The school's strand and Carter stage in words ("Corrective, second stage"). */
-export function strandText(school: School): string {
-	const strand = school.strand === 'corrective' ? 'Corrective' : 'Preventative';
-	// The stage is one of Carter's four words, said as a stage rather than shown as a code.
-	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
-}

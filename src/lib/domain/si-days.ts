@@ -1,5 +1,5 @@
 import type { School } from './school.ts';
-import { SI_DAYS_ALLOWANCE } from './school.ts';
+import { SI_DAYS_ALLOWANCE } from './categories.ts';
 import type { VisitRecord } from './visit.ts';
 import { countsAgainstAllowance, type SiDaysCounting, type VisitType } from './visit-types.ts';
 

@@ -1,5 +1,6 @@
 import type { AcademicYear } from './trust.ts';
-import { SI_DAYS_ALLOWANCE, type School, type Situation, type SituationChange } from './school.ts';
+import { SI_DAYS_ALLOWANCE } from './categories.ts';
+import type { School, Situation, SituationChange } from './school.ts';
 
 /** The situation as the school's registry document holds it now. */
 export function currentSituation(school: School): Situation {

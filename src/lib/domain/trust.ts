@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { changeMeta } from './changes.ts';
 import { AcademicYearId, docMeta, IsoDate, Label, Slug, TermNumber, Text } from './common.ts';
-import { SiDaysCounting } from './visit-types.ts';
+import { VISIT_TYPES } from './visit-types.ts';
 
 export const TRUST_SETTINGS_ID = 'settings';
 
@@ -22,7 +22,7 @@ export const TrustSettings = z.object({
 	 * Which visit types count against a school's SI days allowance; a type not set takes
 	 * `DEFAULT_SI_DAYS_COUNTING` (`siDaysCounting`).
 	 */
-	siDaysCounting: SiDaysCounting.optional()
+	siDaysCounting: z.partialRecord(z.enum(VISIT_TYPES), z.boolean()).optional()
 });
 export type TrustSettings = z.infer<typeof TrustSettings>;
 

@@ -1,12 +1,14 @@
-import { z } from 'zod';
 import type { VisitCalendar } from './trust.ts';
+
+// No zod here: the first screens of a cold start import this file (issue 17). The schemas that
+// check a visit's type and the trust's setting are in visit.ts and trust.ts.
 
 /**
  * The kinds of visit of the SI menu (seed 002: the termly standards visit, and the menu of reviews
  * a school receives or asks for). A record without a type was written before types existed and is
  * a termly SI visit (`visitTypeOf`).
  */
-export const VisitType = z.enum([
+export const VISIT_TYPES = [
 	'termly',
 	'teaching-learning',
 	'leadership',
@@ -15,10 +17,8 @@ export const VisitType = z.enum([
 	'pupil-premium',
 	'send',
 	'extra-support'
-]);
-export type VisitType = z.infer<typeof VisitType>;
-
-export const VISIT_TYPES = VisitType.options;
+] as const;
+export type VisitType = (typeof VISIT_TYPES)[number];
 
 export const VISIT_TYPE_LABELS: Record<VisitType, string> = {
 	termly: 'Termly SI visit',
@@ -50,7 +50,6 @@ export const visitTitle = (v: { visitType?: VisitType | undefined }): string =>
  * support a school asks for); a peer review is led by heads of other schools and an external
  * reviewer "mid Ofsted cycle" (seed 002), not by the SIA's days, so it does not.
  */
-export const SiDaysCounting = z.partialRecord(VisitType, z.boolean());
 export type SiDaysCounting = Record<VisitType, boolean>;
 
 export const DEFAULT_SI_DAYS_COUNTING: SiDaysCounting = {

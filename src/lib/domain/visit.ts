@@ -13,7 +13,7 @@ import {
 	TermNumber,
 	Text
 } from './common.ts';
-import { VisitType } from './visit-types.ts';
+import { VISIT_TYPES } from './visit-types.ts';
 
 /** Where a visit record is in its agreement with the headteacher. */
 export const VisitStatus = z.enum(['planned', 'draft', 'shared', 'confirmed']);
@@ -43,7 +43,7 @@ const VisitRecordFields = z.object({
 	visitorName: PersonName.optional(),
 	status: VisitStatus,
 	/** The kind of visit from the SI menu; a record without one is a termly SI visit. */
-	visitType: VisitType.optional(),
+	visitType: z.enum(VISIT_TYPES).optional(),
 	/** Items of the lists a person edits carry an `id` (`newItemId()`), by which edits merge. */
 	attendees: z.array(z.object({ id: ItemId, name: Label, role: Text(200) })).max(50),
 	focus: Text(2000),

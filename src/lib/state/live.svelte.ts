@@ -3,6 +3,28 @@ import { liveQuery } from 'dexie';
 import { untrack } from 'svelte';
 import { keptValue, watchTables } from './watch-tables';
 
+/** Queries of the screens on show that have not answered yet (`firstAnswers`). */
+let unanswered = 0;
+let whenAnswered: (() => void)[] = [];
+
+function answered(): void {
+	unanswered--;
+	if (unanswered > 0) return;
+	const waiting = whenAnswered;
+	whenAnswered = [];
+	for (const resolve of waiting) resolve();
+}
+
+/**
+ * Resolves once every query of the screens on show has answered at least once: what a cold start
+ * waits for before it loads the rest of the app (issue 17), so that the first screen's reads of
+ * the device's records are not queued behind PouchDB opening its databases.
+ */
+export function firstAnswers(): Promise<void> {
+	if (unanswered === 0) return Promise.resolve();
+	return new Promise((resolve) => whenAnswered.push(resolve));
+}
+
 /**
  * A read-model query that stays current: it re-runs whenever the tables it read change (Dexie's
  * liveQuery) and whenever the reactive values it uses change. Create it during component init.
@@ -19,16 +41,28 @@ export class Live<T> {
 	constructor(query: () => Promise<T>, inputs?: () => unknown) {
 		$effect(() => {
 			inputs?.();
+			let waiting = true;
+			unanswered++;
+			const first = () => {
+				if (!waiting) return;
+				waiting = false;
+				answered();
+			};
 			const subscription = liveQuery(query).subscribe({
 				next: (value) => {
 					this.value = value;
 					this.error = undefined;
+					first();
 				},
 				error: (err: unknown) => {
 					this.error = err;
+					first();
 				}
 			});
-			return () => subscription.unsubscribe();
+			return () => {
+				subscription.unsubscribe();
+				first();
+			};
 		});
 	}
 }

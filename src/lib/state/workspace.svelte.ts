@@ -2,8 +2,8 @@ import Dexie, { liveQuery, type Subscription } from 'dexie';
 // Narrow imports, here and in everything the first screen draws: the domain's index builds every
 // schema the app has, which a cold start on a phone cannot afford before its first paint (issue 17).
 import { assignedSchools, hasRole, type UserCtx } from '$lib/domain/roles';
-import { CONCERNS_DB, schoolDbName, TRUST_DB } from '$lib/domain/school';
-import { PEOPLE_ID, type PeopleDirectory } from '$lib/domain/people';
+import { CONCERNS_DB, PEOPLE_ID, schoolDbName, TRUST_DB } from '$lib/domain/databases';
+import type { PeopleDirectory } from '$lib/domain/people';
 import {
 	openReadModel,
 	readModelName,
@@ -17,6 +17,7 @@ import { deviceName } from '$lib/sync/device';
 import type { PendingTracker } from '$lib/sync/pending';
 import { deferredDb, watchWrites } from '$lib/state/deferred-db';
 import { storageReport } from '$lib/state/storage';
+import { firstAnswers } from '$lib/state/live.svelte';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
 import {
@@ -61,24 +62,24 @@ const loadEngine = (): Promise<Engine> => {
 };
 
 /**
- * Runs `work` once the browser has drawn the screen and has a moment: opening, catching up and
- * replicating the databases is then no longer in the way of a cold start's first screen.
+ * Runs `work` once the browser has drawn the first screen with its records: opening, catching up
+ * and replicating the databases (PouchDB) is then no longer in the way of a cold start's first
+ * screen, nor are its reads of the read model queued behind PouchDB's (issue 17).
  */
-function afterFirstPaint(work: () => void): void {
+function afterFirstScreen(work: () => void): void {
 	let done = false;
 	const once = () => {
 		if (done) return;
 		done = true;
 		work();
 	};
-	const idle = (globalThis as { requestIdleCallback?: typeof requestIdleCallback })
-		.requestIdleCallback;
+	// The screen's components have mounted by the first frame, and their queries have started.
 	requestAnimationFrame(() => {
-		if (idle) idle(once, { timeout: 500 });
-		else setTimeout(once, 50);
+		void firstAnswers().then(() => requestAnimationFrame(() => setTimeout(once, 0)));
 	});
-	// A page opened in the background draws no frame: its databases open all the same.
-	setTimeout(once, 1000);
+	// A page opened in the background draws no frame, and a query may never answer: the databases
+	// open all the same.
+	setTimeout(once, 2000);
 }
 
 /** A list of names kept in localStorage; anything unreadable counts as none. */
@@ -247,7 +248,7 @@ class Workspace {
 		// schemas and the sync machinery load once the first screen is on show, not before it. A
 		// save made in that moment waits for them (`ctx`).
 		this.ready = true;
-		afterFirstPaint(() => {
+		afterFirstScreen(() => {
 			if (this.#rm !== rm) return;
 			void loadEngine().then(
 				(engine) => {
@@ -289,7 +290,7 @@ class Workspace {
 		});
 		// Each database opens, catches up with changes made since it was last open, and starts to
 		// sync, a frame after the engine loaded: the screens update as it does.
-		afterFirstPaint(() => {
+		afterFirstScreen(() => {
 			if (this.#rm !== rm) return;
 			// Schools first: a head's or SIL's own records are what the first screen shows.
 			const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];

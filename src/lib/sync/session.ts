@@ -1,15 +1,38 @@
-import { z } from 'zod';
-import { UserCtx } from '$lib/domain/roles';
+import type { UserCtx } from '$lib/domain/roles';
 import { couchUrl } from '$lib/config';
 
+// The shapes here are checked by hand, not with zod: a cold start reads the stored session before
+// anything else, and building schemas is work its first screen does not need (issue 17).
+
 /** The signed-in person as kept on the device, so the app opens and works offline afterwards. */
-export const StoredSession = z.object({
-	name: z.string().min(1),
-	fullName: z.string(),
-	roles: z.array(z.string()),
-	signedInAt: z.string()
-});
-export type StoredSession = z.infer<typeof StoredSession>;
+export interface StoredSession {
+	name: string;
+	fullName: string;
+	roles: string[];
+	signedInAt: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (x: unknown): x is Json =>
+	typeof x === 'object' && x !== null && !Array.isArray(x);
+const isStrings = (x: unknown): x is string[] =>
+	Array.isArray(x) && x.every((r) => typeof r === 'string');
+
+function storedSession(x: unknown): StoredSession | null {
+	if (!isObject(x)) return null;
+	const { name, fullName, roles, signedInAt } = x;
+	if (typeof name !== 'string' || name.length === 0 || typeof fullName !== 'string') return null;
+	if (!isStrings(roles) || typeof signedInAt !== 'string') return null;
+	return { name, fullName, roles: [...roles], signedInAt };
+}
+
+/** CouchDB's `userCtx` from a `/_session` answer, or null if the answer is not one. */
+function userCtxOf(body: unknown): UserCtx | null {
+	if (!isObject(body) || body.ok !== true || !isObject(body.userCtx)) return null;
+	const { name, roles } = body.userCtx;
+	if (!(name === null || typeof name === 'string') || !isStrings(roles)) return null;
+	return { name, roles: [...roles] };
+}
 
 const KEY = 'si:session';
 
@@ -17,8 +40,7 @@ export function loadSession(): StoredSession | null {
 	try {
 		const raw = localStorage.getItem(KEY);
 		if (!raw) return null;
-		const parsed = StoredSession.safeParse(JSON.parse(raw));
-		return parsed.success ? parsed.data : null;
+		return storedSession(JSON.parse(raw));
 	} catch {
 		return null;
 	}
@@ -33,10 +55,6 @@ export function storeSession(session: StoredSession | null): void {
 export class SignInError extends Error {
 	override name = 'SignInError';
 }
-
-const SessionResponse = z.object({ ok: z.literal(true), userCtx: UserCtx });
-const Profile = z.object({ fullName: z.string().optional() });
-const Refusal = z.object({ ok: z.literal(false), error: z.literal('unauthorized') });
 
 async function request(path: string, init: RequestInit = {}): Promise<Response> {
 	try {
@@ -61,14 +79,13 @@ export async function signIn(name: string, password: string): Promise<StoredSess
 		headers: { 'Content-Type': 'application/json' },
 		body: JSON.stringify({ name, password })
 	});
-	const refused =
-		res.ok &&
-		Refusal.safeParse(
-			await res
+	const answer: unknown = res.ok
+		? await res
 				.clone()
 				.json()
 				.catch(() => null)
-		).success;
+		: null;
+	const refused = isObject(answer) && answer.ok === false && answer.error === 'unauthorized';
 	if (res.status === 401 || refused) {
 		throw new SignInError('That user name and password do not match. Check them and try again.');
 	}
@@ -80,7 +97,10 @@ export async function signIn(name: string, password: string): Promise<StoredSess
 	if (!userCtx?.name) throw new SignInError('The trust server did not keep the session.');
 	let fullName = userCtx.name;
 	const profile = await request(`/_users/org.couchdb.user:${encodeURIComponent(userCtx.name)}`);
-	if (profile.ok) fullName = Profile.parse(await profile.json()).fullName ?? fullName;
+	if (profile.ok) {
+		const doc: unknown = await profile.json().catch(() => null);
+		if (isObject(doc) && typeof doc.fullName === 'string') fullName = doc.fullName;
+	}
 	return {
 		name: userCtx.name,
 		roles: userCtx.roles,
@@ -93,8 +113,8 @@ export async function signIn(name: string, password: string): Promise<StoredSess
 export async function currentUser(): Promise<UserCtx | null> {
 	const res = await request('/_session');
 	if (!res.ok) return null;
-	const body = SessionResponse.safeParse(await res.json());
-	return body.success && body.data.userCtx.name ? body.data.userCtx : null;
+	const userCtx = userCtxOf(await res.json());
+	return userCtx?.name ? userCtx : null;
 }
 
 export async function signOutRemote(): Promise<void> {

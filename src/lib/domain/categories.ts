@@ -1,0 +1,48 @@
+// The trust's categories, strands and stages in words, without schemas: the first screens of a
+// cold start import this file, and building zod schemas is work they do not need (issue 17). The
+// schemas are in school.ts.
+
+/** The trust's categories of school (Strategy for School Improvement). */
+export const SCHOOL_CATEGORIES = ['1', '2a', '2b', '3', '4'] as const;
+export type SchoolCategory = (typeof SCHOOL_CATEGORIES)[number];
+
+export const CATEGORY_LABELS: Record<SchoolCategory, string> = {
+	'1': 'Outstanding',
+	'2a': 'Securely good',
+	'2b': 'Good with weaknesses',
+	'3': 'Requires improvement',
+	'4': 'Inadequate'
+};
+
+/** Days of SI support a school may receive in a year, by category ("up to"). */
+export const SI_DAYS_ALLOWANCE: Record<SchoolCategory, number> = {
+	'1': 3,
+	'2a': 3,
+	'2b': 5,
+	'3': 7,
+	'4': 10
+};
+
+export const STRANDS = ['preventative', 'corrective'] as const;
+export type Strand = (typeof STRANDS)[number];
+
+/** Sir David Carter's four stages, for schools on the corrective strand. */
+export const CARTER_STAGES = ['stabilise', 'repair', 'improve', 'sustain'] as const;
+export type CarterStage = (typeof CARTER_STAGES)[number];
+
+export const CARTER_STAGE_LABELS: Record<CarterStage, string> = {
+	stabilise: 'Stabilise',
+	repair: 'Repair',
+	improve: 'Improve',
+	sustain: 'Sustain'
+};
+
+/** The school's strand and Carter stage in words ("Corrective, second stage"). */
+export function strandText(school: {
+	strand: Strand;
+	carterStage?: CarterStage | undefined;
+}): string {
+	const strand = school.strand === 'corrective' ? 'Corrective' : 'Preventative';
+	// The stage is one of Carter's four words, said as a stage rather than shown as a code.
+	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
+}
