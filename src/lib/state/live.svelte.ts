@@ -1,4 +1,7 @@
+import type Dexie from 'dexie';
 import { liveQuery } from 'dexie';
+import { untrack } from 'svelte';
+import { keptValue, watchTables } from './watch-tables';
 
 /** Queries of the screens on show that have not answered yet (`firstAnswers`). */
 let unanswered = 0;
@@ -61,5 +64,50 @@ export class Live<T> {
 				first();
 			};
 		});
+	}
+}
+
+/**
+ * A read-model query over whole tables (the CEO's dashboard), kept current as `watchTables` does
+ * (src/lib/state/watch-tables.ts says why not with liveQuery). With `keep`, a screen opened again
+ * while none of its tables changed draws the last result at once.
+ */
+export class Watched<T> {
+	// Raw: each run's result replaces the last whole and is never changed in place, and a deep
+	// proxy made every read of fifty schools' records (cells of every booklet) go through a trap.
+	value = $state.raw<T | undefined>(undefined);
+	error = $state<unknown>(undefined);
+	loading = $derived(this.value === undefined && this.error === undefined);
+
+	constructor(
+		db: () => Dexie,
+		tables: readonly string[],
+		query: () => Promise<T>,
+		options: { pause?: number; keep?: string } = {}
+	) {
+		// Drawn with the first render, while it still holds.
+		const first = untrack(() => {
+			try {
+				return keptValue<T>(db().name, options.keep);
+			} catch {
+				return undefined;
+			}
+		});
+		if (first) this.value = first.value;
+		$effect(() =>
+			watchTables(
+				db(),
+				tables,
+				() => untrack(query),
+				(result) => {
+					if ('error' in result) this.error = result.error;
+					else {
+						this.value = result.value;
+						this.error = undefined;
+					}
+				},
+				options
+			)
+		);
 	}
 }
