@@ -4,8 +4,9 @@
  * school). The data is made in a fresh data folder, the built app is served by the real server,
  * and headless Chromium signs in as the CEO and syncs everything to the device. It prints the
  * dashboard opened at once (while the device catches up), renders timed during the catch-up, when
- * the device was caught up, then the figure: from the click on "Dashboard" to the grid with every
- * school drawn, with the data local and sync quiet. Aim: under 150 ms, and under 1 s after a full
+ * the device was caught up, the dashboard again (what it read last is kept while nothing changed),
+ * then the figure: from the click on "Dashboard" to the grid with every school drawn, with the data
+ * local, sync quiet and nothing kept (the app loaded on Schools). Aim: under 150 ms, and under 1 s after a full
  * reload (issue 17). Not a timed test: `npm run bench` (needs `npm run build` first).
  * Knobs: BENCH_SCHOOLS, BENCH_RUNS, BENCH_PORT (else a free port), BENCH_BUILD (another build to
  * serve, for A/B runs on the same data), BENCH_PROFILE / BENCH_TRACE (the last render),
@@ -452,10 +453,26 @@ export async function run(): Promise<void> {
 				console.log(`  run ${r + 1}: ${ms.toFixed(0)} ms (${await syncStatus()})${await idb()}`);
 			}
 		}
-		const med = median(times);
 		console.log(
-			`Dashboard first render, ${SCHOOLS} schools, data local: median ${med.toFixed(0)} ms, ` +
-				`best ${Math.min(...times).toFixed(0)} ms, worst ${Math.max(...times).toFixed(0)} ms over ${RUNS} runs ` +
+			`Dashboard again, ${SCHOOLS} schools, data local (Schools, then Dashboard; what it read last ` +
+				`is kept in memory while none of its tables changed): median ${median(times).toFixed(0)} ms, ` +
+				`best ${Math.min(...times).toFixed(0)} ms, worst ${Math.max(...times).toFixed(0)} ms over ${RUNS} runs`
+		);
+
+		// The figure of record: the dashboard opened with nothing kept, so it reads every school's
+		// records and draws them. The app is loaded on Schools and left a moment to settle first.
+		const first: number[] = [];
+		for (let r = 0; r < RUNS; r++) {
+			await page.goto('/');
+			await page.getByRole('heading', { level: 1, name: 'Your schools' }).waitFor();
+			await page.waitForTimeout(2000);
+			first.push(await render());
+		}
+		const med = median(first);
+		console.log(
+			`Dashboard opened, ${SCHOOLS} schools, data local, nothing kept (the app loaded on Schools): ` +
+				`median ${med.toFixed(0)} ms, best ${Math.min(...first).toFixed(0)} ms, worst ` +
+				`${Math.max(...first).toFixed(0)} ms over ${RUNS} runs ` +
 				`(aim: under ${AIM_MS} ms: ${med < AIM_MS ? 'met' : 'NOT met'})`
 		);
 
