@@ -7,12 +7,19 @@ import { keptValue, watchTables } from './watch-tables';
 let unanswered = 0;
 let whenAnswered: (() => void)[] = [];
 
-function answered(): void {
-	unanswered--;
-	if (unanswered > 0) return;
-	const waiting = whenAnswered;
-	whenAnswered = [];
-	for (const resolve of waiting) resolve();
+/** Counts a query as waiting for its first answer; call what it returns when it has one (once is enough). */
+function awaitAnswer(): () => void {
+	unanswered++;
+	let waiting = true;
+	return () => {
+		if (!waiting) return;
+		waiting = false;
+		unanswered--;
+		if (unanswered > 0) return;
+		const resolved = whenAnswered;
+		whenAnswered = [];
+		for (const resolve of resolved) resolve();
+	};
 }
 
 /**
@@ -41,13 +48,7 @@ export class Live<T> {
 	constructor(query: () => Promise<T>, inputs?: () => unknown) {
 		$effect(() => {
 			inputs?.();
-			let waiting = true;
-			unanswered++;
-			const first = () => {
-				if (!waiting) return;
-				waiting = false;
-				answered();
-			};
+			const first = awaitAnswer();
 			const subscription = liveQuery(query).subscribe({
 				next: (value) => {
 					this.value = value;
@@ -94,8 +95,9 @@ export class Watched<T> {
 			}
 		});
 		if (first) this.value = first.value;
-		$effect(() =>
-			watchTables(
+		$effect(() => {
+			const first = awaitAnswer();
+			const stop = watchTables(
 				db(),
 				tables,
 				() => untrack(query),
@@ -105,9 +107,14 @@ export class Watched<T> {
 						this.value = result.value;
 						this.error = undefined;
 					}
+					first();
 				},
 				options
-			)
-		);
+			);
+			return () => {
+				stop();
+				first();
+			};
+		});
 	}
 }
