@@ -54,10 +54,13 @@ function preloadHomeRoute(): Plugin {
 				const error = Object.keys(manifest).find((k) => k.endsWith('client-optimized/nodes/1.js'));
 				if (error) visit(error);
 				let page = fs.readFileSync(html, 'utf8');
-				const links = [
-					...[...js].map((f) => `<link href="/${f}" rel="modulepreload">`),
-					...[...css].map((f) => `<link href="/${f}" rel="preload" as="style">`)
-				].filter((l) => !page.includes(`href="${/href="([^"]+)"/.exec(l)![1]}"`));
+				const links = [...js, ...css]
+					.filter((f) => !page.includes(`href="/${f}"`))
+					.map((f) =>
+						css.has(f)
+							? `<link href="/${f}" rel="preload" as="style">`
+							: `<link href="/${f}" rel="modulepreload">`
+					);
 				page = page.replace('</head>', `\t${links.join('\n\t\t')}\n\t</head>`);
 				fs.writeFileSync(html, page);
 			}
