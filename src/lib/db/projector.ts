@@ -19,6 +19,7 @@ import {
 } from '$lib/domain';
 import type { z } from 'zod';
 import type { NextStepRow, ProgressRow, ReadModel } from './read-model';
+import { readSnapshot, type Snapshot } from './pouch-snapshot';
 
 type Change = {
 	id: string;
@@ -492,9 +493,17 @@ export class Projector {
 	 */
 	private readonly known = new Map<string, string>();
 
-	constructor(rm: ReadModel, dbFor: (db: string) => PouchDB.Database) {
+	/** A database's changes from the start in one read, or null to read the changes feed. */
+	private readonly readFirst: (local: PouchDB.Database) => Promise<Snapshot | null>;
+
+	constructor(
+		rm: ReadModel,
+		dbFor: (db: string) => PouchDB.Database,
+		opts: { readFirst?: (local: PouchDB.Database) => Promise<Snapshot | null> } = {}
+	) {
 		this.rm = rm;
 		this.dbFor = dbFor;
+		this.readFirst = opts.readFirst ?? readSnapshot;
 	}
 
 	/** Bring one database's projection up to date, then follow it live. */
@@ -506,6 +515,15 @@ export class Projector {
 		const load = checkpoint ? null : new FirstLoad(this.rm, db, this.known);
 		const read = async (from: string | number) =>
 			local.changes({ since: from, limit: BATCH, include_docs: true, conflicts: true });
+		// A first load reads the database's stores in one go where it can (see pouch-snapshot.ts):
+		// the changes feed reads each document's metadata with a request of its own.
+		const snapshot = load ? await this.readFirst(local) : null;
+		if (load && snapshot) {
+			for (let i = 0; i < snapshot.results.length; i += BATCH) {
+				await load.apply(snapshot.results.slice(i, i + BATCH));
+			}
+			since = snapshot.last_seq;
+		}
 		// The next batch is read from PouchDB while this one is written to the read model: most of
 		// a rebuild is waiting on IndexedDB, and the two waits now overlap.
 		let next = read(since);

@@ -3,6 +3,7 @@ import PouchDB from 'pouchdb-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { head, nextStep, progress, sil, visit } from '../../../tests/unit/fixtures';
 import { Projector } from './projector';
+import { readSnapshot } from './pouch-snapshot';
 import { attentionOf, nextSteps, progressOf } from './queries';
 import Dexie from 'dexie';
 import { openReadModel, readModelName, type ReadModel } from './read-model';
@@ -308,7 +309,37 @@ describe('repositories', () => {
 	});
 });
 
-describe('read model built from the start', () => {
+// A first load reads PouchDB's stores in one go (pouch-snapshot.ts), or the changes feed where
+// it cannot: both must build the same read model, and keep what is written meanwhile.
+describe.each([
+	['the changes feed', false],
+	["PouchDB's stores", true]
+] as const)('read model built from the start, reading %s', (_, stores) => {
+	/** A projector that reads the database as this suite says, running `during` once after its first read. */
+	function projectorFor(
+		model: ReadModel,
+		dbFor: (db: string) => PouchDB.Database,
+		during?: () => Promise<unknown>
+	): Projector {
+		if (!stores) {
+			return new Projector(model, during ? () => readInterrupted(during) : dbFor, {
+				readFirst: () => Promise.resolve(null)
+			});
+		}
+		let done = false;
+		return new Projector(model, dbFor, {
+			readFirst: async (local) => {
+				const snapshot = await readSnapshot(local);
+				expect(snapshot).not.toBeNull();
+				if (during && !done) {
+					done = true;
+					await during();
+				}
+				return snapshot;
+			}
+		});
+	}
+
 	/** Every row of the read model, by table (the versions' tokens are random: their keys). */
 	async function rowsOf(model: ReadModel) {
 		const out: Record<string, unknown> = {};
@@ -399,7 +430,7 @@ describe('read model built from the start', () => {
 	it('holds the same rows as a read model kept up to date change by change', async () => {
 		await writeMixed();
 		const built = openReadModel(`user-${n}-built`);
-		const fresh = new Projector(built, () => readInterrupted(changeMeanwhile));
+		const fresh = projectorFor(built, () => pouch, changeMeanwhile);
 		await fresh.follow(DB);
 		await settle();
 		await new Promise((r) => setTimeout(r, 50));
@@ -415,7 +446,7 @@ describe('read model built from the start', () => {
 	it('takes a status from an update kept in another database, whichever is read first', async () => {
 		const other = new PouchDB(`test-${n}-ash`);
 		const dbFor = (db: string) => (db === 'school-ash' ? other : pouch);
-		const both = new Projector(rm, dbFor);
+		const both = projectorFor(rm, dbFor);
 		await both.follow('school-ash');
 		await put(step('a1'));
 		await other.put(update('a1', 20, { status: 'done', evidence: 'Seen' }) as Put);
@@ -432,8 +463,8 @@ describe('read model built from the start', () => {
 			['school-ash', DB, 2]
 		] as const) {
 			const built = openReadModel(`user-${n}-${first}-${sessions}`);
-			const one = new Projector(built, dbFor);
-			const two = sessions === 2 ? new Projector(built, dbFor) : one;
+			const one = projectorFor(built, dbFor);
+			const two = sessions === 2 ? projectorFor(built, dbFor) : one;
 			await one.follow(first);
 			await two.follow(second);
 			expect(await rowsOf(built)).toEqual(await rowsOf(rm));
@@ -447,7 +478,7 @@ describe('read model built from the start', () => {
 	it('keeps a change written while the read model is rebuilt', async () => {
 		await writeMixed();
 		projector.stop();
-		projector = new Projector(rm, () => readInterrupted(changeMeanwhile));
+		projector = projectorFor(rm, () => pouch, changeMeanwhile);
 		await projector.rebuild([DB]);
 		const a1 = await rm.nextSteps.get('next-step:2026-27:a1');
 		expect(a1?.status).toBe('done');
