@@ -2,7 +2,7 @@ import '../../../tests/unit/browser-env';
 import PouchDB from 'pouchdb-browser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readSnapshot } from './pouch-snapshot';
+import { readSnapshotAll } from './pouch-snapshot';
 
 type Put = PouchDB.Core.PutDocument<object>;
 let n = 0;
@@ -104,7 +104,7 @@ describe("reading PouchDB's stores for a first load", () => {
 					const db = new PouchDB(`snapshot-${++n}`, { auto_compaction: compacting });
 					try {
 						for (const o of ops) await run(db, o);
-						expect(await readSnapshot(db)).toEqual(await feed(db));
+						expect(await readSnapshotAll(db)).toEqual(await feed(db));
 					} finally {
 						await db.destroy();
 					}
@@ -145,7 +145,7 @@ describe("reading PouchDB's stores for a first load", () => {
 				i: -1
 			}))
 		);
-		const snapshot = await readSnapshot(db);
+		const snapshot = await readSnapshotAll(db);
 		expect(snapshot?.results).toHaveLength(4500);
 		expect(snapshot).toEqual(await feed(db));
 		await db.destroy();
@@ -167,10 +167,10 @@ describe("reading PouchDB's stores for a first load", () => {
 			__opts: { name },
 			info: () => Promise.resolve({})
 		} as unknown as PouchDB.Database;
-		expect(await readSnapshot(pretend)).toBeNull();
+		expect(await readSnapshotAll(pretend)).toBeNull();
 		// Another adapter (a remote database, say) is not read at all.
 		const remote = { adapter: 'http', __opts: { name: 'x' } } as unknown as PouchDB.Database;
-		expect(await readSnapshot(remote)).toBeNull();
+		expect(await readSnapshotAll(remote)).toBeNull();
 		// A record PouchDB did not write is not guessed at.
 		const db = new PouchDB(`snapshot-${++n}`);
 		await db.put({ _id: 'a', type: 'note' });
@@ -187,7 +187,7 @@ describe("reading PouchDB's stores for a first load", () => {
 			};
 		});
 		const again = new PouchDB(`snapshot-${n}`);
-		expect(await readSnapshot(again)).toBeNull();
+		expect(await readSnapshotAll(again)).toBeNull();
 		await again.destroy();
 	});
 });

@@ -36,7 +36,7 @@ export const SNAPSHOT_LIMIT = 20_000;
 
 type RevNode = [string, { deleted?: boolean; status?: string }, RevNode[]];
 type RevTree = { pos: number; ids: RevNode }[];
-type Metadata = { id: string; rev_tree: RevTree; winningRev: string; seq: number };
+type Metadata = { id: string; rev_tree: RevTree };
 type StoredMetadata = {
 	id: string;
 	data: string;
@@ -161,33 +161,37 @@ async function openStores(name: string): Promise<IDBDatabase | null> {
 	return idb;
 }
 
-/** Every record of a store, a chunk per request, within the one transaction. */
-async function readAll<V>(store: IDBObjectStore, keys: boolean): Promise<[IDBValidKey[], V[]]> {
-	const allKeys: IDBValidKey[] = [];
-	const values: V[] = [];
+/** Every record of the document store (its keys are the records' `id`), a chunk per request. */
+async function readMetadata(store: IDBObjectStore): Promise<StoredMetadata[]> {
+	const all: StoredMetadata[] = [];
 	let range: IDBKeyRange | null = null;
 	for (;;) {
-		const [k, v] = await Promise.all([
-			keys ? request(store.getAllKeys(range, CHUNK)) : Promise.resolve([]),
-			request(store.getAll(range, CHUNK) as IDBRequest<V[]>)
-		]);
-		if (!v.length) break;
-		for (const x of v) values.push(x);
-		for (const x of k) allKeys.push(x);
-		const last = keys ? k[k.length - 1]! : (v[v.length - 1] as { id: string }).id;
-		if (v.length < CHUNK) break;
-		range = IDBKeyRange.lowerBound(last, true);
+		const chunk = await request(store.getAll(range, CHUNK) as IDBRequest<StoredMetadata[]>);
+		for (const m of chunk) all.push(m);
+		if (chunk.length < CHUNK) return all;
+		range = IDBKeyRange.lowerBound(chunk[chunk.length - 1]!.id, true);
 	}
-	return [allKeys, values];
 }
 
 type Local = PouchDB.Database & { adapter?: string; __opts?: { name?: unknown } };
 
+const validMetadata = (m: StoredMetadata | undefined) =>
+	typeof m?.id === 'string' &&
+	typeof m.data === 'string' &&
+	typeof m.winningRev === 'string' &&
+	typeof m.seq === 'number';
+
 /**
- * The database's changes from the start, as the changes feed yields them, or null when its
- * storage is not the layout this reads (another adapter, another version, anything unexpected).
+ * The database's changes from the start, as the changes feed yields them, handed to `onChunk` a
+ * chunk at a time as they are read (the caller writes one while the next is read), all from one
+ * transaction. Null when its storage is not the layout this reads (another adapter, another
+ * version, anything unexpected), possibly after some chunks: the caller then reads the changes
+ * feed from the start, and what it was given already comes again.
  */
-export async function readSnapshot(db: PouchDB.Database): Promise<Snapshot | null> {
+export async function readSnapshot(
+	db: PouchDB.Database,
+	onChunk: (changes: SnapshotChange[]) => void
+): Promise<{ last_seq: number } | null> {
 	const local = db as Local;
 	const name = local.__opts?.name;
 	if (local.adapter !== 'idb' || typeof name !== 'string' || typeof indexedDB === 'undefined') {
@@ -198,66 +202,72 @@ export async function readSnapshot(db: PouchDB.Database): Promise<Snapshot | nul
 	const idb = await openStores(name);
 	if (!idb) return null;
 	try {
+		// One transaction: the metadata and the bodies are of the same moment.
 		const tx = idb.transaction([DOC_STORE, BY_SEQ_STORE], 'readonly');
 		const docStore = tx.objectStore(DOC_STORE);
 		const bySeqStore = tx.objectStore(BY_SEQ_STORE);
 		if ((await request(docStore.count())) > SNAPSHOT_LIMIT) return null;
-		// One transaction: the metadata and the bodies are of the same moment.
-		const [[, stored], [seqs, bodies]] = await Promise.all([
-			readAll<StoredMetadata>(docStore, false),
-			readAll<StoredBody>(bySeqStore, true)
-		]);
 		const metadata = new Map<string, StoredMetadata>();
-		for (const m of stored) {
-			if (
-				typeof m?.id !== 'string' ||
-				typeof m.data !== 'string' ||
-				typeof m.winningRev !== 'string' ||
-				typeof m.seq !== 'number'
-			) {
-				return null;
-			}
+		for (const m of await readMetadata(docStore)) {
+			if (!validMetadata(m)) return null;
 			metadata.set(m.id, m);
 		}
-		// Bodies that are not a document's latest write: where a winner written before a losing
-		// revision is found (the feed asks the `_doc_id_rev` index for it).
-		const older = new Map<string, StoredBody>();
-		for (let i = 0; i < bodies.length; i++) {
-			const body = bodies[i]!;
-			if (typeof body?._doc_id_rev !== 'string') return null;
-			const id = body._doc_id_rev.substring(0, body._doc_id_rev.lastIndexOf(':') - 1);
-			if (metadata.get(id)?.seq !== seqs[i]) older.set(body._doc_id_rev, body);
-		}
-		const results: SnapshotChange[] = [];
+		// A winning revision written before a losing one: its body comes before the document's
+		// latest write, which the feed answers with the winner's (it asks the `_doc_id_rev` index).
+		const winners = new Map<string, StoredBody>();
 		let lastSeq = 0;
-		for (let i = 0; i < bodies.length; i++) {
-			const seq = seqs[i] as number;
-			const body = decodeBody(bodies[i]!);
-			const stored = metadata.get(body._id);
-			if (!stored || stored.seq !== seq) continue;
-			let doc = body;
-			if (stored.winningRev !== body._rev) {
-				const winner = older.get(`${body._id}::${stored.winningRev}`);
-				if (!winner) return null;
-				doc = decodeBody(winner);
+		let range: IDBKeyRange | null = null;
+		for (;;) {
+			const [seqs, bodies] = await Promise.all([
+				request(bySeqStore.getAllKeys(range, CHUNK)),
+				request(bySeqStore.getAll(range, CHUNK) as IDBRequest<StoredBody[]>)
+			]);
+			if (seqs.length !== bodies.length) return null;
+			const changes: SnapshotChange[] = [];
+			for (let i = 0; i < bodies.length; i++) {
+				const seq = seqs[i];
+				const stored = bodies[i];
+				if (typeof seq !== 'number' || typeof stored?._doc_id_rev !== 'string') return null;
+				const idRev = stored._doc_id_rev;
+				const meta = metadata.get(idRev.substring(0, idRev.lastIndexOf(':') - 1));
+				if (!meta) continue;
+				if (meta.seq !== seq) {
+					if (idRev.endsWith(`::${meta.winningRev}`)) winners.set(idRev, stored);
+					continue;
+				}
+				let doc = decodeBody(stored);
+				if (meta.winningRev !== doc._rev) {
+					const winner = winners.get(`${doc._id}::${meta.winningRev}`);
+					if (!winner) return null;
+					doc = decodeBody(winner);
+				}
+				const tree = (JSON.parse(meta.data) as Metadata).rev_tree;
+				const change: SnapshotChange = { id: meta.id, changes: [{ rev: doc._rev }], doc, seq };
+				if (isDeleted(tree, doc._rev)) change.deleted = true;
+				const conflicts = conflictsOf(tree);
+				if (conflicts.length) doc._conflicts = conflicts;
+				const attachments = doc._attachments as Record<string, { stub?: boolean }> | undefined;
+				for (const att in attachments) {
+					if (Object.prototype.hasOwnProperty.call(attachments, att)) attachments[att]!.stub = true;
+				}
+				changes.push(change);
+				lastSeq = seq;
 			}
-			const meta: Metadata = { ...(JSON.parse(stored.data) as Metadata), seq };
-			const change: SnapshotChange = { id: meta.id, changes: [{ rev: doc._rev }], doc, seq };
-			if (isDeleted(meta.rev_tree, doc._rev)) change.deleted = true;
-			const conflicts = conflictsOf(meta.rev_tree);
-			if (conflicts.length) doc._conflicts = conflicts;
-			const attachments = doc._attachments as Record<string, { stub?: boolean }> | undefined;
-			for (const att in attachments) {
-				if (Object.prototype.hasOwnProperty.call(attachments, att)) attachments[att]!.stub = true;
-			}
-			results.push(change);
-			lastSeq = seq;
+			if (changes.length) onChunk(changes);
+			if (bodies.length < CHUNK) return { last_seq: lastSeq };
+			range = IDBKeyRange.lowerBound(seqs[seqs.length - 1]!, true);
 		}
-		return { results, last_seq: lastSeq };
 	} catch (err) {
 		console.warn('Read the changes feed instead of PouchDB’s stores', err);
 		return null;
 	} finally {
 		idb.close();
 	}
+}
+
+/** The whole snapshot at once (what the changes feed from the start answers), or null. */
+export async function readSnapshotAll(db: PouchDB.Database): Promise<Snapshot | null> {
+	const results: SnapshotChange[] = [];
+	const read = await readSnapshot(db, (changes) => results.push(...changes));
+	return read && { results, last_seq: read.last_seq };
 }

@@ -19,7 +19,7 @@ import {
 } from '$lib/domain';
 import type { z } from 'zod';
 import type { NextStepRow, ProgressRow, ReadModel } from './read-model';
-import { readSnapshot, type Snapshot } from './pouch-snapshot';
+import { readSnapshot, type SnapshotChange } from './pouch-snapshot';
 
 type Change = {
 	id: string;
@@ -477,6 +477,11 @@ class FirstLoad {
 	}
 }
 
+type ReadFirst = (
+	local: PouchDB.Database,
+	onChunk: (changes: SnapshotChange[]) => void
+) => Promise<{ last_seq: number } | null>;
+
 /**
  * Keeps the read model up to date with a set of PouchDB databases: catches up from each stored
  * checkpoint in batches, then follows the live changes feed.
@@ -493,13 +498,13 @@ export class Projector {
 	 */
 	private readonly known = new Map<string, string>();
 
-	/** A database's changes from the start in one read, or null to read the changes feed. */
-	private readonly readFirst: (local: PouchDB.Database) => Promise<Snapshot | null>;
+	/** A database's changes from the start in one read (see `readSnapshot`), or null to read the changes feed. */
+	private readonly readFirst: ReadFirst;
 
 	constructor(
 		rm: ReadModel,
 		dbFor: (db: string) => PouchDB.Database,
-		opts: { readFirst?: (local: PouchDB.Database) => Promise<Snapshot | null> } = {}
+		opts: { readFirst?: ReadFirst } = {}
 	) {
 		this.rm = rm;
 		this.dbFor = dbFor;
@@ -517,12 +522,28 @@ export class Projector {
 			local.changes({ since: from, limit: BATCH, include_docs: true, conflicts: true });
 		// A first load reads the database's stores in one go where it can (see pouch-snapshot.ts):
 		// the changes feed reads each document's metadata with a request of its own.
-		const snapshot = load ? await this.readFirst(local) : null;
-		if (load && snapshot) {
-			for (let i = 0; i < snapshot.results.length; i += BATCH) {
-				await load.apply(snapshot.results.slice(i, i + BATCH));
+		// Each chunk is written while the next is read. If the read gives way to the feed part way,
+		// the feed from the start brings those documents again, which a first load takes.
+		if (load) {
+			const chunks: Change[][] = [];
+			let reading = true;
+			let wake = () => {};
+			const snapshot = this.readFirst(local, (changes) => {
+				chunks.push(changes);
+				wake();
+			})
+				.catch(() => null)
+				.finally(() => {
+					reading = false;
+					wake();
+				});
+			for (;;) {
+				const chunk = chunks.shift();
+				if (chunk) await load.apply(chunk);
+				else if (reading) await new Promise<void>((resolve) => (wake = resolve));
+				else break;
 			}
-			since = snapshot.last_seq;
+			since = (await snapshot)?.last_seq ?? 0;
 		}
 		// The next batch is read from PouchDB while this one is written to the read model: most of
 		// a rebuild is waiting on IndexedDB, and the two waits now overlap.

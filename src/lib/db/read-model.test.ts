@@ -328,8 +328,8 @@ describe.each([
 		}
 		let done = false;
 		return new Projector(model, dbFor, {
-			readFirst: async (local) => {
-				const snapshot = await readSnapshot(local);
+			readFirst: async (local, onChunk) => {
+				const snapshot = await readSnapshot(local, onChunk);
 				expect(snapshot).not.toBeNull();
 				if (during && !done) {
 					done = true;
@@ -442,6 +442,29 @@ describe.each([
 		fresh.stop();
 		built.close();
 	});
+
+	if (stores) {
+		it('reads the changes feed from the start when the stores give way part way through', async () => {
+			await writeMixed();
+			const built = openReadModel(`user-${n}-partial`);
+			let given = false;
+			const partial = new Projector(built, () => pouch, {
+				// The first few changes are handed over, then the read gives up.
+				readFirst: async (local, onChunk) => {
+					await readSnapshot(local, (changes) => {
+						if (!given) onChunk(changes.slice(0, 4));
+						given = true;
+					});
+					return null;
+				}
+			});
+			await partial.follow(DB);
+			expect(given).toBe(true);
+			expect(await rowsOf(built)).toEqual(await rowsOf(rm));
+			partial.stop();
+			built.close();
+		});
+	}
 
 	it('takes a status from an update kept in another database, whichever is read first', async () => {
 		const other = new PouchDB(`test-${n}-ash`);
