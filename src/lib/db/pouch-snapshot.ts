@@ -108,10 +108,15 @@ function isDeleted(tree: RevTree, rev: string): boolean {
 	return false;
 }
 
+/** The document as PouchDB gives it back, made from the stored body in place (as its `decodeDoc`). */
 function decodeBody(stored: StoredBody): SnapshotChange['doc'] {
-	const { _doc_id_rev: idRev, ...doc } = stored;
+	const idRev = stored._doc_id_rev;
 	const at = idRev.lastIndexOf(':');
-	return { ...doc, _id: idRev.substring(0, at - 1), _rev: idRev.substring(at + 1) };
+	const doc = stored as Partial<StoredBody> & Record<string, unknown>;
+	doc._id = idRev.substring(0, at - 1);
+	doc._rev = idRev.substring(at + 1);
+	delete doc._doc_id_rev;
+	return doc as SnapshotChange['doc'];
 }
 
 const request = <T>(req: IDBRequest<T>) =>
