@@ -136,12 +136,12 @@ describe("reading PouchDB's stores for a first load", () => {
 	it('yields the same as the feed for a database of many documents read in several requests', async () => {
 		const db = new PouchDB(`snapshot-${++n}`);
 		const docs = Array.from({ length: 4500 }, (_, i) => ({ _id: `doc-${i}`, type: 'note', i }));
-		await db.bulkDocs(docs);
-		const some = await db.allDocs({ keys: ['doc-10', 'doc-2500', 'doc-4499'] });
+		const written = await db.bulkDocs(docs);
+		// Three documents written again: their first bodies stay behind in the store.
 		await db.bulkDocs(
-			some.rows.map((r) => ({
-				_id: r.id,
-				_rev: (r as { value: { rev: string } }).value.rev,
+			[10, 2500, 4499].map((i) => ({
+				...docs[i]!,
+				_rev: (written[i] as { rev: string }).rev,
 				i: -1
 			}))
 		);
