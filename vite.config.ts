@@ -2,7 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Plugin, ResolvedConfig } from 'vite';
+import { loadEnv, type Plugin, type ResolvedConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { appManifest } from './src/lib/pwa/manifest.ts';
 
@@ -74,7 +74,14 @@ function isHomeNode(key: string): boolean {
 	return /src\/routes\/\+page\.svelte/.test(source);
 }
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
+	// Where the app syncs (src/lib/config.ts), fixed when the app is built: PUBLIC_COUCH_URL from the
+	// environment or a .env file, empty for the server that serves the app.
+	define: {
+		__PUBLIC_COUCH_URL__: JSON.stringify(
+			loadEnv(mode, process.cwd(), 'PUBLIC_').PUBLIC_COUCH_URL ?? ''
+		)
+	},
 	plugins: [
 		sveltekit(),
 		preloadHomeRoute(),
@@ -121,4 +128,4 @@ export default defineConfig({
 			}
 		]
 	}
-});
+}));
