@@ -131,7 +131,7 @@ describe("reading PouchDB's stores for a first load", () => {
 				]
 			}
 		);
-	});
+	}, 60_000);
 
 	it('yields the same as the feed for a database of many documents read in several requests', async () => {
 		const db = new PouchDB(`snapshot-${++n}`);
@@ -149,7 +149,7 @@ describe("reading PouchDB's stores for a first load", () => {
 		expect(snapshot?.results).toHaveLength(4500);
 		expect(snapshot).toEqual(await feed(db));
 		await db.destroy();
-	});
+	}, 60_000);
 
 	it('gives way to the changes feed when the storage is not the layout it knows', async () => {
 		// A database of the expected name and version whose stores are not PouchDB's.

@@ -136,14 +136,26 @@ async function openStores(name: string): Promise<IDBDatabase | null> {
 		}
 		// PouchDB has opened it already; an upgrade here means it is not the database we expect.
 		req.onupgradeneeded = () => req.transaction?.abort();
-		req.onsuccess = () => resolve(req.result);
+		let given = false;
+		req.onsuccess = () => {
+			// Opened after all, once this had given up (blocked): not kept open.
+			if (given) req.result.close();
+			else resolve(req.result);
+			given = true;
+		};
 		req.onerror = (e) => {
 			e.preventDefault();
+			given = true;
 			resolve(null);
 		};
-		req.onblocked = () => resolve(null);
+		req.onblocked = () => {
+			given = true;
+			resolve(null);
+		};
 	});
 	if (!idb) return null;
+	// PouchDB destroying or upgrading its database is never held up by this read.
+	idb.onversionchange = () => idb.close();
 	const fits =
 		idb.version === IDB_VERSION &&
 		idb.objectStoreNames.contains(DOC_STORE) &&
