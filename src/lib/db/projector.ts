@@ -18,7 +18,8 @@ import {
 	withItemIds
 } from '$lib/domain';
 import type { z } from 'zod';
-import type { NextStepRow, ProgressRow, ReadModel } from './read-model';
+import { keyBookletRow } from './key-booklets';
+import type { AttainmentRow, NextStepRow, ProgressRow, ReadModel } from './read-model';
 
 type Change = {
 	id: string;
@@ -60,6 +61,7 @@ type TableName =
 	| 'walks'
 	| 'trustDocs'
 	| 'attainment'
+	| 'keyBooklets'
 	| 'overviews'
 	| 'marks'
 	| 'concerns'
@@ -198,7 +200,9 @@ function deleteEverywhere(writes: BatchWrites, db: string, id: string): void {
 	}
 	const school = db.slice('school-'.length);
 	if (id.startsWith('attainment:')) {
-		writes.delete('attainment', `${school}/${id.slice('attainment:'.length)}`);
+		const key = `${school}/${id.slice('attainment:'.length)}`;
+		writes.delete('attainment', key);
+		writes.delete('keyBooklets', key);
 	}
 	if (id.startsWith('overview:')) {
 		writes.delete('overviews', `${school}/${id.slice('overview:'.length)}`);
@@ -271,6 +275,12 @@ async function collect(
 		}
 		const target = rowFor(db, doc);
 		if (target) writes.put(...target);
+		// A booklet's key figures go beside it (`keyBooklet`), for the dashboard.
+		if (target?.[0] === 'attainment') {
+			writes.put('keyBooklets', target[1], {
+				...keyBookletRow(target[2] as unknown as AttainmentRow)
+			});
+		}
 	}
 	return { writes, deleted };
 }
