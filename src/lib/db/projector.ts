@@ -1,3 +1,4 @@
+import { keyBookletRow } from './key-booklets';
 import {
 	AcademicYear,
 	AttainmentBooklet,
@@ -18,8 +19,7 @@ import {
 	withItemIds
 } from '$lib/domain';
 import type { z } from 'zod';
-import { keyBookletRow } from './key-booklets';
-import type { AttainmentRow, NextStepRow, ProgressRow, ReadModel } from './read-model';
+import type { NextStepRow, ProgressRow, ReadModel } from './read-model';
 
 type Change = {
 	id: string;
@@ -277,9 +277,8 @@ async function collect(
 		if (target) writes.put(...target);
 		// A booklet's key figures go beside it (`keyBooklet`), for the dashboard.
 		if (target?.[0] === 'attainment') {
-			writes.put('keyBooklets', target[1], {
-				...keyBookletRow(target[2] as unknown as AttainmentRow)
-			});
+			const row = target[2] as unknown as Parameters<typeof keyBookletRow>[0];
+			writes.put('keyBooklets', target[1], { ...keyBookletRow(row) });
 		}
 	}
 	return { writes, deleted };
