@@ -1,4 +1,5 @@
-import { KEY_MEASURES, type AttainmentBooklet } from '$lib/domain';
+import type { AttainmentBooklet } from '$lib/domain/attainment-schema';
+import { KEY_MEASURES } from '$lib/domain/key-measures';
 import type { AttainmentRow, KeyBookletRow } from './read-model';
 
 const KEY = new Set<string>(KEY_MEASURES);
