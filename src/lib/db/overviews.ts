@@ -145,7 +145,8 @@ export interface SchoolYear {
 interface SchoolRows {
 	visits: VisitRow[];
 	steps: NextStepRow[];
-	booklet: AttainmentRow | undefined;
+	// The whole booklet, or its key figures alone (`trustYear` with `keyFigures`).
+	booklet: Pick<AttainmentRow, 'year' | 'doc'> | undefined;
 	overviews: OverviewRow[];
 	marks: MarkRow[];
 }
