@@ -2,7 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Plugin, ResolvedConfig } from 'vite';
+import { loadEnv, type Plugin, type ResolvedConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { appManifest } from './src/lib/pwa/manifest.ts';
 
@@ -68,16 +68,98 @@ function preloadHomeRoute(): Plugin {
 	};
 }
 
+/**
+ * The modules every start runs (SvelteKit's client, the root layout and error page, the home route
+ * and all they import statically) go into one chunk instead of the twenty or so the bundler would
+ * make of them, eight of them under a kilobyte. Each file is a request through the service worker
+ * and a task on the page's main thread before the app can start (issue 17). Modules only other
+ * routes use, and everything loaded with `import()` (PouchDB, sync, jsPDF), keep their own chunks.
+ */
+function firstPathChunk(): Plugin {
+	const generated = path.resolve('.svelte-kit/generated/client-optimized');
+	return {
+		name: 'si:first-path-chunk',
+		apply: 'build',
+		configEnvironment(name) {
+			if (name !== 'client') return;
+			let first: Set<string> | undefined;
+			return {
+				build: {
+					rollupOptions: {
+						output: {
+							codeSplitting: {
+								groups: [
+									{
+										debugName: 'first',
+										name: (id, ctx) => {
+											first ??= staticClosure(
+												(m) => ctx.getModuleInfo(m),
+												firstPathRoots(generated)
+											);
+											return first.has(id) && !ctx.getModuleInfo(id)?.isEntry ? 'first' : null;
+										}
+									}
+								]
+							}
+						}
+					}
+				}
+			};
+		}
+	};
+}
+
+/** The entry modules every start loads: the client runtime, the app, the root nodes, the home. */
+function firstPathRoots(generated: string): string[] {
+	const nodes = path.join(generated, 'nodes');
+	const home = fs
+		.readdirSync(nodes)
+		.map((f) => path.join(nodes, f))
+		.find((f) => isHomeNode(f));
+	if (!home) throw new Error('firstPathChunk: the home route was not found');
+	return [
+		path.resolve('node_modules/@sveltejs/kit/src/runtime/client/entry.js'),
+		path.join(generated, 'app.js'),
+		path.join(nodes, '0.js'),
+		path.join(nodes, '1.js'),
+		home
+	];
+}
+
+type ModuleInfoOf = (id: string) => { importedIds: readonly string[] } | null;
+
+/** Every module reachable from `roots` by static imports. */
+function staticClosure(info: ModuleInfoOf, roots: string[]): Set<string> {
+	const seen = new Set<string>();
+	const visit = (id: string) => {
+		if (seen.has(id)) return;
+		const module = info(id);
+		if (!module) return;
+		seen.add(id);
+		for (const dep of module.importedIds) visit(dep);
+	};
+	for (const root of roots) visit(root);
+	return seen;
+}
+
 /** Whether a generated route node is the home page's (`src/routes/+page.svelte`). */
 function isHomeNode(key: string): boolean {
 	const source = fs.readFileSync(key, 'utf8');
 	return /src\/routes\/\+page\.svelte/.test(source);
 }
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
+	// Where the app syncs (src/lib/config.ts), fixed when the app is built: PUBLIC_COUCH_URL from the
+	// environment or a .env file, empty for the server that serves the app.
+	define: {
+		__PUBLIC_COUCH_URL__: JSON.stringify(
+			loadEnv(mode, process.cwd(), 'PUBLIC_').PUBLIC_COUCH_URL ?? ''
+		)
+	},
 	plugins: [
 		sveltekit(),
 		preloadHomeRoute(),
+		firstPathChunk(),
 		SvelteKitPWA({
 			// We register the worker ourselves with workbox-window so that an update is offered, never
 			// forced on someone who is typing (src/lib/pwa/update.svelte.ts).
@@ -121,4 +203,4 @@ export default defineConfig({
 			}
 		]
 	}
-});
+}));

@@ -24,6 +24,29 @@ test.describe('installable, offline-capable app', () => {
 		await context.setOffline(false);
 	});
 
+	test('the app starts offline from the service worker alone, with the HTTP cache gone', async ({
+		page,
+		context
+	}) => {
+		await page.goto('/');
+		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+		await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+		// The day after, the browser's HTTP cache may have expired or been cleared: everything the
+		// app needs to start must come from what the service worker keeps, not from that cache.
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('Network.clearBrowserCache');
+		await cdp.detach();
+		const fromNetwork: string[] = [];
+		page.on('requestfailed', (r) => fromNetwork.push(new URL(r.url()).pathname));
+
+		await context.setOffline(true);
+		await page.reload();
+		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+		await expect(page.getByText('This device is offline.')).toBeVisible();
+		expect(fromNetwork.filter((p) => !p.startsWith('/couchdb'))).toEqual([]);
+		await context.setOffline(false);
+	});
+
 	test('meets the installability criteria', async ({ request, launchOptions }) => {
 		const manifest = await (await request.get('/manifest.webmanifest')).json();
 		expect(manifest).toMatchObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import {
 	AcademicYearId,
@@ -23,7 +24,7 @@ import {
  * - `rate`: a percentage typed as published (attendance, persistent absence);
  * - `count`: a number of events (suspensions, permanent exclusions).
  */
-export const MeasureKind = z.enum(['percentage', 'average', 'rate', 'count']);
+export const MeasureKind = lazy(() => z.enum(['percentage', 'average', 'rate', 'count']));
 export type MeasureKind = z.infer<typeof MeasureKind>;
 
 /**
@@ -32,16 +33,18 @@ export type MeasureKind = z.infer<typeof MeasureKind>;
  * red beyond. "Better" follows the measure's `higherIsBetter`. `greenWithin` is optional so that
  * frameworks written before administrators could edit thresholds in the app stay valid.
  */
-export const RagRule = z
-	.object({
-		against: z.enum(['national', 'target']),
-		greenWithin: z.number().min(0).max(100).optional(),
-		amberWithin: z.number().min(0).max(100)
-	})
-	.refine((r) => (r.greenWithin ?? 0) <= r.amberWithin, {
-		message: 'green must not reach further than amber',
-		path: ['greenWithin']
-	});
+export const RagRule = lazy(() =>
+	z
+		.object({
+			against: z.enum(['national', 'target']),
+			greenWithin: z.number().min(0).max(100).optional(),
+			amberWithin: z.number().min(0).max(100)
+		})
+		.refine((r) => (r.greenWithin ?? 0) <= r.amberWithin, {
+			message: 'green must not reach further than amber',
+			path: ['greenWithin']
+		})
+);
 export type RagRule = z.infer<typeof RagRule>;
 
 const measureBase = {
@@ -55,16 +58,18 @@ const measureBase = {
 };
 
 /** One measure of the booklet, such as "KS2 reading: expected standard". */
-export const AttainmentMeasure = z.discriminatedUnion('kind', [
-	z.object({ ...measureBase, kind: z.literal('percentage') }),
-	z.object({ ...measureBase, kind: z.literal('average'), min: z.number(), max: z.number() }),
-	z.object({ ...measureBase, kind: z.literal('rate') }),
-	z.object({ ...measureBase, kind: z.literal('count') })
-]);
+export const AttainmentMeasure = lazy(() =>
+	z.discriminatedUnion('kind', [
+		z.object({ ...measureBase, kind: z.literal('percentage') }),
+		z.object({ ...measureBase, kind: z.literal('average'), min: z.number(), max: z.number() }),
+		z.object({ ...measureBase, kind: z.literal('rate') }),
+		z.object({ ...measureBase, kind: z.literal('count') })
+	])
+);
 export type AttainmentMeasure = z.infer<typeof AttainmentMeasure>;
 
 /** A pupil group, such as "Disadvantaged". */
-export const PupilGroup = z.object({ id: Slug, label: Label });
+export const PupilGroup = lazy(() => z.object({ id: Slug, label: Label }));
 export type PupilGroup = z.infer<typeof PupilGroup>;
 
 /**
@@ -93,96 +98,100 @@ export const ALL_PUPILS_GROUP = 'all';
  * An assessment point of the year. Exactly one is the `target` (what the others are compared
  * with) and one the `outcome` (the end-of-year result, carried into next year as "last year").
  */
-export const AssessmentPoint = z.object({
-	id: Slug,
-	label: Label,
-	role: z.enum(['target', 'interim', 'outcome'])
-});
+export const AssessmentPoint = lazy(() =>
+	z.object({
+		id: Slug,
+		label: Label,
+		role: z.enum(['target', 'interim', 'outcome'])
+	})
+);
 export type AssessmentPoint = z.infer<typeof AssessmentPoint>;
 
 export const ATTAINMENT_FRAMEWORK_ID = 'attainment-framework';
 
 /** What a trust's booklets hold (trust database). Trust data so that a trust can add a measure. */
-export const AttainmentFramework = z
-	.object({
-		...docMeta,
-		...changeMeta,
-		_id: z.literal(ATTAINMENT_FRAMEWORK_ID),
-		type: z.literal('attainment-framework'),
-		sections: z
-			.array(z.object({ id: Slug, label: Label }))
-			.min(1)
-			.max(30),
-		measures: z.array(AttainmentMeasure).min(1).max(100),
-		groups: z.array(PupilGroup).min(1).max(30),
-		points: z.array(AssessmentPoint).min(2).max(12),
-		/**
-		 * The DfE's disadvantaged gap: this group in the school against `nationalGroupId` nationally
-		 * (disadvantaged pupils against non-disadvantaged pupils nationally). Null to leave it out.
-		 */
-		disadvantagedGap: z.object({ groupId: Slug, nationalGroupId: Slug }).nullable()
-	})
-	.superRefine((f, ctx) => {
-		const unique = (ids: string[], path: string) => {
-			const seen = new Set<string>();
-			for (const id of ids) {
-				if (seen.has(id))
-					ctx.addIssue({ code: 'custom', message: `"${id}" is used twice`, path: [path] });
-				seen.add(id);
-			}
-		};
-		unique(
-			f.sections.map((s) => s.id),
-			'sections'
-		);
-		unique(
-			f.measures.map((m) => m.id),
-			'measures'
-		);
-		unique(
-			f.groups.map((g) => g.id),
-			'groups'
-		);
-		unique(
-			f.points.map((p) => p.id),
-			'points'
-		);
-		const sections = new Set(f.sections.map((s) => s.id));
-		f.measures.forEach((m, i) => {
-			if (!sections.has(m.sectionId)) {
-				ctx.addIssue({
-					code: 'custom',
-					message: `section "${m.sectionId}" does not exist`,
-					path: ['measures', i, 'sectionId']
-				});
-			}
-			if (m.kind === 'average' && !(m.min < m.max)) {
-				ctx.addIssue({
-					code: 'custom',
-					message: 'the lowest score must be below the highest',
-					path: ['measures', i, 'max']
-				});
-			}
-		});
-		for (const role of ['target', 'outcome'] as const) {
-			if (f.points.filter((p) => p.role === role).length !== 1) {
-				ctx.addIssue({
-					code: 'custom',
-					message: `exactly one assessment point must be the ${role}`,
-					path: ['points']
-				});
-			}
-		}
-		const groups = new Set(f.groups.map((g) => g.id));
-		const gap = f.disadvantagedGap;
-		if (gap && !(groups.has(gap.groupId) && groups.has(gap.nationalGroupId))) {
-			ctx.addIssue({
-				code: 'custom',
-				message: 'the gap must compare two groups of this framework',
-				path: ['disadvantagedGap']
+export const AttainmentFramework = lazy(() =>
+	z
+		.object({
+			...docMeta,
+			...changeMeta,
+			_id: z.literal(ATTAINMENT_FRAMEWORK_ID),
+			type: z.literal('attainment-framework'),
+			sections: z
+				.array(z.object({ id: Slug, label: Label }))
+				.min(1)
+				.max(30),
+			measures: z.array(AttainmentMeasure).min(1).max(100),
+			groups: z.array(PupilGroup).min(1).max(30),
+			points: z.array(AssessmentPoint).min(2).max(12),
+			/**
+			 * The DfE's disadvantaged gap: this group in the school against `nationalGroupId` nationally
+			 * (disadvantaged pupils against non-disadvantaged pupils nationally). Null to leave it out.
+			 */
+			disadvantagedGap: z.object({ groupId: Slug, nationalGroupId: Slug }).nullable()
+		})
+		.superRefine((f, ctx) => {
+			const unique = (ids: string[], path: string) => {
+				const seen = new Set<string>();
+				for (const id of ids) {
+					if (seen.has(id))
+						ctx.addIssue({ code: 'custom', message: `"${id}" is used twice`, path: [path] });
+					seen.add(id);
+				}
+			};
+			unique(
+				f.sections.map((s) => s.id),
+				'sections'
+			);
+			unique(
+				f.measures.map((m) => m.id),
+				'measures'
+			);
+			unique(
+				f.groups.map((g) => g.id),
+				'groups'
+			);
+			unique(
+				f.points.map((p) => p.id),
+				'points'
+			);
+			const sections = new Set(f.sections.map((s) => s.id));
+			f.measures.forEach((m, i) => {
+				if (!sections.has(m.sectionId)) {
+					ctx.addIssue({
+						code: 'custom',
+						message: `section "${m.sectionId}" does not exist`,
+						path: ['measures', i, 'sectionId']
+					});
+				}
+				if (m.kind === 'average' && !(m.min < m.max)) {
+					ctx.addIssue({
+						code: 'custom',
+						message: 'the lowest score must be below the highest',
+						path: ['measures', i, 'max']
+					});
+				}
 			});
-		}
-	});
+			for (const role of ['target', 'outcome'] as const) {
+				if (f.points.filter((p) => p.role === role).length !== 1) {
+					ctx.addIssue({
+						code: 'custom',
+						message: `exactly one assessment point must be the ${role}`,
+						path: ['points']
+					});
+				}
+			}
+			const groups = new Set(f.groups.map((g) => g.id));
+			const gap = f.disadvantagedGap;
+			if (gap && !(groups.has(gap.groupId) && groups.has(gap.nationalGroupId))) {
+				ctx.addIssue({
+					code: 'custom',
+					message: 'the gap must compare two groups of this framework',
+					path: ['disadvantagedGap']
+				});
+			}
+		})
+);
 export type AttainmentFramework = z.infer<typeof AttainmentFramework>;
 
 /** The default suppression threshold, as in `TrustSettings.suppressionThreshold`. */
@@ -312,40 +321,46 @@ export const cellKey = (measureId: string, groupId: string, pointId: string) =>
 	`${measureId}:${groupId}:${pointId}`;
 export const comparatorKey = (measureId: string, groupId: string) => `${measureId}:${groupId}`;
 
-const CellKey = z
-	.string()
-	.regex(/^[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]+$/, 'must be measure:group:point');
-const ComparatorKey = z.string().regex(/^[a-z0-9-]+:[a-z0-9-]+$/, 'must be measure:group');
+const CellKey = lazy(() =>
+	z.string().regex(/^[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]+$/, 'must be measure:group:point')
+);
+const ComparatorKey = lazy(() =>
+	z.string().regex(/^[a-z0-9-]+:[a-z0-9-]+$/, 'must be measure:group')
+);
 
 /** The largest cohort or count accepted: far above any school, small enough to catch typos. */
 export const MAX_PUPILS = 100_000;
 const MAX_CELLS = 20_000;
 
-const WholeNumber = z
-	.number()
-	.int('must be a whole number')
-	.min(0, 'cannot be negative')
-	.max(MAX_PUPILS, `must be at most ${MAX_PUPILS}`);
+const WholeNumber = lazy(() =>
+	z
+		.number()
+		.int('must be a whole number')
+		.min(0, 'cannot be negative')
+		.max(MAX_PUPILS, `must be at most ${MAX_PUPILS}`)
+);
 
 /**
  * The figures for one measure, group and point. Aggregate only: a cohort size and either the
  * number meeting the standard (percentage measures) or the published value (the others).
  * Every field is optional: a figure not yet known is missing, never 0.
  */
-export const AttainmentCell = z
-	.strictObject({
-		cohort: WholeNumber.optional(),
-		count: WholeNumber.optional(),
-		value: z.number().min(0, 'cannot be negative').max(MAX_PUPILS).optional()
-	})
-	.refine((c) => c.count === undefined || c.value === undefined, {
-		message: 'a cell holds a number meeting or a value, not both',
-		path: ['value']
-	})
-	.refine((c) => c.count === undefined || c.cohort === undefined || c.count <= c.cohort, {
-		message: 'the number meeting cannot be more than the cohort',
-		path: ['count']
-	});
+export const AttainmentCell = lazy(() =>
+	z
+		.strictObject({
+			cohort: WholeNumber.optional(),
+			count: WholeNumber.optional(),
+			value: z.number().min(0, 'cannot be negative').max(MAX_PUPILS).optional()
+		})
+		.refine((c) => c.count === undefined || c.value === undefined, {
+			message: 'a cell holds a number meeting or a value, not both',
+			path: ['value']
+		})
+		.refine((c) => c.count === undefined || c.cohort === undefined || c.count <= c.cohort, {
+			message: 'the number meeting cannot be more than the cohort',
+			path: ['count']
+		})
+);
 export type AttainmentCell = z.infer<typeof AttainmentCell>;
 
 export const attainmentBookletDocId = (year: string) => `attainment:${year}`;
@@ -358,16 +373,18 @@ export const snapshotKey = (term: number) => `t${term}`;
  * trust's calendar), kept so that the next update can show what changed. One per term: updating
  * at the same term's visit again replaces it.
  */
-export const AttainmentSnapshot = z.object({
-	term: TermNumber,
-	/** The visit at which the booklet was updated. */
-	visitId: z.string().startsWith('visit:'),
-	visitDate: IsoDate,
-	takenAt: IsoDateTime,
-	takenBy: z.string().min(1),
-	cells: z.record(CellKey, AttainmentCell),
-	nationals: z.record(ComparatorKey, z.number().min(0).max(MAX_PUPILS))
-});
+export const AttainmentSnapshot = lazy(() =>
+	z.object({
+		term: TermNumber,
+		/** The visit at which the booklet was updated. */
+		visitId: z.string().startsWith('visit:'),
+		visitDate: IsoDate,
+		takenAt: IsoDateTime,
+		takenBy: z.string().min(1),
+		cells: z.record(CellKey, AttainmentCell),
+		nationals: z.record(ComparatorKey, z.number().min(0).max(MAX_PUPILS))
+	})
+);
 export type AttainmentSnapshot = z.infer<typeof AttainmentSnapshot>;
 
 /**
@@ -375,42 +392,44 @@ export type AttainmentSnapshot = z.infer<typeof AttainmentSnapshot>;
  * database). This schema checks what holds for any framework; `bookletIssues` adds the checks of
  * the trust's framework (ranges of scores, which field each measure uses).
  */
-export const AttainmentBooklet = z
-	.object({
-		...docMeta,
-		...changeMeta,
-		type: z.literal('attainment-booklet'),
-		schoolId: Slug,
-		year: AcademicYearId,
-		cells: z.record(CellKey, AttainmentCell),
-		/** National figures as published, by `measure:group`. */
-		nationals: z.record(ComparatorKey, z.number().min(0).max(MAX_PUPILS)),
-		/** Last year's end-of-year outcomes by `measure:group`, when known. */
-		lastYear: z.record(ComparatorKey, AttainmentCell).optional(),
-		/** The figures at each term's update, by `t<term>`; booklets before issue 15 have none. */
-		snapshots: z.record(z.string().regex(/^t[1-6]$/), AttainmentSnapshot).optional(),
-		updatedAt: IsoDateTime,
-		updatedBy: z.string().min(1)
-	})
-	.refine((b) => b._id === attainmentBookletDocId(b.year), {
-		message: 'year must match the document id',
-		path: ['_id']
-	})
-	.refine(
-		(b) =>
-			Object.entries(b.snapshots ?? {}).every(
-				([key, s]) =>
-					key === snapshotKey(s.term) && s.visitId.startsWith(`visit:${b.year}:t${s.term}:`)
-			),
-		{ message: 'a snapshot must be of a visit of its own term and year', path: ['snapshots'] }
-	)
-	.refine(
-		(b) =>
-			Object.keys(b.cells).length <= MAX_CELLS &&
-			Object.keys(b.nationals).length <= MAX_CELLS &&
-			Object.keys(b.lastYear ?? {}).length <= MAX_CELLS,
-		{ message: `a booklet holds at most ${MAX_CELLS} figures`, path: ['cells'] }
-	);
+export const AttainmentBooklet = lazy(() =>
+	z
+		.object({
+			...docMeta,
+			...changeMeta,
+			type: z.literal('attainment-booklet'),
+			schoolId: Slug,
+			year: AcademicYearId,
+			cells: z.record(CellKey, AttainmentCell),
+			/** National figures as published, by `measure:group`. */
+			nationals: z.record(ComparatorKey, z.number().min(0).max(MAX_PUPILS)),
+			/** Last year's end-of-year outcomes by `measure:group`, when known. */
+			lastYear: z.record(ComparatorKey, AttainmentCell).optional(),
+			/** The figures at each term's update, by `t<term>`; booklets before issue 15 have none. */
+			snapshots: z.record(z.string().regex(/^t[1-6]$/), AttainmentSnapshot).optional(),
+			updatedAt: IsoDateTime,
+			updatedBy: z.string().min(1)
+		})
+		.refine((b) => b._id === attainmentBookletDocId(b.year), {
+			message: 'year must match the document id',
+			path: ['_id']
+		})
+		.refine(
+			(b) =>
+				Object.entries(b.snapshots ?? {}).every(
+					([key, s]) =>
+						key === snapshotKey(s.term) && s.visitId.startsWith(`visit:${b.year}:t${s.term}:`)
+				),
+			{ message: 'a snapshot must be of a visit of its own term and year', path: ['snapshots'] }
+		)
+		.refine(
+			(b) =>
+				Object.keys(b.cells).length <= MAX_CELLS &&
+				Object.keys(b.nationals).length <= MAX_CELLS &&
+				Object.keys(b.lastYear ?? {}).length <= MAX_CELLS,
+			{ message: `a booklet holds at most ${MAX_CELLS} figures`, path: ['cells'] }
+		)
+);
 export type AttainmentBooklet = z.infer<typeof AttainmentBooklet>;
 
 /** An empty booklet for a school and year. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import {
 	difference,
 	bookletFigure,
@@ -160,15 +161,17 @@ export const governorsCopyDocId = (year: string, uuid: string) => `governors-cop
  * term the chair of governors gets an updated copy"): when, to whom, and who recorded it. A new
  * document each time, never edited, like a progress update.
  */
-export const GovernorsCopy = z.object({
-	...docMeta,
-	type: z.literal('governors-copy'),
-	schoolId: Slug,
-	year: AcademicYearId,
-	term: TermNumber,
-	sentOn: IsoDate,
-	to: Label,
-	by: z.string().min(1),
-	at: IsoDateTime
-});
+export const GovernorsCopy = lazy(() =>
+	z.object({
+		...docMeta,
+		type: z.literal('governors-copy'),
+		schoolId: Slug,
+		year: AcademicYearId,
+		term: TermNumber,
+		sentOn: IsoDate,
+		to: Label,
+		by: z.string().min(1),
+		at: IsoDateTime
+	})
+);
 export type GovernorsCopy = z.infer<typeof GovernorsCopy>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { IsoDateTime, PersonName } from './common.ts';
 
 /**
@@ -8,44 +9,50 @@ import { IsoDateTime, PersonName } from './common.ts';
  */
 
 /** Who made a revision, on which device and when. Every save on a device stamps it. */
-export const EditStamp = z.object({
-	by: z.string().min(1).max(200),
-	/** Their full name, when the device knew it (see `PersonName`). */
-	name: PersonName.optional(),
-	/** The device's name as people see it, e.g. "Chromium on Linux, signed in 25 Nov". */
-	device: z.string().max(200),
-	at: IsoDateTime
-});
+export const EditStamp = lazy(() =>
+	z.object({
+		by: z.string().min(1).max(200),
+		/** Their full name, when the device knew it (see `PersonName`). */
+		name: PersonName.optional(),
+		/** The device's name as people see it, e.g. "Chromium on Linux, signed in 25 Nov". */
+		device: z.string().max(200),
+		at: IsoDateTime
+	})
+);
 export type EditStamp = z.infer<typeof EditStamp>;
 
 /**
  * Where a value sits in a record: field names, and for an item of a list its key (see `itemKey`).
  * `['discussion', 'k3f9c2', 'evidence']` is the evidence of the discussion area keyed `k3f9c2`.
  */
-export const FieldPath = z.array(z.string().min(1).max(200)).min(1).max(8);
+export const FieldPath = lazy(() => z.array(z.string().min(1).max(200)).min(1).max(8));
 export type FieldPath = z.infer<typeof FieldPath>;
 
 /** One of the values a person chooses between, with who wrote it, where and when. */
-export const ChoiceOption = z.object({
-	value: z.unknown(),
-	by: z.string().min(1).max(200),
-	name: PersonName.optional(),
-	device: z.string().max(200),
-	at: IsoDateTime
-});
+export const ChoiceOption = lazy(() =>
+	z.object({
+		value: z.unknown(),
+		by: z.string().min(1).max(200),
+		name: PersonName.optional(),
+		device: z.string().max(200),
+		at: IsoDateTime
+	})
+);
 export type ChoiceOption = z.infer<typeof ChoiceOption>;
 
 /**
  * The same value changed differently in two places. The record holds the first option's value
  * until a person chooses; every option is kept here, so nothing typed is lost meanwhile.
  */
-export const PendingChoice = z.object({
-	path: FieldPath,
-	/** The value both sides started from, when the common ancestor's body was available. */
-	base: z.unknown().optional(),
-	baseKnown: z.boolean(),
-	options: z.array(ChoiceOption).min(2).max(8)
-});
+export const PendingChoice = lazy(() =>
+	z.object({
+		path: FieldPath,
+		/** The value both sides started from, when the common ancestor's body was available. */
+		base: z.unknown().optional(),
+		baseKnown: z.boolean(),
+		options: z.array(ChoiceOption).min(2).max(8)
+	})
+);
 export type PendingChoice = z.infer<typeof PendingChoice>;
 
 /** Fields every editable record may carry (spread into its schema beside `docMeta`). */

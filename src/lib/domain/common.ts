@@ -1,43 +1,48 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 
 /** The version of the document shapes on the wire; bumped when a shape changes incompatibly. */
 export const SCHEMA_VERSION = 1 as const;
 
 /** An ISO calendar date (yyyy-mm-dd), as stored; shown to people in en-GB by `formatDate`. */
-export const IsoDate = z.iso.date({ error: 'must be a date (yyyy-mm-dd)' });
+export const IsoDate = lazy(() => z.iso.date({ error: 'must be a date (yyyy-mm-dd)' }));
 
 /** An ISO timestamp with a UTC offset. */
-export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be a date and time' });
+export const IsoDateTime = lazy(() =>
+	z.iso.datetime({ offset: true, error: 'must be a date and time' })
+);
 
 /** A readable, URL-safe identifier: lower-case letters, digits and hyphens. */
-export const Slug = z
-	.string()
-	.regex(
-		/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/,
-		'must be lower-case letters, digits and hyphens'
-	);
+export const Slug = lazy(() =>
+	z
+		.string()
+		.regex(
+			/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/,
+			'must be lower-case letters, digits and hyphens'
+		)
+);
 
 /** Free text a person typed: trimmed length is bounded so one field cannot fill a device. */
 export const Text = (max = 10_000) => z.string().max(max, `must be at most ${max} characters`);
 
 /** A short required label, such as a name. */
-export const Label = z
-	.string()
-	.trim()
-	.min(1, 'is required')
-	.max(200, 'must be at most 200 characters');
+export const Label = lazy(() =>
+	z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters')
+);
 
 /** Academic year label, e.g. `2026-27`. */
-export const AcademicYearId = z
-	.string()
-	.regex(/^\d{4}-\d{2}$/, 'must look like 2026-27')
-	.refine(
-		(y) => (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)),
-		'must be consecutive years'
-	);
+export const AcademicYearId = lazy(() =>
+	z
+		.string()
+		.regex(/^\d{4}-\d{2}$/, 'must look like 2026-27')
+		.refine(
+			(y) => (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)),
+			'must be consecutive years'
+		)
+);
 
 /** One of the six terms of the year: Autumn 1-2, Spring 3-4, Summer 5-6. */
-export const TermNumber = z.number().int().min(1).max(6);
+export const TermNumber = lazy(() => z.number().int().min(1).max(6));
 
 /**
  * Fields every stored document may carry from CouchDB/PouchDB. Documents are parsed loosely on
@@ -58,12 +63,14 @@ export const docMeta = {
  * record names them in print and offline. Optional: records written before it carry only the
  * user name, and are named from the trust's list of people (`PeopleDirectory`) instead.
  */
-export const PersonName = z.string().trim().min(1).max(200);
+export const PersonName = lazy(() => z.string().trim().min(1).max(200));
 
 /** Who did something and when: kept on records that are agreed between people. */
-export const Stamp = z.object({
-	by: z.string().min(1),
-	name: PersonName.optional(),
-	at: IsoDateTime
-});
+export const Stamp = lazy(() =>
+	z.object({
+		by: z.string().min(1),
+		name: PersonName.optional(),
+		at: IsoDateTime
+	})
+);
 export type Stamp = z.infer<typeof Stamp>;

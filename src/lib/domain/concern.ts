@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import { docMeta, IsoDate, IsoDateTime, PersonName, Slug, Stamp, Text } from './common.ts';
 import { ItemId } from './item-ids.ts';
@@ -14,7 +15,7 @@ export const concernDocId = (uuid: string) => `concern:${uuid}`;
 
 /** How serious a concern is, from least to most. */
 export const CONCERN_LEVELS = ['watch', 'action', 'urgent'] as const;
-export const ConcernLevel = z.enum(CONCERN_LEVELS);
+export const ConcernLevel = lazy(() => z.enum(CONCERN_LEVELS));
 export type ConcernLevel = z.infer<typeof ConcernLevel>;
 
 /** Each level in words, never a colour alone. */
@@ -25,42 +26,46 @@ export const CONCERN_LEVEL_LABELS: Record<ConcernLevel, string> = {
 };
 
 /** One thing the CEO did about a concern. Only ever added: the list is the concern's history. */
-export const ConcernAction = z.object({
-	id: ItemId,
-	/** The day it was done (may be before the day it was written down). */
-	on: IsoDate,
-	text: Text(2000).trim().min(1, 'say what was done'),
-	by: z.string().min(1),
-	name: PersonName.optional(),
-	at: IsoDateTime
-});
+export const ConcernAction = lazy(() =>
+	z.object({
+		id: ItemId,
+		/** The day it was done (may be before the day it was written down). */
+		on: IsoDate,
+		text: Text(2000).trim().min(1, 'say what was done'),
+		by: z.string().min(1),
+		name: PersonName.optional(),
+		at: IsoDateTime
+	})
+);
 export type ConcernAction = z.infer<typeof ConcernAction>;
 
 /** A concern a SIL raised about a school, to the CEO (concerns database). Never deleted. */
-export const Concern = z
-	.object({
-		...docMeta,
-		...changeMeta,
-		type: z.literal('concern'),
-		schoolId: Slug,
-		/** The visit it came from, when raised from one. */
-		visitId: z.string().min(1).max(200).optional(),
-		raisedOn: IsoDate,
-		raisedBy: z.string().min(1),
-		raisedByName: PersonName.optional(),
-		title: Text(200).trim().min(1, 'give the concern a short title'),
-		seen: Text(4000).trim().min(1, 'say what was seen'),
-		level: ConcernLevel,
-		actions: z.array(ConcernAction).max(500),
-		/** The CEO closed it: what was done is kept in `actions`. */
-		closed: Stamp.extend({ on: IsoDate, note: Text(2000) }).optional(),
-		updatedBy: z.string().min(1),
-		updatedAt: IsoDateTime
-	})
-	.refine((c) => !c.closed || c.closed.on >= c.raisedOn, {
-		message: 'a concern cannot be closed before the day it was raised',
-		path: ['closed', 'on']
-	});
+export const Concern = lazy(() =>
+	z
+		.object({
+			...docMeta,
+			...changeMeta,
+			type: z.literal('concern'),
+			schoolId: Slug,
+			/** The visit it came from, when raised from one. */
+			visitId: z.string().min(1).max(200).optional(),
+			raisedOn: IsoDate,
+			raisedBy: z.string().min(1),
+			raisedByName: PersonName.optional(),
+			title: Text(200).trim().min(1, 'give the concern a short title'),
+			seen: Text(4000).trim().min(1, 'say what was seen'),
+			level: ConcernLevel,
+			actions: z.array(ConcernAction).max(500),
+			/** The CEO closed it: what was done is kept in `actions`. */
+			closed: Stamp.extend({ on: IsoDate, note: Text(2000) }).optional(),
+			updatedBy: z.string().min(1),
+			updatedAt: IsoDateTime
+		})
+		.refine((c) => !c.closed || c.closed.on >= c.raisedOn, {
+			message: 'a concern cannot be closed before the day it was raised',
+			path: ['closed', 'on']
+		})
+);
 export type Concern = z.infer<typeof Concern>;
 
 /**

@@ -1,26 +1,29 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import { docMeta, Label, Slug } from './common.ts';
 
-export const Rag = z.enum(['green', 'amber', 'red']);
+export const Rag = lazy(() => z.enum(['green', 'amber', 'red']));
 export type Rag = z.infer<typeof Rag>;
 
 /**
  * An evaluation framework: the areas a school is evaluated in and the scale used. Trust data, so a
  * trust can move to a new inspection framework without a new app; older records keep their own.
  */
-export const EvaluationFramework = z.object({
-	...docMeta,
-	...changeMeta,
-	type: z.literal('evaluation-framework'),
-	id: Slug,
-	name: Label,
-	areas: z.array(z.object({ id: Slug, label: Label })).min(1),
-	/** Best grade first. `rag` is for dashboards, always shown alongside the label. */
-	scale: z.array(z.object({ id: Slug, label: Label, rag: Rag })).min(2),
-	/** Whether the framework judges safeguarding separately as met / not met. */
-	safeguarding: z.boolean()
-});
+export const EvaluationFramework = lazy(() =>
+	z.object({
+		...docMeta,
+		...changeMeta,
+		type: z.literal('evaluation-framework'),
+		id: Slug,
+		name: Label,
+		areas: z.array(z.object({ id: Slug, label: Label })).min(1),
+		/** Best grade first. `rag` is for dashboards, always shown alongside the label. */
+		scale: z.array(z.object({ id: Slug, label: Label, rag: Rag })).min(2),
+		/** Whether the framework judges safeguarding separately as met / not met. */
+		safeguarding: z.boolean()
+	})
+);
 export type EvaluationFramework = z.infer<typeof EvaluationFramework>;
 
 export const frameworkDocId = (id: string) => `framework:${id}`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 
 /**
  * Stable ids for the items of lists people edit (issue 12): a merge matches items by id, so two
@@ -7,11 +8,13 @@ import { z } from 'zod';
  */
 
 /** The id of a list item: short, as `newItemId()` makes them; bounded so the server can check it. */
-export const ItemId = z
-	.string()
-	.min(1)
-	.max(64, 'must be at most 64 characters')
-	.regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, hyphens or underscores');
+export const ItemId = lazy(() =>
+	z
+		.string()
+		.min(1)
+		.max(64, 'must be at most 64 characters')
+		.regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, hyphens or underscores')
+);
 
 /** JSON with sorted keys, so the same item hashes alike whatever order its fields arrived in. */
 function stableJson(value: unknown): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { KEY_MEASURES } from './key-measures.ts';
 import { changeMeta } from './changes.ts';
 import {
@@ -45,30 +46,32 @@ import { schoolRoute, type SchoolRoute, type VulnerableMark } from './vulnerable
 export const overviewDocId = (year: string, term: number) => `overview:${year}:t${term}`;
 
 /** The CEO's part of a school's termly overview (school database). */
-export const SchoolOverview = z
-	.object({
-		...docMeta,
-		...changeMeta,
-		type: z.literal('school-overview'),
-		schoolId: Slug,
-		year: AcademicYearId,
-		term: TermNumber,
-		commentary: Text(),
-		/** A vulnerable school gets a support plan and leaves the annual cycle until it is not. */
-		vulnerable: z.boolean(),
-		supportPlan: Text(),
-		updatedBy: z.string().min(1),
-		updatedByName: PersonName.optional(),
-		updatedAt: IsoDateTime
-	})
-	.refine((o) => o._id === overviewDocId(o.year, o.term), {
-		message: 'year and term must match the document id',
-		path: ['_id']
-	})
-	.refine((o) => !o.vulnerable || o.supportPlan.trim().length > 0, {
-		message: 'a school marked vulnerable needs a support plan',
-		path: ['supportPlan']
-	});
+export const SchoolOverview = lazy(() =>
+	z
+		.object({
+			...docMeta,
+			...changeMeta,
+			type: z.literal('school-overview'),
+			schoolId: Slug,
+			year: AcademicYearId,
+			term: TermNumber,
+			commentary: Text(),
+			/** A vulnerable school gets a support plan and leaves the annual cycle until it is not. */
+			vulnerable: z.boolean(),
+			supportPlan: Text(),
+			updatedBy: z.string().min(1),
+			updatedByName: PersonName.optional(),
+			updatedAt: IsoDateTime
+		})
+		.refine((o) => o._id === overviewDocId(o.year, o.term), {
+			message: 'year and term must match the document id',
+			path: ['_id']
+		})
+		.refine((o) => !o.vulnerable || o.supportPlan.trim().length > 0, {
+			message: 'a school marked vulnerable needs a support plan',
+			path: ['supportPlan']
+		})
+);
 export type SchoolOverview = z.infer<typeof SchoolOverview>;
 
 /** The overview in force at a term: that term's, or the latest before it. */

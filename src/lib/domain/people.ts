@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import { docMeta, PersonName } from './common.ts';
 import { PEOPLE_ID } from './databases.ts';
@@ -10,30 +11,32 @@ export { PEOPLE_ID } from './databases.ts';
  * whoever wrote a record, offline, without reading the accounts (`_users` is private to each
  * person). The server keeps it in step with the accounts it creates; nothing else is in it.
  */
-export const PeopleDirectory = z.object({
-	...docMeta,
-	...changeMeta,
-	_id: z.literal(PEOPLE_ID),
-	type: z.literal('people'),
-	people: z
-		.array(
-			z.object({
-				name: z.string().min(1).max(64),
-				fullName: PersonName,
-				/**
-				 * The names the person had before, most recent first: a device that has not yet heard of
-				 * a rename still signs with the old one, and the server accepts it.
-				 */
-				formerNames: z.array(PersonName).max(10).optional(),
-				/**
-				 * For a school improvement lead, the schools they support (from their account's
-				 * `school:<id>` roles), so that the CEO's dashboard can say which school has none.
-				 */
-				supports: z.array(z.string().min(1).max(64)).max(500).optional()
-			})
-		)
-		.max(5000)
-});
+export const PeopleDirectory = lazy(() =>
+	z.object({
+		...docMeta,
+		...changeMeta,
+		_id: z.literal(PEOPLE_ID),
+		type: z.literal('people'),
+		people: z
+			.array(
+				z.object({
+					name: z.string().min(1).max(64),
+					fullName: PersonName,
+					/**
+					 * The names the person had before, most recent first: a device that has not yet heard of
+					 * a rename still signs with the old one, and the server accepts it.
+					 */
+					formerNames: z.array(PersonName).max(10).optional(),
+					/**
+					 * For a school improvement lead, the schools they support (from their account's
+					 * `school:<id>` roles), so that the CEO's dashboard can say which school has none.
+					 */
+					supports: z.array(z.string().min(1).max(64)).max(500).optional()
+				})
+			)
+			.max(5000)
+	})
+);
 export type PeopleDirectory = z.infer<typeof PeopleDirectory>;
 
 /**

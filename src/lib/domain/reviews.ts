@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import { docMeta, IsoDate, IsoDateTime, Label, Slug, Text } from './common.ts';
 import { OFSTED_2019, OFSTED_2025 } from './evaluation.ts';
@@ -20,7 +21,7 @@ export const REVIEW_KINDS = [
 	'pupil-premium',
 	'send'
 ] as const;
-export const ReviewKind = z.enum(REVIEW_KINDS);
+export const ReviewKind = lazy(() => z.enum(REVIEW_KINDS));
 export type ReviewKind = z.infer<typeof ReviewKind>;
 
 export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
@@ -35,7 +36,7 @@ export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
 
 /** The framework an inspection was made under; each keeps its own areas and scale. */
 export const INSPECTION_FRAMEWORKS = { 'ofsted-2019': OFSTED_2019, 'ofsted-2025': OFSTED_2025 };
-export const InspectionFramework = z.enum(['ofsted-2019', 'ofsted-2025']);
+export const InspectionFramework = lazy(() => z.enum(['ofsted-2019', 'ofsted-2025']));
 export type InspectionFramework = z.infer<typeof InspectionFramework>;
 
 export const INSPECTION_FRAMEWORK_LABELS: Record<InspectionFramework, string> = {
@@ -50,72 +51,76 @@ export const INSPECTION_FRAMEWORK_SHORT: Record<InspectionFramework, string> = {
 };
 
 /** What Ofsted found: a grade or outcome per area of the framework, and safeguarding. */
-export const InspectionOutcome = z
-	.object({
-		framework: InspectionFramework,
-		/** Area id → grade id of the framework's scale (overall effectiveness is an area in 2019). */
-		grades: z.record(Slug, Slug),
-		/** Met / not met on a report card; effective / not effective before. */
-		safeguarding: z.enum(['met', 'not-met']).optional(),
-		/** When Ofsted is next expected: the window the school is in or will enter. */
-		nextWindow: z.object({ from: IsoDate, to: IsoDate }).optional()
-	})
-	.superRefine((o, ctx) => {
-		const f = INSPECTION_FRAMEWORKS[o.framework];
-		for (const [area, grade] of Object.entries(o.grades)) {
-			if (!f.areas.some((a) => a.id === area))
-				ctx.addIssue({ code: 'custom', path: ['grades', area], message: 'is not an area' });
-			else if (!f.scale.some((g) => g.id === grade))
-				ctx.addIssue({ code: 'custom', path: ['grades', area], message: 'is not a grade' });
-		}
-		if (o.framework === 'ofsted-2019' && !o.grades['overall-effectiveness'])
-			ctx.addIssue({
-				code: 'custom',
-				path: ['grades', 'overall-effectiveness'],
-				message: 'give the overall effectiveness grade'
-			});
-		if (o.framework === 'ofsted-2025') {
-			if (Object.keys(o.grades).length === 0)
-				ctx.addIssue({ code: 'custom', path: ['grades'], message: 'give the evaluation areas' });
-			if (!o.safeguarding)
+export const InspectionOutcome = lazy(() =>
+	z
+		.object({
+			framework: InspectionFramework,
+			/** Area id → grade id of the framework's scale (overall effectiveness is an area in 2019). */
+			grades: z.record(Slug, Slug),
+			/** Met / not met on a report card; effective / not effective before. */
+			safeguarding: z.enum(['met', 'not-met']).optional(),
+			/** When Ofsted is next expected: the window the school is in or will enter. */
+			nextWindow: z.object({ from: IsoDate, to: IsoDate }).optional()
+		})
+		.superRefine((o, ctx) => {
+			const f = INSPECTION_FRAMEWORKS[o.framework];
+			for (const [area, grade] of Object.entries(o.grades)) {
+				if (!f.areas.some((a) => a.id === area))
+					ctx.addIssue({ code: 'custom', path: ['grades', area], message: 'is not an area' });
+				else if (!f.scale.some((g) => g.id === grade))
+					ctx.addIssue({ code: 'custom', path: ['grades', area], message: 'is not a grade' });
+			}
+			if (o.framework === 'ofsted-2019' && !o.grades['overall-effectiveness'])
 				ctx.addIssue({
 					code: 'custom',
-					path: ['safeguarding'],
-					message: 'say whether safeguarding was met'
+					path: ['grades', 'overall-effectiveness'],
+					message: 'give the overall effectiveness grade'
 				});
-		}
-		if (o.nextWindow && o.nextWindow.to < o.nextWindow.from)
-			ctx.addIssue({
-				code: 'custom',
-				path: ['nextWindow', 'to'],
-				message: 'the window ends before it starts'
-			});
-	});
+			if (o.framework === 'ofsted-2025') {
+				if (Object.keys(o.grades).length === 0)
+					ctx.addIssue({ code: 'custom', path: ['grades'], message: 'give the evaluation areas' });
+				if (!o.safeguarding)
+					ctx.addIssue({
+						code: 'custom',
+						path: ['safeguarding'],
+						message: 'say whether safeguarding was met'
+					});
+			}
+			if (o.nextWindow && o.nextWindow.to < o.nextWindow.from)
+				ctx.addIssue({
+					code: 'custom',
+					path: ['nextWindow', 'to'],
+					message: 'the window ends before it starts'
+				});
+		})
+);
 export type InspectionOutcome = z.infer<typeof InspectionOutcome>;
 
 /** One inspection or external review of a school (school database). */
-export const ExternalReview = z
-	.object({
-		...docMeta,
-		...changeMeta,
-		type: z.literal('external-review'),
-		schoolId: Slug,
-		kind: ReviewKind,
-		/** The day of the inspection or review (its last day when it ran over two). */
-		on: IsoDate,
-		/** Who inspected or reviewed: "Ofsted", a lead inspector, a partner school, an adviser. */
-		reviewer: Label,
-		/** The headline finding, in the reviewers' words where possible. */
-		headline: Text(2000).trim().min(1, 'give the headline finding'),
-		inspection: InspectionOutcome.optional(),
-		recordedBy: z.string().min(1),
-		updatedBy: z.string().min(1),
-		updatedAt: IsoDateTime
-	})
-	.refine((r) => (r.kind === 'ofsted') === (r.inspection !== undefined), {
-		message: 'an Ofsted inspection records its outcome, and only an inspection does',
-		path: ['inspection']
-	});
+export const ExternalReview = lazy(() =>
+	z
+		.object({
+			...docMeta,
+			...changeMeta,
+			type: z.literal('external-review'),
+			schoolId: Slug,
+			kind: ReviewKind,
+			/** The day of the inspection or review (its last day when it ran over two). */
+			on: IsoDate,
+			/** Who inspected or reviewed: "Ofsted", a lead inspector, a partner school, an adviser. */
+			reviewer: Label,
+			/** The headline finding, in the reviewers' words where possible. */
+			headline: Text(2000).trim().min(1, 'give the headline finding'),
+			inspection: InspectionOutcome.optional(),
+			recordedBy: z.string().min(1),
+			updatedBy: z.string().min(1),
+			updatedAt: IsoDateTime
+		})
+		.refine((r) => (r.kind === 'ofsted') === (r.inspection !== undefined), {
+			message: 'an Ofsted inspection records its outcome, and only an inspection does',
+			path: ['inspection']
+		})
+);
 export type ExternalReview = z.infer<typeof ExternalReview>;
 
 const byDate = (a: ExternalReview, b: ExternalReview) =>

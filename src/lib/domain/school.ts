@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import { docMeta, IsoDate, IsoDateTime, Label, Slug, Text } from './common.ts';
 import { ItemId } from './item-ids.ts';
@@ -28,21 +29,23 @@ export {
 	TRUST_DB
 } from './databases.ts';
 
-export const SchoolCategory = z.enum(SCHOOL_CATEGORIES);
+export const SchoolCategory = lazy(() => z.enum(SCHOOL_CATEGORIES));
 export type SchoolCategory = Category;
 
-export const Strand = z.enum(STRANDS);
+export const Strand = lazy(() => z.enum(STRANDS));
 export type Strand = StrandName;
 
-export const CarterStage = z.enum(CARTER_STAGES);
+export const CarterStage = lazy(() => z.enum(CARTER_STAGES));
 export type CarterStage = CarterStageName;
 
 /** Where a school stands: its category, strand and (corrective strand only) Carter stage. */
-export const Situation = z.object({
-	category: SchoolCategory,
-	strand: Strand,
-	carterStage: CarterStage.optional()
-});
+export const Situation = lazy(() =>
+	z.object({
+		category: SchoolCategory,
+		strand: Strand,
+		carterStage: CarterStage.optional()
+	})
+);
 export type Situation = z.infer<typeof Situation>;
 
 /**
@@ -50,58 +53,64 @@ export type Situation = z.infer<typeof Situation>;
  * after, the date it took effect and why. Kept in order of recording on the school's registry
  * document, so the CEO sees how a school came to be where it is.
  */
-export const SituationChange = z.object({
-	id: ItemId,
-	/** The date the change took effect (may be earlier than the day it was recorded). */
-	on: IsoDate,
-	from: Situation,
-	to: Situation,
-	reason: Text(2000).trim().min(1, 'say why the situation changed'),
-	by: z.string().min(1),
-	at: IsoDateTime
-});
+export const SituationChange = lazy(() =>
+	z.object({
+		id: ItemId,
+		/** The date the change took effect (may be earlier than the day it was recorded). */
+		on: IsoDate,
+		from: Situation,
+		to: Situation,
+		reason: Text(2000).trim().min(1, 'say why the situation changed'),
+		by: z.string().min(1),
+		at: IsoDateTime
+	})
+);
 export type SituationChange = z.infer<typeof SituationChange>;
 
 /** A school that has closed or left the trust: its records are kept, read-only. */
-export const Closure = z.object({
-	on: IsoDate,
-	reason: Text(2000).trim().min(1, 'say why the school closed'),
-	by: z.string().min(1),
-	at: IsoDateTime
-});
+export const Closure = lazy(() =>
+	z.object({
+		on: IsoDate,
+		reason: Text(2000).trim().min(1, 'say why the school closed'),
+		by: z.string().min(1),
+		at: IsoDateTime
+	})
+);
 export type Closure = z.infer<typeof Closure>;
 
 /** A school in the trust registry (trust database). */
-export const School = z
-	.object({
-		...docMeta,
-		...changeMeta,
-		type: z.literal('school'),
-		id: Slug,
-		name: Label,
-		urn: z
-			.string()
-			.regex(/^\d{6,7}$/, 'must be a 6 or 7 digit URN')
-			.optional(),
-		phase: z.enum(['primary', 'secondary', 'all-through', 'special']),
-		category: SchoolCategory,
-		strand: Strand,
-		carterStage: CarterStage.optional(),
-		headteacher: Label.optional(),
-		/** Changes of category, strand and Carter stage, oldest recorded first. */
-		history: z.array(SituationChange).max(500).optional(),
-		closed: Closure.optional()
-	})
-	.refine((s) => s._id === schoolDocId(s.id), {
-		message: 'id must match the document id',
-		path: ['_id']
-	})
-	.refine((s) => s.strand === 'corrective' || s.carterStage === undefined, {
-		message: 'only schools on the corrective strand have a Carter stage',
-		path: ['carterStage']
-	})
-	.refine((s) => s.strand === 'preventative' || s.carterStage !== undefined, {
-		message: 'a school on the corrective strand needs a Carter stage',
-		path: ['carterStage']
-	});
+export const School = lazy(() =>
+	z
+		.object({
+			...docMeta,
+			...changeMeta,
+			type: z.literal('school'),
+			id: Slug,
+			name: Label,
+			urn: z
+				.string()
+				.regex(/^\d{6,7}$/, 'must be a 6 or 7 digit URN')
+				.optional(),
+			phase: z.enum(['primary', 'secondary', 'all-through', 'special']),
+			category: SchoolCategory,
+			strand: Strand,
+			carterStage: CarterStage.optional(),
+			headteacher: Label.optional(),
+			/** Changes of category, strand and Carter stage, oldest recorded first. */
+			history: z.array(SituationChange).max(500).optional(),
+			closed: Closure.optional()
+		})
+		.refine((s) => s._id === schoolDocId(s.id), {
+			message: 'id must match the document id',
+			path: ['_id']
+		})
+		.refine((s) => s.strand === 'corrective' || s.carterStage === undefined, {
+			message: 'only schools on the corrective strand have a Carter stage',
+			path: ['carterStage']
+		})
+		.refine((s) => s.strand === 'preventative' || s.carterStage !== undefined, {
+			message: 'a school on the corrective strand needs a Carter stage',
+			path: ['carterStage']
+		})
+);
 export type School = z.infer<typeof School>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import { AcademicYearId, docMeta, IsoDate, Label, Slug, TermNumber, Text } from './common.ts';
 import { VISIT_TYPES } from './visit-types.ts';
@@ -6,24 +7,26 @@ import { VISIT_TYPES } from './visit-types.ts';
 export const TRUST_SETTINGS_ID = 'settings';
 
 /** Trust-wide settings, editable by an administrator. */
-export const TrustSettings = z.object({
-	...docMeta,
-	...changeMeta,
-	_id: z.literal(TRUST_SETTINGS_ID),
-	type: z.literal('trust-settings'),
-	name: Label,
-	/** The evaluation framework new visit records are made against. */
-	evaluationFrameworkId: Slug,
-	/** Figures for groups smaller than this are shown as suppressed. */
-	suppressionThreshold: z.number().int().min(1).max(30),
-	/** Whether headteachers may enter their own school's attainment figures. */
-	headsMayEnterFigures: z.boolean(),
-	/**
-	 * Which visit types count against a school's SI days allowance; a type not set takes
-	 * `DEFAULT_SI_DAYS_COUNTING` (`siDaysCounting`).
-	 */
-	siDaysCounting: z.partialRecord(z.enum(VISIT_TYPES), z.boolean()).optional()
-});
+export const TrustSettings = lazy(() =>
+	z.object({
+		...docMeta,
+		...changeMeta,
+		_id: z.literal(TRUST_SETTINGS_ID),
+		type: z.literal('trust-settings'),
+		name: Label,
+		/** The evaluation framework new visit records are made against. */
+		evaluationFrameworkId: Slug,
+		/** Figures for groups smaller than this are shown as suppressed. */
+		suppressionThreshold: z.number().int().min(1).max(30),
+		/** Whether headteachers may enter their own school's attainment figures. */
+		headsMayEnterFigures: z.boolean(),
+		/**
+		 * Which visit types count against a school's SI days allowance; a type not set takes
+		 * `DEFAULT_SI_DAYS_COUNTING` (`siDaysCounting`).
+		 */
+		siDaysCounting: z.partialRecord(z.enum(VISIT_TYPES), z.boolean()).optional()
+	})
+);
 export type TrustSettings = z.infer<typeof TrustSettings>;
 
 export const TERM_NAMES = [
@@ -38,28 +41,30 @@ export const TERM_NAMES = [
 export const academicYearDocId = (year: string) => `year:${year}`;
 
 /** An academic year and its six terms, with dates. */
-export const AcademicYear = z
-	.object({
-		...docMeta,
-		...changeMeta,
-		type: z.literal('academic-year'),
-		year: AcademicYearId,
-		terms: z
-			.array(z.object({ term: TermNumber, name: Label, start: IsoDate, end: IsoDate }))
-			.length(6, 'an academic year has six terms')
-	})
-	.refine((y) => y._id === academicYearDocId(y.year), {
-		message: 'year must match the document id',
-		path: ['_id']
-	})
-	.refine((y) => y.terms.every((t, i) => t.term === i + 1 && t.start <= t.end), {
-		message: 'terms must be numbered 1 to 6 in order, each starting before it ends',
-		path: ['terms']
-	})
-	.refine((y) => y.terms.every((t, i) => i === 0 || y.terms[i - 1]!.end < t.start), {
-		message: 'terms must not overlap',
-		path: ['terms']
-	});
+export const AcademicYear = lazy(() =>
+	z
+		.object({
+			...docMeta,
+			...changeMeta,
+			type: z.literal('academic-year'),
+			year: AcademicYearId,
+			terms: z
+				.array(z.object({ term: TermNumber, name: Label, start: IsoDate, end: IsoDate }))
+				.length(6, 'an academic year has six terms')
+		})
+		.refine((y) => y._id === academicYearDocId(y.year), {
+			message: 'year must match the document id',
+			path: ['_id']
+		})
+		.refine((y) => y.terms.every((t, i) => t.term === i + 1 && t.start <= t.end), {
+			message: 'terms must be numbered 1 to 6 in order, each starting before it ends',
+			path: ['terms']
+		})
+		.refine((y) => y.terms.every((t, i) => i === 0 || y.terms[i - 1]!.end < t.start), {
+			message: 'terms must not overlap',
+			path: ['terms']
+		})
+);
 export type AcademicYear = z.infer<typeof AcademicYear>;
 
 /** The term (1-6) a date falls in, or the term before it during a holiday; null outside the year. */
@@ -74,26 +79,28 @@ export function termOf(year: AcademicYear, date: string): number | null {
 export const VISIT_CALENDAR_ID = 'visit-calendar';
 
 /** What the trust expects of the visit in each term (Appendix of the SI strategy). */
-export const VisitCalendar = z.object({
-	...docMeta,
-	...changeMeta,
-	_id: z.literal(VISIT_CALENDAR_ID),
-	type: z.literal('visit-calendar'),
-	terms: z
-		.array(
-			z.object({
-				term: TermNumber,
-				focus: Text(1000).min(1),
-				/**
-				 * The discussion areas a new termly visit's booklet starts with (issue 15); without
-				 * them, the season's (`termFocusAreas`).
-				 */
-				focusAreas: z.array(Label).max(10).optional(),
-				documents: z.array(Label),
-				completedOnDay: z.array(Label),
-				activities: z.array(Label)
-			})
-		)
-		.length(6)
-});
+export const VisitCalendar = lazy(() =>
+	z.object({
+		...docMeta,
+		...changeMeta,
+		_id: z.literal(VISIT_CALENDAR_ID),
+		type: z.literal('visit-calendar'),
+		terms: z
+			.array(
+				z.object({
+					term: TermNumber,
+					focus: Text(1000).min(1),
+					/**
+					 * The discussion areas a new termly visit's booklet starts with (issue 15); without
+					 * them, the season's (`termFocusAreas`).
+					 */
+					focusAreas: z.array(Label).max(10).optional(),
+					documents: z.array(Label),
+					completedOnDay: z.array(Label),
+					activities: z.array(Label)
+				})
+			)
+			.length(6)
+	})
+);
 export type VisitCalendar = z.infer<typeof VisitCalendar>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import { ItemId, withItemIds } from './item-ids.ts';
 import {
@@ -16,7 +17,7 @@ import {
 import { VISIT_TYPES } from './visit-types.ts';
 
 /** Where a visit record is in its agreement with the headteacher. */
-export const VisitStatus = z.enum(['planned', 'draft', 'shared', 'confirmed']);
+export const VisitStatus = lazy(() => z.enum(['planned', 'draft', 'shared', 'confirmed']));
 export type VisitStatus = z.infer<typeof VisitStatus>;
 
 export const VISIT_STATUS_LABELS: Record<VisitStatus, string> = {
@@ -29,71 +30,75 @@ export const VISIT_STATUS_LABELS: Record<VisitStatus, string> = {
 export const visitDocId = (year: string, term: number, uuid: string) =>
 	`visit:${year}:t${term}:${uuid}`;
 
-const VisitRecordFields = z.object({
-	...docMeta,
-	...changeMeta,
-	type: z.literal('visit'),
-	schoolId: Slug,
-	year: AcademicYearId,
-	term: TermNumber,
-	date: IsoDate,
-	/** User name of the visitor who owns the record. */
-	visitor: z.string().min(1),
-	/** The visitor's full name, written with the record (older records have none). */
-	visitorName: PersonName.optional(),
-	status: VisitStatus,
-	/** The kind of visit from the SI menu; a record without one is a termly SI visit. */
-	visitType: z.enum(VISIT_TYPES).optional(),
-	/** Items of the lists a person edits carry an `id` (`newItemId()`), by which edits merge. */
-	attendees: z.array(z.object({ id: ItemId, name: Label, role: Text(200) })).max(50),
-	focus: Text(2000),
-	documents: z.array(z.object({ label: Label, seen: z.boolean() })).max(50),
-	activities: z.array(z.object({ label: Label, done: z.boolean() })).max(50),
-	discussion: z
-		.array(
-			z.object({
-				id: ItemId,
-				area: Label,
-				evidence: Text(),
-				strengths: Text(),
-				development: Text()
-			})
-		)
-		.max(30),
-	frameworkId: Slug,
-	evaluations: z
-		.array(z.object({ areaId: Slug, gradeId: Slug.nullable(), comment: Text(2000) }))
-		.max(20),
-	safeguarding: z.enum(['met', 'not-met']).nullable(),
-	/** SI time this visit counts against the school's allowance, in days. */
-	daysUsed: z.number().min(0).max(10).multipleOf(0.25),
-	shared: Stamp.optional(),
-	confirmation: Stamp.extend({ comment: Text(2000) }).optional(),
-	/**
-	 * The headteacher's reply that the shared record does not reflect what was discussed, in their
-	 * own words; the record stays shared until the visitor changes it and the head confirms.
-	 */
-	disagreement: Stamp.extend({
-		reason: Text(1000).min(1, 'say what you disagree with')
-	}).optional(),
-	/** Why this visit was planned beyond the school's SI days allowance (see `siDays`). */
-	beyondAllowance: Stamp.extend({
-		reason: z.enum(['school-request', 'corrective-support', 'trust-decision']),
-		note: Text(1000)
-	}).optional(),
-	/** Later changes to a confirmed record, each with its own date and author. */
-	addenda: z.array(Stamp.extend({ id: ItemId, text: Text().min(1) })).max(100),
-	createdAt: IsoDateTime,
-	updatedAt: IsoDateTime
-});
+const VisitRecordFields = lazy(() =>
+	z.object({
+		...docMeta,
+		...changeMeta,
+		type: z.literal('visit'),
+		schoolId: Slug,
+		year: AcademicYearId,
+		term: TermNumber,
+		date: IsoDate,
+		/** User name of the visitor who owns the record. */
+		visitor: z.string().min(1),
+		/** The visitor's full name, written with the record (older records have none). */
+		visitorName: PersonName.optional(),
+		status: VisitStatus,
+		/** The kind of visit from the SI menu; a record without one is a termly SI visit. */
+		visitType: z.enum(VISIT_TYPES).optional(),
+		/** Items of the lists a person edits carry an `id` (`newItemId()`), by which edits merge. */
+		attendees: z.array(z.object({ id: ItemId, name: Label, role: Text(200) })).max(50),
+		focus: Text(2000),
+		documents: z.array(z.object({ label: Label, seen: z.boolean() })).max(50),
+		activities: z.array(z.object({ label: Label, done: z.boolean() })).max(50),
+		discussion: z
+			.array(
+				z.object({
+					id: ItemId,
+					area: Label,
+					evidence: Text(),
+					strengths: Text(),
+					development: Text()
+				})
+			)
+			.max(30),
+		frameworkId: Slug,
+		evaluations: z
+			.array(z.object({ areaId: Slug, gradeId: Slug.nullable(), comment: Text(2000) }))
+			.max(20),
+		safeguarding: z.enum(['met', 'not-met']).nullable(),
+		/** SI time this visit counts against the school's allowance, in days. */
+		daysUsed: z.number().min(0).max(10).multipleOf(0.25),
+		shared: Stamp.optional(),
+		confirmation: Stamp.extend({ comment: Text(2000) }).optional(),
+		/**
+		 * The headteacher's reply that the shared record does not reflect what was discussed, in their
+		 * own words; the record stays shared until the visitor changes it and the head confirms.
+		 */
+		disagreement: Stamp.extend({
+			reason: Text(1000).min(1, 'say what you disagree with')
+		}).optional(),
+		/** Why this visit was planned beyond the school's SI days allowance (see `siDays`). */
+		beyondAllowance: Stamp.extend({
+			reason: z.enum(['school-request', 'corrective-support', 'trust-decision']),
+			note: Text(1000)
+		}).optional(),
+		/** Later changes to a confirmed record, each with its own date and author. */
+		addenda: z.array(Stamp.extend({ id: ItemId, text: Text().min(1) })).max(100),
+		createdAt: IsoDateTime,
+		updatedAt: IsoDateTime
+	})
+);
 
 /**
  * The SI discussion record booklet for one visit. A record written before its list items had ids
  * is given them as it is read (`withItemIds`), so every parsed record has them.
  */
-export const VisitRecord = z.preprocess(
-	(doc) => (doc && typeof doc === 'object' ? withItemIds(doc) : doc),
-	VisitRecordFields
+export const VisitRecord = lazy(() =>
+	z.preprocess(
+		(doc) => (doc && typeof doc === 'object' ? withItemIds(doc) : doc),
+		VisitRecordFields
+	)
 );
 export type VisitRecord = z.infer<typeof VisitRecord>;
 
@@ -105,117 +110,123 @@ export const BEYOND_ALLOWANCE_REASONS: Record<BeyondAllowanceReason, string> = {
 	'trust-decision': 'A decision of the trust'
 };
 
-export const NextStepStatus = z.enum(['open', 'in-progress', 'done']);
+export const NextStepStatus = lazy(() => z.enum(['open', 'in-progress', 'done']));
 export type NextStepStatus = z.infer<typeof NextStepStatus>;
 
 export const nextStepDocId = (year: string, uuid: string) => `next-step:${year}:${uuid}`;
 
 /** An agreed next step: its own document, so that heads and visitors rarely edit the same one. */
-export const NextStep = z
-	.object({
-		...docMeta,
-		...changeMeta,
-		type: z.literal('next-step'),
-		schoolId: Slug,
-		year: AcademicYearId,
-		/** The visit it was agreed in, and the evaluation area it supports. */
-		visitId: z.string().optional(),
-		areaId: Slug.optional(),
-		action: Text(2000).min(1, 'the next step needs words'),
-		owner: Label,
-		dueDate: IsoDate.optional(),
-		dueTerm: TermNumber.optional(),
-		successCriteria: Text(2000),
-		createdBy: z.string().min(1),
-		createdByName: PersonName.optional(),
-		createdAt: IsoDateTime,
-		/**
-		 * The headteacher's own reply to this step: agreed, or not with a short reason. Only the
-		 * head writes it; without it the step is agreed when the head confirms its visit record.
-		 */
-		headReply: Stamp.extend({
-			agrees: z.boolean(),
-			reason: Text(1000)
-		})
-			.refine((r) => r.agrees || r.reason.trim().length > 0, {
-				message: 'say why you disagree',
-				path: ['reason']
+export const NextStep = lazy(() =>
+	z
+		.object({
+			...docMeta,
+			...changeMeta,
+			type: z.literal('next-step'),
+			schoolId: Slug,
+			year: AcademicYearId,
+			/** The visit it was agreed in, and the evaluation area it supports. */
+			visitId: z.string().optional(),
+			areaId: Slug.optional(),
+			action: Text(2000).min(1, 'the next step needs words'),
+			owner: Label,
+			dueDate: IsoDate.optional(),
+			dueTerm: TermNumber.optional(),
+			successCriteria: Text(2000),
+			createdBy: z.string().min(1),
+			createdByName: PersonName.optional(),
+			createdAt: IsoDateTime,
+			/**
+			 * The headteacher's own reply to this step: agreed, or not with a short reason. Only the
+			 * head writes it; without it the step is agreed when the head confirms its visit record.
+			 */
+			headReply: Stamp.extend({
+				agrees: z.boolean(),
+				reason: Text(1000)
 			})
-			.optional(),
-		/**
-		 * Each time the step was still open when a new academic year began and moved into it. The step
-		 * keeps its document, so its progress updates stay with it (issue 15).
-		 */
-		carriedOver: z
-			.array(
-				z.object({
-					from: AcademicYearId,
-					to: AcademicYearId,
-					by: z.string().min(1),
-					at: IsoDateTime
+				.refine((r) => r.agrees || r.reason.trim().length > 0, {
+					message: 'say why you disagree',
+					path: ['reason']
 				})
-			)
-			.max(20)
-			.optional()
-	})
-	.refine((n) => n.dueDate !== undefined || n.dueTerm !== undefined, {
-		message: 'a next step needs a due date or a term',
-		path: ['dueDate']
-	});
+				.optional(),
+			/**
+			 * Each time the step was still open when a new academic year began and moved into it. The step
+			 * keeps its document, so its progress updates stay with it (issue 15).
+			 */
+			carriedOver: z
+				.array(
+					z.object({
+						from: AcademicYearId,
+						to: AcademicYearId,
+						by: z.string().min(1),
+						at: IsoDateTime
+					})
+				)
+				.max(20)
+				.optional()
+		})
+		.refine((n) => n.dueDate !== undefined || n.dueTerm !== undefined, {
+			message: 'a next step needs a due date or a term',
+			path: ['dueDate']
+		})
+);
 export type NextStep = z.infer<typeof NextStep>;
 
 export const progressDocId = (nextStepId: string, at: string, uuid: string) =>
 	`progress:${nextStepId.slice('next-step:'.length)}:${at}:${uuid}`;
 
 /** A progress update on a next step: a new document each time, never an edit of a shared list. */
-export const ProgressUpdate = z
-	.object({
-		...docMeta,
-		type: z.literal('progress-update'),
-		schoolId: Slug,
-		nextStepId: z.string().startsWith('next-step:'),
-		status: NextStepStatus,
-		note: Text(2000).min(1, 'say what has happened'),
-		evidence: Text(2000).optional(),
-		by: z.string().min(1),
-		byName: PersonName.optional(),
-		at: IsoDateTime
-	})
-	.refine((p) => p.status !== 'done' || (p.evidence ?? '').trim().length > 0, {
-		message: 'marking a next step done needs a short note of the evidence',
-		path: ['evidence']
-	});
+export const ProgressUpdate = lazy(() =>
+	z
+		.object({
+			...docMeta,
+			type: z.literal('progress-update'),
+			schoolId: Slug,
+			nextStepId: z.string().startsWith('next-step:'),
+			status: NextStepStatus,
+			note: Text(2000).min(1, 'say what has happened'),
+			evidence: Text(2000).optional(),
+			by: z.string().min(1),
+			byName: PersonName.optional(),
+			at: IsoDateTime
+		})
+		.refine((p) => p.status !== 'done' || (p.evidence ?? '').trim().length > 0, {
+			message: 'marking a next step done needs a short note of the evidence',
+			path: ['evidence']
+		})
+);
 export type ProgressUpdate = z.infer<typeof ProgressUpdate>;
 
 /** Learning-walk notes, room by room, for one visit. Photos are attachments of this document. */
-export const LearningWalk = z.object({
-	...docMeta,
-	...changeMeta,
-	type: z.literal('learning-walk'),
-	schoolId: Slug,
-	visitId: z.string().startsWith('visit:'),
-	visitor: z.string().min(1),
-	visitorName: PersonName.optional(),
-	date: IsoDate,
-	lookFors: z.array(Label).max(30),
-	rooms: z
-		.array(
-			z.object({
-				id: ItemId,
-				group: Text(100),
-				subject: Text(100),
-				seen: z.array(Label).max(30),
-				strengths: Text(),
-				toDevelop: Text(),
-				notes: Text(),
-				photos: z.array(z.string()).max(20)
-			})
-		)
-		.max(60),
-	summary: Text(),
-	createdAt: IsoDateTime,
-	updatedAt: IsoDateTime
-});
+export const LearningWalk = lazy(() =>
+	z.object({
+		...docMeta,
+		...changeMeta,
+		type: z.literal('learning-walk'),
+		schoolId: Slug,
+		visitId: z.string().startsWith('visit:'),
+		visitor: z.string().min(1),
+		visitorName: PersonName.optional(),
+		date: IsoDate,
+		lookFors: z.array(Label).max(30),
+		rooms: z
+			.array(
+				z.object({
+					id: ItemId,
+					group: Text(100),
+					subject: Text(100),
+					seen: z.array(Label).max(30),
+					strengths: Text(),
+					toDevelop: Text(),
+					notes: Text(),
+					photos: z.array(z.string()).max(20)
+				})
+			)
+			.max(60),
+		summary: Text(),
+		createdAt: IsoDateTime,
+		updatedAt: IsoDateTime
+	})
+);
 export type LearningWalk = z.infer<typeof LearningWalk>;
 
 /** Look-fors a learning walk starts with; the visitor adds or removes them for each walk. */

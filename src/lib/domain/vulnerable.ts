@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import { docMeta, IsoDate, IsoDateTime, Slug, Stamp, Text } from './common.ts';
 
@@ -10,33 +11,35 @@ import { docMeta, IsoDate, IsoDateTime, Slug, Stamp, Text } from './common.ts';
 export const vulnerableMarkDocId = (uuid: string) => `vulnerable:${uuid}`;
 
 /** One period in which a school is marked vulnerable (school database). Never deleted. */
-export const VulnerableMark = z
-	.object({
-		...docMeta,
-		...changeMeta,
-		type: z.literal('vulnerable-mark'),
-		schoolId: Slug,
-		/** The day the CEO marked the school vulnerable. */
-		markedOn: IsoDate,
-		markedBy: z.string().min(1),
-		reason: Text(2000).min(1, 'say why the school is thought vulnerable'),
-		/** The CEO's meeting with the headteacher about the support. */
-		meetingOn: IsoDate.optional(),
-		meetingNotes: Text(4000),
-		/** The support agreed: the support plan. */
-		supportPlan: Text(4000).min(1, 'a school marked vulnerable needs a support plan'),
-		/** The day the CEO removed the mark and why: the school returns to the annual cycle. */
-		removed: Stamp.extend({
-			on: IsoDate,
-			reason: Text(2000).min(1, 'say why the school is no longer vulnerable')
-		}).optional(),
-		updatedBy: z.string().min(1),
-		updatedAt: IsoDateTime
-	})
-	.refine((m) => !m.removed || m.removed.on >= m.markedOn, {
-		message: 'the mark cannot be removed before the day it was made',
-		path: ['removed', 'on']
-	});
+export const VulnerableMark = lazy(() =>
+	z
+		.object({
+			...docMeta,
+			...changeMeta,
+			type: z.literal('vulnerable-mark'),
+			schoolId: Slug,
+			/** The day the CEO marked the school vulnerable. */
+			markedOn: IsoDate,
+			markedBy: z.string().min(1),
+			reason: Text(2000).min(1, 'say why the school is thought vulnerable'),
+			/** The CEO's meeting with the headteacher about the support. */
+			meetingOn: IsoDate.optional(),
+			meetingNotes: Text(4000),
+			/** The support agreed: the support plan. */
+			supportPlan: Text(4000).min(1, 'a school marked vulnerable needs a support plan'),
+			/** The day the CEO removed the mark and why: the school returns to the annual cycle. */
+			removed: Stamp.extend({
+				on: IsoDate,
+				reason: Text(2000).min(1, 'say why the school is no longer vulnerable')
+			}).optional(),
+			updatedBy: z.string().min(1),
+			updatedAt: IsoDateTime
+		})
+		.refine((m) => !m.removed || m.removed.on >= m.markedOn, {
+			message: 'the mark cannot be removed before the day it was made',
+			path: ['removed', 'on']
+		})
+);
 export type VulnerableMark = z.infer<typeof VulnerableMark>;
 
 /** Where a school is in the strategy on a day: on the annual cycle, or the vulnerable route. */
