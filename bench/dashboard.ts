@@ -9,7 +9,7 @@
  * local, sync quiet and nothing kept (the app loaded on Schools). Aim: under 150 ms, and under 1 s after a full
  * reload (issue 17). Not a timed test: `npm run bench` (needs `npm run build` first).
  * Knobs: BENCH_SCHOOLS, BENCH_RUNS, BENCH_PORT (else a free port), BENCH_BUILD (another build to
- * serve, for A/B runs on the same data), BENCH_PROFILE / BENCH_TRACE (the last render),
+ * serve, for A/B runs on the same data), BENCH_PROFILE / BENCH_TRACE (the last render of record),
  * BENCH_VERBOSE (each render, the sync status and IndexedDB transactions counted).
  */
 import { spawn } from 'node:child_process';
@@ -283,14 +283,37 @@ export async function run(): Promise<void> {
 		if (process.env.BENCH_VERBOSE) {
 			// Counting work: IndexedDB transactions by database and mode, read by the verbose lines.
 			await page.addInitScript(() => {
-				const counts: Record<string, number> = {};
-				(window as unknown as { __idb: typeof counts }).__idb = counts;
+				const w = window as unknown as { __idb: Record<string, number> };
+				w.__idb = {};
+				const count = (k: string, n = 1) => (w.__idb[k] = (w.__idb[k] ?? 0) + n);
 				const tx = IDBDatabase.prototype.transaction;
 				IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args) {
 					const k = `${this.name.startsWith('si-read') ? 'read-model' : 'pouch'} ${args[1] ?? 'readonly'}`;
-					counts[k] = (counts[k] ?? 0) + 1;
+					count(k);
 					return tx.apply(this, args);
 				} as typeof tx;
+				// Requests on the read model's stores and indexes, and the rows they answered.
+				for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype]) {
+					for (const m of ['get', 'getAll', 'getAllKeys', 'count', 'openCursor', 'openKeyCursor']) {
+						const f = (proto as unknown as Record<string, (...a: unknown[]) => IDBRequest>)[m]!;
+						(proto as unknown as Record<string, unknown>)[m] = function (
+							this: IDBObjectStore | IDBIndex,
+							...a: unknown[]
+						) {
+							const req = f.apply(this, a);
+							const store = 'objectStore' in this ? this.objectStore : this;
+							if (store.transaction.db.name.startsWith('si-read')) {
+								count(`read-model ${m}`);
+								if (m === 'getAll') {
+									req.addEventListener('success', () => {
+										count('read-model rows', (req.result as unknown[]).length);
+									});
+								}
+							}
+							return req;
+						};
+					}
+				}
 			});
 		}
 		await page.goto('/sign-in');
@@ -369,9 +392,17 @@ export async function run(): Promise<void> {
 		};
 		const syncStatus = async () =>
 			((await page.getByTestId('sync-status').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+		// The IndexedDB work since the last line that printed it (the counts start again).
 		const idb = async () =>
 			process.env.BENCH_VERBOSE
-				? ` ${JSON.stringify(await page.evaluate(() => (window as unknown as { __idb: object }).__idb))}`
+				? ` ${JSON.stringify(
+						await page.evaluate(() => {
+							const w = window as unknown as { __idb: Record<string, number> };
+							const counts = w.__idb;
+							w.__idb = {};
+							return counts;
+						})
+					)}`
 				: '';
 
 		// The counts are whole long before the device is caught up: every database still has its
@@ -413,16 +444,18 @@ export async function run(): Promise<void> {
 			);
 		}
 
-		const times: number[] = [];
 		const cdp = await context.newCDPSession(page);
-		for (let r = 0; r < RUNS; r++) {
-			// BENCH_PROFILE=file.cpuprofile: where the main thread goes in the last render.
-			const profiling = r === RUNS - 1 && !!process.env.BENCH_PROFILE;
-			// BENCH_TRACE=file.json: a performance trace of the last render (script, IndexedDB, style
-			// and layout), for Chromium's DevTools or `bench/trace-summary.ts`.
-			const tracing = r === RUNS - 1 && !!process.env.BENCH_TRACE;
+		/**
+		 * One render, with BENCH_PROFILE=file.cpuprofile (where the main thread goes) or
+		 * BENCH_TRACE=file.json (a performance trace: script, IndexedDB, style and layout, for
+		 * Chromium's DevTools or `bench/trace-summary.ts`) when `last`: the figure of record's last.
+		 */
+		const observed = async (last: boolean) => {
+			const profiling = last && !!process.env.BENCH_PROFILE;
+			const tracing = last && !!process.env.BENCH_TRACE;
 			const traceEvents: unknown[] = [];
 			const ms = await render(async () => {
+				await idb(); // what the verbose line prints is the render's own work
 				if (tracing) {
 					cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown[])));
 					await cdp.send('Tracing.start', {
@@ -436,7 +469,6 @@ export async function run(): Promise<void> {
 				await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 				await cdp.send('Profiler.start');
 			});
-			times.push(ms);
 			if (profiling) {
 				const { profile } = await cdp.send('Profiler.stop');
 				fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
@@ -449,6 +481,13 @@ export async function run(): Promise<void> {
 				fs.writeFileSync(process.env.BENCH_TRACE!, JSON.stringify({ traceEvents }));
 				console.log(`Trace of the last render written to ${process.env.BENCH_TRACE}`);
 			}
+			return ms;
+		};
+
+		const times: number[] = [];
+		for (let r = 0; r < RUNS; r++) {
+			const ms = await render();
+			times.push(ms);
 			if (process.env.BENCH_VERBOSE) {
 				console.log(`  run ${r + 1}: ${ms.toFixed(0)} ms (${await syncStatus()})${await idb()}`);
 			}
@@ -466,7 +505,11 @@ export async function run(): Promise<void> {
 			await page.goto('/');
 			await page.getByRole('heading', { level: 1, name: 'Your schools' }).waitFor();
 			await page.waitForTimeout(2000);
-			first.push(await render());
+			const ms = await observed(r === RUNS - 1);
+			first.push(ms);
+			if (process.env.BENCH_VERBOSE) {
+				console.log(`  opened ${r + 1}: ${ms.toFixed(0)} ms${await idb()}`);
+			}
 		}
 		const med = median(first);
 		console.log(

@@ -1,3 +1,4 @@
+import { keyBookletRow } from './key-booklets';
 import {
 	AcademicYear,
 	AttainmentBooklet,
@@ -61,6 +62,7 @@ type TableName =
 	| 'walks'
 	| 'trustDocs'
 	| 'attainment'
+	| 'keyBooklets'
 	| 'overviews'
 	| 'marks'
 	| 'concerns'
@@ -199,7 +201,9 @@ function deleteEverywhere(writes: BatchWrites, db: string, id: string): void {
 	}
 	const school = db.slice('school-'.length);
 	if (id.startsWith('attainment:')) {
-		writes.delete('attainment', `${school}/${id.slice('attainment:'.length)}`);
+		const key = `${school}/${id.slice('attainment:'.length)}`;
+		writes.delete('attainment', key);
+		writes.delete('keyBooklets', key);
 	}
 	if (id.startsWith('overview:')) {
 		writes.delete('overviews', `${school}/${id.slice('overview:'.length)}`);
@@ -272,6 +276,11 @@ async function collect(
 		}
 		const target = rowFor(db, doc);
 		if (target) writes.put(...target);
+		// A booklet's key figures go beside it (`keyBooklet`), for the dashboard.
+		if (target?.[0] === 'attainment') {
+			const row = target[2] as unknown as Parameters<typeof keyBookletRow>[0];
+			writes.put('keyBooklets', target[1], { ...keyBookletRow(row) });
+		}
 	}
 	return { writes, deleted };
 }

@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import { keyBookletRow } from './key-booklets';
 import type {
 	AcademicYear,
 	AttainmentBooklet,
@@ -84,6 +85,16 @@ export interface AttainmentRow {
 	doc: AttainmentBooklet;
 	conflicted: 0 | 1;
 }
+/**
+ * A booklet's key figures alone (`keyBooklet`), beside its row in `attainment`: what the trust
+ * dashboard reads, a fifteenth of the whole booklet. Same key as the booklet's row.
+ */
+export interface KeyBookletRow {
+	key: string;
+	schoolId: string;
+	year: string;
+	doc: AttainmentBooklet;
+}
 export interface OverviewRow {
 	/** `${schoolId}/${year}:t${term}`: overview ids repeat across school databases. */
 	key: string;
@@ -155,6 +166,7 @@ export type ReadModel = Dexie & {
 	walks: EntityTable<WalkRow, '_id'>;
 	trustDocs: EntityTable<TrustDocRow, '_id'>;
 	attainment: EntityTable<AttainmentRow, 'key'>;
+	keyBooklets: EntityTable<KeyBookletRow, 'key'>;
 	overviews: EntityTable<OverviewRow, 'key'>;
 	marks: EntityTable<MarkRow, 'key'>;
 	concerns: EntityTable<ConcernRow, '_id'>;
@@ -207,6 +219,14 @@ export function openReadModel(user: string): ReadModel {
 		nextSteps: '_id, [schoolId+dueDate], visitId',
 		progress: '_id, [nextStepId+at]'
 	});
+	// The booklets' key figures (issue 17: the dashboard read every booklet whole). They are made
+	// from the booklets already in the read model, so nothing is read again from PouchDB.
+	db.version(11)
+		.stores({ keyBooklets: 'key, year' })
+		.upgrade(async (tx) => {
+			const rows = (await tx.table('attainment').toArray()) as AttainmentRow[];
+			await tx.table('keyBooklets').bulkPut(rows.map(keyBookletRow));
+		});
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {
 		db.close();

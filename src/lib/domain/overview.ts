@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lazy } from './lazy.ts';
+import { KEY_MEASURES } from './key-measures.ts';
 import { changeMeta } from './changes.ts';
 import {
 	AcademicYearId,
@@ -264,19 +265,9 @@ export type { SiDays };
 // ---------------------------------------------------------------------------------------------
 // Attainment
 
-/**
- * The A&A measures the CEO and the board look at first, where the trust's framework has them.
- * Persistent absence and suspensions join them (issue 15) when the booklet records attendance: the
- * seeds' boards track absence and exclusions beside attainment.
- */
-export const KEY_MEASURES = [
-	'eyfs-gld',
-	'phonics-y1',
-	'ks2-rwm-exs',
-	'attendance',
-	'persistent-absence',
-	'suspensions'
-] as const;
+// The key measures live in a file of their own, without schemas: the read model keeps each
+// booklet's key figures apart (src/lib/db/key-booklets.ts) and is part of the first load.
+export { KEY_MEASURES };
 
 /** Key measures shown only when the framework records attendance. */
 const WITH_ATTENDANCE: readonly string[] = ['persistent-absence', 'suspensions'];
