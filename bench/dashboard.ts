@@ -367,28 +367,44 @@ export async function run(): Promise<void> {
 		console.log(
 			`Every school and next step on the dashboard: ${((Date.now() - syncStart) / 1000).toFixed(1)} s after sign-in`
 		);
-		/** Schools, then Dashboard: from the click to the grid with every school drawn. */
+		/**
+		 * Schools, then Dashboard: from the click to the grid with every school drawn (the figure).
+		 * The attainment table and the inspections below the grid are drawn a frame after it; the
+		 * time until they are there too is kept in `whole` for the last render, printed beside it.
+		 */
+		let whole = 0;
 		const render = async (before?: () => Promise<unknown>) => {
 			await page.getByRole('link', { name: 'Schools', exact: true }).click();
 			await page.getByRole('heading', { level: 1, name: 'Your schools' }).waitFor();
 			await before?.();
-			return page.evaluate(
+			const [grid, all] = await page.evaluate(
 				(n) =>
-					new Promise<number>((resolve) => {
+					new Promise<[number, number]>((resolve) => {
 						const link = [...document.querySelectorAll('nav a')].find(
 							(a) => a.textContent?.trim() === 'Dashboard'
 						) as HTMLAnchorElement;
 						const t0 = performance.now();
+						let grid = 0;
 						const check = () => {
-							if (document.querySelectorAll('[data-testid="dashboard-row"]').length === n) {
-								resolve(performance.now() - t0);
-							} else requestAnimationFrame(check);
+							if (
+								!grid &&
+								document.querySelectorAll('[data-testid="dashboard-row"]').length === n
+							) {
+								grid = performance.now() - t0;
+							}
+							const below =
+								document.querySelector('#aa-caption') &&
+								document.querySelector('[data-testid="inspection-count"]');
+							if (grid && below) resolve([grid, performance.now() - t0]);
+							else requestAnimationFrame(check);
 						};
 						link.click();
 						requestAnimationFrame(check);
 					}),
 				SCHOOLS
 			);
+			whole = all;
+			return grid;
 		};
 		const syncStatus = async () =>
 			((await page.getByTestId('sync-status').textContent()) ?? '').replace(/\s+/g, ' ').trim();
@@ -501,12 +517,14 @@ export async function run(): Promise<void> {
 		// The figure of record: the dashboard opened with nothing kept, so it reads every school's
 		// records and draws them. The app is loaded on Schools and left a moment to settle first.
 		const first: number[] = [];
+		const below: number[] = [];
 		for (let r = 0; r < RUNS; r++) {
 			await page.goto('/');
 			await page.getByRole('heading', { level: 1, name: 'Your schools' }).waitFor();
 			await page.waitForTimeout(2000);
 			const ms = await observed(r === RUNS - 1);
 			first.push(ms);
+			below.push(whole);
 			if (process.env.BENCH_VERBOSE) {
 				console.log(`  opened ${r + 1}: ${ms.toFixed(0)} ms${await idb()}`);
 			}
@@ -517,6 +535,11 @@ export async function run(): Promise<void> {
 				`median ${med.toFixed(0)} ms, best ${Math.min(...first).toFixed(0)} ms, worst ` +
 				`${Math.max(...first).toFixed(0)} ms over ${RUNS} runs ` +
 				`(aim: under ${AIM_MS} ms: ${med < AIM_MS ? 'met' : 'NOT met'})`
+		);
+		console.log(
+			`  the same opens until the attainment table and the inspections below the grid were drawn ` +
+				`too: median ${median(below).toFixed(0)} ms, best ${Math.min(...below).toFixed(0)} ms, ` +
+				`worst ${Math.max(...below).toFixed(0)} ms`
 		);
 
 		// A cold start too: reload the app on the dashboard (boot, open the read model, render).
