@@ -14,6 +14,7 @@ import {
 import type { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
 import { deviceName } from '$lib/sync/device';
+import { CompactionClock } from '$lib/sync/compaction';
 import type { PendingTracker } from '$lib/sync/pending';
 import { deferredDb, watchWrites } from '$lib/state/deferred-db';
 import { storageReport } from '$lib/state/storage';
@@ -151,7 +152,7 @@ class Workspace {
 	#syncedBefore = $state(false);
 	/** Databases being resolved now, and when each was last compacted (issue 12). */
 	#resolving = new Map<string, Promise<void>>();
-	#compactedAt = new Map<string, number>();
+	#compaction: CompactionClock | null = null;
 
 	get user(): UserCtx | null {
 		return this.session ? { name: this.session.name, roles: this.session.roles } : null;
@@ -487,11 +488,15 @@ class Workspace {
 		await engine.resolveDocs({ user, db, local, remote, describe }, todo);
 	}
 
-	/** Compact a database at most hourly, and only once it is settled with the trust. */
+	/** Compact a database at most daily (remembered on the device), once settled with the trust. */
 	async #compact(db: string): Promise<void> {
 		const user = this.session?.name;
 		const engine = this.#engine;
-		if (!user || !engine || Date.now() - (this.#compactedAt.get(db) ?? 0) < 3_600_000) return;
+		if (!user || !engine) return;
+		if (this.#compaction?.user !== user) {
+			this.#compaction = new CompactionClock(globalThis.localStorage ?? null, user);
+		}
+		if (!this.#compaction.due(db)) return;
 		const waiting = (await this.#tracker?.waiting(db).catch(() => null))?.length ?? 1;
 		const conflicted = (await this.#rm?.conflicts.where('db').equals(db).count()) ?? 1;
 		if (
@@ -499,7 +504,7 @@ class Workspace {
 				.compactIfSettled(engine.localDb(user, db), waiting, conflicted)
 				.catch(() => false)
 		) {
-			this.#compactedAt.set(db, Date.now());
+			this.#compaction.done(db);
 		}
 	}
 
