@@ -14,7 +14,7 @@ import {
 import type { Projector } from '$lib/db/projector';
 import type { WriteContext } from '$lib/db/repository';
 import { deviceName } from '$lib/sync/device';
-import { CompactionClock } from '$lib/sync/compaction';
+import { COMPACT_AFTER_START_MS, CompactionClock } from '$lib/sync/compaction';
 import type { PendingTracker } from '$lib/sync/pending';
 import { deferredDb, watchWrites } from '$lib/state/deferred-db';
 import { storageReport } from '$lib/state/storage';
@@ -153,6 +153,7 @@ class Workspace {
 	/** Databases being resolved now, and when each was last compacted (issue 12). */
 	#resolving = new Map<string, Promise<void>>();
 	#compaction: CompactionClock | null = null;
+	#compactLater = new Set<string>();
 
 	get user(): UserCtx | null {
 		return this.session ? { name: this.session.name, roles: this.session.roles } : null;
@@ -488,11 +489,26 @@ class Workspace {
 		await engine.resolveDocs({ user, db, local, remote, describe }, todo);
 	}
 
-	/** Compact a database at most daily (remembered on the device), once settled with the trust. */
+	/**
+	 * Compact a database at most daily (remembered on the device), once settled with the trust, and
+	 * not in the app's first minute (src/lib/sync/compaction.ts).
+	 */
 	async #compact(db: string): Promise<void> {
 		const user = this.session?.name;
 		const engine = this.#engine;
 		if (!user || !engine) return;
+		const wait = COMPACT_AFTER_START_MS - performance.now();
+		if (wait > 0) {
+			if (!this.#compactLater.has(db)) {
+				this.#compactLater.add(db);
+				setTimeout(() => {
+					this.#compactLater.delete(db);
+					// Not for someone else who signed in on this device meanwhile.
+					if (this.session?.name === user) void this.#compact(db);
+				}, wait);
+			}
+			return;
+		}
 		if (this.#compaction?.user !== user) {
 			this.#compaction = new CompactionClock(globalThis.localStorage ?? null, user);
 		}

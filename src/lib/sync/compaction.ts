@@ -9,6 +9,13 @@
  */
 export const COMPACT_EVERY_MS = 24 * 3_600_000;
 
+/**
+ * Nor in the app's first minute: a person who has just opened it is reading and typing, and a
+ * compaction the app is closed in the middle of starts again next time. It waits until the app has
+ * been open this long (a pass with the trust that settles before then asks again at that moment).
+ */
+export const COMPACT_AFTER_START_MS = 60_000;
+
 type Store = Pick<Storage, 'getItem' | 'setItem'>;
 
 export class CompactionClock {
