@@ -20,11 +20,13 @@ type Store = Pick<Storage, 'getItem' | 'setItem'>;
 
 export class CompactionClock {
 	readonly #memory = new Map<string, number>();
+	readonly #store: Store | null;
+	readonly user: string;
 
-	constructor(
-		private readonly store: Store | null,
-		readonly user: string
-	) {}
+	constructor(store: Store | null, user: string) {
+		this.#store = store;
+		this.user = user;
+	}
 
 	#key(db: string): string {
 		return `si:compacted:${this.user}:${db}`;
@@ -34,7 +36,7 @@ export class CompactionClock {
 	due(db: string, now = Date.now()): boolean {
 		let last = this.#memory.get(db) ?? 0;
 		try {
-			last = Math.max(last, Number(this.store?.getItem(this.#key(db))) || 0);
+			last = Math.max(last, Number(this.#store?.getItem(this.#key(db))) || 0);
 		} catch {
 			// Storage refused (a private window): what this session remembers is all there is.
 		}
@@ -46,7 +48,7 @@ export class CompactionClock {
 	done(db: string, now = Date.now()): void {
 		this.#memory.set(db, now);
 		try {
-			this.store?.setItem(this.#key(db), String(now));
+			this.#store?.setItem(this.#key(db), String(now));
 		} catch {
 			// Kept in memory for this session.
 		}
