@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { lazy } from './lazy.ts';
 import { NextStep, ProgressUpdate } from './visit.ts';
@@ -15,6 +15,22 @@ describe('lazy schemas', () => {
 		expect(Name.parse('Oakfield')).toBe('Oakfield');
 		expect(Name.safeParse('').success).toBe(false);
 		expect(builds).toBe(1);
+	});
+
+	afterEach(() => vi.unstubAllGlobals());
+
+	it("builds at once where the engine has no Proxy or Reflect (CouchDB's validate_doc_update)", () => {
+		for (const missing of ['Proxy', 'Reflect']) {
+			vi.stubGlobal(missing, undefined);
+			let builds = 0;
+			const Name = lazy(() => {
+				builds++;
+				return z.string().min(1);
+			});
+			expect(builds).toBe(1);
+			expect(Name.parse('Oakfield')).toBe('Oakfield');
+			vi.unstubAllGlobals();
+		}
 	});
 
 	it('composes like the schema it stands for: objects, extend, unions, instanceof', () => {

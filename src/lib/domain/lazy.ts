@@ -13,6 +13,9 @@
  * `.describe()`, `.meta()`); the domain uses none of those.
  */
 export function lazy<T extends object>(build: () => T): T {
+	// Apache CouchDB's JavaScript sandbox (its validate_doc_update runs these schemas) has neither
+	// Proxy nor Reflect: there, as before, the schema is built at once.
+	if (typeof Proxy !== 'function' || typeof Reflect !== 'object') return build();
 	let built: T | undefined;
 	const schema = (): T => (built ??= build());
 	return new Proxy({} as T, {
