@@ -83,6 +83,8 @@ function notFound(): Error {
 }
 
 const DOC_STORE = '\u00ffdocument-store\u00ff';
+/** Where PouchDB keeps `_local` documents (replication checkpoints) in its LevelDB layout. */
+const LOCAL_STORE = '\u00fflocal-store\u00ff';
 /** At most this many metadata reads are remembered between two writes (one push batch reads 100). */
 const REMEMBERED_MAX = 2000;
 
@@ -93,7 +95,9 @@ const REMEMBERED_MAX = 2000;
  * to the store is answered again from what was read, without LevelDB. Exact, not a cache with a
  * lifetime: every write (issued, not finished) drops all of it, and a read is remembered only if no
  * write was in flight when it was issued and none has been issued since, so what is remembered is
- * what LevelDB holds. Only document metadata (`document-store` keys), and at most REMEMBERED_MAX.
+ * what LevelDB holds. Only document metadata (`document-store` keys) and checkpoints (`local-store`:
+ * a replicator reads its checkpoint, then PouchDB's write of it reads it again to compare
+ * revisions), and at most REMEMBERED_MAX.
  */
 function rememberMetadataReads(db: LevelDown): void {
 	const getMany = db._getMany?.bind(db);
@@ -106,7 +110,7 @@ function rememberMetadataReads(db: LevelDown): void {
 	/** Writes issued and not yet answered. */
 	let writing = 0;
 	const isMeta = (key: unknown): key is string =>
-		typeof key === 'string' && key.startsWith(DOC_STORE);
+		typeof key === 'string' && (key.startsWith(DOC_STORE) || key.startsWith(LOCAL_STORE));
 	const as = (v: string | Buffer | undefined, opts: GetOpts) =>
 		v === undefined
 			? undefined
@@ -321,9 +325,6 @@ function sharedLeveldown(location: string): LevelDown {
 	instances.set(location, db);
 	return db;
 }
-
-/** Where PouchDB keeps `_local` documents (replication checkpoints) in its LevelDB layout. */
-const LOCAL_STORE = '\u00fflocal-store\u00ff';
 
 /** A batch that only writes or deletes `_local` documents (PouchDB's `put` of one writes such a batch). */
 export function onlyLocalDocs(ops: unknown): boolean {

@@ -31,8 +31,12 @@ const { _get: get, _getMany: getMany } = leveldown.prototype;
 let duringWrite: (() => void) | null = null;
 /** Document metadata keys read from LevelDB itself. */
 let metadataReads = 0;
-const countMetadata = (keys: unknown[]) =>
-	(metadataReads += keys.filter((k) => String(k).startsWith('\u00ffdocument-store\u00ff')).length);
+/** Checkpoint (`_local`) keys read from LevelDB itself. */
+let checkpointReads = 0;
+const countMetadata = (keys: unknown[]) => {
+	metadataReads += keys.filter((k) => String(k).startsWith('\u00ffdocument-store\u00ff')).length;
+	checkpointReads += keys.filter((k) => String(k).startsWith('\u00fflocal-store\u00ff')).length;
+};
 
 let dir: string;
 let storage: Storage;
@@ -80,6 +84,7 @@ afterAll(async () => {
 beforeEach(() => {
 	written = [];
 	metadataReads = 0;
+	checkpointReads = 0;
 });
 
 const rev = (n: number, c: string) => `${n}-${c.repeat(32)}`;
@@ -121,6 +126,29 @@ describe('checkpoint writes', () => {
 			writeOne(ctx, { _id: '_local/replication-1', _rev: '0-1', last_seq: 300 })
 		).rejects.toMatchObject({ status: 409, error: 'conflict' });
 		expect((await db.get('_local/replication-1')).last_seq).toBe(200);
+	});
+
+	it('a checkpoint read by the replicator is not read from LevelDB again by its write', async () => {
+		await writeOne(ctx, { _id: '_local/replication-3', last_seq: 10 });
+		checkpointReads = 0;
+		// A replicator reads its checkpoint, then writes it with the revision it read: PouchDB's
+		// write reads it once more to compare revisions.
+		const read = await db.get('_local/replication-3');
+		expect(checkpointReads).toBe(1);
+		const next = await writeOne(ctx, {
+			_id: '_local/replication-3',
+			_rev: read._rev,
+			last_seq: 20
+		});
+		expect(next.rev).toBe('0-2');
+		expect(checkpointReads).toBe(1);
+		// The write forgets what was read: the next read goes to LevelDB and sees it.
+		expect((await db.get('_local/replication-3')).last_seq).toBe(20);
+		expect(checkpointReads).toBe(2);
+		await expect(
+			writeOne(ctx, { _id: '_local/replication-3', _rev: read._rev, last_seq: 30 })
+		).rejects.toMatchObject({ status: 409, error: 'conflict' });
+		expect((await db.get('_local/replication-3')).last_seq).toBe(20);
 	});
 
 	it('documents and a checkpoint sent together: the documents flushed, the checkpoint not', async () => {
