@@ -15,7 +15,7 @@ import type {
 	TrustSettings,
 	VisitCalendar
 } from '$lib/domain';
-import { formatShortDate } from '$lib/format';
+import { compareIso, formatShortDate } from '$lib/format';
 import type { NextStepRow, ProgressRow, ReadModel, VisitRow } from './read-model';
 
 /** What a next step needs now, for grouping on a head's phone. */
@@ -34,7 +34,7 @@ export const ATTENTION_LABELS: Record<Attention, string> = {
 
 export async function academicYears(rm: ReadModel): Promise<AcademicYear[]> {
 	const rows = await rm.trustDocs.where('type').equals('academic-year').toArray();
-	return rows.map((r) => r.doc as AcademicYear).sort((a, b) => a.year.localeCompare(b.year));
+	return rows.map((r) => r.doc as AcademicYear).sort((a, b) => compareIso(a.year, b.year));
 }
 
 /** The academic year today falls in, or the nearest one before it. */
@@ -179,7 +179,7 @@ export async function schoolSummaries(rm: ReadModel, today: string): Promise<Sch
 			const agreed = steps.filter((s) => agreement.get(s._id) === 'agreed');
 			const upcoming = visits
 				.filter((v) => v.date >= today && v.status !== 'confirmed')
-				.sort((a, b) => a.date.localeCompare(b.date));
+				.sort((a, b) => compareIso(a.date, b.date));
 			return {
 				school,
 				siDays: siDays(
