@@ -92,15 +92,24 @@ export interface NextStepFilter {
 const nextStepCache = new WeakMap<ReadModel, Map<string, { token: string; rows: NextStepRow[] }>>();
 
 async function schoolNextSteps(rm: ReadModel, schoolId: string): Promise<NextStepRow[]> {
-	const token = (await rm.versions.get(`next-steps:${schoolId}`))?.token ?? '';
 	let bySchool = nextStepCache.get(rm);
 	if (!bySchool) nextStepCache.set(rm, (bySchool = new Map()));
+	const tokenOf = async () => (await rm.versions.get(`next-steps:${schoolId}`))?.token ?? '';
+	const read = () =>
+		rm.nextSteps
+			.where('[schoolId+dueDate]')
+			.between([schoolId, ''], [schoolId, '\uffff'])
+			.toArray();
 	const cached = bySchool.get(schoolId);
-	if (cached && cached.token === token && token !== '') return cached.rows;
-	const rows = await rm.nextSteps
-		.where('[schoolId+dueDate]')
-		.between([schoolId, ''], [schoolId, '\uffff'])
-		.toArray();
+	if (cached) {
+		const token = await tokenOf();
+		if (cached.token === token && token !== '') return cached.rows;
+	}
+	// Nothing kept (a cold start) or out of date: the token and the rows in one transaction, side by
+	// side, so they agree and cost one round trip.
+	const [token, rows] = await rm.transaction('r', rm.versions, rm.nextSteps, () =>
+		Promise.all([tokenOf(), read()])
+	);
 	bySchool.set(schoolId, { token, rows });
 	return rows;
 }
