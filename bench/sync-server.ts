@@ -61,8 +61,11 @@ interface Target {
 	base: string;
 	prefix?: string;
 	auth?: { username: string; password: string };
-	/** Makes the school's database exist and be empty. */
-	prepare(school: string): Promise<void>;
+	/**
+	 * Makes the school's database exist and, with `empty`, hold nothing. The live run keeps the
+	 * database as it was (the demo's school on ours), as before the rounds emptied theirs.
+	 */
+	prepare(school: string, empty?: boolean): Promise<void>;
 	stop(): Promise<void>;
 }
 async function freePort(): Promise<number> {
@@ -111,13 +114,21 @@ function launch(
 	};
 }
 
-/** Deletes the database at `url` if it exists, and creates it empty. */
-async function recreate(url: string, headers: Record<string, string>, who: string): Promise<void> {
-	const gone = await fetch(url, { method: 'DELETE', headers });
-	if (!gone.ok && gone.status !== 404)
-		throw new Error(`${who}: cannot delete ${url} (${gone.status})`);
+/** Creates the database at `url`; with `empty`, deletes it first if it exists. */
+async function recreate(
+	url: string,
+	headers: Record<string, string>,
+	who: string,
+	empty = true
+): Promise<void> {
+	if (empty) {
+		const gone = await fetch(url, { method: 'DELETE', headers });
+		if (!gone.ok && gone.status !== 404)
+			throw new Error(`${who}: cannot delete ${url} (${gone.status})`);
+	}
 	const made = await fetch(url, { method: 'PUT', headers });
-	if (!made.ok) throw new Error(`${who}: cannot create ${url} (${made.status})`);
+	if (!made.ok && !(made.status === 412 && !empty))
+		throw new Error(`${who}: cannot create ${url} (${made.status})`);
 }
 
 async function ours(dir: string): Promise<Target> {
@@ -139,7 +150,8 @@ async function ours(dir: string): Promise<Target> {
 		name: 'ours',
 		base,
 		auth: { username: 'sil', password: PASSWORD },
-		prepare: (school) => recreate(`${base}/school-${school}`, admin, 'ours'),
+		prepare: (school, empty = true) =>
+			empty ? recreate(`${base}/school-${school}`, admin, 'ours') : Promise.resolve(),
 		stop: p.stop
 	};
 }
@@ -152,7 +164,7 @@ async function peer(dir: string): Promise<Target> {
 	return {
 		name: 'pouchdb-server',
 		base,
-		prepare: (school) => recreate(`${base}/school-${school}`, {}, 'peer'),
+		prepare: (school, empty = true) => recreate(`${base}/school-${school}`, {}, 'peer', empty),
 		stop: p.stop
 	};
 }
@@ -180,10 +192,10 @@ async function couchdb(): Promise<Target | null> {
 		base,
 		prefix,
 		auth,
-		prepare: async (school) => {
+		prepare: async (school, empty = true) => {
 			const db = `${prefix}school-${school}`;
 			made.add(db);
-			await recreate(`${base}/${db}`, headers, 'couchdb');
+			await recreate(`${base}/${db}`, headers, 'couchdb', empty);
 		},
 		stop: async () => {
 			for (const db of made) await fetch(`${base}/${db}`, { method: 'DELETE', headers });
@@ -300,7 +312,7 @@ interface Live {
 
 /** Every client syncs both ways; each write is timed until each other client has it. */
 async function live(t: Target, dir: string): Promise<Live> {
-	await t.prepare(LIVE_SCHOOL);
+	await t.prepare(LIVE_SCHOOL, false);
 	const clients = Array.from({ length: CLIENTS }, () => local(dir));
 	const written = new Map<string, { at: number; by: number }>();
 	const latencies: number[] = [];
