@@ -19,8 +19,10 @@ import {
 	type StepWithStatus,
 	type VisitRecord,
 	type VulnerableMark,
+	type StepAgreement,
 	agreementsOf
 } from '$lib/domain';
+import type { SummaryStep, SummaryVisit } from './school-summaries';
 import { academicYears, currentTerm, currentYear, frameworks, trustSettings } from './queries';
 import type {
 	AttainmentRow,
@@ -243,7 +245,7 @@ export async function schoolYear(
 }
 
 /** A school's year as the dashboard sees it at a term: with the overview in force then. */
-export function atTerm(y: SchoolYear, term: number): DashboardSchool {
+export function atTerm(y: SchoolYear | DashboardYear, term: number): DashboardSchool {
 	return { ...y, overview: overviewInForce(y.overviews, term) };
 }
 
@@ -292,4 +294,59 @@ export async function trustYear(
 			marks: marksOf.get(school.id) ?? []
 		})
 	);
+}
+
+/** A school's year as the trust dashboard reads it: `SchoolYear` with the slim records it uses. */
+export interface DashboardYear extends Omit<SchoolYear, 'visits' | 'steps'> {
+	visits: SummaryVisit[];
+	steps: (SummaryStep & { agreement: StepAgreement })[];
+}
+
+/**
+ * Every school's year for the trust dashboard: each school's summary row (`school-summaries.ts`)
+ * instead of every whole visit record and next step, and each booklet's key figures. Five reads,
+ * and the same records, order and agreement as `trustYear` gives (by the rules of `assemble`).
+ */
+export async function dashboardYear(rm: ReadModel, year: string): Promise<DashboardYear[]> {
+	const [schools, summaries, booklets, overviews, marks] = await Promise.all([
+		rm.schools.orderBy('name').toArray(),
+		rm.schoolSummaries.toArray(),
+		rm.keyBooklets.where('year').equals(year).toArray(),
+		rm.overviews.where('[year+term]').between([year, 0], [year, 99]).toArray(),
+		rm.marks.toArray()
+	]);
+	const summaryOf = new Map(summaries.map((s) => [s.schoolId, s]));
+	const bookletOf = new Map(booklets.map((b) => [b.schoolId, b.doc]));
+	const overviewsOf = new Map<string, OverviewRow[]>();
+	for (const o of overviews)
+		overviewsOf.set(o.schoolId, [...(overviewsOf.get(o.schoolId) ?? []), o]);
+	const marksOf = new Map<string, MarkRow[]>();
+	for (const m of marks) marksOf.set(m.schoolId, [...(marksOf.get(m.schoolId) ?? []), m]);
+	return schools.map(({ doc: school }) => {
+		const summary = summaryOf.get(school.id);
+		const visits = Object.values(summary?.visits ?? {})
+			.filter((v) => v.year === year)
+			.sort((a, b) => a.term - b.term || byKey(a._id, b._id));
+		const all = Object.values(summary?.steps ?? {});
+		const agreement = agreementsOf(
+			all.map((s) => s.step),
+			visits
+		);
+		const steps = all
+			.filter((s) => stepInYear(s.step, year))
+			.sort((a, b) => byKey(a.dueDate, b.dueDate) || byKey(a.step._id, b.step._id))
+			.map((s) => ({ ...s, agreement: agreement.get(s.step._id) ?? ('proposed' as const) }));
+		return {
+			school,
+			visits,
+			steps,
+			booklet: bookletOf.get(school.id) ?? null,
+			overviews: new Map(
+				(overviewsOf.get(school.id) ?? [])
+					.sort((a, b) => a.term - b.term || byKey(a.key, b.key))
+					.map((o) => [o.term, o.doc])
+			),
+			marks: (marksOf.get(school.id) ?? []).sort((a, b) => byKey(a.key, b.key)).map((m) => m.doc)
+		};
+	});
 }

@@ -1,4 +1,5 @@
 import { keyBookletRow } from './key-booklets';
+import { updateSummaries } from './school-summaries';
 import {
 	AcademicYear,
 	AttainmentBooklet,
@@ -19,7 +20,7 @@ import {
 	withItemIds
 } from '$lib/domain';
 import type { z } from 'zod';
-import type { NextStepRow, ProgressRow, ReadModel } from './read-model';
+import type { NextStepRow, ProgressRow, ReadModel, VisitRow } from './read-model';
 import { readSnapshot, type SnapshotChange } from './pouch-snapshot';
 
 type Change = {
@@ -353,10 +354,12 @@ export async function applyChanges(
 		const deletedNextSteps = deleted.length ? await rm.nextSteps.bulkGet(deleted) : [];
 
 		await store(rm, writes);
+		const visits = writes.puts.get('visits')?.values() as Iterable<VisitRow> | undefined;
+		let updated: NextStepRow[] = [];
 
 		if (touched.size > 0) {
 			const inBatch = writes.puts.get('nextSteps') ?? new Map<string, Row>();
-			const updated = await putWithStatus(rm, inBatch, touched);
+			updated = await putWithStatus(rm, inBatch, touched);
 			const schools = new Set(updated.map((r) => r.schoolId));
 			for (const r of deletedNextSteps) if (r) schools.add(r.schoolId);
 			await rm.versions.bulkPut([...schools].map(nextStepsVersion));
@@ -364,6 +367,8 @@ export async function applyChanges(
 			const schools = new Set(deletedNextSteps.flatMap((r) => (r ? [r.schoolId] : [])));
 			await rm.versions.bulkPut([...schools].map(nextStepsVersion));
 		}
+		// Each school's summary for the dashboard (`school-summaries.ts`).
+		await updateSummaries(rm, db, { visits, steps: updated, deleted });
 		await rm.checkpoints.put({ db, seq: lastSeq });
 	});
 }
@@ -429,6 +434,9 @@ class FirstLoad {
 				}
 			}
 			await store(rm, writes);
+			// The next steps' summaries wait for their status, at `finish`.
+			const visits = writes.puts.get('visits')?.values() as Iterable<VisitRow> | undefined;
+			await updateSummaries(rm, this.db, { visits, deleted });
 		});
 	}
 
@@ -477,8 +485,10 @@ class FirstLoad {
 				const inLoad = new Map([...this.nextSteps].filter(([id]) => this.recheck.has(id)));
 				for (const row of await putWithStatus(rm, inLoad, this.recheck)) {
 					this.schools.add(row.schoolId);
+					rows.push(row);
 				}
 			}
+			await updateSummaries(rm, this.db, { steps: rows });
 			if (this.schools.size) await rm.versions.bulkPut([...this.schools].map(nextStepsVersion));
 			await rm.checkpoints.put({ db: this.db, seq: lastSeq });
 		});
