@@ -1,6 +1,6 @@
 import {
 	ATTAINMENT_FRAMEWORK_ID,
-	AttainmentFramework,
+	type AttainmentFramework,
 	DEFAULT_ATTAINMENT_FRAMEWORK,
 	DEFAULT_SUPPRESSION_THRESHOLD,
 	overviewDocId,
@@ -114,7 +114,8 @@ export async function trustContext(rm: ReadModel, today: string): Promise<TrustC
 		rm.trustDocs.get(ATTAINMENT_FRAMEWORK_ID)
 	]);
 	const year = currentYear(years, today);
-	const parsed = AttainmentFramework.safeParse(af?.doc);
+	// The projector parsed it on the way in (a row is only written when its document is valid):
+	// parsing again built zod's schema on every open of the dashboard.
 	return {
 		trustName: settings?.name ?? 'The trust',
 		year,
@@ -125,7 +126,10 @@ export async function trustContext(rm: ReadModel, today: string): Promise<TrustC
 			all[0] ??
 			null,
 		frameworks: new Map(all.map((f) => [f.id, f])),
-		attainmentFramework: parsed.success ? parsed.data : DEFAULT_ATTAINMENT_FRAMEWORK,
+		attainmentFramework:
+			af?.type === 'attainment-framework'
+				? (af.doc as AttainmentFramework)
+				: DEFAULT_ATTAINMENT_FRAMEWORK,
 		threshold: settings?.suppressionThreshold ?? DEFAULT_SUPPRESSION_THRESHOLD,
 		counting: siDaysCounting(settings)
 	};

@@ -75,7 +75,7 @@ async function expectSummaryOfRows() {
 	expect(kept?.steps ?? {}).toEqual(made?.steps ?? {});
 }
 
-const put = async (doc: { _id: string }) => {
+const put = async (doc: { _id: string } & Record<string, unknown>) => {
 	const stored = await pouch.get(doc._id).catch(() => null);
 	await pouch.put({ ...doc, ...(stored ? { _rev: stored._rev } : {}) } as never);
 };
