@@ -240,10 +240,16 @@ export async function run(): Promise<void> {
 				undefined,
 				{ timeout: 60_000, polling: 100 }
 			);
-			// Typed at once: how long until the list answers.
-			const box = page.getByLabel('Search next steps');
-			const t0 = await page.evaluate(() => performance.now());
-			await box.fill('step 250:');
+			// Typed at once: how long until the list answers. The box is focused by a plain script
+			// and the words go in as one input event, as a keyboard's text does. Not through a
+			// Playwright locator: that sets up its own script in the page and looks the element up
+			// there, on the throttled main thread, and those long tasks (about 0.25 s in a profile)
+			// were the benchmark's, not the app's, yet counted against "usable".
+			const t0 = await page.evaluate(() => {
+				document.querySelector<HTMLInputElement>('#ns-search')!.focus();
+				return performance.now();
+			});
+			await page.keyboard.insertText('step 250:');
 			await page.waitForFunction(
 				() => document.querySelectorAll('[data-testid=next-step]').length === 1,
 				undefined,
