@@ -146,7 +146,7 @@ describe('the school summaries the dashboard reads', () => {
 				term: fc.integer({ min: 1, max: 3 }),
 				grades: fc.tuple(grade, grade),
 				daysUsed: fc.constantFrom(0.5, 1),
-				visitType: fc.constantFrom(undefined, 'termly', 'extra')
+				visitType: fc.constantFrom(undefined, 'termly', 'peer')
 			}),
 			fc.record({
 				kind: fc.constant('step' as const),
