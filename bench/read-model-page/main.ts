@@ -327,7 +327,7 @@ async function editTimes(edits: number) {
 			note: `Benchmark edit ${i}: ${sentence(12)}`
 		});
 		toDisk.push(performance.now() - t0);
-		while (!(await rm.stepProgress.where('ids').equals(doc._id).count())) {
+		while (!(await rm.stepProgress.get(step._id))?.ids.includes(doc._id)) {
 			await new Promise((r) => setTimeout(r, 0));
 		}
 		toReadModel.push(performance.now() - t0);
