@@ -173,7 +173,9 @@ export default defineConfig(({ mode }) => ({
 				globPatterns: ['client/**/*.{js,css,html,ico,png,svg,webp,woff2,ttf,webmanifest}'],
 				// Sync traffic must never be answered from the cache or by the app shell.
 				navigateFallbackDenylist: [/^\/couchdb(\/|$)/, /^\/_/],
-				cleanupOutdatedCaches: true
+				cleanupOutdatedCaches: true,
+				// The app's hashed files, straight from the cache without a fetch event (static/sw-routes.js).
+				importScripts: ['sw-routes.js']
 			}
 		})
 	],

@@ -240,8 +240,10 @@ export async function run(): Promise<void> {
 				undefined,
 				{ timeout: 60_000, polling: 100 }
 			);
-			// Typed at once: how long until the list answers.
-			const box = page.getByLabel('Search next steps');
+			// Typed at once: how long until the list answers. Found by its id, not its label:
+			// Playwright works out a label's element in the page, on the throttled main thread,
+			// and those long tasks (about 0.25 s) are the benchmark's, not the app's.
+			const box = page.locator('#ns-search');
 			const t0 = await page.evaluate(() => performance.now());
 			await box.fill('step 250:');
 			await page.waitForFunction(

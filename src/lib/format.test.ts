@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatMoment, formatShortDate, plural, today } from './format';
+import { compareIso, formatDate, formatMoment, formatShortDate, plural, today } from './format';
 
 describe('en-GB formatting', () => {
 	it('writes dates day first with the weekday', () => {
@@ -38,5 +39,41 @@ describe('en-GB formatting', () => {
 		expect(today(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
 		expect(plural(1, 'change')).toBe('1 change');
 		expect(plural(3, 'change')).toBe('3 changes');
+	});
+});
+
+describe('ordering ISO dates, times and years', () => {
+	const moment = fc
+		.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
+		.map((d) => d.toISOString());
+	const iso = fc.oneof(
+		moment,
+		moment.map((t) => t.slice(0, 10)),
+		fc
+			.integer({ min: 2000, max: 2098 })
+			.map((y) => `${y}-${String((y + 1) % 100).padStart(2, '0')}`)
+	);
+
+	it('orders them as dates, as the collation it replaces did', () => {
+		fc.assert(
+			fc.property(iso, iso, (a, b) => {
+				expect(Math.sign(compareIso(a, b))).toBe(Math.sign(a.localeCompare(b)));
+			})
+		);
+		fc.assert(
+			fc.property(moment, moment, (a, b) => {
+				expect(Math.sign(compareIso(a, b))).toBe(Math.sign(Date.parse(a) - Date.parse(b)));
+			})
+		);
+	});
+
+	it('sorts a list of due dates, undated last', () => {
+		const due = ['2027-03-01', '', '2026-10-20', '2026-09-30T10:00:00.000Z'];
+		expect(due.sort((a, b) => compareIso(a || '9', b || '9'))).toEqual([
+			'2026-09-30T10:00:00.000Z',
+			'2026-10-20',
+			'2027-03-01',
+			''
+		]);
 	});
 });

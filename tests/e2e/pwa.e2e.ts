@@ -47,6 +47,30 @@ test.describe('installable, offline-capable app', () => {
 		await context.setOffline(false);
 	});
 
+	test('a start takes the app’s hashed files straight from the cache, without the worker', async ({
+		page
+	}) => {
+		await page.goto('/');
+		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+		await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+		await page.reload();
+		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+		// Resource timing says where the worker's router sent each request: 'cache' is the static
+		// route of static/sw-routes.js; 'fetch-event' would mean the worker's JavaScript ran for it.
+		const sources = await page.evaluate(() =>
+			performance
+				.getEntriesByType('resource')
+				.filter((e) => new URL(e.name).pathname.startsWith('/_app/immutable/'))
+				.map((e) => [
+					new URL(e.name).pathname,
+					(e as PerformanceResourceTiming & { workerMatchedSourceType?: string })
+						.workerMatchedSourceType ?? 'none'
+				])
+		);
+		expect(sources.length).toBeGreaterThan(3);
+		for (const [path, source] of sources) expect(source, path).toBe('cache');
+	});
+
 	test('meets the installability criteria', async ({ request, launchOptions }) => {
 		const manifest = await (await request.get('/manifest.webmanifest')).json();
 		expect(manifest).toMatchObject({

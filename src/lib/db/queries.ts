@@ -15,7 +15,7 @@ import type {
 	TrustSettings,
 	VisitCalendar
 } from '$lib/domain';
-import { formatShortDate } from '$lib/format';
+import { compareIso, formatShortDate } from '$lib/format';
 import type { NextStepRow, ProgressRow, ReadModel, VisitRow } from './read-model';
 import { progressRow, updatesOf } from './step-progress';
 
@@ -35,7 +35,7 @@ export const ATTENTION_LABELS: Record<Attention, string> = {
 
 export async function academicYears(rm: ReadModel): Promise<AcademicYear[]> {
 	const rows = await rm.trustDocs.where('type').equals('academic-year').toArray();
-	return rows.map((r) => r.doc as AcademicYear).sort((a, b) => a.year.localeCompare(b.year));
+	return rows.map((r) => r.doc as AcademicYear).sort((a, b) => compareIso(a.year, b.year));
 }
 
 /** The academic year today falls in, or the nearest one before it. */
@@ -93,15 +93,24 @@ export interface NextStepFilter {
 const nextStepCache = new WeakMap<ReadModel, Map<string, { token: string; rows: NextStepRow[] }>>();
 
 async function schoolNextSteps(rm: ReadModel, schoolId: string): Promise<NextStepRow[]> {
-	const token = (await rm.versions.get(`next-steps:${schoolId}`))?.token ?? '';
 	let bySchool = nextStepCache.get(rm);
 	if (!bySchool) nextStepCache.set(rm, (bySchool = new Map()));
+	const tokenOf = async () => (await rm.versions.get(`next-steps:${schoolId}`))?.token ?? '';
+	const read = () =>
+		rm.nextSteps
+			.where('[schoolId+dueDate]')
+			.between([schoolId, ''], [schoolId, '\uffff'])
+			.toArray();
 	const cached = bySchool.get(schoolId);
-	if (cached && cached.token === token && token !== '') return cached.rows;
-	const rows = await rm.nextSteps
-		.where('[schoolId+dueDate]')
-		.between([schoolId, ''], [schoolId, '\uffff'])
-		.toArray();
+	if (cached) {
+		const token = await tokenOf();
+		if (cached.token === token && token !== '') return cached.rows;
+	}
+	// Nothing kept (a cold start) or out of date: the token and the rows in one transaction, side by
+	// side, so they agree and cost one round trip.
+	const [token, rows] = await rm.transaction('r', rm.versions, rm.nextSteps, () =>
+		Promise.all([tokenOf(), read()])
+	);
 	bySchool.set(schoolId, { token, rows });
 	return rows;
 }
@@ -177,7 +186,7 @@ export async function schoolSummaries(rm: ReadModel, today: string): Promise<Sch
 			const agreed = steps.filter((s) => agreement.get(s._id) === 'agreed');
 			const upcoming = visits
 				.filter((v) => v.date >= today && v.status !== 'confirmed')
-				.sort((a, b) => a.date.localeCompare(b.date));
+				.sort((a, b) => compareIso(a.date, b.date));
 			return {
 				school,
 				siDays: siDays(

@@ -47,14 +47,19 @@ export const RagRule = lazy(() =>
 );
 export type RagRule = z.infer<typeof RagRule>;
 
+/** Getters, built when a measure's schema spreads them (see `docMeta`). */
 const measureBase = {
 	id: Slug,
 	sectionId: Slug,
 	label: Label,
 	/** False for persistent absence, suspensions and exclusions: lower figures are better. */
-	higherIsBetter: z.boolean(),
+	get higherIsBetter() {
+		return z.boolean();
+	},
 	/** Null when the trust does not RAG-rate this measure. */
-	rag: RagRule.nullable()
+	get rag() {
+		return RagRule.nullable();
+	}
 };
 
 /** One measure of the booklet, such as "KS2 reading: expected standard". */

@@ -55,10 +55,17 @@ export const PendingChoice = lazy(() =>
 );
 export type PendingChoice = z.infer<typeof PendingChoice>;
 
-/** Fields every editable record may carry (spread into its schema beside `docMeta`). */
+/**
+ * Fields every editable record may carry (spread into its schema beside `docMeta`; getters for the
+ * same reason as `docMeta`'s).
+ */
 export const changeMeta = {
-	edit: EditStamp.optional(),
-	choices: z.array(PendingChoice).max(100).optional()
+	get edit() {
+		return EditStamp.optional();
+	},
+	get choices() {
+		return z.array(PendingChoice).max(100).optional();
+	}
 };
 
 /** A stable identifier for a new item of a list. */

@@ -47,15 +47,32 @@ export const TermNumber = lazy(() => z.number().int().min(1).max(6));
 /**
  * Fields every stored document may carry from CouchDB/PouchDB. Documents are parsed loosely on
  * these so that a replicated document keeps its revision history and attachments.
+ *
+ * Getters, so that each field is built when a schema spreads them (inside its `lazy`), not when
+ * this module loads: fields built at load cost the engine's first task on a phone (issue 17).
  */
 export const docMeta = {
-	_id: z.string().min(1),
-	_rev: z.string().optional(),
-	_deleted: z.boolean().optional(),
-	_attachments: z.record(z.string(), z.unknown()).optional(),
-	_revisions: z.unknown().optional(),
-	_conflicts: z.array(z.string()).optional(),
-	schemaVersion: z.literal(SCHEMA_VERSION)
+	get _id() {
+		return z.string().min(1);
+	},
+	get _rev() {
+		return z.string().optional();
+	},
+	get _deleted() {
+		return z.boolean().optional();
+	},
+	get _attachments() {
+		return z.record(z.string(), z.unknown()).optional();
+	},
+	get _revisions() {
+		return z.unknown().optional();
+	},
+	get _conflicts() {
+		return z.array(z.string()).optional();
+	},
+	get schemaVersion() {
+		return z.literal(SCHEMA_VERSION);
+	}
 };
 
 /**

@@ -41,7 +41,10 @@ export function firstAnswers(): Promise<void> {
  * parameter) would not be tracked. `inputs` names them so they are always read here.
  */
 export class Live<T> {
-	value = $state<T | undefined>(undefined);
+	// Raw: each answer replaces the last whole and is never changed in place. A deep proxy put a
+	// trap on every read of every row (the head's home reads 500 next steps seven times over to
+	// group them: about 30 ms of a throttled phone's first screen, issue 17).
+	value = $state.raw<T | undefined>(undefined);
 	error = $state<unknown>(undefined);
 	loading = $derived(this.value === undefined && this.error === undefined);
 
