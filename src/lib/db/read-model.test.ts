@@ -202,17 +202,15 @@ describe('read model', () => {
 			progress({ at: '2026-11-24T09:00:00.000Z', note: 'Started' }),
 			progress({ _id: 'progress:2026-27:b2:x', nextStepId: 'next-step:2026-27:b2', note: 'B' })
 		];
-		await old
-			.table('progress')
-			.bulkPut(
-				updates.map((p) => ({
-					_id: p._id,
-					nextStepId: p.nextStepId,
-					schoolId: p.schoolId,
-					at: p.at,
-					doc: p
-				}))
-			);
+		await old.table('progress').bulkPut(
+			updates.map((p) => ({
+				_id: p._id,
+				nextStepId: p.nextStepId,
+				schoolId: p.schoolId,
+				at: p.at,
+				doc: p
+			}))
+		);
 		await old.table('checkpoints').put({ db: DB, seq: 7 });
 		old.close();
 

@@ -59,8 +59,8 @@ async function expected(dbs: PouchDB.Database[]) {
 	const steps = new Set<string>();
 	for (const db of dbs) {
 		for (const row of (await db.allDocs({ include_docs: true })).rows) {
-			const doc = row.doc as unknown as { type: string } & ProgressUpdate;
-			if (doc.type === 'progress-update') updates.push(doc);
+			const doc = row.doc as unknown as { _id: string; type: string };
+			if (doc.type === 'progress-update') updates.push(doc as ProgressUpdate);
 			if (doc.type === 'next-step') steps.add(doc._id);
 		}
 	}
