@@ -211,16 +211,8 @@ async function latestNotes(
 	rm: ReadModel,
 	steps: NextStepRow[]
 ): Promise<Map<string, string | undefined>> {
-	const notes = await Promise.all(
-		steps.map((s) =>
-			rm.progress
-				.where('[nextStepId+at]')
-				.between([s._id, ''], [s._id, '\uffff'])
-				.last()
-				.then((p) => [s._id, p?.doc.note] as const)
-		)
-	);
-	return new Map(notes);
+	const rows = await rm.stepProgress.bulkGet(steps.map((s) => s._id));
+	return new Map(steps.map((s, i) => [s._id, rows[i]?.updates.at(-1)?.note]));
 }
 
 export async function schoolYear(

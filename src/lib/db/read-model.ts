@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { keyBookletRow } from './key-booklets';
 import { summariesOf, type SummaryStep, type SummaryVisit } from './school-summaries';
+import { stepProgressRow } from './step-progress';
 import type {
 	AcademicYear,
 	AttainmentBooklet,
@@ -53,12 +54,24 @@ export interface NextStepRow {
 	doc: NextStep;
 	conflicted: 0 | 1;
 }
+/** A progress update as the screens read it (`progressOf`); kept in `StepProgressRow`s. */
 export interface ProgressRow {
 	_id: string;
 	nextStepId: string;
 	schoolId: string;
 	at: string;
 	doc: ProgressUpdate;
+}
+/**
+ * Every progress update on one next step, in one row (issue 17): a rebuild writes a row per next
+ * step that has updates, not a row per update, and a rebuild is mostly its puts. The updates are
+ * in the order of their moment, then id (as an index on both would list them); `ids` lists the
+ * same updates' ids, indexed, to find the row of an update that is deleted or changes its step.
+ */
+export interface StepProgressRow {
+	nextStepId: string;
+	ids: string[];
+	updates: ProgressUpdate[];
 }
 export interface WalkRow {
 	_id: string;
@@ -172,7 +185,7 @@ export type ReadModel = Dexie & {
 	schools: EntityTable<SchoolRow, 'id'>;
 	visits: EntityTable<VisitRow, '_id'>;
 	nextSteps: EntityTable<NextStepRow, '_id'>;
-	progress: EntityTable<ProgressRow, '_id'>;
+	stepProgress: EntityTable<StepProgressRow, 'nextStepId'>;
 	walks: EntityTable<WalkRow, '_id'>;
 	trustDocs: EntityTable<TrustDocRow, '_id'>;
 	attainment: EntityTable<AttainmentRow, 'key'>;
@@ -238,9 +251,23 @@ export function openReadModel(user: string): ReadModel {
 			const rows = (await tx.table('attainment').toArray()) as AttainmentRow[];
 			await tx.table('keyBooklets').bulkPut(rows.map(keyBookletRow));
 		});
+	// A next step's progress updates are kept in one row (`StepProgressRow`, issue 17): a rebuild
+	// wrote one row per update, more than half of its puts. The rows are made from the updates
+	// already in the read model, so nothing is read again from PouchDB.
+	db.version(12)
+		.stores({ progress: null, stepProgress: 'nextStepId, *ids' })
+		.upgrade(async (tx) => {
+			const updates = new Map<string, ProgressUpdate[]>();
+			for (const row of (await tx.table('progress').toArray()) as ProgressRow[]) {
+				updates.set(row.nextStepId, [...(updates.get(row.nextStepId) ?? []), row.doc]);
+			}
+			await tx
+				.table('stepProgress')
+				.bulkPut([...updates].map(([step, list]) => stepProgressRow(step, list)));
+		});
 	// Each school's visits and next steps as the dashboard reads them (issue 17: it read every whole
 	// visit record and next step, about 900 KB for fifty schools). Made from the rows already here.
-	db.version(12)
+	db.version(13)
 		.stores({ schoolSummaries: 'schoolId' })
 		.upgrade(async (tx) => {
 			const [visits, steps] = await Promise.all([
