@@ -1,6 +1,6 @@
 import {
 	ATTAINMENT_FRAMEWORK_ID,
-	AttainmentFramework,
+	type AttainmentFramework,
 	DEFAULT_ATTAINMENT_FRAMEWORK,
 	DEFAULT_SUPPRESSION_THRESHOLD,
 	overviewDocId,
@@ -19,8 +19,10 @@ import {
 	type StepWithStatus,
 	type VisitRecord,
 	type VulnerableMark,
+	type StepAgreement,
 	agreementsOf
 } from '$lib/domain';
+import type { SummaryStep, SummaryVisit } from './school-summaries';
 import { academicYears, currentTerm, currentYear, frameworks, trustSettings } from './queries';
 import type {
 	AttainmentRow,
@@ -112,7 +114,8 @@ export async function trustContext(rm: ReadModel, today: string): Promise<TrustC
 		rm.trustDocs.get(ATTAINMENT_FRAMEWORK_ID)
 	]);
 	const year = currentYear(years, today);
-	const parsed = AttainmentFramework.safeParse(af?.doc);
+	// The projector parsed it on the way in (a row is only written when its document is valid):
+	// parsing again built zod's schema on every open of the dashboard.
 	return {
 		trustName: settings?.name ?? 'The trust',
 		year,
@@ -123,7 +126,10 @@ export async function trustContext(rm: ReadModel, today: string): Promise<TrustC
 			all[0] ??
 			null,
 		frameworks: new Map(all.map((f) => [f.id, f])),
-		attainmentFramework: parsed.success ? parsed.data : DEFAULT_ATTAINMENT_FRAMEWORK,
+		attainmentFramework:
+			af?.type === 'attainment-framework'
+				? (af.doc as AttainmentFramework)
+				: DEFAULT_ATTAINMENT_FRAMEWORK,
 		threshold: settings?.suppressionThreshold ?? DEFAULT_SUPPRESSION_THRESHOLD,
 		counting: siDaysCounting(settings)
 	};
@@ -205,16 +211,8 @@ async function latestNotes(
 	rm: ReadModel,
 	steps: NextStepRow[]
 ): Promise<Map<string, string | undefined>> {
-	const notes = await Promise.all(
-		steps.map((s) =>
-			rm.progress
-				.where('[nextStepId+at]')
-				.between([s._id, ''], [s._id, '\uffff'])
-				.last()
-				.then((p) => [s._id, p?.doc.note] as const)
-		)
-	);
-	return new Map(notes);
+	const rows = await rm.stepProgress.bulkGet(steps.map((s) => s._id));
+	return new Map(steps.map((s, i) => [s._id, rows[i]?.updates.at(-1)?.note]));
 }
 
 export async function schoolYear(
@@ -243,7 +241,7 @@ export async function schoolYear(
 }
 
 /** A school's year as the dashboard sees it at a term: with the overview in force then. */
-export function atTerm(y: SchoolYear, term: number): DashboardSchool {
+export function atTerm(y: SchoolYear | DashboardYear, term: number): DashboardSchool {
 	return { ...y, overview: overviewInForce(y.overviews, term) };
 }
 
@@ -292,4 +290,59 @@ export async function trustYear(
 			marks: marksOf.get(school.id) ?? []
 		})
 	);
+}
+
+/** A school's year as the trust dashboard reads it: `SchoolYear` with the slim records it uses. */
+export interface DashboardYear extends Omit<SchoolYear, 'visits' | 'steps'> {
+	visits: SummaryVisit[];
+	steps: (SummaryStep & { agreement: StepAgreement })[];
+}
+
+/**
+ * Every school's year for the trust dashboard: each school's summary row (`school-summaries.ts`)
+ * instead of every whole visit record and next step, and each booklet's key figures. Five reads,
+ * and the same records, order and agreement as `trustYear` gives (by the rules of `assemble`).
+ */
+export async function dashboardYear(rm: ReadModel, year: string): Promise<DashboardYear[]> {
+	const [schools, summaries, booklets, overviews, marks] = await Promise.all([
+		rm.schools.orderBy('name').toArray(),
+		rm.schoolSummaries.toArray(),
+		rm.keyBooklets.where('year').equals(year).toArray(),
+		rm.overviews.where('[year+term]').between([year, 0], [year, 99]).toArray(),
+		rm.marks.toArray()
+	]);
+	const summaryOf = new Map(summaries.map((s) => [s.schoolId, s]));
+	const bookletOf = new Map(booklets.map((b) => [b.schoolId, b.doc]));
+	const overviewsOf = new Map<string, OverviewRow[]>();
+	for (const o of overviews)
+		overviewsOf.set(o.schoolId, [...(overviewsOf.get(o.schoolId) ?? []), o]);
+	const marksOf = new Map<string, MarkRow[]>();
+	for (const m of marks) marksOf.set(m.schoolId, [...(marksOf.get(m.schoolId) ?? []), m]);
+	return schools.map(({ doc: school }) => {
+		const summary = summaryOf.get(school.id);
+		const visits = Object.values(summary?.visits ?? {})
+			.filter((v) => v.year === year)
+			.sort((a, b) => a.term - b.term || byKey(a._id, b._id));
+		const all = Object.values(summary?.steps ?? {});
+		const agreement = agreementsOf(
+			all.map((s) => s.step),
+			visits
+		);
+		const steps = all
+			.filter((s) => stepInYear(s.step, year))
+			.sort((a, b) => byKey(a.dueDate, b.dueDate) || byKey(a.step._id, b.step._id))
+			.map((s) => ({ ...s, agreement: agreement.get(s.step._id) ?? ('proposed' as const) }));
+		return {
+			school,
+			visits,
+			steps,
+			booklet: bookletOf.get(school.id) ?? null,
+			overviews: new Map(
+				(overviewsOf.get(school.id) ?? [])
+					.sort((a, b) => a.term - b.term || byKey(a.key, b.key))
+					.map((o) => [o.term, o.doc])
+			),
+			marks: (marksOf.get(school.id) ?? []).sort((a, b) => byKey(a.key, b.key)).map((m) => m.doc)
+		};
+	});
 }

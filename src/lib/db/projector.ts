@@ -1,4 +1,5 @@
 import { keyBookletRow } from './key-booklets';
+import { updateSummaries } from './school-summaries';
 import {
 	AcademicYear,
 	AttainmentBooklet,
@@ -19,7 +20,8 @@ import {
 	withItemIds
 } from '$lib/domain';
 import type { z } from 'zod';
-import type { NextStepRow, ProgressRow, ReadModel } from './read-model';
+import type { NextStepRow, ProgressRow, ReadModel, VisitRow } from './read-model';
+import { latestUpdate, stepProgressRow } from './step-progress';
 import { readSnapshot, type SnapshotChange } from './pouch-snapshot';
 
 type Change = {
@@ -285,49 +287,95 @@ async function collect(
 	return { writes, deleted };
 }
 
-/** Every write but the next steps', which wait for their status. */
+/**
+ * Every write but the next steps', which wait for their status, and the progress updates', which
+ * are kept by next step (`stepProgress`).
+ */
 async function store(rm: ReadModel, writes: BatchWrites): Promise<void> {
 	for (const [table, keys] of writes.deletes) {
-		if (keys.size) await rm.table(table).bulkDelete([...keys]);
+		if (table !== 'progress' && keys.size) await rm.table(table).bulkDelete([...keys]);
 	}
 	for (const [table, rows] of writes.puts) {
-		if (table !== 'nextSteps' && rows.size) await rm.table(table).bulkPut([...rows.values()]);
+		if (table !== 'nextSteps' && table !== 'progress' && rows.size) {
+			await rm.table(table).bulkPut([...rows.values()]);
+		}
 	}
 }
 
-/** The latest progress update of each next step, as the screens take its status from it. */
-function later(seen: ProgressRow | undefined, p: ProgressRow): boolean {
-	// Of two updates at the same moment the first by id, as an index scan would find it.
-	return !seen || seen.at < p.at || (seen.at === p.at && p._id < seen._id);
+const withStatus = (row: NextStepRow, updates: readonly ProgressUpdate[] = []): NextStepRow => {
+	const latest = latestUpdate(updates);
+	return { ...row, status: latest?.status ?? 'open', updatedAt: latest?.at ?? row.doc.createdAt };
+};
+
+/** Write each next step's row of progress updates, or delete it when none is left. */
+async function putStepProgress(
+	rm: ReadModel,
+	rows: Map<string, ProgressUpdate[]>,
+	keys: Iterable<string>
+): Promise<void> {
+	const puts = [];
+	const gone = [];
+	for (const step of keys) {
+		const updates = rows.get(step) ?? [];
+		if (updates.length) puts.push(stepProgressRow(step, updates));
+		else gone.push(step);
+	}
+	if (gone.length) await rm.stepProgress.bulkDelete(gone);
+	if (puts.length) await rm.stepProgress.bulkPut(puts);
 }
 
-const withStatus = (row: NextStepRow, p: ProgressRow | undefined): NextStepRow => ({
-	...row,
-	status: p?.doc.status ?? 'open',
-	updatedAt: p?.at ?? row.doc.createdAt
-});
+/**
+ * A batch's progress updates into their next steps' rows, and the deleted ones out: the
+ * updates of every row that changed, by next step.
+ */
+async function storeProgress(
+	rm: ReadModel,
+	added: Iterable<ProgressRow>,
+	removed: string[]
+): Promise<Map<string, ProgressUpdate[]>> {
+	const changed = new Map<string, ProgressUpdate[]>();
+	const adding = [...added];
+	if (!adding.length && !removed.length) return changed;
+	// A row holding an update that is deleted or comes again (updates are never changed, so
+	// normally none): found through the index of its ids.
+	const gone = new Set([...removed, ...adding.map((p) => p._id)]);
+	for (const row of await rm.stepProgress
+		.where('ids')
+		.anyOf([...gone])
+		.toArray()) {
+		changed.set(
+			row.nextStepId,
+			row.updates.filter((u) => !gone.has(u._id))
+		);
+	}
+	const steps = [...new Set(adding.map((p) => p.nextStepId))].filter((s) => !changed.has(s));
+	const stored = await rm.stepProgress.bulkGet(steps);
+	steps.forEach((step, i) => changed.set(step, stored[i]?.updates ?? []));
+	for (const p of adding) changed.get(p.nextStepId)!.push(p.doc);
+	await putStepProgress(rm, changed, changed.keys());
+	return changed;
+}
 
 /**
  * Give these next steps (those in the batch, and the ids of others whose progress changed) the
- * status of their latest progress update in the read model, and write them.
+ * status of their latest progress update, and write them. `progress` holds the updates of the
+ * rows a batch changed; the others are read.
  */
 async function putWithStatus(
 	rm: ReadModel,
 	inBatch: Map<string, Row>,
-	others: Iterable<string>
+	others: Iterable<string>,
+	progress: Map<string, ProgressUpdate[]>
 ): Promise<NextStepRow[]> {
 	const stored = await rm.nextSteps.bulkGet([...others].filter((id) => !inBatch.has(id)));
 	const rows = new Map<string, NextStepRow>();
 	for (const row of stored) if (row) rows.set(row._id, row);
 	for (const [id, row] of inBatch) rows.set(id, row as unknown as NextStepRow);
-	const latest = new Map<string, ProgressRow>();
-	for (const p of await rm.progress
-		.where('nextStepId')
-		.anyOf([...rows.keys()])
-		.toArray()) {
-		if (later(latest.get(p.nextStepId), p)) latest.set(p.nextStepId, p);
-	}
-	const updated = [...rows.values()].map((row) => withStatus(row, latest.get(row._id)));
+	const unread = [...rows.keys()].filter((id) => !progress.has(id));
+	const read = await rm.stepProgress.bulkGet(unread);
+	const updates = new Map(progress);
+	unread.forEach((id, i) => updates.set(id, read[i]?.updates ?? []));
+	const updated = [...rows.values()].map((row) => withStatus(row, updates.get(row._id)));
 	await rm.nextSteps.bulkPut(updated);
 	return updated;
 }
@@ -341,22 +389,21 @@ export async function applyChanges(
 ): Promise<void> {
 	await rm.transaction('rw', rm.tables, async () => {
 		const { writes, deleted } = await collect(rm, db, changes);
+		const added = (writes.puts.get('progress')?.values() ?? []) as Iterable<ProgressRow>;
+		const progress = await storeProgress(rm, added, deleted);
 
 		// Next steps whose status may change: those in the batch, and those whose progress did.
-		const touched = new Set<string>();
+		const touched = new Set<string>(progress.keys());
 		for (const row of writes.puts.get('nextSteps')?.values() ?? []) touched.add(row._id as string);
-		for (const row of writes.puts.get('progress')?.values() ?? []) {
-			touched.add(row.nextStepId as string);
-		}
-		const gone = deleted.length ? await rm.progress.bulkGet(deleted) : [];
-		for (const p of gone) if (p) touched.add(p.nextStepId);
 		const deletedNextSteps = deleted.length ? await rm.nextSteps.bulkGet(deleted) : [];
 
 		await store(rm, writes);
+		const visits = writes.puts.get('visits')?.values() as Iterable<VisitRow> | undefined;
+		let updated: NextStepRow[] = [];
 
 		if (touched.size > 0) {
 			const inBatch = writes.puts.get('nextSteps') ?? new Map<string, Row>();
-			const updated = await putWithStatus(rm, inBatch, touched);
+			updated = await putWithStatus(rm, inBatch, touched, progress);
 			const schools = new Set(updated.map((r) => r.schoolId));
 			for (const r of deletedNextSteps) if (r) schools.add(r.schoolId);
 			await rm.versions.bulkPut([...schools].map(nextStepsVersion));
@@ -364,36 +411,53 @@ export async function applyChanges(
 			const schools = new Set(deletedNextSteps.flatMap((r) => (r ? [r.schoolId] : [])));
 			await rm.versions.bulkPut([...schools].map(nextStepsVersion));
 		}
+		// Each school's summary for the dashboard (`school-summaries.ts`).
+		await updateSummaries(rm, db, { visits, steps: updated, deleted });
 		await rm.checkpoints.put({ db, seq: lastSeq });
 	});
 }
 
 /**
+ * What a projector knows of the read model's rows of progress updates: the rows its own first
+ * loads wrote or read, while no later change touched them, and the row of each of their updates.
+ * A rebuild's later databases then need not read the rows the earlier ones wrote.
+ */
+class KnownProgress {
+	readonly rows = new Set<string>();
+	readonly stepOf = new Map<string, string>();
+
+	/** A change from the live feed: the rows it may touch are no longer known. */
+	forget(change: Change): void {
+		const step = this.stepOf.get(change.id);
+		if (step !== undefined) this.rows.delete(step);
+		if (change.doc?.type === 'progress-update') this.rows.delete(String(change.doc.nextStepId));
+	}
+
+	clear(): void {
+		this.rows.clear();
+		this.stepOf.clear();
+	}
+}
+
+/**
  * A database read from the start (no checkpoint yet: a new device, a rebuild, a new read model
- * version). Each batch's rows are written as they come, but the next steps wait in memory until
- * the last batch, when every progress update of the database has been seen: their status is then
- * worked out here, instead of each batch reading the progress updates back from IndexedDB (most
- * of a rebuild's time). No checkpoint is written until then, so a load cut short starts again.
+ * version). Each batch's rows are written as they come, but the next steps and the progress
+ * updates wait in memory until the last batch, when every update of the database has been seen:
+ * each next step's row of updates is then written once, and its status worked out here. No
+ * checkpoint is written until then, so a load cut short starts again.
  */
 class FirstLoad {
 	readonly nextSteps = new Map<string, Row>();
-	/** The latest progress update of each next step, from this database's updates. */
-	readonly latest = new Map<string, ProgressRow>();
-	/** Every progress update this load wrote, and its next step. */
-	readonly progress = new Map<string, string>();
-	/**
-	 * Next steps whose status is worked out from the read model, as a batch would: a progress
-	 * update changed or deleted while the database was read (it then comes twice in the feed), or
-	 * one an earlier read model left. Rare.
-	 */
-	readonly recheck = new Set<string>();
+	/** Every progress update this load read and did not see deleted. */
+	readonly progress = new Map<string, ProgressUpdate>();
+	/** Documents deleted in this database: rows written before may hold them. */
+	readonly deleted = new Set<string>();
 	readonly schools = new Set<string>();
 	private readonly rm: ReadModel;
 	private readonly db: string;
-	/** The next step of each update the projector's first loads wrote (see `Projector.known`). */
-	private readonly known: Map<string, string>;
+	private readonly known: KnownProgress;
 
-	constructor(rm: ReadModel, db: string, known: Map<string, string>) {
+	constructor(rm: ReadModel, db: string, known: KnownProgress) {
 		this.rm = rm;
 		this.db = db;
 		this.known = known;
@@ -404,85 +468,84 @@ class FirstLoad {
 		const rm = this.rm;
 		await rm.transaction('rw', rm.tables, async () => {
 			const { writes, deleted } = await collect(rm, this.db, changes);
-			for (const [id, row] of writes.puts.get('nextSteps') ?? []) this.nextSteps.set(id, row);
-			for (const row of writes.puts.get('progress')?.values() ?? []) {
-				const p = row as unknown as ProgressRow;
-				const before = this.progress.get(p._id);
-				if (before !== undefined) this.recheck.add(before).add(p.nextStepId);
-				this.progress.set(p._id, p.nextStepId);
-				if (later(this.latest.get(p.nextStepId), p)) this.latest.set(p.nextStepId, p);
-			}
 			if (deleted.length) {
-				const [gone, goneSteps] = await Promise.all([
-					rm.progress.bulkGet(deleted),
-					rm.nextSteps.bulkGet(deleted)
-				]);
-				for (const p of gone) if (p) this.recheck.add(p.nextStepId);
-				for (const r of goneSteps) if (r) this.schools.add(r.schoolId);
+				for (const r of await rm.nextSteps.bulkGet(deleted)) if (r) this.schools.add(r.schoolId);
 				for (const id of deleted) {
 					const step = this.nextSteps.get(id);
 					if (step) this.schools.add(step.schoolId as string);
 					this.nextSteps.delete(id);
-					const of = this.progress.get(id);
-					if (of !== undefined) this.recheck.add(of);
 					this.progress.delete(id);
+					this.deleted.add(id);
 				}
 			}
+			for (const [id, row] of writes.puts.get('nextSteps') ?? []) this.nextSteps.set(id, row);
+			for (const row of writes.puts.get('progress')?.values() ?? []) {
+				const p = row as unknown as ProgressRow;
+				this.progress.set(p._id, p.doc);
+			}
 			await store(rm, writes);
+			// The next steps' summaries wait for their status, at `finish`.
+			const visits = writes.puts.get('visits')?.values() as Iterable<VisitRow> | undefined;
+			await updateSummaries(rm, this.db, { visits, deleted });
 		});
 	}
 
-	/** The next steps with their status, and the checkpoint: the database is loaded. */
+	/** The rows of progress updates, the next steps with their status, and the checkpoint: the database is loaded. */
 	async finish(lastSeq: string | number): Promise<void> {
 		const rm = this.rm;
+		let rows = new Map<string, ProgressUpdate[]>();
 		await rm.transaction('rw', rm.tables, async () => {
-			// Updates in the read model that this load did not write (another database's) count
-			// too, as they would for a batch; normally there are none. The projector knows the
-			// next step of every update its own first loads wrote, so one request for the table's
-			// keys answers; only an update it does not know sends it through the index (one key
-			// cursor: asking for each next step's updates, anyOf, costs a round trip per step).
-			const others: string[] = [];
-			let unknown = false;
-			if (this.nextSteps.size) {
-				for (const id of (await rm.progress.toCollection().primaryKeys()) as string[]) {
-					if (this.progress.has(id)) continue;
-					const step = this.known.get(id);
-					if (step === undefined) unknown = true;
-					else if (this.nextSteps.has(step)) others.push(id);
-				}
+			rows = new Map();
+			const mine = new Map<string, ProgressUpdate[]>();
+			for (const u of this.progress.values()) {
+				const list = mine.get(u.nextStepId);
+				if (list) list.push(u);
+				else mine.set(u.nextStepId, [u]);
 			}
-			if (unknown) {
-				others.length = 0;
-				const ids = [...this.nextSteps.keys()].sort();
-				await rm.progress
-					.where('nextStepId')
-					.between(ids[0], ids[ids.length - 1], true, true)
-					.eachKey((key, cursor) => {
-						const id = cursor.primaryKey as string;
-						if (this.nextSteps.has(key as string) && !this.progress.has(id)) others.push(id);
-					});
+			// Rows already in the read model that this load reads or changes: those of its next
+			// steps or updates (another database's updates on them), those holding an update it
+			// read again or saw deleted, and any this projector does not know. Normally none: one
+			// request for the table's keys answers.
+			const gone = new Set([...this.deleted, ...this.progress.keys()]);
+			const holding = new Set<string>();
+			const known = this.known;
+			for (const id of gone) {
+				const step = known.stepOf.get(id);
+				if (step !== undefined) holding.add(step);
 			}
-			const latest = new Map(this.latest);
-			for (const p of others.length ? await rm.progress.bulkGet(others) : []) {
-				if (p && later(latest.get(p.nextStepId), p)) latest.set(p.nextStepId, p);
+			const toRead = ((await rm.stepProgress.toCollection().primaryKeys()) as string[]).filter(
+				(k) => !known.rows.has(k) || mine.has(k) || this.nextSteps.has(k) || holding.has(k)
+			);
+			const changed = new Set(mine.keys());
+			for (const row of toRead.length ? await rm.stepProgress.bulkGet(toRead) : []) {
+				if (!row) continue;
+				const kept = row.updates.filter((u) => !gone.has(u._id));
+				if (kept.length < row.updates.length) changed.add(row.nextStepId);
+				rows.set(row.nextStepId, kept);
 			}
-			const rows = [...this.nextSteps.values()]
-				.filter((row) => !this.recheck.has(row._id as string))
-				.map((row) => withStatus(row as unknown as NextStepRow, latest.get(row._id as string)));
-			if (rows.length) await rm.nextSteps.bulkPut(rows);
-			for (const row of rows) this.schools.add(row.schoolId);
-			// This database's updates on next steps kept elsewhere, and the steps to recheck.
-			for (const id of this.latest.keys()) if (!this.nextSteps.has(id)) this.recheck.add(id);
-			if (this.recheck.size) {
-				const inLoad = new Map([...this.nextSteps].filter(([id]) => this.recheck.has(id)));
-				for (const row of await putWithStatus(rm, inLoad, this.recheck)) {
-					this.schools.add(row.schoolId);
-				}
+			for (const [step, updates] of mine) rows.set(step, [...(rows.get(step) ?? []), ...updates]);
+			await putStepProgress(rm, rows, changed);
+
+			const steps = [...this.nextSteps.values()].map((row) =>
+				withStatus(row as unknown as NextStepRow, rows.get(row._id as string))
+			);
+			// Next steps kept elsewhere whose updates changed (another database's steps).
+			const others = [...changed].filter((id) => !this.nextSteps.has(id));
+			for (const row of others.length ? await rm.nextSteps.bulkGet(others) : []) {
+				if (row) steps.push(withStatus(row, rows.get(row._id)));
 			}
+			if (steps.length) await rm.nextSteps.bulkPut(steps);
+			for (const row of steps) this.schools.add(row.schoolId);
+			// Each school's summary for the dashboard, with the next steps' status.
+			await updateSummaries(rm, this.db, { steps });
 			if (this.schools.size) await rm.versions.bulkPut([...this.schools].map(nextStepsVersion));
 			await rm.checkpoints.put({ db: this.db, seq: lastSeq });
 		});
-		for (const [id, step] of this.progress) this.known.set(id, step);
+		for (const [step, updates] of rows) {
+			if (updates.length) this.known.rows.add(step);
+			else this.known.rows.delete(step);
+			for (const u of updates) this.known.stepOf.set(u._id, step);
+		}
 	}
 }
 
@@ -500,12 +563,8 @@ export class Projector {
 	private queue: Promise<void> = Promise.resolve();
 	private readonly rm: ReadModel;
 	private readonly dbFor: (db: string) => PouchDB.Database;
-	/**
-	 * The next step of each progress update this projector's first loads wrote, while no later
-	 * change touched it: a rebuild's later databases then need not search the index for updates
-	 * on their next steps kept in the databases read before them.
-	 */
-	private readonly known = new Map<string, string>();
+	/** The rows of progress updates this projector knows whole (see `KnownProgress`). */
+	private readonly known = new KnownProgress();
 
 	/** A database's changes from the start in one read (see `readSnapshot`), or null to read the changes feed. */
 	private readonly readFirst: ReadFirst;
@@ -593,7 +652,7 @@ export class Projector {
 
 	/** A batch of changes from a database already loaded; what it writes is no longer known. */
 	private apply(db: string, changes: Change[], lastSeq: string | number): Promise<void> {
-		for (const change of changes) this.known.delete(change.id);
+		for (const change of changes) this.known.forget(change);
 		return applyChanges(this.rm, db, changes, lastSeq);
 	}
 

@@ -17,6 +17,7 @@ import type {
 } from '$lib/domain';
 import { compareIso, formatShortDate } from '$lib/format';
 import type { NextStepRow, ProgressRow, ReadModel, VisitRow } from './read-model';
+import { progressRow, updatesOf } from './step-progress';
 
 /** What a next step needs now, for grouping on a head's phone. */
 export type Attention =
@@ -126,12 +127,9 @@ export async function nextSteps(rm: ReadModel, filter: NextStepFilter): Promise<
 	});
 }
 
+/** A next step's progress updates, latest first. */
 export async function progressOf(rm: ReadModel, nextStepId: string): Promise<ProgressRow[]> {
-	return rm.progress
-		.where('[nextStepId+at]')
-		.between([nextStepId, ''], [nextStepId, '\uffff'])
-		.reverse()
-		.toArray();
+	return (await updatesOf(rm, nextStepId)).map(progressRow).reverse();
 }
 
 export async function visitsOf(rm: ReadModel, schoolId: string): Promise<VisitRow[]> {

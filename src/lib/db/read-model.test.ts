@@ -187,6 +187,43 @@ describe('read model', () => {
 		expect((await rm.concerns.get('concern:c1'))?.doc.closed).toEqual(closed);
 	});
 
+	it("keeps a next step's progress updates in one row from version 12, without reading PouchDB again", async () => {
+		projector.stop();
+		rm.close();
+		const name = `user-${n}-v11`;
+		const old = new Dexie(readModelName(name));
+		old.version(11).stores({
+			nextSteps: '_id, [schoolId+dueDate], visitId',
+			progress: '_id, [nextStepId+at]',
+			checkpoints: 'db'
+		});
+		const updates = [
+			progress({ at: '2026-11-25T09:00:00.000Z', status: 'done', evidence: 'Seen', note: 'Done' }),
+			progress({ at: '2026-11-24T09:00:00.000Z', note: 'Started' }),
+			progress({ _id: 'progress:2026-27:b2:x', nextStepId: 'next-step:2026-27:b2', note: 'B' })
+		];
+		await old.table('progress').bulkPut(
+			updates.map((p) => ({
+				_id: p._id,
+				nextStepId: p.nextStepId,
+				schoolId: p.schoolId,
+				at: p.at,
+				doc: p
+			}))
+		);
+		await old.table('checkpoints').put({ db: DB, seq: 7 });
+		old.close();
+
+		rm = openReadModel(name);
+		expect(await rm.checkpoints.get(DB)).toEqual({ db: DB, seq: 7 });
+		expect(await rm.stepProgress.count()).toBe(2);
+		expect((await progressOf(rm, 'next-step:2026-27:a1')).map((p) => p.doc.note)).toEqual([
+			'Done',
+			'Started'
+		]);
+		expect((await progressOf(rm, 'next-step:2026-27:b2')).map((p) => p.doc.note)).toEqual(['B']);
+	});
+
 	it('removes deleted documents and lists conflicts', async () => {
 		const { rev } = await put(visit({ status: 'draft' }));
 		await settle();

@@ -1,5 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { keyBookletRow } from './key-booklets';
+import { summariesOf, type SummaryStep, type SummaryVisit } from './school-summaries';
+import { stepProgressRow } from './step-progress';
 import type {
 	AcademicYear,
 	AttainmentBooklet,
@@ -52,12 +54,24 @@ export interface NextStepRow {
 	doc: NextStep;
 	conflicted: 0 | 1;
 }
+/** A progress update as the screens read it (`progressOf`); kept in `StepProgressRow`s. */
 export interface ProgressRow {
 	_id: string;
 	nextStepId: string;
 	schoolId: string;
 	at: string;
 	doc: ProgressUpdate;
+}
+/**
+ * Every progress update on one next step, in one row (issue 17): a rebuild writes a row per next
+ * step that has updates, not a row per update, and a rebuild is mostly its puts. The updates are
+ * in the order of their moment, then id (as an index on both would list them); `ids` lists the
+ * same updates' ids, indexed, to find the row of an update that is deleted or changes its step.
+ */
+export interface StepProgressRow {
+	nextStepId: string;
+	ids: string[];
+	updates: ProgressUpdate[];
 }
 export interface WalkRow {
 	_id: string;
@@ -94,6 +108,15 @@ export interface KeyBookletRow {
 	schoolId: string;
 	year: string;
 	doc: AttainmentBooklet;
+}
+/**
+ * Every visit and next step of a school as the trust dashboard reads them (`school-summaries.ts`),
+ * by id: one small row per school instead of each whole record.
+ */
+export interface SchoolSummaryRow {
+	schoolId: string;
+	visits: Record<string, SummaryVisit>;
+	steps: Record<string, SummaryStep>;
 }
 export interface OverviewRow {
 	/** `${schoolId}/${year}:t${term}`: overview ids repeat across school databases. */
@@ -162,11 +185,12 @@ export type ReadModel = Dexie & {
 	schools: EntityTable<SchoolRow, 'id'>;
 	visits: EntityTable<VisitRow, '_id'>;
 	nextSteps: EntityTable<NextStepRow, '_id'>;
-	progress: EntityTable<ProgressRow, '_id'>;
+	stepProgress: EntityTable<StepProgressRow, 'nextStepId'>;
 	walks: EntityTable<WalkRow, '_id'>;
 	trustDocs: EntityTable<TrustDocRow, '_id'>;
 	attainment: EntityTable<AttainmentRow, 'key'>;
 	keyBooklets: EntityTable<KeyBookletRow, 'key'>;
+	schoolSummaries: EntityTable<SchoolSummaryRow, 'schoolId'>;
 	overviews: EntityTable<OverviewRow, 'key'>;
 	marks: EntityTable<MarkRow, 'key'>;
 	concerns: EntityTable<ConcernRow, '_id'>;
@@ -226,6 +250,31 @@ export function openReadModel(user: string): ReadModel {
 		.upgrade(async (tx) => {
 			const rows = (await tx.table('attainment').toArray()) as AttainmentRow[];
 			await tx.table('keyBooklets').bulkPut(rows.map(keyBookletRow));
+		});
+	// A next step's progress updates are kept in one row (`StepProgressRow`, issue 17): a rebuild
+	// wrote one row per update, more than half of its puts. The rows are made from the updates
+	// already in the read model, so nothing is read again from PouchDB.
+	db.version(12)
+		.stores({ progress: null, stepProgress: 'nextStepId, *ids' })
+		.upgrade(async (tx) => {
+			const updates = new Map<string, ProgressUpdate[]>();
+			for (const row of (await tx.table('progress').toArray()) as ProgressRow[]) {
+				updates.set(row.nextStepId, [...(updates.get(row.nextStepId) ?? []), row.doc]);
+			}
+			await tx
+				.table('stepProgress')
+				.bulkPut([...updates].map(([step, list]) => stepProgressRow(step, list)));
+		});
+	// Each school's visits and next steps as the dashboard reads them (issue 17: it read every whole
+	// visit record and next step, about 900 KB for fifty schools). Made from the rows already here.
+	db.version(13)
+		.stores({ schoolSummaries: 'schoolId' })
+		.upgrade(async (tx) => {
+			const [visits, steps] = await Promise.all([
+				tx.table('visits').toArray() as Promise<VisitRow[]>,
+				tx.table('nextSteps').toArray() as Promise<NextStepRow[]>
+			]);
+			await tx.table('schoolSummaries').bulkPut(summariesOf(visits, steps));
 		});
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {

@@ -20,7 +20,7 @@ export const STEP_AGREEMENT_LABELS: Record<StepAgreement, string> = {
  * recorded outside a visit, or whose visit is not on the device, waits for the head's own reply.
  */
 export function stepAgreement(
-	step: Pick<NextStep, 'visitId' | 'headReply'>,
+	step: Pick<NextStep, 'visitId'> & { headReply?: { agrees: boolean } | undefined },
 	visit: Pick<VisitRecord, 'status'> | null | undefined
 ): StepAgreement {
 	if (step.headReply) return step.headReply.agrees ? 'agreed' : 'disagreed';
@@ -29,7 +29,7 @@ export function stepAgreement(
 
 /** The agreement of each step, its visit looked up among `visits` (the school's records). */
 export function agreementsOf(
-	steps: readonly Pick<NextStep, '_id' | 'visitId' | 'headReply'>[],
+	steps: readonly (Pick<NextStep, '_id' | 'visitId'> & { headReply?: { agrees: boolean } })[],
 	visits: readonly Pick<VisitRecord, '_id' | 'status'>[]
 ): Map<string, StepAgreement> {
 	const byId = new Map(visits.map((v) => [v._id, v]));

@@ -102,13 +102,18 @@ export interface AgreedGrade {
 	visitId: string;
 }
 
+/** What `agreedGrades` reads of a visit record (the dashboard keeps no more: `school-summaries.ts`). */
+export type GradedVisit = Pick<VisitRecord, '_id' | 'status' | 'frameworkId' | 'term' | 'date'> & {
+	evaluations: readonly { areaId: string; gradeId: string | null }[];
+};
+
 /**
  * The latest agreed grade per area from visits up to and including `upToTerm`. Only confirmed
  * records count (the head has agreed them) and only those made against this framework: Ofsted
  * says grades of different frameworks cannot be compared.
  */
 export function agreedGrades(
-	visits: readonly VisitRecord[],
+	visits: readonly GradedVisit[],
 	framework: EvaluationFramework,
 	upToTerm: number,
 	fromTerm = 1
@@ -185,12 +190,22 @@ export interface StepWithStatus {
 }
 
 /** The date a next step is due by: its date, or the last day of its term. */
-export function stepDueDate(step: NextStep, year: AcademicYear | null): string {
+export function stepDueDate(
+	step: Pick<NextStep, 'dueDate' | 'dueTerm'>,
+	year: AcademicYear | null
+): string {
 	if (step.dueDate) return step.dueDate;
 	return (year && step.dueTerm && year.terms.find((t) => t.term === step.dueTerm)?.end) || '';
 }
 
-export function isOverdue(s: StepWithStatus, year: AcademicYear | null, asOf: string): boolean {
+/** What counting a next step reads of it (`countSteps`, `isOverdue`). */
+export interface CountedStep {
+	step: Pick<NextStep, 'dueDate' | 'dueTerm'>;
+	status: NextStepStatus;
+	agreement: StepAgreement;
+}
+
+export function isOverdue(s: CountedStep, year: AcademicYear | null, asOf: string): boolean {
 	const due = stepDueDate(s.step, year);
 	return s.agreement === 'agreed' && s.status !== 'done' && due !== '' && due < asOf;
 }
@@ -207,7 +222,7 @@ export interface StepCounts {
 }
 
 export function countSteps(
-	steps: readonly StepWithStatus[],
+	steps: readonly CountedStep[],
 	year: AcademicYear | null,
 	asOf: string
 ): StepCounts {
@@ -465,10 +480,19 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 // ---------------------------------------------------------------------------------------------
 // The trust dashboard
 
+/** What the dashboard reads of a visit record (`SummaryVisit` in the read model). */
+export type DashboardVisit = GradedVisit &
+	Pick<VisitRecord, 'year' | 'visitor' | 'daysUsed'> & { visitType?: VisitRecord['visitType'] };
+
+/** What the dashboard reads of a next step with its status (`SummaryStep` in the read model). */
+export interface DashboardStep extends CountedStep {
+	step: CountedStep['step'] & Pick<NextStep, 'year' | 'carriedOver'>;
+}
+
 export interface DashboardSchool {
 	school: School;
-	visits: readonly VisitRecord[];
-	steps: readonly StepWithStatus[];
+	visits: readonly DashboardVisit[];
+	steps: readonly DashboardStep[];
 	overview: SchoolOverview | null;
 	/** The school's vulnerable marks (`schoolRoute`); none when left out. */
 	marks?: readonly VulnerableMark[];

@@ -34,8 +34,22 @@ class AppUpdate {
 		setInterval(() => void this.check(), 60 * 60 * 1000);
 	}
 
+	#checkedAt = 0;
+
 	async check(): Promise<void> {
 		if (navigator.onLine) await this.#wb?.update().catch(() => undefined);
+	}
+
+	/**
+	 * After a navigation: asking the browser for the worker again costs the main thread a task and
+	 * a request of its own, and it was part of every move between screens (issue 17: about a tenth
+	 * of opening the dashboard in a profile). A new version comes a few times a term, so a few
+	 * minutes between looks loses nothing.
+	 */
+	checkSoon(): void {
+		if (Date.now() - this.#checkedAt < 5 * 60 * 1000) return;
+		this.#checkedAt = Date.now();
+		void this.check();
 	}
 
 	async apply(): Promise<void> {
