@@ -1,4 +1,5 @@
 import type { NextStep, NextStepStatus, VisitRecord } from '$lib/domain';
+import { schoolIdFromDbName } from '$lib/domain/databases';
 import type { NextStepRow, ReadModel, SchoolSummaryRow, VisitRow } from './read-model';
 
 /**
@@ -58,9 +59,6 @@ export function summaryStep(row: Pick<NextStepRow, 'status' | 'dueDate' | 'doc'>
 
 const empty = (schoolId: string): SchoolSummaryRow => ({ schoolId, visits: {}, steps: {} });
 
-/** The school whose database `db` is (`school-<id>`), or null for the trust's databases. */
-const schoolOfDb = (db: string) => (db.startsWith('school-') ? db.slice('school-'.length) : null);
-
 /**
  * Keep each school's summary row (every visit and next step of the school, as the dashboard reads
  * them) in step with rows the projector has just written or deleted in database `db`, in the
@@ -79,7 +77,7 @@ export async function updateSummaries(
 	const visitList = [...visits];
 	const stepList = [...steps];
 	const deletedIds = [...deleted];
-	const home = schoolOfDb(db);
+	const home = schoolIdFromDbName(db);
 	const ids = new Set([...visitList, ...stepList].map((r) => r.schoolId));
 	if (home && deletedIds.length) ids.add(home);
 	if (ids.size === 0) return;
