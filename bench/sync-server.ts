@@ -13,6 +13,11 @@
  * Our server runs as shipped (accounts with Basic auth, validation of every document by the
  * shared rules, fsync before acknowledging); the peer has none of these.
  *
+ * The push's docs/s count every wait: for a core while other work runs, and for the disk (our
+ * fsync waits behind whatever else the machine writes). So the CPU time each server process used
+ * per 10,000 pushed documents (from /proc, Linux only) is printed too, with the client's: the work
+ * done per document, which the machine's load hardly moves.
+ *
  * With COUCHDB_URL set (an Apache CouchDB admin URL), that CouchDB is a second peer: the same
  * client and documents, in databases of its own (`bench-<time>-school-<id>`, deleted afterwards),
  * plain ones like the pouchdb-server peer's (no validate_doc_update), signed in as its admin.
@@ -67,6 +72,8 @@ interface Target {
 	 */
 	prepare(school: string, empty?: boolean): Promise<void>;
 	stop(): Promise<void>;
+	/** The server's process, when the benchmark started it: its CPU time is read from /proc. */
+	pid?: number;
 }
 async function freePort(): Promise<number> {
 	return new Promise((resolve) => {
@@ -152,7 +159,8 @@ async function ours(dir: string): Promise<Target> {
 		auth: { username: 'sil', password: PASSWORD },
 		prepare: (school, empty = true) =>
 			empty ? recreate(`${base}/school-${school}`, admin, 'ours') : Promise.resolve(),
-		stop: p.stop
+		stop: p.stop,
+		pid: p.proc.pid
 	};
 }
 
@@ -165,7 +173,8 @@ async function peer(dir: string): Promise<Target> {
 		name: 'pouchdb-server',
 		base,
 		prepare: (school, empty = true) => recreate(`${base}/school-${school}`, {}, 'peer', empty),
-		stop: p.stop
+		stop: p.stop,
+		pid: p.proc.pid
 	};
 }
 
@@ -243,28 +252,61 @@ function doc(i: number, school: string): Doc {
 	};
 }
 
+/** Seconds of CPU (user and system, all threads) a process has used, or NaN off Linux. */
+function cpuSeconds(pid: number | undefined): number {
+	if (pid === undefined) return NaN;
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		// utime and stime, in clock ticks (100 a second on Linux).
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return NaN;
+	}
+}
+
+/**
+ * CPU seconds per 10,000 pushed documents, of each server process and of this process (the
+ * client), by target: unlike docs/s, hardly moved by other work on the machine.
+ */
+const pushCpu = new Map<Target, { server: number[]; client: number[] }>();
+
 function percentile(sorted: number[], p: number): number {
 	if (!sorted.length) return NaN;
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** Pushes `count` new documents from a client database; docs/s. */
+/**
+ * Pushes `count` new documents from a client database; docs/s. With `record`, the CPU time both
+ * sides used goes into `pushCpu`.
+ */
 async function push(
 	t: Target,
 	school: string,
 	source: PouchDB.Database<Doc>,
-	count = DOCS
+	count = DOCS,
+	record = false
 ): Promise<number> {
 	const batch = 500;
 	for (let i = 0; i < count; i += batch) {
 		const docs = Array.from({ length: Math.min(batch, count - i) }, (_, k) => doc(i + k, school));
 		await source.bulkDocs(docs);
 	}
+	const server0 = cpuSeconds(t.pid);
+	const client0 = process.cpuUsage();
 	const t0 = performance.now();
 	const pushed = await source.replicate.to(remote(t, school), { batch_size: 100 });
 	const sec = (performance.now() - t0) / 1000;
+	const client = process.cpuUsage(client0);
+	const server = cpuSeconds(t.pid) - server0;
 	if (pushed.docs_written !== count)
 		throw new Error(`${t.name}: pushed ${pushed.docs_written} of ${count}`);
+	if (record) {
+		const cpu = pushCpu.get(t) ?? { server: [], client: [] };
+		cpu.server.push((server * 10_000) / count);
+		cpu.client.push((((client.user + client.system) / 1e6) * 10_000) / count);
+		pushCpu.set(t, cpu);
+	}
 	return count / sec;
 }
 
@@ -288,7 +330,7 @@ async function round(
 ): Promise<[number, number]> {
 	await t.prepare(school);
 	const source = local(dir);
-	const pushed = await push(t, school, source, count);
+	const pushed = await push(t, school, source, count, count === DOCS);
 	await source.close();
 	return [pushed, await pull(t, school, dir, count)];
 }
@@ -507,11 +549,32 @@ export async function run(): Promise<void> {
 							`${t.name === 'no-op' ? 'a server that stores nothing' : t.name} ${fmt(fromDisk.get(t))}`
 					)
 					.join(', ') +
-				'.'
+				'.' +
+				cpuLine(servers)
 		);
 	} finally {
 		await Promise.all(targets.map((t) => t.stop()));
 	}
+}
+
+/**
+ * The push's CPU time per 10,000 documents, of each server and of the client, from the recorded
+ * rounds: the work each server does per pushed document, which the machine's load hardly changes
+ * (docs/s also counts the time a process waits for a core, or for the disk).
+ */
+function cpuLine(servers: Target[]): string {
+	const rows = servers.flatMap((t) => {
+		const cpu = pushCpu.get(t);
+		const server = cpu?.server.filter((x) => !Number.isNaN(x)) ?? [];
+		if (!cpu || !server.length) return [];
+		const s = (xs: number[]) =>
+			`${median(xs).toFixed(2)} s (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
+		return [`${t.name} ${s(server)}, its client ${s(cpu.client)}`];
+	});
+	return rows.length
+		? `\nCPU time per ${(10_000).toLocaleString('en-GB')} pushed docs, median (range) of the rounds,` +
+				` server process and the benchmark's client: ${rows.join('; ')}.`
+		: '';
 }
 
 const fmt = (n: number | undefined) =>
