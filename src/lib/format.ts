@@ -57,7 +57,7 @@ export function today(now = new Date()): string {
 }
 
 // Lives in the domain, whose sorts use it too.
-export { compareIso } from './domain/common';
+export { compareIso } from './domain/compare';
 
 export function plural(n: number, one: string, many = `${one}s`): string {
 	return `${n} ${n === 1 ? one : many}`;

@@ -4,16 +4,6 @@ import { lazy } from './lazy.ts';
 /** The version of the document shapes on the wire; bumped when a shape changes incompatibly. */
 export const SCHEMA_VERSION = 1 as const;
 
-/**
- * Orders ISO dates, times and academic years ("2026-27") as they are written: for them code point
- * order is date order. (`localeCompare` gives the same order, but its first call builds ICU's
- * collator: about 50 ms of the head's first screen on a throttled phone, and a part of the CEO's
- * dashboard; issue 17.)
- */
-export function compareIso(a: string, b: string): number {
-	return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** An ISO calendar date (yyyy-mm-dd), as stored; shown to people in en-GB by `formatDate`. */
 export const IsoDate = lazy(() => z.iso.date({ error: 'must be a date (yyyy-mm-dd)' }));
 

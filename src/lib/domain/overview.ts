@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { lazy } from './lazy.ts';
+import { compareIso } from './compare.ts';
 import { KEY_MEASURES } from './key-measures.ts';
 import { changeMeta } from './changes.ts';
 import {
-	compareIso,
 	AcademicYearId,
 	docMeta,
 	IsoDateTime,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
-import { compareIso, docMeta, IsoDate, IsoDateTime, Slug, Stamp, Text } from './common.ts';
+import { compareIso } from './compare.ts';
+import { docMeta, IsoDate, IsoDateTime, Slug, Stamp, Text } from './common.ts';
 
 // The strategy's "vulnerable" route (Strategy for School Improvement): if a school is thought
 // vulnerable the CEO meets the head and a support plan is put in place; once it is not vulnerable
