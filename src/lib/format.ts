@@ -56,14 +56,8 @@ export function today(now = new Date()): string {
 	return `${y}-${m}-${d}`;
 }
 
-/**
- * Orders ISO dates, times and academic years ("2026-27") as they are written: for them code point
- * order is date order. (`localeCompare` gives the same order, but its first call builds ICU's
- * collator: about 50 ms of the head's first screen on a throttled phone, issue 17.)
- */
-export function compareIso(a: string, b: string): number {
-	return a < b ? -1 : a > b ? 1 : 0;
-}
+// Lives in the domain, whose sorts use it too.
+export { compareIso } from './domain/compare';
 
 export function plural(n: number, one: string, many = `${one}s`): string {
 	return `${n} ${n === 1 ? one : many}`;

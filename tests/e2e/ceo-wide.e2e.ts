@@ -118,6 +118,20 @@ test('the CEO’s dashboard uses the width, says its order, sorts by a column an
 	await expect(page.getByTestId('dashboard-summary')).not.toContainText('still loading');
 	await expectAllSent(page);
 
+	// Each cell gives the grade agreed in words, with the change since last term in words too; a
+	// school with nothing agreed says so in every cell, with no change.
+	const larchCells = larch.locator('td.cell');
+	await expect(larchCells).toHaveCount(7);
+	for (const text of await larchCells.allInnerTexts()) expect(text.trim()).toBe('Not yet agreed');
+	const graded = (await page.locator('td.cell').allInnerTexts()).filter((t) =>
+		/Exceptional|Strong standard|Expected standard|Needs attention|Urgent improvement/.test(t)
+	);
+	expect(graded.length).toBeGreaterThan(0);
+	for (const text of graded) {
+		expect(text).toMatch(/[▲●▼]/);
+		expect(text).toMatch(/(Better than|Worse than|Same as) last term|First agreed this term/);
+	}
+
 	// The content is no longer capped at 1024 px: the grid gets the screen's width.
 	const grid = page.getByRole('region', { name: /Latest evaluation agreed/ });
 	expect((await grid.boundingBox())!.width).toBeGreaterThan(1300);

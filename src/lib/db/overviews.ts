@@ -1,4 +1,5 @@
 import {
+	compareIso,
 	ATTAINMENT_FRAMEWORK_ID,
 	type AttainmentFramework,
 	DEFAULT_ATTAINMENT_FRAMEWORK,
@@ -157,8 +158,6 @@ interface SchoolRows {
 	marks: MarkRow[];
 }
 
-const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * One school's year from its rows: the one place that decides which rows belong to the year, in
  * what order, and whether each step is agreed, whether the rows were read school by school or for
@@ -173,7 +172,7 @@ function assemble(
 ): SchoolYear {
 	const visits = rows.visits
 		.filter((v) => v.year === year)
-		.sort((a, b) => a.term - b.term || byKey(a._id, b._id));
+		.sort((a, b) => a.term - b.term || compareIso(a._id, b._id));
 	// A step is agreed by its visit of this year, or by the head's reply.
 	const agreement = agreementsOf(
 		rows.steps.map((s) => s.doc),
@@ -181,7 +180,7 @@ function assemble(
 	);
 	const steps = rows.steps
 		.filter((s) => stepInYear(s.doc, year))
-		.sort((a, b) => byKey(a.dueDate, b.dueDate) || byKey(a._id, b._id));
+		.sort((a, b) => compareIso(a.dueDate, b.dueDate) || compareIso(a._id, b._id));
 	const booklet = rows.booklet?.year === year ? rows.booklet.doc : null;
 	return {
 		school,
@@ -199,10 +198,10 @@ function assemble(
 		overviews: new Map(
 			rows.overviews
 				.filter((o) => o.year === year)
-				.sort((a, b) => a.term - b.term || byKey(a.key, b.key))
+				.sort((a, b) => a.term - b.term || compareIso(a.key, b.key))
 				.map((o) => [o.term, o.doc])
 		),
-		marks: [...rows.marks].sort((a, b) => byKey(a.key, b.key)).map((m) => m.doc)
+		marks: [...rows.marks].sort((a, b) => compareIso(a.key, b.key)).map((m) => m.doc)
 	};
 }
 
@@ -303,14 +302,31 @@ export interface DashboardYear extends Omit<SchoolYear, 'visits' | 'steps'> {
  * instead of every whole visit record and next step, and each booklet's key figures. Five reads,
  * and the same records, order and agreement as `trustYear` gives (by the rules of `assemble`).
  */
-export async function dashboardYear(rm: ReadModel, year: string): Promise<DashboardYear[]> {
-	const [schools, summaries, booklets, overviews, marks] = await Promise.all([
+export async function dashboardYear(
+	rm: ReadModel,
+	/**
+	 * The year, or a promise of it (none: no schools' years): the reads that need no year start at
+	 * once, beside the read that finds it (`trustContext`), not after it.
+	 */
+	whichYear: string | PromiseLike<string | null>
+): Promise<DashboardYear[]> {
+	const yearly = Promise.resolve(whichYear).then((year) =>
+		year === null
+			? null
+			: Promise.all([
+					year,
+					rm.keyBooklets.where('year').equals(year).toArray(),
+					rm.overviews.where('[year+term]').between([year, 0], [year, 99]).toArray()
+				] as const)
+	);
+	const [schools, summaries, marks, ofYear] = await Promise.all([
 		rm.schools.orderBy('name').toArray(),
 		rm.schoolSummaries.toArray(),
-		rm.keyBooklets.where('year').equals(year).toArray(),
-		rm.overviews.where('[year+term]').between([year, 0], [year, 99]).toArray(),
-		rm.marks.toArray()
+		rm.marks.toArray(),
+		yearly
 	]);
+	if (!ofYear) return [];
+	const [year, booklets, overviews] = ofYear;
 	const summaryOf = new Map(summaries.map((s) => [s.schoolId, s]));
 	const bookletOf = new Map(booklets.map((b) => [b.schoolId, b.doc]));
 	const overviewsOf = new Map<string, OverviewRow[]>();
@@ -322,7 +338,7 @@ export async function dashboardYear(rm: ReadModel, year: string): Promise<Dashbo
 		const summary = summaryOf.get(school.id);
 		const visits = Object.values(summary?.visits ?? {})
 			.filter((v) => v.year === year)
-			.sort((a, b) => a.term - b.term || byKey(a._id, b._id));
+			.sort((a, b) => a.term - b.term || compareIso(a._id, b._id));
 		const all = Object.values(summary?.steps ?? {});
 		const agreement = agreementsOf(
 			all.map((s) => s.step),
@@ -330,7 +346,7 @@ export async function dashboardYear(rm: ReadModel, year: string): Promise<Dashbo
 		);
 		const steps = all
 			.filter((s) => stepInYear(s.step, year))
-			.sort((a, b) => byKey(a.dueDate, b.dueDate) || byKey(a.step._id, b.step._id))
+			.sort((a, b) => compareIso(a.dueDate, b.dueDate) || compareIso(a.step._id, b.step._id))
 			.map((s) => ({ ...s, agreement: agreement.get(s.step._id) ?? ('proposed' as const) }));
 		return {
 			school,
@@ -339,10 +355,12 @@ export async function dashboardYear(rm: ReadModel, year: string): Promise<Dashbo
 			booklet: bookletOf.get(school.id) ?? null,
 			overviews: new Map(
 				(overviewsOf.get(school.id) ?? [])
-					.sort((a, b) => a.term - b.term || byKey(a.key, b.key))
+					.sort((a, b) => a.term - b.term || compareIso(a.key, b.key))
 					.map((o) => [o.term, o.doc])
 			),
-			marks: (marksOf.get(school.id) ?? []).sort((a, b) => byKey(a.key, b.key)).map((m) => m.doc)
+			marks: (marksOf.get(school.id) ?? [])
+				.sort((a, b) => compareIso(a.key, b.key))
+				.map((m) => m.doc)
 		};
 	});
 }

@@ -1,4 +1,5 @@
 export * from './common.ts';
+export * from './compare.ts';
 export * from './changes.ts';
 export * from './item-ids.ts';
 export * from './school.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lazy } from './lazy.ts';
+import { compareIso } from './compare.ts';
 import { KEY_MEASURES } from './key-measures.ts';
 import { changeMeta } from './changes.ts';
 import {
@@ -128,7 +129,7 @@ export function agreedGrades(
 				v.term <= upToTerm &&
 				v.term >= fromTerm
 		)
-		.sort((a, b) => a.term - b.term || a.date.localeCompare(b.date));
+		.sort((a, b) => a.term - b.term || compareIso(a.date, b.date));
 	for (const v of agreed) {
 		for (const e of v.evaluations) {
 			const index = framework.scale.findIndex((g) => g.id === e.gradeId);
@@ -434,9 +435,7 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 	const asOf = termAsOf(year, term, today);
 	const now = agreedGrades(visits, framework, term);
 	const before = agreedGrades(visits, framework, term - 1);
-	const thisTerm = visits
-		.filter((v) => v.term === term)
-		.sort((a, b) => a.date.localeCompare(b.date));
+	const thisTerm = visits.filter((v) => v.term === term).sort((a, b) => compareIso(a.date, b.date));
 	const lastAgreed = [...thisTerm].reverse().find((v) => v.status === 'confirmed');
 	const termStart = year.terms.find((t) => t.term === term)?.start ?? '';
 	const termVisitIds = new Set(thisTerm.map((v) => v._id));

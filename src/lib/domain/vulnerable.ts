@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
+import { compareIso } from './compare.ts';
 import { docMeta, IsoDate, IsoDateTime, Slug, Stamp, Text } from './common.ts';
 
 // The strategy's "vulnerable" route (Strategy for School Improvement): if a school is thought
@@ -53,16 +54,17 @@ export type SchoolRoute =
 /**
  * The one rule every screen and report reads: the mark in force on `day` (yyyy-mm-dd) is one made
  * on or before that day and not removed by then (removed on the day means no longer in force).
- * Of two overlapping marks the later one is in force.
+ * Of two overlapping marks the later one is in force (of two made the same day, the one whose id
+ * is later in code point order: the same on every device, whatever its language).
  */
 export function schoolRoute(marks: readonly VulnerableMark[], day: string): SchoolRoute {
 	const made = marks
 		.filter((m) => m.markedOn <= day)
-		.sort((a, b) => a.markedOn.localeCompare(b.markedOn) || a._id.localeCompare(b._id));
+		.sort((a, b) => compareIso(a.markedOn, b.markedOn) || compareIso(a._id, b._id));
 	const open = made.filter((m) => !m.removed || m.removed.on > day);
 	const mark = open[open.length - 1];
 	if (mark) return { kind: 'vulnerable', mark };
-	const last = [...made].sort((a, b) => a.removed!.on.localeCompare(b.removed!.on)).pop() ?? null;
+	const last = [...made].sort((a, b) => compareIso(a.removed!.on, b.removed!.on)).pop() ?? null;
 	return { kind: 'annual', last };
 }
 

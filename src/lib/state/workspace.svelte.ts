@@ -143,6 +143,11 @@ class Workspace {
 	 */
 	#unchecked = new Set<string>();
 	#opening = false;
+	/**
+	 * For the CEO and administrators, whose databases are every school in the trust's registry:
+	 * whether the schools the trust's first pass since opening brought are added (and so unchecked).
+	 */
+	#registryRead = false;
 	checking = $state(false);
 	/**
 	 * Databases whose first sync with the trust has finished on this device, kept across reloads:
@@ -232,6 +237,7 @@ class Workspace {
 		this.session = session;
 		this.ready = false;
 		this.#opening = true;
+		this.#registryRead = false;
 		this.checking = true;
 		this.lastSyncAt = localStorage.getItem(key(session.name, 'last-sync'));
 		const synced = localStorage.getItem(key(session.name, 'first-synced'));
@@ -315,7 +321,7 @@ class Workspace {
 					message: `The records on this device could not be read: ${String(err)}`
 				};
 			});
-			if (hasRole(user, 'ceo') || hasRole(user, 'admin')) {
+			if (this.#watchesRegistry(user)) {
 				// The CEO and administrators work with every school in the registry.
 				this.#schoolsWatch = liveQuery(() => rm.schools.toArray()).subscribe((schools) => {
 					for (const s of schools) void this.#addDb(schoolDbName(s.id));
@@ -324,6 +330,11 @@ class Workspace {
 			this.#countPending();
 			void this.checkStorage();
 		});
+	}
+
+	/** The CEO and administrators sync every school in the trust's registry. */
+	#watchesRegistry(user: Parameters<typeof hasRole>[0]): boolean {
+		return hasRole(user, 'ceo') || hasRole(user, 'admin');
 	}
 
 	/** Look at the device's storage; the layout warns when it is nearly full. */
@@ -366,8 +377,33 @@ class Workspace {
 				this.syncing = true;
 				break;
 			case 'idle':
-				this.#unchecked.delete(e.db);
-				this.checking = this.#opening || this.#unchecked.size > 0;
+				if (
+					e.db === TRUST_DB &&
+					!this.#registryRead &&
+					this.session &&
+					this.#watchesRegistry(this.session)
+				) {
+					// The trust's pass may have brought schools the device has never synced: the trust is
+					// checked once they are added and so wait for their own passes. Until then "All
+					// changes sent" would be said with every school still to check.
+					this.#registryRead = true;
+					const rm = this.#rm;
+					void this.settled()
+						.then(() => rm?.schools.toArray() ?? [])
+						.then((schools) => {
+							if (this.#rm !== rm) return;
+							for (const s of schools) void this.#addDb(schoolDbName(s.id));
+						})
+						.catch(() => undefined)
+						.then(() => {
+							if (this.#rm !== rm) return;
+							this.#unchecked.delete(e.db);
+							this.checking = this.#opening || this.#unchecked.size > 0;
+						});
+				} else {
+					this.#unchecked.delete(e.db);
+					this.checking = this.#opening || this.#unchecked.size > 0;
+				}
 				this.#busy.delete(e.db);
 				this.syncing = this.#busy.size > 0;
 				if (this.problem?.kind !== 'session-expired') this.problem = null;
