@@ -113,6 +113,22 @@ describe('weakest school first', () => {
 		expect(weakestFirst(a!, { ...a!, school: { ...a!.school, category: '3' } })).toBeGreaterThan(0);
 	});
 
+	it('puts schools still loading after the others, each part in its sorted order', () => {
+		const byName = sortRows(rows, { by: 'school' }, 'ascending').map((r) => r.school.name);
+		const loading = new Set(
+			rows.filter((r) => ['Ash', 'Dale'].includes(r.school.name)).map((r) => r.school.id)
+		);
+		expect(
+			sortRows(rows, { by: 'school' }, 'ascending', loading).map((r) => r.school.name)
+		).toEqual([...byName.filter((n) => n !== 'Ash' && n !== 'Dale'), 'Ash', 'Dale']);
+		const weakest = sortRows(rows, null);
+		const ready = weakest.filter((r) => !loading.has(r.school.id));
+		expect(sortRows(rows, null, 'ascending', loading)).toEqual([
+			...ready,
+			...weakest.filter((r) => loading.has(r.school.id))
+		]);
+	});
+
 	it('sorts by any column both ways, with schools lacking a value last either way', () => {
 		const byName = sortRows(rows, { by: 'school' }, 'ascending').map((r) => r.school.name);
 		expect(byName).toEqual(['Ash', 'Birch', 'Cedar', 'Dale', 'Elm', 'Fir']);

@@ -127,11 +127,27 @@ function sortValue(r: DashboardRow, key: SortKey): number | string | null {
 	}
 }
 
-/** The rows sorted by a column; equal values keep the weakest-first order between them. */
+/**
+ * The rows sorted by a column; equal values keep the weakest-first order between them. Schools
+ * still loading (their first sync not finished: their figures are not facts yet) come after the
+ * others, in the same order among themselves, so that no row moves up as its records arrive.
+ */
 export function sortRows(
 	rows: readonly DashboardRow[],
 	key: SortKey | null,
-	direction: SortDirection = 'ascending'
+	direction: SortDirection = 'ascending',
+	loading: ReadonlySet<string> = new Set()
+): DashboardRow[] {
+	const sorted = byColumn(rows, key, direction);
+	if (loading.size === 0) return sorted;
+	const ready = (r: DashboardRow) => !loading.has(r.school.id);
+	return [...sorted.filter(ready), ...sorted.filter((r) => !ready(r))];
+}
+
+function byColumn(
+	rows: readonly DashboardRow[],
+	key: SortKey | null,
+	direction: SortDirection
 ): DashboardRow[] {
 	if (!key) return [...rows].sort(weakestFirst);
 	const sign = direction === 'ascending' ? 1 : -1;
