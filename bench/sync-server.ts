@@ -26,6 +26,10 @@
  * figures measure the servers. A client on LevelDB pushes no faster than it reads its own changes
  * feed: a server that stores nothing (`noop-server.ts`) scores no better there than a real one. So
  * that pace is printed apart, one LevelDB client's push against each server and the no-op one.
+ *
+ * BENCH_SERVER_PROFILE=<dir>: our server runs with `--cpu-prof` and writes its CPU profile there
+ * when the benchmark stops it (the whole run: warm-up, rounds, the LevelDB push and the live
+ * clients). `node bench/cpu-profile-summary.ts FILE` says whose code the main thread ran.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -140,7 +144,9 @@ async function recreate(
 
 async function ours(dir: string): Promise<Target> {
 	const port = await freePort();
-	const p = launch([path.join(ROOT, 'sync-server/src/main.ts'), '--demo'], {
+	const profile = process.env.BENCH_SERVER_PROFILE;
+	const flags = profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profile)] : [];
+	const p = launch([...flags, path.join(ROOT, 'sync-server/src/main.ts'), '--demo'], {
 		PORT: String(port),
 		DATA_DIR: dir,
 		DEMO_PASSWORD: PASSWORD,
