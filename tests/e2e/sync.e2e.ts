@@ -75,6 +75,86 @@ test.describe('offline-first data and sync you can see', () => {
 		await headDevice.context.close();
 	});
 
+	test('opened again, the app syncs only what changed while it was closed, and sends what waits', async ({
+		browser,
+		request
+	}) => {
+		const { heads } = await demoUsers(request);
+		const head = heads[1]!;
+		const schoolDb = `school-${head.school}`;
+		const device = await newDevice(browser, { width: 360, height: 740 });
+		const { context } = device;
+		let page = device.page;
+		await signIn(page, head.name);
+		// What the device keeps once both of its databases are in step with the trust.
+		const inStep = () =>
+			page.evaluate((name) => localStorage.getItem(`si:in-step:${name}`) ?? '', head.name);
+		await expect
+			.poll(async () => Object.keys(JSON.parse((await inStep()) || '{}').pushed ?? {}))
+			.toEqual(expect.arrayContaining([schoolDb, 'trust']));
+
+		/** The databases whose changes this page asked the server for. */
+		const passes = (p: typeof page) => {
+			const dbs = new Set<string>();
+			p.on('request', (r) => {
+				const m = /\/couchdb\/([^/?]+)\/_changes/.exec(r.url());
+				if (m) dbs.add(decodeURIComponent(m[1]!));
+			});
+			return dbs;
+		};
+
+		// Nothing changed: opened again, the app says all is sent without syncing either database.
+		await page.close();
+		page = await context.newPage();
+		let synced = passes(page);
+		await page.goto('/');
+		await expectAllSent(page);
+		await page.waitForTimeout(1000);
+		expect([...synced]).toEqual([]);
+
+		// A next step changed on the server while the app was closed: only its school is synced.
+		await page.close();
+		const { body: all } = await serverGet<{ rows: { doc: { type?: string; action?: string } }[] }>(
+			request,
+			`${schoolDb}/_all_docs?include_docs=true`
+		);
+		const step = all.rows.map((r) => r.doc).find((d) => d.type === 'next-step')!;
+		const action = 'Phonics screening check rehearsed with every Year 1 class';
+		const put = await request.put(
+			`/couchdb/${schoolDb}/${encodeURIComponent((step as { _id: string })._id)}`,
+			{
+				headers: {
+					Authorization: `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`
+				},
+				data: { ...step, action }
+			}
+		);
+		expect(put.status()).toBe(201);
+		page = await context.newPage();
+		synced = passes(page);
+		await page.goto('/');
+		await expect(page.getByText(action)).toBeVisible();
+		await expectAllSent(page);
+		expect([...synced]).toEqual([schoolDb]);
+
+		// An update saved offline and not yet sent when the app closed is sent when it opens again,
+		// though the server has nothing new for it.
+		await context.setOffline(true);
+		await page.getByTestId('next-step').first().getByRole('link').click();
+		await page.getByLabel('What has happened').fill('Reading leads met after school');
+		await page.getByRole('button', { name: 'Save update' }).click();
+		await expect(page.getByTestId('sync-status')).toContainText('1 change waiting');
+		await page.close();
+		await context.setOffline(false);
+		page = await context.newPage();
+		await page.goto('/');
+		await expectAllSent(page);
+		await expect
+			.poll(() => serverHasNote(request, head.school, 'Reading leads met after school'))
+			.toBe(true);
+		await context.close();
+	});
+
 	test('a session that ends mid-sync loses nothing: sign in again and it is sent', async ({
 		page,
 		context,

@@ -240,7 +240,7 @@ export async function schoolYear(
 }
 
 /** A school's year as the dashboard sees it at a term: with the overview in force then. */
-export function atTerm(y: SchoolYear | DashboardYear, term: number): DashboardSchool {
+export function atTerm(y: SchoolYear, term: number): DashboardSchool {
 	return { ...y, overview: overviewInForce(y.overviews, term) };
 }
 
@@ -291,15 +291,19 @@ export async function trustYear(
 	);
 }
 
-/** A school's year as the trust dashboard reads it: `SchoolYear` with the slim records it uses. */
-export interface DashboardYear extends Omit<SchoolYear, 'visits' | 'steps'> {
+/**
+ * A school's year as the trust dashboard reads it: `SchoolYear` with the slim records it uses, and
+ * without the CEO's termly overviews, which nothing on the dashboard shows (a school's overview
+ * has its own screen).
+ */
+export interface DashboardYear extends Omit<SchoolYear, 'visits' | 'steps' | 'overviews'> {
 	visits: SummaryVisit[];
 	steps: (SummaryStep & { agreement: StepAgreement })[];
 }
 
 /**
  * Every school's year for the trust dashboard: each school's summary row (`school-summaries.ts`)
- * instead of every whole visit record and next step, and each booklet's key figures. Five reads,
+ * instead of every whole visit record and next step, and each booklet's key figures. Four reads,
  * and the same records, order and agreement as `trustYear` gives (by the rules of `assemble`).
  */
 export async function dashboardYear(
@@ -313,11 +317,7 @@ export async function dashboardYear(
 	const yearly = Promise.resolve(whichYear).then((year) =>
 		year === null
 			? null
-			: Promise.all([
-					year,
-					rm.keyBooklets.where('year').equals(year).toArray(),
-					rm.overviews.where('[year+term]').between([year, 0], [year, 99]).toArray()
-				] as const)
+			: Promise.all([year, rm.keyBooklets.where('year').equals(year).toArray()] as const)
 	);
 	const [schools, summaries, marks, ofYear] = await Promise.all([
 		rm.schools.orderBy('name').toArray(),
@@ -326,12 +326,9 @@ export async function dashboardYear(
 		yearly
 	]);
 	if (!ofYear) return [];
-	const [year, booklets, overviews] = ofYear;
+	const [year, booklets] = ofYear;
 	const summaryOf = new Map(summaries.map((s) => [s.schoolId, s]));
 	const bookletOf = new Map(booklets.map((b) => [b.schoolId, b.doc]));
-	const overviewsOf = new Map<string, OverviewRow[]>();
-	for (const o of overviews)
-		overviewsOf.set(o.schoolId, [...(overviewsOf.get(o.schoolId) ?? []), o]);
 	const marksOf = new Map<string, MarkRow[]>();
 	for (const m of marks) marksOf.set(m.schoolId, [...(marksOf.get(m.schoolId) ?? []), m]);
 	return schools.map(({ doc: school }) => {
@@ -353,11 +350,6 @@ export async function dashboardYear(
 			visits,
 			steps,
 			booklet: bookletOf.get(school.id) ?? null,
-			overviews: new Map(
-				(overviewsOf.get(school.id) ?? [])
-					.sort((a, b) => a.term - b.term || compareIso(a.key, b.key))
-					.map((o) => [o.term, o.doc])
-			),
 			marks: (marksOf.get(school.id) ?? [])
 				.sort((a, b) => compareIso(a.key, b.key))
 				.map((m) => m.doc)

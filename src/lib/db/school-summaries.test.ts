@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import PouchDB from 'pouchdb-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { framework, nextStep, progress, visit, year } from '../../../tests/unit/fixtures';
-import { dashboardGrid, type School } from '$lib/domain';
+import { dashboardGrid, type DashboardSchool, type School } from '$lib/domain';
 import { atTerm, dashboardYear, trustYear } from './overviews';
 import { Projector } from './projector';
 import { openReadModel, readModelName, type ReadModel } from './read-model';
@@ -53,20 +53,13 @@ const settle = async () => {
 /** The dashboard's grid for a term, from the school summaries and from the whole records. */
 async function grids(term: number) {
 	const today = '2027-03-01';
-	const grid = (schools: Parameters<typeof atTerm>[0][]) =>
-		dashboardGrid(
-			schools.map((s) => atTerm(s, term)),
-			framework,
-			year,
-			term,
-			today
-		);
+	const grid = (schools: DashboardSchool[]) => dashboardGrid(schools, framework, year, term, today);
 	// The dashboard gives the year as a promise, read beside the trust's context.
 	const byPromise = await dashboardYear(rm, Promise.resolve(year.year));
 	expect(byPromise).toEqual(await dashboardYear(rm, year.year));
 	return {
 		summaries: grid(byPromise),
-		whole: grid(await trustYear(rm, year.year, false))
+		whole: grid((await trustYear(rm, year.year, false)).map((s) => atTerm(s, term)))
 	};
 }
 

@@ -492,7 +492,8 @@ export interface DashboardSchool {
 	school: School;
 	visits: readonly DashboardVisit[];
 	steps: readonly DashboardStep[];
-	overview: SchoolOverview | null;
+	/** The CEO's overview in force this term; left out where it is not read (the dashboard). */
+	overview?: SchoolOverview | null;
 	/** The school's vulnerable marks (`schoolRoute`); none when left out. */
 	marks?: readonly VulnerableMark[];
 	/** Open concerns raised to the CEO (`openConcernsBySchool`); 0 when left out. */

@@ -377,6 +377,7 @@ class Workspace {
 				this.syncing = true;
 				break;
 			case 'idle':
+			case 'current':
 				if (
 					e.db === TRUST_DB &&
 					!this.#registryRead &&
@@ -410,6 +411,8 @@ class Workspace {
 				this.lastSyncAt = new Date().toISOString();
 				localStorage.setItem(key(user, 'last-sync'), this.lastSyncAt);
 				if (!this.firstSynced.includes(e.db)) this.#markFirstSynced(user, e.db);
+				// In step without a pass: nothing was sent or fetched, so there is nothing to verify.
+				if (e.kind === 'current') break;
 				void this.#tracker
 					?.verify(e.db, this.#engine!.remoteDb(e.db))
 					.catch(() => 0)

@@ -1,11 +1,14 @@
 import PouchDB from 'pouchdb-browser';
 import { couchUrl } from '$lib/config';
 import { localDb, remoteDb } from '$lib/db/pouch';
+import { needsPass, readInStep, type InStep } from './in-step';
 
 /** What the replicator tells the app, per database. */
 export type SyncEvent =
 	| { kind: 'active'; db: string }
 	| { kind: 'idle'; db: string }
+	/** In step without a pass: nothing new on the server since the device last was (in-step.ts). */
+	| { kind: 'current'; db: string }
 	| { kind: 'pushed'; db: string; docs: { _id: string; _rev?: string }[] }
 	| { kind: 'pulled'; db: string; docs: { _id: string; _rev?: string }[] }
 	| { kind: 'denied'; db: string; docId: string; reason: string }
@@ -20,6 +23,8 @@ const WATCH_TIMEOUT = 50_000;
 /** Without `_db_updates` (a CouchDB where the user is not an admin), look this often. */
 const POLL_EVERY = 30_000;
 const MAX_BACKOFF = 60_000;
+
+const inStepKey = (user: string) => `si:in-step:${user}`;
 
 function statusOf(err: unknown): number | undefined {
 	return typeof err === 'object' && err !== null ? (err as { status?: number }).status : undefined;
@@ -38,6 +43,11 @@ function messageOf(err: unknown): string {
  * replication per database (each holding a connection open: a browser allows six per host), each
  * database is synced in one short pass whenever it changed on the device, or the server says it
  * changed (one long-poll of `_db_updates` for them all), with retry and back-off on failure.
+ *
+ * At start, a database the device left in step is not synced again unless the server says it
+ * changed since, or the device wrote to it since (src/lib/sync/in-step.ts). So that this holds, no
+ * pass starts before the server's first answer about what changed: every update after that answer
+ * is in a later one, which schedules a pass.
  */
 export class Replicator {
 	readonly #user: string;
@@ -51,10 +61,24 @@ export class Replicator {
 	#watch: AbortController | null = null;
 	#watchTimer: ReturnType<typeof setTimeout> | undefined;
 	#stopped = false;
+	/** What was kept when the databases were last in step (null: sync every one at start). */
+	#saved: InStep | null;
+	/** Per database, the device's `update_seq` its last complete push reached. */
+	readonly #pushed: Record<string, string>;
+	/** Databases started before it is known whether they need a pass: their `update_seq`. */
+	readonly #undecided = new Map<string, Promise<string | number | null>>();
+	/** Whether the server has answered (or failed to) what changed: no pass starts before. */
+	#answered = false;
+	/** Databases the server named as changed since `#saved.since` (null: it could not say). */
+	#changed: Set<string> | null = null;
+	/** The latest `_db_updates` sequence whose updates have all been scheduled. */
+	#since: string | null = null;
 
 	constructor(user: string, emit: (e: SyncEvent) => void) {
 		this.#user = user;
 		this.#emit = emit;
+		this.#saved = readInStep(localStorage.getItem(inStepKey(user)));
+		this.#pushed = { ...this.#saved?.pushed };
 	}
 
 	start(db: string): void {
@@ -65,8 +89,61 @@ export class Replicator {
 		const feed = localDb(this.#user, db).changes({ since: 'now', live: true, return_docs: false });
 		void feed.on('change', () => this.#later(db, 300));
 		this.#feeds.set(db, feed);
-		this.schedule(db);
 		if (!this.#watch) this.#startWatching();
+		if (!this.#saved) {
+			this.schedule(db);
+			return;
+		}
+		const seq = localDb(this.#user, db)
+			.info()
+			.then(
+				(info) => info.update_seq,
+				() => null
+			);
+		this.#undecided.set(db, seq);
+		if (this.#answered) this.#decide(db);
+	}
+
+	/** Sync a database started at the app's start, or say it is in step without a pass. */
+	#decide(db: string): void {
+		const seq = this.#undecided.get(db);
+		if (!seq) return;
+		void seq.then((localSeq) => {
+			if (this.#undecided.get(db) !== seq || this.#stopped) return;
+			this.#undecided.delete(db);
+			if (needsPass(this.#saved, db, localSeq, this.#changed)) this.schedule(db);
+			else {
+				this.#emit({ kind: 'current', db });
+				this.#keep();
+			}
+		});
+	}
+
+	/** The server's first answer about what changed (null: none came), once. */
+	#answer(changed: Set<string> | null): void {
+		if (this.#answered) return;
+		this.#answered = true;
+		this.#changed = changed;
+		for (const db of this.#undecided.keys()) this.#decide(db);
+		this.#pump();
+	}
+
+	/**
+	 * Once nothing is left to do, keep what is in step for the next start: the latest sequence whose
+	 * updates were all synced, and how far each database's own changes were pushed.
+	 */
+	#keep(): void {
+		if (this.#stopped || this.#since === null) return;
+		if (this.#dirty.size || this.#running.size || this.#timers.size) return;
+		if (this.#undecided.size || this.#failures.size) return;
+		const pushed: Record<string, string> = {};
+		for (const db of this.#dbs) if (this.#pushed[db] !== undefined) pushed[db] = this.#pushed[db];
+		const kept: InStep = { since: this.#since, pushed };
+		try {
+			localStorage.setItem(inStepKey(this.#user), JSON.stringify(kept));
+		} catch {
+			// Storage full or refused: the next start syncs every database, as before.
+		}
 	}
 
 	has(db: string): boolean {
@@ -76,6 +153,7 @@ export class Replicator {
 	/** Sync a database as soon as a slot is free. */
 	schedule(db: string): void {
 		if (!this.#dbs.has(db) || this.#stopped) return;
+		this.#undecided.delete(db);
 		clearTimeout(this.#timers.get(db));
 		this.#timers.delete(db);
 		this.#dirty.add(db);
@@ -94,6 +172,7 @@ export class Replicator {
 	}
 
 	#pump(): void {
+		if (!this.#answered) return;
 		for (const db of [...this.#dirty]) {
 			if (this.#running.size >= PARALLEL) return;
 			if (this.#running.has(db)) continue;
@@ -115,11 +194,16 @@ export class Replicator {
 			this.#emit({ kind: 'denied', db, docId: e.id ?? e.doc?.id ?? '', reason: messageOf(err) });
 		});
 		handle.then(
-			() => {
+			(result) => {
 				this.#running.delete(db);
 				this.#failures.delete(db);
+				const pushed = (result as { push?: { last_seq?: unknown } }).push?.last_seq;
+				if (typeof pushed === 'string' || typeof pushed === 'number') {
+					this.#pushed[db] = String(pushed);
+				} else delete this.#pushed[db];
 				if (!this.#stopped) this.#emit({ kind: 'idle', db });
 				this.#pump();
+				this.#keep();
 			},
 			(err: unknown) => {
 				this.#running.delete(db);
@@ -151,13 +235,16 @@ export class Replicator {
 	#startWatching(): void {
 		const controller = new AbortController();
 		this.#watch = controller;
-		let since = 'now';
+		let since = this.#since ?? this.#saved?.since ?? 'now';
 		let failures = 0;
 		const loop = async () => {
 			while (!controller.signal.aborted) {
 				try {
+					// The first request answers at once (what changed since the device was last in step,
+					// or only the current sequence); the later ones wait for a change.
+					const feed = this.#answered ? 'longpoll' : 'normal';
 					const res = await fetch(
-						`${couchUrl()}/_db_updates?feed=longpoll&timeout=${WATCH_TIMEOUT}&since=${encodeURIComponent(since)}`,
+						`${couchUrl()}/_db_updates?feed=${feed}&timeout=${WATCH_TIMEOUT}&since=${encodeURIComponent(since)}`,
 						{
 							credentials: 'include',
 							signal: controller.signal,
@@ -168,6 +255,7 @@ export class Replicator {
 						// No `_db_updates` for this user: Apache CouchDB allows it to admins only, and says
 						// 401 to everyone else. Poll instead; if the session has really ended, the
 						// replication this schedules finds out and says so.
+						this.#answer(null);
 						for (const db of this.#dbs) this.schedule(db);
 						await this.#pause(POLL_EVERY, controller.signal);
 						continue;
@@ -176,12 +264,21 @@ export class Replicator {
 						results: { db_name: string }[];
 						last_seq: string;
 					};
+					if (controller.signal.aborted) return;
 					failures = 0;
+					const named = new Set(body.results.map((r) => r.db_name));
 					// Every update after `since` counts, the first long-poll's (`since=now`) included.
-					for (const r of body.results) this.schedule(r.db_name);
-					since = body.last_seq;
+					for (const db of named) {
+						this.#changed?.add(db);
+						this.schedule(db);
+					}
+					this.#answer(named);
+					since = this.#since = String(body.last_seq);
+					this.#keep();
 				} catch {
 					if (controller.signal.aborted) return;
+					// Offline, or the server is down: sync as before, and say so when a pass fails.
+					this.#answer(null);
 					failures++;
 					await this.#pause(Math.min(MAX_BACKOFF, 1000 * 2 ** failures), controller.signal);
 				}
@@ -202,6 +299,8 @@ export class Replicator {
 		const dbs = [...this.#dbs];
 		this.stop();
 		this.#stopped = false;
+		// Every database gets a pass, in step or not.
+		this.#saved = null;
 		for (const db of dbs) this.start(db);
 	}
 
@@ -219,5 +318,7 @@ export class Replicator {
 		this.#dirty.clear();
 		this.#failures.clear();
 		this.#dbs.clear();
+		this.#undecided.clear();
+		this.#answered = false;
 	}
 }
