@@ -5,9 +5,10 @@
  * and headless Chromium signs in as the CEO and syncs everything to the device. It prints the
  * dashboard opened at once (while the device catches up), renders timed during the catch-up, when
  * the device was caught up, the dashboard again (what it read last is kept while nothing changed),
- * then the figure: from the click on "Dashboard" to the grid with every school drawn, with the data
- * local, sync quiet and nothing kept (the app loaded on Schools). Aim: under 150 ms, and under 1 s after a full
- * reload (issue 17). Not a timed test: `npm run bench` (needs `npm run build` first).
+ * then the figure: from the click on "Dashboard" to the grid with every school drawn (in the page,
+ * before its layout: see `onScreen` below), with the data local, sync quiet and nothing kept (the
+ * app loaded on Schools); and beside it, until the grid was on screen. Aim: under 150 ms, and under
+ * 1 s after a full reload (issue 17). Not a timed test: `npm run bench` (needs `npm run build`).
  * Knobs: BENCH_SCHOOLS, BENCH_RUNS, BENCH_PORT (else a free port), BENCH_BUILD (another build to
  * serve, for A/B runs on the same data), BENCH_PROFILE / BENCH_TRACE (the last render of record),
  * BENCH_VERBOSE (each render, the sync status and IndexedDB transactions counted).
@@ -373,29 +374,40 @@ export async function run(): Promise<void> {
 		 * time until they are there too is kept in `whole` for the last render, printed beside it.
 		 */
 		let whole = 0;
+		/**
+		 * The figure is taken in the first frame that finds every row, before that frame's style,
+		 * layout and paint. Chromium sometimes lays the page out first, before the frame's callbacks:
+		 * a hover hit test for the mouse pointer resting on the page (a trace shows
+		 * `EventHandler::handleMouseMoveEvent` forcing the grid's layout, 60-90 ms). So some opens
+		 * include the layout and some do not. `onScreen` is steadier: when the frame that drew the
+		 * rows has been laid out and painted (a task queued from it runs after), what a person sees.
+		 */
+		let onScreen = 0;
 		const render = async (before?: () => Promise<unknown>) => {
 			await page.getByRole('link', { name: 'Schools', exact: true }).click();
 			await page.getByRole('heading', { level: 1, name: 'Your schools' }).waitFor();
 			await before?.();
-			const [grid, all] = await page.evaluate(
+			const [grid, all, painted] = await page.evaluate(
 				(n) =>
-					new Promise<[number, number]>((resolve) => {
+					new Promise<[number, number, number]>((resolve) => {
 						const link = [...document.querySelectorAll('nav a')].find(
 							(a) => a.textContent?.trim() === 'Dashboard'
 						) as HTMLAnchorElement;
 						const t0 = performance.now();
 						let grid = 0;
+						let painted = 0;
 						const check = () => {
 							if (
 								!grid &&
 								document.querySelectorAll('[data-testid="dashboard-row"]').length === n
 							) {
 								grid = performance.now() - t0;
+								setTimeout(() => (painted = performance.now() - t0), 0);
 							}
 							const below =
 								document.querySelector('#aa-caption') &&
 								document.querySelector('[data-testid="inspection-count"]');
-							if (grid && below) resolve([grid, performance.now() - t0]);
+							if (grid && painted && below) resolve([grid, performance.now() - t0, painted]);
 							else requestAnimationFrame(check);
 						};
 						link.click();
@@ -404,6 +416,7 @@ export async function run(): Promise<void> {
 				SCHOOLS
 			);
 			whole = all;
+			onScreen = painted;
 			return grid;
 		};
 		const syncStatus = async () =>
@@ -518,6 +531,7 @@ export async function run(): Promise<void> {
 		// records and draws them. The app is loaded on Schools and left a moment to settle first.
 		const first: number[] = [];
 		const below: number[] = [];
+		const shown: number[] = [];
 		for (let r = 0; r < RUNS; r++) {
 			await page.goto('/');
 			await page.getByRole('heading', { level: 1, name: 'Your schools' }).waitFor();
@@ -525,6 +539,7 @@ export async function run(): Promise<void> {
 			const ms = await observed(r === RUNS - 1);
 			first.push(ms);
 			below.push(whole);
+			shown.push(onScreen);
 			if (process.env.BENCH_VERBOSE) {
 				console.log(`  opened ${r + 1}: ${ms.toFixed(0)} ms${await idb()}`);
 			}
@@ -535,6 +550,11 @@ export async function run(): Promise<void> {
 				`median ${med.toFixed(0)} ms, best ${Math.min(...first).toFixed(0)} ms, worst ` +
 				`${Math.max(...first).toFixed(0)} ms over ${RUNS} runs ` +
 				`(aim: under ${AIM_MS} ms: ${med < AIM_MS ? 'met' : 'NOT met'})`
+		);
+		console.log(
+			`  the same opens until the grid was on screen (laid out and painted): median ` +
+				`${median(shown).toFixed(0)} ms, best ${Math.min(...shown).toFixed(0)} ms, worst ` +
+				`${Math.max(...shown).toFixed(0)} ms`
 		);
 		console.log(
 			`  the same opens until the attainment table and the inspections below the grid were drawn ` +
