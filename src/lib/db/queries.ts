@@ -164,18 +164,8 @@ export interface SchoolSummary {
 	disagreements: { kind: 'record' | 'step'; id: string; text: string; reason: string }[];
 }
 
-/**
- * The schools a person supports, with what a SIL or the CEO needs at a glance. All in one read-only
- * transaction: three reads a school, each in its own, made the CEO's Schools screen about 150
- * IndexedDB transactions for fifty schools, still running when the next screen was opened.
- */
-export function schoolSummaries(rm: ReadModel, today: string): Promise<SchoolSummary[]> {
-	return rm.transaction('r', [rm.schools, rm.trustDocs, rm.visits, rm.nextSteps, rm.versions], () =>
-		readSchoolSummaries(rm, today)
-	);
-}
-
-async function readSchoolSummaries(rm: ReadModel, today: string): Promise<SchoolSummary[]> {
+/** The schools a person supports, with what a SIL or the CEO needs at a glance. */
+export async function schoolSummaries(rm: ReadModel, today: string): Promise<SchoolSummary[]> {
 	const [schools, years, settings] = await Promise.all([
 		rm.schools.orderBy('name').toArray(),
 		academicYears(rm),
