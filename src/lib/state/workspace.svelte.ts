@@ -26,6 +26,7 @@ import {
 	signIn as signInRemote,
 	signOutRemote,
 	storeSession,
+	userKey,
 	type StoredSession
 } from '$lib/sync/session';
 
@@ -48,8 +49,6 @@ export interface WaitingRecord {
 	id: string;
 	deleted: boolean;
 }
-
-const key = (user: string, what: string) => `si:${what}:${user}`;
 
 type Engine = typeof import('./engine');
 let engineLoad: Promise<Engine> | null = null;
@@ -239,8 +238,8 @@ class Workspace {
 		this.#opening = true;
 		this.#registryRead = false;
 		this.checking = true;
-		this.lastSyncAt = localStorage.getItem(key(session.name, 'last-sync'));
-		const synced = localStorage.getItem(key(session.name, 'first-synced'));
+		this.lastSyncAt = localStorage.getItem(userKey(session.name, 'last-sync'));
+		const synced = localStorage.getItem(userKey(session.name, 'first-synced'));
 		this.firstSynced = readList(synced);
 		// A device that synced before first syncs were recorded has had them all.
 		this.#syncedBefore = synced === null && this.lastSyncAt !== null;
@@ -287,7 +286,7 @@ class Workspace {
 		this.#projector = new engine.Projector(rm, local);
 		this.#replicator = this.#newReplicator(engine, session.name);
 		this.#tracker = new engine.PendingTracker(local, undefined, (db) =>
-			localStorage.getItem(key(session.name, `verified:${db}`))
+			localStorage.getItem(userKey(session.name, `verified:${db}`))
 		);
 		const user = { name: session.name, roles: session.roles };
 		this.#choicesWatch = liveQuery(() =>
@@ -409,7 +408,7 @@ class Workspace {
 				this.syncing = this.#busy.size > 0;
 				if (this.problem?.kind !== 'session-expired') this.problem = null;
 				this.lastSyncAt = new Date().toISOString();
-				localStorage.setItem(key(user, 'last-sync'), this.lastSyncAt);
+				localStorage.setItem(userKey(user, 'last-sync'), this.lastSyncAt);
 				if (!this.firstSynced.includes(e.db)) this.#markFirstSynced(user, e.db);
 				// In step without a pass: nothing was sent or fetched, so there is nothing to verify.
 				if (e.kind === 'current') break;
@@ -481,7 +480,7 @@ class Workspace {
 			.then(() => {
 				if (this.session?.name !== user || this.firstSynced.includes(db)) return;
 				this.firstSynced = [...this.firstSynced, db];
-				localStorage.setItem(key(user, 'first-synced'), JSON.stringify(this.firstSynced));
+				localStorage.setItem(userKey(user, 'first-synced'), JSON.stringify(this.firstSynced));
 			});
 	}
 

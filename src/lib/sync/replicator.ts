@@ -2,6 +2,7 @@ import PouchDB from 'pouchdb-browser';
 import { couchUrl } from '$lib/config';
 import { localDb, remoteDb } from '$lib/db/pouch';
 import { needsPass, readInStep, type InStep } from './in-step';
+import { userKey } from './session';
 
 /** What the replicator tells the app, per database. */
 export type SyncEvent =
@@ -24,7 +25,7 @@ const WATCH_TIMEOUT = 50_000;
 const POLL_EVERY = 30_000;
 const MAX_BACKOFF = 60_000;
 
-const inStepKey = (user: string) => `si:in-step:${user}`;
+const inStepKey = (user: string) => userKey(user, 'in-step');
 
 function statusOf(err: unknown): number | undefined {
 	return typeof err === 'object' && err !== null ? (err as { status?: number }).status : undefined;

@@ -36,6 +36,12 @@ function userCtxOf(body: unknown): UserCtx | null {
 
 const KEY = 'si:session';
 
+/**
+ * Where something about one person's use of this device is kept in localStorage. Signing out
+ * removes every key of this shape for the person (`workspace.signOut`).
+ */
+export const userKey = (user: string, what: string) => `si:${what}:${user}`;
+
 export function loadSession(): StoredSession | null {
 	try {
 		const raw = localStorage.getItem(KEY);
