@@ -27,6 +27,12 @@
  * feed: a server that stores nothing (`noop-server.ts`) scores no better there than a real one. So
  * that pace is printed apart, one LevelDB client's push against each server and the no-op one.
  *
+ * Two more lines say where a push's time goes. The same push into the server that stores nothing,
+ * each round: the most this client can push, the ceiling of every ratio above. And each server's
+ * requests in the recorded pushes as the client timed them (median ms of a checkpoint read,
+ * `_revs_diff`, `_bulk_docs` and a checkpoint write, and their sum for a batch of 100): the rest of
+ * a batch's time is the client's own work, the same against every server.
+ *
  * BENCH_SERVER_PROFILE=<dir>: our server runs with `--cpu-prof` and writes its CPU profile there
  * when the benchmark stops it (the whole run: warm-up, rounds, the LevelDB push and the live
  * clients). `node bench/cpu-profile-summary.ts FILE` says whose code the main thread ran.
@@ -226,11 +232,37 @@ async function noop(): Promise<Target> {
 	return { name: 'no-op', base, prepare: () => Promise.resolve(), stop: p.stop };
 }
 
-const remote = (t: Target, school: string) =>
+/** Milliseconds each request took, by kind (`PUT checkpoint`, `POST _bulk_docs`, …). */
+type RequestTimes = Map<string, number[]>;
+const pouchFetch = (PouchDB as unknown as { fetch: typeof fetch }).fetch;
+
+/** The kind of a replication request, for `RequestTimes`. */
+function requestKind(url: string, method = 'GET'): string {
+	const path = new URL(url).pathname;
+	if (path.includes('/_local/')) return `${method} checkpoint`;
+	const last = path.split('/').pop() ?? '';
+	return last.startsWith('_') ? `${method} ${last}` : `${method} database`;
+}
+
+/** A client's handle on the school's database on `t`; with `times`, each request is timed. */
+const remote = (t: Target, school: string, times?: RequestTimes) =>
 	new PouchDB<Doc>(`${t.base}/${t.prefix ?? ''}school-${school}`, {
 		skip_setup: true,
-		...(t.auth ? { auth: t.auth } : {})
-	});
+		...(t.auth ? { auth: t.auth } : {}),
+		...(times
+			? {
+					fetch: async (url: string, opts?: RequestInit) => {
+						const t0 = performance.now();
+						const res = await pouchFetch(url, opts);
+						const kind = requestKind(url, opts?.method);
+						const list = times.get(kind) ?? [];
+						times.set(kind, list);
+						list.push(performance.now() - t0);
+						return res;
+					}
+				}
+			: {})
+	} as PouchDB.Configuration.RemoteDatabaseConfiguration);
 let localCount = 0;
 /** A client database: in memory, or on LevelDB in `dir`. */
 const local = (dir: string, onDisk = false) =>
@@ -276,6 +308,11 @@ function cpuSeconds(pid: number | undefined): number {
  * client), by target: unlike docs/s, hardly moved by other work on the machine.
  */
 const pushCpu = new Map<Target, { server: number[]; client: number[] }>();
+/**
+ * Every request of the recorded pushes, by server, as the client timed it (sent to answered):
+ * where each server's share of a push goes, beside the client's own work between requests.
+ */
+const pushRequests = new Map<Target, RequestTimes>();
 
 function percentile(sorted: number[], p: number): number {
 	if (!sorted.length) return NaN;
@@ -301,7 +338,9 @@ async function push(
 	const server0 = cpuSeconds(t.pid);
 	const client0 = process.cpuUsage();
 	const t0 = performance.now();
-	const pushed = await source.replicate.to(remote(t, school), { batch_size: 100 });
+	let times: RequestTimes | undefined;
+	if (record) pushRequests.set(t, (times = pushRequests.get(t) ?? new Map()));
+	const pushed = await source.replicate.to(remote(t, school, times), { batch_size: 100 });
 	const sec = (performance.now() - t0) / 1000;
 	const client = process.cpuUsage(client0);
 	const server = cpuSeconds(t.pid) - server0;
@@ -460,6 +499,8 @@ export async function run(): Promise<void> {
 		const clients = dir('clients');
 		const pushes = new Map<Target, number[]>(servers.map((t) => [t, []]));
 		const pulls = new Map<Target, number[]>(servers.map((t) => [t, []]));
+		const nothing = targets.find((t) => t.name === 'no-op');
+		const ceiling: number[] = [];
 		console.log('warming up …');
 		for (const t of servers) await round(t, WARM_UP_SCHOOL, clients, Math.ceil(DOCS / 5));
 		for (let r = 0; r < ROUNDS; r++) {
@@ -470,6 +511,12 @@ export async function run(): Promise<void> {
 				const [pushed, pulled] = await round(t, SCHOOLS[r % SCHOOLS.length]!, clients);
 				pushes.get(t)!.push(pushed);
 				pulls.get(t)!.push(pulled);
+			}
+			// The same push into a server that stores nothing: the most this client can push.
+			if (nothing) {
+				const source = local(clients);
+				ceiling.push(await push(nothing, SCHOOLS[r % SCHOOLS.length]!, source, DOCS, true));
+				await source.close();
 			}
 		}
 		console.log('push from a client on LevelDB …');
@@ -556,7 +603,13 @@ export async function run(): Promise<void> {
 					)
 					.join(', ') +
 				'.' +
-				cpuLine(servers)
+				(ceiling.length
+					? `\nThe same push (in memory) into a server that stores nothing, the most this client can` +
+						` push: median ${fmt(median(ceiling))} docs/s, range ${fmt(Math.min(...ceiling))}-` +
+						`${fmt(Math.max(...ceiling))}.`
+					: '') +
+				cpuLine(servers) +
+				requestLine([...servers, ...(nothing ? [nothing] : [])])
 		);
 	} finally {
 		await Promise.all(targets.map((t) => t.stop()));
@@ -580,6 +633,26 @@ function cpuLine(servers: Target[]): string {
 	return rows.length
 		? `\nCPU time per ${(10_000).toLocaleString('en-GB')} pushed docs, median (range) of the rounds,` +
 				` server process and the benchmark's client: ${rows.join('; ')}.`
+		: '';
+}
+
+/**
+ * Each server's requests in the recorded pushes: the median time of each kind, and their sum for
+ * one batch of 100 documents (a checkpoint read and write, `_revs_diff` and `_bulk_docs`).
+ */
+function requestLine(targets: Target[]): string {
+	const order = ['GET checkpoint', 'POST _revs_diff', 'POST _bulk_docs', 'PUT checkpoint'];
+	const rows = targets.flatMap((t) => {
+		const times = pushRequests.get(t);
+		if (!times) return [];
+		const medians = order.map((k) => (times.get(k)?.length ? median(times.get(k)!) : NaN));
+		const cells = order.map((k, i) => `${k} ${medians[i]!.toFixed(1)}`);
+		const sum = medians.reduce((x, y) => x + y, 0);
+		const name = t.name === 'no-op' ? 'a server that stores nothing' : t.name;
+		return [`${name}: ${cells.join(', ')} (${sum.toFixed(1)} a batch)`];
+	});
+	return rows.length
+		? `\nRequests of the recorded pushes as the client timed them, median ms:\n  ${rows.join('\n  ')}`
 		: '';
 }
 
