@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 import { limitConnections } from './connections.ts';
 import type { App, Call } from './context.ts';
 import { runOwned } from './contain.ts';
-import { CouchError, paramLog, sendError, type Req } from './http.ts';
+import { CouchError, discardBody, paramLog, sendError, type Req } from './http.ts';
 import { loadIdentity } from './identity.ts';
 import { createLogger, type Logger } from './log.ts';
 import { route } from './router.ts';
@@ -154,7 +154,7 @@ async function handleApi(
 		await Promise.race([route(call), failed]);
 	} catch (err) {
 		if (err instanceof CouchError) {
-			if (err.status === 413) req.resume();
+			if (err.status === 413) discardBody(req);
 			sendError(res, err);
 			return;
 		}

@@ -71,14 +71,15 @@ export function sendError(res: ServerResponse, err: CouchError): void {
 
 /**
  * Reads a whole body, refusing it (413) as soon as it passes `limit`: a declared length over the
- * limit is refused before a byte is read, and the connection is closed after the answer.
+ * limit is refused before a byte is read. The stream is left open, not destroyed, so that
+ * `discardBody` can take the rest and the client, still sending, gets to read the answer.
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 	const declared = Number(req.headers['content-length'] ?? NaN);
 	if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
 	const chunks: Uint8Array[] = [];
 	let size = 0;
-	for await (const chunk of req as AsyncIterable<Uint8Array>) {
+	for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) {
 		size += chunk.length;
 		if (size > limit) throw tooLarge(limit);
 		chunks.push(chunk);
@@ -90,9 +91,25 @@ function tooLarge(limit: number) {
 	return new CouchError(
 		413,
 		'too_large',
-		`The request body is larger than this server accepts (${limit} bytes).`,
-		{ Connection: 'close' }
+		`The request body is larger than this server accepts (${limit} bytes).`
 	);
+}
+
+/** How much of a refused body is read and thrown away before the connection is cut instead. */
+export const DISCARD_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Reads the rest of a refused body and throws it away. Closing the connection at once would
+ * reset it under a client that is still sending, and fetch then reports a broken pipe instead of
+ * the 413 (a web server's "lingering close"). Past `DISCARD_LIMIT` bytes the connection is cut.
+ */
+export function discardBody(req: IncomingMessage): void {
+	let seen = 0;
+	req.on('data', (chunk: Uint8Array) => {
+		seen += chunk.length;
+		if (seen > DISCARD_LIMIT) req.socket.destroy();
+	});
+	req.resume();
 }
 
 /** Whether the request declares a body at all (PouchDB sends a JSON content type on every GET). */
