@@ -30,8 +30,9 @@
  * Two more lines say where a push's time goes. The same push into the server that stores nothing,
  * each round: the most this client can push, the ceiling of every ratio above. And each server's
  * requests in the recorded pushes as the client timed them (median ms of a checkpoint read,
- * `_revs_diff`, `_bulk_docs` and a checkpoint write, and their sum for a batch of 100): the rest of
- * a batch's time is the client's own work, the same against every server.
+ * `_revs_diff`, `_bulk_docs` and a checkpoint write, and the sum of one of each, which is a batch's
+ * requests where batches are of 100): the rest of a batch's time is the client's own work, the same
+ * against every server. (The no-op server answers so fast that the client's batches are smaller.)
  *
  * BENCH_SERVER_PROFILE=<dir>: our server runs with `--cpu-prof` and writes its CPU profile there
  * when the benchmark stops it (the whole run: warm-up, rounds, the LevelDB push and the live
@@ -637,8 +638,9 @@ function cpuLine(servers: Target[]): string {
 }
 
 /**
- * Each server's requests in the recorded pushes: the median time of each kind, and their sum for
- * one batch of 100 documents (a checkpoint read and write, `_revs_diff` and `_bulk_docs`).
+ * Each server's requests in the recorded pushes: the median time of each kind, and the sum of one
+ * of each (a checkpoint read and write, `_revs_diff` and `_bulk_docs`): one batch's requests, for
+ * a server that gets batches of 100; the no-op server, faster than the client, gets smaller ones.
  */
 function requestLine(targets: Target[]): string {
 	const order = ['GET checkpoint', 'POST _revs_diff', 'POST _bulk_docs', 'PUT checkpoint'];
@@ -649,7 +651,7 @@ function requestLine(targets: Target[]): string {
 		const cells = order.map((k, i) => `${k} ${medians[i]!.toFixed(1)}`);
 		const sum = medians.reduce((x, y) => x + y, 0);
 		const name = t.name === 'no-op' ? 'a server that stores nothing' : t.name;
-		return [`${name}: ${cells.join(', ')} (${sum.toFixed(1)} a batch)`];
+		return [`${name}: ${cells.join(', ')} (${sum.toFixed(1)} for one of each)`];
 	});
 	return rows.length
 		? `\nRequests of the recorded pushes as the client timed them, median ms:\n  ${rows.join('\n  ')}`
