@@ -11,7 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import {
 	NextStep,
 	nextStepDocId,
@@ -145,6 +145,31 @@ const PROBE = `(() => {
 	};
 	requestAnimationFrame(check);
 })();`;
+
+/** The page's navigation and resource timings, one line each (ms from navigation). */
+async function resources(page: Page): Promise<string> {
+	const rows = await page.evaluate(() =>
+		[
+			...performance.getEntriesByType('navigation'),
+			...performance.getEntriesByType('resource')
+		].map((e) => {
+			const r = e as PerformanceResourceTiming & { workerFinalSourceType?: string };
+			const at = (n: number) => (n ? Math.round(n) : '-');
+			return [
+				r.name.replace(location.origin, ''),
+				at(r.startTime),
+				at(r.workerStart),
+				at(r.responseStart),
+				at(r.responseEnd),
+				r.workerFinalSourceType || (r.workerStart ? 'fetch-event' : 'network')
+			];
+		})
+	);
+	return [
+		'Files of the last run (ms: asked, worker, first byte, last byte; answered by):',
+		...rows.map(([name, ...rest]) => `  ${name} ${rest.join(' ')}`)
+	].join('\n');
+}
 
 export async function run(): Promise<void> {
 	if (!fs.existsSync(path.join(ROOT, 'build/index.html'))) {
@@ -312,6 +337,9 @@ export async function run(): Promise<void> {
 				const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
 				return { start: n.startTime, arrived: n.responseEnd, parsed: n.domContentLoadedEventEnd };
 			});
+			// BENCH_RESOURCES=1: each file of the last run, when it was asked for and when it came,
+			// and whether the service worker's static route answered it from the cache.
+			if (process.env.BENCH_RESOURCES && i === RUNS - 1) console.log(await resources(page));
 			const nav = timing.start;
 			// Before any of the app's code: the page from the service worker, and its scripts run.
 			(stages['page: HTML arrived'] ??= []).push(timing.arrived);
