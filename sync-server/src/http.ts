@@ -95,19 +95,26 @@ function tooLarge(limit: number) {
 	);
 }
 
-/** How much of a refused body is read and thrown away before the connection is cut instead. */
+/** How much of a refused body is read and thrown away, and for how long, before the cut. */
 export const DISCARD_LIMIT = 64 * 1024 * 1024;
+export const DISCARD_MS = 5000;
 
 /**
  * Reads the rest of a refused body and throws it away. Closing the connection at once would
  * reset it under a client that is still sending, and fetch then reports a broken pipe instead of
- * the 413 (a web server's "lingering close"). Past `DISCARD_LIMIT` bytes the connection is cut.
+ * the 413 (a web server's "lingering close"). Past `DISCARD_LIMIT` bytes or `DISCARD_MS`, the
+ * connection is cut: a client that trickles a refused body holds it no longer than that.
  */
 export function discardBody(req: IncomingMessage): void {
+	if (req.readableEnded) return;
 	let seen = 0;
+	const cut = () => req.socket.destroy();
+	const timer = setTimeout(cut, DISCARD_MS);
+	req.once('end', () => clearTimeout(timer));
+	req.socket.once('close', () => clearTimeout(timer));
 	req.on('data', (chunk: Uint8Array) => {
 		seen += chunk.length;
-		if (seen > DISCARD_LIMIT) req.socket.destroy();
+		if (seen > DISCARD_LIMIT) cut();
 	});
 	req.resume();
 }

@@ -166,6 +166,26 @@ describe('entries per request are capped (10,000, well above the 100 PouchDB sen
 		expect((await api(server, 'GET', '/_up')).status).toBe(200);
 	});
 
+	test('a refused body that stops coming is cut off after five seconds, not held open', async () => {
+		const socket = net.connect(server.port, '127.0.0.1');
+		await once(socket, 'connect');
+		let answer = '';
+		socket.on('data', (d: Buffer) => (answer += d.toString()));
+		socket.on('error', () => undefined);
+		const closed = once(socket, 'close');
+		socket.write(
+			`POST /couchdb${DB}/_revs_diff HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic('head.oakfield')}\r\n` +
+				`Content-Type: application/json\r\nContent-Length: ${32 << 20}\r\n\r\n`
+		);
+		socket.write(Buffer.alloc(1 << 20, 0x20));
+		const started = performance.now();
+		await closed;
+		const ms = performance.now() - started;
+		expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+		expect(ms).toBeGreaterThan(4000);
+		expect(ms).toBeLessThan(15_000);
+	});
+
 	test('at the limit, the answer is complete and other requests get in while it is built', async () => {
 		const steps = Array.from({ length: 100 }, () => nextStep('oakfield'));
 		const written = await api(server, 'POST', `${DB}/_bulk_docs`, {
