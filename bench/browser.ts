@@ -13,7 +13,7 @@ import { chromium, type LaunchOptions, type Page } from '@playwright/test';
  * own, and starts it with the browser: a second renderer that takes about 0.9 s of CPU in the
  * first 2.6 s, on this machine's two cores, while the app starts. A phone's browser has no such
  * page, so the benchmarks turn it off (`BENCH_OMNIBOX=1` leaves it on). It is what made the head's
- * cold start 0.7-1 s slower on Chromium 156 than on 150 (docs/NOTES.md, stop 20).
+ * cold start 0.7-1.1 s slower on Chromium 156 than on 150 (docs/NOTES.md, stop 20).
  */
 export const DESKTOP_OMNIBOX = [
 	'WebUIOmniboxPopup',
