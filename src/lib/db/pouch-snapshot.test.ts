@@ -151,6 +151,46 @@ describe("reading PouchDB's stores for a first load", () => {
 		await db.destroy();
 	}, 60_000);
 
+	it('reads no metadata when every document has one body: pulled, compacted or deleted', async () => {
+		const db = new PouchDB(`snapshot-${++n}`);
+		// Pulled from the trust: one body each, with a history of revisions it does not hold.
+		await db.bulkDocs(
+			Array.from({ length: 2500 }, (_, i) => ({
+				_id: `doc-${i}`,
+				_rev: `3-c${i}`,
+				_revisions: { start: 3, ids: [`c${i}`, `b${i}`, `a${i}`] },
+				type: 'note',
+				i
+			})),
+			{ new_edits: false }
+		);
+		// Edited and deleted here, then compacted: the old bodies are gone.
+		for (const id of ['doc-7', 'doc-2400']) {
+			const doc = await db.get<{ i: number }>(id);
+			await db.put({ ...doc, i: -1 });
+		}
+		await db.remove(await db.get('doc-1200'));
+		await db.compact();
+		const stores: string[] = [];
+		const getAll = IDBObjectStore.prototype.getAll;
+		IDBObjectStore.prototype.getAll = function (this: IDBObjectStore, ...args) {
+			stores.push(this.name);
+			return getAll.apply(this, args);
+		};
+		let snapshot;
+		try {
+			snapshot = await readSnapshotAll(db);
+		} finally {
+			IDBObjectStore.prototype.getAll = getAll;
+		}
+		expect(stores.length).toBeGreaterThan(0);
+		expect(stores).not.toContain('document-store');
+		expect(snapshot?.results.find((c) => c.id === 'doc-1200')?.deleted).toBe(true);
+		expect(snapshot?.results.find((c) => c.id === 'doc-7')?.doc).toMatchObject({ i: -1 });
+		expect(snapshot).toEqual(await feed(db));
+		await db.destroy();
+	}, 60_000);
+
 	it('gives way to the changes feed when the storage is not the layout it knows', async () => {
 		// A database of the expected name and version whose stores are not PouchDB's.
 		const name = `_pouch_other-${++n}`;

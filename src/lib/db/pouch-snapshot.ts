@@ -12,6 +12,10 @@
  * PouchDB's own code (`changes` in the adapter, `processChange`, `collectConflicts`,
  * `winningRev`, `isDeleted`, `filterChange`) is kept line for line where the order matters;
  * src/lib/db/pouch-snapshot.test.ts proves it yields what the feed yields.
+ *
+ * When the database holds one body per document (pulled, or compacted, and without conflicts)
+ * the metadata is not read at all: the bodies, and the index of deleted documents, say it all.
+ * That is about half of what a rebuild reads, and the first chunk is ready that much sooner.
  */
 
 export type SnapshotChange = {
@@ -26,6 +30,8 @@ export type Snapshot = { results: SnapshotChange[]; last_seq: number };
 const IDB_VERSION = 5;
 const DOC_STORE = 'document-store';
 const BY_SEQ_STORE = 'by-sequence';
+/** The document store's index of whose winning revision is deleted (`'1'`) or not (`'0'`). */
+const DELETED_INDEX = 'deletedOrLocal';
 /** Read this many records per request, as PouchDB's own batches do. */
 const CHUNK = 2000;
 /**
@@ -199,6 +205,50 @@ const validMetadata = (m: StoredMetadata | undefined) =>
 	typeof m.seq === 'number';
 
 /**
+ * The by-sequence store in order, a chunk per request: `toChange` makes each body its change,
+ * skips it (undefined) or finds the store not as expected (null, and so does this). Attachments
+ * come as stubs, as the feed gives them. Each chunk's changes go to `onChunk` as they are made.
+ */
+async function readBodies(
+	bySeqStore: IDBObjectStore,
+	onChunk: (changes: SnapshotChange[]) => void,
+	toChange: (
+		seq: number,
+		stored: StoredBody,
+		seen: Set<string>
+	) => SnapshotChange | null | undefined
+): Promise<{ last_seq: number } | null> {
+	const seen = new Set<string>();
+	let lastSeq = 0;
+	let range: IDBKeyRange | null = null;
+	for (;;) {
+		const [seqs, bodies] = await Promise.all([
+			request(bySeqStore.getAllKeys(range, CHUNK)),
+			request(bySeqStore.getAll(range, CHUNK) as IDBRequest<StoredBody[]>)
+		]);
+		if (seqs.length !== bodies.length) return null;
+		const changes: SnapshotChange[] = [];
+		for (let i = 0; i < bodies.length; i++) {
+			const seq = seqs[i];
+			const stored = bodies[i];
+			if (typeof seq !== 'number' || typeof stored?._doc_id_rev !== 'string') return null;
+			const change = toChange(seq, stored, seen);
+			if (change === null) return null;
+			if (change === undefined) continue;
+			const attachments = change.doc._attachments as Record<string, { stub?: boolean }> | undefined;
+			for (const att in attachments) {
+				if (Object.prototype.hasOwnProperty.call(attachments, att)) attachments[att]!.stub = true;
+			}
+			changes.push(change);
+			lastSeq = seq;
+		}
+		if (changes.length) onChunk(changes);
+		if (bodies.length < CHUNK) return { last_seq: lastSeq };
+		range = IDBKeyRange.lowerBound(seqs[seqs.length - 1]!, true);
+	}
+}
+
+/**
  * The database's changes from the start, as the changes feed yields them, handed to `onChunk` a
  * chunk at a time as they are read (the caller writes one while the next is read), all from one
  * transaction. Null when its storage is not the layout this reads (another adapter, another
@@ -223,7 +273,30 @@ export async function readSnapshot(
 		const tx = idb.transaction([DOC_STORE, BY_SEQ_STORE], 'readonly');
 		const docStore = tx.objectStore(DOC_STORE);
 		const bySeqStore = tx.objectStore(BY_SEQ_STORE);
-		if ((await request(docStore.count())) > SNAPSHOT_LIMIT) return null;
+		const [docCount, bodyCount] = await Promise.all([
+			request(docStore.count()),
+			request(bySeqStore.count())
+		]);
+		if (docCount > SNAPSHOT_LIMIT) return null;
+		// Every document has its winner's body, and every leaf of its tree has one (compaction
+		// keeps them). So as many bodies as documents means one each: every body is its
+		// document's winner and only leaf, and there is nothing to read in the metadata but which
+		// winners are deleted, which its index answers. A device that pulled its records, or
+		// compacted them, is in this case; one with history or conflicts reads the metadata.
+		if (docCount === bodyCount && docStore.indexNames.contains(DELETED_INDEX)) {
+			const deleted = new Set(
+				await request(docStore.index(DELETED_INDEX).getAllKeys(IDBKeyRange.only('1')))
+			);
+			return await readBodies(bySeqStore, onChunk, (seq, stored, seen) => {
+				const doc = decodeBody(stored);
+				// Two bodies of one document: the counts agreed by chance of a stray record.
+				if (seen.has(doc._id)) return null;
+				seen.add(doc._id);
+				const change: SnapshotChange = { id: doc._id, changes: [{ rev: doc._rev }], doc, seq };
+				if (deleted.has(doc._id)) change.deleted = true;
+				return change;
+			});
+		}
 		const metadata = new Map<string, StoredMetadata>();
 		for (const m of await readMetadata(docStore)) {
 			if (!validMetadata(m)) return null;
@@ -232,48 +305,27 @@ export async function readSnapshot(
 		// A winning revision written before a losing one: its body comes before the document's
 		// latest write, which the feed answers with the winner's (it asks the `_doc_id_rev` index).
 		const winners = new Map<string, StoredBody>();
-		let lastSeq = 0;
-		let range: IDBKeyRange | null = null;
-		for (;;) {
-			const [seqs, bodies] = await Promise.all([
-				request(bySeqStore.getAllKeys(range, CHUNK)),
-				request(bySeqStore.getAll(range, CHUNK) as IDBRequest<StoredBody[]>)
-			]);
-			if (seqs.length !== bodies.length) return null;
-			const changes: SnapshotChange[] = [];
-			for (let i = 0; i < bodies.length; i++) {
-				const seq = seqs[i];
-				const stored = bodies[i];
-				if (typeof seq !== 'number' || typeof stored?._doc_id_rev !== 'string') return null;
-				const idRev = stored._doc_id_rev;
-				const meta = metadata.get(idRev.substring(0, idRev.lastIndexOf(':') - 1));
-				if (!meta) continue;
-				if (meta.seq !== seq) {
-					if (idRev.endsWith(`::${meta.winningRev}`)) winners.set(idRev, stored);
-					continue;
-				}
-				let doc = decodeBody(stored);
-				if (meta.winningRev !== doc._rev) {
-					const winner = winners.get(`${doc._id}::${meta.winningRev}`);
-					if (!winner) return null;
-					doc = decodeBody(winner);
-				}
-				const tree = (JSON.parse(meta.data) as Metadata).rev_tree;
-				const change: SnapshotChange = { id: meta.id, changes: [{ rev: doc._rev }], doc, seq };
-				if (isDeleted(tree, doc._rev)) change.deleted = true;
-				const conflicts = conflictsOf(tree);
-				if (conflicts.length) doc._conflicts = conflicts;
-				const attachments = doc._attachments as Record<string, { stub?: boolean }> | undefined;
-				for (const att in attachments) {
-					if (Object.prototype.hasOwnProperty.call(attachments, att)) attachments[att]!.stub = true;
-				}
-				changes.push(change);
-				lastSeq = seq;
+		return await readBodies(bySeqStore, onChunk, (seq, stored) => {
+			const idRev = stored._doc_id_rev;
+			const meta = metadata.get(idRev.substring(0, idRev.lastIndexOf(':') - 1));
+			if (!meta) return undefined;
+			if (meta.seq !== seq) {
+				if (idRev.endsWith(`::${meta.winningRev}`)) winners.set(idRev, stored);
+				return undefined;
 			}
-			if (changes.length) onChunk(changes);
-			if (bodies.length < CHUNK) return { last_seq: lastSeq };
-			range = IDBKeyRange.lowerBound(seqs[seqs.length - 1]!, true);
-		}
+			let doc = decodeBody(stored);
+			if (meta.winningRev !== doc._rev) {
+				const winner = winners.get(`${doc._id}::${meta.winningRev}`);
+				if (!winner) return null;
+				doc = decodeBody(winner);
+			}
+			const tree = (JSON.parse(meta.data) as Metadata).rev_tree;
+			const change: SnapshotChange = { id: meta.id, changes: [{ rev: doc._rev }], doc, seq };
+			if (isDeleted(tree, doc._rev)) change.deleted = true;
+			const conflicts = conflictsOf(tree);
+			if (conflicts.length) doc._conflicts = conflicts;
+			return change;
+		});
 	} catch (err) {
 		console.warn('Read the changes feed instead of PouchDB’s stores', err);
 		return null;
