@@ -252,6 +252,8 @@ async function buildReadModel(): Promise<{
 	projector = new Projector(rm, dbFor);
 	for (const kind of Object.keys(requests)) delete requests[kind];
 	const t0 = performance.now();
+	// As the app opens its databases (src/lib/state/workspace.svelte.ts).
+	projector.expect(allDbs());
 	for (const db of allDbs()) await projector.follow(db);
 	const ms = performance.now() - t0;
 	const counted = { ...requests };

@@ -555,6 +555,17 @@ type ReadFirst = (
 ) => Promise<{ last_seq: number } | null>;
 
 /**
+ * A first read under way: its chunks as they come, `wake` called at each and at the end, `done`
+ * the read's end (null: read the changes feed from the start instead).
+ */
+type FirstRead = {
+	chunks: Change[][];
+	reading: boolean;
+	wake: () => void;
+	done: Promise<{ last_seq: number } | null>;
+};
+
+/**
  * Keeps the read model up to date with a set of PouchDB databases: catches up from each stored
  * checkpoint in batches, then follows the live changes feed.
  */
@@ -565,6 +576,9 @@ export class Projector {
 	private readonly dbFor: (db: string) => PouchDB.Database;
 	/** The rows of progress updates this projector knows whole (see `KnownProgress`). */
 	private readonly known = new KnownProgress();
+	/** The databases `expect` was told of, and the first reads started ahead of their turn. */
+	private upcoming: string[] = [];
+	private readonly ahead = new Map<string, Promise<FirstRead | null>>();
 
 	/** A database's changes from the start in one read (see `readSnapshot`), or null to read the changes feed. */
 	private readonly readFirst: ReadFirst;
@@ -593,25 +607,16 @@ export class Projector {
 		// Each chunk is written while the next is read. If the read gives way to the feed part way,
 		// the feed from the start brings those documents again, which a first load takes.
 		if (load) {
-			const chunks: Change[][] = [];
-			let reading = true;
-			let wake = () => {};
-			const snapshot = this.readFirst(local, (changes) => {
-				chunks.push(changes);
-				wake();
-			})
-				.catch(() => null)
-				.finally(() => {
-					reading = false;
-					wake();
-				});
+			const ahead = this.ahead.get(db);
+			this.ahead.delete(db);
+			const first = (ahead && (await ahead)) ?? this.readAll(local);
 			for (;;) {
-				const chunk = chunks.shift();
+				const chunk = first.chunks.shift();
 				if (chunk) await load.apply(chunk);
-				else if (reading) await new Promise<void>((resolve) => (wake = resolve));
+				else if (first.reading) await new Promise<void>((resolve) => (first.wake = resolve));
 				else break;
 			}
-			since = (await snapshot)?.last_seq ?? 0;
+			since = (await first.done)?.last_seq ?? 0;
 		}
 		// The next batch is read from PouchDB while this one is written to the read model: most of
 		// a rebuild is waiting on IndexedDB, and the two waits now overlap.
@@ -626,6 +631,8 @@ export class Projector {
 			else await this.apply(db, res.results as Change[], res.last_seq);
 			since = res.last_seq;
 		}
+		// The next database's stores are read while this one's rows are written.
+		this.readAhead(db);
 		if (load) await load.finish(since);
 		const feed = local.changes({
 			since,
@@ -650,6 +657,43 @@ export class Projector {
 		this.feeds.set(db, feed);
 	}
 
+	/** A database's first read (see `readFirst`), its chunks kept until they are written. */
+	private readAll(local: PouchDB.Database): FirstRead {
+		const first: FirstRead = { chunks: [], reading: true, wake: () => {}, done: null! };
+		first.done = this.readFirst(local, (changes) => {
+			first.chunks.push(changes as Change[]);
+			first.wake();
+		})
+			.catch(() => null)
+			.finally(() => {
+				first.reading = false;
+				first.wake();
+			});
+		return first;
+	}
+
+	/**
+	 * The databases about to be followed, in order. While one is written to the read model for the
+	 * first time the next one's stores are read (most of a rebuild is waiting on IndexedDB).
+	 */
+	expect(dbs: string[]): void {
+		this.upcoming = [...dbs];
+	}
+
+	/** Starts the first read of the database expected after `db`, unless it is loaded already. */
+	private readAhead(db: string): void {
+		const at = this.upcoming.indexOf(db);
+		const next = at < 0 ? undefined : this.upcoming[at + 1];
+		if (next === undefined || this.feeds.has(next) || this.ahead.has(next)) return;
+		this.ahead.set(
+			next,
+			this.rm.checkpoints
+				.get(next)
+				.then((checkpoint) => (checkpoint ? null : this.readAll(this.dbFor(next))))
+				.catch(() => null)
+		);
+	}
+
 	/** A batch of changes from a database already loaded; what it writes is no longer known. */
 	private apply(db: string, changes: Change[], lastSeq: string | number): Promise<void> {
 		for (const change of changes) this.known.forget(change);
@@ -664,6 +708,8 @@ export class Projector {
 	stop(): void {
 		for (const feed of this.feeds.values()) feed.cancel();
 		this.feeds.clear();
+		this.ahead.clear();
+		this.upcoming = [];
 	}
 
 	/** Throw the read model away and build it again from the PouchDB databases. */
@@ -674,6 +720,7 @@ export class Projector {
 			await Promise.all(this.rm.tables.map((t) => t.clear()));
 		});
 		this.known.clear();
+		this.expect(dbs);
 		for (const db of dbs) await this.follow(db);
 	}
 }

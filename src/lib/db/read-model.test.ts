@@ -535,6 +535,41 @@ describe.each([
 		await other.destroy();
 	});
 
+	it('reads the next database while the one before is written, and keeps what is written meanwhile', async () => {
+		const other = new PouchDB(`test-${n}-ash`);
+		const dbFor = (db: string) => (db === 'school-ash' ? other : pouch);
+		await writeMixed();
+		await other.put(update('a1', 27, { status: 'done', evidence: 'Seen' }) as Put);
+		await other.put(step('e5') as Put);
+		await new Promise((r) => setTimeout(r, 50));
+		await projector.settled();
+		const built = openReadModel(`user-${n}-ahead`);
+		const reads: string[] = [];
+		const ahead = new Projector(built, dbFor, {
+			readFirst: async (local, onChunk) => {
+				reads.push(local === other ? 'school-ash' : DB);
+				return stores ? await readSnapshot(local, onChunk) : null;
+			}
+		});
+		ahead.expect(['school-ash', DB]);
+		await ahead.follow('school-ash');
+		// The school's database was read before its turn, while the other one was written.
+		expect(reads).toEqual(['school-ash', DB]);
+		await changeMeanwhile();
+		await ahead.follow(DB);
+		expect(reads).toEqual(['school-ash', DB]);
+		const live = new Projector(rm, dbFor);
+		await live.follow('school-ash');
+		await new Promise((r) => setTimeout(r, 50));
+		await Promise.all([ahead.settled(), live.settled(), projector.settled()]);
+		expect(await rowsOf(built)).toEqual(await rowsOf(rm));
+		expect((await rm.nextSteps.get('next-step:2026-27:a1'))?.status).toBe('done');
+		ahead.stop();
+		live.stop();
+		built.close();
+		await other.destroy();
+	});
+
 	it('keeps a change written while the read model is rebuilt', async () => {
 		await writeMixed();
 		projector.stop();

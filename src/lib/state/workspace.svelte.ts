@@ -308,6 +308,7 @@ class Workspace {
 			// Concerns are raised by leads to the CEO; a head's device never holds them.
 			if (hasRole(user, 'sil') || hasRole(user, 'ceo')) dbs.push(CONCERNS_DB);
 			performance.mark('si:open-dbs');
+			this.#projector?.expect(dbs);
 			void (async () => {
 				for (const db of dbs) await this.#addDb(db);
 				performance.mark('si:dbs-open');
