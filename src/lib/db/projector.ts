@@ -578,6 +578,8 @@ export class Projector {
 	private readonly known = new KnownProgress();
 	/** The databases `expect` was told of, and the first reads started ahead of their turn. */
 	private upcoming: string[] = [];
+	/** Databases whose `follow` has begun: never read ahead (that read would never be used). */
+	private readonly begun = new Set<string>();
 	private readonly ahead = new Map<string, Promise<FirstRead | null>>();
 
 	/** A database's changes from the start in one read (see `readSnapshot`), or null to read the changes feed. */
@@ -596,6 +598,7 @@ export class Projector {
 	/** Bring one database's projection up to date, then follow it live. */
 	async follow(db: string): Promise<void> {
 		if (this.feeds.has(db)) return;
+		this.begun.add(db);
 		const local = this.dbFor(db);
 		const checkpoint = await this.rm.checkpoints.get(db);
 		let since = checkpoint?.seq ?? 0;
@@ -684,7 +687,7 @@ export class Projector {
 	private readAhead(db: string): void {
 		const at = this.upcoming.indexOf(db);
 		const next = at < 0 ? undefined : this.upcoming[at + 1];
-		if (next === undefined || this.feeds.has(next) || this.ahead.has(next)) return;
+		if (next === undefined || this.begun.has(next) || this.ahead.has(next)) return;
 		this.ahead.set(
 			next,
 			this.rm.checkpoints
@@ -709,6 +712,7 @@ export class Projector {
 		for (const feed of this.feeds.values()) feed.cancel();
 		this.feeds.clear();
 		this.ahead.clear();
+		this.begun.clear();
 		this.upcoming = [];
 	}
 

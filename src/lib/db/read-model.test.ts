@@ -567,6 +567,28 @@ describe.each([
 		ahead.stop();
 		live.stop();
 		built.close();
+
+		// A database whose turn came early (followed out of order) is not read a second time.
+		const again = openReadModel(`user-${n}-early`);
+		const readsAgain: string[] = [];
+		let release = () => {};
+		const held = new Promise<void>((r) => (release = r));
+		const early = new Projector(again, dbFor, {
+			readFirst: async (local, onChunk) => {
+				readsAgain.push(local === other ? 'school-ash' : DB);
+				if (local !== other) await held;
+				return stores ? await readSnapshot(local, onChunk) : null;
+			}
+		});
+		early.expect(['school-ash', DB]);
+		const second = early.follow(DB);
+		await early.follow('school-ash');
+		release();
+		await second;
+		expect(readsAgain.sort()).toEqual([DB, 'school-ash'].sort());
+		expect(await rowsOf(again)).toEqual(await rowsOf(rm));
+		early.stop();
+		again.close();
 		await other.destroy();
 	});
 
