@@ -18,6 +18,10 @@
  * per 10,000 pushed documents (from /proc, Linux only) is printed too, with the client's: the work
  * done per document, which the machine's load hardly moves.
  *
+ * Each round also pushes into a second pouchdb-server whose LevelDB flushes every write to disk
+ * before it answers, as ours does (`flush` in `peer-pouchdb-server.ts`), and prints ours against
+ * it: the same durability on both sides. The aim is against pouchdb-server as it comes.
+ *
  * With COUCHDB_URL set (an Apache CouchDB admin URL), that CouchDB is a second peer: the same
  * client and documents, in databases of its own (`bench-<time>-school-<id>`, deleted afterwards),
  * plain ones like the pouchdb-server peer's (no validate_doc_update), signed in as its admin.
@@ -177,13 +181,21 @@ async function ours(dir: string): Promise<Target> {
 	};
 }
 
-async function peer(dir: string): Promise<Target> {
+async function peer(dir: string, flush = false): Promise<Target> {
 	const port = await freePort();
-	const p = launch([path.join(ROOT, 'bench/peer-pouchdb-server.ts'), String(port), dir], {});
+	const p = launch(
+		[
+			path.join(ROOT, 'bench/peer-pouchdb-server.ts'),
+			String(port),
+			dir,
+			...(flush ? ['flush'] : [])
+		],
+		{}
+	);
 	const base = `http://127.0.0.1:${port}`;
 	await waitUp(`${base}/`, p.proc, p.out);
 	return {
-		name: 'pouchdb-server',
+		name: flush ? 'pouchdb-server, flushing' : 'pouchdb-server',
 		base,
 		prepare: (school, empty = true) => recreate(`${base}/school-${school}`, {}, 'peer', empty),
 		stop: p.stop,
@@ -480,6 +492,7 @@ export async function run(): Promise<void> {
 		for (const [name, start] of [
 			['ours', () => ours(dir('ours-server'))],
 			['pouchdb-server', () => peer(dir('peer-server'))],
+			['pouchdb-server, flushing', () => peer(dir('peer-flushing'), true)],
 			['couchdb', couchdb],
 			['no-op', noop]
 		] as const) {
@@ -502,6 +515,9 @@ export async function run(): Promise<void> {
 		const pulls = new Map<Target, number[]>(servers.map((t) => [t, []]));
 		const nothing = targets.find((t) => t.name === 'no-op');
 		const ceiling: number[] = [];
+		const flushing = targets.find((t) => t.name === 'pouchdb-server, flushing');
+		/** Ours and the flushing peer's push, round by round (docs/s). */
+		const alike: [number, number][] = [];
 		console.log('warming up …');
 		for (const t of servers) await round(t, WARM_UP_SCHOOL, clients, Math.ceil(DOCS / 5));
 		for (let r = 0; r < ROUNDS; r++) {
@@ -513,6 +529,14 @@ export async function run(): Promise<void> {
 				pushes.get(t)!.push(pushed);
 				pulls.get(t)!.push(pulled);
 			}
+			// The same push into pouchdb-server flushing its writes, as ours does, straight after ours.
+			if (flushing && a) {
+				const school = SCHOOLS[r % SCHOOLS.length]!;
+				await flushing.prepare(school);
+				const source = local(clients);
+				alike.push([pushes.get(a)!.at(-1)!, await push(flushing, school, source)]);
+				await source.close();
+			}
 			// The same push into a server that stores nothing: the most this client can push.
 			if (nothing) {
 				const source = local(clients);
@@ -522,7 +546,8 @@ export async function run(): Promise<void> {
 		}
 		console.log('push from a client on LevelDB …');
 		const fromDisk = new Map<Target, number>();
-		for (const t of targets) fromDisk.set(t, await pushFromDisk(t, clients));
+		const paced = targets.filter((t) => t !== flushing);
+		for (const t of paced) fromDisk.set(t, await pushFromDisk(t, clients));
 		const lives = new Map<Target, Live>();
 		for (const t of servers) {
 			console.log(`live clients against ${t.name} …`);
@@ -597,7 +622,7 @@ export async function run(): Promise<void> {
 				` on ${os.cpus().length} cores.` +
 				`\nClients above hold their copies in memory. Pushing ${DOCS} docs from a client on` +
 				` LevelDB, which paces itself by reading its own changes feed (docs/s): ` +
-				targets
+				paced
 					.map(
 						(t) =>
 							`${t.name === 'no-op' ? 'a server that stores nothing' : t.name} ${fmt(fromDisk.get(t))}`
@@ -608,6 +633,14 @@ export async function run(): Promise<void> {
 					? `\nThe same push (in memory) into a server that stores nothing, the most this client can` +
 						` push: median ${fmt(median(ceiling))} docs/s, range ${fmt(Math.min(...ceiling))}-` +
 						`${fmt(Math.max(...ceiling))}.`
+					: '') +
+				(alike.length
+					? `\nThe same push into pouchdb-server flushing every write to disk before it answers,` +
+						` as ours does (the aim is against pouchdb-server as it comes, which does not): median` +
+						` ${fmt(median(alike.map(([, f]) => f)))} docs/s; ours against it round by round,` +
+						` median ${median(alike.map(([o, f]) => o / f)).toFixed(2)}x, range` +
+						` ${Math.min(...alike.map(([o, f]) => o / f)).toFixed(2)}-` +
+						`${Math.max(...alike.map(([o, f]) => o / f)).toFixed(2)}x.`
 					: '') +
 				cpuLine(servers) +
 				requestLine([...servers, ...(nothing ? [nothing] : [])])
