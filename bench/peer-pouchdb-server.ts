@@ -21,7 +21,11 @@ const expressPouchDB = require('express-pouchdb') as (pouch: unknown, opts: obje
 const PouchDB = require('pouchdb-node') as { defaults(o: object): unknown };
 
 type Callback = (...args: unknown[]) => void;
-type LevelDown = Record<string, (...args: unknown[]) => unknown>;
+type LevelDown = {
+	_batch: (ops: unknown, opts: object, cb: Callback) => unknown;
+	_put: (key: unknown, value: unknown, opts: object, cb: Callback) => unknown;
+	_del: (key: unknown, opts: object, cb: Callback) => unknown;
+};
 const leveldown = require('leveldown') as ((location: string) => LevelDown) & { destroy: unknown };
 
 const port = Number(process.argv[2]);
@@ -32,9 +36,9 @@ const LOCAL_STORE = '\u00fflocal-store\u00ff';
 /** leveldown that flushes each write (`sync`) but a batch of `_local` documents alone. */
 function flushingLeveldown(location: string): LevelDown {
 	const db = leveldown(location);
-	const batch = db._batch!.bind(db);
-	const put = db._put!.bind(db);
-	const del = db._del!.bind(db);
+	const batch = db._batch.bind(db);
+	const put = db._put.bind(db);
+	const del = db._del.bind(db);
 	db._batch = (ops: unknown, opts: object, cb: Callback) => {
 		const local =
 			Array.isArray(ops) &&
