@@ -212,13 +212,8 @@ const validMetadata = (m: StoredMetadata | undefined) =>
 async function readBodies(
 	bySeqStore: IDBObjectStore,
 	onChunk: (changes: SnapshotChange[]) => void,
-	toChange: (
-		seq: number,
-		stored: StoredBody,
-		seen: Set<string>
-	) => SnapshotChange | null | undefined
+	toChange: (seq: number, stored: StoredBody) => SnapshotChange | null | undefined
 ): Promise<{ last_seq: number } | null> {
-	const seen = new Set<string>();
 	let lastSeq = 0;
 	let range: IDBKeyRange | null = null;
 	for (;;) {
@@ -232,7 +227,7 @@ async function readBodies(
 			const seq = seqs[i];
 			const stored = bodies[i];
 			if (typeof seq !== 'number' || typeof stored?._doc_id_rev !== 'string') return null;
-			const change = toChange(seq, stored, seen);
+			const change = toChange(seq, stored);
 			if (change === null) return null;
 			if (change === undefined) continue;
 			const attachments = change.doc._attachments as Record<string, { stub?: boolean }> | undefined;
@@ -287,7 +282,8 @@ export async function readSnapshot(
 			const deleted = new Set(
 				await request(docStore.index(DELETED_INDEX).getAllKeys(IDBKeyRange.only('1')))
 			);
-			return await readBodies(bySeqStore, onChunk, (seq, stored, seen) => {
+			const seen = new Set<string>();
+			return await readBodies(bySeqStore, onChunk, (seq, stored) => {
 				const doc = decodeBody(stored);
 				// Two bodies of one document: the counts agreed by chance of a stray record.
 				if (seen.has(doc._id)) return null;
