@@ -52,12 +52,33 @@ export interface WaitingRecord {
 
 type Engine = typeof import('./engine');
 let engineLoad: Promise<Engine> | null = null;
-/** PouchDB and the sync machinery, fetched once (src/lib/state/engine.ts says why apart). */
+/**
+ * A new task: what follows runs after the browser has had a turn (input first). `scheduler.yield`
+ * where there is one: a timer chained from timers waits at least 4 ms, which a CEO's device,
+ * opening fifty schools one after another, would pay at every step.
+ */
+const nextTask = (): Promise<void> =>
+	typeof globalThis.scheduler?.yield === 'function'
+		? globalThis.scheduler.yield()
+		: new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * PouchDB and the sync machinery, fetched once (src/lib/state/engine.ts says why apart). Loaded in
+ * three steps, each run in a task of its own: zod with the domain's modules, then PouchDB, then the
+ * rest of the engine. Run in one task they took about 80-110 ms of a phone's main thread (4x
+ * throttling), a long task just after the first screen, while the head may already be typing
+ * (issue 17).
+ */
 const loadEngine = (): Promise<Engine> => {
-	engineLoad ??= import('./engine').catch((err: unknown) => {
-		engineLoad = null;
-		throw err;
-	});
+	engineLoad ??= import('$lib/domain')
+		.then(nextTask)
+		.then(() => import('pouchdb-browser'))
+		.then(nextTask)
+		.then(() => import('./engine'))
+		.catch((err: unknown) => {
+			engineLoad = null;
+			throw err;
+		});
 	return engineLoad;
 };
 
@@ -347,10 +368,17 @@ class Workspace {
 		this.#dbs.add(db);
 		this.#unchecked.add(db);
 		this.checking = true;
+		const rm = this.#rm;
+		const user = this.session.name;
 		await this.#projector?.follow(db);
+		// The steps that follow each run in a task of their own: with the follow's end they were one
+		// task of 45-75 ms of a phone's main thread (4x throttling), just after its first screen,
+		// the replicator's start the largest part (issue 17).
+		await nextTask();
+		if (this.#rm !== rm) return;
 		this.#resolveConflicts(db);
 		void this.#engine
-			?.localDb(this.session.name, db)
+			?.localDb(user, db)
 			.changes({ since: 'now', live: true, return_docs: false })
 			.on('change', () => {
 				// A change while no pass runs for this database is this device's own (a pass writes
@@ -361,6 +389,8 @@ class Workspace {
 			});
 		// Count as soon as the database is known: the first count may have run before it was.
 		this.#countPending();
+		await nextTask();
+		if (this.#rm !== rm) return;
 		if (this.problem?.kind !== 'session-expired') this.#replicator?.start(db);
 	}
 
