@@ -584,15 +584,24 @@ export class Projector {
 
 	/** A database's changes from the start in one read (see `readSnapshot`), or null to read the changes feed. */
 	private readonly readFirst: ReadFirst;
+	/** Told of each change the live feed of a followed database brings, as it comes. */
+	private readonly onChange: (db: string) => void;
 
+	/**
+	 * `onChange` lets the rest of the app (what is waiting to be sent, the replicator) hear of a
+	 * database's changes from this feed instead of opening live feeds of their own: each live feed
+	 * reads every change from IndexedDB again, and three per database made a device's work on
+	 * 1,000 pulled documents about a quarter slower at 4x CPU throttling (issue 17).
+	 */
 	constructor(
 		rm: ReadModel,
 		dbFor: (db: string) => PouchDB.Database,
-		opts: { readFirst?: ReadFirst } = {}
+		opts: { readFirst?: ReadFirst; onChange?: (db: string) => void } = {}
 	) {
 		this.rm = rm;
 		this.dbFor = dbFor;
 		this.readFirst = opts.readFirst ?? readSnapshot;
+		this.onChange = opts.onChange ?? (() => undefined);
 	}
 
 	/** Bring one database's projection up to date, then follow it live. */
@@ -646,6 +655,7 @@ export class Projector {
 		});
 		let pending: Change[] = [];
 		void feed.on('change', (change) => {
+			this.onChange(db);
 			pending.push(change as unknown as Change);
 			if (pending.length > 1) return;
 			// Changes that arrive together (a replication batch) are applied in one transaction.

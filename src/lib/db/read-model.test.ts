@@ -84,6 +84,35 @@ describe('read model', () => {
 		expect(attentionOf(late!, '2026-11-23', null)).toBe('overdue');
 	});
 
+	it('tells of each live change, naming its database, and of nothing its first read found', async () => {
+		projector.stop();
+		const other = new PouchDB(`test-${n}-other`);
+		await put(nextStep());
+		const heard: string[] = [];
+		const told = new Projector(rm, (db) => (db === DB ? pouch : other), {
+			onChange: (db) => heard.push(db)
+		});
+		await told.follow(DB);
+		await told.follow('school-ash');
+		await settle();
+		// What the first read brought in is in the read model, and nobody was told of it.
+		expect(await rm.nextSteps.get('next-step:2026-27:a1')).toBeTruthy();
+		expect(heard).toEqual([]);
+
+		await put(progress());
+		await other.put(nextStep({ _id: 'next-step:2026-27:b2', schoolId: 'ash' }) as Put);
+		await new Promise((r) => setTimeout(r, 50));
+		await told.settled();
+		expect(heard.sort()).toEqual(['school-ash', DB]);
+
+		// Once stopped, it tells of nothing more.
+		told.stop();
+		await put(progress({ at: '2026-11-26T09:00:00.000Z' }));
+		await new Promise((r) => setTimeout(r, 50));
+		expect(heard).toHaveLength(2);
+		await other.destroy();
+	});
+
 	it('resumes from its checkpoint and can be rebuilt from scratch to the same result', async () => {
 		await bulk([nextStep(), visit()]);
 		await settle();

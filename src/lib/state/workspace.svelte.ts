@@ -304,7 +304,7 @@ class Workspace {
 	#start(engine: Engine, session: StoredSession, rm: ReadModel): void {
 		this.#engine = engine;
 		const local = (db: string) => engine.localDb(session.name, db);
-		this.#projector = new engine.Projector(rm, local);
+		this.#projector = new engine.Projector(rm, local, { onChange: (db) => this.#changed(db) });
 		this.#replicator = this.#newReplicator(engine, session.name);
 		this.#tracker = new engine.PendingTracker(local, undefined, (db) =>
 			localStorage.getItem(userKey(session.name, `verified:${db}`))
@@ -369,7 +369,6 @@ class Workspace {
 		this.#unchecked.add(db);
 		this.checking = true;
 		const rm = this.#rm;
-		const user = this.session.name;
 		await this.#projector?.follow(db);
 		// The steps that follow each run in a task of their own: with the follow's end they were one
 		// task of 45-75 ms of a phone's main thread (4x throttling), just after its first screen,
@@ -377,21 +376,24 @@ class Workspace {
 		await nextTask();
 		if (this.#rm !== rm) return;
 		this.#resolveConflicts(db);
-		void this.#engine
-			?.localDb(user, db)
-			.changes({ since: 'now', live: true, return_docs: false })
-			.on('change', () => {
-				// A change while no pass runs for this database is this device's own (a pass writes
-				// what it pulls): it waits to be sent from this moment, before the count (debounced)
-				// has caught up with it.
-				if (!this.#busy.has(db)) this.justChanged = true;
-				this.#countPending();
-			});
 		// Count as soon as the database is known: the first count may have run before it was.
 		this.#countPending();
 		await nextTask();
 		if (this.#rm !== rm) return;
 		if (this.problem?.kind !== 'session-expired') this.#replicator?.start(db);
+	}
+
+	/**
+	 * A change in one of the device's databases, from the read model's live feed of it (see
+	 * `Projector`): it is counted, and sent shortly.
+	 */
+	#changed(db: string): void {
+		// A change while no pass runs for this database is this device's own (a pass writes what it
+		// pulls): it waits to be sent from this moment, before the count (debounced) has caught up
+		// with it.
+		if (!this.#busy.has(db)) this.justChanged = true;
+		this.#countPending();
+		this.#replicator?.changed(db);
 	}
 
 	#newReplicator(engine: Engine, user: string): Replicator {

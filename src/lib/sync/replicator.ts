@@ -56,7 +56,6 @@ export class Replicator {
 	readonly #dbs = new Set<string>();
 	readonly #dirty = new Set<string>();
 	readonly #running = new Map<string, PouchDB.Replication.Sync<object>>();
-	readonly #feeds = new Map<string, PouchDB.Core.Changes<object>>();
 	readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
 	readonly #failures = new Map<string, number>();
 	#watch: AbortController | null = null;
@@ -86,10 +85,6 @@ export class Replicator {
 		if (this.#dbs.has(db)) return;
 		this.#stopped = false;
 		this.#dbs.add(db);
-		// Every write on this device is sent shortly after it is made.
-		const feed = localDb(this.#user, db).changes({ since: 'now', live: true, return_docs: false });
-		void feed.on('change', () => this.#later(db, 300));
-		this.#feeds.set(db, feed);
 		if (!this.#watch) this.#startWatching();
 		if (!this.#saved) {
 			this.schedule(db);
@@ -149,6 +144,14 @@ export class Replicator {
 
 	has(db: string): boolean {
 		return this.#dbs.has(db);
+	}
+
+	/**
+	 * Something was written to a database on this device (told by the read model's live feed of it,
+	 * see `Projector`): every write is sent shortly after it is made.
+	 */
+	changed(db: string): void {
+		if (this.#dbs.has(db)) this.#later(db, 300);
 	}
 
 	/** Sync a database as soon as a slot is free. */
@@ -311,10 +314,8 @@ export class Replicator {
 		this.#watch = null;
 		clearTimeout(this.#watchTimer);
 		for (const handle of this.#running.values()) handle.cancel();
-		for (const feed of this.#feeds.values()) feed.cancel();
 		for (const timer of this.#timers.values()) clearTimeout(timer);
 		this.#running.clear();
-		this.#feeds.clear();
 		this.#timers.clear();
 		this.#dirty.clear();
 		this.#failures.clear();
