@@ -586,6 +586,14 @@ export class Projector {
 	private readonly readFirst: ReadFirst;
 	/** Told of each change the live feed of a followed database brings, as it comes. */
 	private readonly onChange: (db: string) => void;
+	/** How long to wait before the `attempt`th start again of a failed database (from 0). */
+	private readonly retryAfter: (attempt: number) => number;
+	/** The `follow`s under way, so that a database is never followed twice at once. */
+	private readonly following = new Map<string, Promise<void>>();
+	/** Databases whose feed failed, with the attempts made to start it again. */
+	private readonly failed = new Map<string, number>();
+	/** Moved on by `stop`: what was started before it does not go on after it. */
+	private generation = 0;
 
 	/**
 	 * `onChange` lets the rest of the app (what is waiting to be sent, the replicator) hear of a
@@ -596,17 +604,34 @@ export class Projector {
 	constructor(
 		rm: ReadModel,
 		dbFor: (db: string) => PouchDB.Database,
-		opts: { readFirst?: ReadFirst; onChange?: (db: string) => void } = {}
+		opts: {
+			readFirst?: ReadFirst;
+			onChange?: (db: string) => void;
+			retryAfter?: (attempt: number) => number;
+		} = {}
 	) {
 		this.rm = rm;
 		this.dbFor = dbFor;
 		this.readFirst = opts.readFirst ?? readSnapshot;
 		this.onChange = opts.onChange ?? (() => undefined);
+		this.retryAfter = opts.retryAfter ?? ((attempt) => Math.min(1000 * 2 ** attempt, 60_000));
 	}
 
 	/** Bring one database's projection up to date, then follow it live. */
-	async follow(db: string): Promise<void> {
-		if (this.feeds.has(db)) return;
+	follow(db: string): Promise<void> {
+		if (this.feeds.has(db)) return Promise.resolve();
+		let under = this.following.get(db);
+		if (!under) {
+			const generation = this.generation;
+			under = this.catchUpAndFollow(db, generation).finally(() => {
+				if (this.following.get(db) === under) this.following.delete(db);
+			});
+			this.following.set(db, under);
+		}
+		return under;
+	}
+
+	private async catchUpAndFollow(db: string, generation: number): Promise<void> {
 		this.begun.add(db);
 		const local = this.dbFor(db);
 		const checkpoint = await this.rm.checkpoints.get(db);
@@ -646,6 +671,8 @@ export class Projector {
 		// The next database's stores are read while this one's rows are written.
 		this.readAhead(db);
 		if (load) await load.finish(since);
+		// Stopped meanwhile (signed out, or a rebuild began): no feed to leave running.
+		if (generation !== this.generation) return;
 		const feed = local.changes({
 			since,
 			live: true,
@@ -654,7 +681,9 @@ export class Projector {
 			return_docs: false
 		});
 		let pending: Change[] = [];
+		const current = () => this.feeds.get(db) === feed;
 		void feed.on('change', (change) => {
+			if (!current()) return;
 			this.onChange(db);
 			pending.push(change as unknown as Change);
 			if (pending.length > 1) return;
@@ -663,11 +692,49 @@ export class Projector {
 				const batch = pending;
 				pending = [];
 				const last = batch[batch.length - 1];
-				if (last) await this.apply(db, batch, last.seq);
+				if (!last || !current()) return;
+				try {
+					await this.apply(db, batch, last.seq);
+					this.failed.delete(db);
+				} catch (err) {
+					this.restart(db, err);
+				}
 			});
 		});
-		void feed.on('error', (err) => console.error(`Read model feed for ${db} failed`, err));
+		void feed.on('error', (err) => {
+			if (current()) this.restart(db, err);
+		});
 		this.feeds.set(db, feed);
+	}
+
+	/**
+	 * A database's feed failed, or writing what it brought did (IndexedDB can refuse a transaction:
+	 * storage full, a connection the browser closed). The feed is cancelled and the database
+	 * followed again from its checkpoint, which counts only what the read model holds, after a wait
+	 * that grows with each failure in a row. Until then nothing from it is lost, only late. Once
+	 * it follows again, `onChange` is told: the writes made meanwhile wait to be sent.
+	 */
+	private restart(db: string, err: unknown): void {
+		this.feeds.get(db)?.cancel();
+		this.feeds.delete(db);
+		const attempt = this.failed.get(db) ?? 0;
+		this.failed.set(db, attempt + 1);
+		const generation = this.generation;
+		const wait = this.retryAfter(attempt);
+		console.error(`Read model feed for ${db} failed; following it again in ${wait} ms`, err);
+		setTimeout(() => {
+			if (generation !== this.generation || this.feeds.has(db)) return;
+			void this.queue
+				.then(() => this.follow(db))
+				.then(
+					() => {
+						if (generation === this.generation) this.onChange(db);
+					},
+					(again) => {
+						if (generation === this.generation) this.restart(db, again);
+					}
+				);
+		}, wait);
 	}
 
 	/** A database's first read (see `readFirst`), its chunks kept until they are written. */
@@ -719,8 +786,11 @@ export class Projector {
 	}
 
 	stop(): void {
+		this.generation++;
 		for (const feed of this.feeds.values()) feed.cancel();
 		this.feeds.clear();
+		this.following.clear();
+		this.failed.clear();
 		this.ahead.clear();
 		this.begun.clear();
 		this.upcoming = [];

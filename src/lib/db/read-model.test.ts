@@ -1,6 +1,6 @@
 import '../../../tests/unit/browser-env';
 import PouchDB from 'pouchdb-browser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { head, nextStep, progress, sil, visit } from '../../../tests/unit/fixtures';
 import { Projector } from './projector';
 import { readSnapshot } from './pouch-snapshot';
@@ -41,6 +41,14 @@ type Put = PouchDB.Core.PutDocument<object>;
 const put = (doc: object) => pouch.put(doc as Put);
 const bulk = (docs: object[], opts?: PouchDB.Core.BulkDocsOptions) =>
 	pouch.bulkDocs(docs as Put[], opts);
+
+/** Waits until `ok` holds, failing after two seconds. */
+async function until(ok: () => Promise<boolean>) {
+	for (let waited = 0; !(await ok()); waited += 20) {
+		if (waited > 2000) throw new Error('still not so after 2 s');
+		await new Promise((r) => setTimeout(r, 20));
+	}
+}
 
 async function settle() {
 	// The live feed delivers asynchronously; wait for it, then for the queued transaction.
@@ -111,6 +119,80 @@ describe('read model', () => {
 		await new Promise((r) => setTimeout(r, 50));
 		expect(heard).toHaveLength(2);
 		await other.destroy();
+	});
+
+	it('takes a batch again from its checkpoint when IndexedDB refuses to write it', async () => {
+		projector.stop();
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+		const heard: string[] = [];
+		const again = new Projector(rm, () => pouch, {
+			onChange: (db) => heard.push(db),
+			retryAfter: () => 20
+		});
+		await again.follow(DB);
+		// The next write to the read model is refused once (as when storage is full), and the whole
+		// transaction with it; before, that stopped the read model for every database until reload.
+		const table = rm.checkpoints as unknown as { put: (...a: unknown[]) => Promise<unknown> };
+		const write = table.put.bind(table);
+		let calls = 0;
+		table.put = async (...a) => {
+			if (calls++ === 0) throw new Error('QuotaExceededError');
+			return write(...a);
+		};
+		await put(nextStep());
+		await until(async () => (await rm.nextSteps.get('next-step:2026-27:a1')) !== undefined);
+		expect(calls).toBeGreaterThan(1);
+		expect(logged).toHaveBeenCalledWith(
+			expect.stringMatching(/following it again/),
+			expect.any(Error)
+		);
+		// Told again once it follows again (what was written meanwhile waits to be sent).
+		expect(heard.filter((db) => db === DB).length).toBeGreaterThanOrEqual(2);
+
+		// And it goes on following: a later change arrives as before.
+		await put(progress());
+		await until(
+			async () => (await rm.nextSteps.get('next-step:2026-27:a1'))?.status === 'in-progress'
+		);
+		again.stop();
+		logged.mockRestore();
+	});
+
+	it('follows a database again after its live feed fails, losing nothing written meanwhile', async () => {
+		projector.stop();
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+		const live: PouchDB.Core.Changes<object>[] = [];
+		const changes = pouch.changes.bind(pouch);
+		pouch.changes = ((opts?: PouchDB.Core.ChangesOptions) => {
+			const feed = changes(opts);
+			if (opts?.live) live.push(feed);
+			return feed;
+		}) as typeof pouch.changes;
+		const heard: string[] = [];
+		const again = new Projector(rm, () => pouch, {
+			onChange: (db) => heard.push(db),
+			retryAfter: () => 50
+		});
+		// Followed twice at once (the CEO's registry can ask before the workspace's turn): one feed.
+		await Promise.all([again.follow(DB), again.follow(DB)]);
+		expect(live).toHaveLength(1);
+		live[0]!.emit('error', new Error('Connection to Indexed Database server lost'));
+		// Written while no feed is running: it comes in from the checkpoint, and is told of.
+		await put(nextStep());
+		await until(async () => (await rm.nextSteps.get('next-step:2026-27:a1')) !== undefined);
+		expect(live).toHaveLength(2);
+		expect(heard).toContain(DB);
+		await put(progress());
+		await until(
+			async () => (await rm.nextSteps.get('next-step:2026-27:a1'))?.status === 'in-progress'
+		);
+
+		// Signed out while waiting to start again: it does not start again.
+		live[1]!.emit('error', new Error('Connection to Indexed Database server lost'));
+		again.stop();
+		await new Promise((r) => setTimeout(r, 150));
+		expect(live).toHaveLength(2);
+		logged.mockRestore();
 	});
 
 	it('resumes from its checkpoint and can be rebuilt from scratch to the same result', async () => {
