@@ -182,6 +182,61 @@ test.describe('offline-first data and sync you can see', () => {
 			.toBe(true);
 	});
 
+	test('when the device refuses to store its lists for a while, an update is still sent, and shows once it can', async ({
+		page,
+		request
+	}) => {
+		const { heads } = await demoUsers(request);
+		const head = heads.at(-1)!;
+		await signIn(page, head.name);
+		await page.getByTestId('next-step').first().getByRole('link').click();
+		await expect(page).toHaveURL(/\/next-steps\//);
+		await expect(page.getByLabel('What has happened')).toBeVisible();
+
+		// IndexedDB refuses every write to the app's lists (the read model), as it does when the
+		// device's storage is full; the records themselves (PouchDB) are still written.
+		await page.evaluate(() => {
+			const w = window as unknown as { refuse: boolean; refused: number };
+			w.refuse = true;
+			w.refused = 0;
+			const put = IDBObjectStore.prototype.put;
+			IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args) {
+				if (w.refuse && this.transaction.db.name.startsWith('si-read:')) {
+					w.refused++;
+					throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+				}
+				return put.apply(this, args);
+			};
+		});
+		await page.getByLabel('What has happened').fill('Phonics audit booked while storage was full');
+		await page.getByRole('button', { name: 'Save update' }).click();
+		await expect(
+			page.getByText('Update saved. It will reach the trust in a moment.')
+		).toBeVisible();
+		// Sent to the trust all the same.
+		await expect
+			.poll(() =>
+				serverHasNote(request, head.school, 'Phonics audit booked while storage was full')
+			)
+			.toBe(true);
+		expect(
+			await page.evaluate(() => (window as unknown as { refused: number }).refused)
+		).toBeGreaterThan(0);
+
+		// Room again: the list takes the update in without a reload, and later ones as before.
+		await page.evaluate(() => ((window as unknown as { refuse: boolean }).refuse = false));
+		await expect(page.getByTestId('progress').first()).toContainText(
+			'Phonics audit booked while storage was full',
+			{ timeout: 20_000 }
+		);
+		await page.getByLabel('What has happened').fill('Audit done, actions shared with staff');
+		await page.getByRole('button', { name: 'Save update' }).click();
+		await expect(page.getByTestId('progress').first()).toContainText(
+			'Audit done, actions shared with staff'
+		);
+		await expectAllSent(page);
+	});
+
 	test('the same field changed on two offline devices is merged by itself, both texts offered for a choice', async ({
 		browser,
 		request

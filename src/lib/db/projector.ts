@@ -623,9 +623,21 @@ export class Projector {
 		let under = this.following.get(db);
 		if (!under) {
 			const generation = this.generation;
-			under = this.catchUpAndFollow(db, generation).finally(() => {
-				if (this.following.get(db) === under) this.following.delete(db);
-			});
+			const again = this.failed.has(db);
+			under = this.catchUpAndFollow(db, generation)
+				.then(
+					// Followed again after a failure: the writes made meanwhile wait to be sent.
+					() => {
+						if (again && generation === this.generation) this.onChange(db);
+					},
+					(err: unknown) => {
+						if (generation === this.generation) this.restart(db, err);
+						throw err;
+					}
+				)
+				.finally(() => {
+					if (this.following.get(db) === under) this.following.delete(db);
+				});
 			this.following.set(db, under);
 		}
 		return under;
@@ -697,7 +709,7 @@ export class Projector {
 					await this.apply(db, batch, last.seq);
 					this.failed.delete(db);
 				} catch (err) {
-					this.restart(db, err);
+					if (current()) this.restart(db, err);
 				}
 			});
 		});
@@ -708,32 +720,25 @@ export class Projector {
 	}
 
 	/**
-	 * A database's feed failed, or writing what it brought did (IndexedDB can refuse a transaction:
-	 * storage full, a connection the browser closed). The feed is cancelled and the database
+	 * Reading a database failed, or writing what it brought did (IndexedDB can refuse a transaction:
+	 * storage full, a connection the browser closed). Its feed is cancelled and the database
 	 * followed again from its checkpoint, which counts only what the read model holds, after a wait
-	 * that grows with each failure in a row. Until then nothing from it is lost, only late. Once
-	 * it follows again, `onChange` is told: the writes made meanwhile wait to be sent.
+	 * that grows with each failure in a row. Until then nothing from it is lost, only late. A
+	 * follow that fails again comes back here (see `follow`).
 	 */
 	private restart(db: string, err: unknown): void {
 		this.feeds.get(db)?.cancel();
 		this.feeds.delete(db);
+		// What the failed transactions were to write may not be there: know nothing of it.
+		this.known.clear();
 		const attempt = this.failed.get(db) ?? 0;
 		this.failed.set(db, attempt + 1);
 		const generation = this.generation;
 		const wait = this.retryAfter(attempt);
-		console.error(`Read model feed for ${db} failed; following it again in ${wait} ms`, err);
+		console.error(`Read model for ${db} failed; following it again in ${wait} ms`, err);
 		setTimeout(() => {
 			if (generation !== this.generation || this.feeds.has(db)) return;
-			void this.queue
-				.then(() => this.follow(db))
-				.then(
-					() => {
-						if (generation === this.generation) this.onChange(db);
-					},
-					(again) => {
-						if (generation === this.generation) this.restart(db, again);
-					}
-				);
+			void this.queue.then(() => this.follow(db)).catch(() => undefined);
 		}, wait);
 	}
 

@@ -158,6 +158,33 @@ describe('read model', () => {
 		logged.mockRestore();
 	});
 
+	it('reads a database again when its first load cannot be written, and says why', async () => {
+		projector.stop();
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+		await bulk([nextStep(), visit()]);
+		const fresh = openReadModel(`user-${n}-fresh`);
+		const table = fresh.checkpoints as unknown as { put: (...a: unknown[]) => Promise<unknown> };
+		const write = table.put.bind(table);
+		let calls = 0;
+		table.put = async (...a) => {
+			if (calls++ === 0) throw new Error('QuotaExceededError');
+			return write(...a);
+		};
+		const again = new Projector(fresh, () => pouch, { retryAfter: () => 20 });
+		// The caller hears of the failure (and goes on with its other databases)…
+		await expect(again.follow(DB)).rejects.toThrow('QuotaExceededError');
+		// …and the read model is built all the same, then follows the database live.
+		await until(async () => (await fresh.nextSteps.get('next-step:2026-27:a1')) !== undefined);
+		expect(await fresh.visits.count()).toBe(1);
+		await put(progress());
+		await until(
+			async () => (await fresh.nextSteps.get('next-step:2026-27:a1'))?.status === 'in-progress'
+		);
+		again.stop();
+		fresh.close();
+		logged.mockRestore();
+	});
+
 	it('follows a database again after its live feed fails, losing nothing written meanwhile', async () => {
 		projector.stop();
 		const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -369,7 +369,12 @@ class Workspace {
 		this.#unchecked.add(db);
 		this.checking = true;
 		const rm = this.#rm;
-		await this.#projector?.follow(db);
+		// If the read model cannot take this database in (IndexedDB refused: storage full), the
+		// projector tries again by itself. The database still syncs meanwhile: what was typed on
+		// this device is in PouchDB and goes to the trust, and the databases after it still open.
+		await this.#projector?.follow(db).catch((err: unknown) => {
+			console.error(`The read model could not take in ${db}; trying again`, err);
+		});
 		// The steps that follow each run in a task of their own: with the follow's end they were one
 		// task of 45-75 ms of a phone's main thread (4x throttling), just after its first screen,
 		// the replicator's start the largest part (issue 17).
