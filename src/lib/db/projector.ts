@@ -801,8 +801,20 @@ export class Projector {
 		this.upcoming = [];
 	}
 
-	/** Throw the read model away and build it again from the PouchDB databases. */
+	/**
+	 * Throw the read model away and build it again from the PouchDB databases. Meanwhile no feed
+	 * runs: a database written to in that time (its `update_seq` moved) is told of at the end, so
+	 * that the write is counted and sent at once, not at the next pass.
+	 */
 	async rebuild(dbs: string[]): Promise<void> {
+		const seqOf = (db: string) =>
+			this.dbFor(db)
+				.info()
+				.then(
+					(info) => info.update_seq,
+					() => null
+				);
+		const before = await Promise.all(dbs.map(seqOf));
 		this.stop();
 		await this.queue;
 		await this.rm.transaction('rw', this.rm.tables, async () => {
@@ -811,5 +823,9 @@ export class Projector {
 		this.known.clear();
 		this.expect(dbs);
 		for (const db of dbs) await this.follow(db);
+		const after = await Promise.all(dbs.map(seqOf));
+		dbs.forEach((db, i) => {
+			if (after[i] !== before[i]) this.onChange(db);
+		});
 	}
 }

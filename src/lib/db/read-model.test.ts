@@ -121,6 +121,34 @@ describe('read model', () => {
 		await other.destroy();
 	});
 
+	it('tells of a database written to while the read model was rebuilt, and of no other', async () => {
+		projector.stop();
+		const other = new PouchDB(`test-${n}-other`);
+		const heard: string[] = [];
+		const told = new Projector(rm, (db) => (db === DB ? pouch : other), {
+			onChange: (db) => heard.push(db)
+		});
+		await told.follow(DB);
+		await told.follow('school-ash');
+		// A write the moment the rebuild has stopped the feeds, before it reads the database again.
+		const clear = rm as unknown as { transaction: (...a: unknown[]) => Promise<unknown> };
+		const transaction = clear.transaction.bind(rm);
+		let hooked = true;
+		clear.transaction = (...a) => {
+			if (!hooked) return transaction(...a);
+			hooked = false;
+			return put(nextStep()).then(() => transaction(...a));
+		};
+		await told.rebuild([DB, 'school-ash']);
+		await new Promise((r) => setTimeout(r, 50));
+		expect(hooked).toBe(false);
+		expect(await rm.nextSteps.get('next-step:2026-27:a1')).toBeTruthy();
+		// Told, so that it is counted and sent at once; the other database was not written to.
+		expect(heard).toEqual([DB]);
+		told.stop();
+		await other.destroy();
+	});
+
 	it('takes a batch again from its checkpoint when IndexedDB refuses to write it', async () => {
 		projector.stop();
 		const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
