@@ -2,6 +2,7 @@ import '../../../tests/unit/browser-env';
 import PouchDB from 'pouchdb-browser';
 import { describe, expect, it } from 'vitest';
 import { deferredDb, watchWrites } from './deferred-db';
+import { StorageRefused } from '$lib/db/storage-refused';
 
 describe('a database that is still opening', () => {
 	it('keeps a save made before it opened, and answers reads once it has', async () => {
@@ -41,5 +42,30 @@ describe('a database that is still opening', () => {
 		await expect(db.put({ _id: 'note', text: 'Again, from an old revision' })).rejects.toThrow();
 		expect(said).toEqual(['before', 'after', 'before', 'after']);
 		await real.destroy();
+	});
+
+	it('says in plain words when the device refuses to store a write, and passes other errors on', async () => {
+		// What PouchDB's IndexedDB adapter rejects with when a transaction aborts (pouchdb-browser's
+		// `idbError`): the browser's reason beside a message of "unknown".
+		const refused = (reason: string) =>
+			Object.assign(new Error('unknown'), { status: 500, name: 'indexed_db_went_bad', reason });
+		let next: unknown;
+		const failing = { put: () => Promise.reject(next) } as unknown as PouchDB.Database;
+		const db = watchWrites(failing, { before: () => undefined, after: () => undefined });
+
+		next = refused('QuotaExceededError');
+		await expect(db.put({ _id: 'note' })).rejects.toThrow(
+			"Not saved: this device's storage is full. Free some space on it"
+		);
+		next = refused('unknown_error');
+		const err = await db.put({ _id: 'note' }).catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(StorageRefused);
+		expect((err as Error).message).toBe(
+			'Not saved: this device could not store it. Save again; if it goes on, reload the app.'
+		);
+		expect((err as Error).cause).toBe(next);
+		// A conflict is not a refusal: the repository retries it on the latest revision.
+		next = Object.assign(new Error('Document update conflict'), { status: 409, name: 'conflict' });
+		await expect(db.put({ _id: 'note' })).rejects.toBe(next);
 	});
 });

@@ -1,3 +1,5 @@
+import { storageRefusal } from '$lib/db/storage-refused';
+
 /**
  * A local database that is not open yet: each method called on it waits for the database, then runs.
  * Only for the calls a repository makes (each returns a promise), in the moment before the engine
@@ -22,11 +24,13 @@ const WRITES = new Set(['put', 'post', 'bulkDocs', 'remove', 'putAttachment', 'r
 
 /**
  * The database, telling `before` as each write starts and `after` once it has ended (stored or
- * not); every other call passes straight through.
+ * not), and `failed` of its error; every other call passes straight through. A write the device
+ * refused to store fails with a `StorageRefused` the person can act on (PouchDB's own message for
+ * it is "unknown").
  */
 export function watchWrites(
 	db: PouchDB.Database,
-	hooks: { before: () => void; after: () => void }
+	hooks: { before: () => void; after: () => void; failed?: (err: unknown) => void }
 ): PouchDB.Database {
 	return new Proxy(db, {
 		get: (target, prop) => {
@@ -36,7 +40,12 @@ export function watchWrites(
 			if (typeof prop !== 'string' || !WRITES.has(prop)) return method.bind(target);
 			return (...args: unknown[]) => {
 				hooks.before();
-				return Promise.resolve(method.apply(target, args)).finally(hooks.after);
+				return Promise.resolve(method.apply(target, args))
+					.catch((err: unknown) => {
+						hooks.failed?.(err);
+						throw storageRefusal(err);
+					})
+					.finally(hooks.after);
 			};
 		}
 	});
