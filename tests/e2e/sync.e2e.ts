@@ -237,6 +237,50 @@ test.describe('offline-first data and sync you can see', () => {
 		await expectAllSent(page);
 	});
 
+	test('a device whose storage is full says so in plain words, keeps the text, and saves it once there is room', async ({
+		page,
+		request
+	}) => {
+		const { heads } = await demoUsers(request);
+		const head = heads.at(-1)!;
+		await signIn(page, head.name);
+		await page.getByTestId('next-step').first().getByRole('link').click();
+		await expect(page).toHaveURL(/\/next-steps\//);
+		await expect(page.getByLabel('What has happened')).toBeVisible();
+
+		// The device is full: IndexedDB aborts each write to the records with QuotaExceededError, as
+		// Chromium does. (Its DevTools quota override is not enforced in a test browser's context.)
+		await page.evaluate(() => {
+			const w = window as unknown as { full: boolean };
+			w.full = true;
+			const transaction = IDBDatabase.prototype.transaction;
+			IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args) {
+				const txn = transaction.apply(this, args);
+				if (w.full && args[1] === 'readwrite' && this.name.startsWith('_pouch_')) {
+					const error = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+					Object.defineProperty(txn, 'error', { get: () => error });
+					queueMicrotask(() => txn.abort());
+				}
+				return txn;
+			};
+		});
+		const note = 'Lesson visits to Year 6 booked with the maths lead for next week';
+		await page.getByLabel('What has happened').fill(note);
+		await page.getByRole('button', { name: 'Save update' }).click();
+		await expect(page.getByText("Not saved: this device's storage is full.")).toBeVisible();
+		await expect(page.getByLabel('What has happened')).toHaveValue(note);
+		expect(await serverHasNote(request, head.school, note)).toBe(false);
+
+		// Room again: the same text saves, shows and reaches the trust.
+		await page.evaluate(() => ((window as unknown as { full: boolean }).full = false));
+		await page.getByRole('button', { name: 'Save update' }).click();
+		await expect(
+			page.getByText('Update saved. It will reach the trust in a moment.')
+		).toBeVisible();
+		await expect(page.getByTestId('progress').first()).toContainText(note, { timeout: 20_000 });
+		await expect.poll(() => serverHasNote(request, head.school, note)).toBe(true);
+	});
+
 	test('the same field changed on two offline devices is merged by itself, both texts offered for a choice', async ({
 		browser,
 		request

@@ -28,6 +28,51 @@ export function localDb(user: string, db: string): PouchDB.Database {
 	return found;
 }
 
+/** An error of a PouchDB whose IndexedDB connection has failed (see `forgetBroken`). */
+function connectionFailure(err: unknown): boolean {
+	const kind = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : null;
+	return kind === 'indexed_db_went_bad' || kind === 'InvalidStateError';
+}
+
+/**
+ * After an error from a local database: if its IndexedDB connection has gone, forget it, so that
+ * the next `localDb` opens the database again. PouchDB's IndexedDB adapter closes its connection
+ * for good when any of its transactions aborts (the abort reaches the connection's `onabort`): a
+ * device that ran out of storage, once, would otherwise fail every later save and sync of that
+ * database until the page was reloaded. Its errors then are `indexed_db_went_bad` (the abort) and
+ * `InvalidStateError` ("The database connection is closing").
+ *
+ * The instance is tried first, in a later task (the connection closes as the abort event bubbles,
+ * after the failed call has been answered), and forgotten only if it fails too: an instance opened
+ * again since, or one whose connection survived, is kept. It is not closed: its connection is
+ * closed already, and closing it would drop a new instance's connection from PouchDB's cache.
+ */
+export function forgetBroken(user: string, db: string, err: unknown): void {
+	if (!connectionFailure(err)) return;
+	const name = localDbName(user, db);
+	const instance = open.get(name);
+	if (!instance) return;
+	setTimeout(() => {
+		instance.info().catch((again: unknown) => {
+			if (!connectionFailure(again) || open.get(name) !== instance) return;
+			open.delete(name);
+			for (const listener of forgotten) listener(user, db);
+		});
+	}, 0);
+}
+
+const forgotten = new Set<(user: string, db: string) => void>();
+
+/**
+ * Hear of each local database forgotten by `forgetBroken`: what follows it on the old instance (a
+ * live changes feed, which PouchDB lets fall silent rather than fail) must start again on the new
+ * one. Returns the way to stop hearing.
+ */
+export function onForgotten(listener: (user: string, db: string) => void): () => void {
+	forgotten.add(listener);
+	return () => forgotten.delete(listener);
+}
+
 /** The trust's copy of a database. The session cookie goes with every request. */
 export function remoteDb(db: string): PouchDB.Database {
 	return new PouchDB(`${couchUrl()}/${db}`, {

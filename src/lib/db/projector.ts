@@ -586,6 +586,8 @@ export class Projector {
 	private readonly readFirst: ReadFirst;
 	/** Told of each change the live feed of a followed database brings, as it comes. */
 	private readonly onChange: (db: string) => void;
+	/** Told of each failure before the database is followed again (see `restart`). */
+	private readonly onFailure: (db: string, err: unknown) => void;
 	/** How long to wait before the `attempt`th start again of a failed database (from 0). */
 	private readonly retryAfter: (attempt: number) => number;
 	/** The `follow`s under way, so that a database is never followed twice at once. */
@@ -607,6 +609,7 @@ export class Projector {
 		opts: {
 			readFirst?: ReadFirst;
 			onChange?: (db: string) => void;
+			onFailure?: (db: string, err: unknown) => void;
 			retryAfter?: (attempt: number) => number;
 		} = {}
 	) {
@@ -614,6 +617,7 @@ export class Projector {
 		this.dbFor = dbFor;
 		this.readFirst = opts.readFirst ?? readSnapshot;
 		this.onChange = opts.onChange ?? (() => undefined);
+		this.onFailure = opts.onFailure ?? (() => undefined);
 		this.retryAfter = opts.retryAfter ?? ((attempt) => Math.min(1000 * 2 ** attempt, 60_000));
 	}
 
@@ -736,10 +740,24 @@ export class Projector {
 		const generation = this.generation;
 		const wait = this.retryAfter(attempt);
 		console.error(`Read model for ${db} failed; following it again in ${wait} ms`, err);
+		// A database whose connection failed is opened again (`dbFor` gives the new one).
+		this.onFailure(db, err);
 		setTimeout(() => {
 			if (generation !== this.generation || this.feeds.has(db)) return;
 			void this.queue.then(() => this.follow(db)).catch(() => undefined);
 		}, wait);
+	}
+
+	/**
+	 * Follow a database again from its checkpoint, on the instance `dbFor` gives now: the one its
+	 * feed was opened on has lost its IndexedDB connection (see `forgetBroken` in `pouch.ts`).
+	 */
+	reopen(db: string): void {
+		const feed = this.feeds.get(db);
+		if (!feed) return;
+		feed.cancel();
+		this.feeds.delete(db);
+		void this.queue.then(() => this.follow(db)).catch(() => undefined);
 	}
 
 	/** A database's first read (see `readFirst`), its chunks kept until they are written. */

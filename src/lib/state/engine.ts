@@ -5,7 +5,14 @@
  * fetches and compiles; it is imported once, as the app opens, and kept.
  */
 export { default as PouchDB } from 'pouchdb-browser';
-export { closeLocalDbs, destroyLocalDbs, localDb, remoteDb } from '$lib/db/pouch';
+export {
+	closeLocalDbs,
+	destroyLocalDbs,
+	forgetBroken,
+	localDb,
+	onForgotten,
+	remoteDb
+} from '$lib/db/pouch';
 export { mayChoose } from '$lib/db/choices';
 export { fieldLabel, loadNameContext, valueText } from '$lib/db/names';
 export { Projector } from '$lib/db/projector';

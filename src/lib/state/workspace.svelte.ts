@@ -150,6 +150,8 @@ class Workspace {
 	#dbs = new Set<string>();
 	#schoolsWatch: Subscription | null = null;
 	#choicesWatch: Subscription | null = null;
+	/** Stops hearing of local databases opened again after their connection failed. */
+	#stopReopening: (() => void) | null = null;
 	#peopleWatch: Subscription | null = null;
 	#pendingTimer: ReturnType<typeof setTimeout> | undefined;
 	#countAskedAt: number | null = null;
@@ -206,7 +208,9 @@ class Workspace {
 						// The status says "Sending" from the moment a write starts, not once the
 						// database's changes feed has told the count (a moment after the save shows).
 						before: () => (this.justChanged = true),
-						after: () => this.#countPending()
+						after: () => this.#countPending(),
+						// A database whose connection failed (storage full) is opened again for the next save.
+						failed: (err) => engine?.forgetBroken(session.name, db, err)
 					}
 				),
 			device: deviceName(session.name, session.signedInAt),
@@ -304,7 +308,17 @@ class Workspace {
 	#start(engine: Engine, session: StoredSession, rm: ReadModel): void {
 		this.#engine = engine;
 		const local = (db: string) => engine.localDb(session.name, db);
-		this.#projector = new engine.Projector(rm, local, { onChange: (db) => this.#changed(db) });
+		this.#projector = new engine.Projector(rm, local, {
+			onChange: (db) => this.#changed(db),
+			onFailure: (db, err) => engine.forgetBroken(session.name, db, err)
+		});
+		// A database opened again after its connection failed (storage full): its read model feed
+		// starts again on the new connection, and what waits in it is sent.
+		this.#stopReopening = engine.onForgotten((user, db) => {
+			if (user !== session.name || this.#rm !== rm) return;
+			this.#projector?.reopen(db);
+			this.#changed(db);
+		});
 		this.#replicator = this.#newReplicator(engine, session.name);
 		this.#tracker = new engine.PendingTracker(local, undefined, (db) =>
 			localStorage.getItem(userKey(session.name, `verified:${db}`))
@@ -692,6 +706,8 @@ class Workspace {
 		this.#schoolsWatch = null;
 		this.#choicesWatch?.unsubscribe();
 		this.#choicesWatch = null;
+		this.#stopReopening?.();
+		this.#stopReopening = null;
 		this.#peopleWatch?.unsubscribe();
 		this.#peopleWatch = null;
 		this.people = {};

@@ -1,6 +1,7 @@
 import PouchDB from 'pouchdb-browser';
 import { couchUrl } from '$lib/config';
-import { localDb, remoteDb } from '$lib/db/pouch';
+import { forgetBroken, localDb, remoteDb } from '$lib/db/pouch';
+import { storageFailure } from '$lib/db/storage-refused';
 import { needsPass, readInStep, type InStep } from './in-step';
 import { userKey } from './session';
 
@@ -211,6 +212,8 @@ export class Replicator {
 			},
 			(err: unknown) => {
 				this.#running.delete(db);
+				// The device's copy failed (its IndexedDB connection closed): the next pass opens it again.
+				forgetBroken(this.#user, db, err);
 				if (this.#stopped) return;
 				const status = statusOf(err);
 				if (status === 401 || status === 403) {
@@ -221,11 +224,23 @@ export class Replicator {
 				}
 				const failures = (this.#failures.get(db) ?? 0) + 1;
 				this.#failures.set(db, failures);
-				const unreachable = status === undefined || status === 0 || status >= 500;
+				// The device's own storage refusing is not the server being out of reach (PouchDB gives
+				// it a status of 500 too), and its message says only "unknown".
+				const storage = storageFailure(err);
+				const unreachable = !storage && (status === undefined || status === 0 || status >= 500);
 				this.#emit(
 					unreachable
 						? { kind: 'unreachable', db, message: messageOf(err) }
-						: { kind: 'failed', db, message: messageOf(err) }
+						: {
+								kind: 'failed',
+								db,
+								message:
+									storage === 'full'
+										? "this device's storage is full. Free some space on it (Settings shows how much this app uses); sync tries again by itself."
+										: storage === 'failed'
+											? 'this device could not store what it received. Sync tries again by itself; if it goes on, reload the app.'
+											: messageOf(err)
+							}
 				);
 				// Try again later, backing off: random up to 2 s, doubling, at most a minute.
 				const wait = Math.min(MAX_BACKOFF, 1000 * 2 ** failures) * (0.5 + Math.random() / 2);
