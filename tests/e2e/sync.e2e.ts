@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
 import { demoUsers, expectAllSent, newDevice, serverGet, signIn } from './helpers.ts';
 
@@ -9,6 +9,17 @@ async function serverHasNote(request: APIRequestContext, school: string, note: s
 		`school-${school}/_all_docs?include_docs=true`
 	);
 	return body.rows.some((r) => r.doc.note === note);
+}
+
+/** Sign in as the demo trust's last head and open their first next step, ready for an update. */
+async function openStepAsHead(page: Page, request: APIRequestContext) {
+	const { heads } = await demoUsers(request);
+	const head = heads.at(-1)!;
+	await signIn(page, head.name);
+	await page.getByTestId('next-step').first().getByRole('link').click();
+	await expect(page).toHaveURL(/\/next-steps\//);
+	await expect(page.getByLabel('What has happened')).toBeVisible();
+	return head;
 }
 
 test.describe('offline-first data and sync you can see', () => {
@@ -186,12 +197,7 @@ test.describe('offline-first data and sync you can see', () => {
 		page,
 		request
 	}) => {
-		const { heads } = await demoUsers(request);
-		const head = heads.at(-1)!;
-		await signIn(page, head.name);
-		await page.getByTestId('next-step').first().getByRole('link').click();
-		await expect(page).toHaveURL(/\/next-steps\//);
-		await expect(page.getByLabel('What has happened')).toBeVisible();
+		const head = await openStepAsHead(page, request);
 
 		// IndexedDB refuses every write to the app's lists (the read model), as it does when the
 		// device's storage is full; the records themselves (PouchDB) are still written.
@@ -241,12 +247,7 @@ test.describe('offline-first data and sync you can see', () => {
 		page,
 		request
 	}) => {
-		const { heads } = await demoUsers(request);
-		const head = heads.at(-1)!;
-		await signIn(page, head.name);
-		await page.getByTestId('next-step').first().getByRole('link').click();
-		await expect(page).toHaveURL(/\/next-steps\//);
-		await expect(page.getByLabel('What has happened')).toBeVisible();
+		const head = await openStepAsHead(page, request);
 
 		// The device is full: IndexedDB aborts each write to the records with QuotaExceededError, as
 		// Chromium does. (Its DevTools quota override is not enforced in a test browser's context.)

@@ -50,6 +50,21 @@ async function until(ok: () => Promise<boolean>) {
 	}
 }
 
+/**
+ * The read model's next transaction is refused once (as when storage is full): its write of a
+ * checkpoint throws, and the whole transaction with it. Returns how many writes were tried.
+ */
+function refuseOnce(model: ReadModel): () => number {
+	const table = model.checkpoints as unknown as { put: (...a: unknown[]) => Promise<unknown> };
+	const write = table.put.bind(table);
+	let calls = 0;
+	table.put = async (...a) => {
+		if (calls++ === 0) throw new Error('QuotaExceededError');
+		return write(...a);
+	};
+	return () => calls;
+}
+
 async function settle() {
 	// The live feed delivers asynchronously; wait for it, then for the queued transaction.
 	await new Promise((r) => setTimeout(r, 50));
@@ -160,16 +175,10 @@ describe('read model', () => {
 		await again.follow(DB);
 		// The next write to the read model is refused once (as when storage is full), and the whole
 		// transaction with it; before, that stopped the read model for every database until reload.
-		const table = rm.checkpoints as unknown as { put: (...a: unknown[]) => Promise<unknown> };
-		const write = table.put.bind(table);
-		let calls = 0;
-		table.put = async (...a) => {
-			if (calls++ === 0) throw new Error('QuotaExceededError');
-			return write(...a);
-		};
+		const calls = refuseOnce(rm);
 		await put(nextStep());
 		await until(async () => (await rm.nextSteps.get('next-step:2026-27:a1')) !== undefined);
-		expect(calls).toBeGreaterThan(1);
+		expect(calls()).toBeGreaterThan(1);
 		expect(logged).toHaveBeenCalledWith(
 			expect.stringMatching(/following it again/),
 			expect.any(Error)
@@ -191,13 +200,7 @@ describe('read model', () => {
 		const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
 		await bulk([nextStep(), visit()]);
 		const fresh = openReadModel(`user-${n}-fresh`);
-		const table = fresh.checkpoints as unknown as { put: (...a: unknown[]) => Promise<unknown> };
-		const write = table.put.bind(table);
-		let calls = 0;
-		table.put = async (...a) => {
-			if (calls++ === 0) throw new Error('QuotaExceededError');
-			return write(...a);
-		};
+		refuseOnce(fresh);
 		const again = new Projector(fresh, () => pouch, { retryAfter: () => 20 });
 		// The caller hears of the failure (and goes on with its other databases)…
 		await expect(again.follow(DB)).rejects.toThrow('QuotaExceededError');
