@@ -270,6 +270,9 @@ test.describe('offline-first data and sync you can see', () => {
 		await page.getByRole('button', { name: 'Save update' }).click();
 		await expect(page.getByText("Not saved: this device's storage is full.")).toBeVisible();
 		await expect(page.getByLabel('What has happened')).toHaveValue(note);
+		// Said on every screen until a save goes through.
+		const outOfSpace = page.getByText('This device is out of space for the app');
+		await expect(outOfSpace).toBeVisible();
 		expect(await serverHasNote(request, head.school, note)).toBe(false);
 
 		// Room again: the same text saves, shows and reaches the trust.
@@ -279,6 +282,7 @@ test.describe('offline-first data and sync you can see', () => {
 			page.getByText('Update saved. It will reach the trust in a moment.')
 		).toBeVisible();
 		await expect(page.getByTestId('progress').first()).toContainText(note, { timeout: 20_000 });
+		await expect(outOfSpace).toBeHidden();
 		await expect.poll(() => serverHasNote(request, head.school, note)).toBe(true);
 	});
 

@@ -48,17 +48,31 @@ function connectionFailure(err: unknown): boolean {
  * closed already, and closing it would drop a new instance's connection from PouchDB's cache.
  */
 export function forgetBroken(user: string, db: string, err: unknown): void {
-	if (!connectionFailure(err)) return;
+	void reopenIfBroken(user, db, err);
+}
+
+/**
+ * `forgetBroken`, answering with the database opened again if the instance was forgotten (null if
+ * it was not): a save that failed on a broken connection is tried once more on the new one.
+ */
+export async function reopenIfBroken(
+	user: string,
+	db: string,
+	err: unknown
+): Promise<PouchDB.Database | null> {
+	if (!connectionFailure(err)) return null;
 	const name = localDbName(user, db);
 	const instance = open.get(name);
-	if (!instance) return;
-	setTimeout(() => {
-		instance.info().catch((again: unknown) => {
-			if (!connectionFailure(again) || open.get(name) !== instance) return;
-			open.delete(name);
-			for (const listener of forgotten) listener(user, db);
-		});
-	}, 0);
+	if (!instance) return null;
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	const broken = await instance.info().then(
+		() => false,
+		(again: unknown) => connectionFailure(again)
+	);
+	if (!broken || open.get(name) !== instance) return null;
+	open.delete(name);
+	for (const listener of forgotten) listener(user, db);
+	return localDb(user, db);
 }
 
 const forgotten = new Set<(user: string, db: string) => void>();

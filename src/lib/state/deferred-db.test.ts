@@ -68,4 +68,34 @@ describe('a database that is still opening', () => {
 		next = Object.assign(new Error('Document update conflict'), { status: 409, name: 'conflict' });
 		await expect(db.put({ _id: 'note' })).rejects.toBe(next);
 	});
+
+	it('tries a write once more on the database opened again after its connection failed', async () => {
+		const closing = Object.assign(new Error('The database connection is closing.'), {
+			name: 'InvalidStateError'
+		});
+		const dead = { put: () => Promise.reject(closing) } as unknown as PouchDB.Database;
+		const fresh = new PouchDB(`reopened-${Date.now()}`);
+		const said: string[] = [];
+		const db = watchWrites(dead, {
+			before: () => said.push('before'),
+			after: () => said.push('after'),
+			stored: () => said.push('stored'),
+			failed: () => said.push('failed'),
+			reopen: (err) => Promise.resolve(err === closing ? fresh : null)
+		});
+		await db.put({ _id: 'note', text: 'Typed once the phone had room again' });
+		expect(await fresh.get('note')).toMatchObject({ text: 'Typed once the phone had room again' });
+		expect(said).toEqual(['before', 'failed', 'stored', 'after']);
+
+		// Opened again and failing again: once more only, then the person is told.
+		const again = watchWrites(dead, {
+			before: () => undefined,
+			after: () => undefined,
+			reopen: () => Promise.resolve(dead)
+		});
+		await expect(again.put({ _id: 'other' })).rejects.toThrow(
+			'Not saved: this device could not store it.'
+		);
+		await fresh.destroy();
+	});
 });

@@ -24,13 +24,21 @@ const WRITES = new Set(['put', 'post', 'bulkDocs', 'remove', 'putAttachment', 'r
 
 /**
  * The database, telling `before` as each write starts and `after` once it has ended (stored or
- * not), and `failed` of its error; every other call passes straight through. A write the device
- * refused to store fails with a `StorageRefused` the person can act on (PouchDB's own message for
- * it is "unknown").
+ * not), `stored` once it is stored and `failed` of each error; every other call passes straight
+ * through. A write that failed on a broken connection is tried once more on the database `reopen`
+ * opens again (PouchDB closes its IndexedDB connection for good after an aborted transaction, see
+ * `reopenIfBroken`): nothing of the failed one was stored. A write the device refused to store
+ * fails with a `StorageRefused` the person can act on (PouchDB's own message for it is "unknown").
  */
 export function watchWrites(
 	db: PouchDB.Database,
-	hooks: { before: () => void; after: () => void; failed?: (err: unknown) => void }
+	hooks: {
+		before: () => void;
+		after: () => void;
+		stored?: () => void;
+		failed?: (err: unknown) => void;
+		reopen?: (err: unknown) => Promise<PouchDB.Database | null>;
+	}
 ): PouchDB.Database {
 	return new Proxy(db, {
 		get: (target, prop) => {
@@ -38,14 +46,24 @@ export function watchWrites(
 			if (typeof value !== 'function') return value;
 			const method = value as (...a: unknown[]) => unknown;
 			if (typeof prop !== 'string' || !WRITES.has(prop)) return method.bind(target);
+			const write = async (on: PouchDB.Database, args: unknown[], again: boolean) => {
+				try {
+					const result = await (on[prop as keyof PouchDB.Database] as typeof method).apply(
+						on,
+						args
+					);
+					hooks.stored?.();
+					return result;
+				} catch (err) {
+					hooks.failed?.(err);
+					const fresh = again ? await hooks.reopen?.(err) : null;
+					if (fresh) return write(fresh, args, false);
+					throw storageRefusal(err);
+				}
+			};
 			return (...args: unknown[]) => {
 				hooks.before();
-				return Promise.resolve(method.apply(target, args))
-					.catch((err: unknown) => {
-						hooks.failed?.(err);
-						throw storageRefusal(err);
-					})
-					.finally(hooks.after);
+				return write(target, args, true).finally(hooks.after);
 			};
 		}
 	});

@@ -11,7 +11,8 @@ export {
 	forgetBroken,
 	localDb,
 	onForgotten,
-	remoteDb
+	remoteDb,
+	reopenIfBroken
 } from '$lib/db/pouch';
 export { mayChoose } from '$lib/db/choices';
 export { fieldLabel, loadNameContext, valueText } from '$lib/db/names';

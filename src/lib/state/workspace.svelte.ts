@@ -18,6 +18,7 @@ import { COMPACT_AFTER_START_MS, CompactionClock } from '$lib/sync/compaction';
 import type { PendingTracker } from '$lib/sync/pending';
 import { deferredDb, watchWrites } from '$lib/state/deferred-db';
 import { storageReport } from '$lib/state/storage';
+import { storageFailure } from '$lib/db/storage-refused';
 import { firstAnswers } from '$lib/state/live.svelte';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
@@ -142,6 +143,12 @@ class Workspace {
 	people = $state<Record<string, string>>({});
 	/** Set when the device is close to the storage the browser allows this app. */
 	storageLow = $state(false);
+	/**
+	 * The device refused a write for lack of space (a save, a sync pass or the lists), until a save
+	 * or a sync pass goes through. Chromium's storage estimate no longer says when space is short
+	 * (it reports what is used plus a fixed amount), so this is the warning that holds there.
+	 */
+	storageFull = $state(false);
 
 	#rm: ReadModel | null = null;
 	#engine: Engine | null = null;
@@ -209,8 +216,10 @@ class Workspace {
 						// database's changes feed has told the count (a moment after the save shows).
 						before: () => (this.justChanged = true),
 						after: () => this.#countPending(),
-						// A database whose connection failed (storage full) is opened again for the next save.
-						failed: (err) => engine?.forgetBroken(session.name, db, err)
+						stored: () => (this.storageFull = false),
+						failed: (err) => this.#refused(err),
+						// A database whose connection failed is opened again, and the save tried on it.
+						reopen: (err) => engine?.reopenIfBroken(session.name, db, err) ?? Promise.resolve(null)
 					}
 				),
 			device: deviceName(session.name, session.signedInAt),
@@ -310,7 +319,10 @@ class Workspace {
 		const local = (db: string) => engine.localDb(session.name, db);
 		this.#projector = new engine.Projector(rm, local, {
 			onChange: (db) => this.#changed(db),
-			onFailure: (db, err) => engine.forgetBroken(session.name, db, err)
+			onFailure: (db, err) => {
+				this.#refused(err);
+				engine.forgetBroken(session.name, db, err);
+			}
 		});
 		// A database opened again after its connection failed (storage full): its read model feed
 		// starts again on the new connection, and what waits in it is sent.
@@ -415,6 +427,11 @@ class Workspace {
 		this.#replicator?.changed(db);
 	}
 
+	/** A failure that is the device out of space shows the warning (see `storageFull`). */
+	#refused(err: unknown): void {
+		if (storageFailure(err) === 'full') this.storageFull = true;
+	}
+
 	#newReplicator(engine: Engine, user: string): Replicator {
 		return new engine.Replicator(user, (e) => this.#onSync(e));
 	}
@@ -481,6 +498,8 @@ class Workspace {
 				);
 				break;
 			case 'pulled':
+				// What was pulled is stored: there is room on the device again.
+				this.storageFull = false;
 				void this.#tracker
 					?.acknowledge(e.db, e.docs, 'received')
 					.catch(() => undefined)
@@ -516,6 +535,7 @@ class Workspace {
 				this.syncing = this.#busy.size > 0;
 				this.#countPending();
 				this.problem = { kind: 'failed', message: e.message };
+				if (e.storage === 'full') this.storageFull = true;
 				break;
 		}
 	}
@@ -708,6 +728,7 @@ class Workspace {
 		this.#choicesWatch = null;
 		this.#stopReopening?.();
 		this.#stopReopening = null;
+		this.storageFull = false;
 		this.#peopleWatch?.unsubscribe();
 		this.#peopleWatch = null;
 		this.people = {};

@@ -16,7 +16,8 @@ export type SyncEvent =
 	| { kind: 'denied'; db: string; docId: string; reason: string }
 	| { kind: 'unreachable'; db: string; message: string }
 	| { kind: 'unauthorised'; db: string }
-	| { kind: 'failed'; db: string; message: string };
+	/** `storage`: the device's own storage refused (see `storageFailure`), not the server. */
+	| { kind: 'failed'; db: string; message: string; storage?: 'full' | 'failed' };
 
 /** At most this many databases replicate at once, leaving connections for everything else. */
 const PARALLEL = 2;
@@ -234,6 +235,7 @@ export class Replicator {
 						: {
 								kind: 'failed',
 								db,
+								...(storage ? { storage } : {}),
 								message:
 									storage === 'full'
 										? "this device's storage is full. Free some space on it (Settings shows how much this app uses); sync tries again by itself."
