@@ -1,5 +1,6 @@
 import PouchDB from 'pouchdb-browser';
 import { couchUrl } from '$lib/config';
+import { storageFailure } from './storage-refused';
 
 /**
  * PouchDB is the device's source of truth: every edit is written here first, and replicated from
@@ -28,11 +29,8 @@ export function localDb(user: string, db: string): PouchDB.Database {
 	return found;
 }
 
-/** An error of a PouchDB whose IndexedDB connection has failed (see `forgetBroken`). */
-function connectionFailure(err: unknown): boolean {
-	const kind = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : null;
-	return kind === 'indexed_db_went_bad' || kind === 'InvalidStateError';
-}
+/** An error of a PouchDB whose IndexedDB connection may have failed (see `forgetBroken`). */
+const connectionFailure = (err: unknown) => storageFailure(err) !== null;
 
 /**
  * After an error from a local database: if its IndexedDB connection has gone, forget it, so that

@@ -18,20 +18,21 @@ export function storageFailure(err: unknown): 'full' | 'failed' | null {
 	return null;
 }
 
+/** What to tell the person when the device's storage refused a save, or a sync pass. */
+export function storageMessage(kind: 'full' | 'failed', doing: 'save' | 'sync'): string {
+	const room = 'Free some space on it (Settings shows how much this app uses)';
+	if (doing === 'save') {
+		return kind === 'full'
+			? `Not saved: this device's storage is full. ${room}, then save again.`
+			: 'Not saved: this device could not store it. Save again; if it goes on, reload the app.';
+	}
+	return kind === 'full'
+		? `this device's storage is full. ${room}; sync tries again by itself.`
+		: 'this device could not store what it received. Sync tries again by itself; if it goes on, reload the app.';
+}
+
 /** The error of a write the device refused to store, as a `StorageRefused`; anything else as it is. */
 export function storageRefusal(err: unknown): unknown {
-	switch (storageFailure(err)) {
-		case 'full':
-			return new StorageRefused(
-				"Not saved: this device's storage is full. Free some space on it (Settings shows how much this app uses), then save again.",
-				{ cause: err }
-			);
-		case 'failed':
-			return new StorageRefused(
-				'Not saved: this device could not store it. Save again; if it goes on, reload the app.',
-				{ cause: err }
-			);
-		default:
-			return err;
-	}
+	const kind = storageFailure(err);
+	return kind ? new StorageRefused(storageMessage(kind, 'save'), { cause: err }) : err;
 }

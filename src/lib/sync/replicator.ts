@@ -1,7 +1,7 @@
 import PouchDB from 'pouchdb-browser';
 import { couchUrl } from '$lib/config';
 import { forgetBroken, localDb, remoteDb } from '$lib/db/pouch';
-import { storageFailure } from '$lib/db/storage-refused';
+import { storageFailure, storageMessage } from '$lib/db/storage-refused';
 import { needsPass, readInStep, type InStep } from './in-step';
 import { userKey } from './session';
 
@@ -236,12 +236,7 @@ export class Replicator {
 								kind: 'failed',
 								db,
 								...(storage ? { storage } : {}),
-								message:
-									storage === 'full'
-										? "this device's storage is full. Free some space on it (Settings shows how much this app uses); sync tries again by itself."
-										: storage === 'failed'
-											? 'this device could not store what it received. Sync tries again by itself; if it goes on, reload the app.'
-											: messageOf(err)
+								message: storage ? storageMessage(storage, 'sync') : messageOf(err)
 							}
 				);
 				// Try again later, backing off: random up to 2 s, doubling, at most a minute.
