@@ -1,7 +1,7 @@
 import '../../../tests/unit/browser-env';
 import Dexie, { liveQuery, type EntityTable } from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keptValue, watchTables } from './watch-tables';
+import { forgetKept, keptValue, readAhead, watchTables } from './watch-tables';
 
 type Db = Dexie & { rows: EntityTable<{ id: number; school: string }, 'id'> };
 const open: Db[] = [];
@@ -151,5 +151,93 @@ describe('a screen over whole tables while sync catches up', () => {
 		await sleep(50);
 		expect(results).toEqual(['error', 'value 1']);
 		stop();
+	});
+});
+
+describe("a screen read ahead while the device is idle (the CEO's dashboard)", () => {
+	const counting = (db: Db) => {
+		const q = {
+			runs: 0,
+			query: async () => (q.runs++, (await db.rows.toArray()).map((r) => r.school))
+		};
+		return q;
+	};
+
+	it('opens on what was read ahead, without reading, and shares a read still under way', async () => {
+		const db = await newDb();
+		await db.rows.put({ id: 1, school: 'here' });
+		const q = counting(db);
+		const stop = readAhead(db, ['rows'], q.query, () => 'dashboard');
+		await sleep(50);
+		expect(q.runs).toBe(1);
+		expect(keptValue(db.name, 'dashboard')).toEqual({ value: ['here'] });
+		const shown: string[][] = [];
+		const screen = watchTables(db, ['rows'], q.query, (r) => 'value' in r && shown.push(r.value), {
+			keep: 'dashboard'
+		});
+		await sleep(20);
+		expect(shown).toEqual([['here']]);
+		expect(q.runs).toBe(1);
+		screen();
+		stop();
+
+		// Opened while the read ahead is still reading: one read, and its result shown.
+		await db.rows.put({ id: 2, school: 'arrived' });
+		const slow = {
+			runs: 0,
+			query: async () => {
+				slow.runs++;
+				await sleep(80);
+				return (await db.rows.toArray()).map((r) => r.school);
+			}
+		};
+		const again = readAhead(db, ['rows'], slow.query, () => 'dashboard');
+		await sleep(20);
+		const late: string[][] = [];
+		const opened = watchTables(
+			db,
+			['rows'],
+			slow.query,
+			(r) => 'value' in r && late.push(r.value),
+			{
+				keep: 'dashboard'
+			}
+		);
+		await sleep(150);
+		expect(slow.runs).toBe(1);
+		expect(late).toEqual([['here', 'arrived']]);
+		opened();
+		again();
+	});
+
+	it('reads again once the tables are quiet after a change, not while they keep changing', async () => {
+		const db = await newDb();
+		const q = counting(db);
+		const stop = readAhead(db, ['rows'], q.query, () => 'dashboard', { quiet: 100 });
+		await sleep(50);
+		expect(q.runs).toBe(1);
+		const stopWriting = catchUp(db);
+		await sleep(300);
+		// Every write puts the read off: nothing read while sync catches up.
+		expect(q.runs).toBe(1);
+		expect(keptValue(db.name, 'dashboard')).toBeUndefined();
+		await stopWriting();
+		await sleep(200);
+		expect(q.runs).toBe(2);
+		expect(keptValue<string[]>(db.name, 'dashboard')?.value).toHaveLength(await db.rows.count());
+		// A change to a table it does not read leaves what it read standing.
+		await db.table('other').put({ id: 1 });
+		await sleep(200);
+		expect(q.runs).toBe(2);
+		expect(keptValue(db.name, 'dashboard')).toBeDefined();
+
+		// Stopped (signed out): no more reads, and what was kept is forgotten.
+		stop();
+		await db.rows.put({ id: 1, school: 'late' });
+		await sleep(200);
+		expect(q.runs).toBe(2);
+		forgetKept(db.name);
+		await sleep(0);
+		expect(keptValue(db.name, 'dashboard')).toBeUndefined();
 	});
 });

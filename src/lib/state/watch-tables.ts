@@ -7,6 +7,8 @@ interface Kept {
 	/** Changes to the tables seen so far, and how many had been seen when `value` was read. */
 	changes: number;
 	readAt: number;
+	/** A read under way, and how many changes had been seen when it started. */
+	reading?: { seen: number; result: Promise<unknown> };
 }
 const kept = new Map<string, Kept>();
 let keeping = false;
@@ -21,6 +23,50 @@ const keyOf = (db: string, keep: string) => `${db}\u0000${keep}`;
 export function keptValue<T>(db: string, keep: string | undefined): { value: T } | undefined {
 	const k = keep === undefined ? undefined : kept.get(keyOf(db, keep));
 	return k && k.readAt === k.changes ? { value: k.value as T } : undefined;
+}
+
+/** Forgets every result kept for database `db` (it is closed, or deleted at sign-out). */
+export function forgetKept(db: string): void {
+	for (const key of kept.keys()) if (key.startsWith(`${db}\u0000`)) kept.delete(key);
+}
+
+function keptEntry(db: Dexie, tables: readonly string[], keep: string): Kept {
+	if (!keeping) {
+		keeping = true;
+		Dexie.on.storagemutated.subscribe((parts: ObservabilitySet) => {
+			for (const k of kept.values()) if (touches(parts, k.prefixes)) k.changes++;
+		});
+	}
+	let entry = kept.get(keyOf(db.name, keep));
+	if (!entry) {
+		entry = { prefixes: prefixesOf(db.name, tables), value: undefined, changes: 0, readAt: -1 };
+		kept.set(keyOf(db.name, keep), entry);
+	}
+	return entry;
+}
+
+/**
+ * Runs `query` and keeps its result in `entry`, or waits for a read of it already under way that
+ * started after the last change to its tables (the dashboard opened while it is read ahead).
+ */
+async function readKept<T>(entry: Kept, query: () => Promise<T>): Promise<T> {
+	const under = entry.reading;
+	if (under && under.seen === entry.changes) return under.result as Promise<T>;
+	const seen = entry.changes;
+	const result = query();
+	const reading = { seen, result };
+	entry.reading = reading;
+	try {
+		const value = await result;
+		// A later read that finished first holds newer records.
+		if (seen >= entry.readAt) {
+			entry.value = value;
+			entry.readAt = seen;
+		}
+		return value;
+	} finally {
+		if (entry.reading === reading) delete entry.reading;
+	}
 }
 
 /**
@@ -45,20 +91,7 @@ export function watchTables<T>(
 	{ pause = 250, keep }: { pause?: number; keep?: string } = {}
 ): () => void {
 	const prefixes = prefixesOf(db.name, tables);
-	let entry: Kept | undefined;
-	if (keep !== undefined) {
-		if (!keeping) {
-			keeping = true;
-			Dexie.on.storagemutated.subscribe((parts: ObservabilitySet) => {
-				for (const k of kept.values()) if (touches(parts, k.prefixes)) k.changes++;
-			});
-		}
-		entry = kept.get(keyOf(db.name, keep));
-		if (!entry) {
-			entry = { prefixes, value: undefined, changes: 0, readAt: -1 };
-			kept.set(keyOf(db.name, keep), entry);
-		}
-	}
+	const entry = keep === undefined ? undefined : keptEntry(db, tables, keep);
 	let closed = false;
 	let running = false;
 	let again = false;
@@ -67,13 +100,8 @@ export function watchTables<T>(
 		timer = undefined;
 		running = true;
 		again = false;
-		const seen = entry?.changes ?? 0;
 		try {
-			const value = await query();
-			if (entry) {
-				entry.value = value;
-				entry.readAt = seen;
-			}
+			const value = entry ? await readKept(entry, query) : await query();
 			if (!closed) show({ value });
 		} catch (error) {
 			if (!closed) show({ error });
@@ -93,6 +121,61 @@ export function watchTables<T>(
 	return () => {
 		closed = true;
 		clearTimeout(timer);
+		Dexie.on.storagemutated.unsubscribe(changed);
+	};
+}
+
+/** `requestIdleCallback` where the browser has it (Safari does not): a moment the page is idle. */
+function whenIdle(work: () => void): () => void {
+	if (typeof requestIdleCallback === 'function') {
+		const id = requestIdleCallback(work, { timeout: 5000 });
+		return () => cancelIdleCallback(id);
+	}
+	const id = setTimeout(work, 0);
+	return () => clearTimeout(id);
+}
+
+/**
+ * Reads `query` ahead, into what is kept under `keep()`, while the page is idle: now, and again
+ * once `tables` have been quiet for `quiet` ms after a change (while sync catches up they change
+ * many times a second, and each read would be out of date before it was shown). A screen that
+ * watches the same query with the same `keep` then opens on its result without reading; one opened
+ * while the read is under way waits for it. Nothing is read while the kept result still holds.
+ * Returns the function that stops it.
+ */
+export function readAhead<T>(
+	db: Dexie,
+	tables: readonly string[],
+	query: () => Promise<T>,
+	keep: () => string,
+	{ quiet = 2000 }: { quiet?: number } = {}
+): () => void {
+	const prefixes = prefixesOf(db.name, tables);
+	let closed = false;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	let cancelIdle: (() => void) | undefined;
+	const read = () => {
+		timer = undefined;
+		cancelIdle?.();
+		cancelIdle = whenIdle(() => {
+			cancelIdle = undefined;
+			const name = keep();
+			if (closed || keptValue(db.name, name)) return;
+			// A failed read is the screen's to show, when it reads for itself.
+			readKept(keptEntry(db, tables, name), query).catch(() => undefined);
+		});
+	};
+	const changed = (parts: ObservabilitySet) => {
+		if (closed || !touches(parts, prefixes)) return;
+		clearTimeout(timer);
+		timer = setTimeout(read, quiet);
+	};
+	Dexie.on.storagemutated.subscribe(changed);
+	read();
+	return () => {
+		closed = true;
+		clearTimeout(timer);
+		cancelIdle?.();
 		Dexie.on.storagemutated.unsubscribe(changed);
 	};
 }

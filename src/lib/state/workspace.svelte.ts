@@ -20,6 +20,7 @@ import { deferredDb, watchWrites } from '$lib/state/deferred-db';
 import { storageReport } from '$lib/state/storage';
 import { storageFailure } from '$lib/db/storage-refused';
 import { firstAnswers } from '$lib/state/live.svelte';
+import { forgetKept, readAhead } from '$lib/state/watch-tables';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
 import {
@@ -157,6 +158,8 @@ class Workspace {
 	#dbs = new Set<string>();
 	#schoolsWatch: Subscription | null = null;
 	#choicesWatch: Subscription | null = null;
+	/** Stops reading the CEO's dashboard ahead. */
+	#stopReadAhead: (() => void) | null = null;
 	/** Stops hearing of local databases opened again after their connection failed. */
 	#stopReopening: (() => void) | null = null;
 	#peopleWatch: Subscription | null = null;
@@ -376,7 +379,28 @@ class Workspace {
 			}
 			this.#countPending();
 			void this.checkStorage();
+			if (hasRole(user, 'ceo')) this.#readDashboardAhead(rm);
 		});
+	}
+
+	/**
+	 * The CEO's dashboard, read while the device is idle and again once a change to it has settled:
+	 * opening it then draws at once instead of reading fifty schools first (issue 17).
+	 */
+	#readDashboardAhead(rm: ReadModel): void {
+		void import('$lib/db/dashboard').then(
+			({ DASHBOARD_TABLES, dashboardKeep, readDashboard }) => {
+				if (this.#rm !== rm) return;
+				this.#stopReadAhead = readAhead(
+					rm,
+					DASHBOARD_TABLES,
+					() => readDashboard(rm),
+					dashboardKeep
+				);
+			},
+			// The dashboard reads for itself when it opens, and says so if it cannot.
+			() => undefined
+		);
 	}
 
 	/** The CEO and administrators sync every school in the trust's registry. */
@@ -735,8 +759,11 @@ class Workspace {
 		this.choices = [];
 		this.othersChoices = [];
 		this.conflicts = [];
+		this.#stopReadAhead?.();
+		this.#stopReadAhead = null;
 		this.#replicator?.stop();
 		this.#projector?.stop();
+		if (this.#rm) forgetKept(this.#rm.name);
 		this.#rm?.close();
 		this.#rm = null;
 		this.#dbs.clear();
