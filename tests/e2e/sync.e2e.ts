@@ -22,6 +22,26 @@ async function openStepAsHead(page: Page, request: APIRequestContext) {
 	return head;
 }
 
+/**
+ * IndexedDB refuses every write to the app's lists (the read model, `si-read:…`) with a
+ * `DOMException` of this name until `window.refuse` is set false; `window.refused` counts them.
+ */
+async function refuseListWrites(page: Page, name: string) {
+	await page.evaluate((name) => {
+		const w = window as unknown as { refuse: boolean; refused: number };
+		w.refuse = true;
+		w.refused = 0;
+		const put = IDBObjectStore.prototype.put;
+		IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args) {
+			if (w.refuse && this.transaction.db.name.startsWith('si-read:')) {
+				w.refused++;
+				throw new DOMException('The device refused the write.', name);
+			}
+			return put.apply(this, args);
+		};
+	}, name);
+}
+
 test.describe('offline-first data and sync you can see', () => {
 	test('an edit made offline survives a reload and reaches the trust when back online', async ({
 		page,
@@ -201,19 +221,7 @@ test.describe('offline-first data and sync you can see', () => {
 
 		// IndexedDB refuses every write to the app's lists (the read model), as it does when the
 		// device's storage is full; the records themselves (PouchDB) are still written.
-		await page.evaluate(() => {
-			const w = window as unknown as { refuse: boolean; refused: number };
-			w.refuse = true;
-			w.refused = 0;
-			const put = IDBObjectStore.prototype.put;
-			IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args) {
-				if (w.refuse && this.transaction.db.name.startsWith('si-read:')) {
-					w.refused++;
-					throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-				}
-				return put.apply(this, args);
-			};
-		});
+		await refuseListWrites(page, 'QuotaExceededError');
 		await page.getByLabel('What has happened').fill('Phonics audit booked while storage was full');
 		await page.getByRole('button', { name: 'Save update' }).click();
 		await expect(
@@ -241,6 +249,33 @@ test.describe('offline-first data and sync you can see', () => {
 			'Audit done, actions shared with staff'
 		);
 		await expectAllSent(page);
+	});
+
+	test('lists the device cannot bring up to date are said to be out of date until they catch up', async ({
+		page,
+		request
+	}) => {
+		const head = await openStepAsHead(page, request);
+		const behind = page.getByTestId('lists-behind');
+		// Not for lack of space: IndexedDB's own failure, which Chromium reports as UnknownError.
+		await refuseListWrites(page, 'UnknownError');
+		const note = 'Reading leads met to plan the spring book look';
+		await page.getByLabel('What has happened').fill(note);
+		await page.getByRole('button', { name: 'Save update' }).click();
+		await expect(
+			page.getByText('Update saved. It will reach the trust in a moment.')
+		).toBeVisible();
+		// The list cannot show it yet, and the person is told why, on whichever screen they are.
+		await expect(behind).toContainText('The lists on this device may be out of date');
+		await expect(behind).toContainText('What you save is still kept and sent to the trust');
+		await expect(page.getByText('This device is out of space for the app')).toBeHidden();
+		await expect.poll(() => serverHasNote(request, head.school, note)).toBe(true);
+		await expect(page.getByTestId('progress').first()).not.toContainText(note);
+
+		// Once IndexedDB takes writes again, the list catches up by itself and the notice goes.
+		await page.evaluate(() => ((window as unknown as { refuse: boolean }).refuse = false));
+		await expect(page.getByTestId('progress').first()).toContainText(note, { timeout: 20_000 });
+		await expect(behind).toBeHidden();
 	});
 
 	test('a device whose storage is full says so in plain words, keeps the text, and saves it once there is room', async ({

@@ -594,6 +594,10 @@ export class Projector {
 	private readonly following = new Map<string, Promise<void>>();
 	/** Databases whose feed failed, with the attempts made to start it again. */
 	private readonly failed = new Map<string, number>();
+	/** Told when a database's projection falls behind (see `restart`) and when it has caught up. */
+	private readonly onBehind: (db: string, behind: boolean) => void;
+	/** Databases said to be behind (`onBehind`) and not yet caught up. */
+	private readonly behind = new Set<string>();
 	/** Moved on by `stop`: what was started before it does not go on after it. */
 	private generation = 0;
 
@@ -610,6 +614,7 @@ export class Projector {
 			readFirst?: ReadFirst;
 			onChange?: (db: string) => void;
 			onFailure?: (db: string, err: unknown) => void;
+			onBehind?: (db: string, behind: boolean) => void;
 			retryAfter?: (attempt: number) => number;
 		} = {}
 	) {
@@ -618,6 +623,7 @@ export class Projector {
 		this.readFirst = opts.readFirst ?? readSnapshot;
 		this.onChange = opts.onChange ?? (() => undefined);
 		this.onFailure = opts.onFailure ?? (() => undefined);
+		this.onBehind = opts.onBehind ?? (() => undefined);
 		this.retryAfter = opts.retryAfter ?? ((attempt) => Math.min(1000 * 2 ** attempt, 60_000));
 	}
 
@@ -630,9 +636,12 @@ export class Projector {
 			const again = this.failed.has(db);
 			under = this.catchUpAndFollow(db, generation)
 				.then(
-					// Followed again after a failure: the writes made meanwhile wait to be sent.
+					// Followed again after a failure: the writes made meanwhile wait to be sent, and the
+					// projection has caught up.
 					() => {
-						if (again && generation === this.generation) this.onChange(db);
+						if (!again || generation !== this.generation) return;
+						this.onChange(db);
+						if (this.behind.delete(db)) this.onBehind(db, false);
 					},
 					(err: unknown) => {
 						if (generation === this.generation) this.restart(db, err);
@@ -742,6 +751,12 @@ export class Projector {
 		console.error(`Read model for ${db} failed; following it again in ${wait} ms`, err);
 		// A database whose connection failed is opened again (`dbFor` gives the new one).
 		this.onFailure(db, err);
+		// Failed again on its first try since: what the screens show from it may be out of date
+		// until it catches up. A single failure, caught up a second later, is not worth a notice.
+		if (attempt >= 1 && !this.behind.has(db)) {
+			this.behind.add(db);
+			this.onBehind(db, true);
+		}
 		setTimeout(() => {
 			if (generation !== this.generation || this.feeds.has(db)) return;
 			void this.queue.then(() => this.follow(db)).catch(() => undefined);
@@ -814,6 +829,9 @@ export class Projector {
 		this.feeds.clear();
 		this.following.clear();
 		this.failed.clear();
+		// No longer followed, so no longer said to be behind (a rebuild says so again if need be).
+		for (const db of this.behind) this.onBehind(db, false);
+		this.behind.clear();
 		this.ahead.clear();
 		this.begun.clear();
 		this.upcoming = [];

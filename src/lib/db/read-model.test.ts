@@ -51,15 +51,15 @@ async function until(ok: () => Promise<boolean>) {
 }
 
 /**
- * The read model's next transaction is refused once (as when storage is full): its write of a
- * checkpoint throws, and the whole transaction with it. Returns how many writes were tried.
+ * The read model's next `times` transactions are refused (as when storage is full): each one's write
+ * of a checkpoint throws, and the whole transaction with it. Returns how many writes were tried.
  */
-function refuseOnce(model: ReadModel): () => number {
+function refuse(model: ReadModel, times = 1): () => number {
 	const table = model.checkpoints as unknown as { put: (...a: unknown[]) => Promise<unknown> };
 	const write = table.put.bind(table);
 	let calls = 0;
 	table.put = async (...a) => {
-		if (calls++ === 0) throw new Error('QuotaExceededError');
+		if (calls++ < times) throw new Error('QuotaExceededError');
 		return write(...a);
 	};
 	return () => calls;
@@ -175,7 +175,7 @@ describe('read model', () => {
 		await again.follow(DB);
 		// The next write to the read model is refused once (as when storage is full), and the whole
 		// transaction with it; before, that stopped the read model for every database until reload.
-		const calls = refuseOnce(rm);
+		const calls = refuse(rm);
 		await put(nextStep());
 		await until(async () => (await rm.nextSteps.get('next-step:2026-27:a1')) !== undefined);
 		expect(calls()).toBeGreaterThan(1);
@@ -200,7 +200,7 @@ describe('read model', () => {
 		const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
 		await bulk([nextStep(), visit()]);
 		const fresh = openReadModel(`user-${n}-fresh`);
-		refuseOnce(fresh);
+		refuse(fresh);
 		const again = new Projector(fresh, () => pouch, { retryAfter: () => 20 });
 		// The caller hears of the failure (and goes on with its other databases)…
 		await expect(again.follow(DB)).rejects.toThrow('QuotaExceededError');
@@ -213,6 +213,48 @@ describe('read model', () => {
 		);
 		again.stop();
 		fresh.close();
+		logged.mockRestore();
+	});
+
+	it('says its lists are behind once a database fails twice in a row, and when they catch up', async () => {
+		projector.stop();
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+		const said: [string, boolean][] = [];
+		const make = () =>
+			new Projector(rm, () => pouch, {
+				onBehind: (db, behind) => said.push([db, behind]),
+				retryAfter: () => 20
+			});
+		// One refusal, taken in again at the first try: nothing said.
+		let again = make();
+		await again.follow(DB);
+		refuse(rm, 1);
+		await put(nextStep());
+		await until(async () => (await rm.nextSteps.get('next-step:2026-27:a1')) !== undefined);
+		expect(said).toEqual([]);
+		again.stop();
+
+		// Refused three times in a row: behind from the second, caught up once it is taken in.
+		again = make();
+		await again.follow(DB);
+		const calls = refuse(rm, 3);
+		await put(progress());
+		await until(
+			async () => (await rm.nextSteps.get('next-step:2026-27:a1'))?.status === 'in-progress'
+		);
+		expect(calls()).toBeGreaterThan(3);
+		expect(said).toEqual([
+			[DB, true],
+			[DB, false]
+		]);
+
+		// Refused for good, then signed out: no longer said to be behind.
+		refuse(rm, Infinity);
+		await put(visit());
+		await until(() => Promise.resolve(said.length === 3));
+		expect(said[2]).toEqual([DB, true]);
+		again.stop();
+		expect(said[3]).toEqual([DB, false]);
 		logged.mockRestore();
 	});
 

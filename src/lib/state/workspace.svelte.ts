@@ -150,8 +150,15 @@ class Workspace {
 	 * (it reports what is used plus a fixed amount), so this is the warning that holds there.
 	 */
 	storageFull = $state(false);
+	/**
+	 * The lists on screen may be out of date: the read model failed to take in one of the device's
+	 * databases twice in a row, and has not caught up since (see `Projector`). What is saved is in
+	 * PouchDB all the same, and is sent.
+	 */
+	listsBehind = $state(false);
 
 	#rm: ReadModel | null = null;
+	#behind = new Set<string>();
 	#engine: Engine | null = null;
 	#projector: Projector | null = null;
 	#replicator: Replicator | null = null;
@@ -325,6 +332,12 @@ class Workspace {
 			onFailure: (db, err) => {
 				this.#refused(err);
 				engine.forgetBroken(session.name, db, err);
+			},
+			onBehind: (db, behind) => {
+				if (this.#rm !== rm) return;
+				if (behind) this.#behind.add(db);
+				else this.#behind.delete(db);
+				this.listsBehind = this.#behind.size > 0;
 			}
 		});
 		// A database opened again after its connection failed (storage full): its read model feed
@@ -753,6 +766,8 @@ class Workspace {
 		this.#stopReopening?.();
 		this.#stopReopening = null;
 		this.storageFull = false;
+		this.#behind.clear();
+		this.listsBehind = false;
 		this.#peopleWatch?.unsubscribe();
 		this.#peopleWatch = null;
 		this.people = {};
