@@ -637,10 +637,11 @@ export class Projector {
 			under = this.catchUpAndFollow(db, generation)
 				.then(
 					// Followed again after a failure: the writes made meanwhile wait to be sent, and the
-					// projection has caught up.
+					// projection has caught up, which ends the run of failures.
 					() => {
 						if (!again || generation !== this.generation) return;
 						this.onChange(db);
+						this.failed.delete(db);
 						if (this.behind.delete(db)) this.onBehind(db, false);
 					},
 					(err: unknown) => {
