@@ -627,6 +627,11 @@ export class Projector {
 		this.retryAfter = opts.retryAfter ?? ((attempt) => Math.min(1000 * 2 ** attempt, 60_000));
 	}
 
+	/** Whether any database is behind (see `onBehind`). */
+	get anyBehind(): boolean {
+		return this.behind.size > 0;
+	}
+
 	/** Bring one database's projection up to date, then follow it live. */
 	follow(db: string): Promise<void> {
 		if (this.feeds.has(db)) return Promise.resolve();
@@ -831,8 +836,9 @@ export class Projector {
 		this.following.clear();
 		this.failed.clear();
 		// No longer followed, so no longer said to be behind (a rebuild says so again if need be).
-		for (const db of this.behind) this.onBehind(db, false);
+		const were = [...this.behind];
 		this.behind.clear();
+		for (const db of were) this.onBehind(db, false);
 		this.ahead.clear();
 		this.begun.clear();
 		this.upcoming = [];

@@ -253,8 +253,10 @@ describe('read model', () => {
 		await put(visit());
 		await until(() => Promise.resolve(said.length === 3));
 		expect(said[2]).toEqual([DB, true]);
+		expect(again.anyBehind).toBe(true);
 		again.stop();
 		expect(said[3]).toEqual([DB, false]);
+		expect(again.anyBehind).toBe(false);
 		logged.mockRestore();
 	});
 

@@ -158,7 +158,6 @@ class Workspace {
 	listsBehind = $state(false);
 
 	#rm: ReadModel | null = null;
-	#behind = new Set<string>();
 	#engine: Engine | null = null;
 	#projector: Projector | null = null;
 	#replicator: Replicator | null = null;
@@ -333,11 +332,8 @@ class Workspace {
 				this.#refused(err);
 				engine.forgetBroken(session.name, db, err);
 			},
-			onBehind: (db, behind) => {
-				if (this.#rm !== rm) return;
-				if (behind) this.#behind.add(db);
-				else this.#behind.delete(db);
-				this.listsBehind = this.#behind.size > 0;
+			onBehind: () => {
+				if (this.#rm === rm) this.listsBehind = this.#projector?.anyBehind ?? false;
 			}
 		});
 		// A database opened again after its connection failed (storage full): its read model feed
@@ -766,7 +762,6 @@ class Workspace {
 		this.#stopReopening?.();
 		this.#stopReopening = null;
 		this.storageFull = false;
-		this.#behind.clear();
 		this.listsBehind = false;
 		this.#peopleWatch?.unsubscribe();
 		this.#peopleWatch = null;
