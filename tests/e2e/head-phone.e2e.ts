@@ -385,3 +385,93 @@ test('“Needs your choice” is in the menu only for the person who has somethi
 		await request.delete(`${url}?rev=${rev}`, { headers: { Authorization: adminAuth } });
 	}
 });
+
+test('a progress update being written survives leaving the screen and a reload, and one added to a done step leaves it done', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { heads } = await demoUsers(request);
+	// A step that is done, by its latest progress update, at a head's school.
+	let found: { head: (typeof heads)[number]; id: string; action: string } | null = null;
+	for (const head of heads) {
+		const docs = (await schoolDocs(request, head.school)) as (Doc & {
+			action?: string;
+			nextStepId?: string;
+			at?: string;
+		})[];
+		const latest = new Map<string, string>();
+		for (const u of docs
+			.filter((d) => d.type === 'progress-update')
+			.sort((a, b) => a.at!.localeCompare(b.at!)))
+			latest.set(u.nextStepId!, u.status!);
+		const step = docs.find((d) => d.type === 'next-step' && latest.get(d._id) === 'done');
+		if (step) {
+			found = { head, id: step._id, action: step.action! };
+			break;
+		}
+	}
+	if (!found) throw new Error('No head in the demo trust has a next step that is done');
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, found.head.name);
+	const stepPath = `/next-steps/${encodeURIComponent(found.id)}`;
+	await page.goto(stepPath);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(found.action);
+
+	// The update starts from the step's own status: saving a note does not reopen it.
+	await expect(page.getByRole('radio', { name: 'Done (now)' })).toBeChecked();
+	const note = page.getByLabel('What has happened');
+	const evidence = page.getByLabel(/^Evidence/);
+	await note.fill('Head: the impact shows in the spring book look');
+	await evidence.fill('Book look notes, spring term');
+
+	// Another screen and back, then a reload: what was typed is still there, and said to be kept.
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
+	await expect(page).toHaveURL(/\/sync$/);
+	await page.goBack();
+	await expect(note).toHaveValue('Head: the impact shows in the spring book look');
+	await expect(evidence).toHaveValue('Book look notes, spring term');
+	await expect(page.getByTestId('progress-kept')).toBeVisible();
+	await page.reload();
+	await expect(note).toHaveValue('Head: the impact shows in the spring book look');
+	await expect(page.getByRole('radio', { name: 'Done (now)' })).toBeChecked();
+
+	await page.getByRole('button', { name: 'Save update' }).click();
+	await expect(page.getByText(/^Update saved/)).toBeVisible();
+	await expect(page.getByTestId('progress').first()).toContainText(
+		'Head: the impact shows in the spring book look'
+	);
+	await expect(page.getByTestId('progress').first()).toContainText('Done');
+	await expect(note).toHaveValue('');
+	await expect(page.getByTestId('progress-kept')).toHaveCount(0);
+	await page.reload();
+	await expect(page.getByTestId('progress').first()).toContainText(
+		'Head: the impact shows in the spring book look'
+	);
+	await expect(note).toHaveValue('');
+	await expect(page.getByRole('radio', { name: 'Done (now)' })).toBeChecked();
+
+	// Disagreeing: the reason box takes the focus, a reason being written survives a reload, and
+	// Cancel clears it and its error and gives the focus back to the button that opened it.
+	const disagree = page.getByRole('button', { name: 'I disagree with this next step' });
+	const reason = page.getByLabel('Why do you disagree?');
+	await disagree.click();
+	await expect(reason).toBeFocused();
+	await page.getByRole('button', { name: 'Send my reason' }).click();
+	await expect(page.getByRole('alert')).toHaveText('Say briefly why you disagree.');
+	await reason.fill('The timescale is too short for the spring term');
+	await page.reload();
+	await expect(reason).toHaveValue('The timescale is too short for the spring term');
+	await page.getByRole('button', { name: 'Cancel' }).click();
+	await expect(disagree).toBeFocused();
+	await expect(reason).toHaveCount(0);
+	await page.reload();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(found.action);
+	await expect(reason).toHaveCount(0);
+	await disagree.click();
+	await page.getByRole('button', { name: 'Send my reason' }).click();
+	await expect(page.getByRole('alert')).toBeVisible();
+	await page.getByRole('button', { name: 'Cancel' }).click();
+	await expect(page.getByRole('alert')).toHaveCount(0);
+	await context.close();
+});

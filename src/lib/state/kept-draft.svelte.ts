@@ -1,0 +1,72 @@
+import { untrack } from 'svelte';
+import { userKey } from '$lib/sync/session';
+
+/** The kept value's members that are strings and named in `empty`; anything else is dropped. */
+function readKept<T extends Record<string, string>>(key: string | null, empty: T): Partial<T> {
+	if (!key) return {};
+	try {
+		const raw: unknown = JSON.parse(globalThis.localStorage?.getItem(key) ?? 'null');
+		if (typeof raw !== 'object' || raw === null) return {};
+		const kept: Partial<T> = {};
+		for (const k of Object.keys(empty) as (keyof T & string)[]) {
+			const v = (raw as Record<string, unknown>)[k];
+			if (typeof v === 'string') kept[k] = v as T[typeof k];
+		}
+		return kept;
+	} catch {
+		return {};
+	}
+}
+
+/**
+ * What a person is writing in a form that is saved only when they send it (a progress update, a
+ * reason for disagreeing): kept on the device as they type, so that moving to another screen, a
+ * reload or the browser closing the tab loses none of it. Kept per person and per form (`what`) in
+ * localStorage, written in the same task as the change; signing out clears it with every
+ * `si:…:<user>` key. A form sent calls `clear`. Create it during component initialisation.
+ */
+export class KeptDraft<T extends Record<string, string>> {
+	value = $state() as T;
+	/** Whether the form opened on something kept from before, until it is sent. */
+	restored = $state(false);
+	readonly #key: string | null;
+	readonly #empty: T;
+
+	constructor(user: string | null | undefined, what: string, empty: T) {
+		this.#key = user ? userKey(user, `draft:${what}`) : null;
+		this.#empty = empty;
+		const kept = readKept(this.#key, empty);
+		this.value = { ...empty, ...kept };
+		this.restored = Object.keys(empty).some((k) => (kept[k] ?? empty[k]) !== empty[k]);
+		$effect(() => {
+			const now = $state.snapshot(this.value) as T;
+			untrack(() => this.#write(now));
+		});
+	}
+
+	#isEmpty(value: T): boolean {
+		return Object.keys(this.#empty).every((k) => value[k] === this.#empty[k]);
+	}
+
+	#write(value: T): void {
+		if (!this.#key) return;
+		try {
+			if (this.#isEmpty(value)) localStorage.removeItem(this.#key);
+			else localStorage.setItem(this.#key, JSON.stringify(value));
+		} catch {
+			// Storage full or refused: the text is still on screen and the form still sends it.
+		}
+	}
+
+	/**
+	 * The form sent `sent`: what was kept goes and the form starts again empty, unless the person
+	 * changed something while it was being saved, which stays.
+	 */
+	clear(sent: T): void {
+		const now = $state.snapshot(this.value) as T;
+		if (Object.keys(this.#empty).some((k) => now[k] !== sent[k])) return;
+		this.restored = false;
+		this.value = { ...this.#empty };
+		this.#write(this.#empty);
+	}
+}
