@@ -17,6 +17,10 @@ test('an administrator re-categorises a school; the CEO sees the allowance chang
 	await admin.page.goto('/settings');
 	await admin.page.getByRole('link', { name: /re-categorise/ }).click();
 	await admin.page.getByRole('link', { name: 'Hawthorn Primary School' }).click();
+	// The list has a Category of its own (adding a school): wait for the school's page to be drawn.
+	await expect(
+		admin.page.getByRole('heading', { level: 1, name: 'Hawthorn Primary School' })
+	).toBeVisible();
 	await admin.page.getByLabel('Category').selectOption('3');
 	await admin.page.getByLabel('Corrective (support plan)').check();
 	await admin.page.getByLabel('Carter stage').selectOption('stabilise');
