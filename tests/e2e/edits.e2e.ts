@@ -101,3 +101,65 @@ test('two tabs on one booklet: both edits are kept, and typing is never disturbe
 	await page.getByRole('button', { name: 'Undo' }).click();
 	await expect(page.getByTestId('visit-next-step')).toContainText(step);
 });
+
+test('typing cut short by a reload or a closed tab, before its save, is still there and saved', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, silSchools, heads } = await demoUsers(request);
+	const school = silSchools
+		.filter((r) => r.startsWith('school:'))
+		.map((r) => r.slice('school:'.length))
+		.find((s) => !heads.some((h) => h.school === s))!;
+	await signIn(page, sil);
+	await page.goto(`/schools/${school}`);
+	await page.getByRole('link', { name: 'Plan a visit' }).click();
+	await planVisit(page);
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	const url = page.url();
+	const unsaved = (p: Page) =>
+		p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('si:unsaved:')));
+
+	// A reload straight after the last keystroke, well inside the moment before it is saved.
+	await page.getByLabel('Focus of the visit').fill('Phonics in Reception and Year 1');
+	await page.reload();
+	await expect(page.getByLabel('Focus of the visit')).toHaveValue(
+		'Phonics in Reception and Year 1'
+	);
+	await saved(page);
+	await expect.poll(() => unsaved(page)).toEqual([]);
+
+	// The tab closed straight after typing: the record opened again in a new tab has it.
+	await page.getByLabel('SI time used').fill('2.5');
+	await page.close();
+	const again = await context.newPage();
+	await again.goto(url);
+	await expect(again.getByLabel('SI time used')).toHaveValue('2.5');
+	await saved(again);
+	await expect.poll(() => unsaved(again)).toEqual([]);
+	// Both are in the record itself now, not only on the device's note of what was unsaved.
+	await again.reload();
+	await expect(again.getByLabel('Focus of the visit')).toHaveValue(
+		'Phonics in Reception and Year 1'
+	);
+	await expect(again.getByLabel('SI time used')).toHaveValue('2.5');
+
+	// A next step being written, not yet added, survives a reload too, and goes once it is added.
+	const step = 'Model blending in every phonics lesson';
+	await again.getByLabel('Next step', { exact: true }).fill(step);
+	await again.getByLabel(/^Owner/).fill('Early reading lead');
+	await again.getByLabel('or by the end of term').selectOption({ label: 'Spring 1' });
+	await again.reload();
+	await expect(again.getByLabel('Next step', { exact: true })).toHaveValue(step);
+	await expect(again.getByLabel(/^Owner/)).toHaveValue('Early reading lead');
+	await again.getByRole('button', { name: 'Add next step' }).click();
+	await expect(again.getByTestId('visit-next-step')).toContainText(step);
+	await expect(again.getByTestId('visit-next-step')).toContainText('by the end of Spring 1 term');
+	await expect(again.getByLabel('Next step', { exact: true })).toHaveValue('');
+	await again.reload();
+	await expect(again.getByTestId('visit-next-step')).toContainText(step);
+	await expect(again.getByLabel('Next step', { exact: true })).toHaveValue('');
+	await expect(again.getByLabel(/^Owner/)).toHaveValue('');
+});

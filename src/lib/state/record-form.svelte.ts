@@ -1,8 +1,10 @@
 import { untrack } from 'svelte';
 import { withItemIds, type FieldPath } from '$lib/domain';
 import type { Doc } from '$lib/sync/merge';
+import { userKey } from '$lib/sync/session';
 import { Autosave } from './autosave.svelte';
 import { same, takeIn } from './rebase';
+import { workspace } from './workspace.svelte';
 
 /** The generation of a revision ("3-abc…" is 3); 0 for none. */
 const generation = (rev: string | undefined) => (rev ? Number.parseInt(rev, 10) || 0 : 0);
@@ -24,6 +26,26 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
 	ready?: (draft: Pick<D, K>) => boolean;
 }
 
+/** What a form had not yet saved, as `RecordForm` keeps it in localStorage. */
+interface Unsaved {
+	base: Record<string, unknown>;
+	draft: Record<string, unknown>;
+}
+
+function readUnsaved(key: string | null): Unsaved | null {
+	if (!key) return null;
+	try {
+		const raw: unknown = JSON.parse(globalThis.localStorage?.getItem(key) ?? 'null');
+		if (typeof raw !== 'object' || raw === null) return null;
+		const { base, draft } = raw as Partial<Unsaved>;
+		const isRecord = (v: unknown): v is Record<string, unknown> =>
+			typeof v === 'object' && v !== null && !Array.isArray(v);
+		return isRecord(base) && isRecord(draft) ? { base, draft } : null;
+	} catch {
+		return null;
+	}
+}
+
 /**
  * One pattern for every form that edits a record (issue 12). The form keeps `base`, the revision it
  * opened on (or last saved, or took in), and its `draft`. A save writes only what the person
@@ -31,6 +53,11 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
  * devices editing different fields or items never overwrite each other, and the same field edited
  * in both is kept as a choice. A newer revision arriving from elsewhere is taken into the fields the
  * person has not changed, never the one they are in (`keep`), so text never moves under the cursor.
+ *
+ * Until a change is saved it is also kept in localStorage, written in the same task as the change
+ * (`si:unsaved:<id>:<user>`: the form's base and draft, for its fields only). A save to IndexedDB
+ * takes a moment, and a reload or a closed tab in that moment cut it short; the form opened again on
+ * the record takes in what was kept, as it takes in a revision from elsewhere, and saves it.
  *
  * Inputs name their place in the record with `data-path={form.path(...)}`; the form element gets
  * `onfocusin={form.focusin}` and `onfocusout={form.focusout}`, and calls `form.changed()` on input.
@@ -46,6 +73,8 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	#saving = false;
 	/** A revision that arrived while a save was being written; taken in once it is. */
 	#arrived: D | null = null;
+	/** Where unsaved changes are kept (see above); null without a signed-in person. */
+	readonly #unsaved: string | null;
 
 	constructor(options: RecordFormOptions<D, K>) {
 		this.#options = options;
@@ -53,6 +82,14 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		this.#base = withItemIds(untrack(() => $state.snapshot(options.record())) as D);
 		this.draft = pick(this.#base, this.#fields);
 		this.autosave = new Autosave<true>(() => this.#write());
+		const user = workspace.user?.name;
+		this.#unsaved = user ? userKey(user, `unsaved:${this.#base._id}`) : null;
+		// Typing the page's end cut short: taken in as changes from elsewhere are, then saved.
+		const kept = readUnsaved(this.#unsaved);
+		if (kept) {
+			this.#takeIn({ ...this.#base, ...kept.base }, { ...this.#base, ...kept.draft }, this.#base);
+			if (!this.#saved()) this.changed();
+		}
 		$effect(() => {
 			const incoming = $state.snapshot(options.record()) as D;
 			untrack(() => this.absorb(incoming));
@@ -66,6 +103,7 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 
 	/** Note that the person changed something: it is saved within a moment. */
 	changed = (): void => {
+		this.#keep();
 		if (this.#options.ready && !this.#options.ready(this.draft)) return;
 		this.autosave.change(true);
 	};
@@ -118,6 +156,31 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		// Only the fields that differ are set, so inputs that did not change are not touched.
 		const now = $state.snapshot(this.draft) as Pick<D, K>;
 		for (const k of this.#fields) if (!same(now[k], next.draft[k])) this.draft[k] = next.draft[k];
+		this.#keep();
+	}
+
+	/** Whether the draft holds nothing the base does not. */
+	#saved(): boolean {
+		const draft = $state.snapshot(this.draft) as Pick<D, K>;
+		return this.#fields.every((k) => same(draft[k], this.#base[k]));
+	}
+
+	/** Keep what is not saved yet in localStorage, or forget it once everything is. */
+	#keep(): void {
+		if (!this.#unsaved) return;
+		try {
+			if (this.#saved()) localStorage.removeItem(this.#unsaved);
+			else
+				localStorage.setItem(
+					this.#unsaved,
+					JSON.stringify({
+						base: pick(this.#base, this.#fields),
+						draft: $state.snapshot(this.draft)
+					})
+				);
+		} catch {
+			// Storage full or refused: the change is still on screen and saved as before.
+		}
 	}
 
 	async #write(): Promise<void> {
