@@ -52,11 +52,16 @@ export function forgetBroken(user: string, db: string, err: unknown): void {
 /**
  * `forgetBroken`, answering with the database opened again if the instance was forgotten (null if
  * it was not): a save that failed on a broken connection is tried once more on the new one.
+ *
+ * `failedOn`, the instance a save failed on, answers for that save when someone else got there
+ * first: a save, the sync and the lists each find a broken connection at once, and only the first
+ * opens the database again; the save is then tried on the instance open by then, not refused.
  */
 export async function reopenIfBroken(
 	user: string,
 	db: string,
-	err: unknown
+	err: unknown,
+	failedOn?: PouchDB.Database
 ): Promise<PouchDB.Database | null> {
 	if (!connectionFailure(err)) return null;
 	const name = localDbName(user, db);
@@ -67,7 +72,11 @@ export async function reopenIfBroken(
 		() => false,
 		(again: unknown) => connectionFailure(again)
 	);
-	if (!broken || open.get(name) !== instance) return null;
+	const now = open.get(name);
+	// Opened again by another caller meanwhile.
+	if (now !== instance) return failedOn ? (now ?? localDb(user, db)) : null;
+	// Sound: a save that failed on an instance forgotten before is tried on this one.
+	if (!broken) return failedOn && failedOn !== instance ? instance : null;
 	open.delete(name);
 	for (const listener of forgotten) listener(user, db);
 	return localDb(user, db);

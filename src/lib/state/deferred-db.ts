@@ -37,7 +37,8 @@ export function watchWrites(
 		after: () => void;
 		stored?: () => void;
 		failed?: (err: unknown) => void;
-		reopen?: (err: unknown) => Promise<PouchDB.Database | null>;
+		/** Given the error and the database the write failed on. */
+		reopen?: (err: unknown, failedOn: PouchDB.Database) => Promise<PouchDB.Database | null>;
 	}
 ): PouchDB.Database {
 	return new Proxy(db, {
@@ -56,7 +57,7 @@ export function watchWrites(
 					return result;
 				} catch (err) {
 					hooks.failed?.(err);
-					const fresh = again ? await hooks.reopen?.(err) : null;
+					const fresh = again ? await hooks.reopen?.(err, on) : null;
 					if (fresh) return write(fresh, args, false);
 					throw storageRefusal(err);
 				}

@@ -228,7 +228,8 @@ class Workspace {
 						stored: () => (this.storageFull = false),
 						failed: (err) => this.#refused(err),
 						// A database whose connection failed is opened again, and the save tried on it.
-						reopen: (err) => engine?.reopenIfBroken(session.name, db, err) ?? Promise.resolve(null)
+						reopen: (err, failedOn) =>
+							engine?.reopenIfBroken(session.name, db, err, failedOn) ?? Promise.resolve(null)
 					}
 				),
 			device: deviceName(session.name, session.signedInAt),
