@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { demoUsers, expectAllSent, serverGet, signIn } from './helpers.ts';
+import { demoUsers, expectAllSent, schoolsWithoutHead, serverGet, signIn } from './helpers.ts';
 
 // Issue 15: the A&A booklet keeps a snapshot at the visits of terms 1, 3, 4 and 6; the screen shows
 // what changed since the last one. Expected figures are worked out from the demo's own booklet.
@@ -39,13 +39,10 @@ test('the attainment screen shows the change since the figures were kept at the 
 	page,
 	request
 }) => {
-	const { sil, silSchools, heads } = await demoUsers(request);
+	const users = await demoUsers(request);
+	const { sil } = users;
 	// The last of the SIL's schools without a head account: no other test edits its booklet.
-	const school = silSchools
-		.filter((r) => r.startsWith('school:'))
-		.map((r) => r.slice('school:'.length))
-		.filter((s) => !heads.some((h) => h.school === s))
-		.pop()!;
+	const school = schoolsWithoutHead(users).at(-1)!;
 	const before = await booklet(request, school);
 	const snapshot = before.snapshots!.t1!;
 	const then = snapshot.cells[KEY]!.value!;

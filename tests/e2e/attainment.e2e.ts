@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { demoUsers, expectAllSent, serverGet, signIn } from './helpers.ts';
+import { demoUsers, expectAllSent, schoolsWithoutHead, serverGet, signIn } from './helpers.ts';
 
 // Issue 6: a block copied from a spreadsheet is pasted into the A&A grid offline; a bad cell is
 // reported by row and column and changes nothing; once fixed, the calculated figures, the
@@ -38,12 +38,10 @@ test('a SIL pastes figures from a spreadsheet offline, fixes a bad cell, and the
 	context,
 	request
 }) => {
-	const { sil, silSchools, heads } = await demoUsers(request);
+	const users = await demoUsers(request);
+	const { sil } = users;
 	// A school of the SIL's that no head test uses, so the booklet starts empty.
-	const school = silSchools
-		.filter((r) => r.startsWith('school:'))
-		.map((r) => r.slice('school:'.length))
-		.find((s) => !heads.some((h) => h.school === s))!;
+	const school = schoolsWithoutHead(users)[0]!;
 	await signIn(page, sil);
 	await page.goto(`/schools/${school}/attainment`);
 	await expect(

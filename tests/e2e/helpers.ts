@@ -41,6 +41,17 @@ export async function demoUsers(request: APIRequestContext) {
 	return { sil: sil.name, silSchools: sil.roles, ceo: ceo.name, heads };
 }
 
+/** The SIL's schools that no head account belongs to: no head test edits their records. */
+export function schoolsWithoutHead(users: {
+	silSchools: string[];
+	heads: { school: string }[];
+}): string[] {
+	return users.silSchools
+		.filter((r) => r.startsWith('school:'))
+		.map((r) => r.slice('school:'.length))
+		.filter((s) => !users.heads.some((h) => h.school === s));
+}
+
 /** Sign in through the app's own screen and wait for the first sync to finish. */
 export async function signIn(page: Page, name: string): Promise<void> {
 	await page.goto('/sign-in');
