@@ -1,5 +1,6 @@
 import { untrack } from 'svelte';
 import { userKey } from '$lib/sync/session';
+import { workspace } from './workspace.svelte';
 
 /** The kept value's members that are strings and named in `empty`; anything else is dropped. */
 function readKept<T extends Record<string, string>>(key: string | null, empty: T): Partial<T> {
@@ -23,7 +24,9 @@ function readKept<T extends Record<string, string>>(key: string | null, empty: T
  * reason for disagreeing): kept on the device as they type, so that moving to another screen, a
  * reload or the browser closing the tab loses none of it. Kept per person and per form (`what`) in
  * localStorage, written in the same task as the change; signing out clears it with every
- * `si:…:<user>` key. A form sent calls `clear`. Create it during component initialisation.
+ * `si:…:<user>` key. `what` names the form and its record (`progress:<step id>`); it is read once,
+ * so a page that shows another record in the same component creates the form again (`{#key}`). A
+ * form sent calls `clear`. Create it during component initialisation.
  */
 export class KeptDraft<T extends Record<string, string>> {
 	value = $state() as T;
@@ -32,8 +35,9 @@ export class KeptDraft<T extends Record<string, string>> {
 	readonly #key: string | null;
 	readonly #empty: T;
 
-	constructor(user: string | null | undefined, what: string, empty: T) {
-		this.#key = user ? userKey(user, `draft:${what}`) : null;
+	constructor(what: () => string, empty: T) {
+		const user = workspace.user?.name;
+		this.#key = user ? userKey(user, `draft:${untrack(what)}`) : null;
 		this.#empty = empty;
 		const kept = readKept(this.#key, empty);
 		this.value = { ...empty, ...kept };
