@@ -58,13 +58,17 @@ export async function updateNextStep(
 	}));
 }
 
-/** Save what the person changed in the next step's form since `base` (see `saveChanges`). */
+/**
+ * Save what the person changed in the next step's form since `base` (see `saveChanges`). A date
+ * field cleared is no due date.
+ */
 export async function saveNextStep(
 	ctx: WriteContext,
 	base: NextStep,
 	draft: NextStep
 ): Promise<NextStep> {
-	return saveChanges(ctx, schoolDbName(base.schoolId), base._id, NextStep, base, draft);
+	const changes = { ...draft, dueDate: draft.dueDate || undefined };
+	return saveChanges(ctx, schoolDbName(base.schoolId), base._id, NextStep, base, changes);
 }
 
 /** A new progress update: its own document, so a head and a visitor never edit the same one. */

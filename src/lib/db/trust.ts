@@ -34,13 +34,17 @@ export const TRUST_SETTINGS_FIELDS = [
 ] as const;
 export type TrustSettingsFields = Pick<TrustSettings, (typeof TRUST_SETTINGS_FIELDS)[number]>;
 
-/** Change the trust's settings (administrators only): what changed since `base` (`saveChanges`). */
+/**
+ * Change the trust's settings (administrators only): what changed since `base` (`saveChanges`), the
+ * name trimmed.
+ */
 export async function saveTrustSettings(
 	ctx: WriteContext,
 	base: TrustSettings,
 	draft: TrustSettings
 ): Promise<TrustSettings> {
-	return saveChanges(ctx, TRUST_DB, TRUST_SETTINGS_ID, TrustSettings, base, draft);
+	const changes = { ...draft, name: draft.name.trim() };
+	return saveChanges(ctx, TRUST_DB, TRUST_SETTINGS_ID, TrustSettings, base, changes);
 }
 
 /**
