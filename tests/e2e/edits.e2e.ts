@@ -4,6 +4,7 @@ import {
 	planVisit,
 	schoolsWithoutHead,
 	seriousA11yViolations,
+	serverGet,
 	signIn
 } from './helpers.ts';
 
@@ -161,4 +162,33 @@ test('typing cut short by a reload or a closed tab, before its save, is still th
 	await expect(again.getByTestId('visit-next-step')).toContainText(step);
 	await expect(again.getByLabel('Next step', { exact: true })).toHaveValue('');
 	await expect(again.getByLabel(/^Owner/)).toHaveValue('');
+});
+
+test('typing cut short on a record that is not opened again still reaches the trust', async ({
+	page,
+	context,
+	request
+}) => {
+	const url = await newDraftVisit(page, request);
+	const school = schoolsWithoutHead(await demoUsers(request))[0];
+	const id = decodeURIComponent(new URL(url).pathname.split('/').pop()!);
+	const focus = 'Attendance of disadvantaged pupils, with the attendance lead';
+	const onServer = async () =>
+		(await serverGet<{ focus?: string }>(request, `school-${school}/${encodeURIComponent(id)}`))
+			.body.focus;
+
+	// The tab closed straight after typing, before the save; the app opened again on its home.
+	await page.getByLabel('Focus of the visit').fill(focus);
+	await page.close();
+	const again = await context.newPage();
+	await again.goto('/');
+	await expect(again.getByRole('heading', { level: 1 })).toBeVisible();
+
+	// What was typed is saved and sent without the booklet being opened again.
+	await expect.poll(onServer, { timeout: 30_000 }).toBe(focus);
+	await expect
+		.poll(() =>
+			again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('si:unsaved:')))
+		)
+		.toEqual([]);
 });

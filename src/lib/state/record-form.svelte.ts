@@ -1,9 +1,9 @@
 import { untrack } from 'svelte';
 import { withItemIds, type FieldPath } from '$lib/domain';
 import type { Doc } from '$lib/sync/merge';
-import { userKey } from '$lib/sync/session';
 import { Autosave } from './autosave.svelte';
 import { same, takeIn } from './rebase';
+import { readUnsaved, recordDb, unsavedKey, type Unsaved } from './unsaved';
 import { workspace } from './workspace.svelte';
 
 /** The generation of a revision ("3-abc…" is 3); 0 for none. */
@@ -12,6 +12,12 @@ const generation = (rev: string | undefined) => (rev ? Number.parseInt(rev, 10) 
 function pick<D extends Doc, K extends keyof D & string>(doc: D, fields: readonly K[]): Pick<D, K> {
 	const out = {} as Pick<D, K>;
 	for (const k of fields) out[k] = doc[k];
+	return out;
+}
+
+function omit<D extends Doc>(doc: D, fields: readonly string[]): Record<string, unknown> {
+	const out: Record<string, unknown> = { ...doc };
+	for (const k of fields) delete out[k];
 	return out;
 }
 
@@ -26,26 +32,6 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
 	ready?: (draft: Pick<D, K>) => boolean;
 }
 
-/** What a form had not yet saved, as `RecordForm` keeps it in localStorage. */
-interface Unsaved {
-	base: Record<string, unknown>;
-	draft: Record<string, unknown>;
-}
-
-function readUnsaved(key: string | null): Unsaved | null {
-	if (!key) return null;
-	try {
-		const raw: unknown = JSON.parse(globalThis.localStorage?.getItem(key) ?? 'null');
-		if (typeof raw !== 'object' || raw === null) return null;
-		const { base, draft } = raw as Partial<Unsaved>;
-		const isRecord = (v: unknown): v is Record<string, unknown> =>
-			typeof v === 'object' && v !== null && !Array.isArray(v);
-		return isRecord(base) && isRecord(draft) ? { base, draft } : null;
-	} catch {
-		return null;
-	}
-}
-
 /**
  * One pattern for every form that edits a record (issue 12). The form keeps `base`, the revision it
  * opened on (or last saved, or took in), and its `draft`. A save writes only what the person
@@ -55,9 +41,10 @@ function readUnsaved(key: string | null): Unsaved | null {
  * person has not changed, never the one they are in (`keep`), so text never moves under the cursor.
  *
  * Until a change is saved it is also kept in localStorage, written in the same task as the change
- * (`si:unsaved:<id>:<user>`: the form's base and draft, for its fields only). A save to IndexedDB
+ * (`Unsaved` in unsaved.ts: the form's base and draft, for its fields only). A save to IndexedDB
  * takes a moment, and a reload or a closed tab in that moment cut it short; the form opened again on
- * the record takes in what was kept, as it takes in a revision from elsewhere, and saves it.
+ * the record takes in what was kept, as it takes in a revision from elsewhere, and saves it. The
+ * app's next start saves what was kept for records no form opens (`saveUnsaved`).
  *
  * Inputs name their place in the record with `data-path={form.path(...)}`; the form element gets
  * `onfocusin={form.focusin}` and `onfocusout={form.focusout}`, and calls `form.changed()` on input.
@@ -75,6 +62,7 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	#arrived: D | null = null;
 	/** Where unsaved changes are kept (see above); null without a signed-in person. */
 	readonly #unsaved: string | null;
+	readonly #db: string;
 
 	constructor(options: RecordFormOptions<D, K>) {
 		this.#options = options;
@@ -83,9 +71,10 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		this.draft = pick(this.#base, this.#fields);
 		this.autosave = new Autosave<true>(() => this.#write());
 		const user = workspace.user?.name;
-		this.#unsaved = user ? userKey(user, `unsaved:${this.#base._id}`) : null;
+		this.#db = recordDb(this.#base);
+		this.#unsaved = user ? unsavedKey(user, this.#db, this.#base._id) : null;
 		// Typing the page's end cut short: taken in as changes from elsewhere are, then saved.
-		const kept = readUnsaved(this.#unsaved);
+		const kept = this.#unsaved ? readUnsaved(this.#unsaved) : null;
 		if (kept) {
 			this.#takeIn({ ...this.#base, ...kept.base }, { ...this.#base, ...kept.draft }, this.#base);
 			if (!this.#saved()) this.changed();
@@ -169,15 +158,19 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	#keep(): void {
 		if (!this.#unsaved) return;
 		try {
-			if (this.#saved()) localStorage.removeItem(this.#unsaved);
-			else
-				localStorage.setItem(
-					this.#unsaved,
-					JSON.stringify({
-						base: pick(this.#base, this.#fields),
-						draft: $state.snapshot(this.draft)
-					})
-				);
+			if (this.#saved()) {
+				localStorage.removeItem(this.#unsaved);
+				return;
+			}
+			const kept: Unsaved = {
+				db: this.#db,
+				id: this.#base._id,
+				base: pick(this.#base, this.#fields),
+				draft: $state.snapshot(this.draft) as Record<string, unknown>
+			};
+			// A record never written (an overview no one has begun) is made from its other fields.
+			if (!this.#base._rev) kept.own = omit(this.#base, this.#fields);
+			localStorage.setItem(this.#unsaved, JSON.stringify(kept));
 		} catch {
 			// Storage full or refused: the change is still on screen and saved as before.
 		}

@@ -21,6 +21,7 @@ import { storageReport } from '$lib/state/storage';
 import { storageFailure } from '$lib/db/storage-refused';
 import { firstAnswers } from '$lib/state/live.svelte';
 import { forgetKept, readAhead } from '$lib/state/watch-tables';
+import { unsavedKeys } from '$lib/state/unsaved';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
 import {
@@ -375,6 +376,7 @@ class Workspace {
 				if (this.#rm !== rm) return;
 				this.#opening = false;
 				this.checking = this.#unchecked.size > 0;
+				void this.#saveUnsaved(session.name);
 			})().catch((err: unknown) => {
 				this.problem = {
 					kind: 'failed',
@@ -391,6 +393,21 @@ class Workspace {
 			void this.checkStorage();
 			if (hasRole(user, 'ceo')) this.#readDashboardAhead(rm);
 		});
+	}
+
+	/**
+	 * Changes an editor kept and never saved (its tab closed in the moment before the save) are
+	 * saved now, whether or not their record is opened again (`saveUnsaved`). The saver and the
+	 * schemas it needs load only when there is something to save.
+	 */
+	async #saveUnsaved(user: string): Promise<number> {
+		if (unsavedKeys(user).length === 0) return 0;
+		const ctx = this.ctx;
+		// What could not be saved stays kept, for its editor or the next start.
+		return import('$lib/state/save-unsaved').then(
+			async ({ saveUnsaved }) => (await saveUnsaved(ctx, user)).kept,
+			() => unsavedKeys(user).length
+		);
 	}
 
 	/**
@@ -729,6 +746,8 @@ class Workspace {
 		const engine = await loadEngine();
 		const { PouchDB, localDb, remoteDb } = engine;
 		if (!discard) {
+			// Changes an editor kept and never saved go with the rest, or keep the person signed in.
+			const unsaved = await this.#saveUnsaved(session.name);
 			if (navigator.onLine && this.problem?.kind !== 'session-expired') {
 				for (const db of this.#dbs) {
 					const remote = remoteDb(db);
@@ -738,8 +757,8 @@ class Workspace {
 				}
 			}
 			await this.#recount();
-			if (this.pending > 0 || this.refusals.length > 0) {
-				return { unsent: this.pending + this.refusals.length };
+			if (this.pending > 0 || this.refusals.length > 0 || unsaved > 0) {
+				return { unsent: this.pending + this.refusals.length + unsaved };
 			}
 		}
 		const dbs = [...this.#dbs];

@@ -1,0 +1,156 @@
+import '../../../tests/unit/browser-env';
+import PouchDB from 'pouchdb-browser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nextStep, visit } from '../../../tests/unit/fixtures';
+import { blankOverview } from '$lib/db/overviews';
+import type { WriteContext } from '$lib/db/repository';
+import { schoolDbName } from '$lib/domain/databases';
+import { saveUnsaved } from './save-unsaved';
+import { unsavedKey, type Unsaved } from './unsaved';
+
+// An editor's tab closed in the moment before its save: what it kept in localStorage is saved at
+// the next start, on a real PouchDB database per school, without its record being opened again.
+
+class MemoryStorage {
+	#items = new Map<string, string>();
+	get length() {
+		return this.#items.size;
+	}
+	key = (i: number) => [...this.#items.keys()][i] ?? null;
+	getItem = (k: string) => this.#items.get(k) ?? null;
+	setItem = (k: string, v: string) => void this.#items.set(k, String(v));
+	removeItem = (k: string) => void this.#items.delete(k);
+	clear = () => this.#items.clear();
+}
+Object.defineProperty(globalThis, 'localStorage', { value: new MemoryStorage(), writable: true });
+
+let n = 0;
+const dbs = new Map<string, PouchDB.Database>();
+const dbFor = (name: string) => {
+	let db = dbs.get(name);
+	if (!db) dbs.set(name, (db = new PouchDB(`save-unsaved-${n}-${name}`)));
+	return db;
+};
+const sil = { name: 'sil', roles: ['sil', 'school:oakfield', 'school:elmwood'] };
+const ctx: WriteContext = { user: sil, dbFor, device: 'Chromium on Linux' };
+const ceo: WriteContext = { user: { name: 'ceo', roles: ['ceo'] }, dbFor };
+const OAK = schoolDbName('oakfield');
+
+beforeEach(() => {
+	n++;
+	localStorage.clear();
+});
+afterEach(async () => {
+	for (const db of dbs.values()) await db.destroy();
+	dbs.clear();
+});
+
+/** Keep `changes` as the editor of `doc` does: its fields as it opened on them, and as typed. */
+function keep(user: string, db: string, doc: Record<string, unknown>, changes: object): string {
+	const fields = Object.keys(changes);
+	const pick = (d: Record<string, unknown>) => Object.fromEntries(fields.map((k) => [k, d[k]]));
+	const kept: Unsaved = {
+		db,
+		id: String(doc._id),
+		base: pick(doc),
+		draft: { ...pick(doc), ...changes }
+	};
+	if (!doc._rev)
+		kept.own = Object.fromEntries(Object.entries(doc).filter(([k]) => !(k in changes)));
+	const key = unsavedKey(user, db, kept.id);
+	localStorage.setItem(key, JSON.stringify(kept));
+	return key;
+}
+
+async function put<T extends { _id: string }>(db: string, doc: T): Promise<T & { _rev: string }> {
+	const { rev } = await dbFor(db).put(doc as PouchDB.Core.PutDocument<object>);
+	return { ...doc, _rev: rev };
+}
+
+describe('saving at start what editors kept and never saved', () => {
+	it('saves a booklet’s kept change, keeps what others wrote since, and forgets the note', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		const key = keep('sil', OAK, opened, { focus: 'Phonics in Reception' });
+		// Meanwhile another device changed another field, and it synced here.
+		await dbFor(OAK).put({ ...opened, daysUsed: 2 });
+
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0 });
+		const now = await dbFor(OAK).get<Record<string, unknown>>(opened._id);
+		expect(now.focus).toBe('Phonics in Reception');
+		expect(now.daysUsed).toBe(2);
+		expect(localStorage.getItem(key)).toBeNull();
+	});
+
+	it('makes an overview no one had begun, each school’s apart though their ids are the same', async () => {
+		const elm = schoolDbName('elmwood');
+		keep('ceo', OAK, blankOverview('oakfield', '2026-27', 2), { commentary: 'Oakfield: strong' });
+		keep('ceo', elm, blankOverview('elmwood', '2026-27', 2), { commentary: 'Elmwood: fragile' });
+
+		expect(await saveUnsaved(ceo, 'ceo')).toEqual({ saved: 2, kept: 0 });
+		const id = blankOverview('oakfield', '2026-27', 2)._id;
+		expect((await dbFor(OAK).get<{ commentary: string }>(id)).commentary).toBe('Oakfield: strong');
+		expect((await dbFor(elm).get<{ commentary: string }>(id)).commentary).toBe('Elmwood: fragile');
+		expect(localStorage.length).toBe(0);
+	});
+
+	it('saves a next step whose due date was cleared for a term', async () => {
+		const step = await put(OAK, nextStep());
+		keep('sil', OAK, step, { dueDate: '', dueTerm: 3, owner: 'English lead' });
+
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0 });
+		const now = await dbFor(OAK).get<Record<string, unknown>>(step._id);
+		expect(now.owner).toBe('English lead');
+		expect(now.dueDate).toBeUndefined();
+		expect(now.dueTerm).toBe(3);
+	});
+
+	it('keeps the note of a booklet confirmed since, and of a record that is gone', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		const confirmed = keep('sil', OAK, opened, { focus: 'Written after the visit' });
+		await dbFor(OAK).put({ ...opened, status: 'confirmed' });
+		const gone = keep('sil', OAK, nextStep({ _rev: '1-x' }), { owner: 'Maths lead' });
+
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 2 });
+		expect(localStorage.getItem(confirmed)).not.toBeNull();
+		expect(localStorage.getItem(gone)).not.toBeNull();
+		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).not.toBe(
+			'Written after the visit'
+		);
+	});
+
+	it('keeps a note an open editor rewrote while it was being saved', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		const key = keep('sil', OAK, opened, { focus: 'Phonics' });
+		const db = dbFor(OAK);
+		const typing: WriteContext = {
+			...ctx,
+			dbFor: () =>
+				new Proxy(db, {
+					get(target, prop, receiver) {
+						if (prop !== 'put') return Reflect.get(target, prop, receiver) as unknown;
+						return (doc: PouchDB.Core.PutDocument<object>) => {
+							keep('sil', OAK, opened, { focus: 'Phonics in Reception' });
+							return target.put(doc);
+						};
+					}
+				})
+		};
+
+		expect(await saveUnsaved(typing, 'sil')).toEqual({ saved: 1, kept: 0 });
+		expect((await db.get<{ focus: string }>(opened._id)).focus).toBe('Phonics');
+		expect(JSON.parse(localStorage.getItem(key)!)).toMatchObject({
+			draft: { focus: 'Phonics in Reception' }
+		});
+	});
+
+	it('leaves another person’s notes alone', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		const theirs = keep('head.oakfield', OAK, opened, { focus: 'Not mine to save' });
+
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 0 });
+		expect(localStorage.getItem(theirs)).not.toBeNull();
+		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).not.toBe(
+			'Not mine to save'
+		);
+	});
+});
