@@ -124,11 +124,27 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 	await expect(tablet.page).toHaveURL(/\/choices#/);
 	await expect(tablet.page.getByTestId('choice-record')).toBeFocused();
 
+	// A merged text being written is kept on the device: a reload loses none of it, and the choice
+	// made lets it go.
+	await choice.getByRole('button', { name: 'Edit the merged text' }).click();
+	const merged = choice.getByLabel('The text the record will say');
+	await expect(merged).toHaveValue(new RegExp(LAPTOP));
+	await merged.fill(`${LAPTOP}; then ${TABLET}`);
+	await expect(choice.getByTestId('merged-kept')).toHaveCount(0);
+	await laptop.page.reload();
+	await expect(merged).toHaveValue(`${LAPTOP}; then ${TABLET}`);
+	await expect(choice.getByTestId('merged-kept')).toBeVisible();
+
 	await choice.getByRole('button', { name: 'Keep both' }).click();
 	await expect(laptop.page.getByTestId('choice-done')).toContainText(
 		'Both texts kept for “Focus of the visit”'
 	);
 	await expect(laptop.page.getByText('Nothing needs your choice on this device.')).toBeVisible();
+	expect(
+		await laptop.page.evaluate(() =>
+			Object.keys(localStorage).filter((k) => k.startsWith('si:draft:'))
+		)
+	).toEqual([]);
 	// The choice made on the laptop reaches the tablet's open choice screen by itself.
 	await expect(tablet.page.getByText('Nothing needs your choice on this device.')).toBeVisible({
 		timeout: 30_000
