@@ -72,7 +72,7 @@ describe('saving at start what editors kept and never saved', () => {
 		const opened = await put(OAK, visit({ status: 'draft' }));
 		const key = keep('sil', OAK, opened, { focus: 'Phonics in Reception' });
 		// Meanwhile another device changed another field, and it synced here.
-		await dbFor(OAK).put({ ...opened, daysUsed: 2 });
+		await put(OAK, { ...opened, daysUsed: 2 });
 
 		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0 });
 		const now = await dbFor(OAK).get<Record<string, unknown>>(opened._id);
@@ -107,7 +107,7 @@ describe('saving at start what editors kept and never saved', () => {
 	it('keeps the note of a booklet confirmed since, and of a record that is gone', async () => {
 		const opened = await put(OAK, visit({ status: 'draft' }));
 		const confirmed = keep('sil', OAK, opened, { focus: 'Written after the visit' });
-		await dbFor(OAK).put({ ...opened, status: 'confirmed' });
+		await put(OAK, { ...opened, status: 'confirmed' as const });
 		const gone = keep('sil', OAK, nextStep({ _rev: '1-x' }), { owner: 'Maths lead' });
 
 		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 2 });
