@@ -1,0 +1,226 @@
+import { expect, test, type Page } from '@playwright/test';
+import { E2E } from './env.ts';
+import { demoUsers, expectAllSent, newDevice, signIn } from './helpers.ts';
+
+// Forms that are sent, not saved as the person types, keep what is typed on the device
+// (`KeptDraft`): another screen, a reload or a closed tab loses none of it, and sending it (or
+// Cancel) lets it go.
+
+/** The forms whose text is kept on this device now, by their `what` (`vulnerable-mark:<id>`). */
+async function keptDrafts(page: Page): Promise<string[]> {
+	return page.evaluate(() =>
+		Object.keys(localStorage)
+			.filter((k) => k.startsWith('si:draft:'))
+			.map((k) => k.slice('si:draft:'.length, k.lastIndexOf(':')))
+			.sort()
+	);
+}
+
+/** Another screen and back, as a person following a link would. */
+async function awayAndBack(page: Page): Promise<void> {
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
+	await expect(page).toHaveURL(/\/sync$/);
+	await page.goBack();
+}
+
+test('the CEO’s vulnerable route forms keep what is typed until it is saved or cancelled', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const { ceo } = await demoUsers(request);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, ceo);
+	await page.goto('/schools/ashcombe/overview');
+	const route = page.getByTestId('vulnerable-route');
+	await expect(route).toContainText('On the annual cycle');
+
+	// Marking: typed, then another screen, a reload; the form opens again on what was typed.
+	const reason = `Attendance fell for a second term (${Date.now()}).`;
+	await route.getByRole('button', { name: 'Mark the school vulnerable' }).click();
+	await page.getByLabel('Why the school is thought vulnerable').fill(reason);
+	await page.getByLabel('Support agreed').fill('Weekly attendance meetings with the SIL.');
+	await expect(page.getByTestId('mark-kept')).toHaveCount(0);
+	await awayAndBack(page);
+	await expect(page.getByLabel('Why the school is thought vulnerable')).toHaveValue(reason);
+	await expect(page.getByTestId('mark-kept')).toBeVisible();
+	await page.reload();
+	await expect(page.getByLabel('Why the school is thought vulnerable')).toHaveValue(reason);
+	await expect(page.getByLabel('Support agreed')).toHaveValue(
+		'Weekly attendance meetings with the SIL.'
+	);
+	expect(await keptDrafts(page)).toEqual(['vulnerable-mark:ashcombe']);
+	await route.getByRole('button', { name: 'Mark the school vulnerable' }).click();
+	await expect(page.getByTestId('support-plan')).toHaveText(
+		'Weekly attendance meetings with the SIL.'
+	);
+	expect(await keptDrafts(page)).toEqual([]);
+
+	// Updating the support: what is typed survives a reload, and goes once saved.
+	await route.getByRole('button', { name: 'Update the meeting or support' }).click();
+	await page.getByLabel('Support agreed').fill('Daily attendance checks; a review at half-term.');
+	await page.reload();
+	await expect(page.getByLabel('Support agreed')).toHaveValue(
+		'Daily attendance checks; a review at half-term.'
+	);
+	await expect(page.getByTestId('mark-edit-kept')).toBeVisible();
+	await route.getByRole('button', { name: 'Save', exact: true }).click();
+	await expect(page.getByTestId('support-plan')).toHaveText(
+		'Daily attendance checks; a review at half-term.'
+	);
+	await expect(page.getByLabel('Support agreed')).toHaveCount(0);
+	expect(await keptDrafts(page)).toEqual([]);
+	await page.reload();
+	await expect(page.getByTestId('support-plan')).toHaveText(
+		'Daily attendance checks; a review at half-term.'
+	);
+	await expect(route.getByRole('button', { name: 'Update the meeting or support' })).toBeVisible();
+
+	// Removing: the reason survives a reload; the mark removed, nothing is kept.
+	await route.getByRole('button', { name: 'Remove the mark' }).click();
+	await page.getByLabel('Why the school is no longer vulnerable').fill('Attendance is back up.');
+	await page.reload();
+	await expect(page.getByLabel('Why the school is no longer vulnerable')).toHaveValue(
+		'Attendance is back up.'
+	);
+	await expect(page.getByTestId('mark-remove-kept')).toBeVisible();
+	await route.getByRole('button', { name: 'Remove the mark' }).click();
+	await expect(route).toContainText('On the annual cycle since');
+	expect(await keptDrafts(page)).toEqual([]);
+	await page.reload();
+	await route.getByRole('button', { name: 'Mark the school vulnerable' }).click();
+	await expect(page.getByLabel('Why the school is thought vulnerable')).toHaveValue('');
+	await expect(page.getByTestId('mark-kept')).toHaveCount(0);
+	// Cancel lets a new mark's text go.
+	await page.getByLabel('Why the school is thought vulnerable').fill('Not sure yet');
+	await route.getByRole('button', { name: 'Cancel' }).click();
+	await page.reload();
+	await expect(route.getByRole('button', { name: 'Mark the school vulnerable' })).toBeVisible();
+	await expect(page.getByLabel('Why the school is thought vulnerable')).toHaveCount(0);
+	expect(await keptDrafts(page)).toEqual([]);
+	await context.close();
+});
+
+test('a review being recorded is kept until it is recorded', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, E2E.admin);
+	await page.goto('/schools/kingsmead/reviews');
+	await expect(page.getByRole('heading', { name: 'Record an inspection or review' })).toBeVisible();
+	const headline = `Strong curriculum leadership in English (${Date.now()}).`;
+	await page.getByLabel('Kind').selectOption({ label: 'Peer review' });
+	await page.getByLabel(/^Who/).fill('Ashcombe Primary School');
+	await page.getByLabel(/^Headline/).fill(headline);
+	await awayAndBack(page);
+	await expect(page.getByLabel(/^Headline/)).toHaveValue(headline);
+	await page.reload();
+	await expect(page.getByTestId('review-kept')).toBeVisible();
+	await expect(page.getByLabel('Kind')).toHaveValue('peer');
+	await expect(page.getByLabel(/^Who/)).toHaveValue('Ashcombe Primary School');
+	await expect(page.getByLabel(/^Headline/)).toHaveValue(headline);
+	expect(await keptDrafts(page)).toEqual(['review:kingsmead']);
+
+	await page.getByRole('button', { name: 'Record it' }).click();
+	await expect(page.getByText('The peer review of')).toBeVisible();
+	await expect(page.getByTestId('reviews')).toContainText(headline);
+	await expect(page.getByLabel(/^Headline/)).toHaveValue('');
+	await expect(page.getByTestId('review-kept')).toHaveCount(0);
+	expect(await keptDrafts(page)).toEqual([]);
+	await page.reload();
+	await expect(page.getByLabel(/^Headline/)).toHaveValue('');
+	await expect(page.getByLabel('Kind')).toHaveValue('ofsted');
+	await expectAllSent(page);
+	await context.close();
+});
+
+test('a visit being planned keeps its time, its reason and its note until it is planned', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil } = await demoUsers(request);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, sil);
+	// Willow Bank: category 1, up to 3 days, with time planned already: two more days go past it.
+	await page.goto('/schools/willow-bank/plan');
+	await expect(page.getByRole('heading', { level: 1, name: 'Plan a visit' })).toBeVisible();
+	const note = `Asked for by the governors (${Date.now()}).`;
+	await page.getByLabel(/^SI time/).selectOption('2');
+	const beyond = page.getByTestId('beyond-allowance');
+	await beyond.getByLabel('The school asked for extra support').check();
+	await page.getByLabel(/^Note/).fill(note);
+	await awayAndBack(page);
+	await expect(page.getByLabel(/^Note/)).toHaveValue(note);
+	await page.reload();
+	await expect(page.getByTestId('plan-kept')).toBeVisible();
+	await expect(page.getByLabel(/^SI time/)).toHaveValue('2');
+	await expect(beyond.getByLabel('The school asked for extra support')).toBeChecked();
+	await expect(page.getByLabel(/^Note/)).toHaveValue(note);
+	expect(await keptDrafts(page)).toEqual(['plan:willow-bank']);
+
+	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await expect(page).toHaveURL(/\/visits\//);
+	expect(await keptDrafts(page)).toEqual([]);
+	await page.goto('/schools/willow-bank/plan');
+	await expect(page.getByRole('heading', { level: 1, name: 'Plan a visit' })).toBeVisible();
+	await expect(page.getByLabel(/^SI time/)).not.toHaveValue('2');
+	await expect(page.getByTestId('plan-kept')).toHaveCount(0);
+	await expectAllSent(page);
+	await context.close();
+});
+
+test('an administrator’s school forms keep what is typed until it is sent', async ({ browser }) => {
+	test.setTimeout(150_000);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, E2E.admin);
+	const name = 'Rowan Tree Primary School';
+
+	// Adding a school.
+	await page.goto('/admin/schools');
+	await page.getByLabel('School name').fill(name);
+	await page.getByLabel(/^URN/).fill('149011');
+	await page.getByLabel('Category').selectOption('2b');
+	await awayAndBack(page);
+	await expect(page.getByLabel('School name')).toHaveValue(name);
+	await page.reload();
+	await expect(page.getByTestId('school-kept')).toBeVisible();
+	await expect(page.getByLabel('School name')).toHaveValue(name);
+	await expect(page.getByLabel(/^URN/)).toHaveValue('149011');
+	await expect(page.getByLabel('Category')).toHaveValue('2b');
+	expect(await keptDrafts(page)).toEqual(['school:new']);
+	await page.getByRole('button', { name: 'Add the school' }).click();
+	await expect(page.getByText(`${name} was added`)).toBeVisible();
+	await expect(page.getByLabel('School name')).toHaveValue('');
+	await expect(page.getByLabel('Category')).toHaveValue('2a');
+	expect(await keptDrafts(page)).toEqual([]);
+	await expectAllSent(page);
+
+	// Changing its situation.
+	await page.getByRole('link', { name }).click();
+	await expect(page.getByTestId('current-situation')).toContainText('Now category 2b');
+	await page.getByLabel('Category').selectOption('2a');
+	const why = page.getByLabel(/^Reason The CEO sees this/);
+	await why.fill('Its first inspection found it good.');
+	await page.reload();
+	await expect(page.getByTestId('situation-kept')).toBeVisible();
+	await expect(page.getByLabel('Category')).toHaveValue('2a');
+	await expect(why).toHaveValue('Its first inspection found it good.');
+	await page.getByRole('button', { name: 'Record the change' }).click();
+	await expect(page.getByTestId('current-situation')).toContainText('Now category 2a');
+	await expect(why).toHaveValue('');
+	await expect(page.getByTestId('situation-kept')).toHaveCount(0);
+
+	// Closing it (a closed school's records are kept, read-only; the demo trust keeps its schools).
+	await page.getByLabel('Reason', { exact: true }).fill('Merged with Ashcombe Primary School');
+	await page.reload();
+	await expect(page.getByTestId('close-kept')).toBeVisible();
+	await expect(page.getByLabel('Reason', { exact: true })).toHaveValue(
+		'Merged with Ashcombe Primary School'
+	);
+	expect(await keptDrafts(page)).toEqual(['close-school:rowan-tree-primary-school']);
+	await page.getByRole('button', { name: 'Close the school' }).click();
+	await expect(page.getByText('Its records are kept, read-only.').first()).toBeVisible();
+	expect(await keptDrafts(page)).toEqual([]);
+	await expectAllSent(page);
+	await context.close();
+});
