@@ -162,11 +162,8 @@ test('a head on a phone updates next steps and confirms a record offline; the SI
 		.getByRole('link', { name: 'My school' })
 		.click();
 	await page.getByRole('link', { name: 'Visit records and school overview' }).click();
-	await page
-		.getByTestId('visit')
-		.filter({ hasText: 'Shared with the headteacher' })
-		.getByRole('link')
-		.click();
+	// The head's own school page speaks to them: "Shared with you".
+	await page.getByTestId('visit').filter({ hasText: 'Shared with you' }).getByRole('link').click();
 	await expect(page.getByRole('heading', { name: /^SI visit,/ })).toBeVisible();
 	expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/visits/${visit._id}`);
 	await page.getByLabel('Comment (optional)').fill('Agreed, thank you; confirmed from my phone');

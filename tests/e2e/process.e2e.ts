@@ -35,7 +35,8 @@ test('the head disagrees with a next step and the SIL sees the reason', async ({
 	await expect(h.page.getByRole('alert')).toHaveText('Say briefly why you disagree.');
 	await h.page.getByLabel(/Why do you disagree/).fill(reason);
 	await h.page.getByRole('button', { name: 'Send my reason' }).click();
-	await expect(h.page.getByTestId('step-agreement')).toContainText('The headteacher disagrees');
+	// Spoken to the head on their own screen; the SIL reads "The headteacher disagrees".
+	await expect(h.page.getByTestId('step-agreement')).toContainText('You disagree');
 	await expectAllSent(h.page);
 	await expect
 		.poll(async () => (await schoolDocs(request, 'oakfield')).find((d) => d._id === step._id))

@@ -1,0 +1,51 @@
+import { hasRole, schoolRole, type UserCtx } from './roles.ts';
+import { STEP_AGREEMENT_LABELS, type StepAgreement } from './agreement.ts';
+import type { VisitStatus } from './visit.ts';
+
+// No zod here, as in roles.ts: the head's home imports this on a cold start (issue 17).
+
+/**
+ * Whether the person signed in is the head of this school, so that its screens speak to them
+ * ("You disagree") rather than about them ("The headteacher disagrees"), which the SIL and the CEO
+ * go on reading. A head who is also a SIL is treated as the SIL, as the write rules treat them.
+ */
+export function isHeadOf(user: UserCtx | null, schoolId: string | undefined): boolean {
+	return (
+		!!user &&
+		!!schoolId &&
+		hasRole(user, 'head') &&
+		!hasRole(user, 'sil') &&
+		user.roles.includes(schoolRole(schoolId))
+	);
+}
+
+const HEAD_AGREEMENT: Record<StepAgreement, string> = {
+	agreed: 'Agreed by you',
+	proposed: 'Proposed: waiting for your agreement',
+	disagreed: 'You disagree'
+};
+
+/** A next step's agreement in words, to the head (`asHead`) or about them. */
+export const agreementLabel = (agreement: StepAgreement, asHead: boolean): string =>
+	(asHead ? HEAD_AGREEMENT : STEP_AGREEMENT_LABELS)[agreement];
+
+/**
+ * The status shown on a step's card while the head has not agreed it: its progress ("In progress")
+ * is not what matters yet, and a step only proposed is not yet being worked on as agreed.
+ */
+export function unagreedBadge(
+	agreement: Exclude<StepAgreement, 'agreed'>,
+	asHead: boolean
+): string {
+	if (agreement === 'disagreed') return asHead ? 'You disagree' : 'The headteacher disagrees';
+	return asHead ? 'Proposed — awaiting your agreement' : 'Awaiting the head’s agreement';
+}
+
+const HEAD_VISIT_STATUS: Partial<Record<VisitStatus, string>> = {
+	shared: 'Shared with you',
+	confirmed: 'Confirmed by you'
+};
+
+/** A visit record's status, to the head where it names them; `fallback` is the usual label. */
+export const visitStatusLabel = (status: VisitStatus, asHead: boolean, fallback: string): string =>
+	(asHead ? HEAD_VISIT_STATUS[status] : undefined) ?? fallback;
