@@ -1,0 +1,217 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { demoUsers, horizontalOverflow, newDevice, serverGet, signIn } from './helpers.ts';
+import { E2E } from './env.ts';
+
+// Found at stop 28: the head's own screens speak to them ("You disagree", "Your agreement") where
+// the SIL reads "the headteacher"; a step not yet agreed says so on its card, never "In progress";
+// a next step's Back returns to the list it was opened from. The head's side runs at 360 x 740.
+const PHONE = { width: 360, height: 740 };
+const adminAuth = `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`;
+
+type Doc = {
+	_id: string;
+	_rev?: string;
+	type?: string;
+	status?: string;
+	visitId?: string;
+	headReply?: unknown;
+	[k: string]: unknown;
+};
+
+async function schoolDocs(request: APIRequestContext, school: string): Promise<Doc[]> {
+	const { body } = await serverGet<{ rows: { doc: Doc }[] }>(
+		request,
+		`school-${school}/_all_docs?include_docs=true`
+	);
+	return body.rows.map((r) => r.doc);
+}
+
+/** What a test put on the server, taken away after it so that later tests find the demo as it was. */
+let made: { school: string; id: string }[] = [];
+
+async function put(request: APIRequestContext, school: string, doc: Doc): Promise<void> {
+	const url = `/couchdb/school-${school}/${encodeURIComponent(doc._id)}`;
+	const res = await request.put(url, { headers: { Authorization: adminAuth }, data: doc });
+	expect(res.status(), await res.text()).toBe(201);
+	made.push({ school, id: doc._id });
+}
+
+test.afterEach(async ({ request }) => {
+	for (const { school, id } of made) {
+		const url = `/couchdb/school-${school}/${encodeURIComponent(id)}`;
+		const { body } = await serverGet<{ _rev?: string }>(request, url.slice('/couchdb/'.length));
+		if (body._rev) {
+			await request.delete(`${url}?rev=${body._rev}`, { headers: { Authorization: adminAuth } });
+		}
+	}
+	made = [];
+});
+
+/**
+ * A next step of its own at Oakfield, proposed at a visit whose record the head has not confirmed
+ * and with no reply from the head, on which work has begun: its progress says "in progress", but it
+ * is not agreed. Made for the test (other tests confirm records and reply to the demo's steps).
+ */
+async function proposedStep(request: APIRequestContext) {
+	const users = await demoUsers(request);
+	const head = users.heads.find((h) => h.school === 'oakfield')!;
+	const docs = await schoolDocs(request, head.school);
+	const base = docs.find((d) => d.type === 'next-step')!;
+	// A visit of the SIL's whose record is not confirmed, so its steps are only proposed.
+	const visit = docs.find(
+		(d) => d.type === 'visit' && d.status !== 'confirmed' && d.visitor === users.sil
+	)!;
+	expect(visit, 'Oakfield has a visit record not yet confirmed').toBeTruthy();
+	const uuid = crypto.randomUUID();
+	const id = `next-step:${String(base.year)}:${uuid}`;
+	const action = `Trial a reading record for every class (${uuid.slice(0, 8)})`;
+	const now = new Date().toISOString();
+	const step: Doc = { ...base, _id: id, action, visitId: visit._id, createdAt: now };
+	delete step._rev;
+	delete step.headReply;
+	await put(request, head.school, step);
+	await put(request, head.school, {
+		_id: `progress:${id.slice('next-step:'.length)}:${now}:${crypto.randomUUID()}`,
+		schemaVersion: base.schemaVersion,
+		type: 'progress-update',
+		schoolId: head.school,
+		nextStepId: id,
+		status: 'in-progress',
+		note: 'Reading records printed for two classes',
+		by: head.name,
+		at: now
+	});
+	return { ...users, head, id, action, visit };
+}
+
+const stepCard = (page: Page, action: string) =>
+	page.getByTestId('next-step').filter({ hasText: action });
+
+test('the head reads “you” on their own screens where the SIL reads “the headteacher”', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { sil, head, id, action, visit } = await proposedStep(request);
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	await expect(
+		page.getByRole('heading', { level: 2, name: /^Proposed, waiting for your agreement/ })
+	).toBeVisible();
+	await stepCard(page, action).getByRole('link').click();
+	const agreement = page.getByTestId('step-agreement');
+	await expect(agreement.getByRole('heading')).toHaveText('Your agreement');
+	await expect(agreement).toContainText('Proposed: waiting for your agreement');
+	await expect(agreement).not.toContainText('headteacher');
+
+	await page.getByRole('button', { name: 'I disagree with this next step' }).click();
+	await page.getByLabel(/Why do you disagree/).fill('The reading lead is on leave this term');
+	await page.getByRole('button', { name: 'Send my reason' }).click();
+	await expect(agreement).toContainText('You disagree');
+	await expect(agreement).toContainText('Your reason');
+	await expect(agreement).not.toContainText('headteacher');
+	await expect(page.getByRole('main')).not.toContainText('The headteacher');
+	await expect(page.getByTestId('sync-status')).toContainText('All changes sent', {
+		timeout: 30_000
+	});
+	await expect
+		.poll(async () => (await schoolDocs(request, head.school)).find((d) => d._id === id))
+		.toMatchObject({ headReply: { agrees: false } });
+	// The home list groups it under the head's own words too.
+	await page.goto('/');
+	await expect(page.getByRole('heading', { level: 2, name: /^You disagree/ })).toBeVisible();
+	await expect(stepCard(page, action)).toContainText('You disagree');
+	// And so does the visit record it was proposed at.
+	await page.goto(`/visits/${encodeURIComponent(visit._id)}`);
+	await expect(page.getByRole('heading', { level: 2, name: 'Your agreement' })).toBeVisible();
+	const onVisit = page.getByTestId('visit-next-step').filter({ hasText: action });
+	await expect(onVisit).toContainText('You disagree');
+	await expect(onVisit).toContainText('Your reason: “The reading lead is on leave this term”');
+	await context.close();
+
+	// The SIL, on the same step, reads about the headteacher.
+	const s = await newDevice(browser);
+	await signIn(s.page, sil);
+	await s.page.goto(`/next-steps/${encodeURIComponent(id)}`);
+	const silAgreement = s.page.getByTestId('step-agreement');
+	await expect(silAgreement.getByRole('heading')).toHaveText('Agreement with the headteacher');
+	await expect(silAgreement).toContainText('The headteacher disagrees');
+	await expect(silAgreement).toContainText('The headteacher’s reason');
+	await expect(silAgreement).not.toContainText(/\byou\b/i);
+	await s.page.goto(`/visits/${encodeURIComponent(visit._id)}`);
+	await expect(
+		s.page.getByRole('heading', { level: 2, name: 'Agreement with the headteacher' })
+	).toBeVisible();
+	await expect(s.page.getByTestId('visit-next-step').filter({ hasText: action })).toContainText(
+		'The headteacher’s reason'
+	);
+	await s.context.close();
+});
+
+test('a step the head has not agreed says so on its card, not “In progress”', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, head, action } = await proposedStep(request);
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	const card = stepCard(page, action);
+	await expect(card).toContainText('Proposed — awaiting your agreement');
+	await expect(card).not.toContainText('In progress');
+	// Longer words than a badge's usual: they wrap on the phone rather than run off its side.
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+	await context.close();
+
+	const s = await newDevice(browser);
+	await signIn(s.page, sil);
+	await s.page.goto(`/schools/${head.school}`);
+	const silCard = stepCard(s.page, action);
+	await expect(silCard).toContainText('Awaiting the head’s agreement');
+	await expect(silCard).not.toContainText('In progress');
+	await s.context.close();
+});
+
+test('Back from a next step returns to the list it was opened from, after a reload too', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { head, id, action, visit } = await proposedStep(request);
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	const home = page.getByRole('heading', { level: 1, name: /agreed next steps$/ });
+	await expect(home).toBeVisible();
+
+	// From the head's home list, and back to it, even after a reload of the step.
+	await stepCard(page, action).getByRole('link').click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(action);
+	await page.reload();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(action);
+	await page.getByRole('link', { name: 'Back to your next steps' }).click();
+	await expect(home).toBeVisible();
+	expect(new URL(page.url()).pathname).toBe('/');
+
+	// From the visit it was proposed at, and back to that visit.
+	await page.goto(`/visits/${encodeURIComponent(visit._id)}`);
+	const link = page
+		.getByTestId('visit-next-step')
+		.filter({ hasText: action })
+		.getByRole('link', { name: action });
+	// A tap target of 44 px on the phone, however short the step's words.
+	expect((await link.boundingBox())!.height).toBeGreaterThanOrEqual(44 - 0.5);
+	await link.click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(action);
+	await page.getByRole('link', { name: 'Back to the visit record' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: /^SI visit,/ })).toBeVisible();
+	expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/visits/${visit._id}`);
+
+	// Anywhere else, or somewhere outside the app, is not followed: Back goes to the school.
+	for (const from of ['https://example.com/', '//example.com/', '/sync', '/schools/hawthorn']) {
+		await page.goto(`/next-steps/${encodeURIComponent(id)}?from=${encodeURIComponent(from)}`);
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(action);
+		const back = page.locator('main a.back');
+		await expect(back, from).toHaveAttribute('href', `/schools/${head.school}`);
+	}
+	await context.close();
+});
