@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { agreementLabel, isHeadOf, unagreedBadge, visitStatusLabel } from './head-voice';
+
+const head = { name: 'head.oakfield', roles: ['head', 'school:oakfield'] };
+
+describe('who is spoken to as the school’s head', () => {
+	it('is the head of that school only', () => {
+		expect(isHeadOf(head, 'oakfield')).toBe(true);
+		expect(isHeadOf(head, 'hawthorn')).toBe(false);
+		expect(isHeadOf(head, undefined)).toBe(false);
+		expect(isHeadOf(null, 'oakfield')).toBe(false);
+	});
+
+	it('is never the SIL or the CEO of the school, even holding the head role', () => {
+		expect(isHeadOf({ name: 'sil', roles: ['sil', 'school:oakfield'] }, 'oakfield')).toBe(false);
+		expect(isHeadOf({ name: 'x', roles: ['sil', 'head', 'school:oakfield'] }, 'oakfield')).toBe(
+			false
+		);
+		expect(isHeadOf({ name: 'ceo', roles: ['ceo'] }, 'oakfield')).toBe(false);
+	});
+});
+
+describe('the words for the head, and about them', () => {
+	it('speak to the head and of them to everyone else', () => {
+		expect(agreementLabel('disagreed', true)).toBe('You disagree');
+		expect(agreementLabel('disagreed', false)).toBe('The headteacher disagrees');
+		expect(agreementLabel('proposed', true)).toBe('Proposed: waiting for your agreement');
+		expect(unagreedBadge('proposed', true)).toBe('Proposed — awaiting your agreement');
+		expect(unagreedBadge('proposed', false)).toBe('Awaiting the head’s agreement');
+		expect(visitStatusLabel('shared', true, 'Shared with the headteacher')).toBe('Shared with you');
+		expect(visitStatusLabel('shared', false, 'Shared with the headteacher')).toBe(
+			'Shared with the headteacher'
+		);
+		expect(visitStatusLabel('draft', true, 'Draft')).toBe('Draft');
+	});
+
+	it('never say "In progress" for a step not agreed', () => {
+		for (const a of ['proposed', 'disagreed'] as const) {
+			for (const asHead of [true, false]) expect(unagreedBadge(a, asHead)).not.toMatch(/progress/i);
+		}
+	});
+});
