@@ -135,3 +135,47 @@ test('a SIL pastes figures from a spreadsheet offline, fixes a bad cell, and the
 		})
 		.toEqual({ cohort: 8, count: 6 });
 });
+
+test('a figure typed and cut short by a reload, before leaving its cell, is kept and saved', async ({
+	page,
+	request
+}) => {
+	const users = await demoUsers(request);
+	const school = schoolsWithoutHead(users)[0]!;
+	const stored = async () => {
+		const { body } = await serverGet<{ cells?: Record<string, unknown> }>(
+			request,
+			`school-${school}/${encodeURIComponent('attainment:2026-27')}`
+		);
+		return body.cells?.['eyfs-gld:boys:autumn'];
+	};
+	const typed = () =>
+		page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('si:draft:figures:')));
+	await signIn(page, users.sil);
+	await page.goto(`/schools/${school}/attainment`);
+	const cohort = cell(page, 'Boys', 'Autumn: cohort');
+	const meeting = cell(page, 'Boys', 'Autumn: figure');
+
+	// Typed, and the page reloaded before the cell was left: the figure is there, and saved.
+	await cohort.pressSequentially('15');
+	await expect(cohort).toHaveValue('15');
+	await page.reload();
+	await expect(cohort).toHaveValue('15');
+	await expectAllSent(page);
+	await expect.poll(stored).toEqual({ cohort: 15 });
+	await expect.poll(typed).toEqual([]);
+
+	// A bad figure cut short the same way is shown again and reported, as leaving its cell would.
+	await meeting.pressSequentially('20');
+	await page.reload();
+	await expect(meeting).toHaveValue('20');
+	await expect(page.getByRole('alert')).toContainText('"20" is more than the cohort of 15');
+	await meeting.fill('12');
+	await meeting.press('Tab');
+	await expect(page.getByRole('alert')).toHaveCount(0);
+	await expectAllSent(page);
+	await expect.poll(stored).toEqual({ cohort: 15, count: 12 });
+	await expect.poll(typed).toEqual([]);
+	await page.reload();
+	await expect(meeting).toHaveValue('12');
+});

@@ -1,0 +1,61 @@
+import { userKey } from '$lib/sync/session';
+import { workspace } from './workspace.svelte';
+
+function read(key: string | null): Record<string, string> {
+	if (!key) return {};
+	try {
+		const raw: unknown = JSON.parse(localStorage.getItem(key) ?? 'null');
+		if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {};
+		return Object.fromEntries(
+			Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string')
+		);
+	} catch {
+		return {};
+	}
+}
+
+/**
+ * Cells of a grid typed into and not yet taken by their record (a figure is saved when the person
+ * leaves its cell): kept on the device as they are typed, so that a reload or the tab closing
+ * before the person leaves the cell loses nothing. Kept per person and per grid (`what`, read again
+ * when it changes, so one component can show several records) in localStorage, written in the same
+ * task as the keystroke; signing out clears it with every `si:…:<user>` key.
+ */
+export class KeptCells {
+	readonly #what: () => string;
+	#version = $state(0);
+	readonly #key = $derived.by(() => {
+		const user = workspace.user?.name;
+		return user ? userKey(user, `draft:${this.#what()}`) : null;
+	});
+	/** What is typed and not yet taken, by cell. */
+	readonly cells = $derived.by(() => (this.#version, read(this.#key)));
+
+	constructor(what: () => string) {
+		this.#what = what;
+	}
+
+	#write(cells: Record<string, string>): void {
+		const key = this.#key;
+		if (!key) return;
+		try {
+			if (Object.keys(cells).length === 0) localStorage.removeItem(key);
+			else localStorage.setItem(key, JSON.stringify(cells));
+		} catch {
+			// Storage full or refused: the figure is still on screen and saved as before.
+		}
+		this.#version++;
+	}
+
+	/** The person typed `text` into `cell`. */
+	set(cell: string, text: string): void {
+		this.#write({ ...read(this.#key), [cell]: text });
+	}
+
+	/** These cells were taken as typed: forgotten, unless typed into again since. */
+	taken(entries: [cell: string, text: string][]): void {
+		const now = read(this.#key);
+		for (const [cell, text] of entries) if (now[cell] === text) delete now[cell];
+		this.#write(now);
+	}
+}
