@@ -1,10 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { framework, nextStep, visit, year } from '../../../tests/unit/fixtures';
-import { attentionFlags, sortRows, weakestFirst } from './attention';
+import { attentionFlags, sortRows, termStage, weakestFirst } from './attention';
 import { SCHEMA_VERSION } from './common';
 import { dashboardGrid, type DashboardSchool } from './overview';
 import type { School } from './school';
 import { silsBySchool } from './people';
+import type { VisitRecord } from './visit';
 
 function school(id: string, category: School['category'], name: string): School {
 	const corrective = category === '3' || category === '4';
@@ -237,8 +239,103 @@ describe('what needs the CEO’s attention', () => {
 			Cedar: [
 				'2 open concerns',
 				'No SIL assigned: no visit planned or made this year',
-				'No visit this term'
+				// 23 Nov is in the middle of term 2.
+				'No visit yet this term'
 			]
 		});
+	});
+});
+
+describe('a missing visit is flagged only once the term has begun', () => {
+	// Term 2 of the fixture year runs from 2 Nov to 18 Dec 2026.
+	const term2 = { start: '2026-11-02', end: '2026-12-18' };
+	const input = (asOf: string, visits: Parameters<typeof attentionFlags>[0]['visits'] = []) => ({
+		term: 2,
+		asOf,
+		termDates: term2,
+		visits,
+		overdueSteps: 0,
+		sils: 1
+	});
+
+	it('says where a term stands on a day: to come, under way, or over from its last day', () => {
+		expect(termStage(term2, '2026-11-01')).toBe('to-come');
+		expect(termStage(term2, '2026-11-02')).toBe('under-way');
+		expect(termStage(term2, '2026-12-17')).toBe('under-way');
+		expect(termStage(term2, '2026-12-18')).toBe('over');
+		expect(termStage(term2, '2027-01-10')).toBe('over');
+		// Dates not known: every term counts as over, as before the dates were read.
+		expect(termStage(undefined, '2026-11-01')).toBe('over');
+	});
+
+	it('flags no missing visit before the term begins, and still flags everything else', () => {
+		expect(attentionFlags(input('2026-10-20'))).toEqual([]);
+		expect(
+			attentionFlags({ ...input('2026-10-20'), sils: 0, overdueSteps: 1, openConcerns: 1 })
+		).toEqual([
+			{ kind: 'concern', text: '1 open concern' },
+			{ kind: 'no-sil', text: 'No SIL assigned' },
+			{ kind: 'overdue', text: '1 next step overdue' }
+		]);
+	});
+
+	it('says "yet" while the term is under way, and not once it is over', () => {
+		expect(attentionFlags(input('2026-11-02'))).toEqual([
+			{ kind: 'no-visit', text: 'No visit yet this term' }
+		]);
+		// A visit planned for a day still to come answers it.
+		const planned = visit({ status: 'planned', date: '2026-12-10' });
+		expect(attentionFlags(input('2026-11-23', [planned]))).toEqual([]);
+		// On the last day, or after it, the term is over: the planned visit was not recorded.
+		expect(attentionFlags(input('2026-12-18', [planned]))).toEqual([
+			{ kind: 'no-visit', text: 'No visit this term' }
+		]);
+		expect(attentionFlags(input('2026-12-18', [visit({ status: 'confirmed' })]))).toEqual([]);
+	});
+
+	it('holds for any day and any visits: flagged once begun, when no visit counts', () => {
+		const day = fc
+			.integer({ min: Date.UTC(2026, 9, 1), max: Date.UTC(2027, 0, 31) })
+			.map((ms) => new Date(ms).toISOString().slice(0, 10));
+		const aVisit = fc.record({
+			term: fc.constantFrom(1, 2, 3),
+			date: day,
+			status: fc.constantFrom('planned', 'draft', 'shared', 'confirmed') as fc.Arbitrary<
+				VisitRecord['status']
+			>,
+			visitor: fc.constantFrom('sil', '')
+		});
+		fc.assert(
+			fc.property(day, fc.array(aVisit, { maxLength: 4 }), (today, visits) => {
+				// As the dashboard counts it: to today, or to the last day once the term is over.
+				const asOf = today < term2.end ? today : term2.end;
+				const flag = attentionFlags({ ...input(asOf), visits }).find((f) => f.kind === 'no-visit');
+				const counted = visits.some(
+					(v) => v.term === 2 && (v.status !== 'planned' || v.date >= asOf)
+				);
+				if (today < term2.start || counted) expect(flag).toBeUndefined();
+				else
+					expect(flag?.text).toBe(
+						today < term2.end ? 'No visit yet this term' : 'No visit this term'
+					);
+			})
+		);
+	});
+
+	it('flags no school on the dashboard for a term still to come', () => {
+		const grid = (term: number) =>
+			dashboardGrid(schools, framework, year, term, '2026-11-23').map((r) => ({
+				name: r.school.name,
+				noVisit: r.attention.find((f) => f.kind === 'no-visit')?.text
+			}));
+		// Term 3 begins on 5 Jan 2027: no school can have missed its visit.
+		expect(grid(3).filter((r) => r.noVisit)).toEqual([]);
+		// Term 2 is under way: the schools with no visit in it yet (Cedar and Fir).
+		expect(grid(2).filter((r) => r.noVisit)).toEqual([
+			{ name: 'Cedar', noVisit: 'No visit yet this term' },
+			{ name: 'Fir', noVisit: 'No visit yet this term' }
+		]);
+		// Term 1 is over, and no school had a visit in it.
+		expect(grid(1).every((r) => r.noVisit === 'No visit this term')).toBe(true);
 	});
 });

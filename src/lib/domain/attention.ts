@@ -12,10 +12,34 @@ export interface AttentionFlag {
 	text: string;
 }
 
+/**
+ * Where a term stands on a day: still to come (before its first day), under way, or over (its
+ * last day reached: a visit neither recorded nor planned for that day can no longer be made).
+ */
+export type TermStage = 'to-come' | 'under-way' | 'over';
+
+/**
+ * The term's stage on `day`, from its dates in the academic year. A term whose dates are not
+ * known counts as over, as every term did before the dates were read.
+ */
+export function termStage(
+	dates: { start: string; end: string } | undefined,
+	day: string
+): TermStage {
+	if (!dates) return 'over';
+	if (day < dates.start) return 'to-come';
+	return day >= dates.end ? 'over' : 'under-way';
+}
+
 export interface AttentionInput {
 	term: number;
 	/** The date the term is counted to (today, or the term's last day once it is over). */
 	asOf: string;
+	/**
+	 * The term's first and last days (the academic year's). Without them the term counts as over,
+	 * so a school with no visit is flagged as before.
+	 */
+	termDates?: { start: string; end: string };
 	/** The school's visits of the year, any status. */
 	visits: readonly Pick<VisitRecord, 'term' | 'date' | 'status' | 'visitor'>[];
 	overdueSteps: number;
@@ -32,6 +56,10 @@ export interface AttentionInput {
  * Why a school needs the CEO's attention this term, most urgent first: an open concern, no SIL,
  * no visit this term, overdue next steps.
  *
+ * - A missing visit is flagged only once the term has begun: a term still to come cannot be
+ *   missing one. While the term is under way the flag says "No visit yet this term" (nothing
+ *   recorded and nothing planned for a day still to come: time is left, but nobody has booked
+ *   one); once the term is over it says "No visit this term".
  * - A visit counts for the term once it has a record (draft, shared or confirmed), or while it is
  *   planned for a day not yet passed; a planned visit whose day has gone without a record does not.
  * - Which SILs support a school comes from the trust's list of people (`sils`); where that is not
@@ -50,10 +78,15 @@ export function attentionFlags(input: AttentionInput): AttentionFlag[] {
 		if (input.sils === 0) flags.push({ kind: 'no-sil', text: 'No SIL assigned' });
 	} else if (!input.visits.some((v) => v.visitor.trim() !== ''))
 		flags.push({ kind: 'no-sil', text: 'No SIL assigned: no visit planned or made this year' });
+	const stage = termStage(input.termDates, input.asOf);
 	const visited = input.visits.some(
 		(v) => v.term === input.term && (v.status !== 'planned' || v.date >= input.asOf)
 	);
-	if (!visited) flags.push({ kind: 'no-visit', text: 'No visit this term' });
+	if (stage !== 'to-come' && !visited)
+		flags.push({
+			kind: 'no-visit',
+			text: stage === 'under-way' ? 'No visit yet this term' : 'No visit this term'
+		});
 	if (input.overdueSteps > 0)
 		flags.push({
 			kind: 'overdue',

@@ -541,6 +541,7 @@ export function dashboardGrid(
 	counting: SiDaysCounting = DEFAULT_SI_DAYS_COUNTING
 ): DashboardRow[] {
 	const asOf = termAsOf(year, term, today);
+	const dates = year.terms.find((t) => t.term === term);
 	return schools
 		.filter(
 			(s) =>
@@ -573,6 +574,7 @@ export function dashboardGrid(
 				attention: attentionFlags({
 					term,
 					asOf,
+					...(dates ? { termDates: { start: dates.start, end: dates.end } } : {}),
 					visits,
 					overdueSteps: steps.overdue,
 					openConcerns: s.openConcerns ?? 0,
