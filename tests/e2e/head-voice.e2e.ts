@@ -157,7 +157,7 @@ test('a step the head has not agreed says so on its card, not “In progress”'
 	const { page, context } = await newDevice(browser, PHONE);
 	await signIn(page, head.name);
 	const card = stepCard(page, action);
-	await expect(card).toContainText('Proposed — awaiting your agreement');
+	await expect(card).toContainText('Proposed: waiting for your agreement');
 	await expect(card).not.toContainText('In progress');
 	// Longer words than a badge's usual: they wrap on the phone rather than run off its side.
 	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
@@ -167,7 +167,7 @@ test('a step the head has not agreed says so on its card, not “In progress”'
 	await signIn(s.page, sil);
 	await s.page.goto(`/schools/${head.school}`);
 	const silCard = stepCard(s.page, action);
-	await expect(silCard).toContainText('Awaiting the head’s agreement');
+	await expect(silCard).toContainText('Proposed: waiting for the headteacher');
 	await expect(silCard).not.toContainText('In progress');
 	await s.context.close();
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agreementLabel, isHeadOf, unagreedBadge, visitStatusLabel } from './head-voice';
+import { agreementLabel, isHeadOf, visitStatusLabel } from './head-voice';
 
 const head = { name: 'head.oakfield', roles: ['head', 'school:oakfield'] };
 
@@ -25,18 +25,11 @@ describe('the words for the head, and about them', () => {
 		expect(agreementLabel('disagreed', true)).toBe('You disagree');
 		expect(agreementLabel('disagreed', false)).toBe('The headteacher disagrees');
 		expect(agreementLabel('proposed', true)).toBe('Proposed: waiting for your agreement');
-		expect(unagreedBadge('proposed', true)).toBe('Proposed — awaiting your agreement');
-		expect(unagreedBadge('proposed', false)).toBe('Awaiting the head’s agreement');
+		expect(agreementLabel('proposed', false)).toBe('Proposed: waiting for the headteacher');
 		expect(visitStatusLabel('shared', true, 'Shared with the headteacher')).toBe('Shared with you');
 		expect(visitStatusLabel('shared', false, 'Shared with the headteacher')).toBe(
 			'Shared with the headteacher'
 		);
 		expect(visitStatusLabel('draft', true, 'Draft')).toBe('Draft');
-	});
-
-	it('never say "In progress" for a step not agreed', () => {
-		for (const a of ['proposed', 'disagreed'] as const) {
-			for (const asHead of [true, false]) expect(unagreedBadge(a, asHead)).not.toMatch(/progress/i);
-		}
 	});
 });

@@ -25,21 +25,12 @@ const HEAD_AGREEMENT: Record<StepAgreement, string> = {
 	disagreed: 'You disagree'
 };
 
-/** A next step's agreement in words, to the head (`asHead`) or about them. */
+/**
+ * A next step's agreement in words, to the head (`asHead`) or about them; also the status on its
+ * card until the head agrees it.
+ */
 export const agreementLabel = (agreement: StepAgreement, asHead: boolean): string =>
 	(asHead ? HEAD_AGREEMENT : STEP_AGREEMENT_LABELS)[agreement];
-
-/**
- * The status shown on a step's card while the head has not agreed it: its progress ("In progress")
- * is not what matters yet, and a step only proposed is not yet being worked on as agreed.
- */
-export function unagreedBadge(
-	agreement: Exclude<StepAgreement, 'agreed'>,
-	asHead: boolean
-): string {
-	if (agreement === 'disagreed') return asHead ? 'You disagree' : 'The headteacher disagrees';
-	return asHead ? 'Proposed — awaiting your agreement' : 'Awaiting the head’s agreement';
-}
 
 const HEAD_VISIT_STATUS: Partial<Record<VisitStatus, string>> = {
 	shared: 'Shared with you',
