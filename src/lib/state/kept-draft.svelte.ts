@@ -69,6 +69,11 @@ export class KeptDraft<T extends Record<string, string>> {
 	clear(sent: T): void {
 		const now = $state.snapshot(this.value) as T;
 		if (Object.keys(this.#empty).some((k) => now[k] !== sent[k])) return;
+		this.discard();
+	}
+
+	/** The person gave the form up (Cancel): what was kept goes, and the form starts again empty. */
+	discard(): void {
 		this.restored = false;
 		this.value = { ...this.#empty };
 		this.#write(this.#empty);
