@@ -3,7 +3,7 @@ import { withItemIds, type FieldPath } from '$lib/domain';
 import type { Doc } from '$lib/sync/merge';
 import { Autosave } from './autosave.svelte';
 import { same, takeIn } from './rebase';
-import { readUnsaved, recordDb, unsavedKey, type Unsaved } from './unsaved';
+import { holdOpen, readUnsaved, recordDb, unsavedKey, type Unsaved } from './unsaved';
 import { workspace } from './workspace.svelte';
 
 /** The generation of a revision ("3-abc…" is 3); 0 for none. */
@@ -83,6 +83,9 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 			const incoming = $state.snapshot(options.record()) as D;
 			untrack(() => this.absorb(incoming));
 		});
+		// While open, the form saves what it kept itself; the start's save leaves it alone.
+		const key = this.#unsaved;
+		if (key) $effect(() => holdOpen(key));
 	}
 
 	/** The revision the draft is measured against (for tests and the conflict notice). */
@@ -166,7 +169,8 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 				db: this.#db,
 				id: this.#base._id,
 				base: pick(this.#base, this.#fields),
-				draft: $state.snapshot(this.draft) as Record<string, unknown>
+				draft: $state.snapshot(this.draft) as Record<string, unknown>,
+				at: Date.now()
 			};
 			// A record never written (an overview no one has begun) is made from its other fields.
 			if (!this.#base._rev) kept.own = omit(this.#base, this.#fields);

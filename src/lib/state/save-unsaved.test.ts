@@ -5,8 +5,8 @@ import { nextStep, visit } from '../../../tests/unit/fixtures';
 import { blankOverview } from '$lib/db/overviews';
 import type { WriteContext } from '$lib/db/repository';
 import { schoolDbName } from '$lib/domain/databases';
-import { saveUnsaved } from './save-unsaved';
-import { unsavedKey, type Unsaved } from './unsaved';
+import { SETTLE_MS, saveUnsaved } from './save-unsaved';
+import { holdOpen, unsavedKey, type Unsaved } from './unsaved';
 
 // An editor's tab closed in the moment before its save: what it kept in localStorage is saved at
 // the next start, on a real PouchDB database per school, without its record being opened again.
@@ -46,14 +46,21 @@ afterEach(async () => {
 });
 
 /** Keep `changes` as the editor of `doc` does: its fields as it opened on them, and as typed. */
-function keep(user: string, db: string, doc: Record<string, unknown>, changes: object): string {
+function keep(
+	user: string,
+	db: string,
+	doc: Record<string, unknown>,
+	changes: object,
+	at?: number
+): string {
 	const fields = Object.keys(changes);
 	const pick = (d: Record<string, unknown>) => Object.fromEntries(fields.map((k) => [k, d[k]]));
 	const kept: Unsaved = {
 		db,
 		id: String(doc._id),
 		base: pick(doc),
-		draft: { ...pick(doc), ...changes }
+		draft: { ...pick(doc), ...changes },
+		...(at === undefined ? {} : { at })
 	};
 	if (!doc._rev)
 		kept.own = Object.fromEntries(Object.entries(doc).filter(([k]) => !(k in changes)));
@@ -74,7 +81,7 @@ describe('saving at start what editors kept and never saved', () => {
 		// Meanwhile another device changed another field, and it synced here.
 		await put(OAK, { ...opened, daysUsed: 2 });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0 });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0, retryIn: null });
 		const now = await dbFor(OAK).get<Record<string, unknown>>(opened._id);
 		expect(now.focus).toBe('Phonics in Reception');
 		expect(now.daysUsed).toBe(2);
@@ -86,7 +93,7 @@ describe('saving at start what editors kept and never saved', () => {
 		keep('ceo', OAK, blankOverview('oakfield', '2026-27', 2), { commentary: 'Oakfield: strong' });
 		keep('ceo', elm, blankOverview('elmwood', '2026-27', 2), { commentary: 'Elmwood: fragile' });
 
-		expect(await saveUnsaved(ceo, 'ceo')).toEqual({ saved: 2, kept: 0 });
+		expect(await saveUnsaved(ceo, 'ceo')).toEqual({ saved: 2, kept: 0, retryIn: null });
 		const id = blankOverview('oakfield', '2026-27', 2)._id;
 		expect((await dbFor(OAK).get<{ commentary: string }>(id)).commentary).toBe('Oakfield: strong');
 		expect((await dbFor(elm).get<{ commentary: string }>(id)).commentary).toBe('Elmwood: fragile');
@@ -97,7 +104,7 @@ describe('saving at start what editors kept and never saved', () => {
 		const step = await put(OAK, nextStep());
 		keep('sil', OAK, step, { dueDate: '', dueTerm: 3, owner: 'English lead' });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0 });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0, retryIn: null });
 		const now = await dbFor(OAK).get<Record<string, unknown>>(step._id);
 		expect(now.owner).toBe('English lead');
 		expect(now.dueDate).toBeUndefined();
@@ -110,7 +117,7 @@ describe('saving at start what editors kept and never saved', () => {
 		await put(OAK, { ...opened, status: 'confirmed' as const });
 		const gone = keep('sil', OAK, nextStep({ _rev: '1-x' }), { owner: 'Maths lead' });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 2 });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 2, retryIn: null });
 		expect(localStorage.getItem(confirmed)).not.toBeNull();
 		expect(localStorage.getItem(gone)).not.toBeNull();
 		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).not.toBe(
@@ -136,7 +143,7 @@ describe('saving at start what editors kept and never saved', () => {
 				})
 		};
 
-		expect(await saveUnsaved(typing, 'sil')).toEqual({ saved: 1, kept: 0 });
+		expect(await saveUnsaved(typing, 'sil')).toEqual({ saved: 1, kept: 0, retryIn: null });
 		expect((await db.get<{ focus: string }>(opened._id)).focus).toBe('Phonics');
 		expect(JSON.parse(localStorage.getItem(key)!)).toMatchObject({
 			draft: { focus: 'Phonics in Reception' }
@@ -147,10 +154,41 @@ describe('saving at start what editors kept and never saved', () => {
 		const opened = await put(OAK, visit({ status: 'draft' }));
 		const theirs = keep('head.oakfield', OAK, opened, { focus: 'Not mine to save' });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 0 });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 0, retryIn: null });
 		expect(localStorage.getItem(theirs)).not.toBeNull();
 		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).not.toBe(
 			'Not mine to save'
 		);
+	});
+
+	it('leaves a note written a moment ago, perhaps by an editor open in another tab, until it settles', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		const written = 1_800_000_000_000;
+		const key = keep('sil', OAK, opened, { focus: 'Still being typed' }, written);
+
+		expect(await saveUnsaved(ctx, 'sil', { at: written + 4_000 })).toEqual({
+			saved: 0,
+			kept: 0,
+			retryIn: SETTLE_MS - 4_000
+		});
+		expect(localStorage.getItem(key)).not.toBeNull();
+		expect(await saveUnsaved(ctx, 'sil', { at: written + SETTLE_MS })).toEqual({
+			saved: 1,
+			kept: 0,
+			retryIn: null
+		});
+		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).toBe('Still being typed');
+		expect(localStorage.getItem(key)).toBeNull();
+	});
+
+	it('leaves the note of an editor open in this tab to that editor', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		const key = keep('sil', OAK, opened, { focus: 'The editor saves this' });
+		const release = holdOpen(key);
+
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 0, retryIn: null });
+		expect(localStorage.getItem(key)).not.toBeNull();
+		release();
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0, retryIn: null });
 	});
 });

@@ -16,7 +16,29 @@ export interface Unsaved {
 	 * before anyone wrote one), so that it can be made from them.
 	 */
 	own?: Record<string, unknown>;
+	/** When the note was written (ms since 1970): a recent one may belong to an editor still open. */
+	at?: number;
 }
+
+/** Notes of the editors open in this tab, by key, with how many are open on each. */
+const open = new Map<string, number>();
+
+/**
+ * An editor opened on the record whose notes are kept at `key`: it saves them itself, so the
+ * start's save (`saveUnsaved`) leaves them alone until the editor is closed (the function given
+ * back).
+ */
+export function holdOpen(key: string): () => void {
+	open.set(key, (open.get(key) ?? 0) + 1);
+	return () => {
+		const n = (open.get(key) ?? 1) - 1;
+		if (n > 0) open.set(key, n);
+		else open.delete(key);
+	};
+}
+
+/** Whether an editor in this tab is open on the record whose notes are kept at `key`. */
+export const isOpen = (key: string) => open.has(key);
 
 const KIND = 'unsaved';
 
@@ -44,10 +66,17 @@ export function parseUnsaved(raw: string | null): Unsaved | null {
 	try {
 		const v: unknown = JSON.parse(raw);
 		if (!isRecord(v)) return null;
-		const { db, id, base, draft, own } = v;
+		const { db, id, base, draft, own, at } = v;
 		if (typeof db !== 'string' || typeof id !== 'string') return null;
 		if (!isRecord(base) || !isRecord(draft)) return null;
-		return { db, id, base, draft, ...(isRecord(own) ? { own } : {}) };
+		return {
+			db,
+			id,
+			base,
+			draft,
+			...(isRecord(own) ? { own } : {}),
+			...(typeof at === 'number' ? { at } : {})
+		};
 	} catch {
 		return null;
 	}

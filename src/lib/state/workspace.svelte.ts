@@ -400,12 +400,22 @@ class Workspace {
 	 * saved now, whether or not their record is opened again (`saveUnsaved`). The saver and the
 	 * schemas it needs load only when there is something to save.
 	 */
-	async #saveUnsaved(user: string): Promise<number> {
+	async #saveUnsaved(user: string, leaving = false): Promise<number> {
 		if (unsavedKeys(user).length === 0) return 0;
 		const ctx = this.ctx;
+		const rm = this.#rm;
 		// What could not be saved stays kept, for its editor or the next start.
 		return import('$lib/state/save-unsaved').then(
-			async ({ saveUnsaved }) => (await saveUnsaved(ctx, user)).kept,
+			async ({ saveUnsaved }) => {
+				// Signing out, nothing is left to settle: every note is saved now.
+				const done = await saveUnsaved(ctx, user, leaving ? { settleMs: 0 } : {});
+				// Notes written a moment ago (perhaps by another tab's editor) are looked at again.
+				if (done.retryIn !== null && !leaving)
+					setTimeout(() => {
+						if (this.#rm === rm) void this.#saveUnsaved(user);
+					}, done.retryIn + 100);
+				return done.kept;
+			},
 			() => unsavedKeys(user).length
 		);
 	}
@@ -747,7 +757,7 @@ class Workspace {
 		const { PouchDB, localDb, remoteDb } = engine;
 		if (!discard) {
 			// Changes an editor kept and never saved go with the rest, or keep the person signed in.
-			const unsaved = await this.#saveUnsaved(session.name);
+			const unsaved = await this.#saveUnsaved(session.name, true);
 			if (navigator.onLine && this.problem?.kind !== 'session-expired') {
 				for (const db of this.#dbs) {
 					const remote = remoteDb(db);
