@@ -418,6 +418,15 @@ async function live(t: Target, dir: string): Promise<Live> {
 	const latencies: number[] = [];
 	const expected = CLIENTS * WRITES_PER_CLIENT * (CLIENTS - 1);
 	let received = 0;
+	/** How many other clients received each write. */
+	const receipts = new Map<string, number>();
+	/** What went wrong for the clients, by kind: printed when a receipt never came. */
+	const problems = new Map<string, number>();
+	const problem = (what: string, err: unknown) => {
+		const e = (err ?? {}) as { status?: number; name?: string; message?: string };
+		const key = `${what}: ${e.status ?? ''} ${e.name ?? ''} ${(e.message ?? '').slice(0, 80)}`;
+		problems.set(key, (problems.get(key) ?? 0) + 1);
+	};
 	let allReceived: () => void = () => undefined;
 	const done = new Promise<void>((r) => (allReceived = r));
 	const syncs = clients.map((c, n) => {
@@ -426,7 +435,11 @@ async function live(t: Target, dir: string): Promise<Live> {
 			retry: true,
 			since: 'now'
 		} as PouchDB.Replication.SyncOptions);
-		void s.on('error', () => undefined);
+		void s.on('error', (err) => problem('error', err));
+		void s.on('denied', (err) => problem('denied', err));
+		void s.on('paused', (err) => {
+			if (err) problem('paused on an error', err);
+		});
 		void s.on('change', (info) => {
 			if (info.direction !== 'pull') return;
 			const now = performance.now();
@@ -434,6 +447,7 @@ async function live(t: Target, dir: string): Promise<Live> {
 				const w = written.get(d._id);
 				if (!w || w.by === n) continue;
 				latencies.push(now - w.at);
+				receipts.set(d._id, (receipts.get(d._id) ?? 0) + 1);
 				if (++received === expected) allReceived();
 			}
 		});
@@ -460,6 +474,13 @@ async function live(t: Target, dir: string): Promise<Live> {
 	await Promise.all(clients.map((c) => c.close()));
 	if (received < expected) {
 		console.warn(`${t.name}: only ${received} of ${expected} receipts within 120 s`);
+		// Which writes were short, by whom, and what the clients met on the way.
+		for (const [id, w] of written) {
+			const got = receipts.get(id) ?? 0;
+			if (got < CLIENTS - 1)
+				console.warn(`  ${id} by client ${w.by}: ${got} of ${CLIENTS - 1} receipts`);
+		}
+		for (const [what, n] of problems) console.warn(`  ${n} x ${what}`);
 		// A receipt that never came is slower than any that did: its latency counts as unbounded,
 		// so a server that delivers half the writes cannot show the latency of the fast half.
 		for (let i = received; i < expected; i++) latencies.push(Number.POSITIVE_INFINITY);
