@@ -7,8 +7,11 @@
  * Both servers run at once. Push and pull run in rounds (BENCH_ROUNDS, 5 by default), each into
  * an empty database, the servers taking turns (and turns about which goes first), after an
  * unrecorded warm-up round, and the median and range of the rounds are printed: on a shared
- * two-core machine one run of each drifts by a tenth or more. Other settings: BENCH_DOCS (10,000
- * per round), BENCH_CLIENTS (100 live clients), BENCH_WRITES (5 writes each).
+ * two-core machine one run of each drifts by a tenth or more. The live clients run in as many
+ * rounds (BENCH_LIVE_ROUNDS, BENCH_ROUNDS by default), the servers again taking turns to go first,
+ * and each live figure is the median of its rounds. A round in which some write never reached every
+ * other client within 120 s is named, with what its writer was doing. Other settings: BENCH_DOCS
+ * (10,000 per round), BENCH_CLIENTS (100 live clients), BENCH_WRITES (5 writes each).
  *
  * Our server runs as shipped (accounts with Basic auth, validation of every document by the
  * shared rules, fsync before acknowledging); the peer has none of these.
@@ -68,6 +71,7 @@ const WRITES_PER_CLIENT = Number(process.env.BENCH_WRITES ?? 5);
  */
 const SCHOOLS = ['willow-bank', 'oakfield', 'ashcombe', 'hawthorn', 'kingsmead'];
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+const LIVE_ROUNDS = Math.max(1, Number(process.env.BENCH_LIVE_ROUNDS ?? ROUNDS));
 /** An unrecorded round first, so that the first recorded one does not pay for the JIT warming up. */
 const WARM_UP_SCHOOL = 'hawthorn';
 const LIVE_SCHOOL = 'st-aidans';
@@ -146,7 +150,7 @@ async function recreate(
 	if (empty) {
 		const gone = await fetch(url, { method: 'DELETE', headers });
 		if (!gone.ok && gone.status !== 404)
-			throw new Error(`${who}: cannot delete ${url} (${gone.status})`);
+			throw new Error(`${who}: cannot delete ${url} (${gone.status} ${await gone.text()})`);
 	}
 	const made = await fetch(url, { method: 'PUT', headers });
 	if (!made.ok && !(made.status === 412 && !empty))
@@ -257,20 +261,42 @@ function requestKind(url: string, method = 'GET'): string {
 	return last.startsWith('_') ? `${method} ${last}` : `${method} database`;
 }
 
-/** A client's handle on the school's database on `t`; with `times`, each request is timed. */
-const remote = (t: Target, school: string, times?: RequestTimes) =>
+/** Requests not yet answered in full, with when each was sent and whether its headers came. */
+type InFlight = Map<object, { kind: string; at: number; headers?: boolean }>;
+
+/**
+ * A client's handle on the school's database on `t`; with `times`, each request is timed; with
+ * `inFlight`, each request is there until its answer's body has been read.
+ */
+const remote = (t: Target, school: string, times?: RequestTimes, inFlight?: InFlight) =>
 	new PouchDB<Doc>(`${t.base}/${t.prefix ?? ''}school-${school}`, {
 		skip_setup: true,
 		...(t.auth ? { auth: t.auth } : {}),
-		...(times
+		...(times || inFlight
 			? {
 					fetch: async (url: string, opts?: RequestInit) => {
 						const t0 = performance.now();
-						const res = await pouchFetch(url, opts);
 						const kind = requestKind(url, opts?.method);
-						const list = times.get(kind) ?? [];
-						times.set(kind, list);
-						list.push(performance.now() - t0);
+						const key = {};
+						const request = { kind, at: t0, headers: false };
+						inFlight?.set(key, request);
+						let res: Response;
+						try {
+							res = await pouchFetch(url, opts);
+						} catch (err) {
+							inFlight?.delete(key);
+							throw err;
+						}
+						if (times) {
+							const list = times.get(kind) ?? [];
+							times.set(kind, list);
+							list.push(performance.now() - t0);
+						}
+						if (!inFlight) return res;
+						request.headers = true;
+						// PouchDB reads each answer with `json()`: the request is over once that settles.
+						const json = res.json.bind(res);
+						res.json = () => json().finally(() => inFlight.delete(key));
 						return res;
 					}
 				}
@@ -408,6 +434,8 @@ interface Live {
 	writesPerSec: number;
 	p50: number;
 	p99: number;
+	/** Receipts that never came within 120 s (each write is owed one by every other client). */
+	missing: number;
 }
 
 /** Every client syncs both ways; each write is timed until each other client has it. */
@@ -429,17 +457,35 @@ async function live(t: Target, dir: string): Promise<Live> {
 	};
 	let allReceived: () => void = () => undefined;
 	const done = new Promise<void>((r) => (allReceived = r));
+	/** Each client's requests still waiting for an answer, and what each direction last did. */
+	const inFlight = clients.map((): InFlight => new Map());
+	const lastEvents = clients.map(() => new Map<string, { event: string; at: number }>());
 	const syncs = clients.map((c, n) => {
-		const s = c.sync(remote(t, LIVE_SCHOOL), {
+		const s = c.sync(remote(t, LIVE_SCHOOL, undefined, inFlight[n]), {
 			live: true,
 			retry: true,
 			since: 'now'
 		} as PouchDB.Replication.SyncOptions);
 		void s.on('error', (err) => problem('error', err));
 		void s.on('denied', (err) => problem('denied', err));
-		void s.on('paused', (err) => {
-			if (err) problem('paused on an error', err);
-		});
+		// A sync says it paused only once both directions have: listen to each direction too.
+		type Emitter = { on(event: string, listener: (arg?: unknown) => void): unknown };
+		const directions = s as unknown as Record<'push' | 'pull', Emitter>;
+		for (const direction of ['push', 'pull'] as const) {
+			const r = directions[direction];
+			const note = (event: string) =>
+				lastEvents[n]!.set(direction, { event, at: performance.now() });
+			for (const event of ['active', 'change', 'complete'] as const)
+				void r.on(event, () => note(event));
+			void r.on('paused', (err: unknown) => {
+				note(err ? 'paused on an error' : 'paused');
+				if (err) problem(`${direction} paused on an error`, err);
+			});
+			void r.on('requestError', (err: unknown) => {
+				note('request error');
+				problem(`${direction} request error`, err);
+			});
+		}
 		void s.on('change', (info) => {
 			if (info.direction !== 'pull') return;
 			const now = performance.now();
@@ -468,6 +514,26 @@ async function live(t: Target, dir: string): Promise<Live> {
 	const timeout = new Promise<void>((r) => setTimeout(r, 120_000));
 	await Promise.race([done, timeout]);
 	const sec = (performance.now() - t0) / 1000;
+	const stalled: string[] = [];
+	if (received < expected) {
+		// What each client whose writes were short was doing when the wait ended.
+		const now = performance.now();
+		const short = new Set(
+			[...written].filter(([id]) => (receipts.get(id) ?? 0) < CLIENTS - 1).map(([, w]) => w.by)
+		);
+		for (const n of short) {
+			const events = [...lastEvents[n]!]
+				.map(([d, e]) => `${d} ${e.event} ${((now - e.at) / 1000).toFixed(1)} s ago`)
+				.join(', ');
+			const waiting = [...inFlight[n]!.values()]
+				.map(
+					(r) =>
+						`${r.kind} (${r.headers ? 'body' : 'answer'} awaited ${((now - r.at) / 1000).toFixed(1)} s)`
+				)
+				.join(', ');
+			stalled.push(`  client ${n}: ${events || 'no events'}; waiting on ${waiting || 'nothing'}`);
+		}
+	}
 	for (const s of syncs) s.cancel();
 	// Let cancelled requests settle before the server goes away.
 	await new Promise((r) => setTimeout(r, 1000));
@@ -475,12 +541,15 @@ async function live(t: Target, dir: string): Promise<Live> {
 	if (received < expected) {
 		console.warn(`${t.name}: only ${received} of ${expected} receipts within 120 s`);
 		// Which writes were short, by whom, and what the clients met on the way.
-		for (const [id, w] of written) {
+		const shortWrites = [...written].flatMap(([id, w]) => {
 			const got = receipts.get(id) ?? 0;
-			if (got < CLIENTS - 1)
-				console.warn(`  ${id} by client ${w.by}: ${got} of ${CLIENTS - 1} receipts`);
-		}
+			return got < CLIENTS - 1
+				? [`  ${id} by client ${w.by}: ${got} of ${CLIENTS - 1} receipts`]
+				: [];
+		});
+		for (const line of atMost(shortWrites, 20)) console.warn(line);
 		for (const [what, n] of problems) console.warn(`  ${n} x ${what}`);
+		for (const line of atMost(stalled, 20)) console.warn(line);
 		// A receipt that never came is slower than any that did: its latency counts as unbounded,
 		// so a server that delivers half the writes cannot show the latency of the fast half.
 		for (let i = received; i < expected; i++) latencies.push(Number.POSITIVE_INFINITY);
@@ -489,7 +558,8 @@ async function live(t: Target, dir: string): Promise<Live> {
 	return {
 		writesPerSec: (CLIENTS * WRITES_PER_CLIENT) / sec,
 		p50: percentile(latencies, 50),
-		p99: percentile(latencies, 99)
+		p99: percentile(latencies, 99),
+		missing: expected - received
 	};
 }
 
@@ -569,17 +639,22 @@ export async function run(): Promise<void> {
 		const fromDisk = new Map<Target, number>();
 		const paced = targets.filter((t) => t !== flushing);
 		for (const t of paced) fromDisk.set(t, await pushFromDisk(t, clients));
-		const lives = new Map<Target, Live>();
-		for (const t of servers) {
-			console.log(`live clients against ${t.name} …`);
-			lives.set(t, await live(t, clients));
+		const lives = new Map<Target, Live[]>(servers.map((t) => [t, []]));
+		for (let r = 0; r < LIVE_ROUNDS; r++) {
+			console.log(`live clients, round ${r + 1} of ${LIVE_ROUNDS} …`);
+			const k = r % servers.length;
+			for (const t of [...servers.slice(k), ...servers.slice(0, k)])
+				lives.get(t)!.push(await live(t, clients));
 		}
+		const liveRounds = (key: 'writesPerSec' | 'p50' | 'p99') =>
+			new Map([...lives].map(([t, rounds]) => [t, rounds.map((l) => l[key])]));
 
 		const figure = (t: Target | undefined, key: string): number | undefined => {
 			if (!t) return undefined;
 			if (key === 'push') return median(pushes.get(t)!);
 			if (key === 'pull') return median(pulls.get(t)!);
-			return lives.get(t)?.[key as keyof Live];
+			const rounds = lives.get(t)?.map((l) => l[key as 'writesPerSec' | 'p50' | 'p99']);
+			return rounds?.length ? median(rounds) : undefined;
 		};
 		const rows: [string, string, boolean][] = [
 			[`push ${DOCS} docs (docs/s)`, 'push', true],
@@ -619,11 +694,13 @@ export async function run(): Promise<void> {
 				.join('; ');
 		// Each round's servers ran back to back, so a round's ratio is the least disturbed by the
 		// machine's load drifting between rounds.
-		const paired = (m: Map<Target, number[]>) =>
+		const paired = (m: Map<Target, number[]>, higherIsBetter = true) =>
 			a
 				? peers
 						.map((p) => {
-							const ratios = m.get(a)!.map((x, i) => x / m.get(p)![i]!);
+							const ratios = m
+								.get(a)!
+								.map((x, i) => (higherIsBetter ? x / m.get(p)![i]! : m.get(p)![i]! / x));
 							return (
 								`against ${p.name} median ${median(ratios).toFixed(2)}x,` +
 								` range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x`
@@ -638,6 +715,13 @@ export async function run(): Promise<void> {
 				`\n  push: ${all(pushes)}` +
 				`\n  pull: ${all(pulls)}` +
 				`\nOurs against each peer, round by round: push ${paired(pushes)}; pull ${paired(pulls)}.` +
+				`\nLive clients are the median of ${LIVE_ROUNDS} rounds; every round:` +
+				`\n  writes/s: ${all(liveRounds('writesPerSec'))}` +
+				`\n  write to receipt p50 (ms): ${all(liveRounds('p50'))}` +
+				`\n  write to receipt p99 (ms): ${all(liveRounds('p99'))}` +
+				`\nOurs against each peer, round by round: live writes/s ${paired(liveRounds('writesPerSec'))};` +
+				` p50 ${paired(liveRounds('p50'), false)}.` +
+				`\n${undelivered(lives)}` +
 				`\nLoad average at the start: ${loadAtStart!.toFixed(2)} (1 min); at the end:` +
 				` ${load1!.toFixed(2)} (1 min), ${load5!.toFixed(2)} (5 min)` +
 				` on ${os.cpus().length} cores.` +
@@ -669,6 +753,23 @@ export async function run(): Promise<void> {
 	} finally {
 		await Promise.all(targets.map((t) => t.stop()));
 	}
+}
+
+/** The first `n` lines, and how many more there were. */
+const atMost = (lines: string[], n: number) =>
+	lines.length > n ? [...lines.slice(0, n), `  … and ${lines.length - n} more`] : lines;
+
+/** Which live rounds left writes undelivered after 120 s, by server; or that none did. */
+function undelivered(lives: Map<Target, Live[]>): string {
+	const short = [...lives].flatMap(([t, rounds]) =>
+		rounds.flatMap((l, r) =>
+			l.missing > 0 ? [`${t.name} round ${r + 1}: ${l.missing} receipts never came`] : []
+		)
+	);
+	return short.length
+		? `Writes that never reached every other client within 120 s (see the lines printed with` +
+				` the round): ${short.join('; ')}.`
+		: 'Every live write reached every other client within 120 s, in every round.';
 }
 
 /**
