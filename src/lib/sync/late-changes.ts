@@ -10,6 +10,13 @@ import type { Doc } from './merge';
  * record allows: the head and the trust see it, and nothing typed is lost.
  */
 
+/**
+ * A visit the headteacher confirmed: locked, so a later change to what it says can only be
+ * appended to it as an addendum. Learning walks, next steps and overviews are never locked.
+ */
+export const isConfirmedVisit = (doc: Doc): boolean =>
+	doc.type === 'visit' && doc.status === 'confirmed';
+
 /** Fields the people who confirm and share write, and bookkeeping: never a late change. */
 const NOT_CONTENT = new Set([
 	'_id',
@@ -151,4 +158,24 @@ export function lateAddenda(
 			...part
 		].join('\n')
 	}));
+}
+
+/**
+ * The confirmed record with the late changes `merged` makes to it appended as addenda
+ * (`lateAddenda`); the record itself, unchanged, when there are none. What was confirmed is never
+ * changed. Used alike for a conflict settled after replication (`resolve.ts`) and for an editor's
+ * unsaved note saved at the next start (`saveUnsaved`).
+ */
+export function withLateAddenda(
+	confirmed: Doc,
+	merged: Doc,
+	by: string,
+	at: string,
+	id: string,
+	describe: Describe = PLAIN
+): Doc {
+	const late = lateAddenda(confirmed, merged, by, at, id, describe);
+	if (late.length === 0) return confirmed;
+	const addenda = Array.isArray(confirmed.addenda) ? confirmed.addenda : [];
+	return { ...confirmed, addenda: [...addenda, ...late] };
 }

@@ -7,7 +7,7 @@ import {
 	type UserCtx
 } from '$lib/domain';
 import type { PendingChoice } from '$lib/domain/changes';
-import { lateAddenda, lateChanges, type Describe } from './late-changes';
+import { isConfirmedVisit, lateChanges, withLateAddenda, type Describe } from './late-changes';
 import { compareRevs, foldLeaves, merge3, type Doc } from './merge';
 
 /**
@@ -251,7 +251,7 @@ export async function planResolution(
 	// A confirmed version meeting a later change to what it says: what the head confirmed stays as
 	// it is, whoever's device resolves (the rules, which compare with one version only, could
 	// otherwise let a head's device confirm text the head never read).
-	const confirmed = leaves.find((l) => l.type === 'visit' && l.status === 'confirmed');
+	const confirmed = leaves.find(isConfirmedVisit);
 	if (confirmed && lateChanges(confirmed, doc).length > 0) {
 		const late = afterConfirmation(ctx, confirmed, leaves, doc);
 		if (late) return { id, kind: 'planned', doc: late, added: [], leaves };
@@ -287,10 +287,8 @@ function afterConfirmation(
 		.sort();
 	const at = stamps[stamps.length - 1] ?? String(confirmed.updatedAt);
 	const id = `late-${(others[0]?._rev ?? confirmed._rev).split('-')[1]?.slice(0, 32) ?? 'x'}`;
-	const late = lateAddenda(confirmed, merged, visitor, at, id, ctx.describe);
 	const { _revisions: _r, _conflicts: _c, ...body } = confirmed as Leaf & { _conflicts?: unknown };
-	const addenda = Array.isArray(confirmed.addenda) ? confirmed.addenda : [];
-	const doc: Doc = late.length > 0 ? { ...body, addenda: [...addenda, ...late] } : body;
+	const doc = withLateAddenda(body, merged, visitor, at, id, ctx.describe);
 	const schema = SCHEMAS.visit.schema;
 	if (!schema.safeParse(doc).success) return null;
 	return validateDocUpdate(doc, confirmed, ctx.user, ctx.db).ok ? doc : null;
