@@ -6,6 +6,7 @@ import {
 	schoolDbName,
 	visitDocId,
 	VisitRecord,
+	withItemIds,
 	type BeyondAllowanceReason,
 	type EvaluationFramework,
 	type VisitCalendar,
@@ -13,6 +14,8 @@ import {
 } from '$lib/domain';
 import { createDoc, RecordRefused, updateDoc, writtenName, type WriteContext } from './repository';
 import { editStamp, saveChanges } from './save-changes';
+import { isConfirmedVisit, withLateAddenda, type Describe } from '$lib/sync/late-changes';
+import { merge3, type Doc } from '$lib/sync/merge';
 
 /** The parts of the booklet the visitor edits. */
 export const BOOKLET_FIELDS = [
@@ -217,6 +220,50 @@ export async function addAddendum(
 		addenda: [...current.addenda, { id: newItemId(), ...stamp(ctx), text: text.trim() }],
 		edit: editStamp(ctx)
 	}));
+}
+
+/** The record already says everything the changes do, or already holds their addendum. */
+class NothingLate extends Error {}
+
+/**
+ * Changes typed on this device that reach a booklet the headteacher has since confirmed: an
+ * editor's note saved at the next start (`saveUnsaved`), its tab closed before it could save. What
+ * they change, measured as a save measures it (`base` and `draft` merged onto the latest), is
+ * appended in the writer's name exactly as late changes arriving by sync are (`withLateAddenda`);
+ * what was confirmed is not changed. Gives back how many addenda were appended: none when the
+ * record already says all of it, or already holds the addendum `addendumId` (two tabs starting
+ * at once save the same note).
+ */
+export async function addLateChanges(
+	ctx: WriteContext,
+	schoolId: string,
+	id: string,
+	base: Doc,
+	draft: Doc,
+	late: { addendumId: string; at: string; describe?: Describe }
+): Promise<number> {
+	let added = 0;
+	try {
+		await updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
+			const latest = withItemIds(current as unknown as Doc);
+			if (!isConfirmedVisit(latest)) {
+				throw new RecordRefused('This record is not confirmed: save the changes to it instead.');
+			}
+			if (current.addenda.some((a) => a.id === late.addendumId)) throw new NothingLate();
+			const { doc: merged } = merge3(withItemIds(base), withItemIds(draft), latest);
+			const by = ctx.user.name ?? '';
+			const next = withLateAddenda(latest, merged, by, late.at, late.addendumId, late.describe);
+			if (next === latest) throw new NothingLate();
+			const addenda = next.addenda as VisitRecord['addenda'];
+			added = addenda.length - current.addenda.length;
+			// Only the addenda are taken from the merge: the rest is the record exactly as confirmed.
+			return { ...current, addenda, edit: editStamp(ctx) };
+		});
+	} catch (err) {
+		if (err instanceof NothingLate) return 0;
+		throw err;
+	}
+	return added;
 }
 
 export const WALK_FIELDS = ['lookFors', 'rooms', 'summary'] as const;

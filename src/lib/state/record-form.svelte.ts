@@ -163,6 +163,8 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		try {
 			if (this.#saved()) {
 				localStorage.removeItem(this.#unsaved);
+				// Typing the start could not save, listed on the Sync page, is saved now.
+				workspace.forgetUnsaved(this.#unsaved);
 				return;
 			}
 			const kept: Unsaved = {

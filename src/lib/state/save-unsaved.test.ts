@@ -2,10 +2,14 @@ import '../../../tests/unit/browser-env';
 import PouchDB from 'pouchdb-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nextStep, visit } from '../../../tests/unit/fixtures';
+import { fieldLabel, valueText, type NameContext } from '$lib/db/names';
 import { blankOverview } from '$lib/db/overviews';
 import type { WriteContext } from '$lib/db/repository';
 import { schoolDbName } from '$lib/domain/databases';
-import { SETTLE_MS, saveUnsaved } from './save-unsaved';
+import type { VisitRecord } from '$lib/domain/visit';
+import type { Describe } from '$lib/sync/late-changes';
+import { describeLeftNotes } from './left-notes';
+import { GONE, SETTLE_MS, saveUnsaved } from './save-unsaved';
 import { holdOpen, unsavedKey, type Unsaved } from './unsaved';
 
 // An editor's tab closed in the moment before its save: what it kept in localStorage is saved at
@@ -35,6 +39,17 @@ const sil = { name: 'sil', roles: ['sil', 'school:oakfield', 'school:elmwood'] }
 const ctx: WriteContext = { user: sil, dbFor, device: 'Chromium on Linux' };
 const ceo: WriteContext = { user: { name: 'ceo', roles: ['ceo'] }, dbFor };
 const OAK = schoolDbName('oakfield');
+const confirmation = { by: 'head.oakfield', at: '2026-11-21T09:00:00.000Z', comment: '' };
+// Fields named as the screens name them, as the workspace passes them in.
+const names: NameContext = {
+	schoolName: () => 'Oakfield Primary',
+	evaluationFramework: () => undefined,
+	attainmentFramework: undefined
+};
+const named: Describe = {
+	label: (doc, path) => fieldLabel(doc, path, names),
+	value: (doc, path, v) => valueText(doc, path, v, names)
+};
 
 beforeEach(() => {
 	n++;
@@ -81,7 +96,7 @@ describe('saving at start what editors kept and never saved', () => {
 		// Meanwhile another device changed another field, and it synced here.
 		await put(OAK, { ...opened, daysUsed: 2 });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0, retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, added: 0, left: [], retryIn: null });
 		const now = await dbFor(OAK).get<Record<string, unknown>>(opened._id);
 		expect(now.focus).toBe('Phonics in Reception');
 		expect(now.daysUsed).toBe(2);
@@ -93,7 +108,7 @@ describe('saving at start what editors kept and never saved', () => {
 		keep('ceo', OAK, blankOverview('oakfield', '2026-27', 2), { commentary: 'Oakfield: strong' });
 		keep('ceo', elm, blankOverview('elmwood', '2026-27', 2), { commentary: 'Elmwood: fragile' });
 
-		expect(await saveUnsaved(ceo, 'ceo')).toEqual({ saved: 2, kept: 0, retryIn: null });
+		expect(await saveUnsaved(ceo, 'ceo')).toEqual({ saved: 2, added: 0, left: [], retryIn: null });
 		const id = blankOverview('oakfield', '2026-27', 2)._id;
 		expect((await dbFor(OAK).get<{ commentary: string }>(id)).commentary).toBe('Oakfield: strong');
 		expect((await dbFor(elm).get<{ commentary: string }>(id)).commentary).toBe('Elmwood: fragile');
@@ -104,25 +119,154 @@ describe('saving at start what editors kept and never saved', () => {
 		const step = await put(OAK, nextStep());
 		keep('sil', OAK, step, { dueDate: '', dueTerm: 3, owner: 'English lead' });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0, retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, added: 0, left: [], retryIn: null });
 		const now = await dbFor(OAK).get<Record<string, unknown>>(step._id);
 		expect(now.owner).toBe('English lead');
 		expect(now.dueDate).toBeUndefined();
 		expect(now.dueTerm).toBe(3);
 	});
 
-	it('keeps the note of a booklet confirmed since, and of a record that is gone', async () => {
+	it('adds what was typed on a booklet confirmed since as an addendum in the person’s name', async () => {
 		const opened = await put(OAK, visit({ status: 'draft' }));
-		const confirmed = keep('sil', OAK, opened, { focus: 'Written after the visit' });
-		await put(OAK, { ...opened, status: 'confirmed' as const });
-		const gone = keep('sil', OAK, nextStep({ _rev: '1-x' }), { owner: 'Maths lead' });
+		const typedAt = Date.parse('2026-11-20T15:04:00.000Z');
+		const area = { ...opened.discussion[0]!, evidence: 'Book looks; reading records seen' };
+		const key = keep(
+			'sil',
+			OAK,
+			opened,
+			{ focus: 'Written after the visit', discussion: [area] },
+			typedAt
+		);
+		// Meanwhile the SIL shared it from another device and the head confirmed it; that synced here.
+		const confirmed = await put(OAK, { ...opened, status: 'confirmed' as const, confirmation });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 2, retryIn: null });
-		expect(localStorage.getItem(confirmed)).not.toBeNull();
+		expect(await saveUnsaved(ctx, 'sil', { describe: named })).toEqual({
+			saved: 0,
+			added: 1,
+			left: [],
+			retryIn: null
+		});
+		const now = await dbFor(OAK).get<VisitRecord>(opened._id);
+		// What the head confirmed stays exactly as it was; the typing is appended after it.
+		expect(now.status).toBe('confirmed');
+		expect(now.focus).toBe(confirmed.focus);
+		expect(now.discussion).toEqual(confirmed.discussion);
+		expect(now.addenda).toHaveLength(1);
+		expect(now.addenda[0]).toMatchObject({ by: 'sil', at: '2026-11-20T15:04:00.000Z' });
+		expect(now.addenda[0]!.text.split('\n')).toEqual([
+			'Changed on another device before the headteacher’s confirmation reached it (not part of what was confirmed):',
+			'• Focus of the visit: Written after the visit',
+			'• Evidence of the area “Reading”: Book looks; reading records seen'
+		]);
+		expect(localStorage.getItem(key)).toBeNull();
+
+		// The same note met again (another tab starting at the same moment) adds nothing twice.
+		keep('sil', OAK, opened, { focus: 'Written after the visit', discussion: [area] }, typedAt);
+		expect(await saveUnsaved(ctx, 'sil', { describe: named })).toEqual({
+			saved: 0,
+			added: 0,
+			left: [],
+			retryIn: null
+		});
+		expect((await dbFor(OAK).get<VisitRecord>(opened._id)).addenda).toHaveLength(1);
+	});
+
+	it('adds the addendum when the booklet is confirmed in the moment of the save', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		keep('sil', OAK, opened, { focus: 'Typed as the confirmation arrived' }, 1);
+		const db = dbFor(OAK);
+		let reads = 0;
+		const racing: WriteContext = {
+			...ctx,
+			dbFor: () =>
+				new Proxy(db, {
+					get(target, prop, receiver) {
+						if (prop !== 'get') return Reflect.get(target, prop, receiver) as unknown;
+						return async (id: string) => {
+							// The save's own read: a sync pass has just brought the confirmation.
+							if (++reads === 2) await put(OAK, { ...opened, status: 'confirmed', confirmation });
+							return target.get(id);
+						};
+					}
+				})
+		};
+
+		expect(await saveUnsaved(racing, 'sil')).toMatchObject({ saved: 0, added: 1, left: [] });
+		const now = await db.get<VisitRecord>(opened._id);
+		expect(now.focus).toBe(opened.focus);
+		expect(now.addenda[0]!.text).toContain('focus: Typed as the confirmation arrived');
+	});
+
+	it('forgets, without an addendum, a note the confirmed booklet already says', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		const key = keep('sil', OAK, opened, { focus: 'Phonics in Reception' });
+		// The editor's save did reach the record before it was confirmed; only the note stayed.
+		await put(OAK, { ...opened, focus: 'Phonics in Reception', status: 'confirmed', confirmation });
+
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, added: 0, left: [], retryIn: null });
+		expect((await dbFor(OAK).get<VisitRecord>(opened._id)).addenda).toEqual([]);
+		expect(localStorage.getItem(key)).toBeNull();
+	});
+
+	it('keeps, and lists to show, a note whose record is gone or refuses it, saying why', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		const shared = keep('sil', OAK, opened, { focus: 'Written after sharing' });
+		await put(OAK, { ...opened, status: 'shared' as const });
+		const step = nextStep({ _rev: '1-x' });
+		const gone = keep('sil', OAK, step, { owner: 'Maths lead' });
+
+		const done = await saveUnsaved(ctx, 'sil');
+		expect(done).toMatchObject({ saved: 0, added: 0, retryIn: null });
+		expect(done.left).toEqual(
+			expect.arrayContaining([
+				{
+					key: shared,
+					db: OAK,
+					id: opened._id,
+					reason:
+						'This record has been shared with the headteacher: take it back to draft to change it.'
+				},
+				{ key: gone, db: OAK, id: step._id, reason: GONE }
+			])
+		);
+		expect(done.left).toHaveLength(2);
+		expect(localStorage.getItem(shared)).not.toBeNull();
 		expect(localStorage.getItem(gone)).not.toBeNull();
 		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).not.toBe(
-			'Written after the visit'
+			'Written after sharing'
 		);
+
+		// As the Sync page shows them: which record, why, and the words typed, to copy.
+		const shown = await describeLeftNotes(ctx, done.left, names);
+		expect(
+			shown.map(({ key, name, href, reason, typed }) => ({
+				key,
+				title: name.title,
+				href,
+				reason,
+				typed
+			}))
+		).toEqual(
+			expect.arrayContaining([
+				{
+					key: shared,
+					title: 'SI discussion record, Oakfield Primary, visit on Fri 20 Nov 2026',
+					href: { page: 'visit', id: opened._id },
+					reason: done.left.find((l) => l.key === shared)!.reason,
+					typed: [{ label: 'Focus of the visit', text: 'Written after sharing' }]
+				},
+				{
+					key: gone,
+					title: expect.stringMatching(/^Next step, Oakfield Primary/) as string,
+					href: null,
+					reason: GONE,
+					typed: [{ label: 'Owner', text: 'Maths lead' }]
+				}
+			])
+		);
+		// Saved by its editor since, or discarded: no longer shown.
+		localStorage.removeItem(gone);
+		expect((await describeLeftNotes(ctx, done.left, names)).map((n) => n.key)).toEqual([shared]);
 	});
 
 	it('keeps a note an open editor rewrote while it was being saved', async () => {
@@ -143,7 +287,12 @@ describe('saving at start what editors kept and never saved', () => {
 				})
 		};
 
-		expect(await saveUnsaved(typing, 'sil')).toEqual({ saved: 1, kept: 0, retryIn: null });
+		expect(await saveUnsaved(typing, 'sil')).toEqual({
+			saved: 1,
+			added: 0,
+			left: [],
+			retryIn: null
+		});
 		expect((await db.get<{ focus: string }>(opened._id)).focus).toBe('Phonics');
 		expect(JSON.parse(localStorage.getItem(key)!)).toMatchObject({
 			draft: { focus: 'Phonics in Reception' }
@@ -154,7 +303,7 @@ describe('saving at start what editors kept and never saved', () => {
 		const opened = await put(OAK, visit({ status: 'draft' }));
 		const theirs = keep('head.oakfield', OAK, opened, { focus: 'Not mine to save' });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 0, retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, added: 0, left: [], retryIn: null });
 		expect(localStorage.getItem(theirs)).not.toBeNull();
 		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).not.toBe(
 			'Not mine to save'
@@ -168,13 +317,15 @@ describe('saving at start what editors kept and never saved', () => {
 
 		expect(await saveUnsaved(ctx, 'sil', { at: written + 4_000 })).toEqual({
 			saved: 0,
-			kept: 0,
+			added: 0,
+			left: [],
 			retryIn: SETTLE_MS - 4_000
 		});
 		expect(localStorage.getItem(key)).not.toBeNull();
 		expect(await saveUnsaved(ctx, 'sil', { at: written + SETTLE_MS })).toEqual({
 			saved: 1,
-			kept: 0,
+			added: 0,
+			left: [],
 			retryIn: null
 		});
 		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).toBe('Still being typed');
@@ -186,9 +337,9 @@ describe('saving at start what editors kept and never saved', () => {
 		const key = keep('sil', OAK, opened, { focus: 'The editor saves this' });
 		const release = holdOpen(key);
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, kept: 0, retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, added: 0, left: [], retryIn: null });
 		expect(localStorage.getItem(key)).not.toBeNull();
 		release();
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, kept: 0, retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, added: 0, left: [], retryIn: null });
 	});
 });

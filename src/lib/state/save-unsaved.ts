@@ -1,9 +1,11 @@
-import type { WriteContext } from '$lib/db/repository';
+import { RecordRefused, type WriteContext } from '$lib/db/repository';
 import { saveNextStep } from '$lib/db/next-steps';
 import { saveOverview } from '$lib/db/overviews';
 import { saveTrustSettings } from '$lib/db/trust';
-import { saveBooklet, saveWalk } from '$lib/db/visits';
+import { addLateChanges, saveBooklet, saveWalk } from '$lib/db/visits';
+import { newItemId } from '$lib/domain/changes';
 import { withItemIds } from '$lib/domain/item-ids';
+import { isConfirmedVisit, type Describe } from '$lib/sync/late-changes';
 import type { Doc } from '$lib/sync/merge';
 import { same } from './rebase';
 import { isOpen, parseUnsaved, unsavedKeys, type Unsaved } from './unsaved';
@@ -19,13 +21,38 @@ const SAVES: Record<string, Save> = {
 	'trust-settings': saveTrustSettings
 };
 
-/** What `saveUnsaved` did: changes saved, and changes still kept (refused, or failed to save). */
+/**
+ * A note the start could not use: its record is gone, or refused it (a booklet shared with the
+ * headteacher), or the save failed. It stays on the device and is shown to the person (the Sync
+ * page), who can copy what they typed or discard it.
+ */
+export interface LeftNote {
+	/** Where it is kept (`unsavedKey`). */
+	key: string;
+	db: string;
+	id: string;
+	/** Why it was not saved, in words a person can act on. */
+	reason: string;
+}
+
+/** What `saveUnsaved` did: changes saved, added to confirmed records, and left unsaved. */
 export interface SavedUnsaved {
 	saved: number;
-	kept: number;
+	/** Notes of a booklet confirmed since, appended to it as an addendum in the person's name. */
+	added: number;
+	/** Notes still kept: refused, their record gone, or failed to save. */
+	left: LeftNote[];
 	/** In how long (ms) notes left because they were written a moment ago are old enough; or null. */
 	retryIn: number | null;
 }
+
+/** Why a note was left, from what its save threw. */
+export const GONE = 'This record is no longer on this device: it may have been removed.';
+const NO_SAVE = 'The app cannot save typing into this kind of record.';
+const reasonOf = (err: unknown): string =>
+	err instanceof RecordRefused
+		? err.message
+		: `It could not be saved: ${err instanceof Error ? err.message : String(err)}`;
 
 /**
  * How old a note must be before the start saves it. A younger one may be an editor's open in
@@ -45,20 +72,67 @@ async function current(ctx: WriteContext, kept: Unsaved): Promise<Doc | null> {
 }
 
 /**
+ * A note's changes onto its record as it is now (`now`): saved as its editor saves them, or, for a
+ * booklet the headteacher confirmed since (or confirms in the moment of the save), appended to it as
+ * an addendum in the person's name, as a late change arriving by sync is (`addLateChanges`).
+ * 'same' when the record already says everything the note does. Throws when the record refuses.
+ */
+async function saveNote(
+	ctx: WriteContext,
+	kept: Unsaved,
+	now: Doc,
+	describe: Describe | undefined
+): Promise<'saved' | 'added' | 'same'> {
+	const doc = withItemIds(now);
+	const base = { ...doc, ...kept.base };
+	const draft = { ...doc, ...kept.draft };
+	if (!Object.keys(kept.draft).some((k) => !same(base[k], draft[k]))) return 'same';
+	const addendum = async () => {
+		const added = await addLateChanges(ctx, String(doc.schoolId), kept.id, base, draft, {
+			// The same note always makes the same addendum, so it is never appended twice.
+			addendumId: kept.at === undefined ? `late-${newItemId()}` : `late-note-${kept.at}`,
+			at: new Date(kept.at ?? Date.now()).toISOString(),
+			describe
+		});
+		return added > 0 ? 'added' : 'same';
+	};
+	if (isConfirmedVisit(doc)) return addendum();
+	const save = SAVES[String(doc.type)];
+	if (!save) throw new RecordRefused(NO_SAVE);
+	try {
+		await save(ctx, base as never, draft as never);
+		return 'saved';
+	} catch (err) {
+		// Confirmed in the moment between reading it and saving (a sync pass brought it).
+		if (!(err instanceof RecordRefused)) throw err;
+		const again = await current(ctx, kept);
+		if (!again || !isConfirmedVisit(again)) throw err;
+		return addendum();
+	}
+}
+
+/**
  * Save the changes `user`'s editors kept on this device and never saved (a tab closed or reloaded
  * in the moment before its save), for every record, not only those opened again: run once the
  * databases are open at each start, so that what was typed reaches the trust even if its record is
  * never opened on this device again. Notes of an editor open in this tab, and notes written less
- * than `settleMs` ago, are left (`retryIn` says when to look again). Each is saved as the editor saves it, `merge3(base, draft,
- * latest)`, so changes made since elsewhere stay. A note is forgotten once saved, unless an editor
- * wrote a newer one meanwhile; a change the record refuses (a booklet confirmed since) stays kept.
+ * than `settleMs` ago, are left (`retryIn` says when to look again). Each is saved as the editor
+ * saves it, `merge3(base, draft, latest)`, so changes made since elsewhere stay; a booklet
+ * confirmed since takes it as an addendum (`saveNote`). A note is forgotten once saved, unless an
+ * editor wrote a newer one meanwhile. A note whose record is gone or refuses it stays kept, and is
+ * listed in `left` to be shown to the person. `describe` names fields in an addendum as the
+ * screens do.
  */
 export async function saveUnsaved(
 	ctx: WriteContext,
 	user: string,
-	{ settleMs = SETTLE_MS, at = Date.now() }: { settleMs?: number; at?: number } = {}
+	{
+		settleMs = SETTLE_MS,
+		at = Date.now(),
+		describe
+	}: { settleMs?: number; at?: number; describe?: Describe } = {}
 ): Promise<SavedUnsaved> {
-	const done: SavedUnsaved = { saved: 0, kept: 0, retryIn: null };
+	const done: SavedUnsaved = { saved: 0, added: 0, left: [], retryIn: null };
 	for (const key of unsavedKeys(user)) {
 		// An editor open in this tab saves its own notes.
 		if (isOpen(key)) continue;
@@ -71,24 +145,20 @@ export async function saveUnsaved(
 			done.retryIn = Math.min(done.retryIn ?? settleMs, settleMs - age);
 			continue;
 		}
+		const leave = (reason: string) => done.left.push({ key, db: kept.db, id: kept.id, reason });
 		try {
 			const now = await current(ctx, kept);
 			if (isOpen(key)) continue;
-			const save = now ? SAVES[String(now.type)] : undefined;
-			if (!now || !save) {
-				done.kept++;
+			if (!now) {
+				leave(GONE);
 				continue;
 			}
-			const doc = withItemIds(now);
-			const base = { ...doc, ...kept.base };
-			const draft = { ...doc, ...kept.draft };
-			if (Object.keys(kept.draft).some((k) => !same(base[k], draft[k]))) {
-				await save(ctx, base as never, draft as never);
-				done.saved++;
-			}
+			const outcome = await saveNote(ctx, kept, now, describe);
+			if (outcome === 'saved') done.saved++;
+			if (outcome === 'added') done.added++;
 			if (localStorage.getItem(key) === raw) localStorage.removeItem(key);
-		} catch {
-			done.kept++;
+		} catch (err) {
+			leave(reasonOf(err));
 		}
 	}
 	return done;

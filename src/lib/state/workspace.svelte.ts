@@ -22,6 +22,7 @@ import { storageFailure } from '$lib/db/storage-refused';
 import { firstAnswers } from '$lib/state/live.svelte';
 import { forgetKept, readAhead } from '$lib/state/watch-tables';
 import { unsavedKeys } from '$lib/state/unsaved';
+import type { LeftNote } from '$lib/state/save-unsaved';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
 import {
@@ -141,6 +142,11 @@ class Workspace {
 	lastSyncAt = $state<string | null>(null);
 	problem = $state<SyncProblem | null>(null);
 	refusals = $state<Refusal[]>([]);
+	/**
+	 * Typing an editor kept and the start could not save (its record gone, or refusing it): kept
+	 * on this device and shown on the Sync page, to be copied or discarded (`saveUnsaved`).
+	 */
+	unsavedLeft = $state<LeftNote[]>([]);
 	/** The trust's people, full name by user name (`PeopleDirectory`), to name who wrote what. */
 	people = $state<Record<string, string>>({});
 	/** Set when the device is close to the storage the browser allows this app. */
@@ -401,23 +407,60 @@ class Workspace {
 	 * schemas it needs load only when there is something to save.
 	 */
 	async #saveUnsaved(user: string, leaving = false): Promise<number> {
-		if (unsavedKeys(user).length === 0) return 0;
+		if (unsavedKeys(user).length === 0) {
+			this.unsavedLeft = [];
+			return 0;
+		}
 		const ctx = this.ctx;
 		const rm = this.#rm;
-		// What could not be saved stays kept, for its editor or the next start.
+		// What could not be saved stays kept, for its editor or the next start, and is shown.
 		return import('$lib/state/save-unsaved').then(
 			async ({ saveUnsaved }) => {
+				// A note reaching a confirmed booklet becomes an addendum naming fields as the screens do.
+				const describe = await this.#describe();
 				// Signing out, nothing is left to settle: every note is saved now.
-				const done = await saveUnsaved(ctx, user, leaving ? { settleMs: 0 } : {});
+				const settle = leaving ? { settleMs: 0 } : {};
+				const done = await saveUnsaved(ctx, user, { ...settle, describe });
+				if (this.#rm === rm) this.unsavedLeft = done.left;
 				// Notes written a moment ago (perhaps by another tab's editor) are looked at again.
 				if (done.retryIn !== null && !leaving)
 					setTimeout(() => {
 						if (this.#rm === rm) void this.#saveUnsaved(user);
 					}, done.retryIn + 100);
-				return done.kept;
+				return done.left.length;
 			},
 			() => unsavedKeys(user).length
 		);
+	}
+
+	/**
+	 * Forget typing the start could not save: the person discarded it (the Sync page), or its
+	 * editor, opened again, saved it.
+	 */
+	forgetUnsaved(key: string, discard = false): void {
+		if (discard) {
+			try {
+				localStorage.removeItem(key);
+			} catch {
+				// No storage: nothing was kept.
+			}
+		}
+		if (this.unsavedLeft.some((n) => n.key === key)) {
+			this.unsavedLeft = this.unsavedLeft.filter((n) => n.key !== key);
+		}
+	}
+
+	/** Fields and values in people's words, for an addendum of late changes; undefined before the engine. */
+	async #describe(): Promise<Describe | undefined> {
+		const engine = this.#engine;
+		const names =
+			engine && this.#rm ? await engine.loadNameContext(this.#rm).catch(() => null) : null;
+		return engine && names
+			? {
+					label: (doc, path) => engine.fieldLabel(doc, path, names),
+					value: (doc, path, v) => engine.valueText(doc, path, v, names)
+				}
+			: undefined;
 	}
 
 	/**
@@ -654,13 +697,7 @@ class Workspace {
 		const user = { name: session.name, roles: session.roles };
 		const remote = this.online ? engine.remoteDb(db) : null;
 		// Late changes to a confirmed record become an addendum that names fields as the screens do.
-		const names = this.#rm ? await engine.loadNameContext(this.#rm).catch(() => null) : null;
-		const describe: Describe | undefined = names
-			? {
-					label: (doc, path) => engine.fieldLabel(doc, path, names),
-					value: (doc, path, v) => engine.valueText(doc, path, v, names)
-				}
-			: undefined;
+		const describe = await this.#describe();
 		await engine.resolveDocs({ user, db, local, remote, describe }, todo);
 	}
 
@@ -748,11 +785,12 @@ class Workspace {
 
 	/**
 	 * Sign out of this device: send what is waiting, then remove every local database. If something
-	 * could not be sent, nothing is removed unless `discard` is true; the count is returned.
+	 * could not be sent, nothing is removed unless `discard` is true; the count is returned, with
+	 * how many of those are typing that could not be saved into its record (`unsavedLeft`).
 	 */
-	async signOut(discard = false): Promise<{ unsent: number }> {
+	async signOut(discard = false): Promise<{ unsent: number; unsaved: number }> {
 		const session = this.session;
-		if (!session) return { unsent: 0 };
+		if (!session) return { unsent: 0, unsaved: 0 };
 		const engine = await loadEngine();
 		const { PouchDB, localDb, remoteDb } = engine;
 		if (!discard) {
@@ -768,7 +806,7 @@ class Workspace {
 			}
 			await this.#recount();
 			if (this.pending > 0 || this.refusals.length > 0 || unsaved > 0) {
-				return { unsent: this.pending + this.refusals.length + unsaved };
+				return { unsent: this.pending + this.refusals.length + unsaved, unsaved };
 			}
 		}
 		const dbs = [...this.#dbs];
@@ -781,7 +819,7 @@ class Workspace {
 		storeSession(null);
 		await signOutRemote();
 		this.session = null;
-		return { unsent: 0 };
+		return { unsent: 0, unsaved: 0 };
 	}
 
 	async #close(): Promise<void> {
@@ -819,6 +857,7 @@ class Workspace {
 		this.sentAt = {};
 		this.problem = null;
 		this.refusals = [];
+		this.unsavedLeft = [];
 		this.#projector = null;
 		this.#replicator = null;
 		// Nothing was opened if the engine never loaded.
