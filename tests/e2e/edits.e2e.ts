@@ -3,8 +3,11 @@ import {
 	demoUsers,
 	planVisit,
 	schoolsWithoutHead,
+	expectAllSent,
+	horizontalOverflow,
 	seriousA11yViolations,
 	serverGet,
+	serverPut,
 	signIn
 } from './helpers.ts';
 
@@ -191,4 +194,133 @@ test('typing cut short on a record that is not opened again still reaches the tr
 			again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('si:unsaved:')))
 		)
 		.toEqual([]);
+});
+
+/**
+ * The SIL types in a new draft booklet and the tab closes straight after, before the save: what
+ * was typed is kept only in the device's note. Meanwhile, on the trust's server, the booklet is
+ * moved on by `status` (as the head's device or the SIL's other device would). Gives the path of
+ * the booklet on the server, and opens the app again in a new tab.
+ */
+async function typingCutShort(
+	page: Page,
+	request: APIRequestContext,
+	focus: string,
+	status: 'shared' | 'confirmed'
+): Promise<{ again: Page; path: string; visitUrl: string }> {
+	const visitUrl = await newDraftVisit(page, request);
+	const users = await demoUsers(request);
+	const school = schoolsWithoutHead(users)[0];
+	const id = decodeURIComponent(new URL(visitUrl).pathname.split('/').pop()!);
+	const path = `school-${school}/${encodeURIComponent(id)}`;
+	await expectAllSent(page);
+
+	await page.getByLabel('Focus of the visit').fill(focus);
+	const context = page.context();
+	await page.close();
+
+	const { body } = await serverGet<Record<string, unknown>>(request, path);
+	expect(body.focus).not.toBe(focus);
+	const at = new Date().toISOString();
+	const shared = { by: users.sil, at };
+	const confirmation = { by: users.heads[0]!.name, at, comment: 'A fair record' };
+	await serverPut(request, path, {
+		...body,
+		status,
+		shared,
+		...(status === 'confirmed' ? { confirmation } : {})
+	});
+
+	const again = await context.newPage();
+	await again.goto('/');
+	await expect(again.getByRole('heading', { level: 1 })).toBeVisible();
+	return { again, path, visitUrl };
+}
+
+test('typing cut short on a booklet confirmed meanwhile reaches the trust as an addendum', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const focus = 'Phonics catch-up in year 2, with the reading lead';
+	const { again, path, visitUrl } = await typingCutShort(page, request, focus, 'confirmed');
+	const { sil } = await demoUsers(request);
+
+	// The confirmed text stays as the head confirmed it; the typing is appended in the SIL's name.
+	type Addendum = { by: string; text: string };
+	const onServer = async () =>
+		(await serverGet<{ focus: string; status: string; addenda: Addendum[] }>(request, path)).body;
+	await expect
+		.poll(async () => (await onServer()).addenda, { timeout: 45_000 })
+		.toEqual([
+			expect.objectContaining({
+				by: sil,
+				text: expect.stringContaining(`• Focus of the visit: ${focus}`)
+			})
+		]);
+	const record = await onServer();
+	expect(record.status).toBe('confirmed');
+	expect(record.focus).not.toBe(focus);
+	expect(record.addenda[0]!.text).toContain('not part of what was confirmed');
+
+	// The note is forgotten: nothing is left to keep sign-out asking, and the record shows it.
+	await expect
+		.poll(() =>
+			again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('si:unsaved:')))
+		)
+		.toEqual([]);
+	await expectAllSent(again);
+	await again.goto(visitUrl);
+	await expect(again.getByRole('heading', { name: 'Addenda' })).toBeVisible();
+	await expect(again.getByText(`• Focus of the visit: ${focus}`)).toBeVisible();
+});
+
+test('typing its booklet refuses is shown, to copy or discard, and sign-out says what it is', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const focus = 'Maths mastery in year 6, with the maths lead';
+	// Shared with the head meanwhile: a shared booklet takes no change until taken back to draft.
+	const { again } = await typingCutShort(page, request, focus, 'shared');
+	await again.setViewportSize({ width: 360, height: 740 });
+
+	// The status line says so, in red, instead of "All changes sent".
+	const status = again.getByTestId('sync-status');
+	await expect(status).toContainText('Typing in 1 record not saved', { timeout: 45_000 });
+	await status.click();
+	const section = again.getByRole('region', { name: 'Typing not saved' });
+	const note = section.getByRole('listitem');
+	await expect(note.getByRole('heading', { name: /^SI discussion record, / })).toBeVisible();
+	await expect(note.getByRole('link', { name: /^SI discussion record, / })).toBeVisible();
+	await expect(note).toContainText('shared with the headteacher: take it back to draft');
+	await expect(note.getByRole('definition')).toHaveText(focus);
+	expect(await seriousA11yViolations(again)).toEqual([]);
+	expect(await horizontalOverflow(again)).toBeLessThanOrEqual(0);
+	await note.getByRole('button', { name: 'Copy the text' }).click();
+	await expect(note.getByRole('status')).toBeVisible();
+
+	// Signing out does not wipe it without saying what it is.
+	await again.getByRole('link', { name: 'Settings' }).click();
+	await again.getByRole('button', { name: 'Sign out' }).click();
+	const warning = again.getByRole('alert');
+	await expect(warning).toContainText('1 change could not be sent to the trust');
+	await expect(warning).toContainText('It is typing that could not be saved into its record');
+	await warning.getByRole('link', { name: 'Sync page' }).click();
+
+	// Discarded deliberately, after a second step: gone from the device and from the status line.
+	const discard = note.getByRole('button', { name: 'Discard…' });
+	await discard.click();
+	await expect(note.getByRole('alert')).toContainText('cannot be brought back');
+	await note.getByRole('button', { name: 'Keep it' }).click();
+	await expect(discard).toBeFocused();
+	await expect(note).toContainText(focus);
+	await discard.click();
+	await note.getByRole('button', { name: 'Discard it' }).click();
+	await expect(section).toBeHidden();
+	await expect(again.getByRole('status').filter({ hasText: 'was discarded' })).toBeFocused();
+	await expect(status).toContainText('All changes sent');
+	expect(
+		await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('si:unsaved:')))
+	).toEqual([]);
 });

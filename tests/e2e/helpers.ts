@@ -14,6 +14,18 @@ export async function serverGet<T = Record<string, unknown>>(
 	return { status: res.status(), body: (await res.json()) as T };
 }
 
+/**
+ * Write a document on the trust's server as the administrator (whom the rules let write anything):
+ * a change made on another device, arriving as sync brings it.
+ */
+export async function serverPut(request: APIRequestContext, path: string, doc: object) {
+	const res = await request.put(`/couchdb/${path}`, {
+		headers: { Authorization: adminAuth },
+		data: doc
+	});
+	expect(res.status(), await res.text()).toBe(201);
+}
+
 interface DemoUser {
 	name: string;
 	fullName?: string;
