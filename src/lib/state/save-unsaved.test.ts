@@ -96,7 +96,13 @@ describe('saving at start what editors kept and never saved', () => {
 		// Meanwhile another device changed another field, and it synced here.
 		await put(OAK, { ...opened, daysUsed: 2 });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, added: 0, left: [], retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({
+			saved: 1,
+			added: 0,
+			left: [],
+			retryIn: null,
+			waiting: 0
+		});
 		const now = await dbFor(OAK).get<Record<string, unknown>>(opened._id);
 		expect(now.focus).toBe('Phonics in Reception');
 		expect(now.daysUsed).toBe(2);
@@ -108,7 +114,13 @@ describe('saving at start what editors kept and never saved', () => {
 		keep('ceo', OAK, blankOverview('oakfield', '2026-27', 2), { commentary: 'Oakfield: strong' });
 		keep('ceo', elm, blankOverview('elmwood', '2026-27', 2), { commentary: 'Elmwood: fragile' });
 
-		expect(await saveUnsaved(ceo, 'ceo')).toEqual({ saved: 2, added: 0, left: [], retryIn: null });
+		expect(await saveUnsaved(ceo, 'ceo')).toEqual({
+			saved: 2,
+			added: 0,
+			left: [],
+			retryIn: null,
+			waiting: 0
+		});
 		const id = blankOverview('oakfield', '2026-27', 2)._id;
 		expect((await dbFor(OAK).get<{ commentary: string }>(id)).commentary).toBe('Oakfield: strong');
 		expect((await dbFor(elm).get<{ commentary: string }>(id)).commentary).toBe('Elmwood: fragile');
@@ -119,7 +131,13 @@ describe('saving at start what editors kept and never saved', () => {
 		const step = await put(OAK, nextStep());
 		keep('sil', OAK, step, { dueDate: '', dueTerm: 3, owner: 'English lead' });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, added: 0, left: [], retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({
+			saved: 1,
+			added: 0,
+			left: [],
+			retryIn: null,
+			waiting: 0
+		});
 		const now = await dbFor(OAK).get<Record<string, unknown>>(step._id);
 		expect(now.owner).toBe('English lead');
 		expect(now.dueDate).toBeUndefined();
@@ -144,7 +162,8 @@ describe('saving at start what editors kept and never saved', () => {
 			saved: 0,
 			added: 1,
 			left: [],
-			retryIn: null
+			retryIn: null,
+			waiting: 0
 		});
 		const now = await dbFor(OAK).get<VisitRecord>(opened._id);
 		// What the head confirmed stays exactly as it was; the typing is appended after it.
@@ -166,7 +185,8 @@ describe('saving at start what editors kept and never saved', () => {
 			saved: 0,
 			added: 0,
 			left: [],
-			retryIn: null
+			retryIn: null,
+			waiting: 0
 		});
 		expect((await dbFor(OAK).get<VisitRecord>(opened._id)).addenda).toHaveLength(1);
 	});
@@ -203,7 +223,13 @@ describe('saving at start what editors kept and never saved', () => {
 		// The editor's save did reach the record before it was confirmed; only the note stayed.
 		await put(OAK, { ...opened, focus: 'Phonics in Reception', status: 'confirmed', confirmation });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, added: 0, left: [], retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({
+			saved: 0,
+			added: 0,
+			left: [],
+			retryIn: null,
+			waiting: 0
+		});
 		expect((await dbFor(OAK).get<VisitRecord>(opened._id)).addenda).toEqual([]);
 		expect(localStorage.getItem(key)).toBeNull();
 	});
@@ -216,7 +242,7 @@ describe('saving at start what editors kept and never saved', () => {
 		const gone = keep('sil', OAK, step, { owner: 'Maths lead' });
 
 		const done = await saveUnsaved(ctx, 'sil');
-		expect(done).toMatchObject({ saved: 0, added: 0, retryIn: null });
+		expect(done).toMatchObject({ saved: 0, added: 0, retryIn: null, waiting: 0 });
 		expect(done.left).toEqual(
 			expect.arrayContaining([
 				{
@@ -291,7 +317,8 @@ describe('saving at start what editors kept and never saved', () => {
 			saved: 1,
 			added: 0,
 			left: [],
-			retryIn: null
+			retryIn: null,
+			waiting: 0
 		});
 		expect((await db.get<{ focus: string }>(opened._id)).focus).toBe('Phonics');
 		expect(JSON.parse(localStorage.getItem(key)!)).toMatchObject({
@@ -303,7 +330,13 @@ describe('saving at start what editors kept and never saved', () => {
 		const opened = await put(OAK, visit({ status: 'draft' }));
 		const theirs = keep('head.oakfield', OAK, opened, { focus: 'Not mine to save' });
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, added: 0, left: [], retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({
+			saved: 0,
+			added: 0,
+			left: [],
+			retryIn: null,
+			waiting: 0
+		});
 		expect(localStorage.getItem(theirs)).not.toBeNull();
 		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).not.toBe(
 			'Not mine to save'
@@ -319,17 +352,42 @@ describe('saving at start what editors kept and never saved', () => {
 			saved: 0,
 			added: 0,
 			left: [],
-			retryIn: SETTLE_MS - 4_000
+			retryIn: SETTLE_MS - 4_000,
+			waiting: 0
 		});
 		expect(localStorage.getItem(key)).not.toBeNull();
 		expect(await saveUnsaved(ctx, 'sil', { at: written + SETTLE_MS })).toEqual({
 			saved: 1,
 			added: 0,
 			left: [],
-			retryIn: null
+			retryIn: null,
+			waiting: 0
 		});
 		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).toBe('Still being typed');
 		expect(localStorage.getItem(key)).toBeNull();
+	});
+
+	it('leaves a note until its database has caught up with the trust, then saves it', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		const key = keep('sil', OAK, opened, { focus: 'Typed before the trust moved on' });
+		const catchingUp = (db: string) => db === OAK;
+
+		expect(await saveUnsaved(ctx, 'sil', { catchingUp })).toEqual({
+			saved: 0,
+			added: 0,
+			left: [],
+			retryIn: null,
+			waiting: 1
+		});
+		expect(localStorage.getItem(key)).not.toBeNull();
+		expect((await dbFor(OAK).get<{ focus: string }>(opened._id)).focus).not.toBe(
+			'Typed before the trust moved on'
+		);
+		// Caught up: the booklet the trust shared meanwhile refuses it, and it is shown, not clashed.
+		await put(OAK, { ...(await dbFor(OAK).get(opened._id)), status: 'shared' });
+		const done = await saveUnsaved(ctx, 'sil', { catchingUp: () => false });
+		expect(done).toMatchObject({ saved: 0, added: 0, waiting: 0 });
+		expect(done.left.map((l) => l.key)).toEqual([key]);
 	});
 
 	it('leaves the note of an editor open in this tab to that editor', async () => {
@@ -337,9 +395,21 @@ describe('saving at start what editors kept and never saved', () => {
 		const key = keep('sil', OAK, opened, { focus: 'The editor saves this' });
 		const release = holdOpen(key);
 
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 0, added: 0, left: [], retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({
+			saved: 0,
+			added: 0,
+			left: [],
+			retryIn: null,
+			waiting: 0
+		});
 		expect(localStorage.getItem(key)).not.toBeNull();
 		release();
-		expect(await saveUnsaved(ctx, 'sil')).toEqual({ saved: 1, added: 0, left: [], retryIn: null });
+		expect(await saveUnsaved(ctx, 'sil')).toEqual({
+			saved: 1,
+			added: 0,
+			left: [],
+			retryIn: null,
+			waiting: 0
+		});
 	});
 });

@@ -44,6 +44,8 @@ export interface SavedUnsaved {
 	left: LeftNote[];
 	/** In how long (ms) notes left because they were written a moment ago are old enough; or null. */
 	retryIn: number | null;
+	/** Notes left until their database has caught up with the trust (`catchingUp`). */
+	waiting: number;
 }
 
 /** Why a note was left, from what its save threw. */
@@ -121,7 +123,8 @@ async function saveNote(
  * confirmed since takes it as an addendum (`saveNote`). A note is forgotten once saved, unless an
  * editor wrote a newer one meanwhile. A note whose record is gone or refuses it stays kept, and is
  * listed in `left` to be shown to the person. `describe` names fields in an addendum as the
- * screens do.
+ * screens do. Notes of a database for which `catchingUp` holds (its first pass with the trust since
+ * the start is under way) are left for now, counted in `waiting`.
  */
 export async function saveUnsaved(
 	ctx: WriteContext,
@@ -129,10 +132,16 @@ export async function saveUnsaved(
 	{
 		settleMs = SETTLE_MS,
 		at = Date.now(),
-		describe
-	}: { settleMs?: number; at?: number; describe?: Describe } = {}
+		describe,
+		catchingUp
+	}: {
+		settleMs?: number;
+		at?: number;
+		describe?: Describe;
+		catchingUp?: (db: string) => boolean;
+	} = {}
 ): Promise<SavedUnsaved> {
-	const done: SavedUnsaved = { saved: 0, added: 0, left: [], retryIn: null };
+	const done: SavedUnsaved = { saved: 0, added: 0, left: [], retryIn: null, waiting: 0 };
 	for (const key of unsavedKeys(user)) {
 		// An editor open in this tab saves its own notes.
 		if (isOpen(key)) continue;
@@ -143,6 +152,13 @@ export async function saveUnsaved(
 		const age = at - (kept.at ?? 0);
 		if (age < settleMs) {
 			done.retryIn = Math.min(done.retryIn ?? settleMs, settleMs - age);
+			continue;
+		}
+		// Its record may have moved on at the trust while this device was away (shared, confirmed):
+		// saved onto the device's older copy, the typing would meet that as a clash, not as a refusal
+		// to show or an addendum.
+		if (catchingUp?.(kept.db)) {
+			done.waiting++;
 			continue;
 		}
 		const leave = (reason: string) => done.left.push({ key, db: kept.db, id: kept.id, reason });

@@ -107,6 +107,9 @@ function afterFirstScreen(work: () => void): void {
 	setTimeout(once, 2000);
 }
 
+/** The longest a kept note waits for its database's first pass with the trust before it is saved. */
+const CATCH_UP_MS = 30_000;
+
 /** A list of names kept in localStorage; anything unreadable counts as none. */
 function readList(stored: string | null): string[] {
 	try {
@@ -404,9 +407,12 @@ class Workspace {
 	/**
 	 * Changes an editor kept and never saved (its tab closed in the moment before the save) are
 	 * saved now, whether or not their record is opened again (`saveUnsaved`). The saver and the
-	 * schemas it needs load only when there is something to save.
+	 * schemas it needs load only when there is something to save. Online, a note waits for its
+	 * database's first pass with the trust since the start (or `CATCH_UP_MS`, or `now`), so that it
+	 * meets its record as the trust has it: a booklet shared or confirmed elsewhere meanwhile refuses
+	 * it (shown) or takes it as an addendum, where saved onto the device's older copy it would clash.
 	 */
-	async #saveUnsaved(user: string, leaving = false): Promise<number> {
+	async #saveUnsaved(user: string, leaving = false, now = false): Promise<number> {
 		if (unsavedKeys(user).length === 0) {
 			this.unsavedLeft = [];
 			return 0;
@@ -420,8 +426,18 @@ class Workspace {
 				const describe = await this.#describe();
 				// Signing out, nothing is left to settle: every note is saved now.
 				const settle = leaving ? { settleMs: 0 } : {};
-				const done = await saveUnsaved(ctx, user, { ...settle, describe });
-				if (this.#rm === rm) this.unsavedLeft = done.left;
+				const catchingUp =
+					leaving || now || !this.online ? undefined : (db: string) => this.#unchecked.has(db);
+				const done = await saveUnsaved(ctx, user, { ...settle, describe, catchingUp });
+				if (this.#rm === rm) {
+					this.unsavedLeft = done.left;
+					this.#notesWaiting = done.waiting > 0;
+				}
+				// A pass that never finishes (the trust out of reach) does not hold typing back for long.
+				if (done.waiting > 0 && !leaving)
+					setTimeout(() => {
+						if (this.#rm === rm && this.#notesWaiting) void this.#saveUnsaved(user, false, true);
+					}, CATCH_UP_MS);
 				// Notes written a moment ago (perhaps by another tab's editor) are looked at again.
 				if (done.retryIn !== null && !leaving)
 					setTimeout(() => {
@@ -431,6 +447,16 @@ class Workspace {
 			},
 			() => unsavedKeys(user).length
 		);
+	}
+
+	/** Notes left by `#saveUnsaved` until their databases catch up with the trust. */
+	#notesWaiting = false;
+
+	/** A database's pass with the trust has finished: notes that waited for it are saved now. */
+	#caughtUp(db: string, user: string): void {
+		this.#unchecked.delete(db);
+		this.checking = this.#opening || this.#unchecked.size > 0;
+		if (this.#notesWaiting) void this.#saveUnsaved(user);
 	}
 
 	/**
@@ -569,14 +595,9 @@ class Workspace {
 						})
 						.catch(() => undefined)
 						.then(() => {
-							if (this.#rm !== rm) return;
-							this.#unchecked.delete(e.db);
-							this.checking = this.#opening || this.#unchecked.size > 0;
+							if (this.#rm === rm) this.#caughtUp(e.db, user);
 						});
-				} else {
-					this.#unchecked.delete(e.db);
-					this.checking = this.#opening || this.#unchecked.size > 0;
-				}
+				} else this.#caughtUp(e.db, user);
 				this.#busy.delete(e.db);
 				this.syncing = this.#busy.size > 0;
 				if (this.problem?.kind !== 'session-expired') this.problem = null;
