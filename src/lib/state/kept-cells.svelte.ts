@@ -1,4 +1,5 @@
 import { userKey } from '$lib/sync/session';
+import { holdDraft, keptMeta } from './kept-drafts';
 import { workspace } from './workspace.svelte';
 
 function read(key: string | null): Record<string, string> {
@@ -7,7 +8,10 @@ function read(key: string | null): Record<string, string> {
 		const raw: unknown = JSON.parse(localStorage.getItem(key) ?? 'null');
 		if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {};
 		return Object.fromEntries(
-			Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string')
+			// `@…` members say when and where it was kept (`keptMeta`), not a cell.
+			Object.entries(raw).filter(
+				(e): e is [string, string] => typeof e[1] === 'string' && !e[0].startsWith('@')
+			)
 		);
 	} catch {
 		return {};
@@ -19,7 +23,9 @@ function read(key: string | null): Record<string, string> {
  * leaves its cell): kept on the device as they are typed, so that a reload or the tab closing
  * before the person leaves the cell loses nothing. Kept per person and per grid (`what`, read again
  * when it changes, so one component can show several records) in localStorage, written in the same
- * task as the keystroke; signing out clears it with every `si:…:<user>` key.
+ * task as the keystroke, with when and on which page (`keptMeta`); cells left unsent are listed on
+ * the Sync page (`draftsLeft`) and counted by sign-out, which clears them with every `si:…:<user>`
+ * key.
  */
 export class KeptCells {
 	readonly #what: () => string;
@@ -33,6 +39,11 @@ export class KeptCells {
 
 	constructor(what: () => string) {
 		this.#what = what;
+		// Open, the grid is where its cells are seen: the Sync page lists them only once it is closed.
+		$effect(() => {
+			const key = this.#key;
+			if (key) return holdDraft(key);
+		});
 	}
 
 	#write(cells: Record<string, string>): void {
@@ -40,7 +51,7 @@ export class KeptCells {
 		if (!key) return;
 		try {
 			if (Object.keys(cells).length === 0) localStorage.removeItem(key);
-			else localStorage.setItem(key, JSON.stringify(cells));
+			else localStorage.setItem(key, JSON.stringify({ ...cells, ...keptMeta() }));
 		} catch {
 			// Storage full or refused: the figure is still on screen and saved as before.
 		}

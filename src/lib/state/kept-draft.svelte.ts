@@ -1,5 +1,6 @@
 import { untrack } from 'svelte';
 import { userKey } from '$lib/sync/session';
+import { holdDraft, keptMeta } from './kept-drafts';
 import { workspace } from './workspace.svelte';
 
 /** The kept value's members that are strings and named in `empty`; anything else is dropped. */
@@ -23,10 +24,11 @@ function readKept<T extends Record<string, string>>(key: string | null, empty: T
  * What a person is writing in a form that is saved only when they send it (a progress update, a
  * reason for disagreeing): kept on the device as they type, so that moving to another screen, a
  * reload or the browser closing the tab loses none of it. Kept per person and per form (`what`) in
- * localStorage, written in the same task as the change; signing out clears it with every
- * `si:…:<user>` key. `what` names the form and its record (`progress:<step id>`); it is read once,
- * so a page that shows another record in the same component creates the form again (`{#key}`). A
- * form sent calls `clear`. Create it during component initialisation.
+ * localStorage, written in the same task as the change, with when and on which page (`keptMeta`);
+ * one left unsent is listed on the Sync page (`draftsLeft`) and counted by sign-out, which clears
+ * it with every `si:…:<user>` key. `what` names the form and its record (`progress:<step id>`);
+ * it is read once, so a page that shows another record in the same component creates the form
+ * again (`{#key}`). A form sent calls `clear`. Create it during component initialisation.
  */
 export class KeptDraft<T extends Record<string, string>> {
 	value = $state() as T;
@@ -46,6 +48,9 @@ export class KeptDraft<T extends Record<string, string>> {
 			const now = $state.snapshot(this.value) as T;
 			untrack(() => this.#write(now));
 		});
+		// Open, the form is where its draft is seen: the Sync page lists it only once it is closed.
+		const key = this.#key;
+		if (key) $effect(() => holdDraft(key));
 	}
 
 	#isEmpty(value: T): boolean {
@@ -56,7 +61,7 @@ export class KeptDraft<T extends Record<string, string>> {
 		if (!this.#key) return;
 		try {
 			if (this.#isEmpty(value)) localStorage.removeItem(this.#key);
-			else localStorage.setItem(this.#key, JSON.stringify(value));
+			else localStorage.setItem(this.#key, JSON.stringify({ ...value, ...keptMeta() }));
 		} catch {
 			// Storage full or refused: the text is still on screen and the form still sends it.
 		}

@@ -22,6 +22,7 @@ import { storageFailure } from '$lib/db/storage-refused';
 import { firstAnswers } from '$lib/state/live.svelte';
 import { forgetKept, readAhead } from '$lib/state/watch-tables';
 import { unsavedKeys } from '$lib/state/unsaved';
+import { readKeptDrafts } from '$lib/state/kept-drafts';
 import type { LeftNote } from '$lib/state/save-unsaved';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
@@ -807,11 +808,13 @@ class Workspace {
 	/**
 	 * Sign out of this device: send what is waiting, then remove every local database. If something
 	 * could not be sent, nothing is removed unless `discard` is true; the count is returned, with
-	 * how many of those are typing that could not be saved into its record (`unsavedLeft`).
+	 * how many of those are typing that could not be saved into its record (`unsavedLeft`) and how
+	 * many are drafts of forms typed in and never sent (`KeptDraft`, `KeptCells`: however recent,
+	 * since signing out would wipe them).
 	 */
-	async signOut(discard = false): Promise<{ unsent: number; unsaved: number }> {
+	async signOut(discard = false): Promise<{ unsent: number; unsaved: number; drafts: number }> {
 		const session = this.session;
-		if (!session) return { unsent: 0, unsaved: 0 };
+		if (!session) return { unsent: 0, unsaved: 0, drafts: 0 };
 		const engine = await loadEngine();
 		const { PouchDB, localDb, remoteDb } = engine;
 		if (!discard) {
@@ -826,8 +829,10 @@ class Workspace {
 				}
 			}
 			await this.#recount();
-			if (this.pending > 0 || this.refusals.length > 0 || unsaved > 0) {
-				return { unsent: this.pending + this.refusals.length + unsaved, unsaved };
+			const drafts = keptDraftsTyped(session.name);
+			if (this.pending > 0 || this.refusals.length > 0 || unsaved > 0 || drafts > 0) {
+				const unsent = this.pending + this.refusals.length + unsaved + drafts;
+				return { unsent, unsaved, drafts };
 			}
 		}
 		const dbs = [...this.#dbs];
@@ -840,7 +845,7 @@ class Workspace {
 		storeSession(null);
 		await signOutRemote();
 		this.session = null;
-		return { unsent: 0, unsaved: 0 };
+		return { unsent: 0, unsaved: 0, drafts: 0 };
 	}
 
 	async #close(): Promise<void> {
@@ -883,6 +888,16 @@ class Workspace {
 		this.#replicator = null;
 		// Nothing was opened if the engine never loaded.
 		await this.#engine?.closeLocalDbs();
+	}
+}
+
+/** How many drafts of forms sent by hand `user` has typed in and not sent, on this device. */
+function keptDraftsTyped(user: string): number {
+	try {
+		return readKeptDrafts(localStorage, user).filter((d) => d.typed.length > 0).length;
+	} catch {
+		// No storage: nothing was kept.
+		return 0;
 	}
 }
 

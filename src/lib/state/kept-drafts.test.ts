@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import {
+	AT,
+	DRAFT_RESTS_MS,
+	PAGE,
+	WHERE,
+	draftsToShow,
+	holdDraft,
+	isDraftOpen,
+	readKeptDrafts
+} from './kept-drafts';
+
+// Drafts of forms sent by hand, typed and left unsent (their form closed, or gone with its
+// record): found in localStorage to be shown on the Sync page, never left there unseen.
+
+class MemoryStorage {
+	#items = new Map<string, string>();
+	get length() {
+		return this.#items.size;
+	}
+	key(i: number) {
+		return [...this.#items.keys()][i] ?? null;
+	}
+	getItem(k: string) {
+		return this.#items.get(k) ?? null;
+	}
+	setItem(k: string, v: unknown) {
+		this.#items.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+	}
+}
+
+const NOW = Date.parse('2026-03-04T15:00:00Z');
+const old = NOW - DRAFT_RESTS_MS - 1;
+const show = (storage: MemoryStorage, user = 'sil1', isOpen = isDraftOpen) =>
+	draftsToShow(readKeptDrafts(storage, user), { now: NOW, restMs: DRAFT_RESTS_MS, isOpen });
+
+describe('kept drafts left unsent', () => {
+	it('lists a draft typed a while ago, with its form, where it was typed and what was typed', () => {
+		const s = new MemoryStorage();
+		s.setItem('si:draft:progress:next-step:abc:sil1', {
+			status: 'in-progress',
+			note: 'Phonics groups now daily.',
+			evidence: '',
+			[AT]: old,
+			[PAGE]: '/schools/ashcombe/next-steps/next-step:abc',
+			[WHERE]: 'Next step · Ashcombe'
+		});
+		expect(show(s)).toEqual([
+			{
+				key: 'si:draft:progress:next-step:abc:sil1',
+				title: 'A progress update on a next step',
+				at: old,
+				page: '/schools/ashcombe/next-steps/next-step:abc',
+				where: 'Next step · Ashcombe',
+				// Blank fields and the `@…` members are not typing.
+				typed: [
+					{ label: 'Status', text: 'in-progress' },
+					{ label: 'Note', text: 'Phonics groups now daily.' }
+				]
+			}
+		]);
+	});
+
+	it('leaves alone a draft typed a moment ago, one whose form is open, and one with nothing typed', () => {
+		const s = new MemoryStorage();
+		s.setItem('si:draft:reason:next-step:1:sil1', { reason: 'Too soon.', [AT]: NOW - 60_000 });
+		s.setItem('si:draft:reason:next-step:2:sil1', { reason: 'Not agreed.', [AT]: old });
+		// The mark's update keeps the values it opened on: that is not typing.
+		s.setItem('si:draft:vulnerable-edit:mark:1:sil1', { from: '{}', supportPlan: ' ', [AT]: old });
+		const release = holdDraft('si:draft:reason:next-step:2:sil1');
+		expect(show(s)).toEqual([]);
+		// The form closed (the step settled elsewhere, or the person went to another screen).
+		release();
+		expect(show(s).map((d) => d.key)).toEqual(['si:draft:reason:next-step:2:sil1']);
+	});
+
+	it('counts a draft kept before its time was noted as old, and reads a grid’s cells', () => {
+		const s = new MemoryStorage();
+		s.setItem('si:draft:figures:ashcombe/2025-26:sil1', { 'ks2-rwm|disadvantaged': '54' });
+		expect(show(s)).toEqual([
+			{
+				key: 'si:draft:figures:ashcombe/2025-26:sil1',
+				title: 'Attainment figures typed into the grid',
+				at: null,
+				page: null,
+				where: null,
+				typed: [{ label: 'ks2-rwm, disadvantaged', text: '54' }]
+			}
+		]);
+	});
+
+	it('reads only this person’s drafts, and never links away from the app', () => {
+		const s = new MemoryStorage();
+		s.setItem('si:draft:concern:visit:1:ceo1', { title: 'Not mine', [AT]: old });
+		s.setItem('si:unsaved:school-ashcombe/visit:1:sil1', { db: 'x', id: 'y', base: {}, draft: {} });
+		s.setItem('si:draft:concern:visit:1:sil1', {
+			title: 'Site security',
+			[AT]: old,
+			[PAGE]: '//elsewhere.example/x'
+		});
+		s.setItem('si:draft:merge:broken:sil1', '{not json');
+		const [only, ...rest] = show(s);
+		expect(rest).toEqual([]);
+		expect(only).toMatchObject({ title: 'A concern being raised', page: null });
+		expect(only?.typed).toEqual([{ label: 'Title', text: 'Site security' }]);
+	});
+});
