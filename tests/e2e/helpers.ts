@@ -26,6 +26,14 @@ export async function serverPut(request: APIRequestContext, path: string, doc: o
 	expect(res.status(), await res.text()).toBe(201);
 }
 
+/** Remove a document a test made on the trust's server, as the administrator. */
+export async function serverDelete(request: APIRequestContext, path: string, rev: string) {
+	const res = await request.delete(`/couchdb/${path}?rev=${encodeURIComponent(rev)}`, {
+		headers: { Authorization: adminAuth }
+	});
+	expect(res.status(), await res.text()).toBe(200);
+}
+
 interface DemoUser {
 	name: string;
 	fullName?: string;

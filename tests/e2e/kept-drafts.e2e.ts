@@ -1,6 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
-import { demoUsers, expectAllSent, newDevice, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	expectAllSent,
+	horizontalOverflow,
+	newDevice,
+	seriousA11yViolations,
+	serverDelete,
+	serverGet,
+	serverPut,
+	signIn
+} from './helpers.ts';
 
 // Forms that are sent, not saved as the person types, keep what is typed on the device
 // (`KeptDraft`): another screen, a reload or a closed tab loses none of it, and sending it (or
@@ -223,4 +233,110 @@ test('an administrator’s school forms keep what is typed until it is sent', as
 	expect(await keptDrafts(page)).toEqual([]);
 	await expectAllSent(page);
 	await context.close();
+});
+
+test('a reply whose form went away meanwhile is shown on the Sync page, counted at sign-out, and discarded', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const { sil, heads } = await demoUsers(request);
+	const head = heads[0]!;
+	// A visit record of the SIL's at the head's school, shared with the head for confirmation.
+	const { body: all } = await serverGet<{
+		rows: { doc: Record<string, unknown> & { _id: string } }[];
+	}>(request, `school-${head.school}/_all_docs?include_docs=true`);
+	const base = all.rows
+		.map((r) => r.doc)
+		.find((d) => d.type === 'visit' && d.visitor === sil && d.status === 'confirmed')!;
+	const id = base._id.replace(/[^:]+$/, crypto.randomUUID());
+	const path = `school-${head.school}/${encodeURIComponent(id)}`;
+	const at = new Date().toISOString();
+	const shared = {
+		...base,
+		_id: id,
+		_rev: undefined,
+		status: 'shared',
+		shared: { by: sil, at },
+		confirmation: undefined,
+		disagreement: undefined,
+		addenda: [],
+		choices: []
+	};
+	await serverPut(request, path, shared);
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	try {
+		await signIn(page, head.name);
+		await page.goto(`/visits/${encodeURIComponent(id)}`);
+		const reason = `The maths section misses the lesson we discussed (${Date.now()}).`;
+		await page.getByLabel('Or say what does not reflect the discussion').fill(reason);
+
+		// The SIL takes the record back to draft on their own device: the head's form goes away,
+		// and what the head typed is nowhere on the screen.
+		const { body: now } = await serverGet<Record<string, unknown>>(request, path);
+		await serverPut(request, path, { ...now, status: 'draft', shared: undefined });
+		await expect(page.getByText('The visitor has not shared this record yet.')).toBeVisible({
+			timeout: 30_000
+		});
+		await expect(page.getByLabel('Or say what does not reflect the discussion')).toHaveCount(0);
+
+		// Typed a moment ago, it may still be worked on (in another tab): no nagging yet.
+		await page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: 'Sync' })
+			.click();
+		await expectAllSent(page);
+		await expect(page.getByRole('region', { name: 'Typing not saved' })).toHaveCount(0);
+
+		// Left ten minutes and more: said in the status line and shown, with its text and its page.
+		await page.evaluate(() => {
+			for (const k of Object.keys(localStorage).filter((k) => k.startsWith('si:draft:visit:'))) {
+				const v = JSON.parse(localStorage.getItem(k)!) as Record<string, unknown>;
+				localStorage.setItem(k, JSON.stringify({ ...v, '@at': Date.now() - 11 * 60_000 }));
+			}
+		});
+		await page.reload();
+		const status = page.getByTestId('sync-status');
+		await expect(status).toContainText('Typing in 1 form not sent', { timeout: 45_000 });
+		const section = page.getByRole('region', { name: 'Typing not saved' });
+		const draft = section.getByRole('listitem');
+		await expect(draft.getByRole('heading')).toHaveText(
+			'A comment, disagreement or addendum on a visit'
+		);
+		await expect(draft).toContainText('Never sent: typed today at');
+		await expect(draft.getByRole('definition')).toHaveText(reason);
+		await expect(draft.getByRole('link', { name: 'Visit record' })).toHaveAttribute(
+			'href',
+			`/visits/${encodeURIComponent(id)}`
+		);
+		expect(await seriousA11yViolations(page)).toEqual([]);
+		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+		await draft.getByRole('button', { name: 'Copy the text' }).click();
+		await expect(draft.getByRole('status')).toBeVisible();
+
+		// Signing out does not wipe it without saying what it is.
+		await page.getByRole('link', { name: 'Settings' }).click();
+		await page.getByRole('button', { name: 'Sign out' }).click();
+		const warning = page.getByRole('alert');
+		await expect(warning).toContainText('1 change could not be sent to the trust');
+		await expect(warning).toContainText('It is typing in a form never sent');
+		await warning.getByRole('link', { name: 'Sync page' }).click();
+
+		// Discarded deliberately, after a second step: gone from the device and the status line.
+		const discard = draft.getByRole('button', { name: 'Discard…' });
+		await discard.click();
+		await expect(draft.getByRole('alert')).toContainText('cannot be brought back');
+		await draft.getByRole('button', { name: 'Keep it' }).click();
+		await expect(discard).toBeFocused();
+		await discard.click();
+		await draft.getByRole('button', { name: 'Discard it' }).click();
+		await expect(section).toBeHidden();
+		await expect(page.getByRole('status').filter({ hasText: 'was discarded' })).toBeFocused();
+		await expectAllSent(page);
+		expect(await keptDrafts(page)).toEqual([]);
+	} finally {
+		await context.close();
+		const { body: last } = await serverGet<{ _rev?: string }>(request, path);
+		if (last._rev) await serverDelete(request, path, last._rev);
+	}
 });
