@@ -186,6 +186,38 @@ test.describe('offline-first data and sync you can see', () => {
 		await context.close();
 	});
 
+	test('a send the server never answers (the connection died without a word) is given up and sent again', async ({
+		page,
+		request
+	}) => {
+		test.setTimeout(120_000);
+		// The page's clock runs as usual, and can be moved on past the two minutes a request waits.
+		await page.clock.install();
+		const head = await openStepAsHead(page, request);
+		await expectAllSent(page);
+		// The first batch sent to the school's database is held and never answered, as on a
+		// connection that died mid-request without a reset (a Wi-Fi hand-over, a proxy holding it).
+		let held = 0;
+		await page.route(`**/couchdb/school-${head.school}/_bulk_docs`, async (route) => {
+			if (held++ === 0) return; // never fulfilled, continued or aborted
+			await route.continue();
+		});
+		await page.getByLabel('What has happened').fill('Sent on a connection that died');
+		await page.getByRole('button', { name: 'Save update' }).click();
+		await expect.poll(() => held).toBe(1);
+		await expect(page.getByTestId('sync-status')).not.toContainText('All changes sent');
+
+		// Two minutes on, the held request is given up, the pass fails and is tried again.
+		await page.clock.fastForward('02:05');
+		await expect
+			.poll(() => serverHasNote(request, head.school, 'Sent on a connection that died'), {
+				timeout: 30_000
+			})
+			.toBe(true);
+		expect(held).toBe(2);
+		await expectAllSent(page);
+	});
+
 	test('a session that ends mid-sync loses nothing: sign in again and it is sent', async ({
 		page,
 		context,

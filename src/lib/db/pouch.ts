@@ -1,5 +1,6 @@
 import PouchDB from 'pouchdb-browser';
 import { couchUrl } from '$lib/config';
+import { guardStalls, REPLICATION_LIMITS } from '$lib/sync/stall';
 import { storageFailure } from './storage-refused';
 
 /**
@@ -94,12 +95,18 @@ export function onForgotten(listener: (user: string, db: string) => void): () =>
 	return () => forgotten.delete(listener);
 }
 
+/**
+ * Requests to the trust, with the session cookie, given up when the server stops answering
+ * (`guardStalls`): a pass waiting on a dead connection would otherwise never finish.
+ */
+const toTrust = guardStalls(
+	(url, opts) => PouchDB.fetch(url, { ...opts, credentials: 'include' }),
+	REPLICATION_LIMITS
+);
+
 /** The trust's copy of a database. The session cookie goes with every request. */
 export function remoteDb(db: string): PouchDB.Database {
-	return new PouchDB(`${couchUrl()}/${db}`, {
-		skip_setup: true,
-		fetch: (url, opts) => PouchDB.fetch(url, { ...opts, credentials: 'include' })
-	});
+	return new PouchDB(`${couchUrl()}/${db}`, { skip_setup: true, fetch: toTrust });
 }
 
 /** Close and delete every local database of a user (signing out of a shared device). */

@@ -3,6 +3,7 @@ import { couchUrl } from '$lib/config';
 import { forgetBroken, localDb, remoteDb } from '$lib/db/pouch';
 import { storageFailure, storageMessage } from '$lib/db/storage-refused';
 import { needsPass, readInStep, type InStep } from './in-step';
+import { guardStalls } from './stall';
 import { userKey } from './session';
 
 /** What the replicator tells the app, per database. */
@@ -23,6 +24,15 @@ export type SyncEvent =
 const PARALLEL = 2;
 /** How long the server may hold the "what changed" request open. */
 const WATCH_TIMEOUT = 50_000;
+/**
+ * The held request, given up if the server has not answered well after it should have (it answers
+ * by `WATCH_TIMEOUT` at the latest): on a dead connection the device would otherwise stop hearing
+ * of changes until the app is reloaded.
+ */
+const watchFetch = guardStalls((url, init) => fetch(url, init), {
+	answerMs: WATCH_TIMEOUT + 30_000,
+	idleMs: 60_000
+});
 /** Without `_db_updates` (a CouchDB where the user is not an admin), look this often. */
 const POLL_EVERY = 30_000;
 const MAX_BACKOFF = 60_000;
@@ -259,7 +269,7 @@ export class Replicator {
 					// The first request answers at once (what changed since the device was last in step,
 					// or only the current sequence); the later ones wait for a change.
 					const feed = this.#answered ? 'longpoll' : 'normal';
-					const res = await fetch(
+					const res = await watchFetch(
 						`${couchUrl()}/_db_updates?feed=${feed}&timeout=${WATCH_TIMEOUT}&since=${encodeURIComponent(since)}`,
 						{
 							credentials: 'include',
