@@ -64,6 +64,9 @@ function cors(app: App, req: http.IncomingMessage, res: http.ServerResponse): bo
 	return true;
 }
 
+/** Feeds that hold their request open until something changes. */
+const LIVE_FEEDS = new Set(['longpoll', 'continuous', 'eventsource']);
+
 /** The request handler: `/couchdb/*` is the CouchDB API, everything else the built app. */
 export function createHandler(app: App): http.RequestListener {
 	recordDbUpdates(app);
@@ -82,6 +85,22 @@ export function createHandler(app: App): http.RequestListener {
 				ms: Math.round(performance.now() - started)
 			});
 		});
+		// A request still unanswered long after it came is named, once: a client waiting on it waits
+		// for ever (PouchDB sets no time limit). A live feed is meant to wait, so it is not named.
+		if (!LIVE_FEEDS.has(url.searchParams.get('feed') ?? '')) {
+			const slow = setTimeout(() => {
+				if (res.writableFinished) return;
+				log.warn('request not yet answered', {
+					method: req.method,
+					path: url.pathname,
+					seconds: app.cfg.slowRequest,
+					// false: the client has not sent all of its body yet, so the wait may be the client's.
+					bodyReceived: req.complete
+				});
+			}, app.cfg.slowRequest * 1000);
+			slow.unref();
+			res.once('close', () => clearTimeout(slow));
+		}
 		// CouchDB's replicator signs in at the root of the server it replicates with, whatever the
 		// database's path: without this it cannot use Basic credentials against this server.
 		if (url.pathname === '/_session') url.pathname = API_PREFIX + '/_session';

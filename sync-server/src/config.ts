@@ -33,6 +33,8 @@ export interface Config {
 	requestTimeout: number;
 	/** Seconds an idle keep-alive connection stays open. */
 	keepAliveTimeout: number;
+	/** Seconds after which a request still unanswered (a live feed apart) is named in the log. */
+	slowRequest: number;
 	/** Open connections allowed in all, and from one address (not applied behind a proxy). */
 	maxConnections: number;
 	maxConnectionsPerAddress: number;
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
 		headersTimeout: int(env, 'HEADERS_TIMEOUT', 20, 1),
 		requestTimeout: int(env, 'REQUEST_TIMEOUT', 300, 1),
 		keepAliveTimeout: int(env, 'KEEP_ALIVE_TIMEOUT', 65, 1),
+		slowRequest: int(env, 'SLOW_REQUEST_SECONDS', 30, 1),
 		maxConnections: int(env, 'MAX_CONNECTIONS', 4000, 1),
 		maxConnectionsPerAddress: int(env, 'MAX_CONNECTIONS_PER_ADDRESS', 300, 1),
 		passwordChecksConcurrent: int(env, 'PASSWORD_CHECKS_CONCURRENT', 1, 1),
