@@ -93,6 +93,8 @@ interface Target {
 	stop(): Promise<void>;
 	/** The server's process, when the benchmark started it: its CPU time is read from /proc. */
 	pid?: number;
+	/** What the server process has written lately (ours: warnings and errors). */
+	out?: () => string;
 }
 async function freePort(): Promise<number> {
 	return new Promise((resolve) => {
@@ -165,7 +167,8 @@ async function ours(dir: string): Promise<Target> {
 		PORT: String(port),
 		DATA_DIR: dir,
 		DEMO_PASSWORD: PASSWORD,
-		LOG_LEVEL: 'error',
+		// Warnings too: a request it has not answered after 30 s is named (`SLOW_REQUEST_SECONDS`).
+		LOG_LEVEL: 'warn',
 		STATIC_DIR: path.join(dir, 'none')
 	});
 	await waitUp(`http://127.0.0.1:${port}/couchdb/_up`, p.proc, p.out);
@@ -181,7 +184,8 @@ async function ours(dir: string): Promise<Target> {
 		prepare: (school, empty = true) =>
 			empty ? recreate(`${base}/school-${school}`, admin, 'ours') : Promise.resolve(),
 		stop: p.stop,
-		pid: p.proc.pid
+		pid: p.proc.pid,
+		out: p.out
 	};
 }
 
@@ -550,6 +554,12 @@ async function live(t: Target, dir: string): Promise<Live> {
 		for (const line of atMost(shortWrites, 20)) console.warn(line);
 		for (const [what, n] of problems) console.warn(`  ${n} x ${what}`);
 		for (const line of atMost(stalled, 20)) console.warn(line);
+		// Requests the server itself says it left unanswered (only ours says so).
+		const unanswered = (t.out?.() ?? '')
+			.split('\n')
+			.filter((l) => l.includes('"request not yet answered"'))
+			.map((l) => `  the server: ${l}`);
+		for (const line of atMost(unanswered, 20)) console.warn(line);
 		// A receipt that never came is slower than any that did: its latency counts as unbounded,
 		// so a server that delivers half the writes cannot show the latency of the fast half.
 		for (let i = received; i < expected; i++) latencies.push(Number.POSITIVE_INFINITY);
