@@ -303,12 +303,14 @@ test('a reply whose form went away meanwhile is shown on the Sync page, counted 
 		await expect(draft.getByRole('heading')).toHaveText(
 			'A comment, disagreement or addendum on a visit'
 		);
-		await expect(draft).toContainText('Never sent: typed today at');
+		await expect(draft).toContainText('This form was never sent.');
+		await expect(draft).toContainText('Typed today at');
+		// Labelled as the form labels it, and the record named, not just "Visit record".
+		await expect(draft.getByRole('term')).toHaveText('What does not reflect the discussion');
 		await expect(draft.getByRole('definition')).toHaveText(reason);
-		await expect(draft.getByRole('link', { name: 'Visit record' })).toHaveAttribute(
-			'href',
-			`/visits/${encodeURIComponent(id)}`
-		);
+		await expect(
+			draft.getByRole('link', { name: /^SI discussion record, .*, visit on / })
+		).toHaveAttribute('href', `/visits/${encodeURIComponent(id)}`);
 		expect(await seriousA11yViolations(page)).toEqual([]);
 		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 		await draft.getByRole('button', { name: 'Copy the text' }).click();
@@ -318,8 +320,9 @@ test('a reply whose form went away meanwhile is shown on the Sync page, counted 
 		await page.getByRole('link', { name: 'Settings' }).click();
 		await page.getByRole('button', { name: 'Sign out' }).click();
 		const warning = page.getByRole('alert');
-		await expect(warning).toContainText('1 change could not be sent to the trust');
+		await expect(warning).toContainText('1 change has not reached the trust');
 		await expect(warning).toContainText('It is typing in a form never sent');
+		await expect(warning).toBeFocused();
 		await warning.getByRole('link', { name: 'Sync page' }).click();
 
 		// Discarded deliberately, after a second step: gone from the device and the status line.

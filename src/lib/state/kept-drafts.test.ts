@@ -35,7 +35,7 @@ const show = (storage: MemoryStorage, user = 'sil1', isOpen = isDraftOpen) =>
 	draftsToShow(readKeptDrafts(storage, user), { now: NOW, restMs: DRAFT_RESTS_MS, isOpen });
 
 describe('kept drafts left unsent', () => {
-	it('lists a draft typed a while ago, with its form, where it was typed and what was typed', () => {
+	it('lists a draft typed a while ago, with its form, where it was typed and what was typed, as its form says it', () => {
 		const s = new MemoryStorage();
 		s.setItem('si:draft:progress:next-step:abc:sil1', {
 			status: 'in-progress',
@@ -49,14 +49,17 @@ describe('kept drafts left unsent', () => {
 			{
 				key: 'si:draft:progress:next-step:abc:sil1',
 				title: 'A progress update on a next step',
+				form: 'progress',
+				record: 'next-step:abc',
 				at: old,
 				page: '/schools/ashcombe/next-steps/next-step:abc',
 				where: 'Next step · Ashcombe',
-				// Blank fields and the `@…` members are not typing.
+				// Blank fields and the `@…` members are not typing; labels and choices are the form's own.
 				typed: [
-					{ label: 'Status', text: 'in-progress' },
-					{ label: 'Note', text: 'Phonics groups now daily.' }
-				]
+					{ label: 'Status', text: 'In progress' },
+					{ label: 'What has happened', text: 'Phonics groups now daily.' }
+				],
+				choices: 0
 			}
 		]);
 	});
@@ -81,10 +84,13 @@ describe('kept drafts left unsent', () => {
 			{
 				key: 'si:draft:figures:ashcombe/2025-26:sil1',
 				title: 'Attainment figures typed into the grid',
+				form: 'figures',
+				record: 'ashcombe/2025-26',
 				at: null,
 				page: null,
 				where: null,
-				typed: [{ label: 'ks2-rwm, disadvantaged', text: '54' }]
+				typed: [{ label: 'ks2-rwm, disadvantaged', text: '54' }],
+				choices: 0
 			}
 		]);
 	});
@@ -102,6 +108,22 @@ describe('kept drafts left unsent', () => {
 		const [only, ...rest] = show(s);
 		expect(rest).toEqual([]);
 		expect(only).toMatchObject({ title: 'A concern being raised', page: null });
-		expect(only?.typed).toEqual([{ label: 'Title', text: 'Site security' }]);
+		expect(only?.typed).toEqual([{ label: 'Short title', text: 'Site security' }]);
+	});
+
+	it('keeps choices made as codes off the list but counts them, and writes dates as people do', () => {
+		const s = new MemoryStorage();
+		s.setItem('si:draft:next-step:visit:1:sil1', {
+			action: '',
+			dueDate: '2027-03-05',
+			dueTerm: '',
+			areaId: 'quality-of-education',
+			[AT]: old
+		});
+		s.setItem('si:draft:situation:ashcombe:sil1', { to: '{"strand":"corrective"}', [AT]: old });
+		expect(show(s).map((d) => [d.typed, d.choices])).toEqual([
+			[[{ label: 'Due date', text: 'Fri 5 Mar 2027' }], 1],
+			[[], 1]
+		]);
 	});
 });

@@ -2,6 +2,8 @@
 // the person what they typed and never sent (the Sync page) and to count it at sign-out. Without
 // schemas and without Svelte: a kept value is strings by name, and anything else is ignored.
 
+import { formatDate } from '$lib/format';
+
 /**
  * Members a kept value carries beside the form's own fields: when it was last written, the page
  * and the page's title it was written on. `@` keeps them apart from any field's name.
@@ -36,8 +38,13 @@ export interface KeptDraftEntry {
 	/** The page it was typed on (a path of this app), and that page's title; null when not known. */
 	page: string | null;
 	where: string | null;
-	/** What was typed, field by field, with nothing blank. */
+	/** The kind of form (`progress`), and the id its key names (a next step's, a school's); or null. */
+	form: string;
+	record: string | null;
+	/** What was typed, field by field as the form labels it, with nothing blank. */
 	typed: { label: string; text: string }[];
+	/** How many choices were made besides (a term, an area): kept too, but shown only on the form. */
+	choices: number;
 }
 
 /** Each kind of form (`what` up to its first `:`), as the person would name it. */
@@ -60,29 +67,101 @@ const FORMS: Record<string, string> = {
 	figures: 'Attainment figures typed into the grid'
 };
 
-/** Field names whose label is not their name spelt out. */
-const LABELS: Record<string, string> = {
-	areaId: 'Area',
-	urn: 'URN',
-	seen: 'What was seen',
-	supportPlan: 'Support agreed',
-	meetingOn: 'Meeting date',
-	markedOn: 'Marked on',
-	removedOn: 'Removed on',
-	on: 'Date',
-	to: 'Situation',
-	text: 'Text'
+/**
+ * Each form's fields as its own screen labels them, so that the Sync page says "What has happened",
+ * not "Note". A field named null is a choice kept as a code or as JSON (a term, an area, a
+ * situation): meaningless written out, it is left to the form itself. A field not named here is
+ * labelled from its name.
+ */
+const FIELDS: Record<string, Record<string, string | null>> = {
+	progress: { status: 'Status', note: 'What has happened', evidence: 'Evidence' },
+	reason: { reason: 'Why you disagree' },
+	'next-step': {
+		action: 'Next step',
+		owner: 'Owner',
+		dueDate: 'Due date',
+		dueTerm: null,
+		successCriteria: 'Success criteria',
+		areaId: null
+	},
+	// One box is the head's comment on confirming, or the visitor's addendum.
+	visit: { text: 'Comment or addendum', reason: 'What does not reflect the discussion' },
+	concern: { title: 'Short title', seen: 'What you saw', level: 'How serious it is' },
+	'concern-action': { actionText: 'What was done', closeNote: 'Why it can be closed' },
+	'vulnerable-mark': {
+		markedOn: 'Vulnerable from',
+		reason: 'Why the school is thought vulnerable',
+		meetingOn: 'Meeting date',
+		meetingNotes: 'Meeting notes',
+		supportPlan: 'Support agreed'
+	},
+	'vulnerable-edit': {
+		meetingOn: 'Meeting date',
+		meetingNotes: 'Meeting notes',
+		supportPlan: 'Support agreed'
+	},
+	'vulnerable-remove': {
+		removedOn: 'No longer vulnerable from',
+		reason: 'Why the school is no longer vulnerable'
+	},
+	merge: { text: 'The text the record will say' },
+	'close-school': { on: 'Closed on', reason: 'Reason' },
+	situation: { to: null, on: 'Takes effect from', reason: 'Reason' },
+	plan: {
+		date: 'Date',
+		term: null,
+		visitType: null,
+		days: 'SI time in days',
+		reason: null,
+		note: 'Note'
+	},
+	review: {
+		kind: null,
+		on: 'Date',
+		reviewer: 'Who',
+		headline: 'Headline',
+		framework: null,
+		grades: null,
+		safeguarding: null
+	},
+	school: {
+		name: 'School name',
+		urn: 'URN',
+		phase: null,
+		headteacher: 'Headteacher',
+		situation: null
+	}
 };
 
 /** Fields a form keeps for itself, not typed by the person (the mark's values it opened on). */
 const INTERNAL = new Set(['from']);
 
+/** Choices kept as codes, in the words their form shows (kept here: the domain's lists bring zod). */
+const VALUES: Record<string, Record<string, Record<string, string>>> = {
+	progress: { status: { 'in-progress': 'In progress', done: 'Done', open: 'Not started' } },
+	concern: {
+		level: {
+			watch: 'Keep under review',
+			action: 'Needs action this term',
+			urgent: 'Urgent: needs action now'
+		}
+	}
+};
+
 /** `successCriteria` → "Success criteria"; a grid's cell `row|col` → "row, col". */
-function label(field: string): string {
-	if (LABELS[field]) return LABELS[field];
+function label(form: string, field: string): string | null {
+	const named = FIELDS[form]?.[field];
+	if (named !== undefined) return named;
 	if (field.includes('|')) return field.split('|').join(', ');
 	const words = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 	return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A kept value as its form shows it: a choice in words, a date as people write it. */
+function shown(form: string, field: string, text: string): string {
+	const word = VALUES[form]?.[field]?.[text];
+	if (word) return word;
+	return /^\d{4}-\d{2}-\d{2}$/.test(text) ? formatDate(text) : text;
 }
 
 const PREFIX = 'si:draft:';
@@ -106,26 +185,39 @@ export function readKeptDrafts(
 		}
 		if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
 		const value = raw as Record<string, unknown>;
-		const typed = Object.entries(value).flatMap(([field, text]) =>
-			field.startsWith('@') || INTERNAL.has(field) || typeof text !== 'string' || !text.trim()
-				? []
-				: [{ label: label(field), text }]
+		const form = what.split(':')[0] ?? '';
+		const kept = Object.entries(value).filter(
+			(e): e is [string, string] =>
+				!e[0].startsWith('@') &&
+				!INTERNAL.has(e[0]) &&
+				typeof e[1] === 'string' &&
+				e[1].trim() !== ''
 		);
+		const typed = kept.flatMap(([field, text]) => {
+			const named = label(form, field);
+			return named === null ? [] : [{ label: named, text: shown(form, field, text) }];
+		});
 		const at = value[AT];
 		const page = value[PAGE];
 		const where = value[WHERE];
 		out.push({
 			key,
-			title: FORMS[what.split(':')[0] ?? ''] ?? 'A form',
+			title: FORMS[form] ?? 'A form',
+			form,
+			record: what.slice(form.length + 1) || null,
 			at: typeof at === 'number' ? at : null,
 			// Only a path of this app: the value is the device's own, but a link must not leave it.
 			page: typeof page === 'string' && /^\/(?!\/)/.test(page) ? page : null,
 			where: typeof where === 'string' && where ? where : null,
-			typed
+			typed,
+			choices: kept.length - typed.length
 		});
 	}
 	return out.sort((a, b) => (a.at ?? 0) - (b.at ?? 0) || a.key.localeCompare(b.key));
 }
+
+/** Whether anything was typed or chosen in a draft: one with nothing is not kept work. */
+export const hasSomething = (d: KeptDraftEntry) => d.typed.length > 0 || d.choices > 0;
 
 /** How long a draft rests untouched before the Sync page lists it: 10 minutes. */
 export const DRAFT_RESTS_MS = 10 * 60_000;
@@ -142,7 +234,7 @@ export function draftsToShow(
 	opts: { now: number; restMs: number; isOpen: (key: string) => boolean }
 ): KeptDraftEntry[] {
 	return drafts.filter(
-		(d) => d.typed.length > 0 && !opts.isOpen(d.key) && opts.now - (d.at ?? 0) >= opts.restMs
+		(d) => hasSomething(d) && !opts.isOpen(d.key) && opts.now - (d.at ?? 0) >= opts.restMs
 	);
 }
 

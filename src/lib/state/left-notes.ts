@@ -15,6 +15,8 @@ export interface LeftNoteView {
 	/** Where the record is opened; null when it is gone. */
 	href: RecordLink | null;
 	reason: string;
+	/** When it was typed (ms since 1970); null for a note kept before this was noted. */
+	at: number | null;
 	/** What was typed and is not in the record, place by place, in people's words. */
 	typed: { label: string; text: string }[];
 }
@@ -75,6 +77,7 @@ export async function describeLeftNotes(
 			name: recordName(note.db, found ?? after, names),
 			href: found ? recordLink(found) : null,
 			reason: note.reason,
+			at: kept.at ?? null,
 			typed
 		});
 	}

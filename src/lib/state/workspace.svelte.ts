@@ -22,7 +22,7 @@ import { storageFailure } from '$lib/db/storage-refused';
 import { firstAnswers } from '$lib/state/live.svelte';
 import { forgetKept, readAhead } from '$lib/state/watch-tables';
 import { unsavedKeys } from '$lib/state/unsaved';
-import { readKeptDrafts } from '$lib/state/kept-drafts';
+import { hasSomething, readKeptDrafts } from '$lib/state/kept-drafts';
 import type { LeftNote } from '$lib/state/save-unsaved';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
@@ -894,7 +894,7 @@ class Workspace {
 /** How many drafts of forms sent by hand `user` has typed in and not sent, on this device. */
 function keptDraftsTyped(user: string): number {
 	try {
-		return readKeptDrafts(localStorage, user).filter((d) => d.typed.length > 0).length;
+		return readKeptDrafts(localStorage, user).filter(hasSomething).length;
 	} catch {
 		// No storage: nothing was kept.
 		return 0;
