@@ -294,6 +294,7 @@ test('typing its booklet refuses is shown, to copy or discard, and sign-out says
 	await expect(note.getByRole('heading', { name: /^SI discussion record, / })).toBeVisible();
 	await expect(note.getByRole('link', { name: /^SI discussion record, / })).toBeVisible();
 	await expect(note).toContainText('shared with the headteacher: take it back to draft');
+	await expect(note).toContainText('Typed today at');
 	await expect(note.getByRole('definition')).toHaveText(focus);
 	expect(await seriousA11yViolations(again)).toEqual([]);
 	expect(await horizontalOverflow(again)).toBeLessThanOrEqual(0);
@@ -304,8 +305,9 @@ test('typing its booklet refuses is shown, to copy or discard, and sign-out says
 	await again.getByRole('link', { name: 'Settings' }).click();
 	await again.getByRole('button', { name: 'Sign out' }).click();
 	const warning = again.getByRole('alert');
-	await expect(warning).toContainText('1 change could not be sent to the trust');
+	await expect(warning).toContainText('1 change has not reached the trust');
 	await expect(warning).toContainText('It is typing that could not be saved into its record');
+	await expect(warning).toBeFocused();
 	await warning.getByRole('link', { name: 'Sync page' }).click();
 
 	// Discarded deliberately, after a second step: gone from the device and from the status line.
