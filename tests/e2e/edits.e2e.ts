@@ -8,7 +8,8 @@ import {
 	seriousA11yViolations,
 	serverGet,
 	serverPut,
-	signIn
+	signIn,
+	signOutSaysThenDiscard
 } from './helpers.ts';
 
 const FOCUS = 'Reading across the curriculum, with the English lead';
@@ -301,26 +302,14 @@ test('typing its booklet refuses is shown, to copy or discard, and sign-out says
 	await note.getByRole('button', { name: 'Copy the text' }).click();
 	await expect(note.getByRole('status')).toBeVisible();
 
-	// Signing out does not wipe it without saying what it is.
-	await again.getByRole('link', { name: 'Settings' }).click();
-	await again.getByRole('button', { name: 'Sign out' }).click();
-	const warning = again.getByRole('alert');
-	await expect(warning).toContainText('1 change has not reached the trust');
-	await expect(warning).toContainText('It is typing that could not be saved into its record');
-	await expect(warning).toBeFocused();
-	await warning.getByRole('link', { name: 'Sync page' }).click();
-
-	// Discarded deliberately, after a second step: gone from the device and from the status line.
-	const discard = note.getByRole('button', { name: 'Discard…' });
-	await discard.click();
-	await expect(note.getByRole('alert')).toContainText('cannot be brought back');
-	await note.getByRole('button', { name: 'Keep it' }).click();
-	await expect(discard).toBeFocused();
-	await expect(note).toContainText(focus);
-	await discard.click();
-	await note.getByRole('button', { name: 'Discard it' }).click();
-	await expect(section).toBeHidden();
-	await expect(again.getByRole('status').filter({ hasText: 'was discarded' })).toBeFocused();
+	// Signing out does not wipe it without saying what it is; discarded deliberately, it is gone
+	// from the device and from the status line.
+	await signOutSaysThenDiscard(again, {
+		section,
+		entry: note,
+		says: 'It is typing that could not be saved into its record',
+		kept: focus
+	});
 	await expect(status).toContainText('All changes sent');
 	expect(
 		await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('si:unsaved:')))

@@ -1,5 +1,11 @@
 import { encodePng } from '../../sync-server/src/png.ts';
-import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import {
+	expect,
+	type APIRequestContext,
+	type Browser,
+	type Locator,
+	type Page
+} from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { E2E } from './env.ts';
 
@@ -140,4 +146,34 @@ export async function planVisit(page: Page, opts: { keepAreas?: boolean } = {}):
 	const beyond = page.getByTestId('beyond-allowance');
 	if ((await beyond.count()) > 0) await beyond.getByRole('radio').first().check();
 	await page.getByRole('button', { name: 'Plan the visit' }).click();
+}
+
+/**
+ * Typing kept on the device (an `entry` of the Sync page's "Typing not saved" `section`) is not
+ * wiped by signing out without a word: the warning says what it is (`says`) and takes the focus,
+ * and its link leads back. There the entry is discarded deliberately, after a second step ("Keep
+ * it" returns the focus to "Discard…", the entry still holding `kept`), and the section goes.
+ */
+export async function signOutSaysThenDiscard(
+	page: Page,
+	{ section, entry, says, kept }: { section: Locator; entry: Locator; says: string; kept?: string }
+): Promise<void> {
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	const warning = page.getByRole('alert');
+	await expect(warning).toContainText('1 change has not reached the trust');
+	await expect(warning).toContainText(says);
+	await expect(warning).toBeFocused();
+	await warning.getByRole('link', { name: 'Sync page' }).click();
+
+	const discard = entry.getByRole('button', { name: 'Discard…' });
+	await discard.click();
+	await expect(entry.getByRole('alert')).toContainText('cannot be brought back');
+	await entry.getByRole('button', { name: 'Keep it' }).click();
+	await expect(discard).toBeFocused();
+	if (kept) await expect(entry).toContainText(kept);
+	await discard.click();
+	await entry.getByRole('button', { name: 'Discard it' }).click();
+	await expect(section).toBeHidden();
+	await expect(page.getByRole('status').filter({ hasText: 'was discarded' })).toBeFocused();
 }

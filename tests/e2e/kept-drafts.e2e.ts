@@ -9,7 +9,8 @@ import {
 	serverDelete,
 	serverGet,
 	serverPut,
-	signIn
+	signIn,
+	signOutSaysThenDiscard
 } from './helpers.ts';
 
 // Forms that are sent, not saved as the person types, keep what is typed on the device
@@ -316,25 +317,13 @@ test('a reply whose form went away meanwhile is shown on the Sync page, counted 
 		await draft.getByRole('button', { name: 'Copy the text' }).click();
 		await expect(draft.getByRole('status')).toBeVisible();
 
-		// Signing out does not wipe it without saying what it is.
-		await page.getByRole('link', { name: 'Settings' }).click();
-		await page.getByRole('button', { name: 'Sign out' }).click();
-		const warning = page.getByRole('alert');
-		await expect(warning).toContainText('1 change has not reached the trust');
-		await expect(warning).toContainText('It is typing in a form never sent');
-		await expect(warning).toBeFocused();
-		await warning.getByRole('link', { name: 'Sync page' }).click();
-
-		// Discarded deliberately, after a second step: gone from the device and the status line.
-		const discard = draft.getByRole('button', { name: 'Discard…' });
-		await discard.click();
-		await expect(draft.getByRole('alert')).toContainText('cannot be brought back');
-		await draft.getByRole('button', { name: 'Keep it' }).click();
-		await expect(discard).toBeFocused();
-		await discard.click();
-		await draft.getByRole('button', { name: 'Discard it' }).click();
-		await expect(section).toBeHidden();
-		await expect(page.getByRole('status').filter({ hasText: 'was discarded' })).toBeFocused();
+		// Signing out does not wipe it without saying what it is; discarded deliberately, it is gone
+		// from the device and the status line.
+		await signOutSaysThenDiscard(page, {
+			section,
+			entry: draft,
+			says: 'It is typing in a form never sent'
+		});
 		await expectAllSent(page);
 		expect(await keptDrafts(page)).toEqual([]);
 	} finally {
