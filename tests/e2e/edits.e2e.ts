@@ -215,6 +215,9 @@ async function typingCutShort(
 	const id = decodeURIComponent(new URL(visitUrl).pathname.split('/').pop()!);
 	const path = `school-${school}/${encodeURIComponent(id)}`;
 	await expectAllSent(page);
+	// The booklet is at the trust before the typing starts (what the test needs, not only what the
+	// status line says).
+	await expect.poll(async () => (await serverGet(request, path)).status).toBe(200);
 
 	await page.getByLabel('Focus of the visit').fill(focus);
 	const context = page.context();

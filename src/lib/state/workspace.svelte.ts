@@ -182,6 +182,11 @@ class Workspace {
 	#peopleWatch: Subscription | null = null;
 	#pendingTimer: ReturnType<typeof setTimeout> | undefined;
 	#countAskedAt: number | null = null;
+	/**
+	 * Local writes begun, counted: a recount that began before the latest of them must not say
+	 * it was counted (`justChanged`), or "All changes sent" would show while it waits.
+	 */
+	#writesBegun = 0;
 	#tracker: PendingTracker | null = null;
 	/** Databases whose replication is busy; `syncing` is true while any is. */
 	#busy = new Set<string>();
@@ -234,7 +239,10 @@ class Workspace {
 					{
 						// The status says "Sending" from the moment a write starts, not once the
 						// database's changes feed has told the count (a moment after the save shows).
-						before: () => (this.justChanged = true),
+						before: () => {
+							this.#writesBegun++;
+							this.justChanged = true;
+						},
 						after: () => this.#countPending(),
 						stored: () => (this.storageFull = false),
 						failed: (err) => this.#refused(err),
@@ -553,7 +561,10 @@ class Workspace {
 		// A change while no pass runs for this database is this device's own (a pass writes what it
 		// pulls): it waits to be sent from this moment, before the count (debounced) has caught up
 		// with it.
-		if (!this.#busy.has(db)) this.justChanged = true;
+		if (!this.#busy.has(db)) {
+			this.#writesBegun++;
+			this.justChanged = true;
+		}
 		this.#countPending();
 		this.#replicator?.changed(db);
 	}
@@ -781,6 +792,7 @@ class Workspace {
 		if (!user) return;
 		const tracker = this.#tracker;
 		if (!tracker) return;
+		const begun = this.#writesBegun;
 		const waiting: WaitingRecord[] = [];
 		const sent: Record<string, string> = {};
 		for (const db of [...this.#dbs]) {
@@ -791,7 +803,9 @@ class Workspace {
 		if (this.session?.name === user && this.#tracker === tracker) {
 			this.waiting = waiting;
 			this.sentAt = sent;
-			this.justChanged = false;
+			// A write begun while this count was read may be missing from it: it is said to be
+			// waiting until the count its own save asks for (`after`) has it.
+			if (this.#writesBegun === begun) this.justChanged = false;
 		}
 	}
 
