@@ -154,7 +154,8 @@ export async function loadRecordChoices(
 				? personName(doc.visitor, me, str(doc.visitorName), names.people)
 				: null;
 		out.push({
-			...describeChoices(row.db, doc, names, me),
+			// Named for the person choosing: the school's head reads "Your confirmation".
+			...describeChoices(row.db, doc, { ...names, reader: ctx.user }, me),
 			href: recordLink(doc),
 			mine: mayChoose(doc, row.db, ctx.user),
 			owner

@@ -123,3 +123,39 @@ describe('values in words', () => {
 		expect(isFreeText(['visitType'], ['send', 'peer'])).toBe(false);
 	});
 });
+
+describe('the head of the school is spoken to', () => {
+	const head = { name: 'head.oakfield', roles: ['head', 'school:oakfield'] };
+	const asHead: NameContext = { ...ctx, reader: head };
+
+	it('names the fields that are the head’s own as theirs, on their own school only', () => {
+		expect(fieldLabel(booklet, ['confirmation'], asHead)).toBe('Your confirmation');
+		expect(fieldLabel(booklet, ['confirmation', 'comment'], asHead)).toBe('Your comment');
+		expect(fieldLabel(booklet, ['shared'], asHead)).toBe('Shared with you');
+		expect(valueText(booklet, ['status'], 'shared', asHead)).toBe('Shared with you');
+		expect(valueText(booklet, ['status'], 'confirmed', asHead)).toBe('Confirmed by you');
+		expect(valueText(booklet, ['status'], 'draft', asHead)).toBe('Draft');
+		const elsewhere = { ...booklet, schoolId: 'hawthorn' };
+		expect(fieldLabel(elsewhere, ['confirmation'], asHead)).toBe('Confirmation by the headteacher');
+		expect(valueText(elsewhere, ['status'], 'shared', asHead)).toBe('Shared with the headteacher');
+	});
+
+	it('names them about the head for everyone else, a head who is also a SIL too', () => {
+		for (const reader of [
+			undefined,
+			null,
+			{ name: 'sil', roles: ['sil', 'school:oakfield'] },
+			{ name: 'exec', roles: ['head', 'sil', 'school:oakfield'] },
+			{ name: 'ceo', roles: ['ceo'] }
+		]) {
+			const named = { ...ctx, reader };
+			expect(fieldLabel(booklet, ['confirmation', 'comment'], named)).toBe(
+				'The headteacher’s comment'
+			);
+			expect(fieldLabel(booklet, ['shared'], named)).toBe('Shared with the headteacher');
+			expect(valueText(booklet, ['status'], 'confirmed', named)).toBe(
+				'Confirmed by the headteacher'
+			);
+		}
+	});
+});

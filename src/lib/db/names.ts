@@ -6,8 +6,11 @@ import {
 	type EvaluationFramework,
 	type FieldPath,
 	type PeopleDirectory,
+	type UserCtx,
+	type VisitStatus,
 	type VisitType
 } from '$lib/domain';
+import { isHeadOf, visitStatusLabel } from '$lib/domain/head-voice';
 import { formatDate } from '$lib/format';
 import type { ReadModel } from './read-model';
 
@@ -40,6 +43,11 @@ export interface NameContext {
 	people?: PeopleNames;
 	evaluationFramework: (id: string) => EvaluationFramework | undefined;
 	attainmentFramework: AttainmentFramework | undefined;
+	/**
+	 * Who reads the names: the school's own head is spoken to ("Your confirmation") where everyone
+	 * else reads about the head (`isHeadOf`). Without it, the names are about the head.
+	 */
+	reader?: UserCtx | null;
 }
 
 type Doc = Record<string, unknown> & { _id?: string; type?: unknown };
@@ -152,6 +160,11 @@ const ROOM_FIELDS: Record<string, string> = {
 	notes: 'Notes',
 	photos: 'Photos'
 };
+/** The visit's fields that name the head, as its head reads them. */
+const HEAD_VISIT_FIELDS: Record<string, string> = {
+	shared: 'Shared with you',
+	confirmation: 'Your confirmation'
+};
 const OVERVIEW_FIELDS: Record<string, string> = {
 	commentary: 'Your commentary',
 	vulnerable: 'The school is vulnerable',
@@ -222,9 +235,13 @@ export function fieldLabel(doc: Doc | null, path: FieldPath, ctx: NameContext): 
 		if ((field === 'documents' || field === 'activities') && key !== undefined) {
 			return `${VISIT_FIELDS[field]}: ${q(key)}`;
 		}
-		if (field === 'confirmation' && key === 'comment') return 'The headteacher’s comment';
-		if (key !== undefined && VISIT_FIELDS[field]) return `${VISIT_FIELDS[field]} (one entry)`;
-		return VISIT_FIELDS[field] ?? SOMEWHERE;
+		const asHead = isHeadOf(ctx.reader ?? null, str(doc?.schoolId));
+		if (field === 'confirmation' && key === 'comment') {
+			return asHead ? 'Your comment' : 'The headteacher’s comment';
+		}
+		const name = (asHead ? HEAD_VISIT_FIELDS[field] : undefined) ?? VISIT_FIELDS[field];
+		if (key !== undefined && name) return `${name} (one entry)`;
+		return name ?? SOMEWHERE;
 	}
 	if (type === 'learning-walk') {
 		if (field === 'rooms' && key !== undefined) {
@@ -316,7 +333,12 @@ export function valueText(
 	if (typeof value === 'string') {
 		if (last === 'safeguarding') return SAFEGUARDING[value] ?? value;
 		if (last === 'visitType') return VISIT_TYPE_LABELS[value as VisitType] ?? value;
-		if (last === 'status') return STATUS[value] ?? value;
+		if (last === 'status') {
+			const asHead = str(doc?.type) === 'visit' && isHeadOf(ctx.reader ?? null, str(doc?.schoolId));
+			return Object.hasOwn(STATUS, value)
+				? visitStatusLabel(value as VisitStatus, asHead, STATUS[value]!)
+				: value;
+		}
 		if (last === 'gradeId') {
 			const framework = ctx.evaluationFramework(str(doc?.frameworkId));
 			return framework?.scale.find((g) => g.id === value)?.label ?? value;

@@ -41,6 +41,8 @@ export async function describeLeftNotes(
 	names: NameContext
 ): Promise<LeftNoteView[]> {
 	const out: LeftNoteView[] = [];
+	// Named for the person whose notes they are: the school's head reads "Your comment".
+	const named: NameContext = { ...names, reader: ctx.user };
 	for (const note of left) {
 		const kept = readUnsaved(note.key);
 		if (!kept) continue;
@@ -68,8 +70,8 @@ export async function describeLeftNotes(
 			// A removed item is named from the record, where it still is.
 			const doc = c.value === undefined ? before : after;
 			return {
-				label: fieldLabel(doc, c.path, names),
-				text: c.value === undefined ? 'removed' : valueText(doc, c.path, c.value, names)
+				label: fieldLabel(doc, c.path, named),
+				text: c.value === undefined ? 'removed' : valueText(doc, c.path, c.value, named)
 			};
 		});
 		out.push({
