@@ -10,6 +10,12 @@ describe('a next step’s Back', () => {
 		expect(stepOrigin('/schools/oakfield', step)).toBe('school');
 	});
 
+	it('returns to the school’s overview, the choices or the Sync page it was opened from', () => {
+		expect(stepOrigin('/schools/oakfield/overview', step)).toBe('overview');
+		expect(stepOrigin('/choices', step)).toBe('choices');
+		expect(stepOrigin('/sync', step)).toBe('sync');
+	});
+
 	it('goes to the school for anything else, inside the app or not', () => {
 		for (const from of [
 			null,
@@ -18,8 +24,14 @@ describe('a next step’s Back', () => {
 			'//example.com/',
 			'/\\example.com',
 			'javascript:alert(1)',
-			'/sync',
+			'/settings',
+			'/sync/',
+			'/choices#x',
+			'constructor',
+			'__proto__',
 			'/schools/hawthorn',
+			'/schools/hawthorn/overview',
+			'/schools/oakfield/overview/',
 			'/visits/visit:2026-27:t1:other',
 			'/visits/',
 			'/?x=1'
@@ -37,5 +49,10 @@ describe('a next step’s Back', () => {
 		const from = new URLSearchParams(fromQuery(`/visits/${step.visitId}`)).get('from');
 		expect(stepOrigin(from, step)).toBe('visit');
 		expect(stepOrigin(new URLSearchParams(fromQuery('/')).get('from'), step)).toBe('home');
+		const overview = fromQuery(`/schools/${step.schoolId}/overview`);
+		expect(stepOrigin(new URLSearchParams(overview).get('from'), step)).toBe('overview');
+		expect(stepOrigin(new URLSearchParams(fromQuery('/choices')).get('from'), step)).toBe(
+			'choices'
+		);
 	});
 });

@@ -207,11 +207,71 @@ test('Back from a next step returns to the list it was opened from, after a relo
 	expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/visits/${visit._id}`);
 
 	// Anywhere else, or somewhere outside the app, is not followed: Back goes to the school.
-	for (const from of ['https://example.com/', '//example.com/', '/sync', '/schools/hawthorn']) {
+	for (const from of ['https://example.com/', '//example.com/', '/settings', '/schools/hawthorn']) {
 		await page.goto(`/next-steps/${encodeURIComponent(id)}?from=${encodeURIComponent(from)}`);
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText(action);
 		const back = page.locator('main a.back');
 		await expect(back, from).toHaveAttribute('href', `/schools/${head.school}`);
 	}
+	await context.close();
+});
+
+/** A next step of its own at the head's school, with `extra` (a reply, a due date) over the demo's. */
+async function ownStep(request: APIRequestContext, extra: Partial<Doc>) {
+	const users = await demoUsers(request);
+	const head = users.heads.find((h) => h.school === 'oakfield')!;
+	const base = (await schoolDocs(request, head.school)).find((d) => d.type === 'next-step')!;
+	const uuid = crypto.randomUUID();
+	const step: Doc = {
+		...base,
+		_id: `next-step:${String(base.year)}:${uuid}`,
+		action: `Share the phonics review with governors (${uuid.slice(0, 8)})`,
+		createdAt: new Date().toISOString(),
+		...extra
+	};
+	delete step._rev;
+	delete step.visitId;
+	if (!('headReply' in extra)) delete step.headReply;
+	await put(request, head.school, step);
+	return { ...users, head, id: step._id, action: String(step.action) };
+}
+
+test('Back returns to the SIL’s home and to the termly overview a step was opened from', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const at = new Date().toISOString();
+	const users = await demoUsers(request);
+	const head = users.heads.find((h) => h.school === 'oakfield')!;
+	// One the head disagrees with: the SIL's home lists it under the school.
+	const disagreed = await ownStep(request, {
+		headReply: { agrees: false, reason: 'Governors met last week', by: head.name, at }
+	});
+	// One the head agreed, due a week ago and not done: the termly overview lists it as overdue.
+	const lastWeek = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+	const overdue = await ownStep(request, {
+		headReply: { agrees: true, reason: '', by: head.name, at },
+		dueDate: lastWeek
+	});
+
+	const s = await newDevice(browser);
+	await signIn(s.page, users.sil);
+	await s.page.getByTestId('head-disagrees').getByRole('link', { name: disagreed.action }).click();
+	await expect(s.page.getByRole('heading', { level: 1 })).toHaveText(disagreed.action);
+	await s.page.reload();
+	await s.page.getByRole('link', { name: 'Back to your schools' }).click();
+	await expect(s.page.getByRole('heading', { level: 1, name: 'Your schools' })).toBeVisible();
+	expect(new URL(s.page.url()).pathname).toBe('/');
+	await s.context.close();
+
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	await page.goto(`/schools/${head.school}/overview`);
+	await page.getByRole('link', { name: overdue.action }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(overdue.action);
+	await page.getByRole('link', { name: /^Back to the school overview/ }).click();
+	await expect(page.getByRole('heading', { level: 1, name: /^School overview:/ })).toBeVisible();
+	expect(new URL(page.url()).pathname).toBe(`/schools/${head.school}/overview`);
 	await context.close();
 });
