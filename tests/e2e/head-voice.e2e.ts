@@ -275,3 +275,69 @@ test('Back returns to the SIL’s home and to the termly overview a step was ope
 	expect(new URL(page.url()).pathname).toBe(`/schools/${head.school}/overview`);
 	await context.close();
 });
+
+test('a head who is also a SIL is the SIL on their own visit record, not its head', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { heads } = await demoUsers(request);
+	const school = heads.find((h) => h.school === 'oakfield')!.school;
+	// An executive head who is also a school improvement lead, visiting a school of theirs.
+	const name = `exec.${crypto.randomUUID().slice(0, 8)}`;
+	const userUrl = `/couchdb/_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+	const created = await request.put(userUrl, {
+		headers: { Authorization: adminAuth },
+		data: {
+			_id: `org.couchdb.user:${name}`,
+			type: 'user',
+			name,
+			fullName: 'Alex Exec',
+			roles: ['head', 'sil', `school:${school}`],
+			password: E2E.password
+		}
+	});
+	expect(created.status(), await created.text()).toBe(201);
+	try {
+		const base = (await schoolDocs(request, school)).find((d) => d.type === 'visit')!;
+		const visit: Doc = {
+			...base,
+			_id: `${base._id}-${name}`,
+			visitor: name,
+			visitorName: 'Alex Exec',
+			status: 'shared',
+			shared: { by: name, at: new Date().toISOString() }
+		};
+		for (const k of ['_rev', 'confirmation', 'disagreement', '_attachments'] as const) {
+			delete visit[k];
+		}
+		visit.addenda = [];
+		await put(request, school, visit);
+
+		const { page, context } = await newDevice(browser);
+		await signIn(page, name);
+		await page.goto(`/visits/${encodeURIComponent(visit._id)}`);
+		await expect(
+			page.getByRole('heading', { level: 2, name: 'Agreement with the headteacher' })
+		).toBeVisible();
+		// Their own record, shared: they may take it back, and only the school's head confirms it.
+		await expect(
+			page.getByRole('button', { name: 'Take back to draft to change it' })
+		).toBeVisible();
+		await expect(page.getByRole('button', { name: 'Confirm the record' })).toHaveCount(0);
+		await expect(page.getByRole('main')).toContainText(
+			'Shared with the headteacher, waiting for their confirmation.'
+		);
+		await context.close();
+	} finally {
+		const { body } = await serverGet<{ _rev?: string }>(
+			request,
+			`_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`
+		);
+		if (body._rev) {
+			await request.delete(`${userUrl}?rev=${body._rev}`, {
+				headers: { Authorization: adminAuth }
+			});
+		}
+	}
+});
