@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
 import {
+	crowdedMenu,
 	demoUsers,
 	expectAllSent,
 	newDevice,
@@ -89,6 +90,12 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 	}
 
 	const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+	// The menu's longest entry, on a phone's bar along the bottom, still fits beside the others.
+	for (const width of [320, 360]) {
+		await tablet.page.setViewportSize({ width, height: 740 });
+		await expect(nav(tablet.page).getByRole('link', { name: 'Needs your choice' })).toBeVisible();
+		expect(await crowdedMenu(tablet.page), `menu at ${width} px`).toEqual([]);
+	}
 	await nav(laptop.page).getByRole('link', { name: 'Needs your choice' }).click();
 	await expect(laptop.page.getByRole('heading', { level: 1 })).toHaveText('Needs your choice');
 	const record = laptop.page.getByTestId('choice-record');

@@ -121,6 +121,23 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 	return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
+/**
+ * The main menu's entries that do not fit the screen: text wider than its entry (it runs into the
+ * next one) or an entry past the screen's edge. Empty when every entry can be read and tapped.
+ */
+export async function crowdedMenu(page: Page): Promise<string[]> {
+	return page.locator('nav[aria-label="Main"] a').evaluateAll((links) =>
+		links.flatMap((a) => {
+			const box = a.getBoundingClientRect();
+			const text = a.textContent?.trim() ?? '';
+			const problems: string[] = [];
+			if (a.scrollWidth > a.clientWidth) problems.push(`"${text}" is wider than its entry`);
+			if (box.left < 0 || box.right > window.innerWidth) problems.push(`"${text}" is off screen`);
+			return problems;
+		})
+	);
+}
+
 /** A small colour PNG, standing in for a photo of pupils' work taken with the camera. */
 export function samplePhoto(width = 640, height = 480): Buffer {
 	const rgb = Buffer.alloc(width * height * 3);
