@@ -57,11 +57,23 @@ export class KeptDraft<T extends Record<string, string>> {
 		return Object.keys(this.#empty).every((k) => value[k] === this.#empty[k]);
 	}
 
+	/**
+	 * Only what differs from the form's own defaults (today's date, "Ofsted"): what the person typed,
+	 * all that the Sync page lists and sign-out counts. The form opened again starts from its
+	 * defaults of that day, with what was typed over them.
+	 */
+	#typed(value: T): Partial<T> {
+		return Object.fromEntries(
+			Object.entries(value).filter(([k, v]) => v !== this.#empty[k])
+		) as Partial<T>;
+	}
+
 	#write(value: T): void {
 		if (!this.#key) return;
 		try {
 			if (this.#isEmpty(value)) localStorage.removeItem(this.#key);
-			else localStorage.setItem(this.#key, JSON.stringify({ ...value, ...keptMeta() }));
+			else
+				localStorage.setItem(this.#key, JSON.stringify({ ...this.#typed(value), ...keptMeta() }));
 		} catch {
 			// Storage full or refused: the text is still on screen and the form still sends it.
 		}

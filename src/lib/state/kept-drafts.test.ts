@@ -5,6 +5,7 @@ import {
 	PAGE,
 	WHERE,
 	draftsToShow,
+	hasSomething,
 	holdDraft,
 	isDraftOpen,
 	readKeptDrafts
@@ -56,9 +57,14 @@ describe('kept drafts left unsent', () => {
 				where: 'Next step · Ashcombe',
 				// Blank fields and the `@…` members are not typing; labels and choices are the form's own.
 				typed: [
-					{ label: 'Status', text: 'In progress' },
-					{ label: 'What has happened', text: 'Phonics groups now daily.' }
+					{ field: 'status', label: 'Status', text: 'In progress' },
+					{ field: 'note', label: 'What has happened', text: 'Phonics groups now daily.' }
 				],
+				values: {
+					status: 'in-progress',
+					note: 'Phonics groups now daily.',
+					evidence: ''
+				},
 				choices: 0
 			}
 		]);
@@ -89,7 +95,8 @@ describe('kept drafts left unsent', () => {
 				at: null,
 				page: null,
 				where: null,
-				typed: [{ label: 'ks2-rwm, disadvantaged', text: '54' }],
+				typed: [{ field: 'ks2-rwm|disadvantaged', label: 'ks2-rwm, disadvantaged', text: '54' }],
+				values: { 'ks2-rwm|disadvantaged': '54' },
 				choices: 0
 			}
 		]);
@@ -108,7 +115,7 @@ describe('kept drafts left unsent', () => {
 		const [only, ...rest] = show(s);
 		expect(rest).toEqual([]);
 		expect(only).toMatchObject({ title: 'A concern being raised', page: null });
-		expect(only?.typed).toEqual([{ label: 'Short title', text: 'Site security' }]);
+		expect(only?.typed).toEqual([{ field: 'title', label: 'Short title', text: 'Site security' }]);
 	});
 
 	it('keeps choices made as codes off the list but counts them, and writes dates as people do', () => {
@@ -122,8 +129,37 @@ describe('kept drafts left unsent', () => {
 		});
 		s.setItem('si:draft:situation:ashcombe:sil1', { to: '{"strand":"corrective"}', [AT]: old });
 		expect(show(s).map((d) => [d.typed, d.choices])).toEqual([
-			[[{ label: 'Due date', text: 'Fri 5 Mar 2027' }], 1],
+			[[{ field: 'dueDate', label: 'Due date', text: 'Fri 5 Mar 2027' }], 1],
 			[[], 1]
 		]);
+	});
+
+	it('leaves out a review’s own defaults (its kind, “Ofsted”, the day it was typed): only what was typed counts', () => {
+		const s = new MemoryStorage();
+		const day = new Date(old);
+		const typedOn = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+		const defaults = { kind: 'ofsted', on: typedOn, reviewer: 'Ofsted', framework: 'ofsted-2025' };
+		// Kept before only typing was kept: nothing but the form's defaults is nothing at all.
+		s.setItem('si:draft:review:ashcombe:sil1', { ...defaults, headline: '', [AT]: old });
+		s.setItem('si:draft:review:kingsmead:sil1', {
+			...defaults,
+			headline: 'Strong reading.',
+			[AT]: old
+		});
+		s.setItem('si:draft:review:oakfield:sil1', {
+			...defaults,
+			on: '2026-01-15',
+			reviewer: 'Ofsted (lead: J. Smith)',
+			[AT]: old
+		});
+		expect(show(s).map((d) => [d.record, d.typed.map((t) => `${t.label}: ${t.text}`)])).toEqual([
+			['kingsmead', ['Headline: Strong reading.']],
+			['oakfield', ['Date: Thu 15 Jan 2026', 'Who: Ofsted (lead: J. Smith)']]
+		]);
+		expect(
+			readKeptDrafts(s, 'sil1')
+				.filter(hasSomething)
+				.map((d) => d.record)
+		).toEqual(['kingsmead', 'oakfield']);
 	});
 });

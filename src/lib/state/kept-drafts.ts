@@ -2,7 +2,7 @@
 // the person what they typed and never sent (the Sync page) and to count it at sign-out. Without
 // schemas and without Svelte: a kept value is strings by name, and anything else is ignored.
 
-import { formatDate } from '$lib/format';
+import { formatDate, today } from '$lib/format';
 
 /**
  * Members a kept value carries beside the form's own fields: when it was last written, the page
@@ -41,8 +41,13 @@ export interface KeptDraftEntry {
 	/** The kind of form (`progress`), and the id its key names (a next step's, a school's); or null. */
 	form: string;
 	record: string | null;
-	/** What was typed, field by field as the form labels it, with nothing blank. */
-	typed: { label: string; text: string }[];
+	/**
+	 * What was typed, field by field as the form labels it (`field` is the kept name, a grid's
+	 * `row|col`), with nothing blank and none of the form's own defaults.
+	 */
+	typed: { field: string; label: string; text: string }[];
+	/** Every value kept, as kept (codes, JSON, dates as `YYYY-MM-DD`), without the `@…` members. */
+	values: Record<string, string>;
 	/** How many choices were made besides (a term, an area): kept too, but shown only on the form. */
 	choices: number;
 }
@@ -136,6 +141,24 @@ const FIELDS: Record<string, Record<string, string | null>> = {
 /** Fields a form keeps for itself, not typed by the person (the mark's values it opened on). */
 const INTERNAL = new Set(['from']);
 
+/**
+ * What a form starts with that is not blank, for drafts kept before `KeptDraft` kept only what
+ * differs from its form's defaults: left as it was, it is not typing. A review's date starts as
+ * the day it was typed (`on`, compared with the day of `@at`).
+ */
+const DEFAULTS: Record<string, Record<string, string>> = {
+	review: { kind: 'ofsted', reviewer: 'Ofsted', framework: 'ofsted-2025' },
+	school: { phase: 'primary' }
+};
+
+/** Whether `field` holds its form's own default (`DEFAULTS`), not something the person typed. */
+function isDefault(form: string, field: string, text: string, at: unknown): boolean {
+	if (DEFAULTS[form]?.[field] === text) return true;
+	return (
+		form === 'review' && field === 'on' && typeof at === 'number' && today(new Date(at)) === text
+	);
+}
+
 /** Choices kept as codes, in the words their form shows (kept here: the domain's lists bring zod). */
 const VALUES: Record<string, Record<string, Record<string, string>>> = {
 	progress: { status: { 'in-progress': 'In progress', done: 'Done', open: 'Not started' } },
@@ -186,18 +209,19 @@ export function readKeptDrafts(
 		if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
 		const value = raw as Record<string, unknown>;
 		const form = what.split(':')[0] ?? '';
+		const at = value[AT];
 		const kept = Object.entries(value).filter(
 			(e): e is [string, string] =>
 				!e[0].startsWith('@') &&
 				!INTERNAL.has(e[0]) &&
 				typeof e[1] === 'string' &&
-				e[1].trim() !== ''
+				e[1].trim() !== '' &&
+				!isDefault(form, e[0], e[1], at)
 		);
 		const typed = kept.flatMap(([field, text]) => {
 			const named = label(form, field);
-			return named === null ? [] : [{ label: named, text: shown(form, field, text) }];
+			return named === null ? [] : [{ field, label: named, text: shown(form, field, text) }];
 		});
-		const at = value[AT];
 		const page = value[PAGE];
 		const where = value[WHERE];
 		out.push({
@@ -210,6 +234,11 @@ export function readKeptDrafts(
 			page: typeof page === 'string' && /^\/(?!\/)/.test(page) ? page : null,
 			where: typeof where === 'string' && where ? where : null,
 			typed,
+			values: Object.fromEntries(
+				Object.entries(value).filter(
+					(e): e is [string, string] => !e[0].startsWith('@') && typeof e[1] === 'string'
+				)
+			),
 			choices: kept.length - typed.length
 		});
 	}
