@@ -309,9 +309,15 @@ test('a reply whose form went away meanwhile is shown on the Sync page, counted 
 		// Labelled as the form labels it, and the record named, not just "Visit record".
 		await expect(draft.getByRole('term')).toHaveText('What does not reflect the discussion');
 		await expect(draft.getByRole('definition')).toHaveText(reason);
-		await expect(
-			draft.getByRole('link', { name: /^SI discussion record, .*, visit on / })
-		).toHaveAttribute('href', `/visits/${encodeURIComponent(id)}`);
+		await expect(draft).toContainText(/For: SI discussion record, .*, visit on /);
+		// Back in draft, the record may be shared again: the form may be waiting, not gone.
+		await expect(draft.getByTestId('draft-waiting')).toContainText(
+			'the visitor took the record back to draft'
+		);
+		await expect(draft.getByRole('link', { name: 'Open its page' })).toHaveAttribute(
+			'href',
+			`/visits/${encodeURIComponent(id)}`
+		);
 		expect(await seriousA11yViolations(page)).toEqual([]);
 		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 		await draft.getByRole('button', { name: 'Copy the text' }).click();
@@ -326,6 +332,97 @@ test('a reply whose form went away meanwhile is shown on the Sync page, counted 
 		});
 		await expectAllSent(page);
 		expect(await keptDrafts(page)).toEqual([]);
+	} finally {
+		await context.close();
+		const { body: last } = await serverGet<{ _rev?: string }>(request, path);
+		if (last._rev) await serverDelete(request, path, last._rev);
+	}
+});
+
+test('the Sync page says which forms left unsent can still be sent, and which are gone for good', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const { sil, heads } = await demoUsers(request);
+	const head = heads[0]!;
+	const { body: all } = await serverGet<{
+		rows: { doc: Record<string, unknown> & { _id: string } }[];
+	}>(request, `school-${head.school}/_all_docs?include_docs=true`);
+	const docs = all.rows.map((r) => r.doc);
+	const base = docs.find(
+		(d) => d.type === 'visit' && d.visitor === sil && d.status === 'confirmed'
+	)!;
+	const step = docs.find((d) => d.type === 'next-step')!;
+	// A record of the SIL's shared with the head, who replies to it on this device.
+	const id = base._id.replace(/[^:]+$/, crypto.randomUUID());
+	const path = `school-${head.school}/${encodeURIComponent(id)}`;
+	await serverPut(request, path, {
+		...base,
+		_id: id,
+		_rev: undefined,
+		status: 'shared',
+		shared: { by: sil, at: new Date().toISOString() },
+		confirmation: undefined,
+		disagreement: undefined,
+		addenda: [],
+		choices: []
+	});
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	try {
+		await signIn(page, head.name);
+		// A progress update typed and left: its form is still there to finish.
+		const note = `Phonics groups now meet daily (${Date.now()}).`;
+		await page.goto(`/next-steps/${encodeURIComponent(step._id)}`);
+		await page.getByLabel(/^What has happened/).fill(note);
+		// A reply typed to the shared record, which is then confirmed on the head's other device.
+		await page.goto(`/visits/${encodeURIComponent(id)}`);
+		const reason = `Maths is missing (${Date.now()}).`;
+		await page.getByLabel('Or say what does not reflect the discussion').fill(reason);
+		const { body: now } = await serverGet<Record<string, unknown>>(request, path);
+		await serverPut(request, path, {
+			...now,
+			status: 'confirmed',
+			confirmation: base.confirmation
+		});
+		await expect(page.getByText('Confirmed by you').first()).toBeVisible({ timeout: 30_000 });
+
+		await page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: 'Sync' })
+			.click();
+		await page.evaluate(() => {
+			for (const k of Object.keys(localStorage).filter((k) => k.startsWith('si:draft:'))) {
+				const v = JSON.parse(localStorage.getItem(k)!) as Record<string, unknown>;
+				localStorage.setItem(k, JSON.stringify({ ...v, '@at': Date.now() - 11 * 60_000 }));
+			}
+		});
+		await page.reload();
+		await expect(page.getByTestId('sync-status')).toContainText('Typing in 2 forms not sent', {
+			timeout: 45_000
+		});
+		const section = page.getByRole('region', { name: 'Typing not saved' });
+		const entry = (title: string) =>
+			section.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title }) });
+
+		// The reply's form is gone for good: said plainly, with no link to a form that is not there.
+		const reply = entry('A comment, disagreement or addendum on a visit');
+		await expect(reply.getByTestId('draft-gone')).toHaveText(
+			'This form is no longer open to you: the record was confirmed. Copy the text if you need it, then discard it.'
+		);
+		await expect(reply.getByRole('definition')).toHaveText(reason);
+		await expect(reply.getByRole('link')).toHaveCount(0);
+
+		// The progress update's form is still there: a link opens it, with the text kept.
+		const update = entry('A progress update on a next step');
+		await expect(update.getByTestId('draft-open')).toContainText('still open to you');
+		await expect(update).toContainText(/For: Next step, /);
+		expect(await seriousA11yViolations(page)).toEqual([]);
+		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+		await update.getByRole('link', { name: 'Open the form' }).click();
+		await expect(page).toHaveURL(new RegExp(`/next-steps/${encodeURIComponent(step._id)}$`));
+		await expect(page.getByTestId('progress-kept')).toBeVisible();
+		await expect(page.getByLabel(/^What has happened/)).toHaveValue(note);
 	} finally {
 		await context.close();
 		const { body: last } = await serverGet<{ _rev?: string }>(request, path);

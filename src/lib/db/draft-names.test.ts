@@ -1,0 +1,101 @@
+import '../../../tests/unit/browser-env';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { draftFacts, mergeParts, type FindRecord } from './draft-names';
+import { openReadModel, type ReadModel } from './read-model';
+
+// A draft left unsent is named on the Sync page as the screens name what it was typed into.
+
+describe('drafts named as the screens name them', () => {
+	it('reads a merged text’s key as database, record and choice', () => {
+		expect(mergeParts('school-ashcombe/visit:2026-27:t1:abc/notes')).toEqual({
+			db: 'school-ashcombe',
+			id: 'visit:2026-27:t1:abc',
+			choice: 'notes'
+		});
+		expect(mergeParts('broken')).toBeNull();
+	});
+});
+
+describe('what the device holds of a draft’s record', () => {
+	let rm: ReadModel;
+	let n = 0;
+	const nothing: FindRecord = () => Promise.resolve(null);
+	const draft = (form: string, record: string, values: Record<string, string> = {}) => ({
+		form,
+		record,
+		at: Date.parse('2026-01-15T10:00:00Z'),
+		values,
+		typed: []
+	});
+	const row = <T>(r: T) => r as never;
+
+	beforeEach(async () => {
+		rm = openReadModel(`draft-facts-${++n}`);
+		await rm.schools.put(row({ id: 'ashcombe', name: 'Ashcombe', doc: { id: 'ashcombe' } }));
+	});
+	afterEach(() => rm.close());
+
+	it('tells a visit’s status and whether the person is its visitor', async () => {
+		await rm.visits.put(
+			row({
+				_id: 'visit:1',
+				schoolId: 'ashcombe',
+				status: 'confirmed',
+				doc: { status: 'confirmed', visitor: 'sil1' }
+			})
+		);
+		expect(await draftFacts(rm, draft('visit', 'visit:1'), 'head1', nothing)).toEqual({
+			found: 'there',
+			schoolClosed: false,
+			visitStatus: 'confirmed',
+			isVisitor: false
+		});
+	});
+
+	it('tells a record deleted from one not on this device', async () => {
+		const deleted: FindRecord = (id) => Promise.resolve(id === 'next-step:gone' ? 'deleted' : null);
+		expect(await draftFacts(rm, draft('progress', 'next-step:gone'), 'head1', deleted)).toEqual({
+			found: 'deleted'
+		});
+		expect(await draftFacts(rm, draft('progress', 'next-step:far'), 'head1', deleted)).toEqual({
+			found: 'unknown'
+		});
+	});
+
+	it('tells whether a merged text’s choice still waits', async () => {
+		await rm.choices.put(
+			row({
+				key: 'school-ashcombe/visit:1',
+				db: 'school-ashcombe',
+				docId: 'visit:1',
+				count: 1,
+				doc: { _id: 'visit:1', choices: [{ path: ['notes'] }] }
+			})
+		);
+		const facts = (field: string) =>
+			draftFacts(rm, draft('merge', `school-ashcombe/visit:1/${field}`), 'sil1', nothing);
+		expect(await facts('notes')).toEqual({ found: 'there', choiceWaiting: true });
+		expect(await facts('summary')).toEqual({ found: 'there', choiceWaiting: false });
+	});
+
+	it('finds the same review recorded meanwhile, the kind and date untouched being the form’s own', async () => {
+		await rm.reviews.put(
+			row({
+				key: 'ashcombe/r1',
+				schoolId: 'ashcombe',
+				on: '2026-01-15',
+				doc: { kind: 'ofsted', on: '2026-01-15' }
+			})
+		);
+		expect(
+			await draftFacts(rm, draft('review', 'ashcombe', { headline: 'Good' }), 'ceo1', nothing)
+		).toEqual({
+			found: 'there',
+			schoolClosed: false,
+			reviewRecorded: 'Ofsted inspection, Thu 15 Jan 2026'
+		});
+		expect(
+			await draftFacts(rm, draft('review', 'ashcombe', { kind: 'peer' }), 'ceo1', nothing)
+		).toEqual({ found: 'there', schoolClosed: false });
+	});
+});
