@@ -1,11 +1,32 @@
 import '../../../tests/unit/browser-env';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { draftFacts, mergeParts, type FindRecord } from './draft-names';
+import { DEFAULT_ATTAINMENT_FRAMEWORK } from '$lib/domain/attainment-schema';
+import {
+	draftFacts,
+	figureCellLabel,
+	mergeParts,
+	nameDraftRecord,
+	type FindRecord
+} from './draft-names';
+import type { NameContext } from './names';
 import { openReadModel, type ReadModel } from './read-model';
 
 // A draft left unsent is named on the Sync page as the screens name what it was typed into.
 
 describe('drafts named as the screens name them', () => {
+	it('labels a grid cell by the trust’s measure, group and column, as the grid does', () => {
+		const f = DEFAULT_ATTAINMENT_FRAMEWORK;
+		expect(figureCellLabel(f, 'ks2-reading-exs:disadvantaged|target:figure')).toBe(
+			'KS2 reading: expected standard, Disadvantaged (Target: figure)'
+		);
+		expect(figureCellLabel(f, 'ks2-reading-exs:send|national')).toBe(
+			'KS2 reading: expected standard, SEND (National)'
+		);
+		// A measure the framework no longer has, or no framework on the device: no name to give.
+		expect(figureCellLabel(f, 'gone-measure:all|national')).toBeNull();
+		expect(figureCellLabel(undefined, 'ks2-reading-exs:all|national')).toBeNull();
+	});
+
 	it('reads a merged text’s key as database, record and choice', () => {
 		expect(mergeParts('school-ashcombe/visit:2026-27:t1:abc/notes')).toEqual({
 			db: 'school-ashcombe',
@@ -97,5 +118,36 @@ describe('what the device holds of a draft’s record', () => {
 		expect(
 			await draftFacts(rm, draft('review', 'ashcombe', { kind: 'peer' }), 'ceo1', nothing)
 		).toEqual({ found: 'there', schoolClosed: false });
+	});
+
+	it('names a merged text’s record, a mark’s school and a new school as other drafts are named', async () => {
+		const names: NameContext = {
+			schoolName: (id) => (id === 'ashcombe' ? 'Ashcombe Primary School' : undefined),
+			evaluationFramework: () => undefined,
+			attainmentFramework: undefined
+		};
+		const found: FindRecord = (id) =>
+			Promise.resolve({ _id: id, type: 'visit', schoolId: 'ashcombe', date: '2026-01-13' });
+		expect(
+			await nameDraftRecord(rm, draft('merge', 'school-ashcombe/visit:1/notes'), names, found)
+		).toBe('SI discussion record, Ashcombe Primary School, visit on Tue 13 Jan 2026');
+		await rm.marks.put(
+			row({
+				key: 'ashcombe/vulnerable:1',
+				schoolId: 'ashcombe',
+				doc: { _id: 'vulnerable:1', markedOn: '2026-01-05' }
+			})
+		);
+		expect(await nameDraftRecord(rm, draft('vulnerable-remove', 'vulnerable:1'), names)).toBe(
+			'Ashcombe Primary School, marked vulnerable on Mon 5 Jan 2026'
+		);
+		const school = {
+			...draft('school', ''),
+			record: null,
+			typed: [{ field: 'name', label: 'School name', text: 'Rowan Tree Primary School' }]
+		};
+		expect(await nameDraftRecord(rm, school, names)).toBe(
+			'Rowan Tree Primary School, a school not yet added'
+		);
 	});
 });

@@ -1,4 +1,5 @@
-import { REVIEW_KIND_LABELS, type ReviewKind } from '$lib/domain';
+import { buildGrid } from '$lib/domain/attainment-grid';
+import { REVIEW_KIND_LABELS, type AttainmentFramework, type ReviewKind } from '$lib/domain';
 import { choiceKey } from '$lib/domain/changes';
 import { CONCERNS_DB } from '$lib/domain/databases';
 import { formatDate, today } from '$lib/format';
@@ -63,8 +64,13 @@ export function mergeParts(record: string): { db: string; id: string; choice: st
 export async function nameDraftRecord(
 	rm: ReadModel,
 	d: DraftRef,
-	names: NameContext
+	names: NameContext,
+	find: FindRecord = () => Promise.resolve(null)
 ): Promise<string | null> {
+	if (d.form === 'school') {
+		const name = d.typed.find((t) => t.field === 'name')?.text;
+		return name ? `${name}, a school not yet added` : 'A school not yet added';
+	}
 	const id = d.record;
 	if (!id) return null;
 	const school = (schoolId: string) => names.schoolName(schoolId) ?? null;
@@ -92,6 +98,21 @@ export async function nameDraftRecord(
 			const [schoolId = '', year = ''] = id.split('/');
 			const name = school(schoolId);
 			return name ? `${KIND_NAMES['attainment-booklet']}, ${name}, ${year}` : null;
+		}
+		case 'vulnerable-edit':
+		case 'vulnerable-remove': {
+			const mark = await markById(rm, id);
+			if (!mark) return null;
+			const name = school(mark.schoolId);
+			const since = `marked vulnerable on ${formatDate(mark.doc.markedOn)}`;
+			return name ? `${name}, ${since}` : null;
+		}
+		case 'merge': {
+			const parts = mergeParts(id);
+			if (!parts) return null;
+			const row = await rm.choices.get(`${parts.db}/${parts.id}`);
+			const doc = row?.doc ?? (await find(parts.id, parts.db).catch(() => null));
+			return doc && doc !== 'deleted' ? recordName(parts.db, doc, names).title : null;
 		}
 		default:
 			return OF_SCHOOL.has(d.form) ? school(id) : null;
@@ -199,4 +220,21 @@ export async function draftFacts(
 		default:
 			return { found: 'unknown' };
 	}
+}
+
+/**
+ * A cell of the A&A grid (`<row id>|<column id>`, as `KeptCells` keeps it) as the grid itself
+ * labels its row and column ("Reading, Disadvantaged (End of year outcome: figure)"); null when the
+ * trust's framework no longer has it.
+ */
+export function figureCellLabel(
+	framework: AttainmentFramework | undefined,
+	cell: string
+): string | null {
+	if (!framework) return null;
+	const [rowId, columnId] = cell.split('|');
+	const grid = buildGrid(framework);
+	const row = grid.rows.find((r) => r.id === rowId);
+	const column = grid.columns.find((c) => c.id === columnId);
+	return row && column ? `${row.label} (${column.label})` : null;
 }
