@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
 import {
 	demoUsers,
@@ -236,35 +236,42 @@ test('an administrator’s school forms keep what is typed until it is sent', as
 	await context.close();
 });
 
+/**
+ * A new visit record of the SIL's at the first head's school, copied from a confirmed one and
+ * shared with the head for confirmation; with the school's documents as they were before it.
+ */
+async function sharedWithHead(request: APIRequestContext) {
+	const { sil, heads } = await demoUsers(request);
+	const head = heads[0]!;
+	const { body: all } = await serverGet<{
+		rows: { doc: Record<string, unknown> & { _id: string } }[];
+	}>(request, `school-${head.school}/_all_docs?include_docs=true`);
+	const docs = all.rows.map((r) => r.doc);
+	const base = docs.find(
+		(d) => d.type === 'visit' && d.visitor === sil && d.status === 'confirmed'
+	)!;
+	const id = base._id.replace(/[^:]+$/, crypto.randomUUID());
+	const path = `school-${head.school}/${encodeURIComponent(id)}`;
+	await serverPut(request, path, {
+		...base,
+		_id: id,
+		_rev: undefined,
+		status: 'shared',
+		shared: { by: sil, at: new Date().toISOString() },
+		confirmation: undefined,
+		disagreement: undefined,
+		addenda: [],
+		choices: []
+	});
+	return { head, id, path, docs, base };
+}
+
 test('a reply whose form went away meanwhile is shown on the Sync page, counted at sign-out, and discarded', async ({
 	browser,
 	request
 }) => {
 	test.setTimeout(150_000);
-	const { sil, heads } = await demoUsers(request);
-	const head = heads[0]!;
-	// A visit record of the SIL's at the head's school, shared with the head for confirmation.
-	const { body: all } = await serverGet<{
-		rows: { doc: Record<string, unknown> & { _id: string } }[];
-	}>(request, `school-${head.school}/_all_docs?include_docs=true`);
-	const base = all.rows
-		.map((r) => r.doc)
-		.find((d) => d.type === 'visit' && d.visitor === sil && d.status === 'confirmed')!;
-	const id = base._id.replace(/[^:]+$/, crypto.randomUUID());
-	const path = `school-${head.school}/${encodeURIComponent(id)}`;
-	const at = new Date().toISOString();
-	const shared = {
-		...base,
-		_id: id,
-		_rev: undefined,
-		status: 'shared',
-		shared: { by: sil, at },
-		confirmation: undefined,
-		disagreement: undefined,
-		addenda: [],
-		choices: []
-	};
-	await serverPut(request, path, shared);
+	const { head, id, path } = await sharedWithHead(request);
 	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
 	try {
 		await signIn(page, head.name);
@@ -344,30 +351,9 @@ test('the Sync page says which forms left unsent can still be sent, and which ar
 	request
 }) => {
 	test.setTimeout(150_000);
-	const { sil, heads } = await demoUsers(request);
-	const head = heads[0]!;
-	const { body: all } = await serverGet<{
-		rows: { doc: Record<string, unknown> & { _id: string } }[];
-	}>(request, `school-${head.school}/_all_docs?include_docs=true`);
-	const docs = all.rows.map((r) => r.doc);
-	const base = docs.find(
-		(d) => d.type === 'visit' && d.visitor === sil && d.status === 'confirmed'
-	)!;
-	const step = docs.find((d) => d.type === 'next-step')!;
 	// A record of the SIL's shared with the head, who replies to it on this device.
-	const id = base._id.replace(/[^:]+$/, crypto.randomUUID());
-	const path = `school-${head.school}/${encodeURIComponent(id)}`;
-	await serverPut(request, path, {
-		...base,
-		_id: id,
-		_rev: undefined,
-		status: 'shared',
-		shared: { by: sil, at: new Date().toISOString() },
-		confirmation: undefined,
-		disagreement: undefined,
-		addenda: [],
-		choices: []
-	});
+	const { head, id, path, docs, base } = await sharedWithHead(request);
+	const step = docs.find((d) => d.type === 'next-step')!;
 	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
 	try {
 		await signIn(page, head.name);
