@@ -207,7 +207,9 @@ async function typingCutShort(
 	page: Page,
 	request: APIRequestContext,
 	focus: string,
-	status: 'shared' | 'confirmed'
+	status: 'shared' | 'confirmed',
+	/** The editor's save reached the device (offline) before the tab closed: not a kept note. */
+	saved = false
 ): Promise<{ again: Page; path: string; visitUrl: string }> {
 	const visitUrl = await newDraftVisit(page, request);
 	const users = await demoUsers(request);
@@ -221,7 +223,12 @@ async function typingCutShort(
 
 	await page.getByLabel('Focus of the visit').fill(focus);
 	const context = page.context();
+	if (saved) {
+		await context.setOffline(true);
+		await expect(page.getByTestId('sync-status')).toContainText('1 change waiting');
+	}
 	await page.close();
+	await context.setOffline(false);
 
 	const { body } = await serverGet<Record<string, unknown>>(request, path);
 	expect(body.focus).not.toBe(focus);
@@ -241,13 +248,23 @@ async function typingCutShort(
 	return { again, path, visitUrl };
 }
 
-test('typing cut short on a booklet confirmed meanwhile reaches the trust as an addendum', async ({
-	page,
-	request
-}) => {
+for (const saved of [false, true]) {
+	test(`typing ${saved ? 'saved offline' : 'cut short'} on a booklet confirmed meanwhile reaches the trust as an addendum`, async ({
+		page,
+		request
+	}) => {
+		await confirmedMeanwhile(page, request, saved);
+	});
+}
+
+/**
+ * The typing reaches the confirmed booklet as an addendum, and nothing is left waiting: with
+ * `saved`, the edit was on the device, the trust refuses it, and the version it made is ended.
+ */
+async function confirmedMeanwhile(page: Page, request: APIRequestContext, saved: boolean) {
 	test.setTimeout(120_000);
 	const focus = 'Phonics catch-up in year 2, with the reading lead';
-	const { again, path, visitUrl } = await typingCutShort(page, request, focus, 'confirmed');
+	const { again, path, visitUrl } = await typingCutShort(page, request, focus, 'confirmed', saved);
 	const { sil } = await demoUsers(request);
 
 	// The confirmed text stays as the head confirmed it; the typing is appended in the SIL's name.
@@ -277,7 +294,7 @@ test('typing cut short on a booklet confirmed meanwhile reaches the trust as an 
 	await again.goto(visitUrl);
 	await expect(again.getByRole('heading', { name: 'Addenda' })).toBeVisible();
 	await expect(again.getByText(`• Focus of the visit: ${focus}`)).toBeVisible();
-});
+}
 
 test('typing its booklet refuses is shown, to copy or discard, and sign-out says what it is', async ({
 	page,

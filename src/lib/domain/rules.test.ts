@@ -105,6 +105,29 @@ describe('validate_doc_update', () => {
 		expect(validateDocUpdate(addendum, confirmed, sil, DB).ok).toBe(true);
 	});
 
+	it('lets the visitor end their own refused version of a record confirmed meanwhile', () => {
+		const current = {
+			...visit({
+				status: 'confirmed',
+				confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00Z', comment: '' }
+			}),
+			_rev: '3-win'
+		};
+		// The visitor's edit of the draft, refused by the trust, has reached the record as an
+		// addendum; the settling ends that version with a tombstone.
+		const tombstone = {
+			_id: current._id,
+			_rev: '3-tomb',
+			_deleted: true,
+			_revisions: { start: 3, ids: ['tomb', 'lose', 'base'] }
+		};
+		expect(validateDocUpdate(tombstone, current, sil, DB).ok).toBe(true);
+		// Not the record itself, and not for someone who may not add an addendum to it.
+		const through = { ...tombstone, _revisions: { start: 4, ids: ['tomb', 'win'] } };
+		expect(validateDocUpdate(through, current, sil, DB).ok).toBe(false);
+		expect(validateDocUpdate(tombstone, current, otherHead, DB).ok).toBe(false);
+	});
+
 	it('lets no one but the head confirm, and no one change who the visitor is', () => {
 		const shared = visit({ shared: { by: 'sil', at: '2026-11-20T16:00:00Z' } });
 		const forged = {

@@ -383,6 +383,14 @@ function deletes(doc: AnyDoc, rev: string): boolean | null {
 	return typeof doc._rev === 'string' ? doc._rev === rev : null;
 }
 
+/** Whether `user` may append an addendum to `doc` (a visit record), by the rules themselves. */
+function mayAddAddendum(doc: AnyDoc, user: UserCtx, db: string, options: RuleOptions): boolean {
+	if (doc.type !== 'visit' || !Array.isArray(doc.addenda)) return false;
+	const addendum = { id: 'settleaddend', by: user.name, at: '2000-01-01T00:00:00Z', text: '.' };
+	const added = { ...doc, addenda: [...(doc.addenda as unknown[]), addendum] };
+	return validateDocUpdate(added, doc, user, db, options).ok;
+}
+
 function validateDelete(
 	newDoc: AnyDoc,
 	oldDoc: AnyDoc | null,
@@ -396,9 +404,12 @@ function validateDelete(
 	if (!oldDoc || oldDoc._deleted) return ok;
 	// Removing a version that is not the current one (a conflict settled by merging it into the
 	// current one, issue 12) does not remove the record: whoever may change the record may do it.
+	// On a confirmed record that is whoever may still add an addendum to it: the visitor's own edit,
+	// refused because the record was confirmed meanwhile, reaches it as an addendum and its version
+	// must then be ended, or the device holds a change it can never send.
 	if (typeof oldDoc._rev === 'string' && deletes(newDoc, oldDoc._rev) === false) {
 		const verdict = validateDocUpdate({ ...oldDoc }, oldDoc, user, db, options);
-		return verdict.ok
+		return verdict.ok || mayAddAddendum(oldDoc, user, db, options)
 			? ok
 			: forbid('Only someone who may change this record may settle its versions.');
 	}
