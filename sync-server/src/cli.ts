@@ -26,6 +26,8 @@ first (LevelDB allows one process per database; a running server makes these com
   node sync-server/src/cli.ts <command> [options]
 
   create-user <name> --roles sil,school:oakfield --full-name "Jo Bloggs" [--password P]
+              roles: sil, head, ceo, admin, school:<id> (a school assigned), head:<id> (the
+              school a head leads, with head and school:<id>; needed for a head who is also a SIL)
   list-users
   reset-password <name> [--password P]
   assign-schools <name> <school-id>[,<school-id>...]     (replaces the person's schools)
@@ -143,8 +145,13 @@ async function main(argv: string[]): Promise<number> {
 					.split(',')
 					.map((s) => s.trim())
 					.filter(Boolean);
+				// A school no longer assigned is no longer led either.
 				const roles = [
-					...u.roles.filter((r) => !r.startsWith('school:')),
+					...u.roles.filter(
+						(r) =>
+							!r.startsWith('school:') &&
+							!(r.startsWith('head:') && !schools.includes(r.slice('head:'.length)))
+					),
 					...schools.map(schoolRole)
 				];
 				const users = (await storage.get(USERS_DB))!;

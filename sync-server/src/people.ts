@@ -1,4 +1,6 @@
 import {
+	assignedSchools,
+	headedSchools,
 	PEOPLE_ID,
 	PeopleDirectory,
 	SCHEMA_VERSION,
@@ -38,9 +40,10 @@ export async function recordPerson(
 			]
 				.filter((n, i, all) => n !== full && all.indexOf(n) === i)
 				.slice(0, FORMER_KEPT);
-			const supports = roles.includes('sil')
-				? roles.filter((r) => r.startsWith('school:')).map((r) => r.slice('school:'.length))
-				: [];
+			// A SIL supports their schools, except one they lead as its head (`isHeadOf`).
+			const ctx = { name, roles: [...roles] };
+			const led = headedSchools(ctx);
+			const supports = assignedSchools(ctx).filter((s) => !led.includes(s));
 			people.push({
 				name,
 				fullName: full,

@@ -37,6 +37,7 @@ import type { Doc, Pouch, Storage } from './storage.ts';
 import {
 	hashPassword,
 	isKnownRole,
+	rolesProblem,
 	USER_NAME,
 	USERS_DB,
 	userDocId,
@@ -108,6 +109,8 @@ export async function putUser(storage: Storage, u: NewUser, iterations: number):
 	if (!USER_NAME.test(u.name)) throw new Error(`"${u.name}" is not a valid user name`);
 	const bad = u.roles.filter((r) => !isKnownRole(r));
 	if (bad.length) throw new Error(`unknown roles: ${bad.join(', ')}`);
+	const problem = rolesProblem(u.roles);
+	if (problem) throw new Error(problem);
 	if (u.password.length < 8) throw new Error('a password needs at least 8 characters');
 	const users = await storage.ensure(USERS_DB, defaultSecurity(USERS_DB));
 	const existing = (await users.get(userDocId(u.name)).catch(() => null)) as UserDoc | null;

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
-import { isRole, type UserCtx } from '../../src/lib/domain/index.ts';
+import { isRole, schoolRole, type UserCtx } from '../../src/lib/domain/index.ts';
 import { CouchError, forbidden } from './http.ts';
 import type { Doc } from './storage.ts';
 
@@ -77,8 +77,27 @@ export function safeEqual(a: string, b: string): boolean {
 	return crypto.timingSafeEqual(digest(a), digest(b)) && a === b;
 }
 
-/** A role we hand out: one of the domain's roles, or an assigned school. */
-export const isKnownRole = (r: string) => isRole(r) || /^school:[a-z0-9-]+$/.test(r);
+/** A role we hand out: one of the domain's roles, an assigned school, or the school a head leads. */
+export const isKnownRole = (r: string) => isRole(r) || /^(school|head):[a-z0-9-]+$/.test(r);
+
+/**
+ * What is wrong with an account's roles, or null: every role known, and a school led as its head
+ * (`head:<id>`) held with the head role and assigned too, since leading a school grants nothing on
+ * its own (see `headedSchools`).
+ */
+export function rolesProblem(roles: unknown): string | null {
+	if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && isKnownRole(r))) {
+		return 'doc.roles must be a list of roles: sil, head, ceo, admin, school:<id> or head:<id>.';
+	}
+	for (const r of roles as string[]) {
+		if (!r.startsWith('head:')) continue;
+		const school = schoolRole(r.slice('head:'.length));
+		if (!roles.includes('head') || !roles.includes(school)) {
+			return `The role ${r} needs the roles head and ${school} as well.`;
+		}
+	}
+	return null;
+}
 
 export function userCtxOf(user: UserDoc): UserCtx {
 	return { name: user.name, roles: [...user.roles] };
@@ -125,10 +144,9 @@ export async function prepareUserWrite(
 			'A user name is 1-64 lower-case letters, digits, dots, hyphens or underscores.'
 		);
 	}
-	const roles = newDoc.roles;
-	if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && isKnownRole(r))) {
-		throw forbidden('doc.roles must be a list of roles: sil, head, ceo, admin or school:<id>.');
-	}
+	const roles = newDoc.roles as string[];
+	const problem = rolesProblem(roles);
+	if (problem) throw forbidden(problem);
 	if (newDoc.fullName !== undefined && typeof newDoc.fullName !== 'string') {
 		throw forbidden('doc.fullName must be text');
 	}

@@ -1,5 +1,12 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { demoUsers, horizontalOverflow, newDevice, serverGet, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	expectAllSent,
+	horizontalOverflow,
+	newDevice,
+	serverGet,
+	signIn
+} from './helpers.ts';
 import { E2E } from './env.ts';
 
 // Found at stop 28: the head's own screens speak to them ("You disagree", "Your agreement") where
@@ -276,14 +283,11 @@ test('Back returns to the SIL’s home and to the termly overview a step was ope
 	await context.close();
 });
 
-test('a head who is also a SIL is the SIL on their own visit record, not its head', async ({
-	browser,
-	request
-}) => {
-	test.setTimeout(120_000);
-	const { heads } = await demoUsers(request);
-	const school = heads.find((h) => h.school === 'oakfield')!.school;
-	// An executive head who is also a school improvement lead, visiting a school of theirs.
+/**
+ * An executive head who is also a school improvement lead, with `roles`, made for the test and
+ * removed after it.
+ */
+async function account(request: APIRequestContext, roles: string[]): Promise<string> {
 	const name = `exec.${crypto.randomUUID().slice(0, 8)}`;
 	const userUrl = `/couchdb/_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
 	const created = await request.put(userUrl, {
@@ -293,51 +297,120 @@ test('a head who is also a SIL is the SIL on their own visit record, not its hea
 			type: 'user',
 			name,
 			fullName: 'Alex Exec',
-			roles: ['head', 'sil', `school:${school}`],
+			roles,
 			password: E2E.password
 		}
 	});
 	expect(created.status(), await created.text()).toBe(201);
-	try {
-		const base = (await schoolDocs(request, school)).find((d) => d.type === 'visit')!;
-		const visit: Doc = {
-			...base,
-			_id: `${base._id}-${name}`,
-			visitor: name,
-			visitorName: 'Alex Exec',
-			status: 'shared',
-			shared: { by: name, at: new Date().toISOString() }
-		};
-		for (const k of ['_rev', 'confirmation', 'disagreement', '_attachments'] as const) {
-			delete visit[k];
-		}
-		visit.addenda = [];
-		await put(request, school, visit);
+	madeAccounts.push(userUrl);
+	return name;
+}
 
-		const { page, context } = await newDevice(browser);
-		await signIn(page, name);
-		await page.goto(`/visits/${encodeURIComponent(visit._id)}`);
-		await expect(
-			page.getByRole('heading', { level: 2, name: 'Agreement with the headteacher' })
-		).toBeVisible();
-		// Their own record, shared: they may take it back, and only the school's head confirms it.
-		await expect(
-			page.getByRole('button', { name: 'Take back to draft to change it' })
-		).toBeVisible();
-		await expect(page.getByRole('button', { name: 'Confirm the record' })).toHaveCount(0);
-		await expect(page.getByRole('main')).toContainText(
-			'Shared with the headteacher, waiting for their confirmation.'
-		);
-		await context.close();
-	} finally {
-		const { body } = await serverGet<{ _rev?: string }>(
-			request,
-			`_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`
-		);
+let madeAccounts: string[] = [];
+test.afterEach(async ({ request }) => {
+	for (const url of madeAccounts) {
+		const { body } = await serverGet<{ _rev?: string }>(request, url.slice('/couchdb/'.length));
 		if (body._rev) {
-			await request.delete(`${userUrl}?rev=${body._rev}`, {
-				headers: { Authorization: adminAuth }
-			});
+			await request.delete(`${url}?rev=${body._rev}`, { headers: { Authorization: adminAuth } });
 		}
 	}
+	madeAccounts = [];
+});
+
+/** A visit record shared with the head by `visitor`, made from one of the school's own. */
+async function sharedRecord(
+	request: APIRequestContext,
+	school: string,
+	visitor: string,
+	visitorName: string
+) {
+	const base = (await schoolDocs(request, school)).find((d) => d.type === 'visit')!;
+	const visit: Doc = {
+		...base,
+		_id: `${base._id}-${crypto.randomUUID().slice(0, 8)}`,
+		visitor,
+		visitorName,
+		status: 'shared',
+		shared: { by: visitor, at: new Date().toISOString() },
+		addenda: []
+	};
+	for (const k of ['_rev', 'confirmation', 'disagreement', '_attachments'] as const)
+		delete visit[k];
+	await put(request, school, visit);
+	return visit;
+}
+
+test('a head who is also a SIL is the SIL in a school they support, the head in their own', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { heads } = await demoUsers(request);
+	const own = heads.find((h) => h.school === 'oakfield')!.school;
+	const supported = 'hawthorn';
+	const name = await account(request, [
+		'head',
+		'sil',
+		`head:${own}`,
+		`school:${own}`,
+		`school:${supported}`
+	]);
+	const theirs = await sharedRecord(request, supported, name, 'Alex Exec');
+	const toConfirm = await sharedRecord(request, own, 'sil', 'Sam Lead');
+
+	const { page, context } = await newDevice(browser);
+	await signIn(page, name);
+	// Their own record, shared, at a school they support: they may take it back, and only that
+	// school's head confirms it.
+	await page.goto(`/visits/${encodeURIComponent(theirs._id)}`);
+	await expect(
+		page.getByRole('heading', { level: 2, name: 'Agreement with the headteacher' })
+	).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Take back to draft to change it' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Confirm the record' })).toHaveCount(0);
+	await expect(page.getByRole('main')).toContainText(
+		'Shared with the headteacher, waiting for their confirmation.'
+	);
+
+	// A record another lead shared at the school they lead: they are its head, and the trust takes
+	// their confirmation.
+	await page.goto(`/visits/${encodeURIComponent(toConfirm._id)}`);
+	await expect(page.getByRole('main')).toContainText('Shared with you');
+	await expect(page.getByRole('button', { name: 'Take back to draft to change it' })).toHaveCount(
+		0
+	);
+	await page.getByRole('button', { name: 'Confirm the record' }).click();
+	await expect(page.getByText('Thank you: the record is confirmed.')).toBeVisible();
+	await expectAllSent(page);
+	const { body } = await serverGet<Doc>(
+		request,
+		`school-${own}/${encodeURIComponent(toConfirm._id)}`
+	);
+	expect(body).toMatchObject({ status: 'confirmed', confirmation: { by: name } });
+	await context.close();
+});
+
+test('an account holding both roles without naming its school is never its head', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { heads } = await demoUsers(request);
+	const school = heads.find((h) => h.school === 'oakfield')!.school;
+	// From before `head:<id>`: the roles cannot say which school is theirs.
+	const name = await account(request, ['head', 'sil', `school:${school}`]);
+	const theirs = await sharedRecord(request, school, name, 'Alex Exec');
+	const another = await sharedRecord(request, school, 'sil', 'Sam Lead');
+
+	const { page, context } = await newDevice(browser);
+	await signIn(page, name);
+	await page.goto(`/visits/${encodeURIComponent(theirs._id)}`);
+	await expect(page.getByRole('button', { name: 'Take back to draft to change it' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Confirm the record' })).toHaveCount(0);
+	await page.goto(`/visits/${encodeURIComponent(another._id)}`);
+	await expect(
+		page.getByRole('heading', { level: 2, name: 'Agreement with the headteacher' })
+	).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Confirm the record' })).toHaveCount(0);
+	await context.close();
 });

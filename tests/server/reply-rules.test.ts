@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { api, nextStep, now, startServer, uid, type Json, type Server } from './helpers.ts';
+import {
+	api,
+	nextStep,
+	now,
+	PASSWORD,
+	startServer,
+	uid,
+	type Json,
+	type Server
+} from './helpers.ts';
 
 // Issue 15: a headteacher replies to a shared record and to each proposed next step, and those
 // reply fields are the only ones a head may write; the CEO's vulnerable mark is the CEO's alone.
@@ -217,5 +226,61 @@ describe('the vulnerable mark is the chief executive’s', () => {
 		const read = await api(server, 'GET', docPath(m._id), head);
 		expect(read.status).toBe(200);
 		expect(read.body.removed).toMatchObject({ on: '2027-03-20' });
+	});
+});
+
+describe('a head who is also a SIL', () => {
+	// An executive head who leads Oakfield and supports Hawthorn as its school improvement lead.
+	const exec = { user: `exec-${uid().slice(0, 8)}` };
+	const admin = { user: 'admin' };
+	const account = (roles: string[]) => ({
+		_id: `org.couchdb.user:${exec.user}`,
+		type: 'user',
+		name: exec.user,
+		fullName: 'Alex Exec',
+		roles,
+		password: PASSWORD
+	});
+
+	test('an account names the school it leads with head:<id>, held with head and that school', async () => {
+		const path = `/_users/org.couchdb.user:${exec.user}`;
+		const alone = await api(server, 'PUT', path, {
+			...admin,
+			body: account(['head', 'sil', 'head:oakfield', 'school:hawthorn'])
+		});
+		expect(alone.status).toBe(403);
+		expect(alone.body.reason).toBe(
+			'The role head:oakfield needs the roles head and school:oakfield as well.'
+		);
+		const made = await api(server, 'PUT', path, {
+			...admin,
+			body: account(['head', 'sil', 'head:oakfield', 'school:oakfield', 'school:hawthorn'])
+		});
+		expect(made.status, JSON.stringify(made.body)).toBe(201);
+	});
+
+	test('confirms a record shared in the school they lead, and none in a school they support', async () => {
+		const confirm = (doc: Json & { _id: string; _rev: string }) => ({
+			...doc,
+			status: 'confirmed',
+			confirmation: { by: exec.user, at: now(), comment: '' }
+		});
+		const own = await stored(sil, sharedVisit());
+		expect((await put(exec, confirm(own))).status).toBe(201);
+
+		const hawthorn = { ...sharedVisit(), schoolId: 'hawthorn' };
+		const r = await api(server, 'PUT', `/school-hawthorn/${encodeURIComponent(hawthorn._id)}`, {
+			...sil,
+			body: hawthorn
+		});
+		expect(r.status, JSON.stringify(r.body)).toBe(201);
+		const refused = await api(
+			server,
+			'PUT',
+			`/school-hawthorn/${encodeURIComponent(hawthorn._id)}`,
+			{ ...exec, body: confirm({ ...hawthorn, _rev: String(r.body.rev) }) }
+		);
+		expect(refused.status).toBe(403);
+		expect(refused.body.reason).toBe('Only the visitor who made this record may change it.');
 	});
 });

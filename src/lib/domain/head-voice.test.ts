@@ -18,6 +18,19 @@ describe('who is spoken to as the school’s head', () => {
 		);
 		expect(isHeadOf({ name: 'ceo', roles: ['ceo'] }, 'oakfield')).toBe(false);
 	});
+
+	it('is a head who is also a SIL in the school their account names, and only there', () => {
+		const exec = {
+			name: 'exec',
+			roles: ['head', 'sil', 'head:oakfield', 'school:oakfield', 'school:ash']
+		};
+		expect(isHeadOf(exec, 'oakfield')).toBe(true);
+		expect(isHeadOf(exec, 'ash')).toBe(false);
+		// Naming a school leads it only where the account is assigned it too.
+		expect(isHeadOf({ name: 'h', roles: ['head', 'head:ash', 'school:oakfield'] }, 'ash')).toBe(
+			false
+		);
+	});
 });
 
 describe('the words for the head, and about them', () => {

@@ -1,23 +1,14 @@
-import { hasRole, schoolRole, type UserCtx } from './roles.ts';
 import { STEP_AGREEMENT_LABELS, type StepAgreement } from './agreement.ts';
 import type { VisitStatus } from './visit.ts';
 
 // No zod here, as in roles.ts: the head's home imports this on a cold start (issue 17).
 
 /**
- * Whether the person signed in is the head of this school, so that its screens speak to them
- * ("You disagree") rather than about them ("The headteacher disagrees"), which the SIL and the CEO
- * go on reading. A head who is also a SIL is treated as the SIL, as the write rules treat them.
+ * The head of a school is spoken to on its screens ("You disagree") rather than about ("The
+ * headteacher disagrees"), which the SIL and the CEO go on reading. Who that is, is what the write
+ * rules go by.
  */
-export function isHeadOf(user: UserCtx | null, schoolId: string | undefined): boolean {
-	return (
-		!!user &&
-		!!schoolId &&
-		hasRole(user, 'head') &&
-		!hasRole(user, 'sil') &&
-		user.roles.includes(schoolRole(schoolId))
-	);
-}
+export { isHeadOf } from './roles.ts';
 
 const HEAD_AGREEMENT: Record<StepAgreement, string> = {
 	agreed: 'Agreed by you',

@@ -20,6 +20,9 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const schoolRole = (schoolId: string) => `school:${schoolId}`;
 
+/** The school a head leads, named on their account (with `head` and that school's `school:` role). */
+export const headRole = (schoolId: string) => `head:${schoolId}`;
+
 /** What the server says about the person signed in (CouchDB's `userCtx`). */
 export interface UserCtx {
 	name: string | null;
@@ -42,6 +45,29 @@ export function primaryRole(u: UserCtx): Role | null {
 export function assignedSchools(u: UserCtx): string[] {
 	return u.roles.filter((r) => r.startsWith('school:')).map((r) => r.slice('school:'.length));
 }
+
+/**
+ * The schools a person is the headteacher of. An account names them with `head:<id>` roles. One
+ * that names none (every account made before those roles) leads the schools it is assigned,
+ * unless it is also a SIL: then its roles cannot say which of its schools is its own, so it leads
+ * none until an administrator adds `head:<id>`. A school is led only where it is also assigned, so
+ * leading never grants access on its own.
+ */
+export function headedSchools(u: UserCtx): string[] {
+	if (!hasRole(u, 'head')) return [];
+	const schools = assignedSchools(u);
+	const named = u.roles.filter((r) => r.startsWith('head:')).map((r) => r.slice('head:'.length));
+	if (named.length > 0) return schools.filter((s) => named.includes(s));
+	return hasRole(u, 'sil') ? [] : schools;
+}
+
+/**
+ * Whether a person is this school's headteacher: the one its screens speak to as its head, who
+ * confirms its visit records and replies to its next steps. In a school they lead they act as its
+ * head, never as its visitor, even if they are also a SIL: no one reviews their own school.
+ */
+export const isHeadOf = (u: UserCtx | null, schoolId: string | undefined): boolean =>
+	!!u && !!schoolId && headedSchools(u).includes(schoolId);
 
 /**
  * Whether a person may read and replicate a database. Mirrors the `_security` members that

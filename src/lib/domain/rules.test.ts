@@ -295,6 +295,79 @@ describe('validate_doc_update', () => {
 	});
 });
 
+describe('a head who is also a school improvement lead', () => {
+	// Head of Oakfield (named by `head:oakfield`) and SIL of Ash.
+	const exec = {
+		name: 'exec',
+		roles: ['head', 'sil', 'head:oakfield', 'school:oakfield', 'school:ash']
+	};
+	const at = '2026-11-21T09:00:00Z';
+	const sharedIn = (schoolId: string) =>
+		visit({ schoolId, shared: { by: 'sil', at: '2026-11-20T16:00:00Z' } });
+	const confirmedBy = (v: ReturnType<typeof visit>, by: string) => ({
+		...v,
+		status: 'confirmed' as const,
+		confirmation: { by, at, comment: '' }
+	});
+
+	it('is the head of the school they lead: confirms its records, replies to its steps', () => {
+		const shared = sharedIn('oakfield');
+		expect(validateDocUpdate(confirmedBy(shared, 'exec'), shared, exec, DB).ok).toBe(true);
+		const step = nextStep();
+		const replied = { ...step, headReply: { agrees: true, reason: '', by: 'exec', at } };
+		expect(validateDocUpdate(replied, step, exec, DB).ok).toBe(true);
+		// ...and never its visitor: no one reviews their own school.
+		expect(validateDocUpdate(nextStep({ createdBy: 'exec' }), null, exec, DB).ok).toBe(false);
+		expect(
+			validateDocUpdate(visit({ visitor: 'exec', status: 'draft' }), null, exec, DB)
+		).toMatchObject({
+			ok: false,
+			reason: 'Only the visitor who made this record may change it.'
+		});
+	});
+
+	it('is a visitor, never the head, in a school they support', () => {
+		const ASH = 'school-ash';
+		const shared = sharedIn('ash');
+		expect(validateDocUpdate(confirmedBy(shared, 'exec'), shared, exec, ASH).ok).toBe(false);
+		const step = nextStep({ schoolId: 'ash' });
+		const replied = { ...step, headReply: { agrees: true, reason: '', by: 'exec', at } };
+		expect(validateDocUpdate(replied, step, exec, ASH)).toMatchObject({
+			ok: false,
+			reason: 'Only the headteacher agrees or disagrees with a next step.'
+		});
+		const own = visit({ schoolId: 'ash', visitor: 'exec', status: 'draft' });
+		expect(validateDocUpdate(own, null, exec, ASH).ok).toBe(true);
+	});
+
+	it('confirms nowhere while their roles do not say which school they lead', () => {
+		// An account from before `head:<id>`: holding both roles, it once could confirm any record
+		// another visitor had shared in any of its schools.
+		const unnamed = { name: 'exec', roles: ['head', 'sil', 'school:oakfield', 'school:ash'] };
+		const shared = sharedIn('oakfield');
+		expect(validateDocUpdate(confirmedBy(shared, 'exec'), shared, unnamed, DB)).toMatchObject({
+			ok: false,
+			reason: 'Only the visitor who made this record may change it.'
+		});
+		// A head of two schools who leads one of them replies only to that one's steps.
+		const partner = {
+			name: 'h',
+			roles: ['head', 'head:oakfield', 'school:oakfield', 'school:ash']
+		};
+		const step = nextStep({ schoolId: 'ash' });
+		const replied = { ...step, headReply: { agrees: true, reason: '', by: 'h', at } };
+		expect(validateDocUpdate(replied, step, partner, 'school-ash').ok).toBe(false);
+		expect(
+			validateDocUpdate(
+				{ ...replied, schoolId: 'oakfield' },
+				{ ...step, schoolId: 'oakfield' },
+				partner,
+				DB
+			).ok
+		).toBe(true);
+	});
+});
+
 describe('attainment figures', () => {
 	const booklet = {
 		_id: 'attainment:2026-27',

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { School } from './school.ts';
 import { EvaluationFramework } from './evaluation.ts';
-import { hasRole, isAdmin, type UserCtx } from './roles.ts';
+import { hasRole, isAdmin, isHeadOf, type UserCtx } from './roles.ts';
 import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './databases.ts';
 import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
@@ -160,17 +160,18 @@ export function validateDocUpdate(
 	if (options.schoolClosed) return forbid(CLOSED);
 
 	const old = oldDoc && !oldDoc._deleted ? oldDoc : null;
+	const lead = schoolId !== null && actsAsLead(user, schoolId);
 	switch (type as DocType) {
 		case 'visit':
-			return validateVisit(newDoc, old, user);
+			return validateVisit(newDoc, old, user, schoolId!);
 		case 'next-step':
-			return validateNextStep(newDoc, old, user);
+			return validateNextStep(newDoc, old, user, schoolId!);
 		case 'progress-update':
 			if (old) return forbid('A progress update cannot be changed; add a new one.');
 			if (newDoc.by !== user.name) return forbid('A progress update must be in your own name.');
 			return ok;
 		case 'learning-walk':
-			if (!hasRole(user, 'sil')) return forbid('Only the visitor writes learning-walk notes.');
+			if (!lead) return forbid('Only the visitor writes learning-walk notes.');
 			if (old && old.visitor !== user.name) {
 				return forbid('Learning-walk notes can only be changed by the visitor who took them.');
 			}
@@ -185,13 +186,12 @@ export function validateDocUpdate(
 			const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
 			const changed = [...keys].filter((k) => !same(before[k], after[k]));
 			if (changed.length > 0) {
-				if (!hasRole(user, 'sil'))
-					return forbid('Only a school improvement lead keeps a snapshot of the figures.');
+				if (!lead) return forbid('Only a school improvement lead keeps a snapshot of the figures.');
 				if (changed.some((k) => after[k] && after[k].takenBy !== user.name))
 					return forbid('A snapshot of the figures is kept in your own name.');
 			}
-			if (hasRole(user, 'sil')) return ok;
-			if (hasRole(user, 'head') && options.headsMayEnterFigures) return ok;
+			if (lead) return ok;
+			if (isHeadOf(user, schoolId!) && options.headsMayEnterFigures) return ok;
 			return forbid(
 				hasRole(user, 'head')
 					? 'The trust has not asked headteachers to enter figures: send them to your SIL.'
@@ -224,14 +224,26 @@ export function validateDocUpdate(
 	}
 }
 
+/**
+ * Whether a person works in a school as one of its school improvement leads: a SIL, except in a
+ * school they lead as its head (see `isHeadOf`).
+ */
+const actsAsLead = (user: UserCtx, schoolId: string): boolean =>
+	hasRole(user, 'sil') && !isHeadOf(user, schoolId);
+
 /** A stamp set in this write (added or changed) is in the writer's own name. */
 const stampedBy = (before: unknown, after: unknown, name: string | null): boolean =>
 	same(before, after) || after === undefined || (after as { by?: unknown }).by === name;
 
-function validateNextStep(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdict {
+function validateNextStep(
+	newDoc: AnyDoc,
+	old: AnyDoc | null,
+	user: UserCtx,
+	schoolId: string
+): Verdict {
 	// The visitor proposes and words the step; the headteacher replies to it (agrees, or not with a
 	// reason), and that reply is the one thing a head may write on it.
-	if (hasRole(user, 'head') && !hasRole(user, 'sil')) {
+	if (isHeadOf(user, schoolId)) {
 		if (!old) return forbid('Only the visitor records agreed next steps.');
 		const changed = changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k));
 		if (!changed.every((k) => k === 'headReply')) {
@@ -244,7 +256,7 @@ function validateNextStep(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Ve
 			? ok
 			: forbid('A reply to a next step must be in your own name.');
 	}
-	if (!hasRole(user, 'sil')) return forbid('Only the visitor records agreed next steps.');
+	if (!actsAsLead(user, schoolId)) return forbid('Only the visitor records agreed next steps.');
 	if (!old && newDoc.createdBy !== user.name) {
 		return forbid('A next step must be recorded under your own name.');
 	}
@@ -432,7 +444,12 @@ function validateDelete(
 	return ok;
 }
 
-function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdict {
+function validateVisit(
+	newDoc: AnyDoc,
+	old: AnyDoc | null,
+	user: UserCtx,
+	schoolId: string
+): Verdict {
 	// Who did what is written only by that person, at the moment they act: the visitor never
 	// changes, only the visitor shares, only the headteacher confirms, and an addendum is signed
 	// by whoever appends it.
@@ -445,7 +462,7 @@ function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdi
 	if (!stampedBy(old?.beyondAllowance, newDoc.beyondAllowance, user.name)) {
 		return forbid('Why a visit goes beyond the allowance is recorded in your own name.');
 	}
-	if (hasRole(user, 'sil') && (!old || old.visitor === user.name)) {
+	if (actsAsLead(user, schoolId) && (!old || old.visitor === user.name)) {
 		if (!old) {
 			if (newDoc.visitor !== user.name) return forbid('A visit must be recorded under your name.');
 		} else if (old.status === 'confirmed') {
@@ -477,7 +494,7 @@ function validateVisit(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Verdi
 		}
 		return ok;
 	}
-	if (hasRole(user, 'head') && old) {
+	if (isHeadOf(user, schoolId) && old) {
 		// A head confirms what was shared; they never rewrite the visitor's record.
 		const changed = changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k));
 		const confirmation = newDoc.confirmation as { by?: string } | undefined;
