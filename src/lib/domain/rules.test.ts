@@ -368,6 +368,31 @@ describe('a head who is also a school improvement lead', () => {
 	});
 });
 
+describe('removing a record', () => {
+	const tomb = (id: string) => ({ _id: id, _deleted: true });
+	const other = { name: 'sil.two', roles: ['sil', 'school:oakfield'] };
+
+	it('is for the visitor who recorded it, never another lead of the school', () => {
+		const draft = visit({ status: 'draft' });
+		expect(validateDocUpdate(tomb(draft._id), draft, sil, DB).ok).toBe(true);
+		expect(validateDocUpdate(tomb(draft._id), draft, other, DB)).toMatchObject({
+			ok: false,
+			reason: 'Only the visitor who recorded it may remove it.'
+		});
+		const step = nextStep();
+		expect(validateDocUpdate(tomb(step._id), step, sil, DB).ok).toBe(true);
+		expect(validateDocUpdate(tomb(step._id), step, other, DB).ok).toBe(false);
+	});
+
+	it('never takes a school’s figures', () => {
+		const booklet = { _id: 'attainment:2026-27', type: 'attainment-booklet', schoolId: 'oakfield' };
+		expect(validateDocUpdate(tomb(booklet._id), booklet, sil, DB)).toMatchObject({
+			ok: false,
+			reason: 'Attainment figures and copies sent to governors are never removed.'
+		});
+	});
+});
+
 describe('attainment figures', () => {
 	const booklet = {
 		_id: 'attainment:2026-27',

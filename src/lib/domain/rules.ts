@@ -436,12 +436,21 @@ function validateDelete(
 		// One recorded in error is removed by whoever may record them.
 		return hasRole(user, 'ceo') ? ok : forbid(REVIEWERS_ONLY);
 	}
-	if (!hasRole(user, 'sil')) return forbid('Only the visitor may remove a record.');
+	const schoolId = schoolIdFromDbName(db);
+	if (schoolId === null || !actsAsLead(user, schoolId)) {
+		return forbid('Only the visitor may remove a record.');
+	}
 	if (oldDoc.type === 'visit' && oldDoc.status !== 'planned' && oldDoc.status !== 'draft') {
 		return forbid('A visit record that has been shared with the headteacher cannot be removed.');
 	}
 	if (oldDoc.type === 'progress-update') return forbid('Progress updates are never removed.');
-	return ok;
+	// What a visitor recorded is theirs to remove (a visit planned or in draft, learning-walk notes,
+	// a next step agreed by mistake); a school's figures and the copies sent to governors never go.
+	if (oldDoc.type !== 'next-step' && oldDoc.type !== 'visit' && oldDoc.type !== 'learning-walk') {
+		return forbid('Attainment figures and copies sent to governors are never removed.');
+	}
+	const owner = oldDoc.type === 'next-step' ? oldDoc.createdBy : oldDoc.visitor;
+	return owner === user.name ? ok : forbid('Only the visitor who recorded it may remove it.');
 }
 
 function validateVisit(
