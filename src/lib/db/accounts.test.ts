@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { rolesProblem } from '../../../sync-server/src/users';
+import { ROLES, isHeadOf } from '$lib/domain/roles';
+import {
+	choiceFrom,
+	choiceProblem,
+	describeRoles,
+	newPassword,
+	rolesFrom,
+	type AccountChoice
+} from './accounts';
+
+const SCHOOLS = ['ash', 'hawthorn', 'oakfield'];
+const names: Record<string, string> = { ash: 'Ash', hawthorn: 'Hawthorn', oakfield: 'Oakfield' };
+
+/** Any form an administrator may fill in, sound or not. */
+const choice = fc.record({
+	roles: fc.subarray([...ROLES]),
+	leads: fc.subarray(SCHOOLS),
+	supports: fc.subarray(SCHOOLS)
+});
+
+describe('an account’s roles from the form', () => {
+	it('are always roles the server takes, and read back as the same form', () => {
+		fc.assert(
+			fc.property(choice, (c: AccountChoice) => {
+				fc.pre(choiceProblem(c) === null);
+				const roles = rolesFrom(c);
+				expect(rolesProblem(roles)).toBeNull();
+				const back = choiceFrom(roles);
+				expect(back.roles).toEqual(c.roles);
+				const leads = c.roles.includes('head') ? [...c.leads].sort() : [];
+				expect(back.leads).toEqual(leads);
+				// A school they lead is not one they support: no one reviews their own school.
+				const supports = c.supports.filter((s) => !leads.includes(s)).sort();
+				expect(back.supports).toEqual(c.roles.includes('sil') ? supports : []);
+				// The rules then make them the head of exactly the schools chosen.
+				const user = { name: 'x', roles };
+				for (const s of SCHOOLS) {
+					expect(isHeadOf(user, s)).toBe(c.roles.includes('head') && c.leads.includes(s));
+				}
+			})
+		);
+	});
+
+	it('name the school a head leads, so that an older account reads as it was meant', () => {
+		expect(choiceFrom(['head', 'school:oakfield'])).toEqual({
+			roles: ['head'],
+			leads: ['oakfield'],
+			supports: []
+		});
+		expect(rolesFrom(choiceFrom(['head', 'school:oakfield']))).toEqual([
+			'head',
+			'head:oakfield',
+			'school:oakfield'
+		]);
+		// Holding both roles without naming a school: it leads none until one is chosen.
+		expect(choiceFrom(['head', 'sil', 'school:oakfield'])).toMatchObject({ leads: [] });
+	});
+
+	it('say what is missing in plain words', () => {
+		expect(choiceProblem({ roles: [], leads: [], supports: [] })).toBe('Choose at least one role.');
+		expect(choiceProblem({ roles: ['head'], leads: [], supports: [] })).toBe(
+			'Choose the school they are the headteacher of.'
+		);
+		expect(choiceProblem({ roles: ['ceo'], leads: [], supports: [] })).toBeNull();
+	});
+
+	it('read in words with the schools’ names', () => {
+		const name = (id: string) => names[id] ?? id;
+		expect(
+			describeRoles(['head', 'sil', 'head:oakfield', 'school:oakfield', 'school:ash'], name)
+		).toBe('Headteacher of Oakfield; School improvement lead for Ash');
+		expect(describeRoles(['ceo', 'admin'], name)).toBe('Chief executive; Trust administrator');
+		expect(describeRoles([], name)).toBe('No role');
+	});
+});
+
+describe('a new password', () => {
+	it('is 16 letters and digits, none easily misread, and new each time', () => {
+		const a = newPassword();
+		expect(a).toMatch(/^[a-km-zA-HJ-NP-Z2-9]{16}$/);
+		expect(newPassword()).not.toBe(a);
+	});
+});

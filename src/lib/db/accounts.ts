@@ -1,0 +1,219 @@
+import { couchUrl } from '$lib/config';
+import {
+	assignedSchools,
+	headedSchools,
+	headRole,
+	ROLE_LABELS,
+	ROLES,
+	schoolRole,
+	type Role
+} from '$lib/domain/roles';
+
+/**
+ * The trust's accounts, as an administrator manages them in the app: read from and written to the
+ * server's `_users` database over HTTP (our sync server, or CouchDB's, which takes the same
+ * documents). Accounts are personal data and are never kept on the device: the screen reads them
+ * while it is open, online.
+ */
+
+/** What the screen shows of an account: never its password hash. */
+export interface Account {
+	name: string;
+	fullName: string;
+	roles: string[];
+}
+
+/** The account form: the person's roles, the schools they lead as head and those they support. */
+export interface AccountChoice {
+	roles: Role[];
+	/** The schools they are the headteacher of (`head:<id>`), when `roles` has `head`. */
+	leads: string[];
+	/** The schools they support as a school improvement lead (`school:<id>`), when `roles` has `sil`. */
+	supports: string[];
+}
+
+/** The account's roles as the server keeps them, from the form. */
+export function rolesFrom(choice: AccountChoice): string[] {
+	const roles = ROLES.filter((r) => choice.roles.includes(r));
+	const leads = roles.includes('head') ? choice.leads : [];
+	const supports = roles.includes('sil') ? choice.supports.filter((s) => !leads.includes(s)) : [];
+	const schools = [...new Set([...leads, ...supports])].sort();
+	return [...roles, ...[...leads].sort().map(headRole), ...schools.map(schoolRole)];
+}
+
+/**
+ * The form for an account's roles. An account from before `head:<id>` reads as leading the schools
+ * `headedSchools` says it leads, so saving it names them.
+ */
+export function choiceFrom(roles: readonly string[]): AccountChoice {
+	const user = { name: null, roles: [...roles] };
+	const leads = headedSchools(user);
+	const assigned = assignedSchools(user);
+	return {
+		roles: ROLES.filter((r) => roles.includes(r)),
+		leads,
+		supports: roles.includes('sil') ? assigned.filter((s) => !leads.includes(s)) : []
+	};
+}
+
+/** What is missing from the form, in plain words, or null. */
+export function choiceProblem(choice: AccountChoice): string | null {
+	if (choice.roles.length === 0) return 'Choose at least one role.';
+	if (choice.roles.includes('head') && choice.leads.length === 0) {
+		return 'Choose the school they are the headteacher of.';
+	}
+	return null;
+}
+
+/** A user name as the server takes them (`USER_NAME` in `sync-server/src/users.ts`). */
+export const USER_NAME = /^[a-z0-9._-]{1,64}$/;
+
+/** A password to give a new person, or an old one who forgot theirs: 16 letters and digits. */
+export function newPassword(): string {
+	// No 0/O, 1/l/I: it is read out or copied by hand.
+	const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+	const bytes = crypto.getRandomValues(new Uint8Array(16));
+	return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** Managing accounts failed: `message` is in plain words for the administrator. */
+export class AccountError extends Error {
+	override name = 'AccountError';
+}
+
+const docPath = (name: string) => `/_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+
+async function call(path: string, init: RequestInit = {}): Promise<Response> {
+	let res: Response;
+	try {
+		res = await fetch(`${couchUrl()}${path}`, {
+			...init,
+			credentials: 'include',
+			headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...init.headers }
+		});
+	} catch {
+		throw new AccountError(
+			'Accounts are kept on the trust’s server, which cannot be reached: check the connection.'
+		);
+	}
+	if (res.status === 401 || res.status === 403) {
+		const body = (await res.json().catch(() => ({}))) as { reason?: unknown };
+		// A refusal of what was written says why (a role the server does not take); otherwise the
+		// person is not, or no longer, signed in as an administrator.
+		throw new AccountError(
+			res.status === 403 && typeof body.reason === 'string' && !/admin/i.test(body.reason)
+				? body.reason
+				: 'Only a trust administrator manages accounts here (on an Apache CouchDB cluster, only its server administrator). Sign in again if you are one.'
+		);
+	}
+	return res;
+}
+
+async function failed(res: Response, what: string): Promise<never> {
+	const body = (await res.json().catch(() => ({}))) as { reason?: unknown };
+	const reason = typeof body.reason === 'string' ? `: ${body.reason}` : '';
+	throw new AccountError(`${what} (the server answered ${res.status}${reason}).`);
+}
+
+/** Every account of the trust, by full name. */
+export async function listAccounts(): Promise<Account[]> {
+	const range = `startkey=${encodeURIComponent('"org.couchdb.user:"')}&endkey=${encodeURIComponent('"org.couchdb.user:\ufff0"')}`;
+	const res = await call(`/_users/_all_docs?include_docs=true&${range}`);
+	if (!res.ok) return failed(res, 'The accounts could not be read');
+	const body = (await res.json()) as { rows: { doc?: Record<string, unknown> }[] };
+	return body.rows
+		.flatMap(({ doc }) =>
+			doc && typeof doc.name === 'string' && Array.isArray(doc.roles)
+				? [
+						{
+							name: doc.name,
+							fullName: typeof doc.fullName === 'string' && doc.fullName ? doc.fullName : doc.name,
+							roles: doc.roles.filter((r): r is string => typeof r === 'string')
+						}
+					]
+				: []
+		)
+		.sort((a, b) => a.fullName.localeCompare(b.fullName, 'en-GB'));
+}
+
+/** Adds an account with a first password; refused if the user name is taken. */
+export async function addAccount(account: Account, password: string): Promise<void> {
+	if (!USER_NAME.test(account.name)) {
+		throw new AccountError(
+			'A user name is 1-64 lower-case letters, digits, dots, hyphens or underscores.'
+		);
+	}
+	const res = await call(docPath(account.name), {
+		method: 'PUT',
+		body: JSON.stringify({
+			_id: `org.couchdb.user:${account.name}`,
+			type: 'user',
+			name: account.name,
+			fullName: account.fullName,
+			roles: account.roles,
+			password
+		})
+	});
+	if (res.status === 409) throw new AccountError(`There is already an account ${account.name}.`);
+	if (!res.ok) return failed(res, 'The account could not be added');
+}
+
+/**
+ * Changes an account: its full name and roles, or its password. The document is read just before
+ * and written back whole, so its password stays (CouchDB keeps only what is written back); a change
+ * made meanwhile by someone else is read again rather than overwritten.
+ */
+export async function changeAccount(
+	name: string,
+	change: { fullName?: string; roles?: string[]; password?: string }
+): Promise<void> {
+	for (let attempt = 0; attempt < 3; attempt++) {
+		const read = await call(docPath(name));
+		if (read.status === 404) throw new AccountError(`The account ${name} has been removed.`);
+		if (!read.ok) return failed(read, 'The account could not be read');
+		const doc = (await read.json()) as Record<string, unknown>;
+		const res = await call(docPath(name), {
+			method: 'PUT',
+			body: JSON.stringify({ ...doc, ...change })
+		});
+		if (res.ok) return;
+		if (res.status !== 409) return failed(res, 'The account could not be changed');
+	}
+	throw new AccountError('The account is being changed elsewhere: try again.');
+}
+
+/** Removes an account: the person can no longer sign in. What they wrote stays, in their name. */
+export async function removeAccount(name: string): Promise<void> {
+	const read = await call(docPath(name));
+	if (read.status === 404) return;
+	if (!read.ok) return failed(read, 'The account could not be read');
+	const { _rev } = (await read.json()) as { _rev: string };
+	const res = await call(`${docPath(name)}?rev=${encodeURIComponent(_rev)}`, { method: 'DELETE' });
+	if (!res.ok && res.status !== 404) return failed(res, 'The account could not be removed');
+}
+
+/** An account's roles in words: "Headteacher of Oakfield; school improvement lead for Ash". */
+export function describeRoles(
+	roles: readonly string[],
+	schoolName: (id: string) => string
+): string {
+	const { roles: held, leads, supports } = choiceFrom(roles);
+	const names = (ids: string[]) => ids.map(schoolName).join(', ');
+	const order: Role[] = ['head', 'sil', 'ceo', 'admin'];
+	const parts = order
+		.filter((r) => held.includes(r))
+		.map((r) => {
+			if (r === 'head') {
+				return leads.length
+					? `Headteacher of ${names(leads)}`
+					: 'Headteacher, school not chosen yet';
+			}
+			if (r === 'sil') {
+				return supports.length
+					? `School improvement lead for ${names(supports)}`
+					: 'School improvement lead, no schools yet';
+			}
+			return ROLE_LABELS[r];
+		});
+	return parts.join('; ') || 'No role';
+}
