@@ -78,7 +78,8 @@ for (const size of SIZES) {
 			['/admin/schools', /The trust’s schools/],
 			[`/admin/schools/${heads[0]!.school}`, /School/],
 			['/admin/years', /Academic years/],
-			['/admin/attainment', /Attainment framework/]
+			['/admin/attainment', /Attainment framework/],
+			['/admin/people', /People and accounts/]
 		] as const) {
 			await checkScreen(page, path, heading);
 		}
