@@ -65,6 +65,9 @@ test('an administrator adds an executive head, gives a new password and removes 
 	await expectAllSent(exec.page);
 	await exec.page.goto('/settings');
 	await expect(exec.page.getByRole('main')).toContainText('Alex Exec');
+	await expect(exec.page.getByTestId('your-roles')).toHaveText(
+		'Headteacher of Oakfield Primary School; School improvement lead for Hawthorn Primary School'
+	);
 	await exec.context.close();
 
 	// A new password: the old one no longer signs in, the new one does.
