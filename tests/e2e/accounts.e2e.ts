@@ -106,3 +106,72 @@ test('an administrator adds an executive head, gives a new password and removes 
 	expect((await session(second)).status()).toBe(401);
 	await admin.context.close();
 });
+
+test('a person changes their own password; this device carries on, their other device asks for it', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const name = `jo.${crypto.randomUUID().slice(0, 8)}`;
+	const userUrl = `/couchdb/_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+	const adminAuth = `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`;
+	const made = await request.put(userUrl, {
+		headers: { Authorization: adminAuth },
+		data: {
+			_id: `org.couchdb.user:${name}`,
+			type: 'user',
+			name,
+			fullName: 'Jo Bloggs',
+			roles: ['sil', 'school:hawthorn'],
+			password: E2E.password
+		}
+	});
+	expect(made.status(), await made.text()).toBe(201);
+	const phone = await newDevice(browser, { width: 360, height: 740 });
+	const laptop = await newDevice(browser);
+	for (const d of [phone, laptop]) {
+		await signInWith(d.page, name, E2E.password);
+		await expectAllSent(d.page);
+	}
+
+	const page = phone.page;
+	await page.goto('/settings');
+	await page.getByRole('button', { name: 'Change your password' }).click();
+	const form = page.getByRole('form', { name: 'Change your password' });
+	const fill = async (current: string, next: string, again: string) => {
+		await form.getByLabel('Your current password').fill(current);
+		await form.getByLabel(/^New password At least/).fill(next);
+		await form.getByLabel('New password again').fill(again);
+		await form.getByRole('button', { name: 'Change the password' }).click();
+	};
+	const next = 'kettle harbour violet 42';
+	await fill('not-my-password', next, next);
+	await expect(form.getByRole('alert')).toHaveText('Your current password is not right.');
+	await fill(E2E.password, next, 'kettle harbour violet');
+	await expect(form.getByRole('alert')).toHaveText('The two new passwords are not the same.');
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	await fill(E2E.password, next, next);
+	await expect(
+		page.getByRole('status').filter({ hasText: 'Your password was changed' })
+	).toBeVisible();
+	// The change ended every session of theirs: this device signed in again with the new one.
+	await expectAllSent(page);
+	await page.reload();
+	await expectAllSent(page);
+	const session = (password: string) =>
+		request.post('/couchdb/_session', { data: { name, password } });
+	expect((await session(E2E.password)).status()).toBe(401);
+	expect((await session(next)).status()).toBe(200);
+
+	// The other device asks for it at its next sync.
+	await laptop.page.reload();
+	await expect(laptop.page.getByTestId('sync-status')).toContainText('Signed out by the server', {
+		timeout: 30_000
+	});
+	await phone.context.close();
+	await laptop.context.close();
+	const { _rev } = (await (
+		await request.get(userUrl, { headers: { Authorization: adminAuth } })
+	).json()) as { _rev: string };
+	await request.delete(`${userUrl}?rev=${_rev}`, { headers: { Authorization: adminAuth } });
+});

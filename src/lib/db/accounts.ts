@@ -1,4 +1,5 @@
 import { couchUrl } from '$lib/config';
+import { signIn, SignInError } from '$lib/sync/session';
 import {
 	assignedSchools,
 	headedSchools,
@@ -180,6 +181,32 @@ export async function changeAccount(
 		if (res.status !== 409) return failed(res, 'The account could not be changed');
 	}
 	throw new AccountError('The account is being changed elsewhere: try again.');
+}
+
+/**
+ * A person changes their own password. The one in use is asked for first, so that whoever holds
+ * an unlocked device cannot take the account. The change ends every session of the person (the
+ * server's, and CouchDB's), so `renew` then signs this device in again with the new one; their
+ * other devices ask for it at their next sync.
+ */
+export async function changeOwnPassword(
+	name: string,
+	current: string,
+	next: string,
+	renew: (password: string) => Promise<void>
+): Promise<void> {
+	if (next.length < 8) throw new AccountError('A new password needs at least 8 characters.');
+	if (next === current) throw new AccountError('The new password is the one you have now.');
+	try {
+		await signIn(name, current);
+	} catch (err) {
+		if (err instanceof SignInError) {
+			throw new AccountError(err.mismatch ? 'Your current password is not right.' : err.message);
+		}
+		throw err;
+	}
+	await changeAccount(name, { password: next });
+	await renew(next);
 }
 
 /** Removes an account: the person can no longer sign in. What they wrote stays, in their name. */

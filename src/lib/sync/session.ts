@@ -60,6 +60,8 @@ export function storeSession(session: StoredSession | null): void {
 /** A sign-in failed: `message` is in plain words for the person signing in. */
 export class SignInError extends Error {
 	override name = 'SignInError';
+	/** The server answered: this name and password do not match. */
+	mismatch = false;
 }
 
 async function request(path: string, init: RequestInit = {}): Promise<Response> {
@@ -93,7 +95,10 @@ export async function signIn(name: string, password: string): Promise<StoredSess
 		: null;
 	const refused = isObject(answer) && answer.ok === false && answer.error === 'unauthorized';
 	if (res.status === 401 || refused) {
-		throw new SignInError('That user name and password do not match. Check them and try again.');
+		throw Object.assign(
+			new SignInError('That user name and password do not match. Check them and try again.'),
+			{ mismatch: true }
+		);
 	}
 	if (res.status === 429) {
 		throw new SignInError('Too many attempts to sign in. Wait a few minutes, then try again.');
