@@ -42,6 +42,10 @@ test('an administrator adds an executive head, gives a new password and removes 
 	await expect(form.getByRole('alert')).toHaveText('Choose at least one role.');
 	await form.getByLabel('Headteacher', { exact: true }).check();
 	await form.getByLabel('School improvement lead', { exact: true }).check();
+	// Concerns are given to every lead or to none: said before the account is made.
+	await expect(
+		form.getByText('they read every concern raised to the chief executive')
+	).toBeVisible();
 	await form.getByRole('group', { name: 'Headteacher of' }).getByLabel('Oakfield').check();
 	const supports = form.getByRole('group', { name: 'School improvement lead for' });
 	// No one reviews their own school.

@@ -360,6 +360,13 @@ test('a head who is also a SIL is the SIL in a school they support, the head in 
 
 	const { page, context } = await newDevice(browser);
 	await signIn(page, name);
+	// They plan visits at a school they support, never at their own.
+	const plan = page.getByRole('link', { name: 'Plan a visit' });
+	await page.goto(`/schools/${supported}`);
+	await expect(plan).toBeVisible();
+	await page.goto(`/schools/${own}`);
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await expect(plan).toHaveCount(0);
 	// Their own record, shared, at a school they support: they may take it back, and only that
 	// school's head confirms it.
 	await page.goto(`/visits/${encodeURIComponent(theirs._id)}`);

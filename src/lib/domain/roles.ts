@@ -70,6 +70,13 @@ export const isHeadOf = (u: UserCtx | null, schoolId: string | undefined): boole
 	!!u && !!schoolId && headedSchools(u).includes(schoolId);
 
 /**
+ * Whether a person works in a school as one of its school improvement leads: a SIL, except in a
+ * school they lead as its head (`isHeadOf`). The write rules and the screens decide by it.
+ */
+export const actsAsSil = (u: UserCtx | null, schoolId: string | undefined): boolean =>
+	!!u && !!schoolId && hasRole(u, 'sil') && !isHeadOf(u, schoolId);
+
+/**
  * Whether a person may read and replicate a database. Mirrors the `_security` members that
  * `securityFor` gives each database.
  */

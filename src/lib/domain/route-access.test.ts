@@ -46,6 +46,16 @@ describe('which screens a person may open', () => {
 		}
 	});
 
+	it('lets a head who is also a SIL plan visits at the schools they support, not their own', () => {
+		const exec = {
+			name: 'exec',
+			roles: ['head', 'sil', 'head:oakfield', 'school:oakfield', 'school:ash']
+		};
+		expect(mayOpenRoute(exec, '/schools/[id]/plan', school('ash'))).toBe(true);
+		expect(mayOpenRoute(exec, '/schools/[id]/plan', school('oakfield'))).toBe(false);
+		expect(mayOpenRoute(exec, '/schools/[id]', school('oakfield'))).toBe(true);
+	});
+
 	it('opens the shared screens to every role and nothing but sign-in to no one', () => {
 		for (const route of ['/', '/sync', '/settings', '/choices', '/visits/[id]']) {
 			for (const user of [head, sil, ceo, admin]) expect(mayOpenRoute(user, route)).toBe(true);

@@ -1,4 +1,4 @@
-import { canAccessDb, hasRole, isRole, type UserCtx } from './roles.ts';
+import { actsAsSil, canAccessDb, hasRole, isRole, type UserCtx } from './roles.ts';
 import { schoolDbName } from './databases.ts';
 
 /**
@@ -53,8 +53,9 @@ export function mayOpenRoute(
 	const path = routeId.replace(/\/\([^)]+\)/g, '');
 	if (path === '/admin' || path.startsWith('/admin/')) return hasRole(user, 'admin');
 	if (path === '/schools/[id]/plan') {
-		// Only a school improvement lead records visits (validateVisit), for their own schools.
-		return hasRole(user, 'sil') && mayOpenSchool(user, params.id);
+		// Only a school improvement lead records visits (validateVisit), for their own schools, and
+		// never at a school they lead as its head.
+		return actsAsSil(user, params.id) && mayOpenSchool(user, params.id);
 	}
 	if (path.startsWith('/schools/[id]')) return mayOpenSchool(user, params.id);
 	if (OPEN_ROUTES.has(path)) return anyRole(user);

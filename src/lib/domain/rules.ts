@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { School } from './school.ts';
 import { EvaluationFramework } from './evaluation.ts';
-import { hasRole, isAdmin, isHeadOf, type UserCtx } from './roles.ts';
+import { actsAsSil, hasRole, isAdmin, isHeadOf, type UserCtx } from './roles.ts';
 import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './databases.ts';
 import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
@@ -160,7 +160,7 @@ export function validateDocUpdate(
 	if (options.schoolClosed) return forbid(CLOSED);
 
 	const old = oldDoc && !oldDoc._deleted ? oldDoc : null;
-	const lead = schoolId !== null && actsAsLead(user, schoolId);
+	const lead = actsAsSil(user, schoolId ?? undefined);
 	switch (type as DocType) {
 		case 'visit':
 			return validateVisit(newDoc, old, user, schoolId!);
@@ -224,13 +224,6 @@ export function validateDocUpdate(
 	}
 }
 
-/**
- * Whether a person works in a school as one of its school improvement leads: a SIL, except in a
- * school they lead as its head (see `isHeadOf`).
- */
-const actsAsLead = (user: UserCtx, schoolId: string): boolean =>
-	hasRole(user, 'sil') && !isHeadOf(user, schoolId);
-
 /** A stamp set in this write (added or changed) is in the writer's own name. */
 const stampedBy = (before: unknown, after: unknown, name: string | null): boolean =>
 	same(before, after) || after === undefined || (after as { by?: unknown }).by === name;
@@ -256,7 +249,7 @@ function validateNextStep(
 			? ok
 			: forbid('A reply to a next step must be in your own name.');
 	}
-	if (!actsAsLead(user, schoolId)) return forbid('Only the visitor records agreed next steps.');
+	if (!actsAsSil(user, schoolId)) return forbid('Only the visitor records agreed next steps.');
 	if (!old && newDoc.createdBy !== user.name) {
 		return forbid('A next step must be recorded under your own name.');
 	}
@@ -436,8 +429,7 @@ function validateDelete(
 		// One recorded in error is removed by whoever may record them.
 		return hasRole(user, 'ceo') ? ok : forbid(REVIEWERS_ONLY);
 	}
-	const schoolId = schoolIdFromDbName(db);
-	if (schoolId === null || !actsAsLead(user, schoolId)) {
+	if (!actsAsSil(user, schoolIdFromDbName(db) ?? undefined)) {
 		return forbid('Only the visitor may remove a record.');
 	}
 	if (oldDoc.type === 'visit' && oldDoc.status !== 'planned' && oldDoc.status !== 'draft') {
@@ -471,7 +463,7 @@ function validateVisit(
 	if (!stampedBy(old?.beyondAllowance, newDoc.beyondAllowance, user.name)) {
 		return forbid('Why a visit goes beyond the allowance is recorded in your own name.');
 	}
-	if (actsAsLead(user, schoolId) && (!old || old.visitor === user.name)) {
+	if (actsAsSil(user, schoolId) && (!old || old.visitor === user.name)) {
 		if (!old) {
 			if (newDoc.visitor !== user.name) return forbid('A visit must be recorded under your name.');
 		} else if (old.status === 'confirmed') {
