@@ -57,6 +57,10 @@ describe('an account’s roles from the form', () => {
 		]);
 		// Holding both roles without naming a school: it leads none until one is chosen.
 		expect(choiceFrom(['head', 'sil', 'school:oakfield'])).toMatchObject({ leads: [] });
+		// A school the form does not show (a head given access to another) is kept on saving.
+		const partner = ['head', 'head:oakfield', 'school:ash', 'school:oakfield'];
+		expect(choiceFrom(partner)).toMatchObject({ leads: ['oakfield'], also: ['ash'] });
+		expect(rolesFrom(choiceFrom(partner))).toEqual(partner);
 	});
 
 	it('say what is missing in plain words', () => {
@@ -73,6 +77,9 @@ describe('an account’s roles from the form', () => {
 			describeRoles(['head', 'sil', 'head:oakfield', 'school:oakfield', 'school:ash'], name)
 		).toBe('Headteacher of Oakfield; School improvement lead for Ash');
 		expect(describeRoles(['ceo', 'admin'], name)).toBe('Chief executive; Trust administrator');
+		expect(describeRoles(['head', 'head:oakfield', 'school:ash', 'school:oakfield'], name)).toBe(
+			'Headteacher of Oakfield; also reads Ash'
+		);
 		expect(describeRoles([], name)).toBe('No role');
 	});
 });

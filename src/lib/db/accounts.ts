@@ -31,6 +31,11 @@ export interface AccountChoice {
 	leads: string[];
 	/** The schools they support as a school improvement lead (`school:<id>`), when `roles` has `sil`. */
 	supports: string[];
+	/**
+	 * Schools the account is assigned that the form does not show (a head given access to a second
+	 * school with the command line): kept as they are.
+	 */
+	also?: string[];
 }
 
 /** The account's roles as the server keeps them, from the form. */
@@ -38,7 +43,7 @@ export function rolesFrom(choice: AccountChoice): string[] {
 	const roles = ROLES.filter((r) => choice.roles.includes(r));
 	const leads = roles.includes('head') ? choice.leads : [];
 	const supports = roles.includes('sil') ? choice.supports.filter((s) => !leads.includes(s)) : [];
-	const schools = [...new Set([...leads, ...supports])].sort();
+	const schools = [...new Set([...leads, ...supports, ...(choice.also ?? [])])].sort();
 	return [...roles, ...[...leads].sort().map(headRole), ...schools.map(schoolRole)];
 }
 
@@ -50,10 +55,13 @@ export function choiceFrom(roles: readonly string[]): AccountChoice {
 	const user = { name: null, roles: [...roles] };
 	const leads = headedSchools(user);
 	const assigned = assignedSchools(user);
+	const supports = roles.includes('sil') ? assigned.filter((s) => !leads.includes(s)) : [];
+	const also = assigned.filter((s) => !leads.includes(s) && !supports.includes(s));
 	return {
 		roles: ROLES.filter((r) => roles.includes(r)),
 		leads,
-		supports: roles.includes('sil') ? assigned.filter((s) => !leads.includes(s)) : []
+		supports,
+		...(also.length ? { also } : {})
 	};
 }
 
@@ -224,7 +232,7 @@ export function describeRoles(
 	roles: readonly string[],
 	schoolName: (id: string) => string
 ): string {
-	const { roles: held, leads, supports } = choiceFrom(roles);
+	const { roles: held, leads, supports, also = [] } = choiceFrom(roles);
 	const names = (ids: string[]) => ids.map(schoolName).join(', ');
 	const order: Role[] = ['head', 'sil', 'ceo', 'admin'];
 	const parts = order
@@ -242,5 +250,6 @@ export function describeRoles(
 			}
 			return ROLE_LABELS[r];
 		});
+	if (also.length) parts.push(`also reads ${names(also)}`);
 	return parts.join('; ') || 'No role';
 }
