@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromQuery, stepOrigin } from './next-step-link';
+import { fromQuery, knownTerm, originTerm, stepOrigin, termQuery } from './next-step-link';
 
 const step = { schoolId: 'oakfield', visitId: 'visit:2026-27:t2:abc' };
 
@@ -34,7 +34,12 @@ describe('a next step’s Back', () => {
 			'/schools/oakfield/overview/',
 			'/visits/visit:2026-27:t1:other',
 			'/visits/',
-			'/?x=1'
+			'/?x=1',
+			'/schools/oakfield/overview?term=',
+			'/schools/oakfield/overview?term=2x',
+			'/schools/oakfield/overview?term=2&x=1',
+			'/schools/oakfield/overview?x=1',
+			'/schools/hawthorn/overview?term=2'
 		]) {
 			expect(stepOrigin(from, step), String(from)).toBe('school');
 		}
@@ -54,5 +59,45 @@ describe('a next step’s Back', () => {
 		expect(stepOrigin(new URLSearchParams(fromQuery('/choices')).get('from'), step)).toBe(
 			'choices'
 		);
+	});
+});
+
+describe('Back to a termly overview', () => {
+	const terms = [1, 2, 3, 4, 5, 6].map((term) => ({ term }));
+
+	it('returns to the term the overview showed, when it is one of the year’s', () => {
+		const from = new URLSearchParams(fromQuery(`/schools/oakfield/overview?term=2`)).get('from');
+		expect(stepOrigin(from, step)).toBe('overview');
+		expect(originTerm(from, step, terms)).toBe(2);
+		expect(`/schools/oakfield/overview${termQuery(2)}`).toBe('/schools/oakfield/overview?term=2');
+	});
+
+	it('names no term for an overview without one, a term not in the year, or another school', () => {
+		expect(originTerm('/schools/oakfield/overview', step, terms)).toBeNull();
+		expect(originTerm('/schools/oakfield/overview?term=7', step, terms)).toBeNull();
+		expect(originTerm('/schools/oakfield/overview?term=07', step, terms)).toBeNull();
+		expect(originTerm('/schools/oakfield/overview?term=2', step, [])).toBeNull();
+		expect(originTerm('/schools/hawthorn/overview?term=2', step, terms)).toBeNull();
+		expect(originTerm(null, step, terms)).toBeNull();
+	});
+
+	it('reads an overview’s own ?term= only as a term of the year', () => {
+		expect(knownTerm('3', terms)).toBe(3);
+		for (const value of [
+			null,
+			undefined,
+			'',
+			'0',
+			'7',
+			'03',
+			'3.0',
+			' 3',
+			'3 ',
+			'1e0',
+			'-1',
+			'x'
+		]) {
+			expect(knownTerm(value, terms), String(value)).toBeNull();
+		}
 	});
 });

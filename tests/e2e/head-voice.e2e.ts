@@ -283,6 +283,54 @@ test('Back returns to the SIL’s home and to the termly overview a step was ope
 	await context.close();
 });
 
+test('Back from a step opened on an earlier term’s overview, and a reload, show that term', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const at = new Date().toISOString();
+	const users = await demoUsers(request);
+	const head = users.heads.find((h) => h.school === 'oakfield')!;
+	// Agreed, due in the first term (which ended on 23 October) and not done: overdue on its overview.
+	const overdue = await ownStep(request, {
+		headReply: { agrees: true, reason: '', by: head.name, at },
+		dueDate: '2026-10-01'
+	});
+
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	await page.goto(`/schools/${head.school}/overview`);
+	const term = page.getByLabel('Term', { exact: true });
+	await expect(term).toBeVisible();
+	await term.selectOption('1');
+	// The term chosen is in the address: a reload shows it again.
+	await expect(page).toHaveURL(new RegExp(`/schools/${head.school}/overview\\?term=1$`));
+	await page.reload();
+	await expect(term).toHaveValue('1');
+	await page.getByRole('link', { name: overdue.action }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(overdue.action);
+	await page.reload();
+	await page.getByRole('link', { name: /^Back to the school overview/ }).click();
+	await expect(page.getByRole('heading', { level: 1, name: /^School overview:/ })).toBeVisible();
+	expect(new URL(page.url()).search).toBe('?term=1');
+	await expect(term).toHaveValue('1');
+	await expect(page.getByRole('link', { name: overdue.action })).toBeVisible();
+
+	// The term's summary for governors returns to it too.
+	await page.getByRole('link', { name: 'Termly summary for the local governing body' }).click();
+	await expect(page).toHaveURL(new RegExp(`/reports/lgb/1$`));
+	await page.getByRole('link', { name: 'Back to the school overview' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: /^School overview:/ })).toBeVisible();
+	expect(new URL(page.url()).search).toBe('?term=1');
+	await expect(term).toHaveValue('1');
+
+	// A term the year does not have, typed into the address, shows the current term.
+	await page.goto(`/schools/${head.school}/overview?term=9`);
+	await expect(term).toBeVisible();
+	await expect(term).not.toHaveValue('1');
+	await context.close();
+});
+
 /**
  * An executive head who is also a school improvement lead, with `roles`, made for the test and
  * removed after it.
