@@ -237,6 +237,21 @@ test('an administrator’s school forms keep what is typed until it is sent', as
 });
 
 /**
+ * The Sync page, as it is once every draft kept on this device was typed 11 minutes ago: long
+ * enough untouched to be listed (`DRAFT_RESTS_MS`).
+ */
+async function syncPageLater(page: Page): Promise<void> {
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
+	await page.evaluate(() => {
+		for (const k of Object.keys(localStorage).filter((k) => k.startsWith('si:draft:'))) {
+			const v = JSON.parse(localStorage.getItem(k)!) as Record<string, unknown>;
+			localStorage.setItem(k, JSON.stringify({ ...v, '@at': Date.now() - 11 * 60_000 }));
+		}
+	});
+	await page.reload();
+}
+
+/**
  * A new visit record of the SIL's at the first head's school, copied from a confirmed one and
  * shared with the head for confirmation; with the school's documents as they were before it.
  */
@@ -308,9 +323,8 @@ test('a reply whose form went away meanwhile is shown on the Sync page, counted 
 		await expect(status).toContainText('Typing in 1 form not sent', { timeout: 45_000 });
 		const section = page.getByRole('region', { name: 'Typing not saved' });
 		const draft = section.getByRole('listitem');
-		await expect(draft.getByRole('heading')).toHaveText(
-			'A comment, disagreement or addendum on a visit'
-		);
+		// Named as the head's form names it: their disagreement, not "a comment or addendum".
+		await expect(draft.getByRole('heading')).toHaveText('A disagreement with a visit record');
 		await expect(draft).toContainText('This form was never sent.');
 		await expect(draft).toContainText('Typed today at');
 		// Labelled as the form labels it, and the record named, not just "Visit record".
@@ -373,17 +387,7 @@ test('the Sync page says which forms left unsent can still be sent, and which ar
 		});
 		await expect(page.getByText('Confirmed by you').first()).toBeVisible({ timeout: 30_000 });
 
-		await page
-			.getByRole('navigation', { name: 'Main' })
-			.getByRole('link', { name: 'Sync' })
-			.click();
-		await page.evaluate(() => {
-			for (const k of Object.keys(localStorage).filter((k) => k.startsWith('si:draft:'))) {
-				const v = JSON.parse(localStorage.getItem(k)!) as Record<string, unknown>;
-				localStorage.setItem(k, JSON.stringify({ ...v, '@at': Date.now() - 11 * 60_000 }));
-			}
-		});
-		await page.reload();
+		await syncPageLater(page);
 		await expect(page.getByTestId('sync-status')).toContainText('Typing in 2 forms not sent', {
 			timeout: 45_000
 		});
@@ -392,7 +396,7 @@ test('the Sync page says which forms left unsent can still be sent, and which ar
 			section.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title }) });
 
 		// The reply's form is gone for good: said plainly, with no link to a form that is not there.
-		const reply = entry('A comment, disagreement or addendum on a visit');
+		const reply = entry('A disagreement with a visit record');
 		await expect(reply.getByTestId('draft-gone')).toHaveText(
 			'This form is no longer open to you: the record was confirmed. Copy the text if you need it, then discard it.'
 		);
@@ -413,5 +417,47 @@ test('the Sync page says which forms left unsent can still be sent, and which ar
 		await context.close();
 		const { body: last } = await serverGet<{ _rev?: string }>(request, path);
 		if (last._rev) await serverDelete(request, path, last._rev);
+	}
+});
+
+test('a visitor’s addendum left unsent is named on the Sync page as the addendum it is', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, heads } = await demoUsers(request);
+	const school = heads[0]!.school;
+	const { body: all } = await serverGet<{
+		rows: { doc: Record<string, unknown> & { _id: string } }[];
+	}>(request, `school-${school}/_all_docs?include_docs=true`);
+	const confirmed = all.rows
+		.map((r) => r.doc)
+		.find((d) => d.type === 'visit' && d.visitor === sil && d.status === 'confirmed')!;
+	const { page, context } = await newDevice(browser);
+	try {
+		await signIn(page, sil);
+		await page.goto(`/visits/${encodeURIComponent(confirmed._id)}`);
+		const text = `The governors asked for the phonics review in writing (${Date.now()}).`;
+		await page.getByLabel(/^Add an addendum/).fill(text);
+		await syncPageLater(page);
+		const section = page.getByRole('region', { name: 'Typing not saved' });
+		const draft = section.getByRole('listitem');
+		// The form it was typed in says "Add an addendum": so does the Sync page.
+		await expect(draft.getByRole('heading')).toHaveText('An addendum to a visit record', {
+			timeout: 45_000
+		});
+		await expect(draft.getByRole('term')).toHaveText('Addendum');
+		await expect(draft.getByRole('definition')).toHaveText(text);
+		await expect(draft.getByTestId('draft-open')).toContainText('still open to you');
+		await draft.getByRole('button', { name: 'Discard…' }).click();
+		await draft.getByRole('button', { name: 'Discard it' }).click();
+		await expect(
+			page.getByRole('status').filter({
+				hasText: 'The typing in an addendum to a visit record was discarded.'
+			})
+		).toBeVisible();
+		expect(await keptDrafts(page)).toEqual([]);
+	} finally {
+		await context.close();
 	}
 });

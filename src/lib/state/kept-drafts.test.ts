@@ -8,6 +8,7 @@ import {
 	hasSomething,
 	holdDraft,
 	isDraftOpen,
+	nameVisitDraft,
 	readKeptDrafts
 } from './kept-drafts';
 
@@ -161,5 +162,43 @@ describe('kept drafts left unsent', () => {
 				.filter(hasSomething)
 				.map((d) => d.record)
 		).toEqual(['kingsmead', 'oakfield']);
+	});
+});
+
+describe('a visit record’s draft', () => {
+	const read = (value: Record<string, string>) => {
+		const s = new MemoryStorage();
+		s.setItem('si:draft:visit:visit:2026-27:t2:abc:sil1', { ...value, [AT]: 1 });
+		return readKeptDrafts(s, 'sil1')[0]!;
+	};
+	const labels = (typed: readonly { label: string }[]) => typed.map((t) => t.label);
+
+	it('is the visitor’s addendum when its visitor typed it', () => {
+		const named = nameVisitDraft(read({ text: 'The phonics review was moved.' }).typed, true);
+		expect(named.title).toBe('An addendum to a visit record');
+		expect(labels(named.typed)).toEqual(['Addendum']);
+		expect(named.typed[0]!.text).toBe('The phonics review was moved.');
+	});
+
+	it('is the head’s comment, or disagreement, when anyone else typed it', () => {
+		const comment = nameVisitDraft(read({ text: 'Thank you.' }).typed, false);
+		expect(comment.title).toBe('A comment on confirming a visit record');
+		expect(labels(comment.typed)).toEqual(['Comment']);
+		const reason = nameVisitDraft(read({ reason: 'Maths is missing.' }).typed, false);
+		expect(reason.title).toBe('A disagreement with a visit record');
+		expect(labels(reason.typed)).toEqual(['What does not reflect the discussion']);
+		const both = nameVisitDraft(
+			read({ text: 'Thank you.', reason: 'Maths is missing.' }).typed,
+			false
+		);
+		expect(both.title).toBe('A comment or a disagreement on a visit record');
+		expect(labels(both.typed).sort()).toEqual(['Comment', 'What does not reflect the discussion']);
+	});
+
+	it('names both boxes while this device does not hold the record', () => {
+		const entry = read({ text: 'Thank you.' });
+		const named = nameVisitDraft(entry.typed, undefined);
+		expect(named.title).toBe(entry.title);
+		expect(labels(named.typed)).toEqual(['Comment or addendum']);
 	});
 });

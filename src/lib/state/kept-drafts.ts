@@ -89,7 +89,8 @@ const FIELDS: Record<string, Record<string, string | null>> = {
 		successCriteria: 'Success criteria',
 		areaId: null
 	},
-	// One box is the head's comment on confirming, or the visitor's addendum.
+	// One box is the head's comment on confirming, or the visitor's addendum: named by who typed it
+	// once the record is known (`nameVisitDraft`).
 	visit: { text: 'Comment or addendum', reason: 'What does not reflect the discussion' },
 	concern: { title: 'Short title', seen: 'What you saw', level: 'How serious it is' },
 	'concern-action': { actionText: 'What was done', closeNote: 'Why it can be closed' },
@@ -137,6 +138,33 @@ const FIELDS: Record<string, Record<string, string | null>> = {
 		situation: null
 	}
 };
+
+/**
+ * A visit record's draft (`visit:<id>`) named as the form it was typed in names it. Its `text` is
+ * typed in one of two boxes: the head's "Comment (optional)" on confirming, offered while the
+ * record is shared, or the visitor's "Add an addendum", once it is confirmed; its `reason` is the
+ * head's disagreement. The record's visitor is never offered the comment nor the reason, and its
+ * head never the addendum, so who typed it says which (`isVisitor`, from the record; undefined
+ * when this device does not hold the record, and the draft is named as both).
+ */
+export function nameVisitDraft<T extends { field: string; label: string }>(
+	typed: readonly T[],
+	isVisitor: boolean | undefined
+): { title: string; typed: T[] } {
+	if (isVisitor === undefined) return { title: FORMS.visit!, typed: [...typed] };
+	const named = typed.map((t) =>
+		t.field === 'text' ? { ...t, label: isVisitor ? 'Addendum' : 'Comment' } : t
+	);
+	if (isVisitor) return { title: 'An addendum to a visit record', typed: named };
+	const has = (field: string) => typed.some((t) => t.field === field);
+	const title =
+		has('text') && has('reason')
+			? 'A comment or a disagreement on a visit record'
+			: has('reason')
+				? 'A disagreement with a visit record'
+				: 'A comment on confirming a visit record';
+	return { title, typed: named };
+}
 
 /** Fields a form keeps for itself, not typed by the person (the mark's values it opened on). */
 const INTERNAL = new Set(['from']);
