@@ -251,11 +251,8 @@ async function syncPageLater(page: Page): Promise<void> {
 	await page.reload();
 }
 
-/**
- * A new visit record of the SIL's at the first head's school, copied from a confirmed one and
- * shared with the head for confirmation; with the school's documents as they were before it.
- */
-async function sharedWithHead(request: APIRequestContext) {
+/** The SIL, the first head, that head's school's documents and a record the SIL confirmed there. */
+async function silsConfirmedRecord(request: APIRequestContext) {
 	const { sil, heads } = await demoUsers(request);
 	const head = heads[0]!;
 	const { body: all } = await serverGet<{
@@ -265,21 +262,32 @@ async function sharedWithHead(request: APIRequestContext) {
 	const base = docs.find(
 		(d) => d.type === 'visit' && d.visitor === sil && d.status === 'confirmed'
 	)!;
+	return { sil, head, docs, base };
+}
+
+/**
+ * A new visit record of the SIL's at the first head's school, copied from a confirmed one, in
+ * draft or shared with the head for confirmation; with the school's documents as they were before it.
+ */
+async function newRecord(request: APIRequestContext, status: 'draft' | 'shared') {
+	const { sil, head, docs, base } = await silsConfirmedRecord(request);
 	const id = base._id.replace(/[^:]+$/, crypto.randomUUID());
 	const path = `school-${head.school}/${encodeURIComponent(id)}`;
 	await serverPut(request, path, {
 		...base,
 		_id: id,
 		_rev: undefined,
-		status: 'shared',
-		shared: { by: sil, at: new Date().toISOString() },
+		status,
+		shared: status === 'shared' ? { by: sil, at: new Date().toISOString() } : undefined,
 		confirmation: undefined,
 		disagreement: undefined,
 		addenda: [],
 		choices: []
 	});
-	return { head, id, path, docs, base };
+	return { sil, head, id, path, docs, base };
 }
+
+const sharedWithHead = (request: APIRequestContext) => newRecord(request, 'shared');
 
 test('a reply whose form went away meanwhile is shown on the Sync page, counted at sign-out, and discarded', async ({
 	browser,
@@ -425,14 +433,7 @@ test('a visitor’s addendum left unsent is named on the Sync page as the addend
 	request
 }) => {
 	test.setTimeout(120_000);
-	const { sil, heads } = await demoUsers(request);
-	const school = heads[0]!.school;
-	const { body: all } = await serverGet<{
-		rows: { doc: Record<string, unknown> & { _id: string } }[];
-	}>(request, `school-${school}/_all_docs?include_docs=true`);
-	const confirmed = all.rows
-		.map((r) => r.doc)
-		.find((d) => d.type === 'visit' && d.visitor === sil && d.status === 'confirmed')!;
+	const { sil, base: confirmed } = await silsConfirmedRecord(request);
 	const { page, context } = await newDevice(browser);
 	try {
 		await signIn(page, sil);
@@ -459,5 +460,63 @@ test('a visitor’s addendum left unsent is named on the Sync page as the addend
 		expect(await keptDrafts(page)).toEqual([]);
 	} finally {
 		await context.close();
+	}
+});
+
+test('a new next step typed on the learning walk waits while the record is shared, as the walk page does', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(150_000);
+	// A record of the SIL's still in draft, whose learning walk they start on this device.
+	const { sil, head, id, path } = await newRecord(request, 'draft');
+	const walkId = `walk:${id.slice('visit:'.length)}`;
+	const walkPath = `school-${head.school}/${encodeURIComponent(walkId)}`;
+	const { page, context } = await newDevice(browser);
+	try {
+		await signIn(page, sil);
+		const walk = `/visits/${encodeURIComponent(id)}/walk`;
+		await page.goto(walk);
+		await page.getByRole('button', { name: 'Start the learning walk' }).click();
+		const form = page.getByRole('heading', { name: 'Add a next step' });
+		await expect(form).toBeVisible();
+		const action = `Share the reading spine with the English lead (${Date.now()}).`;
+		await page.getByLabel('Next step', { exact: true }).fill(action);
+
+		// Shared with the head from the SIL's other device: the walk page, like the record's own,
+		// no longer offers the form (a step added now would be agreed by the head's confirmation).
+		const { body: now } = await serverGet<Record<string, unknown>>(request, path);
+		await serverPut(request, path, {
+			...now,
+			status: 'shared',
+			shared: { by: sil, at: new Date().toISOString() }
+		});
+		await expect(form).toHaveCount(0, { timeout: 30_000 });
+		await expect(page.getByLabel('Next step', { exact: true })).toHaveCount(0);
+
+		// The Sync page says the same: waiting, with its page, where it comes back once in draft.
+		await syncPageLater(page);
+		const draft = page.getByRole('region', { name: 'Typing not saved' }).getByRole('listitem');
+		await expect(draft.getByRole('heading')).toHaveText('A new next step for a visit', {
+			timeout: 45_000
+		});
+		await expect(draft.getByTestId('draft-waiting')).toContainText(
+			'the record is shared with the headteacher; the form comes back if you take it back to draft'
+		);
+		await draft.getByRole('link', { name: 'Open its page' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Learning walk' })).toBeVisible();
+		expect(new URL(page.url()).pathname).toBe(walk);
+		await expect(form).toHaveCount(0);
+		const { body: shared } = await serverGet<Record<string, unknown>>(request, path);
+		await serverPut(request, path, { ...shared, status: 'draft', shared: undefined });
+		await expect(page.getByLabel('Next step', { exact: true })).toHaveValue(action, {
+			timeout: 30_000
+		});
+	} finally {
+		await context.close();
+		for (const p of [path, walkPath]) {
+			const { body: last } = await serverGet<{ _rev?: string }>(request, p);
+			if (last._rev) await serverDelete(request, p, last._rev);
+		}
 	}
 });

@@ -1,3 +1,4 @@
+import { hasRole, type UserCtx } from './roles.ts';
 import type { NextStep, VisitRecord } from './visit.ts';
 
 /**
@@ -35,5 +36,25 @@ export function agreementsOf(
 	const byId = new Map(visits.map((v) => [v._id, v]));
 	return new Map(
 		steps.map((s) => [s._id, stepAgreement(s, s.visitId ? byId.get(s.visitId) : undefined)])
+	);
+}
+
+/**
+ * Whether `user` may change a visit record and add or remove its next steps, on every page that
+ * offers it (the record's and its learning walk's): its visitor, a SIL, while it is planned or in
+ * draft. Shared, it is what the head is confirming, and a step of a confirmed record is agreed:
+ * one added then would be agreed by a confirmation given to a record without it. The visitor takes
+ * the record back to draft first. The write rules cannot hold next steps to this (a step does not
+ * carry its record's status, and `validate_doc_update` cannot read the record): the pages do.
+ */
+export function mayChangeRecord(
+	user: UserCtx | null | undefined,
+	visit: Pick<VisitRecord, 'visitor' | 'status'>
+): boolean {
+	return (
+		!!user &&
+		hasRole(user, 'sil') &&
+		user.name === visit.visitor &&
+		(visit.status === 'planned' || visit.status === 'draft')
 	);
 }

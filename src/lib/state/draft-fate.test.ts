@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mayChangeRecord } from '$lib/domain/agreement';
 import { draftFate, type DraftFacts } from './draft-fate';
 
 // A draft left unsent says whether its form can still be opened (to finish and send it), may be
@@ -73,5 +74,16 @@ describe('whether a draft’s form is still open', () => {
 		}
 		expect(draftFate('something-new', there()).fate).toBe('waiting');
 		expect(draftFate('next-step', there()).fate).toBe('waiting');
+	});
+});
+
+describe('a new next step’s draft', () => {
+	it('is open exactly when the pages it is typed on (the record’s and its learning walk’s) offer its form', () => {
+		const visitor = { name: 'sil1', roles: ['sil', 'school:oakfield'] };
+		for (const status of ['planned', 'draft', 'shared', 'confirmed'] as const) {
+			const offered = mayChangeRecord(visitor, { visitor: 'sil1', status });
+			const fate = draftFate('next-step', there({ visitStatus: status, isVisitor: true })).fate;
+			expect(fate === 'open', status).toBe(offered);
+		}
 	});
 });
