@@ -310,11 +310,14 @@ test('Back from a step opened on an earlier term’s overview, and a reload, sho
 	await page.getByRole('link', { name: overdue.action }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(overdue.action);
 	await page.reload();
+	// Back is a real link, and works offline.
+	await context.setOffline(true);
 	await page.getByRole('link', { name: /^Back to the school overview/ }).click();
 	await expect(page.getByRole('heading', { level: 1, name: /^School overview:/ })).toBeVisible();
 	expect(new URL(page.url()).search).toBe('?term=1');
 	await expect(term).toHaveValue('1');
 	await expect(page.getByRole('link', { name: overdue.action })).toBeVisible();
+	await context.setOffline(false);
 
 	// The term's summary for governors returns to it too.
 	await page.getByRole('link', { name: 'Termly summary for the local governing body' }).click();
