@@ -62,6 +62,19 @@ describe('a concern raised to the CEO', () => {
 		});
 	});
 
+	it('is never raised by a lead about the school they lead as its head', () => {
+		const exec = {
+			name: 'exec',
+			roles: ['head', 'sil', 'head:oakfield', 'school:oakfield', 'school:ash']
+		};
+		const own = concern({ raisedBy: 'exec', updatedBy: 'exec' });
+		expect(write(own, null, exec)).toMatchObject({
+			ok: false,
+			reason: 'Only a school improvement lead who supports this school raises a concern.'
+		});
+		expect(write({ ...own, schoolId: 'ash' }, null, exec)).toEqual({ ok: true });
+	});
+
 	it('is refused to a head, and to the CEO as its author', () => {
 		const h = concern({ raisedBy: 'head.oakfield', updatedBy: 'head.oakfield' });
 		expect(write(h, null, head)).toMatchObject({ ok: false });

@@ -300,7 +300,9 @@ function validateConcern(newDoc: AnyDoc, old: AnyDoc | null, user: UserCtx): Ver
 		return forbid('A concern must be saved under your own name.');
 	}
 	if (hasRole(user, 'sil') && !hasRole(user, 'ceo')) {
-		if (!user.roles.includes(`school:${String(newDoc.schoolId)}`)) {
+		// A lead who is the school's own head does not raise concerns about it (`actsAsSil`).
+		const schoolId = String(newDoc.schoolId);
+		if (!user.roles.includes(`school:${schoolId}`) || !actsAsSil(user, schoolId)) {
 			return forbid('Only a school improvement lead who supports this school raises a concern.');
 		}
 		if (!old) {
