@@ -58,6 +58,14 @@ test('an administrator adds an executive head, gives a new password and removes 
 		`Alex Exec can now sign in as ${name}, with this password:`
 	);
 	const first = (await form.getByTestId('new-password').textContent())!;
+	// Found among the accounts by a school they support, and not by a word no account holds.
+	const find = page.getByLabel('Find a person');
+	await find.fill('hawthorn exec');
+	await expect(page.getByTestId('account')).toHaveCount(1);
+	await find.fill('nobody-at-all');
+	await expect(page.getByText('No account matches “nobody-at-all”.')).toBeVisible();
+	await expect(page.getByTestId('account')).toHaveCount(0);
+	await find.fill('');
 	await expect(card(`User name: ${name}`)).toContainText(
 		'Headteacher of Oakfield Primary School; School improvement lead for Hawthorn Primary School'
 	);
