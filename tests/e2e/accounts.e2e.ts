@@ -36,10 +36,17 @@ test('an administrator adds an executive head, gives a new password and removes 
 	await expect(card('User name: head.oakfield')).toContainText('Headteacher of Oakfield');
 
 	const form = page.getByRole('form', { name: 'Add an account' });
-	await form.getByLabel('User name').fill(name);
+	await form.getByLabel('User name').fill('head.oakfield');
 	await form.getByLabel('Full name').fill('Alex Exec');
 	await form.getByRole('button', { name: 'Add the account' }).click();
 	await expect(form.getByRole('alert')).toHaveText('Choose at least one role.');
+	// A user name already taken is refused, and the account it belongs to stays as it was.
+	await form.getByLabel('Chief executive', { exact: true }).check();
+	await form.getByRole('button', { name: 'Add the account' }).click();
+	await expect(form.getByRole('alert')).toHaveText('There is already an account head.oakfield.');
+	await expect(card('User name: head.oakfield')).toContainText('Headteacher of Oakfield');
+	await form.getByLabel('Chief executive', { exact: true }).uncheck();
+	await form.getByLabel('User name').fill(name);
 	await form.getByLabel('Headteacher', { exact: true }).check();
 	await form.getByLabel('School improvement lead', { exact: true }).check();
 	// Concerns are given to every lead or to none: said before the account is made.

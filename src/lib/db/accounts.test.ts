@@ -89,5 +89,15 @@ describe('a new password', () => {
 		const a = newPassword();
 		expect(a).toMatch(/^[a-km-zA-HJ-NP-Z2-9]{16}$/);
 		expect(newPassword()).not.toBe(a);
+		// Every letter as likely as any other: over 160,000 letters each of the 56 comes about 2,857
+		// times, give or take 53. A byte taken modulo 56 would give the first 32 letters 3,125 and
+		// the others 2,500.
+		const counts = new Map<string, number>();
+		for (let i = 0; i < 10_000; i++) {
+			for (const c of newPassword()) counts.set(c, (counts.get(c) ?? 0) + 1);
+		}
+		expect(counts.size).toBe(56);
+		const out = [...counts].filter(([, n]) => Math.abs(n - 160_000 / 56) > 250);
+		expect(out).toEqual([]);
 	});
 });

@@ -81,8 +81,15 @@ export const USER_NAME = /^[a-z0-9._-]{1,64}$/;
 export function newPassword(): string {
 	// No 0/O, 1/l/I: it is read out or copied by hand.
 	const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-	const bytes = crypto.getRandomValues(new Uint8Array(16));
-	return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+	// Bytes from the top of the range that would favour the first letters are drawn again.
+	const limit = 256 - (256 % alphabet.length);
+	let out = '';
+	while (out.length < 16) {
+		for (const b of crypto.getRandomValues(new Uint8Array(32))) {
+			if (b < limit && out.length < 16) out += alphabet[b % alphabet.length];
+		}
+	}
+	return out;
 }
 
 /** Managing accounts failed: `message` is in plain words for the administrator. */
