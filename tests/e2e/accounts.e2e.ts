@@ -112,8 +112,15 @@ test('an administrator adds an executive head, gives a new password and removes 
 	await expect(card(`User name: ${name}`).getByRole('alert')).toContainText(
 		'cannot be reached: check the connection'
 	);
+	// Opened offline, the page says so and reads the accounts once asked to, back online.
+	await page.reload();
+	await expect(page.getByRole('alert')).toContainText('cannot be reached: check the connection');
+	await expect(page.getByTestId('account')).toHaveCount(0);
 	await admin.context.setOffline(false);
-	await card(`User name: ${name}`).getByRole('button', { name: 'Cancel' }).click();
+	await page.getByRole('button', { name: 'Try again' }).click();
+	await expect(card(`User name: ${name}`)).toContainText(
+		'Headteacher of Oakfield Primary School; School improvement lead for Hawthorn Primary School'
+	);
 
 	// Removed: they can no longer sign in.
 	await card(`User name: ${name}`)
