@@ -233,6 +233,25 @@ describe('authorisation matrix', () => {
 		expect(r.status).toBe(403);
 	});
 
+	test('a megabyte of roles sent to your own account is refused at once, not searched', async () => {
+		const own = await api(server, 'GET', '/_users/org.couchdb.user:head.oakfield', {
+			user: 'head.oakfield'
+		});
+		// 30,000 schools led, each held too, with `head` last: checked each against the whole list,
+		// that was billions of comparisons before an answer.
+		const ids = Array.from({ length: 30_000 }, (_, i) => `s${i}`);
+		const roles = [...ids.map((id) => `head:${id}`), ...ids.map((id) => `school:${id}`), 'head'];
+		const t0 = performance.now();
+		const r = await api(server, 'PUT', '/_users/org.couchdb.user:head.oakfield', {
+			user: 'head.oakfield',
+			body: { ...own.body, roles }
+		});
+		expect(r.status).toBe(403);
+		expect(r.body.reason).toBe('An account holds at most 1000 roles.');
+		expect(performance.now() - t0).toBeLessThan(2000);
+		expect((await api(server, 'GET', '/_up')).status).toBe(200);
+	});
+
 	test('wrong Basic credentials are a 401', async () => {
 		const r = await api(server, 'GET', '/school-oakfield', {
 			user: 'sil',
