@@ -221,7 +221,14 @@ export async function changeOwnPassword(
 		throw err;
 	}
 	await changeAccount(name, { password: next });
-	await renew(next);
+	try {
+		await renew(next);
+	} catch {
+		// The change is made; only this device's new session is missing (the connection dropped).
+		throw new AccountError(
+			'Your password was changed, but this device could not sign in again: sign in with the new one.'
+		);
+	}
 }
 
 /** Removes an account: the person can no longer sign in. What they wrote stays, in their name. */
