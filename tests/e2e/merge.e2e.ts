@@ -69,3 +69,78 @@ test('two offline devices changing different fields of a booklet both keep their
 	await a.context.close();
 	await b.context.close();
 });
+
+test('a next step added on a device that had not seen the record shared is not agreed by the head’s confirmation', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { sil, heads } = await demoUsers(request);
+	const head = heads[0]!;
+	const laptop = await newDevice(browser);
+	const tablet = await newDevice(browser);
+	await signIn(laptop.page, sil);
+	await signIn(tablet.page, sil);
+
+	// The laptop plans a visit and adds a next step the head will see before confirming.
+	await laptop.page.goto(`/schools/${head.school}`);
+	await laptop.page.getByRole('link', { name: 'Plan a visit' }).click();
+	await planVisit(laptop.page);
+	await expect(laptop.page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	const addStep = async (page: typeof laptop.page, action: string) => {
+		await page.getByLabel('Next step', { exact: true }).fill(action);
+		await page.getByLabel(/^Owner/).fill('English lead');
+		await page.getByLabel('Due date').fill('2027-02-12');
+		await page.getByRole('button', { name: 'Add next step' }).click();
+		await expect(page.getByTestId('visit-next-step').filter({ hasText: action })).toBeVisible();
+	};
+	const seen = `Model early reading in Year 1 (${Date.now()})`;
+	const late = `Audit the reading books in Year 2 (${Date.now()})`;
+	await addStep(laptop.page, seen);
+	await expectAllSent(laptop.page);
+	const url = new URL(laptop.page.url()).pathname;
+	const visitId = decodeURIComponent(url.split('/').pop()!);
+	await expect(async () => {
+		await tablet.page.goto(url);
+		await expect(tablet.page.getByTestId('visit-next-step')).toHaveCount(1, { timeout: 2_000 });
+	}).toPass({ timeout: 30_000 });
+
+	// The tablet goes offline with the record still a draft there, and a next step is added on it.
+	await tablet.context.setOffline(true);
+	await addStep(tablet.page, late);
+	// Meanwhile the laptop shares the record, and the head confirms it on their phone.
+	await laptop.page.getByRole('button', { name: 'Share with the headteacher' }).click();
+	await expectAllSent(laptop.page);
+	const phone = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(phone.page, head.name);
+	await phone.page.goto(url);
+	await expect(phone.page.getByTestId('visit-next-step')).toHaveCount(1);
+	await phone.page.getByRole('button', { name: 'Confirm the record' }).click();
+	await expect(phone.page.getByText('Thank you: the record is confirmed.')).toBeVisible();
+	await expectAllSent(phone.page);
+
+	// The tablet comes back: its step reaches the trust, but the head never agreed it.
+	await tablet.context.setOffline(false);
+	await expectAllSent(tablet.page);
+	const { body: record } = await serverGet<{ confirmation?: { steps?: string[] } }>(
+		request,
+		`school-${head.school}/${encodeURIComponent(visitId)}`
+	);
+	expect(record.confirmation?.steps).toHaveLength(1);
+	const step = (item: typeof phone.page, action: string) =>
+		item.getByTestId('visit-next-step').filter({ hasText: action });
+	await expect(async () => {
+		await phone.page.reload();
+		await expect(phone.page.getByTestId('visit-next-step')).toHaveCount(2, { timeout: 2_000 });
+	}).toPass({ timeout: 30_000 });
+	await expect(step(phone.page, seen)).toContainText('Agreed by you');
+	await expect(step(phone.page, late)).toContainText('Proposed: waiting for your agreement');
+	// The SIL reads the same, and the head agrees the late step on its own page.
+	await laptop.page.reload();
+	await expect(step(laptop.page, late)).toContainText('Proposed: waiting for the headteacher');
+	await expect(step(laptop.page, seen)).toContainText('Agreed with the headteacher');
+	await step(phone.page, late).getByRole('link', { name: late }).click();
+	await phone.page.getByRole('button', { name: 'I agree with this next step' }).click();
+	await expect(phone.page.getByTestId('step-agreement')).toContainText('Agreed by you');
+	for (const d of [laptop, tablet, phone]) await d.context.close();
+});

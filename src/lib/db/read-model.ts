@@ -1,4 +1,4 @@
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import { keyBookletRow } from './key-booklets';
 import { summariesOf, type SummaryStep, type SummaryVisit } from './school-summaries';
 import { stepProgressRow } from './step-progress';
@@ -201,6 +201,15 @@ export type ReadModel = Dexie & {
 	versions: EntityTable<VersionRow, 'key'>;
 };
 
+/** Each school's dashboard summary, made again from the visit and next-step rows already kept. */
+async function summariesFromRows(tx: Transaction): Promise<void> {
+	const [visits, steps] = await Promise.all([
+		tx.table('visits').toArray() as Promise<VisitRow[]>,
+		tx.table('nextSteps').toArray() as Promise<NextStepRow[]>
+	]);
+	await tx.table('schoolSummaries').bulkPut(summariesOf(visits, steps));
+}
+
 export const readModelName = (user: string) => `si-read:${encodeURIComponent(user)}`;
 
 export function openReadModel(user: string): ReadModel {
@@ -267,15 +276,10 @@ export function openReadModel(user: string): ReadModel {
 		});
 	// Each school's visits and next steps as the dashboard reads them (issue 17: it read every whole
 	// visit record and next step, about 900 KB for fifty schools). Made from the rows already here.
-	db.version(13)
-		.stores({ schoolSummaries: 'schoolId' })
-		.upgrade(async (tx) => {
-			const [visits, steps] = await Promise.all([
-				tx.table('visits').toArray() as Promise<VisitRow[]>,
-				tx.table('nextSteps').toArray() as Promise<NextStepRow[]>
-			]);
-			await tx.table('schoolSummaries').bulkPut(summariesOf(visits, steps));
-		});
+	db.version(13).stores({ schoolSummaries: 'schoolId' }).upgrade(summariesFromRows);
+	// The summaries keep the steps a head's confirmation names, which decide whether a step is
+	// agreed. Made again from the rows already here, which hold the whole records.
+	db.version(14).stores({}).upgrade(summariesFromRows);
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {
 		db.close();

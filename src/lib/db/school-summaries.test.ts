@@ -114,6 +114,24 @@ describe('the school summaries the dashboard reads', () => {
 		({ summaries } = await grids(2));
 		expect(summaries[0]!.steps).toMatchObject({ agreed: 1, done: 0, overdue: 1 });
 
+		// A step that reached the head after they confirmed (their confirmation names only the first)
+		// is proposed, and not overdue, until they agree it.
+		await put(nextStep({ _id: 'next-step:2026-27:a2', visitId: v._id, dueDate: '2026-12-01' }));
+		const stored = await pouch.get(v._id);
+		await put({
+			...stored,
+			confirmation: {
+				by: 'head.oakfield',
+				at: '2026-11-21T09:00:00Z',
+				comment: '',
+				steps: ['next-step:2026-27:a1']
+			}
+		});
+		await settle();
+		({ summaries } = await grids(2));
+		expect(summaries[0]!.steps).toMatchObject({ agreed: 1, proposed: 1, overdue: 1 });
+		await remove('next-step:2026-27:a2');
+
 		// The visit deleted: nothing is agreed (its step is only proposed now); the step deleted.
 		await remove(v._id);
 		await settle();
@@ -144,7 +162,9 @@ describe('the school summaries the dashboard reads', () => {
 				term: fc.integer({ min: 1, max: 3 }),
 				grades: fc.tuple(grade, grade),
 				daysUsed: fc.constantFrom(0.5, 1),
-				visitType: fc.constantFrom(undefined, 'termly', 'peer')
+				visitType: fc.constantFrom(undefined, 'termly', 'peer'),
+				// The steps a confirmation names (none kept by a confirmation given before they were).
+				agreed: fc.option(fc.subarray(stepIds), { nil: undefined })
 			}),
 			fc.record({
 				kind: fc.constant('step' as const),
@@ -176,6 +196,16 @@ describe('the school summaries the dashboard reads', () => {
 								status: o.status as 'confirmed',
 								daysUsed: o.daysUsed,
 								...(o.visitType ? { visitType: o.visitType as 'termly' } : {}),
+								...(o.status === 'confirmed'
+									? {
+											confirmation: {
+												by: 'head.oakfield',
+												at: '2026-11-02T09:00:00Z',
+												comment: 'A fair record',
+												...(o.agreed ? { steps: o.agreed } : {})
+											}
+										}
+									: {}),
 								evaluations: [
 									{ areaId: 'achievement', gradeId: o.grades[0], comment: 'Seen in books' },
 									{ areaId: 'inclusion', gradeId: o.grades[1], comment: '' }

@@ -13,6 +13,8 @@ export type SummaryVisit = Pick<
 > & {
 	visitType?: VisitRecord['visitType'];
 	evaluations: { areaId: string; gradeId: string | null }[];
+	/** The steps the head's confirmation names (`stepAgreement`), without its comment. */
+	confirmation?: { steps: string[] };
 };
 
 /** What the dashboard reads of a next step: its year, agreement, due date and status. */
@@ -36,7 +38,8 @@ export function summaryVisit(v: VisitRecord): SummaryVisit {
 		visitor: v.visitor,
 		daysUsed: v.daysUsed,
 		...(v.visitType !== undefined ? { visitType: v.visitType } : {}),
-		evaluations: v.evaluations.map((e) => ({ areaId: e.areaId, gradeId: e.gradeId }))
+		evaluations: v.evaluations.map((e) => ({ areaId: e.areaId, gradeId: e.gradeId })),
+		...(v.confirmation?.steps ? { confirmation: { steps: v.confirmation.steps } } : {})
 	};
 }
 

@@ -166,12 +166,17 @@ export async function setShared(
 	});
 }
 
-/** The headteacher confirms that the record reflects what was discussed. */
+/**
+ * The headteacher confirms that the record reflects what was discussed, and with it the next steps
+ * of the visit they have before them (`steps`, their ids): those are agreed, and a step that
+ * reaches them later waits for their own reply (`stepAgreement`).
+ */
 export async function confirmVisit(
 	ctx: WriteContext,
 	schoolId: string,
 	id: string,
-	comment: string
+	comment: string,
+	steps: readonly string[]
 ): Promise<VisitRecord> {
 	return updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
 		if (current.status !== 'shared') {
@@ -182,7 +187,7 @@ export async function confirmVisit(
 		return {
 			...rest,
 			status: 'confirmed' as const,
-			confirmation: { ...stamp(ctx), comment: comment.trim() },
+			confirmation: { ...stamp(ctx), comment: comment.trim(), steps: [...new Set(steps)].sort() },
 			edit: editStamp(ctx)
 		};
 	});

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mayChangeRecord } from './agreement';
+import { mayChangeRecord, stepAgreement, type AgreeingVisit } from './agreement';
 
 // A visit record and its next steps are changed by its visitor while it is planned or in draft,
 // on every page that offers it: not while the head is confirming it, nor once confirmed.
@@ -22,5 +23,72 @@ describe('who may change a visit record and its next steps', () => {
 		const head = { name: 'sil1', roles: ['head', 'school:oakfield'] };
 		expect(mayChangeRecord(head, { visitor: 'sil1', status: 'draft' })).toBe(false);
 		expect(mayChangeRecord(null, { visitor: 'sil1', status: 'draft' })).toBe(false);
+	});
+});
+
+describe('which next steps a head’s confirmation agrees', () => {
+	const ids = ['next-step:2026-27:a', 'next-step:2026-27:b', 'next-step:2026-27:c'];
+	const step = fc.record({
+		_id: fc.constantFrom(...ids),
+		visitId: fc.constantFrom('visit:2026-27:t1:v', undefined),
+		headReply: fc.option(fc.record({ agrees: fc.boolean() }), { nil: undefined })
+	});
+	const visit: fc.Arbitrary<AgreeingVisit> = fc.record({
+		status: fc.constantFrom('planned', 'draft', 'shared', 'confirmed'),
+		confirmation: fc.option(fc.record({ steps: fc.option(fc.subarray(ids), { nil: undefined }) }), {
+			nil: undefined
+		})
+	});
+
+	it('never agrees a step the confirmation does not name, without the head’s own reply', () => {
+		fc.assert(
+			fc.property(step, visit, (s, v) => {
+				const named = v.confirmation?.steps;
+				if (!s.headReply && named && !named.includes(s._id)) {
+					expect(stepAgreement(s, v)).toBe('proposed');
+				}
+			})
+		);
+	});
+
+	it('lets the head’s own reply decide, whatever the record says', () => {
+		fc.assert(
+			fc.property(step, visit, (s, v) => {
+				if (s.headReply) {
+					expect(stepAgreement(s, v)).toBe(s.headReply.agrees ? 'agreed' : 'disagreed');
+				}
+			})
+		);
+	});
+
+	it('reads a confirmation naming every step as one given before steps were named', () => {
+		fc.assert(
+			fc.property(step, visit, (s, v) => {
+				const all = { ...v, confirmation: { steps: ids } };
+				const before = { ...v, confirmation: {} };
+				expect(stepAgreement(s, all)).toBe(stepAgreement(s, before));
+			})
+		);
+	});
+
+	it('agrees no step of a record the head has not confirmed, without their reply', () => {
+		fc.assert(
+			fc.property(step, visit, (s, v) => {
+				if (!s.headReply && v.status !== 'confirmed') {
+					expect(stepAgreement(s, v)).toBe('proposed');
+				}
+			})
+		);
+	});
+
+	it('agrees a named step of a confirmed record, and one of a confirmation that names none', () => {
+		const s = { _id: ids[0]!, visitId: 'visit:2026-27:t1:v' };
+		expect(stepAgreement(s, { status: 'confirmed', confirmation: { steps: [ids[0]!] } })).toBe(
+			'agreed'
+		);
+		expect(stepAgreement(s, { status: 'confirmed', confirmation: { steps: [ids[1]!] } })).toBe(
+			'proposed'
+		);
+		expect(stepAgreement(s, { status: 'confirmed' })).toBe('agreed');
 	});
 });

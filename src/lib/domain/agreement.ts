@@ -14,24 +14,34 @@ export const STEP_AGREEMENT_LABELS: Record<StepAgreement, string> = {
 	disagreed: 'The headteacher disagrees'
 };
 
+/** What the agreement rule reads of a visit record: its status, and what its head confirmed. */
+export type AgreeingVisit = Pick<VisitRecord, 'status'> & {
+	confirmation?: { steps?: readonly string[] | undefined } | undefined;
+};
+
 /**
  * The one rule for every screen and report. The head's own reply on a step wins (agreed, or not
  * with a reason); without one, a step is agreed when the head has confirmed the visit record it
- * came from, and proposed while that record is planned, a draft, shared or disagreed with. A step
- * recorded outside a visit, or whose visit is not on the device, waits for the head's own reply.
+ * came from, and proposed while that record is planned, a draft, shared or disagreed with. A
+ * confirmation names the steps the head had before them (`confirmation.steps`): a step it does not
+ * name reached them after it (added on a device that had not seen the record shared) and waits for
+ * their own reply, since no one agreed it. A step recorded outside a visit, or whose visit is not
+ * on the device, waits for the head's own reply.
  */
 export function stepAgreement(
-	step: Pick<NextStep, 'visitId'> & { headReply?: { agrees: boolean } | undefined },
-	visit: Pick<VisitRecord, 'status'> | null | undefined
+	step: Pick<NextStep, '_id' | 'visitId'> & { headReply?: { agrees: boolean } | undefined },
+	visit: AgreeingVisit | null | undefined
 ): StepAgreement {
 	if (step.headReply) return step.headReply.agrees ? 'agreed' : 'disagreed';
-	return step.visitId && visit?.status === 'confirmed' ? 'agreed' : 'proposed';
+	if (!step.visitId || visit?.status !== 'confirmed') return 'proposed';
+	const confirmed = visit.confirmation?.steps;
+	return !confirmed || confirmed.includes(step._id) ? 'agreed' : 'proposed';
 }
 
 /** The agreement of each step, its visit looked up among `visits` (the school's records). */
 export function agreementsOf(
 	steps: readonly (Pick<NextStep, '_id' | 'visitId'> & { headReply?: { agrees: boolean } })[],
-	visits: readonly Pick<VisitRecord, '_id' | 'status'>[]
+	visits: readonly (AgreeingVisit & Pick<VisitRecord, '_id'>)[]
 ): Map<string, StepAgreement> {
 	const byId = new Map(visits.map((v) => [v._id, v]));
 	return new Map(
@@ -42,10 +52,11 @@ export function agreementsOf(
 /**
  * Whether `user` may change a visit record and add or remove its next steps, on every page that
  * offers it (the record's and its learning walk's): its visitor, a SIL, while it is planned or in
- * draft. Shared, it is what the head is confirming, and a step of a confirmed record is agreed:
- * one added then would be agreed by a confirmation given to a record without it. The visitor takes
- * the record back to draft first. The write rules cannot hold next steps to this (a step does not
- * carry its record's status, and `validate_doc_update` cannot read the record): the pages do.
+ * draft. Shared, it is what the head is confirming: the visitor takes the record back to draft
+ * first. The write rules cannot hold next steps to this (a step does not carry its record's
+ * status, and `validate_doc_update` cannot read the record); a step that still arrives after the
+ * head confirmed (from a device that had not seen the record shared) is not among the steps the
+ * confirmation names, so it waits for the head's own reply (`stepAgreement`).
  */
 export function mayChangeRecord(
 	user: UserCtx | null | undefined,

@@ -86,6 +86,14 @@ describe('validate_doc_update', () => {
 		expect(validateDocUpdate({ ...confirmed, focus: 'Changed' }, shared, head, DB).ok).toBe(false);
 		expect(validateDocUpdate(confirmed, visit({ status: 'draft' }), head, DB).ok).toBe(false);
 		expect(validateDocUpdate(confirmed, shared, sil, DB).ok).toBe(false);
+		// With the next steps the head had before them, which their confirmation agrees.
+		const naming = (steps: string[]) => ({
+			...confirmed,
+			confirmation: { ...confirmed.confirmation, steps }
+		});
+		expect(validateDocUpdate(naming(['next-step:2026-27:a']), shared, head, DB).ok).toBe(true);
+		const many = Array.from({ length: 501 }, (_, i) => `next-step:2026-27:${i}`);
+		expect(validateDocUpdate(naming(many), shared, head, DB).ok).toBe(false);
 	});
 
 	it('locks a confirmed record: the visitor may only add an addendum', () => {

@@ -70,7 +70,16 @@ const VisitRecordFields = lazy(() =>
 		/** SI time this visit counts against the school's allowance, in days. */
 		daysUsed: z.number().min(0).max(10).multipleOf(0.25),
 		shared: Stamp.optional(),
-		confirmation: Stamp.extend({ comment: Text(2000) }).optional(),
+		confirmation: Stamp.extend({
+			comment: Text(2000),
+			/**
+			 * The next steps of this visit that the head had before them when they confirmed: those
+			 * are the steps their confirmation agrees. A step that reached them later (added on a
+			 * device that had not yet seen the record shared) waits for their own reply. Without it (a
+			 * confirmation given before this was kept) every step of the visit is agreed.
+			 */
+			steps: z.array(z.string().min(1).max(200)).max(500).optional()
+		}).optional(),
 		/**
 		 * The headteacher's reply that the shared record does not reflect what was discussed, in their
 		 * own words; the record stays shared until the visitor changes it and the head confirms.
