@@ -52,13 +52,15 @@ export async function recordPerson(
 			});
 		}
 		people.sort((a, b) => a.name.localeCompare(b.name));
-		if (current && JSON.stringify(current.people) === JSON.stringify(people)) return;
+		const same = JSON.stringify(current?.people) === JSON.stringify(people);
+		if (current?.silsListed && same) return;
 		const doc = PeopleDirectory.parse({
 			_id: PEOPLE_ID,
 			...(current?._rev ? { _rev: current._rev } : {}),
 			schemaVersion: SCHEMA_VERSION,
 			type: 'people',
-			people
+			people,
+			silsListed: true
 		});
 		await trust.put(doc as Doc);
 		storage.notify(TRUST_DB);

@@ -68,6 +68,34 @@ describe('the trust’s list of people', () => {
 		}
 	});
 
+	test('says no school has a SIL once the last SIL’s account is removed', async () => {
+		const other = await startServer();
+		try {
+			const before = await api(other, 'GET', '/trust/people', { user: 'ceo' });
+			const sils = (before.body.people as unknown as { name: string; supports?: string[] }[])
+				.filter((p) => p.supports)
+				.map((p) => p.name);
+			expect(sils.length).toBeGreaterThan(0);
+			for (const name of sils) {
+				const path = `/_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+				const { body } = await api(other, 'GET', path, { user: 'admin' });
+				const gone = await api(other, 'DELETE', `${path}?rev=${String(body._rev)}`, {
+					user: 'admin'
+				});
+				expect(gone.status).toBe(200);
+			}
+			const { body } = await api(other, 'GET', '/trust/people', { user: 'ceo' });
+			const people = body.people as unknown as { supports?: string[] }[];
+			// The list still says it names every SIL's schools, and now names none: the CEO's dashboard
+			// flags every school (`silsBySchool`), rather than reading "the list does not say".
+			expect(body.silsListed).toBe(true);
+			expect(people.some((p) => p.supports)).toBe(false);
+			expect(people.length).toBeGreaterThan(0);
+		} finally {
+			await other.stop();
+		}
+	});
+
 	test('only an administrator changes it', async () => {
 		const { body } = await api(server, 'GET', '/trust/people', { user: 'sil' });
 		const forged = await api(server, 'PUT', '/trust/people', {

@@ -213,6 +213,14 @@ describe('what needs the CEO’s attention', () => {
 		expect(
 			silsBySchool({ ...directory, people: [{ name: 'sil', fullName: 'James Whitfield' }] })
 		).toBeNull();
+		// A list that says it names every SIL's schools, with no SIL left on it: no school has one.
+		const none = silsBySchool({
+			...directory,
+			silsListed: true,
+			people: [{ name: 'ceo', fullName: 'Dr Margaret Ellison' }]
+		});
+		expect(none?.get('oakfield')).toBeUndefined();
+		expect(none).not.toBeNull();
 	});
 
 	it('is on each dashboard row, from the school’s visits and overdue next steps', () => {

@@ -34,20 +34,27 @@ export const PeopleDirectory = lazy(() =>
 					supports: z.array(z.string().min(1).max(64)).max(500).optional()
 				})
 			)
-			.max(5000)
+			.max(5000),
+		/**
+		 * Written by a server that lists every SIL's schools (`supports`): with it, a list where no
+		 * one supports a school means the trust has no SIL at all, not that the list does not say.
+		 */
+		silsListed: z.literal(true).optional()
 	})
 );
 export type PeopleDirectory = z.infer<typeof PeopleDirectory>;
 
 /**
  * The school improvement leads supporting each school, by school id, from the trust's list of
- * people; null when the list does not say (written by a server from before it kept this).
+ * people; null when the list does not say (written by a server from before it kept this, or on
+ * Apache CouchDB, where no server keeps the list). A list that says so (`silsListed`) with no SIL
+ * on it means no school has one: the last SIL's account removed leaves every school flagged.
  */
 export function silsBySchool(
 	directory: PeopleDirectory | null | undefined
 ): Map<string, string[]> | null {
 	const people = directory?.people ?? [];
-	if (!people.some((p) => p.supports !== undefined)) return null;
+	if (!directory?.silsListed && !people.some((p) => p.supports !== undefined)) return null;
 	const out = new Map<string, string[]>();
 	for (const p of people) {
 		for (const school of p.supports ?? []) out.set(school, [...(out.get(school) ?? []), p.name]);
