@@ -311,8 +311,22 @@ test('the board pack shows the CEO’s commentary, and its PDF keeps the minus s
 	await expect(page.getByTestId('save-state')).toHaveText('✓ Saved on this device');
 	await expectAllSent(page);
 
+	// What the dashboard flags this term (the demo has an open concern and a school with no SIL).
+	await page.goto('/dashboard');
+	const flagged = page.getByRole('row').filter({ has: page.locator('li.flag') });
+	await expect(flagged.first()).toBeVisible();
+	const flags: string[] = [];
+	for (const row of await flagged.all()) {
+		const name = await row.getByRole('rowheader').getByRole('link').innerText();
+		const texts = await row.locator('li.flag').allInnerTexts();
+		flags.push(`${name}: ${texts.map((t) => t.replace('⚑', '').trim()).join('; ')}.`);
+	}
+
 	await page.goto('/reports/board');
 	await expect(page.getByRole('heading', { level: 1, name: /Board pack/ })).toBeVisible();
+	// The pack flags exactly what the dashboard flags.
+	const attention = page.getByRole('region', { name: 'What needs attention' });
+	await expect(attention.locator('p')).toHaveText(flags);
 	const section = page.getByRole('region', { name: "The chief executive's commentary" });
 	await expect(section.getByRole('heading', { level: 3, name: school.name })).toBeVisible();
 	await expect(section).toContainText(commentary);

@@ -1,8 +1,14 @@
-import { openConcernsBySchool, PEOPLE_ID, silsBySchool, type PeopleDirectory } from '$lib/domain';
+import {
+	openConcernsBySchool,
+	PEOPLE_ID,
+	silsBySchool,
+	type Concern,
+	type PeopleDirectory
+} from '$lib/domain';
 import { today } from '$lib/format';
 import { allConcerns } from './concerns';
 import { dashboardYear, trustContext } from './overviews';
-import type { ReadModel } from './read-model';
+import type { ReadModel, TrustDocRow } from './read-model';
 
 /** The read model's tables the trust dashboard reads: a change to any of them redraws it. */
 export const DASHBOARD_TABLES = [
@@ -40,7 +46,41 @@ export async function readDashboard(rm: ReadModel) {
 			rm.trustDocs.get(PEOPLE_ID)
 		]);
 	});
-	const openConcerns = openConcernsBySchool(concerns);
-	const sils = silsBySchool(people?.type === 'people' ? (people.doc as PeopleDirectory) : null);
-	return { tc, day, schools, openConcerns, sils };
+	return { tc, day, schools, ...flagInputsOf(concerns, people) };
+}
+
+/**
+ * What the dashboard's flags read beside each school's own records (`attentionFlags`): its open
+ * concerns and how many SILs support it. The board pack reads the same, so that it flags what the
+ * dashboard flags.
+ */
+export interface FlagInputs {
+	openConcerns: Map<string, number>;
+	/** Null when the trust's list of people does not say who supports whom (`silsBySchool`). */
+	sils: Map<string, string[]> | null;
+}
+
+function flagInputsOf(concerns: Concern[], people: TrustDocRow | undefined): FlagInputs {
+	return {
+		openConcerns: openConcernsBySchool(concerns),
+		sils: silsBySchool(people?.type === 'people' ? (people.doc as PeopleDirectory) : null)
+	};
+}
+
+/** The flags' inputs, read on their own (the board pack). */
+export async function readFlagInputs(rm: ReadModel): Promise<FlagInputs> {
+	const [concerns, people] = await Promise.all([allConcerns(rm), rm.trustDocs.get(PEOPLE_ID)]);
+	return flagInputsOf(concerns, people);
+}
+
+/** Each school with the flags' inputs that are its own, as `dashboardGrid` reads them. */
+export function withFlagInputs<T extends { school: { id: string } }>(
+	schools: readonly T[],
+	{ openConcerns, sils }: FlagInputs
+): (T & { openConcerns: number; sils?: number })[] {
+	return schools.map((s) => ({
+		...s,
+		openConcerns: openConcerns.get(s.school.id) ?? 0,
+		...(sils ? { sils: sils.get(s.school.id)?.length ?? 0 } : {})
+	}));
 }

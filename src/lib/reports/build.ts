@@ -563,8 +563,15 @@ function commentaryBlocks(
 	];
 }
 
-/** The board pack: the whole trust at a term, weakest school first. */
-export function boardPack(schools: SchoolYear[], ctx: ReportContext): Report {
+/**
+ * The board pack: the whole trust at a term, weakest school first. Each school carries what the
+ * dashboard's flags read beside its records (`withFlagInputs`: open concerns, SILs), so the pack
+ * flags what the dashboard flags.
+ */
+export function boardPack(
+	schools: (SchoolYear & { openConcerns?: number; sils?: number })[],
+	ctx: ReportContext
+): Report {
 	const atTerm = schools.map((s) => ({ ...s, overview: overviewInForce(s.overviews, ctx.term) }));
 	const rows = dashboardGrid(
 		atTerm,
