@@ -44,7 +44,7 @@ async function trust(request: APIRequestContext) {
 		(await serverGet<Row<Doc>>(request, `school-${id}/_all_docs?include_docs=true`)).body.rows
 			.map((r) => r.doc)
 			.filter((d) => d.type === 'visit' && d.year === year.year);
-	return { schools, term, visits };
+	return { schools, term, year, visits };
 }
 
 /**
@@ -416,5 +416,34 @@ test('the print view of a visit shows the learning walk’s photos', async ({ br
 	await expect
 		.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
 		.toBeGreaterThan(0);
+	await context.close();
+});
+
+test('a termly summary of a term the year does not have says so, and a term to come says it has not begun', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { ceo } = await demoUsers(request);
+	const { schools, term, year } = await trust(request);
+	const school = schools[0]!;
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, ceo);
+
+	await page.goto(`/schools/${school.id}/reports/lgb/9`);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Report not available');
+	await expect(page.getByText(`${year.year} has no term “9”`)).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Download PDF' })).toHaveCount(0);
+
+	// The term chooser says which term this is; the next term (when the year has one) has not begun.
+	await page.goto(`/schools/${school.id}/overview`);
+	await expect(page.getByLabel('Term').locator('option:checked')).toContainText('(this term)');
+	const next = year.terms.find((t) => t.term === term + 1);
+	const asAt = page.getByTestId('as-at');
+	await expect(asAt).toContainText('As at');
+	if (next && next.start > new Date().toISOString().slice(0, 10)) {
+		await page.getByLabel('Term', { exact: true }).selectOption(String(next.term));
+		await expect(asAt).toContainText('This term has not begun');
+	}
 	await context.close();
 });
