@@ -88,6 +88,10 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 		);
 		await expect(d.page.getByTestId('record-state')).toContainText('Needs your choice');
 	}
+	// A record whose text is not settled is not shared with the head until a version is chosen.
+	const share = laptop.page.getByRole('button', { name: 'Share with the headteacher' });
+	await expect(laptop.page.getByTestId('share-waits')).toContainText('Choose which version to keep');
+	await expect(share).toHaveCount(0);
 
 	const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 	// The menu's longest entry, on a phone's bar along the bottom, still fits beside the others.
@@ -168,6 +172,9 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 		await expect(d.page.getByTestId('choice-notice')).toHaveCount(0);
 		await expectAllSent(d.page);
 	}
+	// Chosen, it can be shared.
+	await expect(laptop.page.getByTestId('share-waits')).toHaveCount(0);
+	await expect(share).toBeVisible();
 	await laptop.context.close();
 	await tablet.context.close();
 });

@@ -115,6 +115,10 @@ test('a next step added on a device that had not seen the record shared is not a
 	await signIn(phone.page, head.name);
 	await phone.page.goto(url);
 	await expect(phone.page.getByTestId('visit-next-step')).toHaveCount(1);
+	// The head is told that confirming agrees the step listed.
+	await expect(phone.page.getByTestId('confirm-agrees-steps')).toHaveText(
+		/^Confirming also agrees the next step proposed below\./
+	);
 	await phone.page.getByRole('button', { name: 'Confirm the record' }).click();
 	await expect(phone.page.getByText('Thank you: the record is confirmed.')).toBeVisible();
 	await expectAllSent(phone.page);

@@ -117,3 +117,23 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await headDevice.context.close();
 	await silDevice.context.close();
 });
+
+test('a record of a visit still to come is shared from the day of the visit, not before', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, heads } = await demoUsers(request);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, sil);
+	await page.goto(`/schools/${heads[0]!.school}/plan`);
+	const soon = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+	await page.getByLabel('Date').fill(soon);
+	await planVisit(page);
+	await expect(page.getByRole('heading', { level: 1, name: /^SI visit, / })).toBeVisible();
+	await expect(page.getByTestId('share-waits')).toContainText(
+		'share the record with the headteacher from that day'
+	);
+	await expect(page.getByRole('button', { name: 'Share with the headteacher' })).toHaveCount(0);
+	await context.close();
+});

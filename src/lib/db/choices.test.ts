@@ -3,7 +3,7 @@ import PouchDB from 'pouchdb-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { head, sil, visit } from '../../../tests/unit/fixtures';
 import type { PendingChoice } from '$lib/domain';
-import { choose, describeChoices, joinTexts, mayChoose } from './choices';
+import { choose, describeChoices, joinTexts, loadRecordChoices, mayChoose } from './choices';
 import type { NameContext } from './names';
 import { RecordRefused, type WriteContext } from './repository';
 
@@ -133,5 +133,22 @@ describe('making a choice', () => {
 		const current = (await pouch.get(VISIT)) as never;
 		expect(mayChoose(current, DB, sil)).toBe(true);
 		expect(mayChoose(current, DB, head)).toBe(false);
+	});
+
+	it('lets the visitor choose while the record is shared, and tells them why not once confirmed', async () => {
+		const rows = [{ db: DB, docId: VISIT }];
+		const seen = async (user: typeof sil) =>
+			(await loadRecordChoices(ctxFor(user), rows, names, null)).map((r) => [r.mine, r.lockedAs]);
+		expect(await seen(sil)).toEqual([[true, null]]);
+		for (const [status, visitor] of [
+			['shared', [true, null]],
+			['confirmed', [false, 'confirmed']]
+		] as const) {
+			const current = await pouch.get(VISIT);
+			await pouch.put({ ...current, status } as never);
+			expect(await seen(sil)).toEqual([visitor]);
+			// The head is not its visitor: they are told the visitor chooses.
+			expect(await seen(head)).toEqual([[false, null]]);
+		}
 	});
 });

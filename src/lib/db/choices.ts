@@ -137,15 +137,25 @@ export function describeChoices(
 	};
 }
 
+/** A record of this device holding choices, for the screen that asks for them. */
+export interface ChoiceRecord extends RecordChoices {
+	href: RecordLink | null;
+	/** Whether this person may make its choices now (`mayChoose`). */
+	mine: boolean;
+	/** Its visitor, named: they choose. */
+	owner: string | null;
+	/** This person's own record, confirmed by the head before a version was chosen. */
+	lockedAs: 'confirmed' | null;
+}
+
 /** The records of this device that hold choices, read from the local databases. */
 export async function loadRecordChoices(
 	ctx: WriteContext,
 	rows: { db: string; docId: string }[],
 	names: NameContext,
 	me: { name: string; fullName: string } | null
-): Promise<(RecordChoices & { href: RecordLink | null; mine: boolean; owner: string | null })[]> {
-	const out: (RecordChoices & { href: RecordLink | null; mine: boolean; owner: string | null })[] =
-		[];
+): Promise<ChoiceRecord[]> {
+	const out: ChoiceRecord[] = [];
 	for (const row of rows) {
 		const doc = await latest(ctx, row.db, row.docId);
 		if (!doc || !Array.isArray(doc.choices) || doc.choices.length === 0) continue;
@@ -153,12 +163,15 @@ export async function loadRecordChoices(
 			typeof doc.visitor === 'string'
 				? personName(doc.visitor, me, str(doc.visitorName), names.people)
 				: null;
+		const mine = mayChoose(doc, row.db, ctx.user);
 		out.push({
 			// Named for the person choosing: the school's head reads "Your confirmation".
 			...describeChoices(row.db, doc, { ...names, reader: ctx.user }, me),
 			href: recordLink(doc),
-			mine: mayChoose(doc, row.db, ctx.user),
-			owner
+			mine,
+			owner,
+			lockedAs:
+				!mine && doc.visitor === ctx.user.name && doc.status === 'confirmed' ? 'confirmed' : null
 		});
 	}
 	return out;
