@@ -90,7 +90,9 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 	}
 	// A record whose text is not settled is not shared with the head until a version is chosen.
 	const share = laptop.page.getByRole('button', { name: 'Share with the headteacher' });
-	await expect(laptop.page.getByTestId('share-waits')).toContainText('Choose which version to keep');
+	await expect(laptop.page.getByTestId('share-waits')).toContainText(
+		'Choose which version to keep'
+	);
 	await expect(share).toHaveCount(0);
 
 	const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });

@@ -143,6 +143,14 @@ test('a next step added on a device that had not seen the record shared is not a
 	await laptop.page.reload();
 	await expect(step(laptop.page, late)).toContainText('Proposed: waiting for the headteacher');
 	await expect(step(laptop.page, seen)).toContainText('Agreed with the headteacher');
+	// The printed record says the same: not every step listed is agreed.
+	await laptop.page.goto(`${url}/print`);
+	const printed = laptop.page.getByTestId('print-steps');
+	await expect(printed.getByRole('heading', { level: 3 })).toHaveText('Next steps');
+	await expect(printed.getByRole('row').filter({ hasText: late })).toContainText(
+		'Proposed: waiting for the headteacher'
+	);
+	await expect(printed.getByRole('row').filter({ hasText: seen })).not.toContainText('Proposed');
 	await step(phone.page, late).getByRole('link', { name: late }).click();
 	await phone.page.getByRole('button', { name: 'I agree with this next step' }).click();
 	await expect(phone.page.getByTestId('step-agreement')).toContainText('Agreed by you');

@@ -275,10 +275,14 @@ export function governorsReport(
 					: visits.flatMap((v) => visitBlocks(v, ctx, photos))
 		},
 		{
-			heading: 'Agreed next steps',
+			// Governors are told of agreed next steps: a table that also lists steps still proposed (or
+			// disagreed with) says so in its heading, not only in each row's status.
+			heading: sy.steps.every((s) => s.agreement === 'agreed')
+				? 'Agreed next steps'
+				: 'Next steps, agreed and not yet agreed',
 			blocks:
 				sy.steps.length === 0
-					? [{ kind: 'paragraph', text: 'No next steps have been agreed this year.' }]
+					? [{ kind: 'paragraph', text: 'No next steps have been recorded this year.' }]
 					: [
 							{
 								kind: 'paragraph',

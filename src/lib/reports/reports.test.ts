@@ -292,6 +292,16 @@ describe('reports', () => {
 			'Term 1 visit: 60.0%; Now: 66.7%',
 			'Improving (+6.7)'
 		]);
+		// Every step agreed: the heading says so; one still proposed, and it says it lists both.
+		expect(section('Agreed next steps').blocks).toHaveLength(2);
+		const proposed = { ...steps[0]!, agreement: 'proposed' as const };
+		const mixed = governorsReport(
+			{ ...sy, booklet, steps: [proposed, ...steps.slice(1)] },
+			ctx,
+			[]
+		);
+		expect(mixed.sections.map((s) => s.heading)).toContain('Next steps, agreed and not yet agreed');
+		expect(mixed.sections.map((s) => s.heading)).not.toContain('Agreed next steps');
 		const sent = section('Copies sent to the chair of governors').blocks[0]!;
 		if (sent.kind !== 'table') throw new Error('expected a table');
 		expect(sent.rows).toEqual([
