@@ -39,6 +39,7 @@ async function trust(request: APIRequestContext) {
 		id: string;
 		name: string;
 		category: string;
+		strand: string;
 	}[];
 	const visits = async (id: string) =>
 		(await serverGet<Row<Doc>>(request, `school-${id}/_all_docs?include_docs=true`)).body.rows
@@ -445,5 +446,12 @@ test('a termly summary of a term the year does not have says so, and a term to c
 		await page.getByLabel('Term', { exact: true }).selectOption(String(next.term));
 		await expect(asAt).toContainText('This term has not begun');
 	}
+
+	// A corrective school not marked vulnerable is on its strand, not the annual cycle.
+	const corrective = schools.find((s) => s.strand === 'corrective' && s.category === '4')!;
+	await page.goto(`/schools/${corrective.id}/overview`);
+	const route = page.getByTestId('vulnerable-route');
+	await expect(route).toContainText('Not marked vulnerable: on the corrective strand');
+	await expect(route).not.toContainText('annual cycle');
 	await context.close();
 });

@@ -35,6 +35,7 @@ import {
 	type SchoolRoute,
 	type SiDays,
 	type SiDaysCounting,
+	type Strand,
 	type StepCounts,
 	type TermOverview,
 	type VisitRecord
@@ -75,14 +76,14 @@ const daysText = (d: SiDays) => {
 };
 
 /** The school's place on the strategy's route, the same wherever it is reported. */
-export function routeFacts(route: SchoolRoute): [string, string][] {
+export function routeFacts(route: SchoolRoute, strand: Strand): [string, string][] {
 	if (route.kind === 'annual') {
+		// Only the preventative strand is the annual cycle; a corrective school has its support plan.
+		const back = strand === 'corrective' ? 'not marked vulnerable' : 'back on the annual cycle';
 		return [
 			[
 				'Vulnerable',
-				route.last?.removed
-					? `No: back on the annual cycle since ${formatShortDate(route.last.removed.on)}`
-					: 'No'
+				route.last?.removed ? `No: ${back} since ${formatShortDate(route.last.removed.on)}` : 'No'
 			]
 		];
 	}
@@ -389,7 +390,7 @@ export function overviewSections(o: TermOverview): ReportSection[] {
 						['Category', `${o.school.category}: ${o.categoryLabel}`],
 						['Strand', strandText(o.school)],
 						['SI time this year', daysText(o.siDays)],
-						...routeFacts(o.route)
+						...routeFacts(o.route, o.school.strand)
 					]
 				},
 				{
@@ -631,7 +632,7 @@ export function boardPack(
 								kind: 'subheading' as const,
 								text: `${s.school.name} (category ${s.school.category})`
 							},
-							{ kind: 'facts' as const, items: routeFacts(s.route) }
+							{ kind: 'facts' as const, items: routeFacts(s.route, s.school.strand) }
 						])
 		},
 		{
