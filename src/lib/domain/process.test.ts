@@ -30,7 +30,7 @@ describe('SI days: planned and used against the allowance', () => {
 			overUsed: false
 		});
 		expect(siDaysText(siDays(oakfield, visits, '2026-11-23', COUNTING))).toEqual({
-			planned: 'Planned: 4 days of up to 3 (1 day over the allowance)',
+			planned: 'Planned: 4 days of up to 3 (1 day over the allowance); 2 days still to come',
 			used: 'Used: 2 days of up to 3'
 		});
 	});
