@@ -69,7 +69,11 @@ test('the attainment screen shows the change since the figures were kept at the 
 	await expect(visit.locator('option:checked')).toHaveText(
 		new RegExp(`^Term 1 visit, .*${enGb(snapshot.visitDate)}$`)
 	);
-	await page.getByRole('button', { name: 'Keep these figures for this visit' }).click();
+	// Figures were kept at that visit already: the screen says keeping again replaces them.
+	await expect(page.getByTestId('snapshot-replaces')).toContainText(
+		'Figures were already kept for the term 1 visit'
+	);
+	await page.getByRole('button', { name: 'Replace the figures kept for the term 1 visit' }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'Figures kept' })).toContainText(
 		'Figures kept for the term 1 visit'
 	);
