@@ -173,7 +173,7 @@ describe('saving at start what editors kept and never saved', () => {
 		expect(now.addenda).toHaveLength(1);
 		expect(now.addenda[0]).toMatchObject({ by: 'sil', at: '2026-11-20T15:04:00.000Z' });
 		expect(now.addenda[0]!.text.split('\n')).toEqual([
-			'Changed on another device before the headteacher’s confirmation reached it (not part of what was confirmed):',
+			'Changed before the headteacher’s confirmation reached the device it was typed on (not part of what was confirmed):',
 			'• Focus of the visit: Written after the visit',
 			'• Evidence of the area “Reading”: Book looks; reading records seen'
 		]);

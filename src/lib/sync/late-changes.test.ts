@@ -36,7 +36,7 @@ describe('changes that arrive after a record was confirmed', () => {
 		const addenda = lateAddenda(confirmed, later, 'sil', '2026-11-25T08:30:00.000Z', 'late-b');
 		expect(addenda).toHaveLength(1);
 		expect(addenda[0]!.text.split('\n')).toEqual([
-			'Changed on another device before the headteacher’s confirmation reached it (not part of what was confirmed):',
+			'Changed before the headteacher’s confirmation reached the device it was typed on (not part of what was confirmed):',
 			'• discussion › a1 › evidence: Book looks, reading ladder',
 			'• discussion › a2: removed',
 			'• lookFors › Vocabulary: Vocabulary'

@@ -103,7 +103,7 @@ export interface Addendum {
 }
 
 const HEADING =
-	'Changed on another device before the headteacher’s confirmation reached it (not part of what was confirmed)';
+	'Changed before the headteacher’s confirmation reached the device it was typed on (not part of what was confirmed)';
 
 /**
  * The addenda that carry the visitor's late changes: none when there are none, one when they fit
