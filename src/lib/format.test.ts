@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareIso, formatDate, formatMoment, formatShortDate, plural, today } from './format';
+import {
+	compareIso,
+	formatDate,
+	formatDateTime,
+	formatMoment,
+	formatShortDate,
+	plural,
+	today
+} from './format';
 
 describe('en-GB formatting', () => {
 	it('writes dates day first with the weekday', () => {
@@ -32,7 +40,12 @@ describe('en-GB formatting', () => {
 		expect(formatMoment(new Date(2026, 10, 22, 18, 30).toISOString(), now)).toBe(
 			'yesterday at 18:30'
 		);
-		expect(formatMoment(new Date(2026, 9, 1, 8, 0).toISOString(), now)).toBe('1 Oct 2026, 08:00');
+		expect(formatMoment(new Date(2026, 9, 1, 8, 0).toISOString(), now)).toBe('1 Oct 2026 at 08:00');
+	});
+
+	it('writes a moment for a printed record as a date and time, never "today"', () => {
+		const moment = new Date(2026, 10, 28, 9, 57).toISOString();
+		expect(formatDateTime(moment)).toBe('28 Nov 2026 at 09:57');
 	});
 
 	it('gives the local date and plurals', () => {

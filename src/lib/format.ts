@@ -37,7 +37,20 @@ export function formatShortDate(iso: string): string {
 	return shortDate(dayOf(iso));
 }
 
-/** A moment, said relative to now when recent ("at 14:05", "yesterday at 09:12"), in local time. */
+/**
+ * A moment as a date and time that stay true whenever they are read (`28 Nov 2026 at 09:57`), in
+ * local time: for a record that is printed, saved as a PDF or handed on, where "today" would
+ * become wrong.
+ */
+export function formatDateTime(iso: string): string {
+	const d = new Date(iso);
+	return `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()} at ${time(d)}`;
+}
+
+/**
+ * A moment, said relative to now when recent ("today at 14:05", "yesterday at 09:12"), in local
+ * time. Only for live screens: a record someone may print uses `formatDateTime`.
+ */
 export function formatMoment(iso: string, now = new Date()): string {
 	const d = new Date(iso);
 	const day = (x: Date) => x.toDateString();
@@ -45,7 +58,7 @@ export function formatMoment(iso: string, now = new Date()): string {
 	const yesterday = new Date(now);
 	yesterday.setDate(now.getDate() - 1);
 	if (day(d) === day(yesterday)) return `yesterday at ${time(d)}`;
-	return `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}, ${time(d)}`;
+	return formatDateTime(iso);
 }
 
 /** Today's date as yyyy-mm-dd in the device's own time zone. */

@@ -294,6 +294,12 @@ async function confirmedMeanwhile(page: Page, request: APIRequestContext, saved:
 	await again.goto(visitUrl);
 	await expect(again.getByRole('heading', { name: 'Addenda' })).toBeVisible();
 	await expect(again.getByText(`• Focus of the visit: ${focus}`)).toBeVisible();
+	// The print view, kept on paper, dates the addendum rather than saying "today".
+	await again.goto(`${visitUrl}/print`);
+	await expect(
+		again.getByText(/^\d{1,2} [A-Z][a-z]{2,3} \d{4} at \d{2}:\d{2}, James Whitfield:$/)
+	).toBeVisible();
+	expect(await again.locator('main').innerText()).not.toMatch(/\btoday\b/);
 }
 
 test('typing its booklet refuses is shown, to copy or discard, and sign-out says what it is', async ({

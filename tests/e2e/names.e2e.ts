@@ -121,6 +121,15 @@ test('a visit the SIL plans carries their full name to the trust, and the head s
 	await expect(headPage.getByText('Confirmed by the headteacher, Sarah Thompson')).toBeVisible();
 	await expect.poll(async () => (await onServer()).status, { timeout: 30_000 }).toBe('confirmed');
 	expect((await onServer()).confirmation).toMatchObject({ by: head.name, name: 'Sarah Thompson' });
+
+	// Printed for the governors next term, the record still says when it was confirmed: a date
+	// and a time, never "today".
+	const confirmedAt =
+		/Confirmed by the headteacher, Sarah Thompson, on \d{1,2} [A-Z][a-z]{2,3} \d{4} at \d{2}:\d{2}\./;
+	await expect(headPage.locator('main')).toContainText(confirmedAt);
+	await headPage.goto(`/visits/${encodeURIComponent(visitId)}/print`);
+	await expect(headPage.locator('main')).toContainText(confirmedAt);
+	expect(await headPage.locator('main').innerText()).not.toMatch(/\b(today|yesterday)\b/);
 	await headDevice.close();
 });
 
