@@ -66,6 +66,26 @@ test('the head reads visits and next steps with people’s full names and areas 
 		expect(text).not.toMatch(/term \d/);
 	}
 
+	// The calendar's documents and activities are suggestions: those the visit did not take up
+	// are said to be not part of it, with no red cross for the head and governors to read as a
+	// failure, on the record and on the print alike.
+	type Ticked = { label: string; seen?: boolean; done?: boolean }[];
+	const documents = confirmed.documents as Ticked;
+	const activities = confirmed.activities as Ticked;
+	const unticked = [...documents.filter((d) => !d.seen), ...activities.filter((a) => !a.done)].map(
+		(t) => t.label
+	);
+	expect(unticked.length, 'the demo visit left some suggestions aside').toBeGreaterThan(0);
+	for (const path of ['', '/print']) {
+		await page.goto(`/visits/${encodeURIComponent(confirmed._id)}${path}`);
+		await expect(page.getByText(/^Not part of this visit: /).first()).toBeVisible();
+		const text = await mainText(page);
+		expect(text).not.toMatch(/✗ Not (seen|done)/);
+		for (const label of unticked) expect(text).toContain(label);
+		for (const d of documents.filter((x) => x.seen)) expect(text).toContain(`✓ ${d.label}`);
+		for (const a of activities.filter((x) => x.done)) expect(text).toContain(`✓ ${a.label}`);
+	}
+
 	// A next step agreed in an area, with the head's progress updates (written before full names).
 	const updated = new Set(
 		docs.filter((d) => d.type === 'progress-update').map((d) => String(d.nextStepId))
