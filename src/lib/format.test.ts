@@ -7,6 +7,7 @@ import {
 	formatMoment,
 	formatShortDate,
 	plural,
+	singleStop,
 	today
 } from './format';
 
@@ -46,6 +47,22 @@ describe('en-GB formatting', () => {
 	it('writes a moment for a printed record as a date and time, never "today"', () => {
 		const moment = new Date(2026, 10, 28, 9, 57).toISOString();
 		expect(formatDateTime(moment)).toBe('28 Nov 2026 at 09:57');
+	});
+
+	it('ends a message that quotes a full sentence with one stop, not two', () => {
+		expect(singleStop('Removed the next step “Plan phonics for the first.”.')).toBe(
+			'Removed the next step “Plan phonics for the first.”'
+		);
+		expect(singleStop('Removed the look-for “Is it clear?”.')).toBe(
+			'Removed the look-for “Is it clear?”'
+		);
+		expect(singleStop('Removed the area “Wow!”.')).toBe('Removed the area “Wow!”');
+		expect(singleStop('Removed the area “Maths” and its notes.')).toBe(
+			'Removed the area “Maths” and its notes.'
+		);
+		expect(singleStop('Removed the next step “Share the spine”.')).toBe(
+			'Removed the next step “Share the spine”.'
+		);
 	});
 
 	it('gives the local date and plurals', () => {

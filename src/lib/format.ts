@@ -85,3 +85,12 @@ export function sentence(text: string): string {
 	if (!t) return t;
 	return /[.!?…:;]["'”’)]*$/.test(t) ? t : `${t}.`;
 }
+
+/**
+ * A message that ends with a quotation, written with a full stop after it, keeps one stop: when
+ * the quoted text already ends its sentence the added stop goes ("Removed the next step “…for
+ * the first.”", never "…first.”.").
+ */
+export function singleStop(message: string): string {
+	return message.replace(/([.!?…])(["'”’)]+)\.$/, '$1$2');
+}

@@ -1,4 +1,5 @@
 import { itemKey } from '$lib/domain';
+import { singleStop } from '$lib/format';
 
 /** How long "Undo" is offered after a removal: long enough to notice and reach it. */
 export const UNDO_MS = 15_000;
@@ -48,9 +49,9 @@ export class Removals {
 		});
 	}
 
-	/** Offer to undo something already done. */
+	/** Offer to undo something already done. Messages quote what was typed, which may end a sentence. */
 	offer(message: string, restore: () => void): void {
-		this.current = { message, restore };
+		this.current = { message: singleStop(message), restore };
 		this.serial++;
 		this.#arm();
 	}
