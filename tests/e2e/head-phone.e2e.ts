@@ -113,6 +113,44 @@ test('the head’s home leads with what waits for their confirmation, saying Loa
 	await context.close();
 });
 
+test('until the school’s own record has arrived, the head reads “Your school”, never its id', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { head, shared } = await headWithShared(request);
+	const name = await schoolName(request, head.school);
+	const { page, context } = await newDevice(browser, PHONE);
+	// Hold the trust's records (the school's name among them) back; the school's own data comes.
+	let release = () => {};
+	const held = new Promise<void>((r) => (release = r));
+	await page.route('**/couchdb/trust/**', async (route) => {
+		await held;
+		await route.continue();
+	});
+	await startSignIn(page, head.name);
+	const heading = page.getByRole('heading', { level: 1 });
+	await expect(heading).toHaveText('Your school: agreed next steps');
+	await expect(page.getByTestId('waiting-confirmation').getByRole('link').first()).toBeVisible();
+
+	// The learning walk's way back names the visit, not "The school".
+	const visit = shared[0]!;
+	await page.goto(`/visits/${encodeURIComponent(visit._id)}/walk`);
+	const back = page.locator('a.back');
+	await expect(back).toHaveText(/^Visit on \w{3} \d{1,2} \w+ \d{4}$/);
+	const main = await page.locator('main').innerText();
+	expect(main).not.toContain(head.school);
+	expect(main).not.toContain('The school');
+
+	release();
+	await expect(back).toHaveText(
+		new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, visit on `)
+	);
+	await page.goto('/');
+	await expect(heading).toHaveText(`${name}: agreed next steps`);
+	await context.close();
+});
+
 test('a school’s cards say Loading, not zeros, until that school’s first sync has finished', async ({
 	browser,
 	request
