@@ -167,6 +167,11 @@ test('a wrong password is said plainly and logs no console error', async ({ page
 	await expect(page.getByRole('alert')).toHaveText(
 		'That user name and password do not match. Check them and try again.'
 	);
+	// The focus is on what went wrong, not lost to the page, and the password field points to it.
+	await expect(page.getByRole('alert')).toBeFocused();
+	await expect(page.getByLabel('Password')).toHaveAccessibleDescription(
+		'That user name and password do not match. Check them and try again.'
+	);
 	await expect(page).toHaveURL(/\/sign-in$/);
 	expect(errors).toEqual([]);
 
@@ -174,6 +179,26 @@ test('a wrong password is said plainly and logs no console error', async ({ page
 	await page.getByLabel('Password').fill(E2E.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page).toHaveURL(/\/$/);
+});
+
+test('signing in offline says so once, and brings the focus to it', async ({
+	page,
+	context,
+	request
+}) => {
+	const { sil } = await demoUsers(request);
+	await page.goto('/sign-in');
+	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+	await context.setOffline(true);
+	await expect(page.getByText('This device is offline.')).toBeVisible();
+	await page.getByLabel('User name').fill(sil);
+	await page.getByLabel('Password').fill(E2E.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	const alert = page.getByRole('alert');
+	await expect(alert).toHaveText('This device is offline. Connect to the internet to sign in.');
+	await expect(alert).toBeFocused();
+	await expect(page.locator('main').getByText(/offline|cannot be reached/i)).toHaveCount(1);
+	await context.setOffline(false);
 });
 
 test('right after sign-in the Sync page says nothing is being sent and shows no browser error words', async ({
