@@ -137,3 +137,32 @@ test('a record of a visit still to come is shared from the day of the visit, not
 	await expect(page.getByRole('button', { name: 'Share with the headteacher' })).toHaveCount(0);
 	await context.close();
 });
+
+test('planning a visit for a day the school is closed says so, without refusing it', async ({
+	page,
+	request
+}) => {
+	const { sil, heads } = await demoUsers(request);
+	await signIn(page, sil);
+	await page.goto(`/schools/${heads[0]!.school}/plan`);
+	const date = page.getByLabel('Date');
+	await expect(page.getByRole('heading', { level: 1, name: 'Plan a visit' })).toBeVisible();
+
+	// Christmas Day: the term list puts it in Autumn 2, but the school is on holiday.
+	await date.fill('2026-12-25');
+	await expect(date).toHaveAccessibleDescription(
+		'25 Dec 2026 is in the school holiday between Autumn 2 and Spring 1.'
+	);
+	await date.fill('2026-10-28');
+	await expect(date).toHaveAccessibleDescription(
+		'28 Oct 2026 is in the school holiday between Autumn 1 and Autumn 2.'
+	);
+	await date.fill('2026-11-28');
+	await expect(date).toHaveAccessibleDescription('28 Nov 2026 is a Saturday.');
+	await expect(page.getByRole('button', { name: 'Plan the visit' })).toBeEnabled();
+
+	// A school day in term: nothing to say.
+	await date.fill('2026-11-23');
+	await expect(page.getByText(/is a Saturday|school holiday/)).toHaveCount(0);
+	await expect(date).toHaveAccessibleDescription('');
+});
