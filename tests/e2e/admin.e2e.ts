@@ -62,3 +62,33 @@ test('an administrator lets heads enter figures; the head’s A&A overview becom
 	await admin.context.close();
 	await phone.context.close();
 });
+
+test('a school the trust already has is not added again, by its name in any case or its URN', async ({
+	browser
+}) => {
+	const admin = await newDevice(browser);
+	await signIn(admin.page, E2E.admin);
+	await admin.page.goto('/admin/schools');
+	const schools = admin.page.getByTestId('admin-school');
+	await expect(schools.filter({ hasText: 'Oakfield Primary School' })).toHaveCount(1);
+	const before = await schools.count();
+	const form = admin.page.getByRole('form', { name: 'Add a school' });
+	const add = form.getByRole('button', { name: 'Add the school' });
+	for (const name of ['Oakfield Primary School', ' oakfield primary-school. ']) {
+		await form.getByLabel('School name').fill(name);
+		await add.click();
+		await expect(form.getByRole('alert')).toHaveText(
+			'Oakfield Primary School is already in the trust.'
+		);
+	}
+	await form.getByLabel('School name').fill('Oakfield Junior School');
+	await form.getByLabel(/^URN/).fill('149002');
+	await add.click();
+	await expect(form.getByRole('alert')).toHaveText(
+		'URN 149002 is Oakfield Primary School’s. Check the URN: each school has its own.'
+	);
+	await expect(form.getByRole('status')).toHaveCount(0);
+	await expect(schools).toHaveCount(before);
+	await expect(schools.filter({ hasText: 'Oakfield Primary School' })).toHaveCount(1);
+	await admin.context.close();
+});

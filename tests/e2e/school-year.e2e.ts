@@ -85,6 +85,15 @@ test('an administrator adds a school and closes it; its page says it is closed',
 			{ timeout: 30_000 }
 		)
 		.toBe('Merged with Hawthorn Primary School');
+
+	// Its name stays its own: a new school cannot be added under it, and is told why.
+	await admin.page.goto('/admin/schools');
+	const form = admin.page.getByRole('form', { name: 'Add a school' });
+	await form.getByLabel('School name').fill('Elm Tree Primary School');
+	await form.getByRole('button', { name: 'Add the school' }).click();
+	await expect(form.getByRole('alert')).toContainText(
+		'Elm Tree Primary School is already in the trust. It has closed'
+	);
 	await admin.context.close();
 });
 

@@ -1,12 +1,16 @@
 import { couchUrl } from '$lib/config';
 import {
+	freeSchoolId,
+	nameKey,
 	newItemId,
 	recordSituationChange,
 	School,
 	SCHEMA_VERSION,
 	schoolDbName,
+	schoolClash,
 	schoolDocId,
 	TRUST_DB,
+	type SchoolDetails,
 	type Situation,
 	type SituationChangeInput
 } from '$lib/domain';
@@ -52,70 +56,76 @@ export async function closeSchool(
 	return saveChanges(ctx, TRUST_DB, base._id, School, base, { ...base, closed });
 }
 
-export interface NewSchoolInput {
-	id: string;
-	name: string;
-	urn: string;
-	phase: School['phase'];
+export interface NewSchoolInput extends SchoolDetails {
 	situation: Situation;
-	headteacher: string;
 }
 
-/** A short id for a school's records from its name: "St Mary's CE Primary" → "st-marys-ce-primary". */
-export function schoolIdFrom(name: string): string {
-	return name
-		.toLowerCase()
-		.replace(/['’]/g, '')
-		.replace(/[^a-z0-9]+/g, '-')
-		.replace(/^-+|-+$/g, '')
-		.slice(0, 48)
-		.replace(/-+$/g, '');
+/** The school's name, URN, phase and head as stored: trimmed, the empty optional ones left out. */
+function detailFields(input: SchoolDetails) {
+	return {
+		name: input.name.trim(),
+		...(input.urn.trim() ? { urn: input.urn.trim() } : {}),
+		phase: input.phase,
+		...(input.headteacher.trim() ? { headteacher: input.headteacher.trim() } : {})
+	};
+}
+
+/** The first thing wrong with a school as the registry would store it, in words, or null. */
+function problemWith(doc: unknown): string | null {
+	const parsed = School.safeParse(doc);
+	if (parsed.success) return null;
+	const issue = parsed.error.issues[0];
+	const field: Record<string, string> = {
+		name: 'The school’s name',
+		urn: 'The URN',
+		headteacher: 'The headteacher’s name',
+		carterStage: 'The Carter stage'
+	};
+	return `${field[String(issue?.path[0])] ?? 'The school'} ${issue?.message ?? 'is not right'}.`;
+}
+
+/**
+ * Refuse details that are not a school's own: no name, or the name or URN of another school of the
+ * trust (`schools`, closed ones too). `self` is the school being changed.
+ */
+function checkDetails(input: SchoolDetails, schools: readonly School[], self?: string) {
+	if (nameKey(input.name) === '') throw new RecordRefused('Give the school’s name.');
+	const clash = schoolClash(input, schools, self);
+	if (clash) throw new RecordRefused(clash);
 }
 
 /**
  * Add a school to the trust. Its records need a database of their own on the trust's server, which
  * only the server can make, so this needs a connection; the registry entry is then written on the
- * device and sent as usual.
+ * device and sent as usual. `schools` are the trust's schools, closed ones too.
  */
 export async function addSchool(
 	ctx: WriteContext,
 	input: NewSchoolInput,
-	existing: readonly string[]
+	schools: readonly School[]
 ): Promise<School> {
-	if (existing.includes(input.id)) {
-		throw new RecordRefused('The trust already has a school with that short name.');
-	}
+	checkDetails(input, schools);
+	const id = freeSchoolId(
+		input.name,
+		schools.map((s) => s.id)
+	);
 	const doc = {
-		_id: schoolDocId(input.id),
+		_id: schoolDocId(id),
 		schemaVersion: SCHEMA_VERSION,
 		type: 'school' as const,
-		id: input.id,
-		name: input.name.trim(),
-		...(input.urn.trim() ? { urn: input.urn.trim() } : {}),
-		phase: input.phase,
+		id,
+		...detailFields(input),
 		category: input.situation.category,
 		strand: input.situation.strand,
 		...(input.situation.strand === 'corrective' && input.situation.carterStage
 			? { carterStage: input.situation.carterStage }
-			: {}),
-		...(input.headteacher.trim() ? { headteacher: input.headteacher.trim() } : {})
+			: {})
 	};
-	const parsed = School.safeParse(doc);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0];
-		const field: Record<string, string> = {
-			name: 'The school’s name',
-			urn: 'The URN',
-			id: 'The short name',
-			carterStage: 'The Carter stage'
-		};
-		throw new RecordRefused(
-			`${field[String(issue?.path[0])] ?? 'The school'} ${issue?.message ?? 'is not right'}.`
-		);
-	}
+	const problem = problemWith(doc);
+	if (problem) throw new RecordRefused(problem);
 	let res: Response;
 	try {
-		res = await fetch(`${couchUrl()}/${schoolDbName(input.id)}`, {
+		res = await fetch(`${couchUrl()}/${schoolDbName(id)}`, {
 			method: 'PUT',
 			credentials: 'include'
 		});

@@ -3,6 +3,7 @@ export * from './compare.ts';
 export * from './changes.ts';
 export * from './item-ids.ts';
 export * from './school.ts';
+export * from './school-identity.ts';
 export * from './trust.ts';
 export * from './evaluation.ts';
 export * from './visit.ts';
