@@ -97,6 +97,71 @@ test('an administrator adds a school and closes it; its page says it is closed',
 	await admin.context.close();
 });
 
+test('an administrator corrects a school’s name, URN and phase; other screens show the new name', async ({
+	browser,
+	request
+}) => {
+	const { ceo } = await demoUsers(request);
+	const admin = await newDevice(browser);
+	await signIn(admin.page, E2E.admin);
+	await admin.page.goto('/admin/schools');
+	await admin.page.getByLabel('School name').fill('Rowan Primry School');
+	await admin.page.getByLabel(/^URN/).fill('149013');
+	await admin.page.getByRole('button', { name: 'Add the school' }).click();
+	await expect(admin.page.getByText('Rowan Primry School was added')).toBeVisible();
+	await expectAllSent(admin.page);
+
+	const desk = await newDevice(browser);
+	await signIn(desk.page, ceo);
+	await desk.page.goto('/schools/rowan-primry-school');
+	await expect(desk.page.getByRole('heading', { level: 1 })).toHaveText('Rowan Primry School');
+
+	await admin.page.getByRole('link', { name: 'Rowan Primry School' }).click();
+	const details = admin.page.getByRole('form', { name: 'Change the school’s details' });
+	await expect(details.getByLabel('School name')).toHaveValue('Rowan Primry School');
+	// The same checks as adding: another school's name is refused, naming it.
+	await details.getByLabel('School name').fill('OAKFIELD primary school');
+	await details.getByRole('button', { name: 'Save the details' }).click();
+	await expect(admin.page.getByRole('alert')).toHaveText(
+		'Oakfield Primary School is already in the trust.'
+	);
+	await details.getByLabel('School name').fill('Rowan Primary School');
+	await details.getByLabel(/^URN/).fill('149014');
+	await details.getByLabel('Phase').selectOption('all-through');
+	await details.getByRole('button', { name: 'Save the details' }).click();
+	await expect(admin.page.getByRole('status').filter({ hasText: 'were saved' })).toHaveText(
+		'The details of Rowan Primary School were saved.'
+	);
+	await expect(admin.page.getByRole('heading', { level: 1 })).toHaveText('Rowan Primary School');
+	await expect(details.getByLabel('School name')).toHaveValue('Rowan Primary School');
+	await expect(admin.page).toHaveURL(/\/admin\/schools\/rowan-primry-school$/);
+	await expectAllSent(admin.page);
+
+	// The same school, its records where they were, under its corrected name.
+	const stored = await serverGet<{ id: string; name: string; urn: string; phase: string }>(
+		request,
+		'trust/school:rowan-primry-school'
+	);
+	expect(stored.body).toMatchObject({
+		id: 'rowan-primry-school',
+		name: 'Rowan Primary School',
+		urn: '149014',
+		phase: 'all-through'
+	});
+	await expect(desk.page.getByRole('heading', { level: 1 })).toHaveText('Rowan Primary School', {
+		timeout: 30_000
+	});
+
+	// Closed again, as the other tests found the trust.
+	await admin.page.getByLabel('Closed on').fill('2026-11-25');
+	await admin.page.getByLabel('Reason', { exact: true }).fill('Added for a test of corrections');
+	await admin.page.getByRole('button', { name: 'Close the school' }).click();
+	await expect(admin.page.getByText('Its records are kept, read-only.').first()).toBeVisible();
+	await expectAllSent(admin.page);
+	await admin.context.close();
+	await desk.context.close();
+});
+
 interface StoredDoc {
 	_id: string;
 	type?: string;

@@ -95,6 +95,28 @@ function checkDetails(input: SchoolDetails, schools: readonly School[], self?: s
 }
 
 /**
+ * Correct a school's name, URN, phase or headteacher (administrators only; the rules refuse anyone
+ * else). Its id, and so its records' database, never changes: every screen reads the name from
+ * this document, so the correction shows everywhere after the next sync.
+ */
+export async function changeSchoolDetails(
+	ctx: WriteContext,
+	base: School,
+	input: SchoolDetails,
+	schools: readonly School[]
+): Promise<School> {
+	checkDetails(input, schools, base.id);
+	// An optional field emptied is left out, as when the school was added.
+	const draft: Partial<School> = { ...base };
+	delete draft.urn;
+	delete draft.headteacher;
+	Object.assign(draft, detailFields(input));
+	const problem = problemWith(draft);
+	if (problem) throw new RecordRefused(problem);
+	return saveChanges(ctx, TRUST_DB, base._id, School, base, { ...draft, _id: base._id });
+}
+
+/**
  * Add a school to the trust. Its records need a database of their own on the trust's server, which
  * only the server can make, so this needs a connection; the registry entry is then written on the
  * device and sent as usual. `schools` are the trust's schools, closed ones too.

@@ -543,3 +543,49 @@ describe('full names written on records', () => {
 		expect(validateDocUpdate(draft, null, sil, DB).ok).toBe(false);
 	});
 });
+
+describe('a school’s details', () => {
+	const oakfield = {
+		_id: 'school:oakfield',
+		_rev: '1-a',
+		schemaVersion: 1,
+		type: 'school',
+		id: 'oakfield',
+		name: 'Oakfeild Primary School',
+		urn: '149002',
+		phase: 'primary',
+		category: '2a',
+		strand: 'preventative'
+	};
+	const corrected = {
+		...oakfield,
+		name: 'Oakfield Primary School',
+		urn: '149012',
+		phase: 'all-through',
+		headteacher: 'Mrs J. Patel'
+	};
+
+	it('are corrected by a trust administrator', () => {
+		expect(validateDocUpdate(corrected, oakfield, admin, 'trust')).toEqual({ ok: true });
+		const { urn: _urn, ...noUrn } = corrected;
+		expect(validateDocUpdate(noUrn, oakfield, admin, 'trust')).toEqual({ ok: true });
+	});
+
+	it('are not changed by anyone else, the school’s own head included', () => {
+		for (const user of [ceo, sil, head]) {
+			expect(validateDocUpdate(corrected, oakfield, user, 'trust')).toMatchObject({
+				ok: false,
+				reason: 'Only a trust administrator may change trust settings.'
+			});
+		}
+	});
+
+	it('never include a new id: the records stay where they are', () => {
+		expect(
+			validateDocUpdate({ ...corrected, id: 'oakfield-primary' }, oakfield, admin, 'trust')
+		).toMatchObject({ ok: false });
+		expect(
+			validateDocUpdate({ ...corrected, urn: '14900' }, oakfield, admin, 'trust')
+		).toMatchObject({ ok: false });
+	});
+});
