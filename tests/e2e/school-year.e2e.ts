@@ -172,7 +172,7 @@ interface StoredDoc {
 	carriedOver?: { from: string; to: string }[];
 }
 
-test('an administrator creates the next year; an open next step carries over with its history', async ({
+test('an administrator creates the next year early; open next steps carry over once it begins', async ({
 	browser,
 	request
 }) => {
@@ -202,17 +202,47 @@ test('an administrator creates the next year; an open next step carries over wit
 	await expect(admin.page.getByLabel('Autumn 1 starts')).toHaveValue('2027-09-01');
 	await admin.page.getByLabel('Autumn 1 starts').fill('2027-09-02');
 	await admin.page.getByRole('button', { name: 'Create 2027-28' }).click();
-	await expect(
-		admin.page.getByRole('status').filter({ hasText: '2027-28 was created' })
-	).toContainText(/\d+ open next steps? carried over from 2026-27/);
+	await expect(admin.page.getByRole('status').filter({ hasText: 'was created' })).toHaveText(
+		'2027-28 was created.'
+	);
+	// Next year's dates entered early move nothing: this year's steps stay until 2027-28 begins,
+	// and 2028-29 is not offered while 2026-27 is under way.
+	await expect(admin.page.getByTestId('carry-later')).toContainText(
+		'2027-28 begins on 2 Sept 2027. From that day the next steps still open in 2026-27 can be carried over into it'
+	);
+	await expect(admin.page.getByRole('button', { name: /^Create/ })).toHaveCount(0);
+	await expect(admin.page.getByRole('button', { name: /Carry/ })).toHaveCount(0);
 	await expectAllSent(admin.page);
 
 	const year = await serverGet<{ terms: { start: string }[] }>(request, 'trust/year:2027-28');
 	expect(year.body.terms[0]!.start).toBe('2027-09-02');
-	const moved = await serverGet<StoredDoc>(
-		request,
-		`school-${head.school}/${encodeURIComponent(step!._id)}`
+	const path = `school-${head.school}/${encodeURIComponent(step!._id)}`;
+	const kept = await serverGet<StoredDoc>(request, path);
+	expect(kept.body.year).toBe('2026-27');
+	expect(kept.body.carriedOver).toBeUndefined();
+
+	// On the day 2027-28 begins, the steps still open are carried over, once confirmed.
+	await admin.page.clock.setFixedTime(new Date('2027-09-02T09:00:00+01:00'));
+	await admin.page.reload();
+	const carry = admin.page.getByTestId('carry-over');
+	await expect(carry).toContainText(/\d+ next steps? (is|are) still open in 2026-27/);
+	const open = Number(/(\d+) next step/.exec((await carry.textContent()) ?? '')![1]);
+	expect(open).toBeGreaterThan(0);
+	const steps = open === 1 ? '1 open next step' : `${open} open next steps`;
+	await carry.getByRole('button', { name: 'Carry them over into 2027-28…' }).click();
+	await expect(carry.getByRole('alert')).toContainText(
+		`Carry ${steps} from 2026-27 into 2027-28? Steps that are done stay in 2026-27.`
 	);
+	await carry.getByRole('button', { name: 'Carry them over', exact: true }).click();
+	await expect(admin.page.getByRole('status').filter({ hasText: 'carried over' })).toHaveText(
+		`${steps} ${open === 1 ? 'was' : 'were'} carried over from 2026-27 into 2027-28.`
+	);
+	// Nothing is left to carry twice; the year after is now offered.
+	await expect(carry).toContainText('No next steps are still open in 2026-27');
+	await expect(admin.page.getByRole('button', { name: 'Create 2028-29' })).toBeVisible();
+	await expectAllSent(admin.page);
+
+	const moved = await serverGet<StoredDoc>(request, path);
 	expect(moved.body.year).toBe('2027-28');
 	expect(moved.body.carriedOver).toMatchObject([{ from: '2026-27', to: '2027-28' }]);
 

@@ -7,19 +7,18 @@ import {
 	type NextStepStatus
 } from '$lib/domain';
 import type { ReadModel } from './read-model';
-import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
+import { createDoc, getDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
 
 /**
- * Create the next academic year (administrators only) and move every school's open next steps into
- * it. Each step is changed on its latest revision, so a progress note or edit made meanwhile stays.
- * Returns how many steps were carried over.
+ * Create an academic year (administrators only): its term dates, nothing else. Open next steps
+ * move into it only once it has begun (`carryOverSteps`), so entering next year's dates early
+ * leaves this year's steps where they are.
  */
 export async function createYear(
 	ctx: WriteContext,
 	rm: ReadModel,
-	year: AcademicYear,
-	from: string
-): Promise<number> {
+	year: AcademicYear
+): Promise<AcademicYear> {
 	const parsed = AcademicYear.safeParse(year);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
@@ -31,19 +30,39 @@ export async function createYear(
 	}
 	const existing = await rm.trustDocs.get(year._id);
 	if (existing) throw new RecordRefused(`The year ${year.year} has already been created.`);
-	await createDoc(ctx, TRUST_DB, AcademicYear, year);
+	return createDoc(ctx, TRUST_DB, AcademicYear, year);
+}
 
-	// No index on the year: this runs once a year, over every school's steps.
-	const rows = await rm.nextSteps.filter((r) => r.year === from).toArray();
-	// A closed school's records stay as they were.
+/** The next steps still open in `from`, in schools that are open (a closed school's stay put). */
+export async function stepsStillOpen(rm: ReadModel, from: string) {
+	// No index on the year: this runs a few times a year, over every school's steps.
+	const rows = await rm.nextSteps.filter((r) => r.year === from && r.status !== 'done').toArray();
 	const closed = new Set((await rm.schools.toArray()).filter((s) => s.doc.closed).map((s) => s.id));
+	return rows.filter((r) => !closed.has(r.schoolId));
+}
+
+/**
+ * Move every school's next steps still open in `from` into `to` (administrators only), each with a
+ * note of the move. Done steps stay. Run again, it moves only what is still open in `from`: a step
+ * already moved (here or on another device) is not moved twice. Each step is changed on its latest
+ * revision, so a progress note or edit made meanwhile stays. Returns how many steps moved.
+ */
+export async function carryOverSteps(
+	ctx: WriteContext,
+	rm: ReadModel,
+	from: string,
+	to: string
+): Promise<number> {
+	const rows = await stepsStillOpen(rm, from);
 	const status = new Map<string, NextStepStatus>(rows.map((r) => [r._id, r.status]));
 	const stamp = { by: ctx.user.name ?? '', at: new Date().toISOString() };
 	let moved = 0;
 	for (const row of rows) {
-		if (row.status === 'done' || closed.has(row.schoolId)) continue;
-		await updateDoc(ctx, schoolDbName(row.schoolId), row._id, NextStep, (current) => {
-			const [next] = carryOver([current], (id) => status.get(id) ?? 'open', from, year.year, stamp);
+		const db = schoolDbName(row.schoolId);
+		const latest = await getDoc(ctx, db, row._id, NextStep);
+		if (!latest || latest.year !== from) continue;
+		await updateDoc(ctx, db, row._id, NextStep, (current) => {
+			const [next] = carryOver([current], (id) => status.get(id) ?? 'open', from, to, stamp);
 			return next ?? current;
 		});
 		moved++;

@@ -13,7 +13,8 @@ import {
 	previousYearId,
 	proposeNextYear,
 	stepInYear,
-	withLastYear
+	withLastYear,
+	yearsNow
 } from './year.ts';
 
 describe('the next academic year', () => {
@@ -32,6 +33,52 @@ describe('the next academic year', () => {
 		// Summer 2: Mon 7 Jun to Wed 21 Jul 2027 → Mon 5 Jun to Wed 19 Jul 2028 (a leap year between).
 		expect(next.terms[5]).toMatchObject({ start: '2028-06-05', end: '2028-07-19' });
 		expect(termOf(next, '2028-01-10')).toBe(3);
+	});
+});
+
+describe('what the administrator may do with the years today', () => {
+	// 2026-27 starts on 2 Sep 2026; 2027-28, entered early, on 1 Sep 2027.
+	const next = proposeNextYear(year);
+	const yearEarlier = (iso: string) => `${Number(iso.slice(0, 4)) - 1}${iso.slice(4)}`;
+	const before = {
+		...year,
+		_id: 'year:2025-26',
+		year: '2025-26',
+		terms: year.terms.map((t) => ({ ...t, start: yearEarlier(t.start), end: yearEarlier(t.end) }))
+	};
+
+	it('creates one year ahead of the year under way, not two', () => {
+		expect(yearsNow([year], '2026-11-28')).toMatchObject({ mayCreate: true, upcoming: null });
+		const early = yearsNow([year, next], '2026-11-28');
+		expect(early.current?.year).toBe('2026-27');
+		expect(early.upcoming?.year).toBe('2027-28');
+		expect(early.mayCreate).toBe(false);
+		// Once 2027-28 has begun, 2028-29 may be created.
+		expect(yearsNow([year, next], '2027-09-01')).toMatchObject({ mayCreate: true, upcoming: null });
+	});
+
+	it('offers to carry open steps into a year only once it has begun', () => {
+		expect(yearsNow([year, next], '2027-08-31').carry).toBeNull();
+		expect(yearsNow([year, next], '2027-09-01').carry).toEqual({ from: '2026-27', to: '2027-28' });
+		// Still offered later in the year, for steps still open then.
+		expect(yearsNow([year, next], '2028-03-01').carry).toEqual({ from: '2026-27', to: '2027-28' });
+	});
+
+	it('offers nothing to carry from a year the trust never had', () => {
+		expect(yearsNow([year], '2026-11-28').carry).toBeNull();
+		expect(yearsNow([before, year], '2026-11-28').carry).toEqual({
+			from: '2025-26',
+			to: '2026-27'
+		});
+	});
+
+	it('creates nothing ahead while no year has begun', () => {
+		expect(yearsNow([next], '2026-11-28')).toMatchObject({
+			current: null,
+			mayCreate: false,
+			carry: null
+		});
+		expect(yearsNow([], '2026-11-28').mayCreate).toBe(false);
 	});
 });
 

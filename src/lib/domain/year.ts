@@ -74,3 +74,37 @@ export function withLastYear(
  */
 export const stepInYear = (step: Pick<NextStep, 'year' | 'carriedOver'>, year: string): boolean =>
 	step.year === year || (step.carriedOver ?? []).some((c) => c.from === year);
+
+/** Where the trust's years stand today, for the administrator's years screen. */
+export interface YearsNow {
+	/** The year under way: the latest to have begun, or null before the first begins. */
+	current: AcademicYear | null;
+	/** The next year, created but not yet begun: its term dates entered early. */
+	upcoming: AcademicYear | null;
+	/**
+	 * Whether the year after the latest may be created now. Only one year ahead of the year under
+	 * way: local authorities publish term dates about a year ahead, and a second year ahead could
+	 * only be a guess.
+	 */
+	mayCreate: boolean;
+	/** The move of open next steps offered now: from the year before the year under way into it. */
+	carry: { from: string; to: string } | null;
+}
+
+/**
+ * Where `years` (in order) stand on `today`. Open next steps move into a year only once it has
+ * begun: a step agreed for this summer stays in this year while next year's dates are entered.
+ */
+export function yearsNow(years: readonly AcademicYear[], today: string): YearsNow {
+	const begun = years.filter((y) => (y.terms[0]?.start ?? '') <= today);
+	const current = begun.at(-1) ?? null;
+	const latest = years.at(-1) ?? null;
+	const upcoming = latest && latest !== current ? latest : null;
+	const from = current ? previousYearId(current.year) : null;
+	return {
+		current,
+		upcoming,
+		mayCreate: !!latest && latest === current,
+		carry: current && from && years.some((y) => y.year === from) ? { from, to: current.year } : null
+	};
+}
