@@ -92,3 +92,64 @@ test('a school the trust already has is not added again, by its name in any case
 	await expect(schools.filter({ hasText: 'Oakfield Primary School' })).toHaveCount(1);
 	await admin.context.close();
 });
+
+test('trust settings that cannot be saved say why beside the field, and never “Saved”', async ({
+	browser
+}) => {
+	const admin = await newDevice(browser);
+	const { page } = admin;
+	await signIn(page, E2E.admin);
+	await page.goto('/admin/trust');
+	const state = page.getByTestId('save-state');
+	const name = page.getByLabel('Trust name');
+	const threshold = page.getByLabel('Smallest group shown');
+	const trustName = await name.inputValue();
+	const was = await threshold.inputValue();
+
+	await name.fill('');
+	await expect(state).toHaveText('! Not saved yet: Give the trust a name.');
+	await expect(name).toHaveAttribute('aria-invalid', 'true');
+	await expect(name).toHaveAccessibleDescription('Give the trust a name.');
+	await threshold.fill('0');
+	await expect(threshold).toHaveAccessibleDescription(
+		'The smallest group shown must be at least 1.'
+	);
+	await expect(state).toHaveText('! Not saved yet: 2 things below need putting right.');
+	await expect(page.getByText('suppressionThreshold')).toHaveCount(0);
+
+	// The draft is kept on the device, and still said to be not saved.
+	await page.goto('/admin/calendar');
+	await page.goto('/admin/trust');
+	await expect(name).toHaveValue('');
+	await expect(state).toHaveText('! Not saved yet: 2 things below need putting right.');
+
+	await name.fill(trustName);
+	await expect(state).toHaveText('! Not saved yet: The smallest group shown must be at least 1.');
+	await expect(name).not.toHaveAttribute('aria-invalid');
+	await threshold.fill(was);
+	await expect(state).toHaveText('✓ Saved on this device');
+	await expect(page.getByText('The smallest group shown must be')).toHaveCount(0);
+	await expectAllSent(page);
+	await admin.context.close();
+});
+
+test('a term left without a focus says so beside it and is not saved', async ({ browser }) => {
+	const admin = await newDevice(browser);
+	const { page } = admin;
+	await signIn(page, E2E.admin);
+	await page.goto('/admin/calendar');
+	const state = page.getByTestId('save-state');
+	const focus = page.getByLabel('Focus').first();
+	const was = await focus.inputValue();
+
+	await focus.fill('');
+	await expect(state).toHaveText('! Not saved yet: Give the term a focus.');
+	await expect(focus).toHaveAttribute('aria-invalid', 'true');
+	await expect(focus).toHaveAccessibleDescription('Give the term a focus.');
+	await expect(page.getByText('terms.0.focus')).toHaveCount(0);
+
+	await focus.fill(was);
+	await expect(state).toHaveText('✓ Saved on this device');
+	await expect(focus).not.toHaveAttribute('aria-invalid');
+	await admin.context.close();
+});

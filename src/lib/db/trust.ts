@@ -2,14 +2,22 @@ import {
 	AttainmentFramework,
 	TRUST_DB,
 	TRUST_SETTINGS_ID,
+	calendarProblems,
 	TrustSettings,
+	trustSettingsProblems,
 	VISIT_CALENDAR_ID,
-	VisitCalendar
+	VisitCalendar,
+	type DraftError
 } from '$lib/domain';
-import { createDoc, type WriteContext } from './repository';
+import { createDoc, RecordRefused, type WriteContext } from './repository';
 import { saveChanges } from './save-changes';
 
 export type CalendarTerms = VisitCalendar['terms'];
+
+/** Refuses, in the administrator's words, what the forms would have said beside a field. */
+function refuse(problems: DraftError[]): void {
+	if (problems.length > 0) throw new RecordRefused(problems.map((p) => p.message).join(' '));
+}
 
 /**
  * Change the trust's visit calendar (administrators only; the rules refuse anyone else): what the
@@ -22,6 +30,7 @@ export async function saveVisitCalendar(
 	base: VisitCalendar,
 	terms: CalendarTerms
 ): Promise<VisitCalendar> {
+	refuse(calendarProblems(terms));
 	return saveChanges(ctx, TRUST_DB, VISIT_CALENDAR_ID, VisitCalendar, base, { ...base, terms });
 }
 
@@ -44,6 +53,7 @@ export async function saveTrustSettings(
 	draft: TrustSettings
 ): Promise<TrustSettings> {
 	const changes = { ...draft, name: draft.name.trim() };
+	refuse(trustSettingsProblems(changes));
 	return saveChanges(ctx, TRUST_DB, TRUST_SETTINGS_ID, TrustSettings, base, changes);
 }
 

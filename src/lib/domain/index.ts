@@ -21,3 +21,4 @@ export * from './situation.ts';
 export * from './year.ts';
 export * from './attention.ts';
 export * from './reviews.ts';
+export * from './trust-drafts.ts';

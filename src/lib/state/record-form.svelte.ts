@@ -1,5 +1,5 @@
 import { untrack } from 'svelte';
-import { withItemIds, type FieldPath } from '$lib/domain';
+import { withItemIds, type DraftError, type FieldPath } from '$lib/domain';
 import type { Doc } from '$lib/sync/merge';
 import { Autosave } from './autosave.svelte';
 import { same, takeIn } from './rebase';
@@ -28,8 +28,11 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
 	fields: readonly K[];
 	/** Write `merge3(base, draft, latest)` (see `saveChanges`) and give back the written revision. */
 	save: (base: D, draft: D) => Promise<D>;
-	/** False while the draft is not worth saving yet (a required field being written). */
-	ready?: (draft: Pick<D, K>) => boolean;
+	/**
+	 * What stops the draft being saved as it stands (a required field emptied), said beside its
+	 * field. While there is any, nothing is written: the draft stays on screen and on the device.
+	 */
+	problems?: (draft: Pick<D, K>) => DraftError[];
 }
 
 /**
@@ -53,6 +56,8 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
 export class RecordForm<D extends Doc, K extends keyof D & string> {
 	draft = $state() as Pick<D, K>;
 	readonly autosave: Autosave<true>;
+	/** Why the draft cannot be saved yet (`RecordFormOptions.problems`); empty when it can. */
+	readonly problems: DraftError[] = $derived.by(() => this.#options.problems?.(this.draft) ?? []);
 	#base: D;
 	#fields: readonly K[];
 	#options: RecordFormOptions<D, K>;
@@ -96,7 +101,7 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	/** Note that the person changed something: it is saved within a moment. */
 	changed = (): void => {
 		this.#keep();
-		if (this.#options.ready && !this.#options.ready(this.draft)) return;
+		if (this.problems.length > 0) return;
 		this.autosave.change(true);
 	};
 
@@ -183,6 +188,9 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	}
 
 	async #write(): Promise<void> {
+		// A save asked for just before the draft went wrong (or as the form closed) waits for it to be
+		// put right: the draft is kept meanwhile.
+		if (this.problems.length > 0) return;
 		const sent = this.#full();
 		this.#saving = true;
 		try {
