@@ -176,6 +176,19 @@ test('a person changes their own password; this device carries on, their other d
 	await fill(E2E.password, next, 'kettle harbour violet');
 	await expect(form.getByRole('alert')).toHaveText('The two new passwords are not the same.');
 	expect(await seriousA11yViolations(page)).toEqual([]);
+	// The message goes as soon as what it was about is changed, and too short a password is said in
+	// words beside the field, not left to the browser (which left the old message on screen).
+	const again = form.getByLabel('New password again');
+	await expect(again).toBeFocused();
+	await expect(again).toHaveAccessibleDescription('The two new passwords are not the same.');
+	await again.fill('kettle');
+	await expect(form.getByRole('alert')).toHaveCount(0);
+	await fill(E2E.password, 'kettle', 'kettle');
+	await expect(form.getByRole('alert')).toHaveText('The new password needs at least 8 characters.');
+	const newOne = form.getByLabel(/^New password At least/);
+	await expect(newOne).toBeFocused();
+	await expect(newOne).toHaveAttribute('aria-invalid', 'true');
+	await expect(newOne).toHaveAccessibleDescription('The new password needs at least 8 characters.');
 	await fill(E2E.password, next, next);
 	await expect(
 		page.getByRole('status').filter({ hasText: 'Your password was changed' })
