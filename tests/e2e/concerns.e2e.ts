@@ -111,16 +111,28 @@ test('a SIL raises a concern from a visit; the CEO sees it first, records what w
 		'Called the headteacher; DSL audit booked.'
 	);
 	await expect(first.getByTestId('concern-actions')).toContainText('Dr Margaret Ellison');
-	await first.getByRole('button', { name: 'Close the concern…' }).click();
+	// The button that opens the form goes with it: the focus goes into the form, back to the button
+	// on Cancel, and to what was done once the concern is closed and its card has moved away.
+	const closeIt = first.getByRole('button', { name: 'Close the concern…' });
+	await closeIt.click();
+	await expect(first.getByLabel('Closed on')).toBeFocused();
+	await first.getByRole('button', { name: 'Cancel' }).click();
+	await expect(closeIt).toBeFocused();
+	await closeIt.click();
 	await first.getByLabel('Why it can be closed').fill('Audit done; the log is up to date.');
 	await first.getByRole('button', { name: 'Close the concern', exact: true }).click();
+	const said = section.getByTestId('concern-closed');
+	await expect(said).toHaveText(
+		`Closed: ${schoolName}: ${title}. It is kept, with what was done, under the closed concerns.`
+	);
+	await expect(said).toBeFocused();
 
 	// Closed: no longer first nor flagged, and its history is kept.
 	await expect(
 		section.getByTestId('concern').first().getByRole('heading', { level: 3 })
 	).not.toHaveText(`${schoolName}: ${title}`);
 	await expect(row.getByTestId('attention')).not.toContainText('open concern');
-	await section.getByText(/closed concern/).click();
+	await section.getByText(/^\d+ closed concerns?$/).click();
 	const closed = section.getByTestId('concern').filter({ hasText: title });
 	await expect(closed).toContainText('Closed');
 	await expect(closed).toContainText('Audit done; the log is up to date.');
