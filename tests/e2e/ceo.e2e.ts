@@ -202,9 +202,12 @@ test('the CEO’s screens are accessible at 360 px and work with a keyboard', as
 	await page.getByRole('button', { name: 'Mark the school vulnerable' }).focus();
 	await page.keyboard.press('Enter');
 	await expect(page.getByLabel('Support agreed')).toBeVisible();
+	// The button pressed has gone: the focus is on the form's first field, not lost to the page.
+	await expect(page.getByLabel('Vulnerable from')).toBeFocused();
 	expect(await seriousA11yViolations(page)).toEqual([]);
 	await page.getByRole('button', { name: 'Cancel' }).focus();
 	await page.keyboard.press('Enter');
+	await expect(page.getByRole('button', { name: 'Mark the school vulnerable' })).toBeFocused();
 	await checkScreen(page, `/schools/${school.id}/reports/governors`, /Summary of school/);
 	await checkScreen(page, `/schools/${school.id}/reports/lgb/2`, /Termly summary/);
 	await checkScreen(page, '/reports/board', /Board pack/);

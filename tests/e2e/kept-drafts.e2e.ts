@@ -65,10 +65,14 @@ test('the CEO’s vulnerable route forms keep what is typed until it is saved or
 	await expect(page.getByTestId('support-plan')).toHaveText(
 		'Weekly attendance meetings with the SIL.'
 	);
+	// The form and its button have gone: the focus is on what was done.
+	await expect(route.getByRole('status')).toHaveText('The school is marked vulnerable.');
+	await expect(route.getByRole('status')).toBeFocused();
 	expect(await keptDrafts(page)).toEqual([]);
 
 	// Updating the support: what is typed survives a reload, and goes once saved.
 	await route.getByRole('button', { name: 'Update the meeting or support' }).click();
+	await expect(page.getByLabel('Meeting with the headteacher on')).toBeFocused();
 	await page.getByLabel('Support agreed').fill('Daily attendance checks; a review at half-term.');
 	await page.reload();
 	await expect(page.getByLabel('Support agreed')).toHaveValue(
@@ -79,6 +83,7 @@ test('the CEO’s vulnerable route forms keep what is typed until it is saved or
 	await expect(page.getByTestId('support-plan')).toHaveText(
 		'Daily attendance checks; a review at half-term.'
 	);
+	await expect(route.getByRole('status')).toBeFocused();
 	await expect(page.getByLabel('Support agreed')).toHaveCount(0);
 	expect(await keptDrafts(page)).toEqual([]);
 	await page.reload();
@@ -89,6 +94,10 @@ test('the CEO’s vulnerable route forms keep what is typed until it is saved or
 
 	// Removing: the reason survives a reload; the mark removed, nothing is kept.
 	await route.getByRole('button', { name: 'Remove the mark' }).click();
+	await expect(page.getByLabel('No longer vulnerable from')).toBeFocused();
+	await route.getByRole('button', { name: 'Cancel' }).click();
+	await expect(route.getByRole('button', { name: 'Remove the mark' })).toBeFocused();
+	await route.getByRole('button', { name: 'Remove the mark' }).click();
 	await page.getByLabel('Why the school is no longer vulnerable').fill('Attendance is back up.');
 	await page.reload();
 	await expect(page.getByLabel('Why the school is no longer vulnerable')).toHaveValue(
@@ -97,6 +106,7 @@ test('the CEO’s vulnerable route forms keep what is typed until it is saved or
 	await expect(page.getByTestId('mark-remove-kept')).toBeVisible();
 	await route.getByRole('button', { name: 'Remove the mark' }).click();
 	await expect(route).toContainText('On the annual cycle since');
+	await expect(route.getByRole('status')).toBeFocused();
 	expect(await keptDrafts(page)).toEqual([]);
 	await page.reload();
 	await route.getByRole('button', { name: 'Mark the school vulnerable' }).click();
