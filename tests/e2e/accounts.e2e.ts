@@ -214,3 +214,68 @@ test('a person changes their own password; this device carries on, their other d
 	).json()) as { _rev: string };
 	await request.delete(`${userUrl}?rev=${_rev}`, { headers: { Authorization: adminAuth } });
 });
+
+test('two people of the same name are told apart, and the focus stays in place as forms open and close', async ({
+	browser,
+	request
+}) => {
+	const adminAuth = `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`;
+	const names = [1, 2].map((n) => `sam.${n}.${crypto.randomUUID().slice(0, 6)}`);
+	for (const name of names) {
+		const made = await request.put(
+			`/couchdb/_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`,
+			{
+				headers: { Authorization: adminAuth },
+				data: {
+					_id: `org.couchdb.user:${name}`,
+					type: 'user',
+					name,
+					fullName: 'Sam Same',
+					roles: ['sil', 'school:hawthorn'],
+					password: E2E.password
+				}
+			}
+		);
+		expect(made.status(), await made.text()).toBe(201);
+	}
+	const admin = await newDevice(browser);
+	const page = admin.page;
+	await signIn(page, E2E.admin);
+	await page.goto('/admin/people');
+	const [first, second] = names as [string, string];
+
+	// Each button names the account it is for, user name and all.
+	for (const name of names) {
+		for (const label of [
+			`Change Sam Same’s account (${name})`,
+			`Give a new password to Sam Same (${name})`,
+			`Remove Sam Same’s account (${name})`
+		])
+			await expect(page.getByRole('button', { name: label, exact: true })).toHaveCount(1);
+	}
+
+	// Changing, then cancelling: the focus goes into the form, then back to Change.
+	const change = page.getByRole('button', { name: `Change Sam Same’s account (${first})` });
+	await change.click();
+	const changing = page.getByRole('form', { name: `Change Sam Same’s account (${first})` });
+	await expect(changing.getByLabel('Full name')).toBeFocused();
+	await changing.getByRole('button', { name: 'Cancel' }).click();
+	await expect(change).toBeFocused();
+
+	// Removing: the question takes the focus to its safe answer; "Keep it" goes back to Remove.
+	const remove = page.getByRole('button', { name: `Remove Sam Same’s account (${first})` });
+	await remove.click();
+	await expect(page.getByRole('button', { name: 'Keep it' })).toBeFocused();
+	await page.getByRole('button', { name: 'Keep it' }).click();
+	await expect(remove).toBeFocused();
+	// Removed, the account's card goes: the focus goes to what was done.
+	for (const name of [first, second]) {
+		await page.getByRole('button', { name: `Remove Sam Same’s account (${name})` }).click();
+		await page.getByRole('button', { name: 'Remove the account' }).click();
+		await expect(
+			page.getByRole('status').filter({ hasText: 'Sam Same’s account was removed.' })
+		).toBeFocused();
+		await expect(page.getByText(`User name: ${name}`)).toHaveCount(0);
+	}
+	await admin.context.close();
+});
