@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E } from './env.ts';
-import { demoUsers, expectAllSent, newDevice, signIn } from './helpers.ts';
+import { demoUsers, expectAllSent, horizontalOverflow, newDevice, signIn } from './helpers.ts';
 
 test('an administrator changes the visit calendar and a SIL’s next plan starts from it', async ({
 	browser,
@@ -152,4 +152,28 @@ test('a term left without a focus says so beside it and is not saved', async ({ 
 	await expect(state).toHaveText('✓ Saved on this device');
 	await expect(focus).not.toHaveAttribute('aria-invalid');
 	await admin.context.close();
+});
+
+test('a school’s name with no spaces wraps on a phone rather than widening the page', async ({
+	browser
+}) => {
+	const phone = await newDevice(browser, { width: 360, height: 740 });
+	const { page } = phone;
+	await signIn(page, E2E.admin);
+	await page.goto('/admin/schools');
+	await expect(page.getByTestId('admin-school').first()).toBeVisible();
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+	// The longest a name may be (200 characters), with no space to break at: shown as the list
+	// would show it, without adding a school every other test would then see.
+	const long = 'SaintBartholomewsChurchOfEnglandVoluntaryAidedPrimarySchool'
+		.repeat(4)
+		.slice(0, 200);
+	await page
+		.getByTestId('admin-school')
+		.first()
+		.locator('strong')
+		.evaluate((el, name) => (el.textContent = name), long);
+	await expect(page.getByText(long)).toBeVisible();
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+	await phone.context.close();
 });
