@@ -59,6 +59,13 @@ test('an administrator records an inspection; the CEO sees it beside the categor
 			{ timeout: 30_000 }
 		)
 		.toBe(1);
+	// Removing asks again, with the focus on the safe answer; kept, it goes back to the button.
+	const removeIt = admin.page.getByRole('button', { name: 'Remove (recorded in error)' }).first();
+	await removeIt.click();
+	const keepIt = admin.page.getByRole('button', { name: 'Keep it' });
+	await expect(keepIt).toBeFocused();
+	await keepIt.click();
+	await expect(removeIt).toBeFocused();
 	await admin.context.close();
 
 	const ceo = await newDevice(browser);
