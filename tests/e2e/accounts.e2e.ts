@@ -122,10 +122,20 @@ test('an administrator adds an executive head, gives a new password and removes 
 		'Headteacher of Oakfield Primary School; School improvement lead for Hawthorn Primary School'
 	);
 
-	// Removed: they can no longer sign in.
+	// Removing the demo's lead, who alone supports some schools, says what that leaves; kept.
+	const lead = card('User name: sil');
+	await lead.getByRole('button', { name: /^Remove .*’s account \(sil\)$/ }).click();
+	await expect(lead.getByTestId('only-lead')).toContainText(
+		'is the only school improvement lead for'
+	);
+	await expect(lead.getByTestId('only-lead')).toContainText('the trust dashboard flags');
+	await lead.getByRole('button', { name: 'Keep it' }).click();
+
+	// Removed: they can no longer sign in. Hawthorn keeps the demo's lead, so nothing is said of it.
 	await card(`User name: ${name}`)
 		.getByRole('button', { name: 'Remove Alex Exec’s account' })
 		.click();
+	await expect(card(`User name: ${name}`).getByTestId('only-lead')).toHaveCount(0);
 	await card(`User name: ${name}`).getByRole('button', { name: 'Remove the account' }).click();
 	await expect(page.getByText('Alex Exec’s account was removed.')).toBeVisible();
 	await expect(card(`User name: ${name}`)).toHaveCount(0);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { rolesProblem } from '../../../sync-server/src/users';
 import { ROLES, isHeadOf } from '$lib/domain/roles';
 import {
+	onlyLeadOf,
 	choiceFrom,
 	choiceProblem,
 	describeRoles,
@@ -99,5 +100,25 @@ describe('a new password', () => {
 		expect(counts.size).toBe(56);
 		const out = [...counts].filter(([, n]) => Math.abs(n - 160_000 / 56) > 250);
 		expect(out).toEqual([]);
+	});
+});
+
+describe('removing the only school improvement lead of a school', () => {
+	const sil = (name: string, schools: string[], extra: string[] = []) => ({
+		name,
+		fullName: name,
+		roles: ['sil', ...schools.map((s) => `school:${s}`), ...extra]
+	});
+	it('names the schools no other lead supports', () => {
+		const all = [sil('a', ['oak', 'ash']), sil('b', ['ash']), sil('c', [])];
+		expect(onlyLeadOf(all[0]!, all)).toEqual(['oak']);
+		expect(onlyLeadOf(all[1]!, all)).toEqual([]);
+		expect(onlyLeadOf(all[2]!, all)).toEqual([]);
+	});
+	it('does not count a school a lead heads, nor a head’s own school, as supported', () => {
+		const headAndSil = sil('d', ['oak', 'elm'], ['head', 'head:elm']);
+		const head = { name: 'h', fullName: 'h', roles: ['head', 'school:oak'] };
+		expect(onlyLeadOf(headAndSil, [headAndSil, head])).toEqual(['oak']);
+		expect(onlyLeadOf(head, [headAndSil, head])).toEqual([]);
 	});
 });

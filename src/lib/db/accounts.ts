@@ -241,6 +241,17 @@ export async function removeAccount(name: string): Promise<void> {
 	if (!res.ok && res.status !== 404) return failed(res, 'The account could not be removed');
 }
 
+/**
+ * The schools `account` supports as a school improvement lead that no other account of `all`
+ * does: removing it leaves them with none, which the CEO's dashboard then flags.
+ */
+export function onlyLeadOf(account: Account, all: readonly Account[]): string[] {
+	const supported = (a: Account) =>
+		a.roles.includes('sil') ? choiceFrom(a.roles).supports : ([] as string[]);
+	const others = new Set(all.filter((a) => a.name !== account.name).flatMap(supported));
+	return supported(account).filter((id) => !others.has(id));
+}
+
 /** An account's roles in words: "Headteacher of Oakfield; school improvement lead for Ash". */
 export function describeRoles(
 	roles: readonly string[],
