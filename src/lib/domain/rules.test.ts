@@ -113,6 +113,62 @@ describe('validate_doc_update', () => {
 		expect(validateDocUpdate(addendum, confirmed, sil, DB).ok).toBe(true);
 	});
 
+	it('lets the visitor settle the choices a confirmed record holds, changing nothing it says', () => {
+		const option = (value: string, device: string) => ({
+			value,
+			by: 'sil',
+			device,
+			at: '2026-11-20T10:00:00Z'
+		});
+		const choice = (field: string) => ({
+			path: [field],
+			baseKnown: false,
+			options: [option('Reading', 'Laptop'), option('Reading and phonics', 'Tablet')]
+		});
+		const confirmed = visit({
+			status: 'confirmed',
+			confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00Z', comment: '' },
+			focus: 'Reading',
+			choices: [choice('focus'), choice('summary')]
+		});
+		const addendum = {
+			id: 'a1',
+			by: 'sil',
+			at: '2026-11-25T10:00:00Z',
+			text: 'Reading and phonics'
+		};
+		const [first, second] = confirmed.choices ?? [];
+		// The other version kept as an addendum, or left out: the choice goes, the record stays.
+		expect(
+			validateDocUpdate(
+				{ ...confirmed, choices: [second], addenda: [addendum] },
+				confirmed,
+				sil,
+				DB
+			).ok
+		).toBe(true);
+		const { choices: _all, ...none } = confirmed;
+		expect(validateDocUpdate(none, { ...confirmed, choices: [first] }, sil, DB).ok).toBe(true);
+		// Never the record's text, a choice rewritten or added, nor by the head.
+		const refused = [
+			{ ...confirmed, choices: [second], focus: 'Reading and phonics' },
+			{
+				...confirmed,
+				choices: [{ ...first, options: [option('x', 'Laptop'), option('y', 'Tablet')] }]
+			},
+			{ ...confirmed, choices: [first, second, choice('aims')] }
+		];
+		for (const doc of refused) {
+			expect(validateDocUpdate(doc, confirmed, sil, DB)).toMatchObject({
+				ok: false,
+				reason: 'This record was confirmed by the headteacher: add an addendum instead.'
+			});
+		}
+		expect(validateDocUpdate({ ...confirmed, choices: [second] }, confirmed, head, DB).ok).toBe(
+			false
+		);
+	});
+
 	it('lets the visitor end their own refused version of a record confirmed meanwhile', () => {
 		const current = {
 			...visit({

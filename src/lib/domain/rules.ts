@@ -100,6 +100,14 @@ function appendedBy(before: unknown, after: unknown, name: string | null): boole
 	);
 }
 
+/** `after` holds fewer of `before`'s choices and nothing else: choices settled, none changed. */
+function onlySettled(before: unknown, after: unknown): boolean {
+	const old = Array.isArray(before) ? before.map((c) => JSON.stringify(c)) : [];
+	if (after === undefined) return old.length > 0;
+	if (!Array.isArray(after) || after.length >= old.length) return false;
+	return after.every((c) => old.includes(JSON.stringify(c)));
+}
+
 /** Trust settings that change what a role may write (read from the trust database). */
 export interface RuleOptions {
 	/** Heads may enter their own school's attainment figures. */
@@ -470,16 +478,20 @@ function validateVisit(
 			if (newDoc.visitor !== user.name) return forbid('A visit must be recorded under your name.');
 		} else if (old.status === 'confirmed') {
 			// A confirmed record is locked: the only change is new addenda at the end (late changes
-			// too long for one addendum are appended as several parts at once).
+			// too long for one addendum are appended as several parts at once), and settling the
+			// choices that reached it after the confirmation: a choice is only removed, never changed
+			// or added, so what the record says stays as it was confirmed (the other version, if the
+			// visitor keeps it, is one of the addenda).
 			const changed = changedFields(old, newDoc).filter((k) => !BOOKKEEPING.includes(k));
 			const oldAdd = old.addenda as unknown[];
 			const newAdd = newDoc.addenda as unknown[];
-			const appended =
-				changed.length === 1 &&
-				changed[0] === 'addenda' &&
-				newAdd.length > oldAdd.length &&
+			const locked =
+				changed.length > 0 &&
+				changed.every((k) => k === 'addenda' || k === 'choices') &&
+				(!changed.includes('addenda') || newAdd.length > oldAdd.length) &&
+				(!changed.includes('choices') || onlySettled(old.choices, newDoc.choices)) &&
 				attachmentDigests(old) === attachmentDigests(newDoc);
-			return appended
+			return locked
 				? ok
 				: forbid('This record was confirmed by the headteacher: add an addendum instead.');
 		}
