@@ -7,6 +7,8 @@ import {
 	newDevice,
 	planVisit,
 	seriousA11yViolations,
+	serverGet,
+	serverPut,
 	signIn
 } from './helpers.ts';
 
@@ -179,4 +181,119 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 	await expect(share).toBeVisible();
 	await laptop.context.close();
 	await tablet.context.close();
+});
+
+test('choices that reached a record after the head confirmed it: the other version kept as an addendum, or left out', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, heads } = await demoUsers(request);
+	const school = heads[0]!.school;
+	await signIn(page, sil);
+	await page.goto(`/schools/${school}`);
+	await page.getByRole('link', { name: 'Plan a visit' }).click();
+	await planVisit(page, { keepAreas: true });
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	await page.getByLabel('Focus of the visit').fill('Reading');
+	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
+	await expectAllSent(page);
+	const visitUrl = new URL(page.url()).pathname;
+	const id = decodeURIComponent(visitUrl.split('/').pop()!);
+	const path = `school-${school}/${encodeURIComponent(id)}`;
+	await expect.poll(async () => (await serverGet(request, path)).body.focus).toBe('Reading');
+
+	// As sync leaves it when the head's confirmation and two of the visitor's offline versions
+	// cross: confirmed with the version the head read, and both versions of two fields waiting.
+	const { body } = await serverGet<Record<string, unknown> & { discussion: { id: string }[] }>(
+		request,
+		path
+	);
+	const area = body.discussion[0]!;
+	const at = new Date(Date.now() - 60_000).toISOString();
+	const option = (value: string, device: string) => ({ value, by: sil, device, at });
+	const TABLET_FOCUS = 'Reading and phonics in year 2, typed on the tablet';
+	await serverPut(request, path, {
+		...body,
+		status: 'confirmed',
+		shared: { by: sil, at },
+		confirmation: { by: heads[0]!.name, at, comment: '' },
+		choices: [
+			{
+				path: ['focus'],
+				baseKnown: false,
+				options: [option('Reading', 'Laptop'), option(TABLET_FOCUS, 'Tablet')]
+			},
+			{
+				path: ['discussion', area.id, 'evidence'],
+				baseKnown: false,
+				options: [option('', 'Laptop'), option('A note the visitor no longer needs', 'Tablet')]
+			}
+		]
+	});
+
+	await expect(page.getByTestId('sync-status')).toContainText('1 record needs your choice', {
+		timeout: 30_000
+	});
+	// The record's page says it stays as confirmed, and leads to the choice.
+	await page.goto(visitUrl);
+	const notice = page.getByTestId('choice-notice');
+	await expect(notice).toContainText(
+		'The headteacher confirmed this record before you chose between two versions of 2 fields. It stays as they confirmed it.'
+	);
+	await notice
+		.getByRole('link', { name: 'Add the other version as an addendum, or leave it out' })
+		.click();
+	const record = page.getByTestId('choice-record');
+	await expect(record).toBeFocused();
+	await expect(record.getByTestId('choice-locked')).toContainText(
+		'add the other version to it as an addendum, or leave it out'
+	);
+	const [focus, evidence] = [
+		record.getByTestId('choice').first(),
+		record.getByTestId('choice').last()
+	];
+	await expect(focus.getByTestId('choice-option').first()).toContainText(
+		'Version A: in the confirmed record'
+	);
+	// The record itself cannot change: no version is offered to keep in its place.
+	await expect(record.getByRole('button', { name: /^Keep this one/ })).toHaveCount(0);
+	expect(await seriousA11yViolations(page)).toEqual([]);
+
+	await focus
+		.getByRole('button', { name: 'Add version B as an addendum to “Focus of the visit”' })
+		.click();
+	await expect(page.getByTestId('choice-done')).toContainText(
+		'Version B of “Focus of the visit” added to SI discussion record'
+	);
+
+	// Leaving a version out asks once more, and Cancel returns to the button that asked.
+	const leave = evidence.getByRole('button', { name: /^Leave version B out/ });
+	await leave.click();
+	await expect(evidence.getByRole('button', { name: 'Cancel' })).toBeFocused();
+	await evidence.getByRole('button', { name: 'Cancel' }).click();
+	await expect(leave).toBeFocused();
+	await leave.click();
+	await evidence.getByRole('button', { name: 'Yes, leave version B out' }).click();
+	await expect(page.getByTestId('choice-done')).toContainText(
+		'stays as the headteacher confirmed it'
+	);
+	await expect(page.getByText('Nothing needs your choice on this device.')).toBeVisible();
+
+	// The trust accepts both: the record says what was confirmed, with the tablet's focus appended.
+	await expectAllSent(page);
+	await expect
+		.poll(async () => {
+			const { body: now } = await serverGet<Record<string, unknown>>(request, path);
+			const addenda = now.addenda as { by: string; text: string }[];
+			return {
+				focus: now.focus,
+				choices: now.choices ?? null,
+				addenda: addenda.map((a) => [a.by, a.text.includes(TABLET_FOCUS)])
+			};
+		})
+		.toEqual({ focus: 'Reading', choices: null, addenda: [[sil, true]] });
+	await page.goto(visitUrl);
+	await expect(page.getByTestId('record-state')).not.toContainText('Needs your choice');
+	await expect(page.locator('main')).toContainText(TABLET_FOCUS);
 });

@@ -3,7 +3,14 @@ import PouchDB from 'pouchdb-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { head, sil, visit } from '../../../tests/unit/fixtures';
 import type { PendingChoice } from '$lib/domain';
-import { choose, describeChoices, joinTexts, loadRecordChoices, mayChoose } from './choices';
+import {
+	choose,
+	describeChoices,
+	joinTexts,
+	loadRecordChoices,
+	mayChoose,
+	settleConfirmedChoice
+} from './choices';
 import type { NameContext } from './names';
 import { RecordRefused, type WriteContext } from './repository';
 
@@ -150,5 +157,63 @@ describe('making a choice', () => {
 			// The head is not its visitor: they are told the visitor chooses.
 			expect(await seen(head)).toEqual([[false, null]]);
 		}
+	});
+});
+
+describe('a choice that reached a record after the headteacher confirmed it', () => {
+	const confirm = async () => {
+		const current = await pouch.get(VISIT);
+		await pouch.put({
+			...current,
+			status: 'confirmed',
+			confirmation: { by: 'head.oakfield', at: '2026-11-25T16:50:00.000Z', comment: '' }
+		} as never);
+	};
+	const choicesNow = async () => {
+		const current = (await pouch.get(VISIT)) as never;
+		return describeChoices(DB, current, names, { name: 'sil', fullName: 'Sam Lee' }).choices;
+	};
+
+	it('keeps the other version as an addendum, leaving what was confirmed as it was', async () => {
+		await confirm();
+		const [focus] = await choicesNow();
+		// The record holds the first version, as confirmed: that one is marked as the record's.
+		expect(focus!.options.map((o) => o.inRecord)).toEqual([true, false]);
+		expect(await settleConfirmedChoice(ctxFor(sil), DB, VISIT, focus!, true, stamp)).toBe(true);
+		const after = (await pouch.get(VISIT)) as Record<string, unknown>;
+		expect(after.focus).toBe('Reading in year 3');
+		expect((after.choices as PendingChoice[]).map((c) => c.path)).toEqual([
+			['discussion', 'a1', 'evidence']
+		]);
+		const addenda = after.addenda as { by: string; text: string }[];
+		expect(addenda).toHaveLength(1);
+		expect(addenda[0]!.by).toBe('sil');
+		expect(addenda[0]!.text).toContain('Another version of “Focus of the visit”');
+		expect(addenda[0]!.text).toContain('[Sam Lee (you), Tablet, 25 Nov 2026 at 16:40]');
+		expect(addenda[0]!.text).toContain('Reading in year 4');
+		expect(addenda[0]!.text).not.toContain('Reading in year 3');
+		// Made again on another device meanwhile: nothing more is written.
+		const rev = (await pouch.get(VISIT))._rev;
+		expect(await settleConfirmedChoice(ctxFor(sil), DB, VISIT, focus!, true, stamp)).toBe(false);
+		expect((await pouch.get(VISIT))._rev).toBe(rev);
+	});
+
+	it('lets the visitor leave the other version out, and no one else settle it', async () => {
+		await confirm();
+		const [, evidence] = await choicesNow();
+		await expect(
+			settleConfirmedChoice(ctxFor(head), DB, VISIT, evidence!, false, stamp)
+		).rejects.toBeInstanceOf(RecordRefused);
+		expect(await settleConfirmedChoice(ctxFor(sil), DB, VISIT, evidence!, false, stamp)).toBe(true);
+		const after = (await pouch.get(VISIT)) as Record<string, unknown>;
+		expect(after.addenda).toEqual([]);
+		expect((after.choices as PendingChoice[]).map((c) => c.path)).toEqual([['focus']]);
+	});
+
+	it('is not offered on a record still open: there the visitor chooses the version', async () => {
+		const [focus] = await choicesNow();
+		await expect(
+			settleConfirmedChoice(ctxFor(sil), DB, VISIT, focus!, true, stamp)
+		).rejects.toBeInstanceOf(RecordRefused);
 	});
 });

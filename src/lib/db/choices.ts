@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
 	choiceKey,
 	itemKey,
+	newItemId,
 	SCHEMAS,
 	validateDocUpdate,
 	type DocType,
@@ -14,12 +15,15 @@ import {
 	isFreeText,
 	personName,
 	recordName,
+	valueAt,
 	valueText,
 	type NameContext,
 	type RecordName
 } from './names';
 import { RecordRefused, updateDoc, type WriteContext } from './repository';
 import { planResolution, type Overfull } from '$lib/sync/resolve';
+import { addendaInParts, type Addendum } from '$lib/sync/late-changes';
+import { formatDateTime } from '$lib/format';
 
 /**
  * The choices a person makes when the same text was changed differently in two places (issue 12).
@@ -37,6 +41,8 @@ export interface OptionView {
 	who: string;
 	device: string;
 	at: string;
+	/** The record says this one now (the first option until a person chooses). */
+	inRecord: boolean;
 }
 
 export interface ChoiceView {
@@ -59,7 +65,9 @@ export interface RecordChoices {
 /**
  * Whether this person may make the record's choices: the change a choice makes (another option's
  * value, the choice removed) passes the role rules. A head seeing choices in the visitor's record
- * may not; the visitor chooses.
+ * may not; the visitor chooses. On a record the head has confirmed, no version can take another's
+ * place: its visitor settles the choice instead (`settleConfirmedChoice`), and this says whether
+ * they may (the choice removed, nothing else changed).
  */
 export function mayChoose(doc: Doc, db: string, user: UserCtx): boolean {
 	const pending = (doc.choices ?? []) as PendingChoice[];
@@ -67,7 +75,9 @@ export function mayChoose(doc: Doc, db: string, user: UserCtx): boolean {
 	if (!first) return false;
 	let candidate: Doc;
 	try {
-		candidate = setAt(doc, first.path, first.options[1]?.value);
+		candidate = lockedByConfirmation(doc)
+			? { ...doc }
+			: setAt(doc, first.path, first.options[1]?.value);
 	} catch {
 		candidate = { ...doc };
 	}
@@ -76,6 +86,9 @@ export function mayChoose(doc: Doc, db: string, user: UserCtx): boolean {
 	else delete candidate.choices;
 	return validateDocUpdate(candidate, doc, user, db).ok;
 }
+
+/** A visit record the head confirmed: what it says no longer changes, choices or not. */
+const lockedByConfirmation = (doc: Doc) => doc.type === 'visit' && doc.status === 'confirmed';
 
 /** Where a record is opened, so the screen can link to it. */
 export type RecordLink =
@@ -118,33 +131,41 @@ export function describeChoices(
 		db,
 		docId: doc._id,
 		name: recordName(db, doc, names),
-		choices: pending.map((c) => ({
-			key: choiceKey(c.path),
-			label: fieldLabel(doc, c.path, names),
-			options: c.options.map((o) => ({
-				value: o.value,
-				text: valueText(doc, c.path, o.value, names),
-				who: personName(o.by, me, o.name, names.people),
-				device: o.device,
-				at: o.at
-			})),
-			base: c.baseKnown ? valueText(doc, c.path, c.base, names) : null,
-			text: isFreeText(
-				c.path,
-				c.options.map((o) => o.value)
-			)
-		}))
+		choices: pending.map((c) => {
+			const now = JSON.stringify(valueAt(doc, c.path));
+			const held = c.options.findIndex((o) => JSON.stringify(o.value) === now);
+			return {
+				key: choiceKey(c.path),
+				label: fieldLabel(doc, c.path, names),
+				options: c.options.map((o, i) => ({
+					value: o.value,
+					text: valueText(doc, c.path, o.value, names),
+					who: personName(o.by, me, o.name, names.people),
+					device: o.device,
+					at: o.at,
+					inRecord: i === (held === -1 ? 0 : held)
+				})),
+				base: c.baseKnown ? valueText(doc, c.path, c.base, names) : null,
+				text: isFreeText(
+					c.path,
+					c.options.map((o) => o.value)
+				)
+			};
+		})
 	};
 }
 
 /** A record of this device holding choices, for the screen that asks for them. */
 export interface ChoiceRecord extends RecordChoices {
 	href: RecordLink | null;
-	/** Whether this person may make its choices now (`mayChoose`). */
+	/** Whether this person may make its choices now, a version taking another's place. */
 	mine: boolean;
 	/** Its visitor, named: they choose. */
 	owner: string | null;
-	/** This person's own record, confirmed by the head before a version was chosen. */
+	/**
+	 * This person's own record, confirmed by the head before a version was chosen: they settle its
+	 * choices (`settleConfirmedChoice`) rather than make them.
+	 */
 	lockedAs: 'confirmed' | null;
 }
 
@@ -163,15 +184,15 @@ export async function loadRecordChoices(
 			typeof doc.visitor === 'string'
 				? personName(doc.visitor, me, str(doc.visitorName), names.people)
 				: null;
-		const mine = mayChoose(doc, row.db, ctx.user);
+		const may = mayChoose(doc, row.db, ctx.user);
+		const locked = may && lockedByConfirmation(doc);
 		out.push({
 			// Named for the person choosing: the school's head reads "Your confirmation".
 			...describeChoices(row.db, doc, { ...names, reader: ctx.user }, me),
 			href: recordLink(doc),
-			mine,
+			mine: may && !locked,
 			owner,
-			lockedAs:
-				!mine && doc.visitor === ctx.user.name && doc.status === 'confirmed' ? 'confirmed' : null
+			lockedAs: locked ? 'confirmed' : null
 		});
 	}
 	return out;
@@ -336,3 +357,76 @@ export async function describeRecords(
 		})
 	);
 }
+
+/**
+ * The versions of a choice the confirmed record does not hold, as addenda in the visitor's name
+ * (several parts when they are long), each saying who typed it, where and when.
+ */
+export function otherVersionAddenda(
+	choice: ChoiceView,
+	by: string,
+	at: string,
+	id: string
+): Addendum[] {
+	const lines = choice.options
+		.filter((o) => !o.inRecord)
+		.map((o) => `[${o.who}, ${o.device || 'another device'}, ${formatDateTime(o.at)}]\n${o.text}`);
+	const heading = `Another version of “${choice.label}”, typed before the headteacher confirmed this record (not part of what was confirmed)`;
+	return addendaInParts(heading, lines, by, at, id);
+}
+
+/**
+ * Settle a choice that reached a record after the headteacher confirmed it (its visitor only).
+ * What was confirmed stays as it is; the other version is appended as an addendum when
+ * `keepOther`, or left out when the visitor says it no longer matters. One checked write, which
+ * the rules allow on a confirmed record because it only removes the choice and appends. False
+ * when the choice was settled on another device meanwhile.
+ */
+export async function settleConfirmedChoice(
+	ctx: WriteContext,
+	db: string,
+	docId: string,
+	choice: ChoiceView,
+	keepOther: boolean,
+	stamp: EditStamp
+): Promise<boolean> {
+	const current = await latest(ctx, db, docId);
+	if (!current) throw new RecordRefused('This record is no longer on this device.');
+	const schema = SCHEMAS.visit.schema as unknown as z.ZodType<Doc>;
+	if (current.type !== 'visit' || current.status !== 'confirmed') {
+		throw new RecordRefused('This record is not confirmed: choose the version it keeps instead.');
+	}
+	const settledHere = (doc: Doc) =>
+		((doc.choices ?? []) as PendingChoice[]).find((c) => choiceKey(c.path) === choice.key);
+	if (!settledHere(current)) return false;
+	try {
+		await updateDoc(ctx, db, docId, schema, (raw) => {
+			const doc = raw as Doc;
+			const settled = settledHere(doc);
+			// Settled on another device between the read and the write: nothing is written.
+			if (!settled) throw new AlreadySettled();
+			const pending = (doc.choices ?? []) as PendingChoice[];
+			const next: Doc = { ...doc };
+			const rest = pending.filter((c) => c !== settled);
+			if (rest.length > 0) next.choices = rest;
+			else delete next.choices;
+			if (keepOther) {
+				const addenda = Array.isArray(doc.addenda) ? doc.addenda : [];
+				const added = otherVersionAddenda(choice, stamp.by, stamp.at, newItemId()).map((a) =>
+					stamp.name ? { ...a, name: stamp.name } : a
+				);
+				next.addenda = [...addenda, ...added];
+			}
+			next.edit = stamp;
+			if (typeof next.updatedAt === 'string') next.updatedAt = stamp.at;
+			delete next._conflicts;
+			return next;
+		});
+	} catch (err) {
+		if (err instanceof AlreadySettled) return false;
+		throw err;
+	}
+	return true;
+}
+
+class AlreadySettled extends Error {}

@@ -130,8 +130,22 @@ export function lateAddenda(
 			? `• ${what}: removed`
 			: `• ${what}: ${describe.value(doc, c.path, c.value)}`;
 	});
+	return addendaInParts(HEADING, lines, by, at, id);
+}
+
+/**
+ * `lines` under `heading` as addenda: one when they fit, and as many parts as they need when they
+ * do not, each part headed "(part k of n)", so nothing is cut. The parts' ids follow `id`.
+ */
+export function addendaInParts(
+	heading: string,
+	lines: string[],
+	by: string,
+	at: string,
+	id: string
+): Addendum[] {
 	// Room for the lines of one part, under its heading ("… (part 12 of 12):").
-	const room = ADDENDUM_MAX - HEADING.length - 32;
+	const room = ADDENDUM_MAX - heading.length - 32;
 	const pieces = lines.flatMap((line) => {
 		const out: string[] = [];
 		for (let i = 0; i < line.length; i += room) out.push(line.slice(i, i + room));
@@ -154,7 +168,7 @@ export function lateAddenda(
 		by,
 		at,
 		text: [
-			parts.length === 1 ? `${HEADING}:` : `${HEADING} (part ${k + 1} of ${parts.length}):`,
+			parts.length === 1 ? `${heading}:` : `${heading} (part ${k + 1} of ${parts.length}):`,
 			...part
 		].join('\n')
 	}));
