@@ -324,12 +324,20 @@ export async function writeDocs(
 				else results[i] = { id: doc._id, error: plain.error, reason: plain.reason };
 				continue;
 			}
-			let verdict = validateDocUpdate(forRules(doc, old), old, user, dbName, options);
+			// A replicated revision of a document whose winner is deleted is checked, as CouchDB does,
+			// against the revision it descends from on disk: an edit made on a device that had not
+			// seen the removal (a head's reply on a next step removed meanwhile) is an edit of that
+			// revision, not a new document. A live winner is always what the rules read.
+			const against =
+				!newEdits && !old && !doc._deleted && known.has(doc._id)
+					? await parentOnDisk(db, doc)
+					: old;
+			let verdict = validateDocUpdate(forRules(doc, against), against, user, dbName, options);
 			if (verdict.ok && !newEdits) verdict = checkBranch(doc, branch, user, dbName, options);
 			// The rules see who wrote a record; the full name beside it is checked here, against the
 			// trust's list of people, which CouchDB's validate_doc_update cannot read.
 			if (verdict.ok && !isAdmin(user)) {
-				const reason = await checkNames(doc, old, trustCache(storage), ctx.auth);
+				const reason = await checkNames(doc, against, trustCache(storage), ctx.auth);
 				if (reason) verdict = { ok: false, error: 'forbidden', reason };
 			}
 			if (!newEdits) branch.set(`${doc._id} ${doc._rev}`, { doc, refused: !verdict.ok });
@@ -462,6 +470,25 @@ function checkBranch(
 		return validateDocUpdate(forRules(doc, old), old, user, dbName, options);
 	}
 	return { ok: true };
+}
+
+/**
+ * The nearest revision a replicated one descends from that the server holds, as the rules read it;
+ * null when none is held or the nearest is itself a removal (then the revision is checked as a new
+ * document). Only asked for a document whose winner is deleted, so it costs nothing on the
+ * ordinary write path.
+ */
+async function parentOnDisk(db: Pouch, doc: Doc): Promise<Doc | null> {
+	const revisions = doc._revisions as { start: number; ids: string[] } | undefined;
+	if (!revisions) return null;
+	// At most a few: a history as long as the server keeps is not walked in full.
+	for (let k = 1; k < Math.min(revisions.ids.length, 8); k++) {
+		const rev = `${revisions.start - k}-${revisions.ids[k]}`;
+		const parent = (await db.get(doc._id, { rev }).catch(() => null)) as Doc | null;
+		if (!parent) continue;
+		return parent._deleted ? null : forRules(parent, null);
+	}
+	return null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
 	api,
@@ -67,6 +68,7 @@ const sharedVisit = (): Json & { _id: string } => ({
 	updatedAt: now()
 });
 
+const hex = () => crypto.randomBytes(16).toString('hex');
 const reply = (by: string, agrees: boolean, reason: string) => ({ by, at: now(), agrees, reason });
 
 describe('a headteacher replies to a proposed next step and changes nothing else', () => {
@@ -99,6 +101,56 @@ describe('a headteacher replies to a proposed next step and changes nothing else
 		});
 		const reworded = { ...agree, _rev: r2.body.rev, action: 'Agree a reading plan for Year 4.' };
 		expect((await put(sil, reworded)).status).toBe(201);
+	});
+
+	test('a reply made on a phone that had not seen the step removed brings it back; no other edit does', async () => {
+		// The head's phone held the step's first revision; the visitor's out-of-date device removed
+		// it, and the removal reached the trust first. The phone's reply then replicates.
+		const step = await stored(sil, nextStep('oakfield'));
+		const [, first] = step._rev.split('-') as [string, string];
+		const removed = await api(server, 'DELETE', `${docPath(step._id)}?rev=${step._rev}`, sil);
+		expect(removed.status).toBe(200);
+		const replicated = (body: Json, id = hex()) => ({
+			...step,
+			...body,
+			_rev: `2-${id}`,
+			_revisions: { start: 2, ids: [id, first] }
+		});
+		const push = (who: { user: string }, doc: Json) =>
+			api(server, 'POST', `${DB}/_bulk_docs`, {
+				...who,
+				body: { new_edits: false, docs: [doc] }
+			});
+
+		// Checked as an edit of the revision it descends from: a head may not reword it...
+		const reworded = await push(head, replicated({ action: 'Something else.' }));
+		expect(reworded.body).toEqual([
+			expect.objectContaining({
+				error: 'forbidden',
+				reason: 'A headteacher may agree or disagree with a next step but not change it.'
+			})
+		]);
+		// ...nor write a step of their own from nothing (no revision of it on the trust).
+		const own = hex();
+		const made = await push(head, {
+			...replicated({ headReply: reply('head.oakfield', true, '') }, own),
+			_revisions: { start: 2, ids: [own, hex()] }
+		});
+		expect(made.body).toEqual([
+			expect.objectContaining({
+				error: 'forbidden',
+				reason: 'Only the visitor records agreed next steps.'
+			})
+		]);
+		expect((await api(server, 'GET', docPath(step._id), sil)).status).toBe(404);
+
+		// Their agreement is accepted, and the step is there again for everyone, agreed.
+		const agreed = await push(head, replicated({ headReply: reply('head.oakfield', true, '') }));
+		expect(agreed.status).toBe(201);
+		expect(agreed.body).toEqual([]);
+		const read = await api(server, 'GET', docPath(step._id), sil);
+		expect(read.status).toBe(200);
+		expect(read.body).toMatchObject({ action: step.action, headReply: { agrees: true } });
 	});
 
 	test('a head may not reword a step, reply in another name, or remove their reply', async () => {
