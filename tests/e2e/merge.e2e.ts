@@ -156,3 +156,93 @@ test('a next step added on a device that had not seen the record shared is not a
 	await expect(phone.page.getByTestId('step-agreement')).toContainText('Agreed by you');
 	for (const d of [laptop, tablet, phone]) await d.context.close();
 });
+
+test('a next step removed on a device that had not seen the record confirmed comes back, agreed, on every device', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { sil, heads } = await demoUsers(request);
+	const head = heads[0]!;
+	const laptop = await newDevice(browser);
+	const tablet = await newDevice(browser);
+	await signIn(laptop.page, sil);
+	await signIn(tablet.page, sil);
+
+	// The laptop plans a visit with a next step; the tablet opens the record once it has arrived.
+	await laptop.page.goto(`/schools/${head.school}`);
+	await laptop.page.getByRole('link', { name: 'Plan a visit' }).click();
+	await planVisit(laptop.page);
+	await expect(laptop.page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	const action = `Model early reading in Year 1 (${Date.now()})`;
+	await laptop.page.getByLabel('Next step', { exact: true }).fill(action);
+	await laptop.page.getByLabel(/^Owner/).fill('English lead');
+	await laptop.page.getByLabel('Due date').fill('2027-02-12');
+	await laptop.page.getByRole('button', { name: 'Add next step' }).click();
+	const step = (page: typeof laptop.page) =>
+		page.getByTestId('visit-next-step').filter({ hasText: action });
+	await expect(step(laptop.page)).toBeVisible();
+	await expectAllSent(laptop.page);
+	const url = new URL(laptop.page.url()).pathname;
+	const visitId = decodeURIComponent(url.split('/').pop()!);
+	await expect(async () => {
+		await tablet.page.goto(url);
+		await expect(step(tablet.page)).toBeVisible({ timeout: 2_000 });
+	}).toPass({ timeout: 30_000 });
+
+	// The tablet goes offline with the record still a draft there, and the step is removed on it.
+	// The notice says it may come back.
+	await tablet.context.setOffline(true);
+	await tablet.page.getByRole('button', { name: `Remove the next step “${action}”` }).click();
+	await expect(step(tablet.page)).toHaveCount(0);
+	await expect(tablet.page.getByText(`Removed the next step “${action}”.`)).toContainText(
+		'if the headteacher has confirmed the record meanwhile, the step comes back when it syncs'
+	);
+	// Meanwhile the laptop shares the record, and the head confirms it, with the step, on a phone.
+	await laptop.page.getByRole('button', { name: 'Share with the headteacher' }).click();
+	await expectAllSent(laptop.page);
+	const phone = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(phone.page, head.name);
+	await phone.page.goto(url);
+	await expect(step(phone.page)).toBeVisible();
+	await phone.page.getByRole('button', { name: 'Confirm the record' }).click();
+	await expect(phone.page.getByText('Thank you: the record is confirmed.')).toBeVisible();
+	await expectAllSent(phone.page);
+
+	// The tablet comes back and sends its removal: the step the head confirmed stays, on the trust
+	// with no conflict for anyone to settle, and comes back on the tablet.
+	await tablet.context.setOffline(false);
+	await expectAllSent(tablet.page);
+	const { body: record } = await serverGet<{ confirmation?: { steps?: string[] } }>(
+		request,
+		`school-${head.school}/${encodeURIComponent(visitId)}`
+	);
+	const stepId = record.confirmation?.steps?.[0];
+	expect(record.confirmation?.steps).toHaveLength(1);
+	await expect
+		.poll(async () => {
+			const { status, body } = await serverGet<{ action?: string; _conflicts?: string[] }>(
+				request,
+				`school-${head.school}/${encodeURIComponent(stepId!)}?conflicts=true`
+			);
+			return `${status} ${body.action} ${body._conflicts?.length ?? 0} conflicts`;
+		})
+		.toBe(`200 ${action} 0 conflicts`);
+	await expect(step(tablet.page)).toContainText('Agreed with the headteacher', { timeout: 30_000 });
+	// Every device shows it, agreed.
+	await phone.page.reload();
+	await expect(step(phone.page)).toContainText('Agreed by you');
+	await laptop.page.reload();
+	await expect(step(laptop.page)).toContainText('Agreed with the headteacher');
+	await tablet.page.reload();
+	await expect(step(tablet.page)).toContainText('Agreed with the headteacher');
+	// And so does the printed record.
+	await laptop.page.goto(`${url}/print`);
+	const printed = laptop.page
+		.getByTestId('print-steps')
+		.getByRole('row')
+		.filter({ hasText: action });
+	await expect(printed).toBeVisible();
+	await expect(printed).not.toContainText('Proposed');
+	for (const d of [laptop, tablet, phone]) await d.context.close();
+});

@@ -1,9 +1,10 @@
 import '../../../tests/unit/browser-env';
 import PouchDB from 'pouchdb-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { head, nextStep, sil } from '../../../tests/unit/fixtures';
+import { head, nextStep, sil, visit } from '../../../tests/unit/fixtures';
 import { removeNextStep, restoreNextStep } from './next-steps';
 import { RecordRefused, type WriteContext } from './repository';
+import { confirmVisit } from './visits';
 
 let n = 0;
 let pouch: PouchDB.Database;
@@ -40,5 +41,80 @@ describe('removing a next step can be undone', () => {
 		expect(((await pouch.get(ID)) as { action?: string }).action).toBe(
 			'Embed the new phonics scheme in year 1'
 		);
+	});
+});
+
+describe('a next step the head confirmed is kept from a removal made on a device that had not seen it', () => {
+	// The SIL's tablet and the head's phone each hold the record and its step; `pouch` is the tablet.
+	let phone: PouchDB.Database;
+	const VISIT = 'visit:2026-27:t2:v1';
+	const on = (db: PouchDB.Database, user: { name: string; roles: string[] }): WriteContext => ({
+		user,
+		dbFor: () => db,
+		device: 'Chromium on Linux, signed in 25 Nov'
+	});
+	const both = async () => {
+		await PouchDB.replicate(pouch, phone);
+		await PouchDB.replicate(phone, pouch);
+	};
+	type Read = { action?: string; headReply?: { agrees: boolean; by: string; reason: string } };
+	const read = (db: PouchDB.Database) =>
+		db.get(ID, { conflicts: true }) as Promise<
+			PouchDB.Core.ExistingDocument<Read> & { _conflicts?: string[] }
+		>;
+
+	beforeEach(async () => {
+		phone = new PouchDB(`next-steps-phone-${n}`);
+		await pouch.put(visit({ status: 'draft' }) as PouchDB.Core.PutDocument<object>);
+		await PouchDB.replicate(pouch, phone);
+		// The record is shared (from the SIL's laptop): the phone has it, the offline tablet not.
+		const shared = await phone.get(VISIT);
+		await phone.put({ ...shared, status: 'shared' });
+	});
+	afterEach(async () => {
+		await phone.destroy();
+	});
+
+	it('comes back, agreed by the head, on both devices, with no conflict for anyone to settle', async () => {
+		await removeNextStep(ctxFor(sil), 'oakfield', ID);
+		await confirmVisit(on(phone, head), 'oakfield', VISIT, '', [ID]);
+		await both();
+		for (const db of [pouch, phone]) {
+			const step = await read(db);
+			expect(step.action).toBe('Embed the new phonics scheme in year 1');
+			expect(step.headReply).toMatchObject({ agrees: true, by: head.name, reason: '' });
+			expect(step._conflicts).toBeUndefined();
+			// The removal is kept as a deleted leaf, which loses to the head's revision.
+			const leaves = (await db.get(ID, { open_revs: 'all' })) as { ok?: { _deleted?: boolean } }[];
+			expect(leaves.map((l) => !!l.ok?._deleted).sort()).toEqual([false, true]);
+		}
+	});
+
+	it('keeps a disagreement the head had given, and the step with it', async () => {
+		await phone.put({
+			...(await phone.get(ID)),
+			headReply: {
+				by: head.name,
+				at: '2026-11-24T09:00:00.000Z',
+				agrees: false,
+				reason: 'Too soon'
+			}
+		});
+		await both();
+		await removeNextStep(ctxFor(sil), 'oakfield', ID);
+		await confirmVisit(on(phone, head), 'oakfield', VISIT, '', [ID]);
+		await both();
+		for (const db of [pouch, phone]) {
+			expect((await read(db)).headReply).toMatchObject({ agrees: false, reason: 'Too soon' });
+		}
+	});
+
+	it('is still removed by its visitor once their device has seen the head’s revision', async () => {
+		await confirmVisit(on(phone, head), 'oakfield', VISIT, '', [ID]);
+		await both();
+		await removeNextStep(ctxFor(sil), 'oakfield', ID);
+		await both();
+		for (const db of [pouch, phone])
+			await expect(db.get(ID)).rejects.toMatchObject({ status: 404 });
 	});
 });

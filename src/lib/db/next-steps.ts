@@ -1,4 +1,5 @@
 import {
+	confirmedStep,
 	NextStep,
 	ProgressUpdate,
 	progressDocId,
@@ -161,4 +162,32 @@ export async function replyToStep(
 		},
 		edit: editStamp(ctx)
 	}));
+}
+
+/**
+ * What confirming a visit record writes on the next steps it names (`confirmVisit`): each one
+ * written again by the head, with their agreeing reply if it had none (`confirmedStep`). That
+ * revision keeps a step the head confirmed: a removal from the visitor's device that had not seen
+ * the record confirmed loses to it once both meet (a live leaf beats a deleted one), so the step
+ * comes back on that device too. A step no longer on this device is passed over, and one that
+ * cannot be written does not undo the confirmation, which still agrees it (`stepAgreement`).
+ */
+export async function keepConfirmedSteps(
+	ctx: WriteContext,
+	schoolId: string,
+	ids: readonly string[]
+): Promise<void> {
+	const at = new Date().toISOString();
+	for (const id of ids) {
+		try {
+			await updateDoc(ctx, schoolDbName(schoolId), id, NextStep, (current) => ({
+				...confirmedStep(current, ctx.user.name ?? '', at),
+				edit: editStamp(ctx)
+			}));
+		} catch (err) {
+			if ((err as { status?: number }).status !== 404) {
+				console.warn(`The confirmed next step ${id} could not be written again`, err);
+			}
+		}
+	}
 }

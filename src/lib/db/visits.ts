@@ -13,6 +13,7 @@ import {
 	type VisitType
 } from '$lib/domain';
 import { createDoc, RecordRefused, updateDoc, writtenName, type WriteContext } from './repository';
+import { keepConfirmedSteps } from './next-steps';
 import { editStamp, saveChanges } from './save-changes';
 import { isConfirmedVisit, withLateAddenda, type Describe } from '$lib/sync/late-changes';
 import { merge3, type Doc } from '$lib/sync/merge';
@@ -178,7 +179,7 @@ export async function confirmVisit(
 	comment: string,
 	steps: readonly string[]
 ): Promise<VisitRecord> {
-	return updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
+	const confirmed = await updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
 		if (current.status !== 'shared') {
 			throw new RecordRefused('Only a record shared with you can be confirmed.');
 		}
@@ -191,6 +192,10 @@ export async function confirmVisit(
 			edit: editStamp(ctx)
 		};
 	});
+	// The steps it names are written again by the head, so that none is lost to a removal from a
+	// device that had not seen the record confirmed (see `keepConfirmedSteps`).
+	await keepConfirmedSteps(ctx, schoolId, confirmed.confirmation?.steps ?? []);
+	return confirmed;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mayChangeRecord, stepAgreement, type AgreeingVisit } from './agreement';
+import { confirmedStep, mayChangeRecord, stepAgreement, type AgreeingVisit } from './agreement';
 
 // A visit record and its next steps are changed by its visitor while it is planned or in draft,
 // on every page that offers it: not while the head is confirming it, nor once confirmed.
@@ -90,5 +90,56 @@ describe('which next steps a head’s confirmation agrees', () => {
 			'proposed'
 		);
 		expect(stepAgreement(s, { status: 'confirmed' })).toBe('agreed');
+	});
+});
+
+describe('what a confirmation writes on the next steps it names', () => {
+	const reply = fc.record({
+		by: fc.constantFrom('head.oakfield', 'head.elmwood'),
+		at: fc.constant('2026-11-24T09:00:00.000Z'),
+		agrees: fc.boolean(),
+		reason: fc.string({ maxLength: 20 })
+	});
+	const step = fc.record({
+		_id: fc.constant('next-step:2026-27:a'),
+		visitId: fc.constant('visit:2026-27:t1:v'),
+		action: fc.string({ maxLength: 20 }),
+		headReply: fc.option(reply, { nil: undefined })
+	});
+	const confirmed: AgreeingVisit = {
+		status: 'confirmed',
+		confirmation: { steps: ['next-step:2026-27:a'] }
+	};
+	const anyVisit: fc.Arbitrary<AgreeingVisit | null> = fc.option(
+		fc.record({
+			status: fc.constantFrom('planned', 'draft', 'shared', 'confirmed'),
+			confirmation: fc.option(fc.record({ steps: fc.constant([] as string[]) }), { nil: undefined })
+		}),
+		{ nil: null }
+	);
+	const at = '2026-11-28T10:00:00.000Z';
+
+	it('says of the step what the confirmation already said, on its own and on every screen', () => {
+		fc.assert(
+			fc.property(step, anyVisit, (s, v) => {
+				const written = confirmedStep(s, 'head.oakfield', at);
+				// What the record's screens said stays said, and the step now says it without its record
+				// (a device without the record, a summary): the head agreed it, or replied as they did.
+				expect(stepAgreement(written, confirmed)).toBe(stepAgreement(s, confirmed));
+				expect(stepAgreement(written, v)).toBe(stepAgreement(s, confirmed));
+			})
+		);
+	});
+
+	it('keeps a reply already given as it is, and never turns a disagreement into agreement', () => {
+		fc.assert(
+			fc.property(step, (s) => {
+				const written = confirmedStep(s, 'head.oakfield', at);
+				if (s.headReply) expect(written.headReply).toEqual(s.headReply);
+				else
+					expect(written.headReply).toEqual({ by: 'head.oakfield', at, agrees: true, reason: '' });
+				expect({ ...written, headReply: undefined }).toEqual({ ...s, headReply: undefined });
+			})
+		);
 	});
 });

@@ -38,6 +38,23 @@ export function stepAgreement(
 	return !confirmed || confirmed.includes(step._id) ? 'agreed' : 'proposed';
 }
 
+/**
+ * A next step as the head's confirmation leaves it (`keepConfirmedSteps`): confirming agrees the
+ * steps the head had before them, so a step with no reply gets the head's agreeing reply; a reply
+ * already given, agreeing or not, is kept as it is (a disagreement is never turned into
+ * agreement). Either way the confirmation writes the step again: a revision the head wrote is a
+ * live leaf, and a removal from a device that had not seen the record confirmed is a tombstone on
+ * an older branch, which loses to it on every device and on the server (CouchDB's winner rule).
+ */
+export function confirmedStep<S extends Pick<NextStep, 'headReply'>>(
+	step: S,
+	by: string,
+	at: string
+): S {
+	if (step.headReply) return step;
+	return { ...step, headReply: { by, at, agrees: true, reason: '' } };
+}
+
 /** The agreement of each step, its visit looked up among `visits` (the school's records). */
 export function agreementsOf(
 	steps: readonly (Pick<NextStep, '_id' | 'visitId'> & { headReply?: { agrees: boolean } })[],
