@@ -11,6 +11,7 @@ type SchoolDoc = {
 	visitor?: string;
 	action?: string;
 	nextStepId?: string;
+	visitId?: string;
 	at?: string;
 	confirmation?: { by: string; comment?: string };
 };
@@ -169,7 +170,12 @@ test('a head on a phone updates next steps and confirms a record offline; the SI
 	await page.getByLabel('Comment (optional)').fill('Agreed, thank you; confirmed from my phone');
 	await page.getByRole('button', { name: 'Confirm the record' }).click();
 	await expect(page.getByText('Thank you: the record is confirmed.')).toBeVisible();
-	await expect(page.getByTestId('sync-status')).toContainText('Offline · 4 changes waiting');
+	// The three updates, the record, and each of its next steps, which confirming writes again so
+	// that a removal from a device that had not seen the record confirmed cannot take them.
+	const recordSteps = steps.filter((s) => s.visitId === visit._id).length;
+	await expect(page.getByTestId('sync-status')).toContainText(
+		`Offline · ${4 + recordSteps} changes waiting`
+	);
 	expect(await phoneProblems(page)).toEqual([]);
 
 	// Back online: it all goes to the trust, and the SIL's open page follows without a reload.
