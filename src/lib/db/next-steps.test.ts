@@ -2,7 +2,8 @@ import '../../../tests/unit/browser-env';
 import PouchDB from 'pouchdb-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { head, nextStep, sil, visit } from '../../../tests/unit/fixtures';
-import { removeNextStep, restoreNextStep } from './next-steps';
+import { resolveDoc } from '$lib/sync/resolve';
+import { removeNextStep, restoreNextStep, updateNextStep } from './next-steps';
 import { RecordRefused, type WriteContext } from './repository';
 import { confirmVisit } from './visits';
 
@@ -57,7 +58,11 @@ describe('a next step the head confirmed is kept from a removal made on a device
 		await PouchDB.replicate(pouch, phone);
 		await PouchDB.replicate(phone, pouch);
 	};
-	type Read = { action?: string; headReply?: { agrees: boolean; by: string; reason: string } };
+	type Read = {
+		action?: string;
+		owner?: string;
+		headReply?: { agrees: boolean; by: string; reason: string };
+	};
 	const read = (db: PouchDB.Database) =>
 		db.get(ID, { conflicts: true }) as Promise<
 			PouchDB.Core.ExistingDocument<Read> & { _conflicts?: string[] }
@@ -106,6 +111,23 @@ describe('a next step the head confirmed is kept from a removal made on a device
 		await both();
 		for (const db of [pouch, phone]) {
 			expect((await read(db)).headReply).toMatchObject({ agrees: false, reason: 'Too soon' });
+		}
+	});
+
+	it('keeps a change of wording made on the out-of-date device beside the head’s agreement, with no question', async () => {
+		await updateNextStep(ctxFor(sil), 'oakfield', ID, { owner: 'English lead' });
+		await confirmVisit(on(phone, head), 'oakfield', VISIT, '', [ID]);
+		await both();
+		// Whichever of the two may write the merge settles it (the SIL may not add the head's reply,
+		// the head may not change the wording); the other finds nothing to do.
+		await resolveDoc({ user: sil, db: 'school-oakfield', local: pouch }, ID);
+		await resolveDoc({ user: head, db: 'school-oakfield', local: phone }, ID);
+		await both();
+		for (const db of [pouch, phone]) {
+			const step = await read(db);
+			expect(step.owner).toBe('English lead');
+			expect(step.headReply).toMatchObject({ agrees: true, by: head.name });
+			expect(step._conflicts).toBeUndefined();
 		}
 	});
 
