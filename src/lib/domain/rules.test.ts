@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	admin,
@@ -643,5 +644,70 @@ describe('a school’s details', () => {
 		expect(
 			validateDocUpdate({ ...corrected, urn: '14900' }, oakfield, admin, 'trust')
 		).toMatchObject({ ok: false });
+	});
+});
+
+describe('settling the choices of a confirmed record (property)', () => {
+	const FIELDS = ['focus', 'summary', 'aims', 'notes', 'other', 'extra'];
+	const confirmedWith = (n: number) =>
+		visit({
+			status: 'confirmed',
+			confirmation: { by: 'head.oakfield', at: '2026-11-21T09:00:00Z', comment: '' },
+			focus: 'Reading',
+			choices: FIELDS.slice(0, n).map((field) => ({
+				path: [field],
+				baseKnown: false,
+				options: [
+					{ value: 'Reading', by: 'sil', device: 'Laptop', at: '2026-11-20T10:00:00Z' },
+					{
+						value: `${field} on the tablet`,
+						by: 'sil',
+						device: 'Tablet',
+						at: '2026-11-20T10:01:00Z'
+					}
+				]
+			}))
+		});
+	const addendum = (i: number) => ({
+		id: `add${i}`,
+		by: 'sil',
+		at: '2026-11-25T10:00:00Z',
+		text: `Version ${i}`
+	});
+
+	it('lets the visitor remove any of its choices with any addenda, and nothing more', () => {
+		fc.assert(
+			fc.property(
+				fc
+					.integer({ min: 1, max: FIELDS.length })
+					.chain((n) =>
+						fc.tuple(fc.constant(n), fc.subarray([...Array(n).keys()]), fc.nat({ max: 3 }))
+					),
+				fc.constantFrom('none', 'focus', 'status', 'choice', 'rewritten'),
+				([n, kept, added], tamper) => {
+					const old = confirmedWith(n);
+					const choices = (old.choices ?? []).filter((_, i) => kept.includes(i));
+					const next: Record<string, unknown> & { _id: string } = {
+						...old,
+						addenda: Array.from({ length: added }, (_, i) => addendum(i))
+					};
+					if (choices.length > 0) next.choices = choices;
+					else delete next.choices;
+					if (tamper === 'focus') next.focus = 'Reading on the tablet';
+					if (tamper === 'status') next.status = 'shared';
+					// A choice added, or one kept but rewritten.
+					const fresh = { ...(old.choices ?? [])[0]!, path: ['tampered'] };
+					if (tamper === 'choice') next.choices = [...choices, fresh];
+					if (tamper === 'rewritten') {
+						next.choices = (old.choices ?? []).map((c) => ({ ...c, baseKnown: true }));
+					}
+					const changes = kept.length < n || added > 0;
+					const expected = tamper === 'none' && changes;
+					expect(validateDocUpdate(next, old, sil, DB).ok).toBe(expected);
+					// The head never settles them: they confirmed what the record says.
+					if (choices.length < n) expect(validateDocUpdate(next, old, head, DB).ok).toBe(false);
+				}
+			)
+		);
 	});
 });
