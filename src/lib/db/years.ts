@@ -7,7 +7,7 @@ import {
 	type NextStepStatus
 } from '$lib/domain';
 import type { ReadModel } from './read-model';
-import { createDoc, getDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
+import { createDoc, RecordRefused, updateDoc, type WriteContext } from './repository';
 
 /**
  * Create an academic year (administrators only): its term dates, nothing else. Open next steps
@@ -33,13 +33,33 @@ export async function createYear(
 	return createDoc(ctx, TRUST_DB, AcademicYear, year);
 }
 
-/** The next steps still open in `from`, in schools that are open (a closed school's stay put). */
-export async function stepsStillOpen(rm: ReadModel, from: string) {
-	// No index on the year: this runs a few times a year, over every school's steps.
-	const rows = await rm.nextSteps.filter((r) => r.year === from && r.status !== 'done').toArray();
-	const closed = new Set((await rm.schools.toArray()).filter((s) => s.doc.closed).map((s) => s.id));
-	return rows.filter((r) => !closed.has(r.schoolId));
+/** A next step still open in a year: which it is, its school and where it stands. */
+export interface OpenStep {
+	_id: string;
+	schoolId: string;
+	status: NextStepStatus;
 }
+
+/** The next steps still open in `from`, in schools that are open (a closed school's stay put). */
+export async function stepsStillOpen(rm: ReadModel, from: string): Promise<OpenStep[]> {
+	// No index on a step's year: each school's summary row holds its steps' year and status
+	// (`school-summaries.ts`), one small row a school instead of every step read whole.
+	const [schools, summaries] = await Promise.all([
+		rm.schools.toArray(),
+		rm.schoolSummaries.toArray()
+	]);
+	const closed = new Set(schools.filter((s) => s.doc.closed).map((s) => s.id));
+	return summaries
+		.filter((row) => !closed.has(row.schoolId))
+		.flatMap((row) =>
+			Object.values(row.steps)
+				.filter((s) => s.step.year === from && s.status !== 'done')
+				.map((s) => ({ _id: s.step._id, schoolId: row.schoolId, status: s.status }))
+		);
+}
+
+/** A step already moved (here or on another device): nothing is written. */
+class AlreadyMoved extends Error {}
 
 /**
  * Move every school's next steps still open in `from` into `to` (administrators only), each with a
@@ -58,14 +78,19 @@ export async function carryOverSteps(
 	const stamp = { by: ctx.user.name ?? '', at: new Date().toISOString() };
 	let moved = 0;
 	for (const row of rows) {
-		const db = schoolDbName(row.schoolId);
-		const latest = await getDoc(ctx, db, row._id, NextStep);
-		if (!latest || latest.year !== from) continue;
-		await updateDoc(ctx, db, row._id, NextStep, (current) => {
-			const [next] = carryOver([current], (id) => status.get(id) ?? 'open', from, to, stamp);
-			return next ?? current;
-		});
-		moved++;
+		try {
+			// The latest revision is read once, by the update, which writes nothing if it has moved.
+			await updateDoc(ctx, schoolDbName(row.schoolId), row._id, NextStep, (current) => {
+				const [next] = carryOver([current], (id) => status.get(id) ?? 'open', from, to, stamp);
+				if (!next) throw new AlreadyMoved();
+				return next;
+			});
+			moved++;
+		} catch (err) {
+			// A step removed on this device since the read model listed it is not moved either.
+			if (err instanceof AlreadyMoved || (err as { status?: number }).status === 404) continue;
+			throw err;
+		}
 	}
 	return moved;
 }
