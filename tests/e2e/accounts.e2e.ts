@@ -1,9 +1,11 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { E2E } from './env.ts';
 import {
 	expectAllSent,
 	horizontalOverflow,
+	makeAccount,
 	newDevice,
+	removeAccount,
 	seriousA11yViolations,
 	signIn
 } from './helpers.ts';
@@ -11,13 +13,6 @@ import {
 // An administrator manages the trust's accounts in the app, online: adds an executive head who is
 // also a SIL of another school, gives them a new password, and removes the account. Nothing of it is
 // kept on the device.
-
-async function signInWith(page: Page, name: string, password: string): Promise<void> {
-	await page.goto('/sign-in');
-	await page.getByLabel('User name').fill(name);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 test('an administrator adds an executive head, gives a new password and removes the account', async ({
 	browser,
@@ -79,9 +74,7 @@ test('an administrator adds an executive head, gives a new password and removes 
 
 	// They sign in with it, and are the head of Oakfield only.
 	const exec = await newDevice(browser);
-	await signInWith(exec.page, name, first);
-	await expect(exec.page).toHaveURL(/\/$/);
-	await expectAllSent(exec.page);
+	await signIn(exec.page, name, first);
 	await exec.page.goto('/settings');
 	await expect(exec.page.getByRole('main')).toContainText('Alex Exec');
 	await expect(exec.page.getByTestId('your-roles')).toHaveText(
@@ -149,26 +142,10 @@ test('a person changes their own password; this device carries on, their other d
 }) => {
 	test.setTimeout(120_000);
 	const name = `jo.${crypto.randomUUID().slice(0, 8)}`;
-	const userUrl = `/couchdb/_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
-	const adminAuth = `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`;
-	const made = await request.put(userUrl, {
-		headers: { Authorization: adminAuth },
-		data: {
-			_id: `org.couchdb.user:${name}`,
-			type: 'user',
-			name,
-			fullName: 'Jo Bloggs',
-			roles: ['sil', 'school:hawthorn'],
-			password: E2E.password
-		}
-	});
-	expect(made.status(), await made.text()).toBe(201);
+	await makeAccount(request, { name, fullName: 'Jo Bloggs', roles: ['sil', 'school:hawthorn'] });
 	const phone = await newDevice(browser, { width: 360, height: 740 });
 	const laptop = await newDevice(browser);
-	for (const d of [phone, laptop]) {
-		await signInWith(d.page, name, E2E.password);
-		await expectAllSent(d.page);
-	}
+	for (const d of [phone, laptop]) await signIn(d.page, name);
 
 	const page = phone.page;
 	await page.goto('/settings');
@@ -219,34 +196,16 @@ test('a person changes their own password; this device carries on, their other d
 	});
 	await phone.context.close();
 	await laptop.context.close();
-	const { _rev } = (await (
-		await request.get(userUrl, { headers: { Authorization: adminAuth } })
-	).json()) as { _rev: string };
-	await request.delete(`${userUrl}?rev=${_rev}`, { headers: { Authorization: adminAuth } });
+	await removeAccount(request, name);
 });
 
 test('two people of the same name are told apart, and the focus stays in place as forms open and close', async ({
 	browser,
 	request
 }) => {
-	const adminAuth = `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`;
 	const names = [1, 2].map((n) => `sam.${n}.${crypto.randomUUID().slice(0, 6)}`);
 	for (const name of names) {
-		const made = await request.put(
-			`/couchdb/_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`,
-			{
-				headers: { Authorization: adminAuth },
-				data: {
-					_id: `org.couchdb.user:${name}`,
-					type: 'user',
-					name,
-					fullName: 'Sam Same',
-					roles: ['sil', 'school:hawthorn'],
-					password: E2E.password
-				}
-			}
-		);
-		expect(made.status(), await made.text()).toBe(201);
+		await makeAccount(request, { name, fullName: 'Sam Same', roles: ['sil', 'school:hawthorn'] });
 	}
 	const admin = await newDevice(browser);
 	const page = admin.page;

@@ -3,17 +3,19 @@ import {
 	demoUsers,
 	expectAllSent,
 	horizontalOverflow,
+	makeAccount,
 	newDevice,
+	removeAccount,
+	serverDelete,
 	serverGet,
+	serverPut,
 	signIn
 } from './helpers.ts';
-import { E2E } from './env.ts';
 
 // Found at stop 28: the head's own screens speak to them ("You disagree", "Your agreement") where
 // the SIL reads "the headteacher"; a step not yet agreed says so on its card, never "In progress";
 // a next step's Back returns to the list it was opened from. The head's side runs at 360 x 740.
 const PHONE = { width: 360, height: 740 };
-const adminAuth = `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`;
 
 type Doc = {
 	_id: string;
@@ -36,20 +38,17 @@ async function schoolDocs(request: APIRequestContext, school: string): Promise<D
 /** What a test put on the server, taken away after it so that later tests find the demo as it was. */
 let made: { school: string; id: string }[] = [];
 
+const docPath = (school: string, id: string) => `school-${school}/${encodeURIComponent(id)}`;
+
 async function put(request: APIRequestContext, school: string, doc: Doc): Promise<void> {
-	const url = `/couchdb/school-${school}/${encodeURIComponent(doc._id)}`;
-	const res = await request.put(url, { headers: { Authorization: adminAuth }, data: doc });
-	expect(res.status(), await res.text()).toBe(201);
+	await serverPut(request, docPath(school, doc._id), doc);
 	made.push({ school, id: doc._id });
 }
 
 test.afterEach(async ({ request }) => {
 	for (const { school, id } of made) {
-		const url = `/couchdb/school-${school}/${encodeURIComponent(id)}`;
-		const { body } = await serverGet<{ _rev?: string }>(request, url.slice('/couchdb/'.length));
-		if (body._rev) {
-			await request.delete(`${url}?rev=${body._rev}`, { headers: { Authorization: adminAuth } });
-		}
+		const { body } = await serverGet<{ _rev?: string }>(request, docPath(school, id));
+		if (body._rev) await serverDelete(request, docPath(school, id), body._rev);
 	}
 	made = [];
 });
@@ -340,31 +339,14 @@ test('Back from a step opened on an earlier term’s overview, and a reload, sho
  */
 async function account(request: APIRequestContext, roles: string[]): Promise<string> {
 	const name = `exec.${crypto.randomUUID().slice(0, 8)}`;
-	const userUrl = `/couchdb/_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
-	const created = await request.put(userUrl, {
-		headers: { Authorization: adminAuth },
-		data: {
-			_id: `org.couchdb.user:${name}`,
-			type: 'user',
-			name,
-			fullName: 'Alex Exec',
-			roles,
-			password: E2E.password
-		}
-	});
-	expect(created.status(), await created.text()).toBe(201);
-	madeAccounts.push(userUrl);
+	await makeAccount(request, { name, fullName: 'Alex Exec', roles });
+	madeAccounts.push(name);
 	return name;
 }
 
 let madeAccounts: string[] = [];
 test.afterEach(async ({ request }) => {
-	for (const url of madeAccounts) {
-		const { body } = await serverGet<{ _rev?: string }>(request, url.slice('/couchdb/'.length));
-		if (body._rev) {
-			await request.delete(`${url}?rev=${body._rev}`, { headers: { Authorization: adminAuth } });
-		}
-	}
+	for (const name of madeAccounts) await removeAccount(request, name);
 	madeAccounts = [];
 });
 

@@ -40,6 +40,31 @@ export async function serverDelete(request: APIRequestContext, path: string, rev
 	expect(res.status(), await res.text()).toBe(200);
 }
 
+/** Where the server keeps the account of user name `name`, below `/couchdb/`. */
+const accountPath = (name: string) => `_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+
+/**
+ * An account made on the trust's server for a test, as the administrator, with the demo's password
+ * (`signIn` signs in with it). Take it away after with `removeAccount`, unless the test removes it.
+ */
+export async function makeAccount(
+	request: APIRequestContext,
+	account: { name: string; fullName: string; roles: string[] }
+): Promise<void> {
+	await serverPut(request, accountPath(account.name), {
+		_id: `org.couchdb.user:${account.name}`,
+		type: 'user',
+		...account,
+		password: E2E.password
+	});
+}
+
+/** Remove an account a test made (`makeAccount`), if it is still there. */
+export async function removeAccount(request: APIRequestContext, name: string): Promise<void> {
+	const { body } = await serverGet<{ _rev?: string }>(request, accountPath(name));
+	if (body._rev) await serverDelete(request, accountPath(name), body._rev);
+}
+
 interface DemoUser {
 	name: string;
 	fullName?: string;
@@ -78,11 +103,18 @@ export function schoolsWithoutHead(users: {
 		.filter((s) => !users.heads.some((h) => h.school === s));
 }
 
-/** Sign in through the app's own screen and wait for the first sync to finish. */
-export async function signIn(page: Page, name: string): Promise<void> {
+/**
+ * Sign in through the app's own screen and wait for the first sync to finish; with the demo's
+ * password unless `password` is given.
+ */
+export async function signIn(
+	page: Page,
+	name: string,
+	password: string = E2E.password
+): Promise<void> {
 	await page.goto('/sign-in');
 	await page.getByLabel('User name').fill(name);
-	await page.getByLabel('Password').fill(E2E.password);
+	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page).toHaveURL(/\/$/);
 	await expectAllSent(page);
