@@ -35,6 +35,41 @@ describe('en-GB formatting', () => {
 		}
 	});
 
+	it('dates a moment on its day in England, summer time included', () => {
+		// 00:30 on 2 June in British Summer Time is 23:30 UTC on 1 June.
+		expect(formatShortDate('2026-06-01T23:30:00.000Z')).toBe('2 Jun 2026');
+		expect(formatDate('2026-06-01T23:30:00.000Z')).toBe('Tue 2 Jun 2026');
+		// In winter England keeps UTC.
+		expect(formatShortDate('2026-11-27T23:30:00.000Z')).toBe('27 Nov 2026');
+		// Summer time begins at 01:00 UTC on the last Sunday of March and ends at 01:00 UTC on the
+		// last Sunday of October (29 March and 25 October in 2026).
+		expect(formatShortDate('2026-03-29T00:30:00Z')).toBe('29 Mar 2026');
+		expect(formatShortDate('2026-03-29T23:30:00Z')).toBe('30 Mar 2026');
+		expect(formatShortDate('2026-10-24T23:30:00Z')).toBe('25 Oct 2026');
+		expect(formatShortDate('2026-10-25T23:30:00Z')).toBe('25 Oct 2026');
+		// A date without a time is that date.
+		expect(formatShortDate('2026-06-01')).toBe('1 Jun 2026');
+	});
+
+	it('dates every moment as Intl does in Europe/London', () => {
+		const london = new Intl.DateTimeFormat('en-GB', {
+			day: 'numeric',
+			month: 'short',
+			year: 'numeric',
+			timeZone: 'Europe/London'
+		});
+		fc.assert(
+			fc.property(
+				fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z') }),
+				(d) => {
+					fc.pre(!Number.isNaN(d.getTime()));
+					expect(formatShortDate(d.toISOString())).toBe(london.format(d));
+				}
+			),
+			{ numRuns: 2000 }
+		);
+	});
+
 	it('says today and yesterday for recent moments', () => {
 		const now = new Date(2026, 10, 23, 15, 0);
 		expect(formatMoment(new Date(2026, 10, 23, 9, 5).toISOString(), now)).toBe('today at 09:05');

@@ -4,6 +4,8 @@
  * on a phone about 200 ms (4x throttled) before the first list could be drawn, and the words never
  * change. Months are abbreviated as current ICU writes them for en-GB ("Sept").
  */
+import { londonDate } from './domain/london';
+
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = [
 	'Jan',
@@ -21,8 +23,11 @@ const MONTHS = [
 ];
 const two = (n: number) => String(n).padStart(2, '0');
 
-/** The calendar date of an ISO date or moment's first ten characters, at midnight UTC. */
-const dayOf = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+/**
+ * The calendar date of an ISO date, or of a moment in England (`londonDate`: a confirmation at
+ * 00:30 in summer is on its own day, not the day before as its UTC date says), at midnight UTC.
+ */
+const dayOf = (iso: string) => new Date(`${londonDate(iso)}T00:00:00Z`);
 const shortDate = (d: Date) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 const time = (d: Date) => `${two(d.getHours())}:${two(d.getMinutes())}`;
 

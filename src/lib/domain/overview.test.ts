@@ -346,6 +346,18 @@ describe('the termly overview', () => {
 		expect(assembleOverview({ ...baseInput(s), today: '2027-01-10' }).asOf).toBe('2026-12-18');
 	});
 
+	it('counts a step agreed in the first minutes of the term, summer time, in the term', () => {
+		const s = school('st-aidans', '3', "St Aidan's");
+		// 00:30 on 2 September 2026, the first day of term 1, is 23:30 UTC on 1 September.
+		const step = {
+			step: nextStep({ _id: 'next-step:2026-27:9', createdAt: '2026-09-01T23:30:00.000Z' }),
+			status: 'open' as const,
+			agreement: 'agreed' as const
+		};
+		const o = assembleOverview({ ...baseInput(s), term: 1, steps: [step], today: '2026-09-10' });
+		expect(o.steps.agreedThisTerm).toBe(1);
+	});
+
 	function baseInput(s: School) {
 		return {
 			school: s,

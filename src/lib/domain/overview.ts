@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { lazy } from './lazy.ts';
 import { compareIso } from './compare.ts';
+import { londonDate } from './london.ts';
 import { KEY_MEASURES } from './key-measures.ts';
 import { changeMeta } from './changes.ts';
 import {
@@ -444,7 +445,7 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 		(s) =>
 			s.agreement === 'agreed' &&
 			((s.step.visitId !== undefined && termVisitIds.has(s.step.visitId)) ||
-				(s.step.visitId === undefined && s.step.createdAt.slice(0, 10) >= termStart))
+				(s.step.visitId === undefined && londonDate(s.step.createdAt) >= termStart))
 	).length;
 	return {
 		school,

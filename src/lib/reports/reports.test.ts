@@ -347,6 +347,32 @@ describe('reports name people in full', () => {
 	});
 });
 
+describe('reports date moments in England', () => {
+	it('a confirmation and an addendum given just after midnight in summer, on their own day', () => {
+		const confirmed = visit({
+			_id: 'visit:2026-27:t6:c',
+			schoolId: 'st-aidans',
+			term: 6,
+			date: '2027-06-30',
+			status: 'confirmed',
+			visitor: 'sil',
+			// 00:30 and 00:10 British Summer Time, on 1 and 2 July.
+			confirmation: { by: 'head.st-aidans', at: '2027-06-30T23:30:00Z', comment: '' },
+			addenda: [
+				{ id: 'a1', by: 'sil', at: '2027-07-01T23:10:00Z', text: 'Reading results arrived.' }
+			]
+		});
+		const text = JSON.stringify(
+			governorsReport(
+				{ ...sy, visits: [confirmed], steps: [] },
+				{ ...ctx, people: { sil: 'James Whitfield', 'head.st-aidans': 'Daniel Okafor' } }
+			)
+		);
+		expect(text).toContain('by the headteacher, Daniel Okafor, on 1 Jul 2027');
+		expect(text).toContain('Addendum, 2 Jul 2027, James Whitfield: Reading results arrived.');
+	});
+});
+
 describe('reports name the kind of each visit (issue 15)', () => {
 	const send = visit({
 		_id: 'visit:2026-27:t2:send',
