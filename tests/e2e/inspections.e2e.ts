@@ -91,3 +91,43 @@ test('an administrator records an inspection; the CEO sees it beside the categor
 	await expect(beside).toContainText('Latest external review: peer review');
 	await ceo.context.close();
 });
+
+test('each review’s Remove says which review it removes, and the focus goes to what was done', async ({
+	browser
+}) => {
+	const on = daysAgo(10);
+	const admin = await newDevice(browser);
+	const { page } = admin;
+	await signIn(page, E2E.admin);
+	await page.goto('/schools/kingsmead/reviews');
+	await page.getByLabel('Kind').selectOption({ label: 'SEND review' });
+	await page.getByLabel('Date').fill(on);
+	await page.getByLabel(/^Who/).fill('Local authority SEND team');
+	await page.getByLabel(/^Headline/).fill('Provision maps are used well in every class.');
+	await page.getByRole('button', { name: 'Record it' }).click();
+	await expect(page.getByTestId('reviews')).toContainText('Provision maps are used well');
+
+	// Every review's button is told apart by a screen reader, by kind, date and who.
+	const buttons = page.getByTestId('reviews').getByRole('button', { name: /^Remove/ });
+	expect(await buttons.count()).toBeGreaterThan(1);
+	const names = await buttons.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+	expect(new Set(names).size).toBe(names.length);
+	const short = new Date(`${on}T12:00:00Z`).toLocaleDateString('en-GB', {
+		day: 'numeric',
+		month: 'short',
+		year: 'numeric'
+	});
+	const removeIt = page.getByRole('button', {
+		name: `Remove (recorded in error): SEND review, ${short}, by Local authority SEND team`,
+		exact: true
+	});
+	await expect(removeIt).toHaveCount(1);
+
+	await removeIt.click();
+	await page.getByRole('button', { name: 'Yes, remove it' }).click();
+	const said = page.getByRole('status').filter({ hasText: 'was removed' });
+	await expect(said).toHaveText(`The SEND review of ${short} was removed.`);
+	await expect(said).toBeFocused();
+	await expect(page.getByTestId('reviews')).not.toContainText('Provision maps are used well');
+	await admin.context.close();
+});

@@ -34,6 +34,17 @@ export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
 	send: 'SEND review'
 };
 
+/**
+ * A kind of review inside a sentence ("The peer review of 3 Nov 2026 was removed."): its label with
+ * a small first letter, but Ofsted and SEND as they are always written.
+ */
+export function reviewKindInProse(kind: ReviewKind): string {
+	const label = REVIEW_KIND_LABELS[kind];
+	return kind === 'ofsted' || kind === 'send'
+		? label
+		: label.charAt(0).toLowerCase() + label.slice(1);
+}
+
 /** The framework an inspection was made under; each keeps its own areas and scale. */
 export const INSPECTION_FRAMEWORKS = { 'ofsted-2019': OFSTED_2019, 'ofsted-2025': OFSTED_2025 };
 export const InspectionFramework = lazy(() => z.enum(['ofsted-2019', 'ofsted-2025']));
