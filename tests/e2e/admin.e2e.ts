@@ -1,6 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { E2E } from './env.ts';
-import { demoUsers, expectAllSent, horizontalOverflow, newDevice, signIn } from './helpers.ts';
+import {
+	crowdedMenu,
+	demoUsers,
+	expectAllSent,
+	horizontalOverflow,
+	newDevice,
+	seriousA11yViolations,
+	serverPut,
+	signIn
+} from './helpers.ts';
 
 test('an administrator changes the visit calendar and a SIL’s next plan starts from it', async ({
 	browser,
@@ -176,4 +185,63 @@ test('a school’s name with no spaces wraps on a phone rather than widening the
 	await expect(page.getByText(long)).toBeVisible();
 	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 	await phone.context.close();
+});
+
+test('the administrator reaches the admin screens from the menu, by keyboard and at 360 px; no one else sees it', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { ceo, sil } = await demoUsers(request);
+	const admin = await newDevice(browser, { width: 360, height: 740 });
+	const { page } = admin;
+	await signIn(page, E2E.admin);
+	const nav = page.getByRole('navigation', { name: 'Main' });
+	const entry = nav.getByRole('link', { name: 'Admin', exact: true });
+	await expect(entry).toBeVisible();
+	expect(await crowdedMenu(page)).toEqual([]);
+	// From the keyboard alone: to the entry, then to a screen from its page.
+	await entry.focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Administration');
+	await expect(entry).toHaveAttribute('aria-current', 'page');
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+	await page.getByRole('link', { name: 'Edit the visit calendar' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('The trust’s visit calendar');
+	// Still in the administrator's part of the app.
+	await expect(entry).toHaveAttribute('aria-current', 'page');
+	await admin.context.close();
+
+	// A chief executive who is also the trust's administrator has both entries, and each fits.
+	const both = 'ceo-admin-menu';
+	await serverPut(request, `_users/org.couchdb.user:${both}`, {
+		_id: `org.couchdb.user:${both}`,
+		name: both,
+		type: 'user',
+		fullName: 'Sam Both',
+		roles: ['ceo', 'admin'],
+		password: E2E.password
+	});
+	const phone = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(phone.page, both);
+	const menu = phone.page.getByRole('navigation', { name: 'Main' });
+	await expect(menu.getByRole('link', { name: 'Dashboard' })).toBeVisible();
+	await expect(menu.getByRole('link', { name: 'Admin', exact: true })).toBeVisible();
+	for (const width of [360, 320]) {
+		await phone.page.setViewportSize({ width, height: 740 });
+		expect(await crowdedMenu(phone.page), `menu at ${width} px`).toEqual([]);
+	}
+	await phone.context.close();
+
+	// Nobody else: not the CEO, not a SIL.
+	for (const name of [ceo, sil]) {
+		const other = await newDevice(browser);
+		await signIn(other.page, name);
+		const theirs = other.page.getByRole('navigation', { name: 'Main' });
+		await expect(theirs.getByRole('link', { name: 'Settings' })).toBeVisible();
+		await expect(theirs.getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0);
+		await other.context.close();
+	}
 });
