@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { calendarProblems, trustSettingsProblems } from './trust-drafts.ts';
+import { z } from 'zod';
+import {
+	calendarProblems,
+	calendarProblemsBy,
+	settingsProblemsBy,
+	trustSettingsProblems
+} from './trust-drafts.ts';
 
 describe('what stops the trust’s settings being saved', () => {
 	const ok = { name: 'Equals Trust', suppressionThreshold: 6 };
@@ -14,6 +20,24 @@ describe('what stops the trust’s settings being saved', () => {
 		expect(trustSettingsProblems({ ...ok, name: '  ' })).toEqual([
 			{ field: 'trust-name', message: 'Give the trust a name.' }
 		]);
+	});
+
+	it('words the limits the schema has, so a limit changed there is said', () => {
+		const rules = z.object({
+			name: z.string().trim().min(1).max(120),
+			suppressionThreshold: z.number().int().min(2).max(50)
+		});
+		const said = (name: string, n: unknown) =>
+			settingsProblemsBy(rules, { name, suppressionThreshold: n as number }).map((p) => p.message);
+		expect(said('x'.repeat(121), 10)).toEqual([
+			'Keep the trust’s name to 120 characters or fewer.'
+		]);
+		expect(said('Equals Trust', 1)).toEqual(['The smallest group shown must be at least 2.']);
+		expect(said('Equals Trust', 51)).toEqual(['The smallest group shown must be at most 50.']);
+		expect(said('Equals Trust', null)).toEqual([
+			'Give the smallest group shown: a whole number from 2 to 50.'
+		]);
+		expect(said('Equals Trust', 40)).toEqual([]);
 	});
 
 	it('says what the smallest group shown must be', () => {
@@ -57,6 +81,31 @@ describe('what stops the visit calendar being saved', () => {
 		).toEqual([
 			{ field: 'focusAreas-0', message: 'List at most 10 discussion areas.' },
 			{ field: 'documents-0', message: 'Keep each line to 200 characters or fewer.' }
+		]);
+	});
+
+	it('words the limits a term’s schema has, so a limit changed there is said', () => {
+		const Line = z.string().trim().min(1).max(80);
+		const rules = z.object({
+			focus: z.string().max(500).min(1),
+			focusAreas: z.array(Line).max(5).optional(),
+			documents: z.array(Line),
+			completedOnDay: z.array(Line),
+			activities: z.array(Line)
+		});
+		expect(
+			calendarProblemsBy(rules, [
+				{
+					...term,
+					focus: 'x'.repeat(501),
+					focusAreas: Array.from({ length: 6 }, (_, i) => `Area ${i}`),
+					activities: ['x'.repeat(81)]
+				}
+			])
+		).toEqual([
+			{ field: 'focus-0', message: 'Keep the focus to 500 characters or fewer.' },
+			{ field: 'focusAreas-0', message: 'List at most 5 discussion areas.' },
+			{ field: 'activities-0', message: 'Keep each line to 80 characters or fewer.' }
 		]);
 	});
 });
