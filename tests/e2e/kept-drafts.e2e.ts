@@ -530,3 +530,47 @@ test('a new next step typed on the learning walk waits while the record is share
 		}
 	}
 });
+
+test('the visit calendar keeps what is typed on the device until it is saved, and says so', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, E2E.admin);
+	await page.goto('/admin/calendar');
+	const state = page.getByTestId('save-state');
+	const documents = page.locator('#documents-5');
+	const was = await documents.inputValue();
+	const tooLong = `Minutes of every governors’ meeting ${'and their papers '.repeat(12)}`.trim();
+
+	// A line too long to save: said beside it, and kept on the device meanwhile.
+	await documents.fill(`${was}\n${tooLong}`);
+	await expect(state).toHaveText('! Not saved yet: Keep each line to 200 characters or fewer.');
+	expect(await keptDrafts(page)).toEqual(['calendar']);
+	await page.reload();
+	await expect(documents).toHaveValue(`${was}\n${tooLong}`);
+	await expect(page.getByTestId('calendar-kept')).toHaveText(
+		'What you typed here before was kept on this device and is shown below.'
+	);
+	await expect(state).toHaveText('! Not saved yet: Keep each line to 200 characters or fewer.');
+
+	// Left unsent, the Sync page names it and its box, and opens the form again.
+	await syncPageLater(page);
+	const draft = page.getByTestId('not-sent').getByRole('listitem');
+	await expect(draft).toHaveCount(1);
+	await expect(draft.getByRole('heading')).toHaveText('A change to the trust’s visit calendar');
+	await expect(draft).toContainText('Term 6: Documents provided before the visit');
+	await expect(draft.getByTestId('draft-open')).toBeVisible();
+	await draft.getByRole('link', { name: 'Open the form' }).click();
+	await expect(documents).toHaveValue(`${was}\n${tooLong}`);
+
+	// Put right, it is saved and nothing is left kept.
+	await documents.fill(was);
+	await expect(state).toHaveText('✓ Saved on this device');
+	await expect.poll(() => keptDrafts(page)).toEqual([]);
+	await expectAllSent(page);
+	await page.reload();
+	await expect(documents).toHaveValue(was);
+	await expect(page.getByTestId('calendar-kept')).toHaveCount(0);
+	await context.close();
+});

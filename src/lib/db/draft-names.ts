@@ -1,5 +1,10 @@
 import { buildGrid } from '$lib/domain/attainment-grid';
-import { REVIEW_KIND_LABELS, type AttainmentFramework, type ReviewKind } from '$lib/domain';
+import {
+	REVIEW_KIND_LABELS,
+	VISIT_CALENDAR_ID,
+	type AttainmentFramework,
+	type ReviewKind
+} from '$lib/domain';
 import { choiceKey } from '$lib/domain/changes';
 import { CONCERNS_DB } from '$lib/domain/databases';
 import { formatDate, today } from '$lib/format';
@@ -143,6 +148,11 @@ export async function draftFacts(
 	switch (d.form) {
 		case 'school':
 			return { found: 'there' };
+		case 'calendar':
+			// The trust has one calendar: it is there once the first sync brought it.
+			return (await rm.trustDocs.get(VISIT_CALENDAR_ID))
+				? { found: 'there' }
+				: { found: 'unknown' };
 		case 'visit':
 		case 'next-step':
 		case 'concern': {

@@ -68,6 +68,10 @@ describe('whether a draft’s form is still open', () => {
 		expect(draftFate('school', there())).toEqual({ fate: 'open' });
 	});
 
+	it('the visit calendar’s typing is open while the calendar is on the device', () => {
+		expect(draftFate('calendar', there())).toEqual({ fate: 'open' });
+	});
+
 	it('where the device cannot tell, the draft may be waiting, never gone', () => {
 		for (const form of ['progress', 'visit', 'merge', 'figures', 'something-new']) {
 			expect(draftFate(form, { found: 'unknown' }).fate).toBe('waiting');

@@ -57,6 +57,7 @@ export function draftFate(form: string, facts: DraftFacts): DraftFate {
 		case 'close-school':
 		case 'school':
 		case 'figures':
+		case 'calendar':
 			return { fate: 'open' };
 		case 'next-step':
 			if (status === 'confirmed') return { fate: 'gone', why: 'the visit record was confirmed' };

@@ -35,7 +35,7 @@ export class KeptDraft<T extends Record<string, string>> {
 	/** Whether the form opened on something kept from before, until it is sent. */
 	restored = $state(false);
 	readonly #key: string | null;
-	readonly #empty: T;
+	#empty: T;
 
 	constructor(what: () => string, empty: T) {
 		const user = workspace.user?.name;
@@ -87,6 +87,16 @@ export class KeptDraft<T extends Record<string, string>> {
 		const now = $state.snapshot(this.value) as T;
 		if (Object.keys(this.#empty).some((k) => now[k] !== sent[k])) return;
 		this.discard();
+	}
+
+	/**
+	 * For a form saved as it is typed (the visit calendar), whose defaults are the record as saved:
+	 * `sent` is saved now and becomes what the form starts from, so only what was typed since stays
+	 * kept. The form's text is not touched, and it still says it opened on a kept draft.
+	 */
+	saved(sent: T): void {
+		this.#empty = { ...sent };
+		this.#write($state.snapshot(this.value) as T);
 	}
 
 	/** The person gave the form up (Cancel): what was kept goes, and the form starts again empty. */

@@ -71,6 +71,32 @@ describe('kept drafts left unsent', () => {
 		]);
 	});
 
+	it('names the visit calendar’s typing, each box by its term as the calendar labels it', () => {
+		const s = new MemoryStorage();
+		s.setItem('si:draft:calendar:admin', {
+			'focus-1': '',
+			'documents-2': 'School improvement plan\nAttendance summary',
+			[AT]: old,
+			[PAGE]: '/admin/calendar',
+			[WHERE]: 'Visit calendar'
+		});
+		const [draft] = show(s, 'admin');
+		expect(draft).toMatchObject({
+			title: 'A change to the trust’s visit calendar',
+			form: 'calendar',
+			record: null,
+			page: '/admin/calendar',
+			typed: [
+				{
+					field: 'documents-2',
+					label: 'Term 3: Documents provided before the visit',
+					text: 'School improvement plan\nAttendance summary'
+				}
+			],
+			choices: 0
+		});
+	});
+
 	it('leaves alone a draft typed a moment ago, one whose form is open, and one with nothing typed', () => {
 		const s = new MemoryStorage();
 		s.setItem('si:draft:reason:next-step:1:sil1', { reason: 'Too soon.', [AT]: NOW - 60_000 });

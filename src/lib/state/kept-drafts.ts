@@ -69,7 +69,8 @@ const FORMS: Record<string, string> = {
 	school: 'A school being added',
 	situation: 'A change to a school’s situation',
 	'close-school': 'A school being closed',
-	figures: 'Attainment figures typed into the grid'
+	figures: 'Attainment figures typed into the grid',
+	calendar: 'A change to the trust’s visit calendar'
 };
 
 /**
@@ -199,8 +200,23 @@ const VALUES: Record<string, Record<string, Record<string, string>>> = {
 	}
 };
 
-/** `successCriteria` → "Success criteria"; a grid's cell `row|col` → "row, col". */
+/** The visit calendar's boxes, one of each a term (`focus-0` is term 1's focus), as it labels them. */
+const CALENDAR_BOXES: Record<string, string> = {
+	focus: 'Focus',
+	focusAreas: 'Discussion areas a termly visit starts with',
+	documents: 'Documents provided before the visit',
+	completedOnDay: 'Completed on the day',
+	activities: 'Possible joint activities'
+};
+
+/**
+ * `successCriteria` → "Success criteria"; a grid's cell `row|col` → "row, col"; the calendar's
+ * `documents-2` → "Term 3: Documents provided before the visit".
+ */
 function label(form: string, field: string): string | null {
+	const box = form === 'calendar' ? /^(\w+)-(\d+)$/.exec(field) : null;
+	const boxLabel = box ? CALENDAR_BOXES[box[1]!] : undefined;
+	if (box && boxLabel) return `Term ${Number(box[2]) + 1}: ${boxLabel}`;
 	const named = FIELDS[form]?.[field];
 	if (named !== undefined) return named;
 	if (field.includes('|')) return field.split('|').join(', ');
