@@ -73,6 +73,7 @@ for (const size of SIZES) {
 		const { page, context } = await newDevice(browser, size);
 		await signIn(page, E2E.admin);
 		for (const [path, heading] of [
+			['/admin', /Administration/],
 			['/admin/trust', /Trust settings/],
 			['/admin/calendar', /visit calendar/],
 			['/admin/schools', /The trust’s schools/],
