@@ -171,6 +171,40 @@ test('typing cut short by a reload or a closed tab, before its save, is still th
 	await expect(again.getByLabel(/^Owner/)).toHaveValue('');
 });
 
+test('a note of typing older than the save that followed it (a browser killed) asks no choice', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(90_000);
+	await newDraftVisit(page, request);
+	const field = page.getByLabel('Focus of the visit');
+	await field.fill('T2-');
+	await saved(page);
+	// The note kept at a keystroke of the typing that follows, before its save.
+	await field.pressSequentially('comme');
+	const kept = await page.evaluate(() => {
+		const key = Object.keys(localStorage).find((k) => k.startsWith('si:unsaved:'))!;
+		return { key, note: localStorage.getItem(key)! };
+	});
+	await field.pressSequentially('nt');
+	await saved(page);
+	await expect
+		.poll(() =>
+			page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('si:unsaved:')))
+		)
+		.toEqual([]);
+	// As a killed browser leaves it: the older note back, its removal lost; the save kept.
+	await page.evaluate(({ key, note }) => localStorage.setItem(key, note), kept);
+	expect(JSON.parse(kept.note).draft.focus).toBe('T2-comme');
+
+	await page.reload();
+	await expect(field).toHaveValue('T2-comment');
+	await expect(page.getByTestId('record-state')).not.toContainText('Needs your choice');
+	await expectAllSent(page);
+	await expect(page.getByTestId('choice-notice')).toHaveCount(0);
+	await expect(field).toHaveValue('T2-comment');
+});
+
 test('typing cut short on a record that is not opened again still reaches the trust', async ({
 	page,
 	context,

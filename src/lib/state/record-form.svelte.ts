@@ -4,6 +4,7 @@ import type { Doc } from '$lib/sync/merge';
 import { Autosave } from './autosave.svelte';
 import { same, takeIn } from './rebase';
 import { holdOpen, readUnsaved, recordDb, unsavedKey, type Unsaved } from './unsaved';
+import { withoutOutgrown } from './outgrown';
 import { workspace } from './workspace.svelte';
 
 /** The generation of a revision ("3-abc…" is 3); 0 for none. */
@@ -79,7 +80,15 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		this.#db = recordDb(this.#base);
 		this.#unsaved = user ? unsavedKey(user, this.#db, this.#base._id) : null;
 		// Typing the page's end cut short: taken in as changes from elsewhere are, then saved.
-		const kept = this.#unsaved ? readUnsaved(this.#unsaved) : null;
+		const note = this.#unsaved ? readUnsaved(this.#unsaved) : null;
+		// Typing a later save from this device already holds is not taken in again as a clash.
+		const kept =
+			note && workspace.session
+				? withoutOutgrown(note, this.#base, {
+						by: workspace.session.name,
+						device: workspace.ctx.device ?? ''
+					})
+				: note;
 		if (kept) {
 			this.#takeIn({ ...this.#base, ...kept.base }, { ...this.#base, ...kept.draft }, this.#base);
 			if (!this.#saved()) this.changed();

@@ -109,6 +109,49 @@ describe('saving at start what editors kept and never saved', () => {
 		expect(localStorage.getItem(key)).toBeNull();
 	});
 
+	it('leaves out typing a later save from this device already holds, asking no choice', async () => {
+		const opened = await put(OAK, visit({ status: 'draft', focus: 'T2-' }));
+		// The browser was killed: its note kept "T2-comme" and an older word elsewhere, while the
+		// save that followed 300 ms later, with the whole of both, reached the database.
+		const noteAt = Date.parse('2026-11-28T13:01:42.000Z');
+		const key = keep('sil', OAK, opened, { focus: 'T2-comme', daysUsed: 2 }, noteAt);
+		const edit = { by: 'sil', device: 'Chromium on Linux', at: '2026-11-28T13:01:43.000Z' };
+		const saved = await put(OAK, { ...opened, focus: 'T2-comment', daysUsed: 2, edit });
+
+		expect(await saveUnsaved(ctx, 'sil', { at: noteAt + SETTLE_MS })).toMatchObject({
+			saved: 0,
+			left: []
+		});
+		const now = await dbFor(OAK).get<Record<string, unknown>>(opened._id);
+		expect(now._rev).toBe(saved._rev);
+		expect(now.choices).toBeUndefined();
+		expect(localStorage.getItem(key)).toBeNull();
+	});
+
+	it('still takes in a note the later save does not hold, or one a save elsewhere outgrew', async () => {
+		const noteAt = Date.parse('2026-11-28T13:01:42.000Z');
+		const at = '2026-11-28T13:01:43.000Z';
+		for (const [edit, focus] of [
+			// This device's later save with other words: the note's are kept, as a choice.
+			[{ by: 'sil', device: 'Chromium on Linux', at }, 'T2-other words'],
+			// Another device's save is not this typing, whatever it says.
+			[{ by: 'sil', device: 'Tablet', at }, 'T2-comment']
+		] as const) {
+			const opened = await put(
+				OAK,
+				visit({ _id: `visit:2026-27:t2:${edit.device}`, status: 'draft', focus: 'T2-' })
+			);
+			keep('sil', OAK, opened, { focus: 'T2-comme' }, noteAt);
+			await put(OAK, { ...opened, focus, edit });
+			await saveUnsaved(ctx, 'sil', { at: noteAt + SETTLE_MS });
+			const now = await dbFor(OAK).get<Record<string, unknown>>(opened._id);
+			const texts = (now.choices as { options: { value: unknown }[] }[])[0]!.options.map(
+				(o) => o.value
+			);
+			expect(texts.sort()).toEqual(['T2-comme', focus].sort());
+		}
+	});
+
 	it('makes an overview no one had begun, each school’s apart though their ids are the same', async () => {
 		const elm = schoolDbName('elmwood');
 		keep('ceo', OAK, blankOverview('oakfield', '2026-27', 2), { commentary: 'Oakfield: strong' });

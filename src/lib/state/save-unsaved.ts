@@ -9,6 +9,7 @@ import { isConfirmedVisit, type Describe } from '$lib/sync/late-changes';
 import type { Doc } from '$lib/sync/merge';
 import { same } from './rebase';
 import { isOpen, parseUnsaved, unsavedKeys, type Unsaved } from './unsaved';
+import { withoutOutgrown } from './outgrown';
 
 type Save = (ctx: WriteContext, base: never, draft: never) => Promise<unknown>;
 
@@ -169,7 +170,9 @@ export async function saveUnsaved(
 				leave(GONE);
 				continue;
 			}
-			const outcome = await saveNote(ctx, kept, now, describe);
+			// Typing a later save from this device already holds is not taken in again as a clash.
+			const note = withoutOutgrown(kept, now, { by: user, device: ctx.device ?? '' });
+			const outcome = await saveNote(ctx, note, now, describe);
 			if (outcome === 'saved') done.saved++;
 			if (outcome === 'added') done.added++;
 			if (localStorage.getItem(key) === raw) localStorage.removeItem(key);
