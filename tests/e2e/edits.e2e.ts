@@ -153,6 +153,20 @@ test('typing cut short by a reload or a closed tab, before its save, is still th
 	);
 	await expect(again.getByLabel('SI time used')).toHaveValue('2.5');
 
+	// A focus area being named, not yet added, survives a reload, and goes once it is added.
+	const area = again.getByLabel(/^Add a focus area/);
+	await area.fill('Attendance of disadvantaged pupils');
+	await again.reload();
+	await expect(area).toHaveValue('Attendance of disadvantaged pupils');
+	await again.getByRole('button', { name: 'Add area' }).click();
+	await expect(area).toHaveValue('');
+	await saved(again);
+	await again.reload();
+	await expect(
+		again.getByRole('button', { name: 'Remove “Attendance of disadvantaged pupils”' })
+	).toBeVisible();
+	await expect(area).toHaveValue('');
+
 	// A next step being written, not yet added, survives a reload too, and goes once it is added.
 	const step = 'Model blending in every phonics lesson';
 	await again.getByLabel('Next step', { exact: true }).fill(step);

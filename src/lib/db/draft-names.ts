@@ -84,6 +84,7 @@ export async function nameDraftRecord(
 	switch (d.form) {
 		case 'visit':
 		case 'next-step':
+		case 'area':
 		case 'concern': {
 			const visit = await rm.visits.get(id);
 			if (visit) return named(visit.schoolId, visit.doc);
@@ -155,6 +156,7 @@ export async function draftFacts(
 				: { found: 'unknown' };
 		case 'visit':
 		case 'next-step':
+		case 'area':
 		case 'concern': {
 			const visit = await rm.visits.get(id);
 			if (visit) {

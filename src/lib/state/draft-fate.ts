@@ -23,6 +23,7 @@ const RECORD_OF: Record<string, string> = {
 	progress: 'next step',
 	reason: 'next step',
 	'next-step': 'visit record',
+	area: 'visit record',
 	visit: 'visit record',
 	concern: 'visit record',
 	'concern-action': 'concern',
@@ -60,6 +61,7 @@ export function draftFate(form: string, facts: DraftFacts): DraftFate {
 		case 'calendar':
 			return { fate: 'open' };
 		case 'next-step':
+		case 'area':
 			if (status === 'confirmed') return { fate: 'gone', why: 'the visit record was confirmed' };
 			if (status === 'shared') {
 				return {

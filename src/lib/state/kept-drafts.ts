@@ -57,6 +57,7 @@ const FORMS: Record<string, string> = {
 	progress: 'A progress update on a next step',
 	reason: 'A reason for disagreeing with a next step',
 	'next-step': 'A new next step for a visit',
+	area: 'A focus area being added to a visit record',
 	visit: 'A comment, disagreement or addendum on a visit',
 	concern: 'A concern being raised',
 	'concern-action': 'An action or closing note on a concern',
@@ -82,6 +83,7 @@ const FORMS: Record<string, string> = {
 const FIELDS: Record<string, Record<string, string | null>> = {
 	progress: { status: 'Status', note: 'What has happened', evidence: 'Evidence' },
 	reason: { reason: 'Why you disagree' },
+	area: { area: 'Add a focus area' },
 	'next-step': {
 		action: 'Next step',
 		owner: 'Owner',
