@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
 import { demoUsers, expectAllSent, newDevice, planVisit, serverGet, signIn } from './helpers.ts';
 
 test('two offline devices changing different fields of a booklet both keep their change, with no question', async ({
@@ -70,23 +70,31 @@ test('two offline devices changing different fields of a booklet both keep their
 	await b.context.close();
 });
 
-test('a next step added on a device that had not seen the record shared is not agreed by the head’s confirmation', async ({
-	browser,
-	request
-}) => {
-	test.setTimeout(180_000);
+/**
+ * The SIL signed in on a laptop and a tablet, the laptop on a visit it has just planned at the
+ * school of the demo's first head.
+ */
+async function silsLaptopAndTablet(browser: Browser, request: APIRequestContext) {
 	const { sil, heads } = await demoUsers(request);
 	const head = heads[0]!;
 	const laptop = await newDevice(browser);
 	const tablet = await newDevice(browser);
 	await signIn(laptop.page, sil);
 	await signIn(tablet.page, sil);
-
-	// The laptop plans a visit and adds a next step the head will see before confirming.
 	await laptop.page.goto(`/schools/${head.school}`);
 	await laptop.page.getByRole('link', { name: 'Plan a visit' }).click();
 	await planVisit(laptop.page);
 	await expect(laptop.page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	return { head, laptop, tablet };
+}
+
+test('a next step added on a device that had not seen the record shared is not agreed by the head’s confirmation', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	// The laptop plans a visit and adds a next step the head will see before confirming.
+	const { head, laptop, tablet } = await silsLaptopAndTablet(browser, request);
 	const addStep = async (page: typeof laptop.page, action: string) => {
 		await page.getByLabel('Next step', { exact: true }).fill(action);
 		await page.getByLabel(/^Owner/).fill('English lead');
@@ -162,18 +170,8 @@ test('a next step removed on a device that had not seen the record confirmed com
 	request
 }) => {
 	test.setTimeout(180_000);
-	const { sil, heads } = await demoUsers(request);
-	const head = heads[0]!;
-	const laptop = await newDevice(browser);
-	const tablet = await newDevice(browser);
-	await signIn(laptop.page, sil);
-	await signIn(tablet.page, sil);
-
 	// The laptop plans a visit with a next step; the tablet opens the record once it has arrived.
-	await laptop.page.goto(`/schools/${head.school}`);
-	await laptop.page.getByRole('link', { name: 'Plan a visit' }).click();
-	await planVisit(laptop.page);
-	await expect(laptop.page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	const { head, laptop, tablet } = await silsLaptopAndTablet(browser, request);
 	const action = `Model early reading in Year 1 (${Date.now()})`;
 	await laptop.page.getByLabel('Next step', { exact: true }).fill(action);
 	await laptop.page.getByLabel(/^Owner/).fill('English lead');
