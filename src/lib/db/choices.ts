@@ -22,7 +22,7 @@ import {
 } from './names';
 import { RecordRefused, updateDoc, type WriteContext } from './repository';
 import { planResolution, type Overfull } from '$lib/sync/resolve';
-import { addendaInParts, type Addendum } from '$lib/sync/late-changes';
+import { addendaInParts, isConfirmedVisit, type Addendum } from '$lib/sync/late-changes';
 import { formatDateTime } from '$lib/format';
 
 /**
@@ -75,7 +75,7 @@ export function mayChoose(doc: Doc, db: string, user: UserCtx): boolean {
 	if (!first) return false;
 	let candidate: Doc;
 	try {
-		candidate = lockedByConfirmation(doc)
+		candidate = isConfirmedVisit(doc)
 			? { ...doc }
 			: setAt(doc, first.path, first.options[1]?.value);
 	} catch {
@@ -86,9 +86,6 @@ export function mayChoose(doc: Doc, db: string, user: UserCtx): boolean {
 	else delete candidate.choices;
 	return validateDocUpdate(candidate, doc, user, db).ok;
 }
-
-/** A visit record the head confirmed: what it says no longer changes, choices or not. */
-const lockedByConfirmation = (doc: Doc) => doc.type === 'visit' && doc.status === 'confirmed';
 
 /** Where a record is opened, so the screen can link to it. */
 export type RecordLink =
@@ -185,7 +182,7 @@ export async function loadRecordChoices(
 				? personName(doc.visitor, me, str(doc.visitorName), names.people)
 				: null;
 		const may = mayChoose(doc, row.db, ctx.user);
-		const locked = may && lockedByConfirmation(doc);
+		const locked = may && isConfirmedVisit(doc);
 		out.push({
 			// Named for the person choosing: the school's head reads "Your confirmation".
 			...describeChoices(row.db, doc, { ...names, reader: ctx.user }, me),
@@ -393,7 +390,7 @@ export async function settleConfirmedChoice(
 	const current = await latest(ctx, db, docId);
 	if (!current) throw new RecordRefused('This record is no longer on this device.');
 	const schema = SCHEMAS.visit.schema as unknown as z.ZodType<Doc>;
-	if (current.type !== 'visit' || current.status !== 'confirmed') {
+	if (!isConfirmedVisit(current)) {
 		throw new RecordRefused('This record is not confirmed: choose the version it keeps instead.');
 	}
 	const settledHere = (doc: Doc) =>

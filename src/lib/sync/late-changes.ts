@@ -14,7 +14,7 @@ import type { Doc } from './merge';
  * A visit the headteacher confirmed: locked, so a later change to what it says can only be
  * appended to it as an addendum. Learning walks, next steps and overviews are never locked.
  */
-export const isConfirmedVisit = (doc: Doc): boolean =>
+export const isConfirmedVisit = (doc: Record<string, unknown>): boolean =>
 	doc.type === 'visit' && doc.status === 'confirmed';
 
 /** Fields the people who confirm and share write, and bookkeeping: never a late change. */
