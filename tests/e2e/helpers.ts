@@ -105,14 +105,16 @@ export function schoolsWithoutHead(users: {
 
 /**
  * Sign in through the app's own screen and wait for the first sync to finish; with the demo's
- * password unless `password` is given.
+ * password unless `password` is given. `base` is the app's address, for a browser Playwright did
+ * not launch (which has no `baseURL`).
  */
 export async function signIn(
 	page: Page,
 	name: string,
-	password: string = E2E.password
+	password: string = E2E.password,
+	base = ''
 ): Promise<void> {
-	await page.goto('/sign-in');
+	await page.goto(`${base}/sign-in`);
 	await page.getByLabel('User name').fill(name);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
@@ -225,4 +227,37 @@ export async function signOutSaysThenDiscard(
 	await entry.getByRole('button', { name: 'Discard it' }).click();
 	await expect(section).toBeHidden();
 	await expect(page.getByRole('status').filter({ hasText: 'was discarded' })).toBeFocused();
+}
+
+/**
+ * Every draft kept on this device whose key starts with `prefix`, as it would be had it been typed
+ * `ago` ms ago: in localStorage and in IndexedDB's copy (`keepNote`), which a reload takes back
+ * when it is the later of the two.
+ */
+export async function backdateDrafts(page: Page, prefix: string, ago: number): Promise<void> {
+	await page.evaluate(
+		async ({ prefix, ago }) => {
+			const at = Date.now() - ago;
+			const kept: { key: string; value: string; at: number }[] = [];
+			for (const key of Object.keys(localStorage).filter((k) => k.startsWith(prefix))) {
+				const v = JSON.parse(localStorage.getItem(key)!) as Record<string, unknown>;
+				const value = JSON.stringify({ ...v, '@at': at });
+				localStorage.setItem(key, value);
+				kept.push({ key, value, at });
+			}
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const req = indexedDB.open('si-notes');
+				req.onsuccess = () => resolve(req.result);
+				req.onerror = () => reject(req.error);
+			});
+			const tx = db.transaction('notes', 'readwrite');
+			for (const note of kept) tx.objectStore('notes').put(note);
+			await new Promise((resolve, reject) => {
+				tx.oncomplete = resolve;
+				tx.onerror = () => reject(tx.error);
+			});
+			db.close();
+		},
+		{ prefix, ago }
+	);
 }

@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
 import {
+	backdateDrafts,
 	demoUsers,
 	expectAllSent,
 	horizontalOverflow,
@@ -252,12 +253,7 @@ test('an administrator’s school forms keep what is typed until it is sent', as
  */
 async function syncPageLater(page: Page): Promise<void> {
 	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
-	await page.evaluate(() => {
-		for (const k of Object.keys(localStorage).filter((k) => k.startsWith('si:draft:'))) {
-			const v = JSON.parse(localStorage.getItem(k)!) as Record<string, unknown>;
-			localStorage.setItem(k, JSON.stringify({ ...v, '@at': Date.now() - 11 * 60_000 }));
-		}
-	});
+	await backdateDrafts(page, 'si:draft:', 11 * 60_000);
 	await page.reload();
 }
 
@@ -330,12 +326,7 @@ test('a reply whose form went away meanwhile is shown on the Sync page, counted 
 		await expect(page.getByRole('region', { name: 'Typing not saved' })).toHaveCount(0);
 
 		// Left ten minutes and more: said in the status line and shown, with its text and its page.
-		await page.evaluate(() => {
-			for (const k of Object.keys(localStorage).filter((k) => k.startsWith('si:draft:visit:'))) {
-				const v = JSON.parse(localStorage.getItem(k)!) as Record<string, unknown>;
-				localStorage.setItem(k, JSON.stringify({ ...v, '@at': Date.now() - 11 * 60_000 }));
-			}
-		});
+		await backdateDrafts(page, 'si:draft:visit:', 11 * 60_000);
 		await page.reload();
 		const status = page.getByTestId('sync-status');
 		await expect(status).toContainText('Typing in 1 form not sent', { timeout: 45_000 });

@@ -7,6 +7,7 @@ import {
 	readKeptDrafts,
 	type KeptDraftEntry
 } from './kept-drafts';
+import { keepNote } from './kept-notes';
 import { workspace } from './workspace.svelte';
 
 /**
@@ -54,11 +55,7 @@ class DraftsLeft {
 
 	/** The person discarded the draft kept at `key` (the Sync page). */
 	discard(key: string): void {
-		try {
-			localStorage.removeItem(key);
-		} catch {
-			// No storage: nothing was kept.
-		}
+		keepNote(key, null);
 		this.#version++;
 	}
 }

@@ -1,5 +1,6 @@
 import { userKey } from '$lib/sync/session';
 import { holdDraft, keptMeta } from './kept-drafts';
+import { keepNote, recoverNote } from './kept-notes';
 import { workspace } from './workspace.svelte';
 
 function read(key: string | null): Record<string, string> {
@@ -20,12 +21,12 @@ function read(key: string | null): Record<string, string> {
 
 /**
  * Cells of a grid typed into and not yet taken by their record (a figure is saved when the person
- * leaves its cell): kept on the device as they are typed, so that a reload or the tab closing
- * before the person leaves the cell loses nothing. Kept per person and per grid (`what`, read again
- * when it changes, so one component can show several records) in localStorage, written in the same
- * task as the keystroke, with when and on which page (`keptMeta`); cells left unsent are listed on
- * the Sync page (`draftsLeft`) and counted by sign-out, which clears them with every `si:…:<user>`
- * key.
+ * leaves its cell): kept on the device as they are typed, so that a reload, the tab closing or the
+ * browser killed before the person leaves the cell loses nothing. Kept per person and per grid
+ * (`what`, read again when it changes, so one component can show several records) in localStorage,
+ * written in the same task as the keystroke, and in IndexedDB a moment later (`keepNote`), with when
+ * and on which page (`keptMeta`); cells left unsent are listed on the Sync page (`draftsLeft`) and
+ * counted by sign-out, which clears them with every `si:…:<user>` key.
  */
 export class KeptCells {
 	readonly #what: () => string;
@@ -42,19 +43,29 @@ export class KeptCells {
 		// Open, the grid is where its cells are seen: the Sync page lists them only once it is closed.
 		$effect(() => {
 			const key = this.#key;
-			if (key) return holdDraft(key);
+			if (!key) return;
+			let closed = false;
+			// Cells the browser's end cut short (killed before localStorage reached the disk) come
+			// back from IndexedDB.
+			void recoverNote(key).then((lost) => {
+				if (lost && !closed) this.#version++;
+			});
+			const release = holdDraft(key);
+			return () => {
+				closed = true;
+				release();
+			};
 		});
 	}
 
 	#write(cells: Record<string, string>): void {
 		const key = this.#key;
 		if (!key) return;
-		try {
-			if (Object.keys(cells).length === 0) localStorage.removeItem(key);
-			else localStorage.setItem(key, JSON.stringify({ ...cells, ...keptMeta() }));
-		} catch {
-			// Storage full or refused: the figure is still on screen and saved as before.
-		}
+		// Storage full or refused: the figure is still on screen and saved as before.
+		keepNote(
+			key,
+			Object.keys(cells).length === 0 ? null : JSON.stringify({ ...cells, ...keptMeta() })
+		);
 		this.#version++;
 	}
 

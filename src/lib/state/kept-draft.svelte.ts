@@ -1,6 +1,7 @@
 import { untrack } from 'svelte';
 import { userKey } from '$lib/sync/session';
 import { holdDraft, keptMeta } from './kept-drafts';
+import { keepNote, recoverNote } from './kept-notes';
 import { workspace } from './workspace.svelte';
 
 /** The kept value's members that are strings and named in `empty`; anything else is dropped. */
@@ -23,10 +24,10 @@ function readKept<T extends Record<string, string>>(key: string | null, empty: T
 /**
  * What a person is writing in a form that is saved only when they send it (a progress update, a
  * reason for disagreeing): kept on the device as they type, so that moving to another screen, a
- * reload or the browser closing the tab loses none of it. Kept per person and per form (`what`) in
- * localStorage, written in the same task as the change, with when and on which page (`keptMeta`);
- * one left unsent is listed on the Sync page (`draftsLeft`) and counted by sign-out, which clears
- * it with every `si:…:<user>` key. `what` names the form and its record (`progress:<step id>`);
+ * reload, the tab closing or the browser killed loses none of it. Kept per person and per form
+ * (`what`) in localStorage, written in the same task as the change, and in IndexedDB a moment later
+ * (`keepNote`), with when and on which page (`keptMeta`); one left unsent is listed on the Sync page
+ * (`draftsLeft`) and counted by sign-out, which clears it with every `si:…:<user>` key. `what` names the form and its record (`progress:<step id>`);
  * it is read once, so a page that shows another record in the same component creates the form
  * again (`{#key}`). A form sent calls `clear`. Create it during component initialisation.
  */
@@ -41,16 +42,39 @@ export class KeptDraft<T extends Record<string, string>> {
 		const user = workspace.user?.name;
 		this.#key = user ? userKey(user, `draft:${untrack(what)}`) : null;
 		this.#empty = empty;
-		const kept = readKept(this.#key, empty);
-		this.value = { ...empty, ...kept };
-		this.restored = Object.keys(empty).some((k) => (kept[k] ?? empty[k]) !== empty[k]);
+		this.#read();
+		const opened = $state.snapshot(this.value) as T;
 		$effect(() => {
 			const now = $state.snapshot(this.value) as T;
 			untrack(() => this.#write(now));
 		});
 		// Open, the form is where its draft is seen: the Sync page lists it only once it is closed.
 		const key = this.#key;
-		if (key) $effect(() => holdDraft(key));
+		if (!key) return;
+		let closed = false;
+		$effect(() => {
+			const release = holdDraft(key);
+			return () => {
+				closed = true;
+				release();
+			};
+		});
+		// A draft the browser's end cut short (killed before localStorage reached the disk) comes
+		// back from IndexedDB, unless the person has typed since the form opened.
+		void recoverNote(key).then((lost) => {
+			if (!lost || closed) return;
+			const now = $state.snapshot(this.value) as T;
+			if (Object.keys(opened).every((k) => now[k] === opened[k])) this.#read();
+		});
+	}
+
+	/** The form's value: what is kept over its defaults. */
+	#read(): void {
+		const kept = readKept(this.#key, this.#empty);
+		this.value = { ...this.#empty, ...kept };
+		this.restored = Object.keys(this.#empty).some(
+			(k) => (kept[k] ?? this.#empty[k]) !== this.#empty[k]
+		);
 	}
 
 	#isEmpty(value: T): boolean {
@@ -70,13 +94,11 @@ export class KeptDraft<T extends Record<string, string>> {
 
 	#write(value: T): void {
 		if (!this.#key) return;
-		try {
-			if (this.#isEmpty(value)) localStorage.removeItem(this.#key);
-			else
-				localStorage.setItem(this.#key, JSON.stringify({ ...this.#typed(value), ...keptMeta() }));
-		} catch {
-			// Storage full or refused: the text is still on screen and the form still sends it.
-		}
+		// Storage full or refused: the text is still on screen and the form still sends it.
+		keepNote(
+			this.#key,
+			this.#isEmpty(value) ? null : JSON.stringify({ ...this.#typed(value), ...keptMeta() })
+		);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import type { Doc } from '$lib/sync/merge';
 import { Autosave } from './autosave.svelte';
 import { same, takeIn } from './rebase';
 import { holdOpen, readUnsaved, recordDb, unsavedKey, type Unsaved } from './unsaved';
+import { keepNote, recoverNote } from './kept-notes';
 import { withoutOutgrown } from './outgrown';
 import { workspace } from './workspace.svelte';
 
@@ -45,8 +46,9 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
  * person has not changed, never the one they are in (`keep`), so text never moves under the cursor.
  *
  * Until a change is saved it is also kept in localStorage, written in the same task as the change
- * (`Unsaved` in unsaved.ts: the form's base and draft, for its fields only). A save to IndexedDB
- * takes a moment, and a reload or a closed tab in that moment cut it short; the form opened again on
+ * (`Unsaved` in unsaved.ts: the form's base and draft, for its fields only), and in IndexedDB a
+ * moment later for a browser killed outright (`keepNote`). A save to the record takes a moment, and
+ * a reload, a closed tab or a killed browser in that moment cut it short; the form opened again on
  * the record takes in what was kept, as it takes in a revision from elsewhere, and saves it. The
  * app's next start saves what was kept for records no form opens (`saveUnsaved`).
  *
@@ -69,6 +71,9 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	/** Where unsaved changes are kept (see above); null without a signed-in person. */
 	readonly #unsaved: string | null;
 	readonly #db: string;
+	/** Whether the person has changed anything since the form opened, and whether it has closed. */
+	#touched = false;
+	#closed = false;
 
 	constructor(options: RecordFormOptions<D, K>) {
 		this.#options = options;
@@ -80,6 +85,31 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		this.#db = recordDb(this.#base);
 		this.#unsaved = user ? unsavedKey(user, this.#db, this.#base._id) : null;
 		// Typing the page's end cut short: taken in as changes from elsewhere are, then saved.
+		this.#takeNote();
+		$effect(() => {
+			const incoming = $state.snapshot(options.record()) as D;
+			untrack(() => this.absorb(incoming));
+		});
+		// While open, the form saves what it kept itself; the start's save leaves it alone.
+		const key = this.#unsaved;
+		if (key) {
+			$effect(() => {
+				const release = holdOpen(key);
+				return () => {
+					this.#closed = true;
+					release();
+				};
+			});
+			// Typing the browser's end cut short (killed before localStorage reached the disk): the
+			// note IndexedDB kept is taken in the same way, unless the person has typed since.
+			void recoverNote(key).then((lost) => {
+				if (lost && !this.#closed && !this.#touched) this.#takeNote();
+			});
+		}
+	}
+
+	/** The note of unsaved typing kept for this record, taken in and saved. */
+	#takeNote(): void {
 		const note = this.#unsaved ? readUnsaved(this.#unsaved) : null;
 		// Typing a later save from this device already holds is not taken in again as a clash.
 		const kept =
@@ -89,17 +119,9 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 						device: workspace.ctx.device ?? ''
 					})
 				: note;
-		if (kept) {
-			this.#takeIn({ ...this.#base, ...kept.base }, { ...this.#base, ...kept.draft }, this.#base);
-			if (!this.#saved()) this.changed();
-		}
-		$effect(() => {
-			const incoming = $state.snapshot(options.record()) as D;
-			untrack(() => this.absorb(incoming));
-		});
-		// While open, the form saves what it kept itself; the start's save leaves it alone.
-		const key = this.#unsaved;
-		if (key) $effect(() => holdOpen(key));
+		if (!kept) return;
+		this.#takeIn({ ...this.#base, ...kept.base }, { ...this.#base, ...kept.draft }, this.#base);
+		if (!this.#saved()) this.#changed();
 	}
 
 	/** The revision the draft is measured against (for tests and the conflict notice). */
@@ -109,10 +131,15 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 
 	/** Note that the person changed something: it is saved within a moment. */
 	changed = (): void => {
+		this.#touched = true;
+		this.#changed();
+	};
+
+	#changed(): void {
 		this.#keep();
 		if (this.problems.length > 0) return;
 		this.autosave.change(true);
-	};
+	}
 
 	/** `data-path` of an input: where its value sits in the record. */
 	path(...path: string[]): string {
@@ -171,29 +198,26 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		return this.#fields.every((k) => same(draft[k], this.#base[k]));
 	}
 
-	/** Keep what is not saved yet in localStorage, or forget it once everything is. */
+	/** Keep what is not saved yet on the device (`keepNote`), or forget it once everything is. */
 	#keep(): void {
 		if (!this.#unsaved) return;
-		try {
-			if (this.#saved()) {
-				localStorage.removeItem(this.#unsaved);
-				// Typing the start could not save, listed on the Sync page, is saved now.
-				workspace.forgetUnsaved(this.#unsaved);
-				return;
-			}
-			const kept: Unsaved = {
-				db: this.#db,
-				id: this.#base._id,
-				base: pick(this.#base, this.#fields),
-				draft: $state.snapshot(this.draft) as Record<string, unknown>,
-				at: Date.now()
-			};
-			// A record never written (an overview no one has begun) is made from its other fields.
-			if (!this.#base._rev) kept.own = omit(this.#base, this.#fields);
-			localStorage.setItem(this.#unsaved, JSON.stringify(kept));
-		} catch {
-			// Storage full or refused: the change is still on screen and saved as before.
+		if (this.#saved()) {
+			keepNote(this.#unsaved, null);
+			// Typing the start could not save, listed on the Sync page, is saved now.
+			workspace.forgetUnsaved(this.#unsaved);
+			return;
 		}
+		const kept: Unsaved = {
+			db: this.#db,
+			id: this.#base._id,
+			base: pick(this.#base, this.#fields),
+			draft: $state.snapshot(this.draft) as Record<string, unknown>,
+			at: Date.now()
+		};
+		// A record never written (an overview no one has begun) is made from its other fields.
+		if (!this.#base._rev) kept.own = omit(this.#base, this.#fields);
+		// Storage full or refused: the change is still on screen and saved as before.
+		keepNote(this.#unsaved, JSON.stringify(kept));
 	}
 
 	async #write(): Promise<void> {

@@ -9,6 +9,7 @@ import { isConfirmedVisit, type Describe } from '$lib/sync/late-changes';
 import type { Doc } from '$lib/sync/merge';
 import { same } from './rebase';
 import { isOpen, parseUnsaved, unsavedKeys, type Unsaved } from './unsaved';
+import { keepNote } from './kept-notes';
 import { withoutOutgrown } from './outgrown';
 
 type Save = (ctx: WriteContext, base: never, draft: never) => Promise<unknown>;
@@ -175,7 +176,7 @@ export async function saveUnsaved(
 			const outcome = await saveNote(ctx, note, now, describe);
 			if (outcome === 'saved') done.saved++;
 			if (outcome === 'added') done.added++;
-			if (localStorage.getItem(key) === raw) localStorage.removeItem(key);
+			if (localStorage.getItem(key) === raw) keepNote(key, null);
 		} catch (err) {
 			leave(reasonOf(err));
 		}

@@ -22,6 +22,7 @@ import { storageFailure } from '$lib/db/storage-refused';
 import { firstAnswers } from '$lib/state/live.svelte';
 import { forgetKept, readAhead } from '$lib/state/watch-tables';
 import { unsavedKeys } from '$lib/state/unsaved';
+import { forgetNotes, keepNote, recoverNotes } from '$lib/state/kept-notes';
 import { hasSomething, readKeptDrafts } from '$lib/state/kept-drafts';
 import type { LeftNote } from '$lib/state/save-unsaved';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
@@ -345,6 +346,9 @@ class Workspace {
 
 	#start(engine: Engine, session: StoredSession, rm: ReadModel): void {
 		this.#engine = engine;
+		// Notes of typing a killed browser left only in IndexedDB, back where the start's save and
+		// the Sync page read them.
+		this.#recovered = recoverNotes(session.name);
 		const local = (db: string) => engine.localDb(session.name, db);
 		this.#projector = new engine.Projector(rm, local, {
 			onChange: (db) => this.#changed(db),
@@ -422,6 +426,7 @@ class Workspace {
 	 * it (shown) or takes it as an addendum, where saved onto the device's older copy it would clash.
 	 */
 	async #saveUnsaved(user: string, leaving = false, now = false): Promise<number> {
+		await this.#recovered;
 		if (unsavedKeys(user).length === 0) {
 			this.unsavedLeft = [];
 			return 0;
@@ -460,6 +465,8 @@ class Workspace {
 
 	/** Notes left by `#saveUnsaved` until their databases catch up with the trust. */
 	#notesWaiting = false;
+	/** The start's recovery of notes from IndexedDB (`recoverNotes`), done before they are saved. */
+	#recovered: Promise<unknown> = Promise.resolve();
 
 	/** A database's pass with the trust has finished: notes that waited for it are saved now. */
 	#caughtUp(db: string, user: string): void {
@@ -473,13 +480,7 @@ class Workspace {
 	 * editor, opened again, saved it.
 	 */
 	forgetUnsaved(key: string, discard = false): void {
-		if (discard) {
-			try {
-				localStorage.removeItem(key);
-			} catch {
-				// No storage: nothing was kept.
-			}
-		}
+		if (discard) keepNote(key, null);
 		if (this.unsavedLeft.some((n) => n.key === key)) {
 			this.unsavedLeft = this.unsavedLeft.filter((n) => n.key !== key);
 		}
@@ -856,6 +857,7 @@ class Workspace {
 		for (const k of Object.keys(localStorage)) {
 			if (k.startsWith('si:') && k.endsWith(`:${session.name}`)) localStorage.removeItem(k);
 		}
+		await forgetNotes(session.name);
 		storeSession(null);
 		await signOutRemote();
 		this.session = null;

@@ -1,0 +1,231 @@
+// Notes of typing not yet in a record (an editor's unsaved changes, `Unsaved`; a draft of a form
+// sent by hand, `KeptDraft` and `KeptCells`) are kept in localStorage, which a form opening reads
+// in the same task. Chromium writes localStorage to disk only seconds after it changes (about 5 s
+// at first, less often while writes go on), so a browser killed in that time (a phone's battery
+// gone, the system ending it) loses them, and a draft sent by hand has no other copy. Each note is
+// therefore kept in IndexedDB too, in a transaction committed to disk (`durability: 'strict'`) a
+// moment after the keystroke; a form opening, and the app's start, take back into localStorage any
+// note that localStorage lost there. Without schemas and without Svelte.
+
+import { AT } from './kept-drafts';
+
+const DB_NAME = 'si-notes';
+const STORE = 'notes';
+
+/** A note as IndexedDB keeps it: its text as localStorage held it, or null once it was removed. */
+export interface Mirrored {
+	key: string;
+	value: string | null;
+	/** When it was written (ms since 1970). */
+	at: number;
+}
+
+/** When a note kept in localStorage was written (`Unsaved.at`, a draft's `@at`), or null. */
+export function noteTime(raw: string | null): number | null {
+	if (raw === null) return null;
+	try {
+		const v: unknown = JSON.parse(raw);
+		if (typeof v !== 'object' || v === null) return null;
+		const at = (v as Record<string, unknown>).at ?? (v as Record<string, unknown>)[AT];
+		return typeof at === 'number' ? at : null;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * What localStorage should hold for a note, given what it holds (`local`) and IndexedDB's copy:
+ * `{ value }` to put there (null: remove it), or null to leave it as it is. IndexedDB's copy is
+ * written in the same task as localStorage's and reaches the disk first, so it wins unless
+ * localStorage's note is the later one (IndexedDB refused a write).
+ */
+export function reconcile(
+	local: string | null,
+	mirrored: Mirrored | undefined
+): { value: string | null } | null {
+	if (!mirrored || mirrored.value === local) return null;
+	const localAt = noteTime(local);
+	if (local !== null && localAt !== null && localAt > mirrored.at) return null;
+	return { value: mirrored.value };
+}
+
+let opened: Promise<IDBDatabase | null> | null = null;
+
+function open(): Promise<IDBDatabase | null> {
+	opened ??= new Promise<IDBDatabase | null>((resolve) => {
+		if (typeof indexedDB === 'undefined') return resolve(null);
+		try {
+			const req = indexedDB.open(DB_NAME, 1);
+			req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'key' });
+			req.onsuccess = () => resolve(req.result);
+			// No IndexedDB (refused, a private window): localStorage alone keeps the notes, as before.
+			req.onerror = () => resolve(null);
+			req.onblocked = () => resolve(null);
+		} catch {
+			resolve(null);
+		}
+	});
+	return opened;
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+	return new Promise((resolve, reject) => {
+		tx.oncomplete = () => resolve();
+		tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+		tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+	});
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+	return new Promise((resolve, reject) => {
+		req.onsuccess = () => resolve(req.result);
+		req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
+	});
+}
+
+/** Writes not yet handed to IndexedDB, by key: only the latest of each is written. */
+const pending = new Map<string, Mirrored>();
+let writing: Promise<void> | null = null;
+let lastAt = 0;
+
+async function writePending(): Promise<void> {
+	const db = await open();
+	while (pending.size > 0) {
+		const batch = [...pending.values()];
+		pending.clear();
+		if (!db) continue;
+		try {
+			const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
+			const store = tx.objectStore(STORE);
+			for (const m of batch) store.put(m);
+			await done(tx);
+		} catch {
+			// Refused (storage full): an older copy must not outlive the note, so it goes.
+			try {
+				const tx = db.transaction(STORE, 'readwrite');
+				for (const m of batch) tx.objectStore(STORE).delete(m.key);
+				await done(tx);
+			} catch {
+				// localStorage still holds the note.
+			}
+		}
+	}
+}
+
+/** IndexedDB's copy of the notes is written; for tests, and for signing out. */
+export async function notesWritten(): Promise<void> {
+	while (writing) await writing;
+}
+
+/** Hand what is pending to IndexedDB, one transaction at a time. */
+function schedule(): void {
+	writing ??= writePending().finally(() => {
+		writing = null;
+		// A write asked for as the last transaction finished.
+		if (pending.size > 0) schedule();
+	});
+}
+
+/**
+ * Keep the note `value` at `key` (null: forget it), in localStorage at once and in IndexedDB a
+ * moment later. False when localStorage refused it (full); IndexedDB may still keep it.
+ */
+export function keepNote(key: string, value: string | null): boolean {
+	let kept = true;
+	try {
+		if (value === null) localStorage.removeItem(key);
+		else localStorage.setItem(key, value);
+	} catch {
+		kept = false;
+	}
+	// Never earlier than the note's own time, which `reconcile` compares it with, nor than the
+	// last note kept (a clock set back).
+	lastAt = Math.max(Date.now(), noteTime(value) ?? 0, lastAt);
+	pending.set(key, { key, value, at: lastAt });
+	schedule();
+	return kept;
+}
+
+/** Put IndexedDB's copy of the note at `key` back into localStorage if localStorage lost it. */
+function takeBack(m: Mirrored | undefined, key: string): boolean {
+	// A write of this tab not yet in IndexedDB is newer than what it holds.
+	if (pending.has(key)) return false;
+	let local: string | null;
+	try {
+		local = localStorage.getItem(key);
+	} catch {
+		return false;
+	}
+	const put = reconcile(local, m);
+	if (!put) return false;
+	try {
+		if (put.value === null) localStorage.removeItem(key);
+		else localStorage.setItem(key, put.value);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * A form opening on the note at `key`: whether localStorage had lost it (or held an older one) and
+ * now holds IndexedDB's copy, to be read again.
+ */
+export async function recoverNote(key: string): Promise<boolean> {
+	const db = await open();
+	if (!db) return false;
+	try {
+		const tx = db.transaction(STORE, 'readonly');
+		const m = await request<Mirrored | undefined>(tx.objectStore(STORE).get(key));
+		return takeBack(m, key);
+	} catch {
+		return false;
+	}
+}
+
+/** Keys of `user`'s notes (`userKey`: `si:<what>:<user>`). */
+const ofUser = (key: string, user: string) => key.startsWith('si:') && key.endsWith(`:${user}`);
+
+/**
+ * At the app's start: every note of `user` localStorage lost is put back from IndexedDB, and
+ * IndexedDB's record of notes since removed is cleared. Gives how many were put back or removed.
+ */
+export async function recoverNotes(user: string): Promise<number> {
+	const db = await open();
+	if (!db) return 0;
+	try {
+		const tx = db.transaction(STORE, 'readonly');
+		const all = await request<Mirrored[]>(tx.objectStore(STORE).getAll());
+		let changed = 0;
+		const gone: string[] = [];
+		for (const m of all) {
+			if (!ofUser(m.key, user)) continue;
+			if (takeBack(m, m.key)) changed++;
+			if (m.value === null && !pending.has(m.key)) gone.push(m.key);
+		}
+		if (gone.length > 0) {
+			const clear = db.transaction(STORE, 'readwrite');
+			for (const key of gone) clear.objectStore(STORE).delete(key);
+			await done(clear);
+		}
+		return changed;
+	} catch {
+		return 0;
+	}
+}
+
+/** Signing out: IndexedDB's copies of `user`'s notes go, as localStorage's do. */
+export async function forgetNotes(user: string): Promise<void> {
+	await notesWritten();
+	const db = await open();
+	if (!db) return;
+	try {
+		const tx = db.transaction(STORE, 'readwrite');
+		const store = tx.objectStore(STORE);
+		const keys = await request(store.getAllKeys());
+		for (const key of keys) if (typeof key === 'string' && ofUser(key, user)) store.delete(key);
+		await done(tx);
+	} catch {
+		// Left in IndexedDB: a later sign-in of this person could take back a note they discarded.
+	}
+}

@@ -1,0 +1,133 @@
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { E2E } from './env.ts';
+import { demoUsers, expectAllSent, planVisit, schoolsWithoutHead, signIn } from './helpers.ts';
+
+// The whole browser killed (a phone's battery gone, the system ending it) a moment after typing:
+// not a tab closed, which the browser itself outlives, but the process that holds the page's
+// storage, its profile on disk kept for the next launch. Chromium writes localStorage to disk
+// only seconds after it changes.
+
+interface Running {
+	browser: Browser;
+	process: ChildProcess;
+	page: Page;
+}
+
+/** Chromium started on `profile` as a process of its own, so that it can be killed outright. */
+async function launch(profile: string): Promise<Running> {
+	const process = spawn(
+		globalThis.process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		[
+			'--headless=new',
+			`--user-data-dir=${profile}`,
+			'--remote-debugging-port=0',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--no-first-run',
+			'--disable-quic',
+			'--lang=en-GB',
+			'about:blank'
+		],
+		{ detached: true, stdio: ['ignore', 'ignore', 'pipe'] }
+	);
+	const endpoint = await new Promise<string>((resolve, reject) => {
+		let said = '';
+		process.stderr?.on('data', (chunk: Buffer) => {
+			said += String(chunk);
+			const found = /DevTools listening on (ws:\/\/\S+)/.exec(said)?.[1];
+			if (found) resolve(found);
+		});
+		process.on('exit', (code) => reject(new Error(`Chromium ended (${code}): ${said}`)));
+	});
+	const browser = await chromium.connectOverCDP(endpoint);
+	const context = browser.contexts()[0] ?? (await browser.newContext());
+	const page = await context.newPage();
+	await page.setViewportSize({ width: 1280, height: 800 });
+	return { browser, process, page };
+}
+
+const ended = (process: ChildProcess) =>
+	process.exitCode !== null || process.signalCode !== null
+		? Promise.resolve()
+		: new Promise((resolve) => process.once('exit', resolve));
+
+/** Kill the browser and every process it started, as the system would: nothing more is written. */
+async function kill(process: ChildProcess): Promise<void> {
+	const end = ended(process);
+	globalThis.process.kill(-process.pid!, 'SIGKILL');
+	await end;
+}
+
+/** Close the browser as a person would, letting it write what it holds. */
+async function close({ browser, process }: Running): Promise<void> {
+	const end = ended(process);
+	await (await browser.newBrowserCDPSession()).send('Browser.close').catch(() => undefined);
+	await end;
+}
+
+const STEP = 'Plan a weekly class novel in every upper key stage 2 class';
+
+test('what was typed is still there after the whole browser is killed a moment after the last keystroke', async ({
+	request
+}) => {
+	test.setTimeout(180_000);
+	const profile = mkdtempSync(join(tmpdir(), 'si-crash-'));
+	const users = await demoUsers(request);
+	const running: Running[] = [];
+	const start = async () => {
+		running.push(await launch(profile));
+		return running.at(-1)!;
+	};
+	try {
+		// The SIL signed in earlier, and closed the browser.
+		const first = await start();
+		await signIn(first.page, users.sil, E2E.password, E2E.baseURL);
+		await first.page.goto(`${E2E.baseURL}/schools/${schoolsWithoutHead(users)[0]}`);
+		await first.page.getByRole('link', { name: 'Plan a visit' }).click();
+		await planVisit(first.page);
+		await expect(first.page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+		const visit = first.page.url();
+		await expect(first.page.getByTestId('save-state').first()).toContainText(
+			'Saved on this device'
+		);
+		await close(first);
+
+		// In the school: typing into the booklet, saved as it is typed, and a next step being written,
+		// added by hand. The browser is killed well inside the moment before the booklet's save
+		// (300 ms).
+		const second = await start();
+		const focus = second.page.getByLabel('Focus of the visit');
+		await second.page.goto(visit);
+		await focus.fill('Reading for pleasure in upper key stage 2');
+		await second.page.getByLabel('Next step', { exact: true }).fill(STEP);
+		await second.page.waitForTimeout(150);
+		await kill(second.process);
+
+		const third = await start();
+		await third.page.goto(visit);
+		await expect(third.page.getByLabel('Focus of the visit')).toHaveValue(
+			'Reading for pleasure in upper key stage 2'
+		);
+		await expect(third.page.getByTestId('save-state').first()).toContainText(
+			'Saved on this device'
+		);
+		await expectAllSent(third.page);
+		// The next step being written, not yet added, is there to add.
+		await expect(third.page.getByLabel('Next step', { exact: true })).toHaveValue(STEP);
+		// In the record itself, not only in the device's note of it.
+		await third.page.reload();
+		await expect(third.page.getByLabel('Focus of the visit')).toHaveValue(
+			'Reading for pleasure in upper key stage 2'
+		);
+	} finally {
+		for (const r of running) await kill(r.process).catch(() => undefined);
+		rmSync(profile, { recursive: true, force: true });
+	}
+});
