@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	compareIso,
+	formatAt,
 	formatDate,
 	formatDateTime,
+	formatDayMonth,
 	formatMoment,
 	formatShortDate,
 	plural,
@@ -70,18 +72,106 @@ describe('en-GB formatting', () => {
 		);
 	});
 
+	// Every date and time a person reads is as in England, whatever the device's own zone: run
+	// with TZ=America/Los_Angeles (or any zone) and these still hold.
+	const inLondon = (options: Intl.DateTimeFormatOptions) =>
+		new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'Europe/London' });
+	const londonDay = inLondon({ day: 'numeric', month: 'short', year: 'numeric' });
+	const londonTime = inLondon({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+	const londonIso = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
+	const anyMoment = fc.date({
+		min: new Date('2000-01-01T00:00:00Z'),
+		max: new Date('2099-12-31T00:00:00Z'),
+		noInvalidDate: true
+	});
+
 	it('says today and yesterday for recent moments', () => {
-		const now = new Date(2026, 10, 23, 15, 0);
-		expect(formatMoment(new Date(2026, 10, 23, 9, 5).toISOString(), now)).toBe('today at 09:05');
-		expect(formatMoment(new Date(2026, 10, 22, 18, 30).toISOString(), now)).toBe(
-			'yesterday at 18:30'
+		const now = new Date('2026-11-23T15:00:00Z');
+		expect(formatMoment('2026-11-23T09:05:00Z', now)).toBe('today at 09:05');
+		expect(formatMoment('2026-11-22T18:30:00Z', now)).toBe('yesterday at 18:30');
+		// 1 October is in summer time: 08:00 UTC is 09:00 in England.
+		expect(formatMoment('2026-10-01T08:00:00Z', now)).toBe('1 Oct 2026 at 09:00');
+	});
+
+	it('decides today and yesterday by the day in England, across midnight and summer time', () => {
+		// 00:10 on 2 June in England (23:10 UTC on 1 June).
+		const justAfterMidnight = new Date('2026-06-01T23:10:00Z');
+		expect(formatMoment('2026-06-01T23:05:00Z', justAfterMidnight)).toBe('today at 00:05');
+		expect(formatMoment('2026-06-01T22:50:00Z', justAfterMidnight)).toBe('yesterday at 23:50');
+		expect(formatMoment('2026-05-31T22:50:00Z', justAfterMidnight)).toBe('31 May 2026 at 23:50');
+		// Summer time ends at 01:00 UTC on 25 October 2026: 01:30 comes twice that night.
+		const sunday = new Date('2026-10-25T12:00:00Z');
+		expect(formatMoment('2026-10-25T00:30:00Z', sunday)).toBe('today at 01:30');
+		expect(formatMoment('2026-10-25T01:30:00Z', sunday)).toBe('today at 01:30');
+		expect(formatMoment('2026-10-24T23:30:00Z', sunday)).toBe('today at 00:30');
+		expect(formatMoment('2026-10-24T22:59:00Z', sunday)).toBe('yesterday at 23:59');
+		// And begins at 01:00 UTC on 29 March 2026: 01:00 in England becomes 02:00.
+		expect(formatMoment('2026-03-29T00:59:00Z', new Date('2026-03-29T09:00:00Z'))).toBe(
+			'today at 00:59'
 		);
-		expect(formatMoment(new Date(2026, 9, 1, 8, 0).toISOString(), now)).toBe('1 Oct 2026 at 08:00');
+		expect(formatMoment('2026-03-29T01:00:00Z', new Date('2026-03-29T09:00:00Z'))).toBe(
+			'today at 02:00'
+		);
+		// A year's turn: 00:20 on 1 January (winter, so UTC) is today, 23:40 on 31 December yesterday.
+		const newYear = new Date('2027-01-01T00:30:00Z');
+		expect(formatMoment('2027-01-01T00:20:00Z', newYear)).toBe('today at 00:20');
+		expect(formatMoment('2026-12-31T23:40:00Z', newYear)).toBe('yesterday at 23:40');
+	});
+
+	it('says today, yesterday or the date as Intl does in Europe/London', () => {
+		const near = fc.tuple(anyMoment, fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }));
+		fc.assert(
+			fc.property(near, ([now, back]) => {
+				const at = new Date(now.getTime() - Math.abs(back));
+				const [nowDay, atDay] = [londonIso.format(now), londonIso.format(at)];
+				const yesterday = new Date(Date.parse(`${nowDay}T12:00:00Z`) - 86_400_000)
+					.toISOString()
+					.slice(0, 10);
+				const expected =
+					atDay === nowDay
+						? `today at ${londonTime.format(at)}`
+						: atDay === yesterday
+							? `yesterday at ${londonTime.format(at)}`
+							: `${londonDay.format(at)} at ${londonTime.format(at)}`;
+				expect(formatMoment(at.toISOString(), now)).toBe(expected);
+			}),
+			{ numRuns: 2000 }
+		);
 	});
 
 	it('writes a moment for a printed record as a date and time, never "today"', () => {
-		const moment = new Date(2026, 10, 28, 9, 57).toISOString();
-		expect(formatDateTime(moment)).toBe('28 Nov 2026 at 09:57');
+		expect(formatDateTime('2026-11-28T09:57:00Z')).toBe('28 Nov 2026 at 09:57');
+		// 00:30 in England on 2 June, in summer time.
+		expect(formatDateTime('2026-06-01T23:30:00Z')).toBe('2 Jun 2026 at 00:30');
+	});
+
+	it('writes every date and time as Intl does in Europe/London', () => {
+		fc.assert(
+			fc.property(anyMoment, (d) => {
+				expect(formatDateTime(d.toISOString())).toBe(
+					`${londonDay.format(d)} at ${londonTime.format(d)}`
+				);
+			}),
+			{ numRuns: 2000 }
+		);
+	});
+
+	it('says briefly when a record was sent: the time today, else the day and time, in England', () => {
+		const now = new Date('2026-06-02T08:00:00Z');
+		expect(formatAt('2026-06-01T23:05:00Z', now)).toBe('at 00:05');
+		expect(formatAt('2026-06-01T22:55:00Z', now)).toBe('on 1 Jun at 23:55');
+		fc.assert(
+			fc.property(anyMoment, anyMoment, (at, when) => {
+				const time = londonTime.format(at);
+				const dayMonth = inLondon({ day: 'numeric', month: 'short' }).format(at);
+				expect(formatAt(at.toISOString(), when)).toBe(
+					londonIso.format(at) === londonIso.format(when)
+						? `at ${time}`
+						: `on ${dayMonth} at ${time}`
+				);
+				expect(formatDayMonth(at.toISOString())).toBe(dayMonth);
+			})
+		);
 	});
 
 	it('ends a message that quotes a full sentence with one stop, not two', () => {
@@ -100,8 +190,15 @@ describe('en-GB formatting', () => {
 		);
 	});
 
-	it('gives the local date and plurals', () => {
-		expect(today(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
+	it('gives the date in England and plurals', () => {
+		expect(today(new Date('2026-01-05T23:59:00Z'))).toBe('2026-01-05');
+		// 00:30 on 2 June in England is still 1 June in UTC, and in most of the world west of it.
+		expect(today(new Date('2026-06-01T23:30:00Z'))).toBe('2026-06-02');
+		fc.assert(
+			fc.property(anyMoment, (d) => {
+				expect(today(d)).toBe(londonIso.format(d));
+			})
+		);
 		expect(plural(1, 'change')).toBe('1 change');
 		expect(plural(3, 'change')).toBe('3 changes');
 	});

@@ -4,7 +4,7 @@
  * on a phone about 200 ms (4x throttled) before the first list could be drawn, and the words never
  * change. Months are abbreviated as current ICU writes them for en-GB ("Sept").
  */
-import { londonDate } from './domain/london';
+import { londonClock, londonDate } from './domain/london';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = [
@@ -29,7 +29,14 @@ const two = (n: number) => String(n).padStart(2, '0');
  */
 const dayOf = (iso: string) => new Date(`${londonDate(iso)}T00:00:00Z`);
 const shortDate = (d: Date) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-const time = (d: Date) => `${two(d.getHours())}:${two(d.getMinutes())}`;
+/** The time on a clock in England at a moment (`14:05`). */
+const time = (iso: string) => {
+	const c = londonClock(Date.parse(iso));
+	return `${two(c.getUTCHours())}:${two(c.getUTCMinutes())}`;
+};
+/** The date in England before `day` (both yyyy-mm-dd). */
+const dayBefore = (day: string) =>
+	new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /** `2026-11-23` → `Mon 23 Nov 2026` (no comma after the weekday, as UK style writes it). */
 export function formatDate(iso: string): string {
@@ -42,36 +49,51 @@ export function formatShortDate(iso: string): string {
 	return shortDate(dayOf(iso));
 }
 
+/** A moment's day in England without its year (`28 Nov`), for a line that is read at once. */
+export function formatDayMonth(iso: string): string {
+	const d = dayOf(iso);
+	return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+}
+
 /**
  * A moment as a date and time that stay true whenever they are read (`28 Nov 2026 at 09:57`), in
- * local time: for a record that is printed, saved as a PDF or handed on, where "today" would
+ * England whatever the device's time zone (a laptop left on UTC, or taken abroad, prints the
+ * trust's time): for a record that is printed, saved as a PDF or handed on, where "today" would
  * become wrong.
  */
 export function formatDateTime(iso: string): string {
-	const d = new Date(iso);
-	return `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()} at ${time(d)}`;
+	return `${formatShortDate(iso)} at ${time(iso)}`;
 }
 
 /**
- * A moment, said relative to now when recent ("today at 14:05", "yesterday at 09:12"), in local
- * time. Only for live screens: a record someone may print uses `formatDateTime`.
+ * A moment, said relative to now when recent ("today at 14:05", "yesterday at 09:12"), today and
+ * the time both as in England. Only for live screens: a record someone may print uses
+ * `formatDateTime`.
  */
 export function formatMoment(iso: string, now = new Date()): string {
-	const d = new Date(iso);
-	const day = (x: Date) => x.toDateString();
-	if (day(d) === day(now)) return `today at ${time(d)}`;
-	const yesterday = new Date(now);
-	yesterday.setDate(now.getDate() - 1);
-	if (day(d) === day(yesterday)) return `yesterday at ${time(d)}`;
+	const day = londonDate(iso);
+	const current = today(now);
+	if (day === current) return `today at ${time(iso)}`;
+	if (day === dayBefore(current)) return `yesterday at ${time(iso)}`;
 	return formatDateTime(iso);
 }
 
-/** Today's date as yyyy-mm-dd in the device's own time zone. */
+/**
+ * A moment said briefly on a live screen: `at 14:05` when it was today in England, otherwise
+ * `on 28 Nov at 14:05`.
+ */
+export function formatAt(iso: string, now = new Date()): string {
+	return londonDate(iso) === today(now)
+		? `at ${time(iso)}`
+		: `on ${formatDayMonth(iso)} at ${time(iso)}`;
+}
+
+/**
+ * Today's date in England as yyyy-mm-dd: the day a visit, a due date or a term is measured
+ * against is the trust's, not that of a device whose clock is set to another zone.
+ */
 export function today(now = new Date()): string {
-	const y = now.getFullYear();
-	const m = String(now.getMonth() + 1).padStart(2, '0');
-	const d = String(now.getDate()).padStart(2, '0');
-	return `${y}-${m}-${d}`;
+	return londonDate(now.toISOString());
 }
 
 // Lives in the domain, whose sorts use it too.

@@ -18,5 +18,9 @@ describe('the name of a device, as people see it beside an edit', () => {
 		expect(describeDevice(edge, at)).toBe('Edge on Windows, signed in 25 Nov');
 		const android = 'Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0';
 		expect(describeDevice(android, at)).toBe('Firefox on Android, signed in 25 Nov');
+		// 00:30 on 2 June in England, in summer time: the day in England, whatever the device's zone.
+		expect(describeDevice(android, new Date('2026-06-01T23:30:00Z'))).toBe(
+			'Firefox on Android, signed in 2 Jun'
+		);
 	});
 });

@@ -4,6 +4,8 @@
  * the device and kept until they sign out, so every edit from the device carries the same name.
  */
 
+import { formatDayMonth } from '$lib/format';
+
 const key = (user: string) => `si:device:${user}`;
 
 interface BrandData {
@@ -38,10 +40,9 @@ export function systemName(ua: string): string {
 
 /** "Chromium on Linux, signed in 25 Nov". */
 export function describeDevice(ua: string, signedInAt: Date, data?: BrandData): string {
-	const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' }).format(
-		signedInAt
-	);
-	return `${browserName(ua, data)} on ${systemName(ua)}, signed in ${day}`;
+	return `${browserName(ua, data)} on ${systemName(ua)}, signed in ${formatDayMonth(
+		signedInAt.toISOString()
+	)}`;
 }
 
 /**
