@@ -148,15 +148,18 @@ test('planning a visit for a day the school is closed says so, without refusing 
 	const date = page.getByLabel('Date');
 	await expect(page.getByRole('heading', { level: 1, name: 'Plan a visit' })).toBeVisible();
 
-	// Christmas Day: the term list puts it in Autumn 2, but the school is on holiday.
+	// Christmas Day: the school is on holiday, and a visit then is for the term ahead (`termOf`).
+	const term = page.getByLabel('Term', { exact: true });
 	await date.fill('2026-12-25');
 	await expect(date).toHaveAccessibleDescription(
 		'25 Dec 2026 is in the school holiday between Autumn 2 and Spring 1.'
 	);
+	await expect(term).toHaveValue('3');
 	await date.fill('2026-10-28');
 	await expect(date).toHaveAccessibleDescription(
 		'28 Oct 2026 is in the school holiday between Autumn 1 and Autumn 2.'
 	);
+	await expect(term).toHaveValue('2');
 	await date.fill('2026-11-28');
 	await expect(date).toHaveAccessibleDescription('28 Nov 2026 is a Saturday.');
 	await expect(page.getByRole('button', { name: 'Plan the visit' })).toBeEnabled();

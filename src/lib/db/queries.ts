@@ -45,7 +45,11 @@ export function currentYear(years: AcademicYear[], today: string): AcademicYear 
 	return found ?? years[0] ?? null;
 }
 
-/** The term a date falls in within a year (holidays count with the term before). */
+/**
+ * The term under way on `today`, for saying where things stand (a school's overview, the dashboard,
+ * what is due this term): in a holiday, the term just ended, whose figures are counted to its end.
+ * Planning is the other way round (`termOf`: a visit in the holiday is for the term after it).
+ */
 export function currentTerm(year: AcademicYear, today: string): number {
 	let term = 1;
 	for (const t of year.terms) if (t.start <= today) term = t.term;

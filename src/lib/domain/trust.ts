@@ -67,13 +67,19 @@ export const AcademicYear = lazy(() =>
 );
 export type AcademicYear = z.infer<typeof AcademicYear>;
 
-/** The term (1-6) a date falls in, or the term before it during a holiday; null outside the year. */
+/**
+ * The term (1-6) a visit planned on `date` is for; null outside the year (before its first term
+ * begins or after its last ends). A date in the holiday between two terms is for the term after
+ * it: a visit held there (a training day or a meeting in the holiday) comes after the earlier
+ * term's visit and before the next's, so it prepares for the term ahead, with that term's focus
+ * and documents from the visit calendar. Saying where things stood on a day is the other way
+ * round: "this term" in the half-term is still the term just ended (`currentTerm` in
+ * `$lib/db/queries`), whose figures are counted to its end.
+ */
 export function termOf(year: AcademicYear, date: string): number | null {
-	let found: number | null = null;
-	for (const t of year.terms) if (date >= t.start) found = t.term;
-	const last = year.terms[year.terms.length - 1];
-	if (found === null || (last && date > last.end)) return null;
-	return found;
+	const first = year.terms[0];
+	if (!first || date < first.start) return null;
+	return year.terms.find((t) => date <= t.end)?.term ?? null;
 }
 
 export const VISIT_CALENDAR_ID = 'visit-calendar';
