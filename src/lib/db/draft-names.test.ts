@@ -120,6 +120,18 @@ describe('what the device holds of a draft’s record', () => {
 		).toEqual({ found: 'there', schoolClosed: false });
 	});
 
+	it('keeps a school’s details open to correct once it has closed, and cannot tell for a school not here', async () => {
+		await rm.schools.put(
+			row({ id: 'birch', name: 'Birch', doc: { id: 'birch', closed: { on: '2026-08-31' } } })
+		);
+		expect(await draftFacts(rm, draft('school-details', 'birch'), 'admin1', nothing)).toEqual({
+			found: 'there'
+		});
+		expect(await draftFacts(rm, draft('school-details', 'rowan'), 'admin1', nothing)).toEqual({
+			found: 'unknown'
+		});
+	});
+
 	it('names a merged text’s record, a mark’s school and a new school as other drafts are named', async () => {
 		const names: NameContext = {
 			schoolName: (id) => (id === 'ashcombe' ? 'Ashcombe Primary School' : undefined),
@@ -148,6 +160,9 @@ describe('what the device holds of a draft’s record', () => {
 		};
 		expect(await nameDraftRecord(rm, school, names)).toBe(
 			'Rowan Tree Primary School, a school not yet added'
+		);
+		expect(await nameDraftRecord(rm, draft('school-details', 'ashcombe'), names)).toBe(
+			'Ashcombe Primary School'
 		);
 	});
 });

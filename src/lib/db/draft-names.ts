@@ -12,7 +12,14 @@ import { KIND_NAMES, recordName, type NameContext } from './names';
 import type { ReadModel } from './read-model';
 
 /** Forms kept per school, by the school's id. */
-const OF_SCHOOL = new Set(['vulnerable-mark', 'review', 'plan', 'situation', 'close-school']);
+const OF_SCHOOL = new Set([
+	'vulnerable-mark',
+	'review',
+	'plan',
+	'situation',
+	'close-school',
+	'school-details'
+]);
 
 type Doc = Record<string, unknown> & { _id: string };
 
@@ -149,6 +156,9 @@ export async function draftFacts(
 	switch (d.form) {
 		case 'school':
 			return { found: 'there' };
+		case 'school-details':
+			// A closed school's details may still be corrected: its closing takes nothing away here.
+			return (await rm.schools.get(id)) ? { found: 'there' } : { found: 'unknown' };
 		case 'calendar':
 			// The trust has one calendar: it is there once the first sync brought it.
 			return (await rm.trustDocs.get(VISIT_CALENDAR_ID))

@@ -66,6 +66,8 @@ describe('whether a draft’s form is still open', () => {
 		expect(draftFate('plan', there({ schoolClosed: false }))).toEqual({ fate: 'open' });
 		// Adding a school has no record to lose.
 		expect(draftFate('school', there())).toEqual({ fate: 'open' });
+		// A school's details may be corrected closed or not (`draftFacts` does not say it is closed).
+		expect(draftFate('school-details', there())).toEqual({ fate: 'open' });
 	});
 
 	it('the visit calendar’s typing is open while the calendar is on the device', () => {

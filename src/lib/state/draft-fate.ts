@@ -57,6 +57,7 @@ export function draftFate(form: string, facts: DraftFacts): DraftFate {
 		case 'situation':
 		case 'close-school':
 		case 'school':
+		case 'school-details':
 		case 'figures':
 		case 'calendar':
 			return { fate: 'open' };

@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
 	AT,
+	DRAFT_FORMS,
 	DRAFT_RESTS_MS,
 	PAGE,
 	WHERE,
@@ -188,6 +191,55 @@ describe('kept drafts left unsent', () => {
 				.filter(hasSomething)
 				.map((d) => d.record)
 		).toEqual(['kingsmead', 'oakfield']);
+	});
+});
+
+describe('the name of every form whose typing is kept', () => {
+	// Every `new KeptDraft(() => \`form:…\`` and `new KeptCells(…)` in the app, read from its source:
+	// a form added without a name in `DRAFT_FORMS` would be listed on the Sync page as "A form".
+	const src = join(import.meta.dirname, '../..');
+	const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+		(f) => /\.(svelte|ts)$/.test(f) && !/\.test\.ts$/.test(f)
+	);
+	const made = files.flatMap((f) => {
+		const text = readFileSync(join(src, f), 'utf8');
+		return [
+			...text.matchAll(/new Kept(?:Draft|Cells)\b[^(]*\(\s*(?:\(\)\s*=>\s*[`'"]([a-z-]+))?/g)
+		].map((m) => ({
+			file: f,
+			// The key's first part, up to its `:` (or the whole key when it has none).
+			form: m[1] ?? `unread: ${text.slice(m.index, m.index + 60)}`
+		}));
+	});
+
+	it('finds the forms in the source', () => {
+		expect(made.length).toBeGreaterThanOrEqual(19);
+		expect(made.map((m) => m.form)).toContain('school-details');
+	});
+
+	it('names each of them', () => {
+		for (const { file, form } of made) {
+			expect(DRAFT_FORMS, `${file} keeps a draft of "${form}"`).toHaveProperty([form]);
+		}
+	});
+
+	it('lists the school-details form by its name and its boxes by their labels', () => {
+		const s = new MemoryStorage();
+		s.setItem('si:draft:school-details:ashcombe:admin1', {
+			name: 'Ashcombe CE Primary School',
+			phase: 'all-through',
+			[AT]: old,
+			[PAGE]: '/admin/schools/ashcombe'
+		});
+		expect(show(s, 'admin1')).toMatchObject([
+			{
+				title: 'A change to a school’s details',
+				form: 'school-details',
+				record: 'ashcombe',
+				typed: [{ field: 'name', label: 'School name', text: 'Ashcombe CE Primary School' }],
+				choices: 1
+			}
+		]);
 	});
 });
 

@@ -52,8 +52,12 @@ export interface KeptDraftEntry {
 	choices: number;
 }
 
-/** Each kind of form (`what` up to its first `:`), as the person would name it. */
-const FORMS: Record<string, string> = {
+/**
+ * Each kind of form (`what` up to its first `:`), as the person would name it. Every key a
+ * `KeptDraft` or `KeptCells` is made with has its form here (`kept-drafts.test.ts` reads them from
+ * the source); a form not here is "A form", for a draft kept by another version of the app.
+ */
+export const DRAFT_FORMS: Readonly<Record<string, string>> = {
 	progress: 'A progress update on a next step',
 	reason: 'A reason for disagreeing with a next step',
 	'next-step': 'A new next step for a visit',
@@ -68,6 +72,7 @@ const FORMS: Record<string, string> = {
 	plan: 'A visit being planned',
 	merge: 'A merged text on “Needs your choice”',
 	school: 'A school being added',
+	'school-details': 'A change to a school’s details',
 	situation: 'A change to a school’s situation',
 	'close-school': 'A school being closed',
 	figures: 'Attainment figures typed into the grid',
@@ -139,7 +144,9 @@ const FIELDS: Record<string, Record<string, string | null>> = {
 		phase: null,
 		headteacher: 'Headteacher',
 		situation: null
-	}
+	},
+	// Starts as the school's details as they were (`ChangeSchoolDetails`): only what differs is kept.
+	'school-details': { name: 'School name', urn: 'URN', phase: null, headteacher: 'Headteacher' }
 };
 
 /**
@@ -154,7 +161,7 @@ export function nameVisitDraft<T extends { field: string; label: string }>(
 	typed: readonly T[],
 	isVisitor: boolean | undefined
 ): { title: string; typed: T[] } {
-	if (isVisitor === undefined) return { title: FORMS.visit!, typed: [...typed] };
+	if (isVisitor === undefined) return { title: DRAFT_FORMS.visit!, typed: [...typed] };
 	const named = typed.map((t) =>
 		t.field === 'text' ? { ...t, label: isVisitor ? 'Addendum' : 'Comment' } : t
 	);
@@ -272,7 +279,7 @@ export function readKeptDrafts(
 		const where = value[WHERE];
 		out.push({
 			key,
-			title: FORMS[form] ?? 'A form',
+			title: DRAFT_FORMS[form] ?? 'A form',
 			form,
 			record: what.slice(form.length + 1) || null,
 			at: typeof at === 'number' ? at : null,
