@@ -358,6 +358,25 @@ describe('the termly overview', () => {
 		expect(o.steps.agreedThisTerm).toBe(1);
 	});
 
+	it('counts a step agreed without a visit in its own term only, not in an earlier one', () => {
+		const s = school('st-aidans', '3', "St Aidan's");
+		const agreedOn = (createdAt: string, n: number) => ({
+			step: nextStep({ _id: `next-step:2026-27:${n}`, createdAt }),
+			status: 'open' as const,
+			agreement: 'agreed' as const
+		});
+		// Term 1 runs to 23 October 2026; term 2 starts on 2 November, term 3 on 5 January.
+		const steps = [
+			agreedOn('2026-10-01T10:00:00.000Z', 1),
+			agreedOn('2026-10-28T10:00:00.000Z', 2),
+			agreedOn('2026-11-10T10:00:00.000Z', 3),
+			agreedOn('2027-01-12T10:00:00.000Z', 4)
+		];
+		const agreed = (term: number) =>
+			assembleOverview({ ...baseInput(s), term, steps, today: '2027-03-01' }).steps.agreedThisTerm;
+		expect([agreed(1), agreed(2), agreed(3)]).toEqual([2, 1, 1]);
+	});
+
 	function baseInput(s: School) {
 		return {
 			school: s,

@@ -439,13 +439,18 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 	const thisTerm = visits.filter((v) => v.term === term).sort((a, b) => compareIso(a.date, b.date));
 	const lastAgreed = [...thisTerm].reverse().find((v) => v.status === 'confirmed');
 	const termStart = year.terms.find((t) => t.term === term)?.start ?? '';
+	// A step agreed in the holiday after a term counts with that term, as its figures do (`asOf`);
+	// one agreed once the next term began belongs to that term, not this one.
+	const nextStart = year.terms.find((t) => t.term === term + 1)?.start ?? '\uffff';
 	const termVisitIds = new Set(thisTerm.map((v) => v._id));
 	const steps = input.steps.filter((s) => stepInYear(s.step, year.year));
 	const agreedThisTerm = steps.filter(
 		(s) =>
 			s.agreement === 'agreed' &&
 			((s.step.visitId !== undefined && termVisitIds.has(s.step.visitId)) ||
-				(s.step.visitId === undefined && londonDate(s.step.createdAt) >= termStart))
+				(s.step.visitId === undefined &&
+					londonDate(s.step.createdAt) >= termStart &&
+					londonDate(s.step.createdAt) < nextStart))
 	).length;
 	return {
 		school,
