@@ -244,3 +244,64 @@ test('a next step removed on a device that had not seen the record confirmed com
 	await expect(printed).not.toContainText('Proposed');
 	for (const d of [laptop, tablet, phone]) await d.context.close();
 });
+
+test('a sentence added to the same text on a laptop and on a tablet, both offline, is joined on both, with no question', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { head, laptop, tablet } = await silsLaptopAndTablet(browser, request);
+	const focus = (page: typeof laptop.page) => page.getByLabel('Focus of the visit');
+	await focus(laptop.page).fill('Reading across the curriculum.');
+	await expectAllSent(laptop.page);
+	const url = new URL(laptop.page.url()).pathname;
+	const visitId = decodeURIComponent(url.split('/').pop()!);
+	await expect(async () => {
+		await tablet.page.goto(url);
+		await expect(focus(tablet.page)).toHaveValue('Reading across the curriculum.', {
+			timeout: 2_000
+		});
+	}).toPass({ timeout: 30_000 });
+
+	// Each adds a sentence at the end, offline, and moves on.
+	await laptop.context.setOffline(true);
+	await tablet.context.setOffline(true);
+	for (const [d, sentence] of [
+		[laptop, ' Phonics in Year 1 observed.'],
+		[tablet, ' Writing in Year 6 sampled.']
+	] as const) {
+		await focus(d.page).press('End');
+		await focus(d.page).pressSequentially(sentence);
+		await focus(d.page).press('Tab');
+		await expect(d.page.getByTestId('save-state')).toContainText('Saved on this device');
+	}
+	await laptop.context.setOffline(false);
+	await expectAllSent(laptop.page);
+	await tablet.context.setOffline(false);
+	await expectAllSent(tablet.page);
+
+	// Joined in the order written, one version at the trust, nothing to choose.
+	const joined =
+		'Reading across the curriculum. Phonics in Year 1 observed. Writing in Year 6 sampled.';
+	await expect
+		.poll(
+			async () => {
+				const { body } = await serverGet<{
+					focus?: string;
+					_conflicts?: string[];
+					choices?: unknown[];
+				}>(request, `school-${head.school}/${encodeURIComponent(visitId)}?conflicts=true`);
+				return `${body.focus} | ${body._conflicts?.length ?? 0} conflicts | ${body.choices?.length ?? 0} choices`;
+			},
+			{ timeout: 30_000 }
+		)
+		.toBe(`${joined} | 0 conflicts | 0 choices`);
+	for (const d of [laptop, tablet]) {
+		await expect(focus(d.page)).toHaveValue(joined, { timeout: 20_000 });
+		await expect(d.page.getByTestId('record-state')).not.toContainText('choice');
+		await d.page.reload();
+		await expect(focus(d.page)).toHaveValue(joined);
+	}
+	await laptop.context.close();
+	await tablet.context.close();
+});

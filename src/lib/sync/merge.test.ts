@@ -586,3 +586,145 @@ describe('merge3 properties', () => {
 		);
 	});
 });
+
+describe('texts two devices only added to', () => {
+	const evidenceOf = (doc: Doc) =>
+		(doc.discussion as { evidence: string }[] | undefined)?.[0]?.evidence;
+	const withEvidence = (evidence: string, edit: EditStamp, rev: string) =>
+		booklet({ _rev: rev, edit, discussion: [area('k-reading', 'Reading', evidence)] });
+
+	it('joins a sentence added on the laptop and one added on the tablet, in the order written, and asks nothing', () => {
+		const base = withEvidence('Book looks in Year 4.', laptop, '3-aaa');
+		const onTablet = withEvidence(
+			'Book looks in Year 4. Pupils read aloud fluently.',
+			tablet,
+			'4-bbb'
+		);
+		const onLaptop = withEvidence(
+			'Book looks in Year 4. Phonics records up to date.',
+			laptop,
+			'4-ccc'
+		);
+		for (const [a, b] of [
+			[onTablet, onLaptop],
+			[onLaptop, onTablet]
+		] as const) {
+			const { doc, added } = merge3(base, a, b, { joinAppends: true });
+			expect(evidenceOf(doc)).toBe(
+				'Book looks in Year 4. Phonics records up to date. Pupils read aloud fluently.'
+			);
+			expect(added).toEqual([]);
+			expect(choicesOf(doc)).toEqual([]);
+		}
+		// Without the option (a form's own save), the same two texts are a choice, as before.
+		expect(merge3(base, onTablet, onLaptop).added).toHaveLength(1);
+	});
+
+	it('keeps codes and single words a choice, and text changed other than at its end', () => {
+		const base = withEvidence('Book looks', laptop, '3-aaa');
+		const grade = (g: string, edit: EditStamp, rev: string) =>
+			booklet({ _rev: rev, edit, gradeId: g });
+		expect(
+			merge3(grade('g1', laptop, '3-a'), grade('g10', laptop, '4-b'), grade('g11', tablet, '4-c'), {
+				joinAppends: true
+			}).added
+		).toHaveLength(1);
+		const words = merge3(
+			base,
+			withEvidence('Book lookss', tablet, '4-b'),
+			withEvidence('Book looks!', laptop, '4-c'),
+			{ joinAppends: true }
+		);
+		expect(words.added).toHaveLength(1);
+		const rewritten = merge3(
+			base,
+			withEvidence('Books looked at. And more.', tablet, '4-b'),
+			withEvidence('Book looks. Pupils read.', laptop, '4-c'),
+			{ joinAppends: true }
+		);
+		expect(rewritten.added).toHaveLength(1);
+	});
+
+	it('puts a new line between additions to text written in lines', () => {
+		const base = withEvidence('Strengths:\n- reading', laptop, '3-aaa');
+		const { doc } = merge3(
+			base,
+			withEvidence('Strengths:\n- reading\n- maths fluency', tablet, '4-b'),
+			withEvidence('Strengths:\n- reading\n- early writing', laptop, '4-c'),
+			{ joinAppends: true }
+		);
+		expect(evidenceOf(doc)).toBe('Strengths:\n- reading\n- early writing\n- maths fluency');
+	});
+
+	const prose = fc
+		.array(fc.constantFrom('read', 'maths', 'Year 4', 'books', ' ', '. ', '\n', ','), {
+			minLength: 1,
+			maxLength: 6
+		})
+		.map((parts) => parts.join(''));
+	const stamp = fc.record({
+		by: fc.constantFrom('sil', 'ceo'),
+		device: fc.constantFrom('laptop', 'tablet'),
+		at: fc.constantFrom('2026-11-25T09:00:00.000Z', '2026-11-25T09:05:00.000Z')
+	});
+
+	it('every character both devices typed is kept, the base first, the same whichever side leads', () => {
+		fc.assert(
+			fc.property(prose, prose, prose, stamp, stamp, (start, x, y, sx, sy) => {
+				const base = withEvidence(start, laptop, '3-aaa');
+				const a = withEvidence(start + x, sx, '4-bbb');
+				const b = withEvidence(start + y, sy, '4-ccc');
+				const ab = merge3(base, a, b, { joinAppends: true });
+				const ba = merge3(base, b, a, { joinAppends: true });
+				const [ta, tb] = [start + x, start + y];
+				const additions = /\s/.test(x) && /\s/.test(y);
+				// Two additions of prose, neither taking up the other: always joined.
+				if (additions && !ta.startsWith(tb) && !tb.startsWith(ta)) expect(ab.added).toEqual([]);
+				expect(ab.added.length).toBe(ba.added.length);
+				if (ab.added.length > 0) {
+					// Not joined: a choice holding both, as before.
+					const values = ab.added[0]!.options.map((o) => o.value);
+					expect(values).toEqual(expect.arrayContaining([start + x, start + y]));
+					return;
+				}
+				// Joined: both orders of the same two versions write the same text.
+				const text = evidenceOf(ab.doc)!;
+				expect(evidenceOf(ba.doc)).toBe(text);
+				expect(text.startsWith(start)).toBe(true);
+				// Nothing typed is lost: each version's addition is in the text.
+				if (x !== y) {
+					expect(text).toContain(x.trim());
+					expect(text).toContain(y.trim());
+				}
+				expect(text.length).toBeGreaterThanOrEqual(
+					Math.max(start.length + x.length, start.length + y.length)
+				);
+			})
+		);
+	});
+
+	it('folds three devices’ additions into one text on every device, asking nothing', () => {
+		const base = withEvidence('Book looks.', laptop, '3-aaa');
+		const phone: EditStamp = {
+			...laptop,
+			device: 'Chrome on Android',
+			at: '2026-11-25T09:10:00.000Z'
+		};
+		const leaves = [
+			withEvidence('Book looks. Handwriting improving.', laptop, '4-a'),
+			withEvidence('Book looks. Pupils read aloud.', tablet, '4-b'),
+			withEvidence('Book looks. Reading corner new.', phone, '4-c')
+		];
+		const texts = new Set(
+			[leaves, [...leaves].reverse(), [leaves[1]!, leaves[2]!, leaves[0]!]].map((order) => {
+				const { doc, added } = foldLeaves(order, () => base, { joinAppends: true });
+				expect(added).toEqual([]);
+				return evidenceOf(doc);
+			})
+		);
+		expect([...texts]).toHaveLength(1);
+		const [text] = texts;
+		for (const s of ['Handwriting improving.', 'Pupils read aloud.', 'Reading corner new.'])
+			expect(text).toContain(s);
+	});
+});

@@ -22,7 +22,8 @@ import {
  *   the other kept (nothing typed is dropped), changed on both merged item by item;
  * - the same value changed differently on both sides is a `PendingChoice` kept in `choices`, the
  *   record holding `a`'s value until a person chooses; with `prefer` the preferred side's value is
- *   taken without a choice (an open form's own typing);
+ *   taken without a choice (an open form's own typing); with `joinAppends` (a resolution), a text
+ *   both sides only added to at its end holds both additions, the earlier first (`joinAppends`);
  * - `base === null` (the ancestor's body is gone): values that differ become choices, lists are unioned;
  * - bookkeeping fields (`_rev`, `updatedAt`, `edit`, `schemaVersion`) never conflict: the later wins;
  *   `_attachments` merge by name; `_conflicts`, `_revisions` are dropped;
@@ -37,6 +38,12 @@ export type Doc = { _id: string; _rev?: string } & Record<string, unknown>;
 export interface MergeOptions {
 	/** On a value changed differently on both sides, take this side's value without a choice. */
 	prefer?: 'a' | 'b';
+	/**
+	 * Texts both sides only added to (`joinAppends`) are joined, the earlier addition first, instead
+	 * of becoming a choice: for versions from two devices, not for a form's own save (whose base for
+	 * the field being typed in can be older than what the record already joined).
+	 */
+	joinAppends?: boolean;
 	/** Paths whose value always comes from `a` (the field a person is typing in). */
 	keep?: FieldPath[];
 	/** Who wrote each side, for the options of a new choice (defaults to each doc's `edit`). */
@@ -136,6 +143,8 @@ interface Conflict {
 interface Ctx {
 	baseKnown: boolean;
 	prefer?: 'a' | 'b';
+	/** With `joinAppends`: whether a's addition to a text goes first (it was written first). */
+	join?: { aFirst: boolean };
 	keep: string[][];
 	conflicts: Conflict[];
 }
@@ -178,8 +187,47 @@ function mergeValue(path: string[], base: Val, a: Val, b: Val, ctx: Ctx): Val {
 	if (a === ABSENT) return b;
 	if (b === ABSENT) return a;
 	if (ctx.prefer) return ctx.prefer === 'a' ? a : b;
+	if (ctx.join && ctx.baseKnown) {
+		const joined = joinAppends(base, a, b, ctx.join.aFirst);
+		if (joined !== null) return joined;
+	}
 	ctx.conflicts.push({ path, base: ctx.baseKnown ? base : ABSENT, a, b });
 	return a;
+}
+
+/**
+ * Two texts that each only added to the end of the text they both started from (a sentence added
+ * to the evidence on a laptop, another on a tablet): that text with both additions, the one written
+ * first (`aFirst`) first, put apart by a space or a new line when neither brings its own. When one
+ * text adds to the other's addition, the longer (it holds everything both typed). Only for prose:
+ * each addition must hold a space or a new line, so codes and single words (`g1` → `g10`, `g11`)
+ * stay a choice. Null when the rule does not apply.
+ */
+export function joinAppends(base: unknown, a: unknown, b: unknown, aFirst: boolean): string | null {
+	if (typeof base !== 'string' || typeof a !== 'string' || typeof b !== 'string') return null;
+	if (base === '' || a === b || !a.startsWith(base) || !b.startsWith(base)) return null;
+	const sa = a.slice(base.length);
+	const sb = b.slice(base.length);
+	if (!/\s/.test(sa) || !/\s/.test(sb)) return null;
+	if (a.startsWith(b)) return a;
+	if (b.startsWith(a)) return b;
+	const [first, second] = aFirst ? [sa, sb] : [sb, sa];
+	const apart = /\s$/.test(first) || /^\s/.test(second);
+	const sep = apart ? '' : (base + first).includes('\n') ? '\n' : ' ';
+	return base + first + sep + second;
+}
+
+/** Whether `x` was written before `y`: by time, then by person and device, then by text. */
+function writtenFirst(x: EditStamp, y: EditStamp, a: unknown, b: unknown): boolean {
+	for (const [p, q] of [
+		[x.at, y.at],
+		[x.by, y.by],
+		[x.device, y.device],
+		[canon(a), canon(b)]
+	] as const) {
+		if (p !== q) return p < q;
+	}
+	return true;
 }
 
 function mergeObject(path: string[], base: Val, a: Plain, b: Plain, ctx: Ctx): Plain {
@@ -349,11 +397,14 @@ function mergeChoices(base: unknown, a: unknown, b: unknown, baseKnown: boolean)
  */
 export function merge3(base: Doc | null, a: Doc, b: Doc, options: MergeOptions = {}): MergeResult {
 	const baseKnown = base !== null;
+	const stampA = stampOf(a, options.stampA);
+	const stampB = stampOf(b, options.stampB);
 	const ctx: Ctx = {
 		baseKnown,
 		prefer: options.prefer,
 		keep: (options.keep ?? []).map((p) => [...p]),
-		conflicts: []
+		conflicts: [],
+		...(options.joinAppends ? { join: { aFirst: writtenFirst(stampA, stampB, a, b) } } : {})
 	};
 	const out: Plain = {};
 	const fields = keyOrder(a, b).filter(
@@ -380,8 +431,6 @@ export function merge3(base: Doc | null, a: Doc, b: Doc, options: MergeOptions =
 	if (atts !== undefined) out._attachments = atts;
 
 	const choices = mergeChoices(base?.choices, a.choices, b.choices, baseKnown);
-	const stampA = stampOf(a, options.stampA);
-	const stampB = stampOf(b, options.stampB);
 	const added: PendingChoice[] = [];
 	for (const c of ctx.conflicts) {
 		const k = choiceKey(c.path);
@@ -424,13 +473,16 @@ export function merge3(base: Doc | null, a: Doc, b: Doc, options: MergeOptions =
  */
 export function foldLeaves(
 	leaves: Doc[],
-	ancestorOf: (winner: Doc, leaf: Doc) => Doc | null
+	ancestorOf: (winner: Doc, leaf: Doc) => Doc | null,
+	options: Pick<MergeOptions, 'joinAppends'> = {}
 ): MergeResult {
 	const ordered = [...leaves].sort((x, y) => compareRevs(x._rev ?? '0-', y._rev ?? '0-'));
 	const winner = ordered[0];
 	if (!winner) throw new Error('foldLeaves needs at least one leaf');
 	let doc: Doc = winner;
-	for (const leaf of ordered.slice(1)) doc = merge3(ancestorOf(winner, leaf), doc, leaf).doc;
+	for (const leaf of ordered.slice(1)) {
+		doc = merge3(ancestorOf(winner, leaf), doc, leaf, options).doc;
+	}
 	const before = new Set(
 		ordered.flatMap((l) => asChoices(l.choices).map((c) => choiceKey(c.path)))
 	);

@@ -117,6 +117,51 @@ describe('automatic resolution of a replicated conflict', () => {
 		expect(merged.focus).toBe(choices[0]!.options[0]!.value);
 	});
 
+	it('joins a sentence added to the same text on each device, on both devices alike, asking nothing', async () => {
+		const evidence = (d: Rec, more: string) =>
+			(d.discussion as ReturnType<typeof area>[]).map((x) => ({
+				...x,
+				evidence: `${x.evidence}${more}`
+			}));
+		const { hub, a, b, id } = await conflictOf(
+			(d) => ({ ...d, discussion: evidence(d, ' in Year 4.'), edit: laptop }),
+			(d) => ({ ...d, discussion: evidence(d, ' Reading records signed.'), edit: tablet })
+		);
+		await sync(b, hub);
+		const [ra, rb] = await Promise.all([
+			resolveDoc({ user: sil, db: DB, local: a }, id),
+			resolveDoc({ user: sil, db: DB, local: b }, id)
+		]);
+		expect(ra.kind).toBe('resolved');
+		if (ra.kind === 'resolved') expect(ra.added).toEqual([]);
+		// The same revision on both: the devices put the two additions together alike.
+		expect(rb).toEqual(ra);
+		await sync(a, hub);
+		await sync(b, hub);
+		for (const db of [a, b, hub]) {
+			const doc = (await db.get(id, { conflicts: true })) as Rec;
+			expect(doc._conflicts).toBeUndefined();
+			expect(doc.choices ?? []).toEqual([]);
+			// The laptop's sentence, written first, then the tablet's.
+			expect((doc.discussion as ReturnType<typeof area>[])[0]!.evidence).toBe(
+				'Book looks in Year 4. Reading records signed.'
+			);
+		}
+	});
+
+	it('leaves additions too long together for the record as a choice', async () => {
+		const more = (d: Rec, text: string) => ({ ...d, focus: `${String(d.focus)} ${text}` });
+		const long = 'x'.repeat(999);
+		const { a, id } = await conflictOf(
+			(d) => ({ ...more(d, `${long} a`), edit: laptop }),
+			(d) => ({ ...more(d, `${long} b`), edit: tablet })
+		);
+		const out = await resolveDoc({ user: sil, db: DB, local: a }, id);
+		expect(out.kind).toBe('resolved');
+		const merged = (await a.get(id)) as Rec;
+		expect((merged.choices as PendingChoice[]).map((c) => c.path)).toEqual([['focus']]);
+	});
+
 	it('merges a record written before items had ids item by item, asking nothing', async () => {
 		// Both devices run this version, so each save gives the items ids from their content; the
 		// revision they started from has none, and must be given the same ids to be merged against.

@@ -227,12 +227,13 @@ export async function planResolution(
 		ancestors.set(leaf._rev, await mergeBase(g.bases(contained, mine), g, body));
 		contained = new Set([...contained, ...mine]);
 	}
-	const { doc, added } = foldLeaves(
-		leaves,
-		(_w, leaf) => ancestors.get(leaf._rev as string) ?? null
-	);
+	const ancestorOf = (_w: Doc, leaf: Doc) => ancestors.get(leaf._rev as string) ?? null;
+	const schema = SCHEMAS[String(winner.type ?? '') as DocType]?.schema;
+	// Texts both devices only added to are joined; a join the record cannot hold (too long) is left
+	// a choice instead, as every other clash is.
+	let { doc, added } = foldLeaves(leaves, ancestorOf, { joinAppends: true });
+	if (schema && !schema.safeParse(doc).success) ({ doc, added } = foldLeaves(leaves, ancestorOf));
 
-	const schema = SCHEMAS[String(doc.type ?? '') as DocType]?.schema;
 	if (schema) {
 		const parsed = schema.safeParse(doc);
 		if (!parsed.success) {
