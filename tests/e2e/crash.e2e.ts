@@ -1,4 +1,11 @@
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import {
+	chromium,
+	expect,
+	test,
+	type APIRequestContext,
+	type Browser,
+	type Page
+} from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,10 +81,16 @@ async function close({ browser, process }: Running): Promise<void> {
 
 const STEP = 'Plan a weekly class novel in every upper key stage 2 class';
 
-test('what was typed is still there after the whole browser is killed a moment after the last keystroke', async ({
-	request
-}) => {
-	test.setTimeout(180_000);
+/**
+ * A browser profile on disk in which the SIL signed in earlier, planned a visit at a school no
+ * other test works in, and closed the browser; `typeThenKill` opens it on the visit, types, and
+ * kills the browser; `check` opens it again on the visit.
+ */
+async function crashOn(
+	request: APIRequestContext,
+	typeThenKill: (page: Page, kill: () => Promise<void>) => Promise<void>,
+	check: (page: Page) => Promise<void>
+): Promise<void> {
 	const profile = mkdtempSync(join(tmpdir(), 'si-crash-'));
 	const users = await demoUsers(request);
 	const running: Running[] = [];
@@ -86,7 +99,6 @@ test('what was typed is still there after the whole browser is killed a moment a
 		return running.at(-1)!;
 	};
 	try {
-		// The SIL signed in earlier, and closed the browser.
 		const first = await start();
 		await signIn(first.page, users.sil, E2E.password, E2E.baseURL);
 		await first.page.goto(`${E2E.baseURL}/schools/${schoolsWithoutHead(users)[0]}`);
@@ -99,35 +111,70 @@ test('what was typed is still there after the whole browser is killed a moment a
 		);
 		await close(first);
 
-		// In the school: typing into the booklet, saved as it is typed, and a next step being written,
-		// added by hand. The browser is killed well inside the moment before the booklet's save
-		// (300 ms).
 		const second = await start();
-		const focus = second.page.getByLabel('Focus of the visit');
 		await second.page.goto(visit);
-		await focus.fill('Reading for pleasure in upper key stage 2');
-		await second.page.getByLabel('Next step', { exact: true }).fill(STEP);
-		await second.page.waitForTimeout(150);
-		await kill(second.process);
+		await typeThenKill(second.page, () => kill(second.process));
 
 		const third = await start();
 		await third.page.goto(visit);
-		await expect(third.page.getByLabel('Focus of the visit')).toHaveValue(
-			'Reading for pleasure in upper key stage 2'
-		);
-		await expect(third.page.getByTestId('save-state').first()).toContainText(
-			'Saved on this device'
-		);
-		await expectAllSent(third.page);
-		// The next step being written, not yet added, is there to add.
-		await expect(third.page.getByLabel('Next step', { exact: true })).toHaveValue(STEP);
-		// In the record itself, not only in the device's note of it.
-		await third.page.reload();
-		await expect(third.page.getByLabel('Focus of the visit')).toHaveValue(
-			'Reading for pleasure in upper key stage 2'
-		);
+		await check(third.page);
 	} finally {
 		for (const r of running) await kill(r.process).catch(() => undefined);
 		rmSync(profile, { recursive: true, force: true });
 	}
+}
+
+const FOCUS = 'Reading for pleasure in upper key stage 2';
+
+test('what was typed is still there after the whole browser is killed a moment after the last keystroke', async ({
+	request
+}) => {
+	test.setTimeout(180_000);
+	await crashOn(
+		request,
+		async (page, killNow) => {
+			// Typing into the booklet, saved as it is typed, and a next step being written, added by
+			// hand. The browser is killed well inside the moment before the booklet's save (300 ms).
+			await page.getByLabel('Focus of the visit').fill(FOCUS);
+			await page.getByLabel('Next step', { exact: true }).fill(STEP);
+			await page.waitForTimeout(150);
+			await killNow();
+		},
+		async (page) => {
+			await expect(page.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
+			await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
+			await expectAllSent(page);
+			// The next step being written, not yet added, is there to add.
+			await expect(page.getByLabel('Next step', { exact: true })).toHaveValue(STEP);
+			// In the record itself, not only in the device's note of it.
+			await page.reload();
+			await expect(page.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
+		}
+	);
+});
+
+test('typing kept up for several seconds, then the browser killed: every word is there', async ({
+	request
+}) => {
+	test.setTimeout(180_000);
+	// Long enough, typed steadily, that localStorage reaches the disk part-way through (about 5 s),
+	// and never a pause long enough for the booklet's save.
+	const words = `${FOCUS}, with a class novel read aloud every day in Years 5 and 6`;
+	await crashOn(
+		request,
+		async (page, killNow) => {
+			const focus = page.getByLabel('Focus of the visit');
+			await focus.fill('');
+			await focus.pressSequentially(words, { delay: 90 });
+			await page.waitForTimeout(150);
+			await killNow();
+		},
+		async (page) => {
+			await expect(page.getByLabel('Focus of the visit')).toHaveValue(words);
+			await expectAllSent(page);
+			await page.reload();
+			await expect(page.getByLabel('Focus of the visit')).toHaveValue(words);
+			await expect(page.getByTestId('record-state')).not.toContainText('choice');
+		}
+	);
 });

@@ -31,6 +31,8 @@ function read(key: string | null): Record<string, string> {
 export class KeptCells {
 	readonly #what: () => string;
 	#version = $state(0);
+	/** How many times cells were written: typed into, or taken. */
+	#typed = 0;
 	readonly #key = $derived.by(() => {
 		const user = workspace.user?.name;
 		return user ? userKey(user, `draft:${this.#what()}`) : null;
@@ -45,9 +47,10 @@ export class KeptCells {
 			const key = this.#key;
 			if (!key) return;
 			let closed = false;
+			const opened = this.#typed;
 			// Cells the browser's end cut short (killed before localStorage reached the disk) come
-			// back from IndexedDB.
-			void recoverNote(key).then((lost) => {
+			// back from IndexedDB, unless a cell was typed into since.
+			void recoverNote(key, () => this.#typed !== opened).then((lost) => {
 				if (lost && !closed) this.#version++;
 			});
 			const release = holdDraft(key);
@@ -61,6 +64,7 @@ export class KeptCells {
 	#write(cells: Record<string, string>): void {
 		const key = this.#key;
 		if (!key) return;
+		this.#typed++;
 		// Storage full or refused: the figure is still on screen and saved as before.
 		keepNote(
 			key,

@@ -27,9 +27,10 @@ function readKept<T extends Record<string, string>>(key: string | null, empty: T
  * reload, the tab closing or the browser killed loses none of it. Kept per person and per form
  * (`what`) in localStorage, written in the same task as the change, and in IndexedDB a moment later
  * (`keepNote`), with when and on which page (`keptMeta`); one left unsent is listed on the Sync page
- * (`draftsLeft`) and counted by sign-out, which clears it with every `si:…:<user>` key. `what` names the form and its record (`progress:<step id>`);
- * it is read once, so a page that shows another record in the same component creates the form
- * again (`{#key}`). A form sent calls `clear`. Create it during component initialisation.
+ * (`draftsLeft`) and counted by sign-out, which clears it with every `si:…:<user>` key. `what`
+ * names the form and its record (`progress:<step id>`); it is read once, so a page that shows
+ * another record in the same component creates the form again (`{#key}`). A form sent calls
+ * `clear`. Create it during component initialisation.
  */
 export class KeptDraft<T extends Record<string, string>> {
 	value = $state() as T;
@@ -44,27 +45,32 @@ export class KeptDraft<T extends Record<string, string>> {
 		this.#empty = empty;
 		this.#read();
 		const opened = $state.snapshot(this.value) as T;
+		const key = this.#key;
+		let closed = false;
+		// A draft the browser's end cut short (killed before localStorage reached the disk) comes
+		// back from IndexedDB, unless the person has typed since the form opened. Asked before the
+		// form writes anything.
+		if (key) {
+			const typed = () => {
+				const now = $state.snapshot(this.value) as T;
+				return Object.keys(opened).some((k) => now[k] !== opened[k]);
+			};
+			void recoverNote(key, typed).then((lost) => {
+				if (lost && !closed) this.#read();
+			});
+		}
 		$effect(() => {
 			const now = $state.snapshot(this.value) as T;
 			untrack(() => this.#write(now));
 		});
 		// Open, the form is where its draft is seen: the Sync page lists it only once it is closed.
-		const key = this.#key;
 		if (!key) return;
-		let closed = false;
 		$effect(() => {
 			const release = holdDraft(key);
 			return () => {
 				closed = true;
 				release();
 			};
-		});
-		// A draft the browser's end cut short (killed before localStorage reached the disk) comes
-		// back from IndexedDB, unless the person has typed since the form opened.
-		void recoverNote(key).then((lost) => {
-			if (!lost || closed) return;
-			const now = $state.snapshot(this.value) as T;
-			if (Object.keys(opened).every((k) => now[k] === opened[k])) this.#read();
 		});
 	}
 

@@ -115,11 +115,47 @@ describe('notes kept in IndexedDB as well as localStorage', () => {
 		keepNote(`si:draft:progress:s2:${user}`, draft('Reading', Date.now()));
 		await notesWritten();
 		storage.clear();
-		expect(await recoverNote(`si:draft:progress:s1:${user}`)).toBe(true);
+		expect(await recoverNote(`si:draft:progress:s1:${user}`, () => false)).toBe(true);
 		expect(storage.getItem(`si:draft:progress:s1:${user}`)).toContain('Phonics groups');
 		expect(storage.getItem(`si:draft:progress:s2:${user}`)).toBeNull();
 		// Already there: nothing to take back.
-		expect(await recoverNote(`si:draft:progress:s1:${user}`)).toBe(false);
+		expect(await recoverNote(`si:draft:progress:s1:${user}`, () => false)).toBe(false);
+	});
+
+	it('a form that writes the older note it opened on at once still takes back the newer one', async () => {
+		const key = `si:unsaved:d/r:${user}`;
+		keepNote(key, note('Phonics', Date.now()));
+		const older = storage.snapshot();
+		keepNote(key, note('Phonics in Year 1', Date.now()));
+		await notesWritten();
+		storage.restore(older);
+		// As `RecordForm` opens: asks first, then saves the note it read, in the same task.
+		const asked = recoverNote(key, () => false);
+		keepNote(key, storage.getItem(key));
+		expect(await asked).toBe(true);
+		expect(storage.getItem(key)).toContain('Phonics in Year 1');
+		await notesWritten();
+		// IndexedDB still holds the newer note: a killed browser again would not lose it.
+		storage.clear();
+		await recoverNotes(user);
+		expect(storage.getItem(key)).toContain('Phonics in Year 1');
+	});
+
+	it('what the person typed since the form opened stands, in both places', async () => {
+		const key = `si:draft:progress:s1:${user}`;
+		keepNote(key, draft('Phonics groups meet', Date.now()));
+		await notesWritten();
+		storage.clear();
+		let typed = false;
+		const asked = recoverNote(key, () => typed);
+		typed = true;
+		keepNote(key, draft('Reading', Date.now() + 1));
+		expect(await asked).toBe(false);
+		expect(storage.getItem(key)).toContain('Reading');
+		await notesWritten();
+		storage.clear();
+		await recoverNotes(user);
+		expect(storage.getItem(key)).toContain('Reading');
 	});
 
 	it('a note discarded stays discarded, though localStorage lost its removal', async () => {

@@ -127,6 +127,14 @@ function schedule(): void {
 }
 
 /**
+ * Forms opening on a note whose IndexedDB copy is being read (`recoverNote`), by key, with how many;
+ * their writes wait in `held` until it has been, so that a write made from localStorage's older
+ * note as the form opened never replaces IndexedDB's newer one first.
+ */
+const holding = new Map<string, number>();
+const held = new Map<string, Mirrored>();
+
+/**
  * Keep the note `value` at `key` (null: forget it), in localStorage at once and in IndexedDB a
  * moment later. False when localStorage refused it (full); IndexedDB may still keep it.
  */
@@ -141,21 +149,17 @@ export function keepNote(key: string, value: string | null): boolean {
 	// Never earlier than the note's own time, which `reconcile` compares it with, nor than the
 	// last note kept (a clock set back).
 	lastAt = Math.max(Date.now(), noteTime(value) ?? 0, lastAt);
-	pending.set(key, { key, value, at: lastAt });
-	schedule();
+	const note = { key, value, at: lastAt };
+	if (holding.has(key)) held.set(key, note);
+	else {
+		pending.set(key, note);
+		schedule();
+	}
 	return kept;
 }
 
-/** Put IndexedDB's copy of the note at `key` back into localStorage if localStorage lost it. */
-function takeBack(m: Mirrored | undefined, key: string): boolean {
-	// A write of this tab not yet in IndexedDB is newer than what it holds.
-	if (pending.has(key)) return false;
-	let local: string | null;
-	try {
-		local = localStorage.getItem(key);
-	} catch {
-		return false;
-	}
+/** Put IndexedDB's copy `m` of the note at `key` into localStorage if `local` is older; whether it did. */
+function takeBack(m: Mirrored | undefined, key: string, local: string | null): boolean {
 	const put = reconcile(local, m);
 	if (!put) return false;
 	try {
@@ -167,19 +171,51 @@ function takeBack(m: Mirrored | undefined, key: string): boolean {
 	}
 }
 
-/**
- * A form opening on the note at `key`: whether localStorage had lost it (or held an older one) and
- * now holds IndexedDB's copy, to be read again.
- */
-export async function recoverNote(key: string): Promise<boolean> {
+async function readMirrored(key: string): Promise<Mirrored | undefined> {
 	const db = await open();
-	if (!db) return false;
+	if (!db) return undefined;
+	return request<Mirrored | undefined>(
+		db.transaction(STORE, 'readonly').objectStore(STORE).get(key)
+	);
+}
+
+/**
+ * A form opening on the note at `key`, having read it from localStorage: called before the form
+ * writes anything. Gives whether localStorage had lost the note (or held an older one) and now
+ * holds IndexedDB's copy, for the form to read again. Not when the person has typed since the
+ * form opened (`typedSince`): what they typed stands.
+ */
+export async function recoverNote(key: string, typedSince: () => boolean): Promise<boolean> {
+	let local: string | null;
 	try {
-		const tx = db.transaction(STORE, 'readonly');
-		const m = await request<Mirrored | undefined>(tx.objectStore(STORE).get(key));
-		return takeBack(m, key);
+		local = localStorage.getItem(key);
 	} catch {
 		return false;
+	}
+	// A write of this tab not yet in IndexedDB is newer than what it holds.
+	const before = pending.has(key) || writing !== null;
+	holding.set(key, (holding.get(key) ?? 0) + 1);
+	let taken = false;
+	try {
+		if (before) await notesWritten();
+		const m = await readMirrored(key);
+		taken = !typedSince() && takeBack(m, key, local);
+		return taken;
+	} catch {
+		return false;
+	} finally {
+		const n = (holding.get(key) ?? 1) - 1;
+		if (n > 0) holding.set(key, n);
+		else {
+			holding.delete(key);
+			const write = held.get(key);
+			held.delete(key);
+			// Made from the older note the form opened on: the form writes again from what it took back.
+			if (write && !taken) {
+				pending.set(key, write);
+				schedule();
+			}
+		}
 	}
 }
 
@@ -200,8 +236,10 @@ export async function recoverNotes(user: string): Promise<number> {
 		const gone: string[] = [];
 		for (const m of all) {
 			if (!ofUser(m.key, user)) continue;
-			if (takeBack(m, m.key)) changed++;
-			if (m.value === null && !pending.has(m.key)) gone.push(m.key);
+			// A form open on it takes it back itself; a write of this tab not yet there is newer.
+			const busy = holding.has(m.key) || pending.has(m.key);
+			if (!busy && takeBack(m, m.key, localStorage.getItem(m.key))) changed++;
+			if (m.value === null && !busy) gone.push(m.key);
 		}
 		if (gone.length > 0) {
 			const clear = db.transaction(STORE, 'readwrite');

@@ -84,6 +84,15 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		const user = workspace.user?.name;
 		this.#db = recordDb(this.#base);
 		this.#unsaved = user ? unsavedKey(user, this.#db, this.#base._id) : null;
+		const key = this.#unsaved;
+		// Typing the browser's end cut short (killed before localStorage reached the disk): the note
+		// IndexedDB kept is taken in as below, unless the person has typed since. Asked before the
+		// form writes anything.
+		if (key) {
+			void recoverNote(key, () => this.#touched).then((lost) => {
+				if (lost && !this.#closed) this.#takeNote();
+			});
+		}
 		// Typing the page's end cut short: taken in as changes from elsewhere are, then saved.
 		this.#takeNote();
 		$effect(() => {
@@ -91,7 +100,6 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 			untrack(() => this.absorb(incoming));
 		});
 		// While open, the form saves what it kept itself; the start's save leaves it alone.
-		const key = this.#unsaved;
 		if (key) {
 			$effect(() => {
 				const release = holdOpen(key);
@@ -99,11 +107,6 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 					this.#closed = true;
 					release();
 				};
-			});
-			// Typing the browser's end cut short (killed before localStorage reached the disk): the
-			// note IndexedDB kept is taken in the same way, unless the person has typed since.
-			void recoverNote(key).then((lost) => {
-				if (lost && !this.#closed && !this.#touched) this.#takeNote();
 			});
 		}
 	}
