@@ -125,7 +125,7 @@ test('a next step added on a device that had not seen the record shared is not a
 	await expect(phone.page.getByTestId('visit-next-step')).toHaveCount(1);
 	// The head is told that confirming agrees the step listed.
 	await expect(phone.page.getByTestId('confirm-agrees-steps')).toHaveText(
-		/^Confirming also agrees the next step proposed below\./
+		/^Confirming also agrees the next step proposed above\./
 	);
 	await phone.page.getByRole('button', { name: 'Confirm the record' }).click();
 	await expect(phone.page.getByText('Thank you: the record is confirmed.')).toBeVisible();
