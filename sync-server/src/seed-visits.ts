@@ -283,15 +283,18 @@ export async function seedVisits(
 					createdAt: at(date, '16:00')
 				});
 				await putNew(db, step as Doc);
-				// Term-1 steps have had a half-term of work; one in three is done by the head.
+				// Term-1 steps have had a half-term of work; one in three is done by the head. A step of a
+				// record the head has not confirmed is only proposed: no work is reported on it yet.
 				const plan: [number, 'in-progress' | 'done'][] =
-					term === 1
-						? [
-								[12 + k, 'in-progress'],
-								[33 + k, 'in-progress'],
-								...((stepNumber + index) % 3 === 1 ? [[52 + k, 'done'] as [number, 'done']] : [])
-							]
-						: [[9 + k, 'in-progress']];
+					status !== 'confirmed'
+						? []
+						: term === 1
+							? [
+									[12 + k, 'in-progress'],
+									[33 + k, 'in-progress'],
+									...((stepNumber + index) % 3 === 1 ? [[52 + k, 'done'] as [number, 'done']] : [])
+								]
+							: [[9 + k, 'in-progress']];
 				stepNumber++;
 				for (const [j, [after, updateStatus]] of plan.entries()) {
 					const day = weekday(addDays(date, after));

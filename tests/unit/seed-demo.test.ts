@@ -107,6 +107,18 @@ describe('the demo trust', { timeout: 60_000 }, () => {
 		}
 		expect(ofType(all, 'visit').filter((v) => v.status === 'planned')).toEqual([]);
 		expect(ofType(all, 'progress-update').some((u) => u.status === 'done')).toBe(true);
+		// Work is reported only on steps the head agreed by confirming their record: a step of a record
+		// still shared with the head is only proposed.
+		const visits = new Map(ofType(all, 'visit').map((v) => [v._id, v]));
+		const steps = new Map(ofType(all, 'next-step').map((st) => [st._id, st]));
+		const shared = ofType(all, 'next-step').filter(
+			(st) => visits.get(String(st.visitId))?.status === 'shared'
+		);
+		expect(shared.length).toBeGreaterThan(0);
+		for (const u of ofType(all, 'progress-update')) {
+			const visit = visits.get(String(steps.get(String(u.nextStepId))?.visitId));
+			expect(visit?.status, u._id).toBe('confirmed');
+		}
 		// Started on 9 November, some term-2 visits have not happened yet.
 		const early = Object.values(await demo('2026-11-09')).flat();
 		expect(ofType(early, 'visit').some((v) => v.status === 'planned')).toBe(true);
