@@ -128,6 +128,31 @@ describe('making a choice', () => {
 		expect(after.choices).toBeUndefined();
 	});
 
+	it('writes nothing when the choice is made on another device between its read and write', async () => {
+		// The first read (the check) sees the choice; before the write, another device makes it.
+		let reads = 0;
+		const racing: WriteContext = {
+			user: sil,
+			dbFor: () =>
+				({
+					get: async (id: string, opts?: object) => {
+						const got = await pouch.get(id, opts ?? {});
+						if (reads++ === 0) {
+							const other = (await pouch.get(id)) as Record<string, unknown>;
+							await pouch.put({ ...other, focus: 'Reading in year 4', choices: [evidenceChoice] });
+						}
+						return got;
+					},
+					put: (d: never) => pouch.put(d)
+				}) as unknown as PouchDB.Database
+		};
+		expect(await choose(racing, DB, VISIT, 'focus', 'Reading in year 3', stamp)).toBe(false);
+		const after = (await pouch.get(VISIT)) as Record<string, unknown>;
+		// Only the other device's revision: none from this one on top.
+		expect(after._rev).toMatch(/^2-/);
+		expect(after.focus).toBe('Reading in year 4');
+	});
+
 	it('is refused, and writes nothing, for someone the record does not belong to', async () => {
 		const before = (await pouch.get(VISIT))._rev;
 		await expect(

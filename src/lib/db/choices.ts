@@ -317,28 +317,32 @@ export async function choose(
 	if (!((current.choices ?? []) as PendingChoice[]).some((c) => choiceKey(c.path) === key)) {
 		return false;
 	}
-	let found = false;
-	await updateDoc(ctx, db, docId, schema, (raw) => {
-		const doc = raw as Doc;
-		const pending = (doc.choices ?? []) as PendingChoice[];
-		const choice = pending.find((c) => choiceKey(c.path) === key);
-		found = !!choice;
-		if (!choice) return doc;
-		const next = setAt(doc, choice.path, value);
-		const rest = pending.filter((c) => c !== choice);
-		if (rest.length > 0) next.choices = rest;
-		else delete next.choices;
-		next.edit = stamp;
-		if (typeof next.updatedAt === 'string') next.updatedAt = stamp.at;
-		if (typeof next.updatedBy === 'string') {
-			next.updatedBy = stamp.by;
-			if (stamp.name) next.updatedByName = stamp.name;
-			else delete next.updatedByName;
-		}
-		delete next._conflicts;
-		return next;
-	});
-	return found;
+	try {
+		await updateDoc(ctx, db, docId, schema, (raw) => {
+			const doc = raw as Doc;
+			const pending = (doc.choices ?? []) as PendingChoice[];
+			const choice = pending.find((c) => choiceKey(c.path) === key);
+			// Made on another device between the read and the write: nothing is written.
+			if (!choice) throw new AlreadySettled();
+			const next = setAt(doc, choice.path, value);
+			const rest = pending.filter((c) => c !== choice);
+			if (rest.length > 0) next.choices = rest;
+			else delete next.choices;
+			next.edit = stamp;
+			if (typeof next.updatedAt === 'string') next.updatedAt = stamp.at;
+			if (typeof next.updatedBy === 'string') {
+				next.updatedBy = stamp.by;
+				if (stamp.name) next.updatedByName = stamp.name;
+				else delete next.updatedByName;
+			}
+			delete next._conflicts;
+			return next;
+		});
+	} catch (err) {
+		if (err instanceof AlreadySettled) return false;
+		throw err;
+	}
+	return true;
 }
 
 /** Records named as people know them (the Sync page's lists), read from the local databases. */
