@@ -9,16 +9,31 @@ import { workspace } from './workspace.svelte';
  * component init.
  */
 export class VisitSteps {
-	#live: Live<{ visitId: string; rows: NextStepRow[] }>;
+	#live: Live<{ visitId: string; rows?: NextStepRow[]; failed?: true }>;
 
 	constructor(visitId: () => string) {
 		this.#live = new Live(async () => {
 			const id = visitId();
-			return {
-				visitId: id,
-				rows: await workspace.rm.nextSteps.where('visitId').equals(id).toArray()
-			};
+			try {
+				return {
+					visitId: id,
+					rows: await workspace.rm.nextSteps.where('visitId').equals(id).toArray()
+				};
+			} catch (err) {
+				// Kept with the visit it was for, so another visit's page never shows this failure.
+				console.error('Reading the next steps of a visit failed', err);
+				return { visitId: id, failed: true as const };
+			}
 		}, visitId);
+	}
+
+	/**
+	 * Whether the steps of `visitId` could not be read: the page says so, since "Confirm" waits
+	 * for them and would otherwise stay greyed out with no reason given.
+	 */
+	failed(visitId: string): boolean {
+		const read = this.#live.value;
+		return read?.visitId === visitId && !!read.failed;
 	}
 
 	/**
