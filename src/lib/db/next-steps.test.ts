@@ -140,3 +140,37 @@ describe('a next step the head confirmed is kept from a removal made on a device
 			await expect(db.get(ID)).rejects.toMatchObject({ status: 404 });
 	});
 });
+
+describe('confirming a record whose next step cannot be written', () => {
+	const VISIT = 'visit:2026-27:t2:v1';
+	type Read = { status?: string; headReply?: unknown };
+	// This device's database, whose writes of the next step fail (a full or broken store).
+	const failingSteps = (): WriteContext => ({
+		user: head,
+		device: 'Chromium on Linux, signed in 25 Nov',
+		dbFor: () =>
+			({
+				get: (id: string, opts?: object) => pouch.get(id, opts ?? {}),
+				put: (d: { _id: string }) =>
+					d._id === ID
+						? Promise.reject(Object.assign(new Error('QuotaExceededError'), { status: 500 }))
+						: pouch.put(d)
+			}) as unknown as PouchDB.Database
+	});
+
+	it('is not made, and the head is told to try again with nothing lost', async () => {
+		await pouch.put(visit({ status: 'shared' }) as PouchDB.Core.PutDocument<object>);
+		await expect(confirmVisit(failingSteps(), 'oakfield', VISIT, 'I agree', [ID])).rejects.toThrow(
+			/The record is not confirmed: one of its next steps could not be saved.*Nothing you typed is lost\. Try again/
+		);
+		expect(((await pouch.get(VISIT)) as Read).status).toBe('shared');
+	});
+
+	it('agrees no step when the record cannot be confirmed', async () => {
+		await pouch.put(visit({ status: 'draft' }) as PouchDB.Core.PutDocument<object>);
+		await expect(confirmVisit(ctxFor(head), 'oakfield', VISIT, '', [ID])).rejects.toBeInstanceOf(
+			RecordRefused
+		);
+		expect(((await pouch.get(ID)) as Read).headReply).toBeUndefined();
+	});
+});

@@ -169,8 +169,10 @@ export async function replyToStep(
  * written again by the head, with their agreeing reply if it had none (`confirmedStep`). That
  * revision keeps a step the head confirmed: a removal from the visitor's device that had not seen
  * the record confirmed loses to it once both meet (a live leaf beats a deleted one), so the step
- * comes back on that device too. A step no longer on this device is passed over, and one that
- * cannot be written does not undo the confirmation, which still agrees it (`stepAgreement`).
+ * comes back on that device too. A step no longer on this device is passed over. One that cannot
+ * be written throws (`StepsNotKept`): `confirmVisit` writes the steps before the record, so the
+ * record is then not confirmed and the head tries again, rather than a confirmed step being left
+ * open to such a removal with no one told.
  */
 export async function keepConfirmedSteps(
 	ctx: WriteContext,
@@ -185,9 +187,20 @@ export async function keepConfirmedSteps(
 				edit: editStamp(ctx)
 			}));
 		} catch (err) {
-			if ((err as { status?: number }).status !== 404) {
-				console.warn(`The confirmed next step ${id} could not be written again`, err);
-			}
+			if ((err as { status?: number }).status === 404) continue;
+			console.error(`The confirmed next step ${id} could not be written again`, err);
+			throw new StepsNotKept();
 		}
+	}
+}
+
+/** A next step the head is confirming could not be written on this device (`keepConfirmedSteps`). */
+export class StepsNotKept extends Error {
+	constructor() {
+		super(
+			'The record is not confirmed: one of its next steps could not be saved on this device. ' +
+				'Nothing you typed is lost. Try again; if it keeps happening, reload the page.'
+		);
+		this.name = 'StepsNotKept';
 	}
 }

@@ -12,7 +12,14 @@ import {
 	type VisitCalendar,
 	type VisitType
 } from '$lib/domain';
-import { createDoc, RecordRefused, updateDoc, writtenName, type WriteContext } from './repository';
+import {
+	createDoc,
+	getDoc,
+	RecordRefused,
+	updateDoc,
+	writtenName,
+	type WriteContext
+} from './repository';
 import { keepConfirmedSteps } from './next-steps';
 import { editStamp, saveChanges } from './save-changes';
 import { isConfirmedVisit, withLateAddenda, type Describe } from '$lib/sync/late-changes';
@@ -179,23 +186,32 @@ export async function confirmVisit(
 	comment: string,
 	steps: readonly string[]
 ): Promise<VisitRecord> {
-	const confirmed = await updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
+	const named = [...new Set(steps)].sort();
+	const refuse = (current: VisitRecord) => {
 		if (current.status !== 'shared') {
 			throw new RecordRefused('Only a record shared with you can be confirmed.');
 		}
+	};
+	// The steps it names are written again by the head, so that none is lost to a removal from a
+	// device that had not seen the record confirmed (see `keepConfirmedSteps`). They go first: if
+	// one cannot be written, this throws and the record is not confirmed, so the head is told and
+	// tries again, rather than a confirmed record's step being left open to that removal. The
+	// record is checked first so that steps are not agreed for a record that cannot be confirmed.
+	const before = await getDoc(ctx, schoolDbName(schoolId), id, VisitRecord);
+	if (!before) throw new RecordRefused('This record is no longer on this device.');
+	refuse(before);
+	await keepConfirmedSteps(ctx, schoolId, named);
+	return updateDoc(ctx, schoolDbName(schoolId), id, VisitRecord, (current) => {
+		refuse(current);
 		// Confirming settles a disagreement the head had replied with.
 		const { disagreement: _settled, ...rest } = current;
 		return {
 			...rest,
 			status: 'confirmed' as const,
-			confirmation: { ...stamp(ctx), comment: comment.trim(), steps: [...new Set(steps)].sort() },
+			confirmation: { ...stamp(ctx), comment: comment.trim(), steps: named },
 			edit: editStamp(ctx)
 		};
 	});
-	// The steps it names are written again by the head, so that none is lost to a removal from a
-	// device that had not seen the record confirmed (see `keepConfirmedSteps`).
-	await keepConfirmedSteps(ctx, schoolId, confirmed.confirmation?.steps ?? []);
-	return confirmed;
 }
 
 /**
