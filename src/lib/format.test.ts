@@ -8,9 +8,12 @@ import {
 	formatDayMonth,
 	formatMoment,
 	formatShortDate,
+	otherVersions,
 	plural,
+	sentenceStart,
 	singleStop,
-	today
+	today,
+	versionLetter
 } from './format';
 
 describe('en-GB formatting', () => {
@@ -237,5 +240,26 @@ describe('ordering ISO dates, times and years', () => {
 			'2027-03-01',
 			''
 		]);
+	});
+});
+
+describe('the words of a choice between versions', () => {
+	const held = (...inRecord: boolean[]) => inRecord.map((r) => ({ inRecord: r }));
+
+	it('names versions by letter from A', () => {
+		expect([0, 1, 2].map(versionLetter)).toEqual(['A', 'B', 'C']);
+	});
+
+	it('names the versions the record does not hold, in running prose', () => {
+		expect(otherVersions(held(true, false))).toBe('version B');
+		expect(otherVersions(held(false, true))).toBe('version A');
+		expect(otherVersions(held(true, false, false))).toBe('versions B and C');
+		expect(otherVersions(held(false, true, false, false))).toBe('versions A, C and D');
+	});
+
+	it('starts a sentence with a capital and leaves the rest as it was', () => {
+		expect(sentenceStart('versions B and C')).toBe('Versions B and C');
+		expect(sentenceStart('“Reading” in year 3')).toBe('“Reading” in year 3');
+		expect(sentenceStart('')).toBe('');
 	});
 });

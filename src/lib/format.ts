@@ -113,6 +113,26 @@ export function sentence(text: string): string {
 	return /[.!?…:;]["'”’)]*$/.test(t) ? t : `${t}.`;
 }
 
+/** Text that starts a sentence: its first letter a capital ("version B" → "Version B"). */
+export function sentenceStart(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The letter naming the `i`th version of a text two places changed differently: A, B, C… */
+export function versionLetter(i: number): string {
+	return String.fromCharCode(65 + i);
+}
+
+/**
+ * The versions a confirmed record does not hold, by letter, in running prose: "version B",
+ * "versions B and C", "versions B, C and D".
+ */
+export function otherVersions(options: readonly { inRecord: boolean }[]): string {
+	const letters = options.flatMap((o, i) => (o.inRecord ? [] : [versionLetter(i)]));
+	const last = letters.pop();
+	return letters.length === 0 ? `version ${last}` : `versions ${letters.join(', ')} and ${last}`;
+}
+
 /**
  * A message that ends with a quotation, written with a full stop after it, keeps one stop: when
  * the quoted text already ends its sentence the added stop goes ("Removed the next step “…for
