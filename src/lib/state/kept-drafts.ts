@@ -2,7 +2,7 @@
 // the person what they typed and never sent (the Sync page) and to count it at sign-out. Without
 // schemas and without Svelte: a kept value is strings by name, and anything else is ignored.
 
-import { formatDate, today } from '$lib/format';
+import { formatDate, sentenceStart, today } from '$lib/format';
 
 /**
  * Members a kept value carries beside the form's own fields: when it was last written, the page
@@ -230,7 +230,7 @@ function label(form: string, field: string): string | null {
 	if (named !== undefined) return named;
 	if (field.includes('|')) return field.split('|').join(', ');
 	const words = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-	return words.charAt(0).toUpperCase() + words.slice(1);
+	return sentenceStart(words);
 }
 
 /** A kept value as its form shows it: a choice in words, a date as people write it. */

@@ -1,4 +1,4 @@
-import { plural } from '$lib/format';
+import { plural, sentenceStart } from '$lib/format';
 
 /** What the status line is told about this person's work and its way to the trust. */
 export interface StatusFacts {
@@ -48,7 +48,6 @@ export function statusLine(f: StatusFacts): StatusLine {
 			.join('');
 	const waiting = f.pending > 0 ? `${plural(f.pending, 'change')} waiting` : '';
 	const rest = also(waiting, choice, notSaved, notSent);
-	const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 	if (f.signedOutByServer)
 		return { icon: '!', tone: 'red', text: `Signed out by the server${rest}` };
@@ -62,7 +61,11 @@ export function statusLine(f: StatusFacts): StatusLine {
 		};
 	}
 	if (notSaved) {
-		return { icon: '!', tone: 'red', text: capital(notSaved) + also(waiting, choice, notSent) };
+		return {
+			icon: '!',
+			tone: 'red',
+			text: sentenceStart(notSaved) + also(waiting, choice, notSent)
+		};
 	}
 	if (f.failed) return { icon: '!', tone: 'red', text: `Sync stopped${rest}` };
 	if (f.checking) return { icon: '↻', tone: 'neutral', text: `Checking with the trust${rest}` };
@@ -75,7 +78,7 @@ export function statusLine(f: StatusFacts): StatusLine {
 		return {
 			icon: '!',
 			tone: 'amber',
-			text: capital(notSent) + also(choice) + ' · the rest is sent'
+			text: sentenceStart(notSent) + also(choice) + ' · the rest is sent'
 		};
 	}
 	if (choice) return { icon: '!', tone: 'amber', text: `${choice} · all changes sent` };
