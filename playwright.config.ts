@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { E2E } from './tests/e2e/env.ts';
+import { CHROMIUM, E2E } from './tests/e2e/env.ts';
 
 /**
  * End-to-end tests run the built app, served by the real sync server with a fresh data folder and
@@ -22,18 +22,7 @@ export default defineConfig({
 		timezoneId: 'Europe/London',
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',
-		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run',
-				'--disable-quic'
-			]
-		}
+		launchOptions: { executablePath: CHROMIUM.path, args: CHROMIUM.args }
 	},
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
 	webServer: {

@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { E2E } from './env.ts';
+import { CHROMIUM, E2E } from './env.ts';
 import { demoUsers, expectAllSent, planVisit, schoolsWithoutHead, signIn } from './helpers.ts';
 
 // The whole browser killed (a phone's battery gone, the system ending it) a moment after typing:
@@ -27,18 +27,12 @@ interface Running {
 /** Chromium started on `profile` as a process of its own, so that it can be killed outright. */
 async function launch(profile: string): Promise<Running> {
 	const process = spawn(
-		globalThis.process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		CHROMIUM.path,
 		[
 			'--headless=new',
 			`--user-data-dir=${profile}`,
 			'--remote-debugging-port=0',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--no-first-run',
-			'--disable-quic',
+			...CHROMIUM.args,
 			'--lang=en-GB',
 			'about:blank'
 		],

@@ -8,3 +8,17 @@ export const E2E = {
 	admin: 'trust-admin',
 	password: 'e2e-demo-password-1'
 } as const;
+
+/** Debian's Chromium, and the flags every browser of the tests is started with. */
+export const CHROMIUM = {
+	path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+	args: [
+		'--no-sandbox',
+		'--disable-gpu',
+		'--disable-background-networking',
+		'--disable-component-update',
+		'--disable-sync',
+		'--no-first-run',
+		'--disable-quic'
+	]
+};

@@ -1,5 +1,6 @@
 import '../../../tests/unit/browser-env';
 import fc from 'fast-check';
+import { installStorage } from '../../../tests/unit/memory-storage';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
 	forgetNotes,
@@ -14,21 +15,7 @@ import {
 // A browser killed before localStorage reached the disk: the notes of typing it held come back from
 // IndexedDB (fake-indexeddb here), whatever part of localStorage's writes was lost.
 
-class MemoryStorage {
-	#items = new Map<string, string>();
-	get length() {
-		return this.#items.size;
-	}
-	key = (i: number) => [...this.#items.keys()][i] ?? null;
-	getItem = (k: string) => this.#items.get(k) ?? null;
-	setItem = (k: string, v: string) => void this.#items.set(k, String(v));
-	removeItem = (k: string) => void this.#items.delete(k);
-	clear = () => this.#items.clear();
-	snapshot = () => new Map(this.#items);
-	restore = (items: Map<string, string>) => (this.#items = new Map(items));
-}
-const storage = new MemoryStorage();
-Object.defineProperty(globalThis, 'localStorage', { value: storage, writable: true });
+const storage = installStorage();
 
 let n = 0;
 let user = '';

@@ -1,5 +1,6 @@
 import '../../../tests/unit/browser-env';
 import PouchDB from 'pouchdb-browser';
+import { installStorage } from '../../../tests/unit/memory-storage';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nextStep, visit } from '../../../tests/unit/fixtures';
 import { fieldLabel, valueText, type NameContext } from '$lib/db/names';
@@ -15,18 +16,7 @@ import { holdOpen, unsavedKey, type Unsaved } from './unsaved';
 // An editor's tab closed in the moment before its save: what it kept in localStorage is saved at
 // the next start, on a real PouchDB database per school, without its record being opened again.
 
-class MemoryStorage {
-	#items = new Map<string, string>();
-	get length() {
-		return this.#items.size;
-	}
-	key = (i: number) => [...this.#items.keys()][i] ?? null;
-	getItem = (k: string) => this.#items.get(k) ?? null;
-	setItem = (k: string, v: string) => void this.#items.set(k, String(v));
-	removeItem = (k: string) => void this.#items.delete(k);
-	clear = () => this.#items.clear();
-}
-Object.defineProperty(globalThis, 'localStorage', { value: new MemoryStorage(), writable: true });
+installStorage();
 
 let n = 0;
 const dbs = new Map<string, PouchDB.Database>();
