@@ -371,8 +371,8 @@ test.describe('offline-first data and sync you can see', () => {
 
 		await a.context.setOffline(true);
 		await b.context.setOffline(true);
-		await a.page.getByLabel('Owner').fill('Deputy headteacher');
-		await b.page.getByLabel('Owner').fill('English lead');
+		await a.page.getByLabel('Owner').fill('Assistant headteacher');
+		await b.page.getByLabel('Owner').fill('Early reading lead');
 		for (const d of [a, b]) {
 			await expect(d.page.getByTestId('save-state')).toContainText('Saved on this device');
 		}
@@ -407,23 +407,23 @@ test.describe('offline-first data and sync you can see', () => {
 		await expect
 			.poll(onServer, { timeout: 30_000 })
 			.toMatch(
-				/^(Deputy headteacher|English lead); 0 conflicts; offers Deputy headteacher \/ English lead$/
+				/^(Assistant headteacher|Early reading lead); 0 conflicts; offers Assistant headteacher \/ Early reading lead$/
 			);
 
 		await a.page.goto('/choices');
 		const choice = a.page.getByTestId('choice');
 		await expect(choice).toBeVisible({ timeout: 20_000 });
 		await expect(choice.locator('legend')).toHaveText('Owner');
-		await expect(choice).toContainText('Deputy headteacher');
-		await expect(choice).toContainText('English lead');
+		await expect(choice).toContainText('Assistant headteacher');
+		await expect(choice).toContainText('Early reading lead');
 		await choice
 			.getByTestId('choice-option')
-			.filter({ hasText: 'English lead' })
+			.filter({ hasText: 'Early reading lead' })
 			.getByRole('button', { name: /Keep this one/ })
 			.click();
 		await expect(a.page.getByText('Nothing needs your choice on this device.')).toBeVisible();
 		await expectAllSent(a.page);
-		await expect.poll(onServer).toBe('English lead; 0 conflicts; offers nothing');
+		await expect.poll(onServer).toBe('Early reading lead; 0 conflicts; offers nothing');
 
 		await expect(b.page.locator('body')).not.toContainText('Signed out');
 		await b.page.goto('/choices');
