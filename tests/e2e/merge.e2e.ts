@@ -305,3 +305,64 @@ test('a sentence added to the same text on a laptop and on a tablet, both offlin
 	await laptop.context.close();
 	await tablet.context.close();
 });
+
+test('a paragraph changed on a laptop and another on a tablet, both offline, are both kept, with no question', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { head, laptop, tablet } = await silsLaptopAndTablet(browser, request);
+	const evidence = (page: typeof laptop.page) => page.getByLabel('Evidence').first();
+	const start = 'Book looks in Year 4.\n\nReading records checked.';
+	await laptop.page.getByLabel('Add a focus area').fill('Reading');
+	await laptop.page.getByRole('button', { name: 'Add area' }).click();
+	await evidence(laptop.page).fill(start);
+	await expectAllSent(laptop.page);
+	const url = new URL(laptop.page.url()).pathname;
+	const visitId = decodeURIComponent(url.split('/').pop()!);
+	await expect(async () => {
+		await tablet.page.goto(url);
+		await expect(evidence(tablet.page)).toHaveValue(start, { timeout: 2_000 });
+	}).toPass({ timeout: 30_000 });
+
+	// Offline, the laptop changes the first paragraph and the tablet the second.
+	await laptop.context.setOffline(true);
+	await tablet.context.setOffline(true);
+	for (const [d, text] of [
+		[laptop, 'Book looks in Years 4 and 5.\n\nReading records checked.'],
+		[tablet, 'Book looks in Year 4.\n\nReading records checked: signed weekly by parents.']
+	] as const) {
+		await evidence(d.page).fill(text);
+		await evidence(d.page).press('Tab');
+		await expect(d.page.getByTestId('save-state')).toContainText('Saved on this device');
+	}
+	await laptop.context.setOffline(false);
+	await expectAllSent(laptop.page);
+	await tablet.context.setOffline(false);
+	await expectAllSent(tablet.page);
+
+	// Both paragraphs as changed, one version at the trust, nothing to choose.
+	const joined =
+		'Book looks in Years 4 and 5.\n\nReading records checked: signed weekly by parents.';
+	await expect
+		.poll(
+			async () => {
+				const { body } = await serverGet<{
+					discussion?: { evidence: string }[];
+					_conflicts?: string[];
+					choices?: unknown[];
+				}>(request, `school-${head.school}/${encodeURIComponent(visitId)}?conflicts=true`);
+				return `${body.discussion?.[0]?.evidence} | ${body._conflicts?.length ?? 0} conflicts | ${body.choices?.length ?? 0} choices`;
+			},
+			{ timeout: 30_000 }
+		)
+		.toBe(`${joined} | 0 conflicts | 0 choices`);
+	for (const d of [laptop, tablet]) {
+		await expect(evidence(d.page)).toHaveValue(joined, { timeout: 20_000 });
+		await expect(d.page.getByTestId('record-state')).not.toContainText('choice');
+		await d.page.reload();
+		await expect(evidence(d.page)).toHaveValue(joined);
+	}
+	await laptop.context.close();
+	await tablet.context.close();
+});

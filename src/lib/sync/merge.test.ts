@@ -609,7 +609,7 @@ describe('texts two devices only added to', () => {
 			[onTablet, onLaptop],
 			[onLaptop, onTablet]
 		] as const) {
-			const { doc, added } = merge3(base, a, b, { joinAppends: true });
+			const { doc, added } = merge3(base, a, b, { joinTexts: true });
 			expect(evidenceOf(doc)).toBe(
 				'Book looks in Year 4. Phonics records up to date. Pupils read aloud fluently.'
 			);
@@ -626,21 +626,21 @@ describe('texts two devices only added to', () => {
 			booklet({ _rev: rev, edit, gradeId: g });
 		expect(
 			merge3(grade('g1', laptop, '3-a'), grade('g10', laptop, '4-b'), grade('g11', tablet, '4-c'), {
-				joinAppends: true
+				joinTexts: true
 			}).added
 		).toHaveLength(1);
 		const words = merge3(
 			base,
 			withEvidence('Book lookss', tablet, '4-b'),
 			withEvidence('Book looks!', laptop, '4-c'),
-			{ joinAppends: true }
+			{ joinTexts: true }
 		);
 		expect(words.added).toHaveLength(1);
 		const rewritten = merge3(
 			base,
 			withEvidence('Books looked at. And more.', tablet, '4-b'),
 			withEvidence('Book looks. Pupils read.', laptop, '4-c'),
-			{ joinAppends: true }
+			{ joinTexts: true }
 		);
 		expect(rewritten.added).toHaveLength(1);
 	});
@@ -651,7 +651,7 @@ describe('texts two devices only added to', () => {
 			base,
 			withEvidence('Strengths:\n- reading\n- maths fluency', tablet, '4-b'),
 			withEvidence('Strengths:\n- reading\n- early writing', laptop, '4-c'),
-			{ joinAppends: true }
+			{ joinTexts: true }
 		);
 		expect(evidenceOf(doc)).toBe('Strengths:\n- reading\n- early writing\n- maths fluency');
 	});
@@ -674,8 +674,8 @@ describe('texts two devices only added to', () => {
 				const base = withEvidence(start, laptop, '3-aaa');
 				const a = withEvidence(start + x, sx, '4-bbb');
 				const b = withEvidence(start + y, sy, '4-ccc');
-				const ab = merge3(base, a, b, { joinAppends: true });
-				const ba = merge3(base, b, a, { joinAppends: true });
+				const ab = merge3(base, a, b, { joinTexts: true });
+				const ba = merge3(base, b, a, { joinTexts: true });
 				const [ta, tb] = [start + x, start + y];
 				const additions = /\s/.test(x) && /\s/.test(y);
 				// Two additions of prose, neither taking up the other: always joined.
@@ -717,7 +717,7 @@ describe('texts two devices only added to', () => {
 		];
 		const texts = new Set(
 			[leaves, [...leaves].reverse(), [leaves[1]!, leaves[2]!, leaves[0]!]].map((order) => {
-				const { doc, added } = foldLeaves(order, () => base, { joinAppends: true });
+				const { doc, added } = foldLeaves(order, () => base, { joinTexts: true });
 				expect(added).toEqual([]);
 				return evidenceOf(doc);
 			})

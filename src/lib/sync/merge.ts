@@ -6,6 +6,7 @@ import {
 	type FieldPath,
 	type PendingChoice
 } from '$lib/domain/changes';
+import { joinTexts } from './join-text';
 
 /**
  * The one merge every device runs alike (issue 12): a pure, deterministic three-way merge of two
@@ -22,8 +23,8 @@ import {
  *   the other kept (nothing typed is dropped), changed on both merged item by item;
  * - the same value changed differently on both sides is a `PendingChoice` kept in `choices`, the
  *   record holding `a`'s value until a person chooses; with `prefer` the preferred side's value is
- *   taken without a choice (an open form's own typing); with `joinAppends` (a resolution), a text
- *   both sides only added to at its end holds both additions, the earlier first (`joinAppends`);
+ *   taken without a choice (an open form's own typing); with `joinTexts` (a resolution), a text
+ *   both sides only added to, or changed in different lines, holds both changes (`join-text.ts`);
  * - `base === null` (the ancestor's body is gone): values that differ become choices, lists are unioned;
  * - bookkeeping fields (`_rev`, `updatedAt`, `edit`, `schemaVersion`) never conflict: the later wins;
  *   `_attachments` merge by name; `_conflicts`, `_revisions` are dropped;
@@ -39,11 +40,11 @@ export interface MergeOptions {
 	/** On a value changed differently on both sides, take this side's value without a choice. */
 	prefer?: 'a' | 'b';
 	/**
-	 * Texts both sides only added to (`joinAppends`) are joined, the earlier addition first, instead
+	 * Texts both sides only added to, or changed in different lines (`joinTexts`), are joined instead
 	 * of becoming a choice: for versions from two devices, not for a form's own save (whose base for
 	 * the field being typed in can be older than what the record already joined).
 	 */
-	joinAppends?: boolean;
+	joinTexts?: boolean;
 	/** Paths whose value always comes from `a` (the field a person is typing in). */
 	keep?: FieldPath[];
 	/** Who wrote each side, for the options of a new choice (defaults to each doc's `edit`). */
@@ -143,7 +144,7 @@ interface Conflict {
 interface Ctx {
 	baseKnown: boolean;
 	prefer?: 'a' | 'b';
-	/** With `joinAppends`: whether a's addition to a text goes first (it was written first). */
+	/** With `joinTexts`: whether a's addition to a text goes first (it was written first). */
 	join?: { aFirst: boolean };
 	keep: string[][];
 	conflicts: Conflict[];
@@ -188,33 +189,11 @@ function mergeValue(path: string[], base: Val, a: Val, b: Val, ctx: Ctx): Val {
 	if (b === ABSENT) return a;
 	if (ctx.prefer) return ctx.prefer === 'a' ? a : b;
 	if (ctx.join && ctx.baseKnown) {
-		const joined = joinAppends(base, a, b, ctx.join.aFirst);
+		const joined = joinTexts(base, a, b, ctx.join.aFirst);
 		if (joined !== null) return joined;
 	}
 	ctx.conflicts.push({ path, base: ctx.baseKnown ? base : ABSENT, a, b });
 	return a;
-}
-
-/**
- * Two texts that each only added to the end of the text they both started from (a sentence added
- * to the evidence on a laptop, another on a tablet): that text with both additions, the one written
- * first (`aFirst`) first, put apart by a space or a new line when neither brings its own. When one
- * text adds to the other's addition, the longer (it holds everything both typed). Only for prose:
- * each addition must hold a space or a new line, so codes and single words (`g1` → `g10`, `g11`)
- * stay a choice. Null when the rule does not apply.
- */
-export function joinAppends(base: unknown, a: unknown, b: unknown, aFirst: boolean): string | null {
-	if (typeof base !== 'string' || typeof a !== 'string' || typeof b !== 'string') return null;
-	if (base === '' || a === b || !a.startsWith(base) || !b.startsWith(base)) return null;
-	const sa = a.slice(base.length);
-	const sb = b.slice(base.length);
-	if (!/\s/.test(sa) || !/\s/.test(sb)) return null;
-	if (a.startsWith(b)) return a;
-	if (b.startsWith(a)) return b;
-	const [first, second] = aFirst ? [sa, sb] : [sb, sa];
-	const apart = /\s$/.test(first) || /^\s/.test(second);
-	const sep = apart ? '' : (base + first).includes('\n') ? '\n' : ' ';
-	return base + first + sep + second;
 }
 
 /** Whether `x` was written before `y`: by time, then by person and device, then by text. */
@@ -404,7 +383,7 @@ export function merge3(base: Doc | null, a: Doc, b: Doc, options: MergeOptions =
 		prefer: options.prefer,
 		keep: (options.keep ?? []).map((p) => [...p]),
 		conflicts: [],
-		...(options.joinAppends ? { join: { aFirst: writtenFirst(stampA, stampB, a, b) } } : {})
+		...(options.joinTexts ? { join: { aFirst: writtenFirst(stampA, stampB, a, b) } } : {})
 	};
 	const out: Plain = {};
 	const fields = keyOrder(a, b).filter(
@@ -474,7 +453,7 @@ export function merge3(base: Doc | null, a: Doc, b: Doc, options: MergeOptions =
 export function foldLeaves(
 	leaves: Doc[],
 	ancestorOf: (winner: Doc, leaf: Doc) => Doc | null,
-	options: Pick<MergeOptions, 'joinAppends'> = {}
+	options: Pick<MergeOptions, 'joinTexts'> = {}
 ): MergeResult {
 	const ordered = [...leaves].sort((x, y) => compareRevs(x._rev ?? '0-', y._rev ?? '0-'));
 	const winner = ordered[0];

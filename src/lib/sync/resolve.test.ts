@@ -39,14 +39,15 @@ const sync = (x: PouchDB.Database, y: PouchDB.Database) => PouchDB.sync(x, y);
 /** The hub (the trust's copy), two devices that share the booklet, then each edits it offline. */
 async function conflictOf(
 	editLaptop: (doc: Rec) => Rec,
-	editTablet: (doc: Rec) => Rec
+	editTablet: (doc: Rec) => Rec,
+	evidence = 'Book looks'
 ): Promise<{ hub: PouchDB.Database; a: PouchDB.Database; b: PouchDB.Database; id: string }> {
 	const hub = device('hub');
 	const a = device('laptop');
 	const b = device('tablet');
 	const start = {
 		...visit({ status: 'draft' }),
-		discussion: [area('k-reading', 'Reading', 'Book looks')]
+		discussion: [area('k-reading', 'Reading', evidence)]
 	};
 	await a.put(start as unknown as Rec);
 	await sync(a, hub);
@@ -145,6 +146,42 @@ describe('automatic resolution of a replicated conflict', () => {
 			// The laptop's sentence, written first, then the tablet's.
 			expect((doc.discussion as ReturnType<typeof area>[])[0]!.evidence).toBe(
 				'Book looks in Year 4. Reading records signed.'
+			);
+		}
+	});
+
+	it('keeps a paragraph changed on each device, on both devices alike, asking nothing', async () => {
+		const start = 'Book looks in Year 4.\n\nReading records checked.';
+		const evidence = (d: Rec, from: string, to: string) =>
+			(d.discussion as ReturnType<typeof area>[]).map((x) => ({
+				...x,
+				evidence: x.evidence.replace(from, to)
+			}));
+		const { hub, a, b, id } = await conflictOf(
+			(d) => ({ ...d, discussion: evidence(d, 'Year 4.', 'Years 4 and 5.'), edit: laptop }),
+			(d) => ({
+				...d,
+				discussion: evidence(d, 'checked.', 'checked: signed weekly.'),
+				edit: tablet
+			}),
+			start
+		);
+		await sync(b, hub);
+		const [ra, rb] = await Promise.all([
+			resolveDoc({ user: sil, db: DB, local: a }, id),
+			resolveDoc({ user: sil, db: DB, local: b }, id)
+		]);
+		expect(ra.kind).toBe('resolved');
+		if (ra.kind === 'resolved') expect(ra.added).toEqual([]);
+		expect(rb).toEqual(ra);
+		await sync(a, hub);
+		await sync(b, hub);
+		for (const db of [a, b, hub]) {
+			const doc = (await db.get(id, { conflicts: true })) as Rec;
+			expect(doc._conflicts).toBeUndefined();
+			expect(doc.choices ?? []).toEqual([]);
+			expect((doc.discussion as ReturnType<typeof area>[])[0]!.evidence).toBe(
+				'Book looks in Years 4 and 5.\n\nReading records checked: signed weekly.'
 			);
 		}
 	});

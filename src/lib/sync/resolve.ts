@@ -229,9 +229,9 @@ export async function planResolution(
 	}
 	const ancestorOf = (_w: Doc, leaf: Doc) => ancestors.get(leaf._rev as string) ?? null;
 	const schema = SCHEMAS[String(winner.type ?? '') as DocType]?.schema;
-	// Texts both devices only added to are joined; a join the record cannot hold (too long) is left
-	// a choice instead, as every other clash is.
-	let { doc, added } = foldLeaves(leaves, ancestorOf, { joinAppends: true });
+	// Texts both devices only added to, or changed in different lines, are joined (`join-text.ts`);
+	// a join the record cannot hold (too long) is left a choice instead, as every other clash is.
+	let { doc, added } = foldLeaves(leaves, ancestorOf, { joinTexts: true });
 	if (schema && !schema.safeParse(doc).success) ({ doc, added } = foldLeaves(leaves, ancestorOf));
 
 	if (schema) {
