@@ -119,6 +119,35 @@ test('two tabs on one booklet: both edits are kept, and typing is never disturbe
 	await expect(page.getByTestId('visit-next-step')).toContainText(step);
 });
 
+test('a box whose cursor sat still while another tab changed it shows the new text once left', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const url = await newDraftVisit(page, request);
+	const tab2 = await context.newPage();
+	await tab2.goto(url);
+	const before = await tab2.getByLabel('Focus of the visit').inputValue();
+
+	// Tab 2's cursor rests in the focus, typing nothing, while tab 1 changes it and the time used.
+	await tab2.getByLabel('Focus of the visit').click();
+	await page.getByLabel('Focus of the visit').fill(FOCUS);
+	await page.getByLabel('SI time used').fill('2');
+	await saved(page);
+	await expect(tab2.getByLabel('SI time used')).toHaveValue('2');
+	// The text does not move under the cursor...
+	await expect(tab2.getByLabel('Focus of the visit')).toHaveValue(before);
+	await expect(tab2.getByLabel('Focus of the visit')).toBeFocused();
+	// ...and once the cursor leaves, the box shows what the record holds.
+	await tab2.keyboard.press('Tab');
+	await expect(tab2.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
+	await tab2.reload();
+	await expect(tab2.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
+	await expect(tab2.getByText('needs your choice')).toHaveCount(0);
+	await expect(page.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
+});
+
 test('typing cut short by a reload or a closed tab, before its save, is still there and saved', async ({
 	page,
 	context,

@@ -43,7 +43,8 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
  * changed since `base` onto the latest revision (`merge3(base, draft, latest)`), so two tabs or
  * devices editing different fields or items never overwrite each other, and the same field edited
  * in both is kept as a choice. A newer revision arriving from elsewhere is taken into the fields the
- * person has not changed, never the one they are in (`keep`), so text never moves under the cursor.
+ * person has not changed, never the one they are in (`keep`), so text never moves under the cursor;
+ * that one takes it as the cursor leaves it (`focusout`), if the person did not change it.
  *
  * Until a change is saved it is also kept in localStorage, written in the same task as the change
  * (`Unsaved` in unsaved.ts: the form's base and draft, for its fields only), and in IndexedDB a
@@ -161,6 +162,14 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 
 	focusout = (): void => {
 		this.#focus = null;
+		// The box just left may show an older text than the record holds (a version that arrived while
+		// the cursor was in it): it takes the record's now, unless the person changed it.
+		if (this.#saving) return;
+		const latest = withItemIds($state.snapshot(this.#options.record()) as D);
+		if (generation(latest._rev) < generation(this.#base._rev)) return;
+		const fields = this.#fields;
+		if (fields.every((k) => same(latest[k], this.#base[k]))) return;
+		this.#takeIn(this.#base, this.#full(), latest);
 	};
 
 	#full(): D {
