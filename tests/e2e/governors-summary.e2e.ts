@@ -76,3 +76,45 @@ test('the governors’ summary shows the headline figures with their trend and r
 		})
 		.toEqual([`Mrs Ruth Ainsley, chair of governors (${sil})`]);
 });
+
+test('on a phone, a report’s tables and the school overview’s read down the page, every column in sight', async ({
+	page,
+	request
+}) => {
+	await page.setViewportSize({ width: 360, height: 740 });
+	const { ceo, heads } = await demoUsers(request);
+	const school = heads[0]!.school;
+	await signIn(page, ceo);
+	// Every cell of every table within the screen's width: no column left off to the right.
+	const cellsInSight = async () => {
+		const cells = page.getByRole('cell');
+		await expect(cells.first()).toBeVisible();
+		const edges = await cells.evaluateAll((els) =>
+			els.map((el) => Math.round(el.getBoundingClientRect().right))
+		);
+		expect(Math.max(...edges)).toBeLessThanOrEqual(360);
+	};
+
+	await page.goto(`/schools/${school}/reports/governors`);
+	const steps = page.getByRole('table', { name: /Next steps, whether the headteacher/ });
+	// Each step's status is read beside its column's name, and it is still a table to a screen reader.
+	await expect(steps.getByRole('columnheader', { name: 'Status' })).toBeAttached();
+	await expect(steps.getByRole('row').nth(1).getByRole('cell').nth(3)).toBeVisible();
+	await cellsInSight();
+
+	await page.goto(`/schools/${school}/overview`);
+	await expect(page.getByRole('heading', { name: 'Evaluations agreed' })).toBeVisible();
+	const achievement = page
+		.getByRole('region', { name: 'Evaluations agreed' })
+		.getByRole('row')
+		.filter({ hasText: 'Achievement' });
+	await expect(achievement.getByRole('cell')).toHaveCount(2);
+	await cellsInSight();
+	// A change from last term is said in words, not by a symbol alone.
+	await expect(
+		page
+			.getByRole('region', { name: 'Evaluations agreed' })
+			.getByText(/ as last term|than last term|First agreed this term/)
+			.first()
+	).toBeVisible();
+});
