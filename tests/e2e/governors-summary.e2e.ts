@@ -117,4 +117,22 @@ test('on a phone, a report’s tables and the school overview’s read down the 
 			.getByText(/ as last term|than last term|First agreed this term/)
 			.first()
 	).toBeVisible();
+	// A visit's print view, opened on a phone: each next step reads down the page too.
+	await page.getByRole('region', { name: 'Visits this term' }).getByRole('link').first().click();
+	await page.getByRole('link', { name: 'Print view' }).click();
+	const printed = page.getByTestId('print-steps');
+	await expect(printed.getByRole('columnheader', { name: 'Owner' })).toBeAttached();
+	await cellsInSight();
+	// An owner ("SENCo", "Headteacher") is read on one line, not broken letter by letter.
+	const ownerLines = await printed
+		.getByRole('row')
+		.nth(1)
+		.getByRole('cell')
+		.nth(1)
+		.evaluate((el) => {
+			const range = document.createRange();
+			range.selectNodeContents(el);
+			return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+		});
+	expect(ownerLines).toBe(1);
 });
