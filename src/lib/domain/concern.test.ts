@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { admin, ceo, head, now, sil } from '../../../tests/unit/fixtures';
 import { Concern, concernOrder, openConcernsBySchool, type ConcernAction } from './concern';
 import { CONCERNS_DB } from './school';
-import { canAccessDb, securityFor } from './roles';
+import { canAccessDb, mayReadConcernsOf, readsEveryConcern, securityFor } from './roles';
 import { validateDocUpdate } from './rules';
 
 const otherSil = { name: 'sil.north', roles: ['sil', 'school:ash'] };
@@ -45,6 +45,28 @@ describe('who may open the concerns', () => {
 		expect(canAccessDb(ceo, CONCERNS_DB)).toBe(true);
 		expect(canAccessDb(head, CONCERNS_DB)).toBe(false);
 		expect(securityFor(CONCERNS_DB).members.roles).toEqual(['sil', 'ceo']);
+	});
+
+	it('lets a lead read the concerns of the schools they support, not those of one they lead', () => {
+		const lead = { name: 'sil.b', roles: ['sil', 'school:hawthorn'] };
+		expect(mayReadConcernsOf(lead, 'hawthorn')).toBe(true);
+		expect(mayReadConcernsOf(lead, 'oakfield')).toBe(false);
+		expect(mayReadConcernsOf(lead, undefined)).toBe(false);
+		// The head of Oakfield who is Hawthorn's SIL: never the concerns about their own school.
+		const exec = {
+			name: 'exec',
+			roles: ['head', 'sil', 'head:oakfield', 'school:oakfield', 'school:hawthorn']
+		};
+		expect(mayReadConcernsOf(exec, 'hawthorn')).toBe(true);
+		expect(mayReadConcernsOf(exec, 'oakfield')).toBe(false);
+		// A head alone, or anyone signed out, reads none; the CEO and administrators read all.
+		expect(mayReadConcernsOf(head, 'oakfield')).toBe(false);
+		expect(mayReadConcernsOf({ name: null, roles: ['ceo'] }, 'oakfield')).toBe(false);
+		for (const u of [ceo, admin]) {
+			expect(readsEveryConcern(u)).toBe(true);
+			expect(mayReadConcernsOf(u, 'millbrook')).toBe(true);
+		}
+		expect(readsEveryConcern(sil)).toBe(false);
 	});
 });
 

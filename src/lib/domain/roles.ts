@@ -84,13 +84,34 @@ export function canAccessDb(u: UserCtx, db: string): boolean {
 	if (u.name === null) return false;
 	if (isAdmin(u)) return true;
 	if (db === TRUST_DB) return u.roles.some(isRole);
-	// Concerns are raised to the CEO, not the head (see concern.ts). A lead reads every school's:
-	// CouchDB grants a database by role, and a lead's schools are roles a head holds too.
+	// Concerns are raised to the CEO, not the head (see concern.ts). CouchDB grants a database by
+	// role, and a lead's schools are roles a head holds too, so every lead is a member; our sync
+	// server then hands each lead only their schools' concerns (`mayReadConcernsOf`).
 	if (db === CONCERNS_DB) return hasRole(u, 'sil') || hasRole(u, 'ceo');
 	const schoolId = schoolIdFromDbName(db);
 	if (schoolId === null) return false;
 	if (hasRole(u, 'ceo')) return true;
 	return (hasRole(u, 'sil') || hasRole(u, 'head')) && u.roles.includes(schoolRole(schoolId));
+}
+
+/**
+ * Whether a person reads every concern in the concerns database: the CEO, to whom they are raised,
+ * and administrators. Everyone else reads only those `mayReadConcernsOf` allows.
+ */
+export const readsEveryConcern = (u: UserCtx): boolean =>
+	u.name !== null && (isAdmin(u) || hasRole(u, 'ceo'));
+
+/**
+ * Whether a person may read the concerns raised about a school: the CEO and administrators every
+ * school's; a SIL those of a school they are assigned and do not lead (`isHeadOf`: no one reads the
+ * concerns raised about their own leadership); nobody else. Our sync server applies it to every
+ * read of the concerns database; Apache CouchDB cannot (it grants a whole database, see
+ * `securityFor`), so there every member reads every concern.
+ */
+export function mayReadConcernsOf(u: UserCtx, schoolId: string | undefined): boolean {
+	if (readsEveryConcern(u)) return true;
+	if (u.name === null || !schoolId || !hasRole(u, 'sil')) return false;
+	return assignedSchools(u).includes(schoolId) && !isHeadOf(u, schoolId);
 }
 
 /** CouchDB `_security` object for a database, matching `canAccessDb`. */
