@@ -282,6 +282,27 @@ export class LevelReader {
 		});
 	}
 
+	/**
+	 * The winning revision of each document, a deletion's too (what a read filter judges a row of
+	 * `_changes` or `_all_docs` by), or null where there is no such document or body.
+	 */
+	async winnerBodies(ids: string[]): Promise<(Doc | null)[]> {
+		const metas = await this.metadata(ids);
+		const wanted = metas.map((m) => {
+			if (!m) return null;
+			const rev = winningRev(m);
+			const seq = m.rev_map[rev];
+			return typeof seq === 'number' ? { m, rev, seq } : null;
+		});
+		const found = wanted.filter((w) => w !== null);
+		const bodies = await this.bodies(found.map((w) => w.seq));
+		const byWinner = new Map(found.map((w, i) => [w, bodies[i]]));
+		return wanted.map((w) => {
+			const body = w && byWinner.get(w);
+			return w && body ? asDoc(body, w.m, w.rev) : null;
+		});
+	}
+
 	/** `_revs_diff` as PouchDB answers it: revisions not stored, or stored but compacted away. */
 	async revsDiff(request: Record<string, string[]>): Promise<RevsDiff> {
 		const ids = Object.keys(request);

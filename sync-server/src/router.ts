@@ -107,7 +107,7 @@ export async function route(c: Call): Promise<void> {
 			return bulkGet(c, dbName, db);
 		case '_all_docs':
 			only(c, 'GET', 'HEAD', 'POST');
-			return allDocs(c, db);
+			return allDocs(c, dbName, db);
 		case '_security':
 			return security(c, dbName, sec);
 		case '_compact':
@@ -150,7 +150,7 @@ async function doc(
 		only(c, 'GET', 'HEAD', 'PUT', 'DELETE');
 		if (c.method === 'PUT') return putAttachment(c, dbName, db, id, name);
 		if (c.method === 'DELETE') return deleteAttachment(c, dbName, db, id, name);
-		return getAttachment(c, db, id, name);
+		return getAttachment(c, dbName, db, id, name);
 	}
 	only(c, 'GET', 'HEAD', 'PUT', 'DELETE');
 	if (c.method === 'PUT') return putDoc(c, dbName, db, id);

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { winnerBodiesViaPouch } from '../../sync-server/src/concern-read.ts';
 import { bulkGetViaPouch } from '../../sync-server/src/routes/db.ts';
 import { LevelReader, type Metadata } from '../../sync-server/src/level-read.ts';
 import { Storage, type Doc, type Pouch } from '../../sync-server/src/storage.ts';
@@ -187,6 +188,13 @@ function compareAll(label: string) {
 				[...ids, 'never-written'].map((id) => db.get(id).catch(() => null))
 			);
 			expect(winners).toEqual(expected);
+		});
+
+		it('reads each winning revision, a deletion too, as PouchDB gives it (concern-read.ts)', async () => {
+			const all = [...ids, 'never-written'];
+			const ours = await reader.winnerBodies(all);
+			expect(ours).toEqual(await winnerBodiesViaPouch(db, all));
+			expect(ours.filter((d) => d?._deleted).length).toBeGreaterThan(0);
 		});
 	});
 }

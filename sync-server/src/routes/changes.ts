@@ -10,6 +10,7 @@ import {
 	readJsonObject,
 	sendJson
 } from '../http.ts';
+import { concernView, winnerBodies, type ConcernView } from '../concern-read.ts';
 import { readOrNull } from '../level-read.ts';
 import type { ChangeRow, Doc, Pouch } from '../storage.ts';
 
@@ -105,22 +106,42 @@ export async function changes(c: Call, dbName: string, db: Pouch): Promise<void>
 		}
 	}
 
+	// Only the concerns read by someone who may not read them all are filtered (concern-read.ts).
+	const view = concernView(c.who.user, dbName);
 	// Feeds asking the same question after the same write share one query: with a hundred devices
 	// waiting on a database, one write would otherwise run a hundred identical `changes` calls.
-	const question = JSON.stringify({ dbName, filter, ...base });
+	// A filtered feed's answer is its reader's: it is shared only with those who see the same, and
+	// the unfiltered pages it is made from with everyone.
+	const plain = JSON.stringify({ dbName, filter, ...base });
+	const question = view ? JSON.stringify({ dbName, filter, ...base, reader: view.key }) : plain;
 	// The replicator's question (no filter, no documents) goes to the direct reader: one batch of
 	// reads per page instead of PouchDB's one read after another.
 	const direct =
 		filter === null && !base.include_docs && !base.conflicts && !base.attachments && !descending
 			? c.app.storage.reader(dbName)
 			: Promise.resolve(null);
-	const query = async (from: number | string, max?: number): Promise<Page> =>
+	const all = async (from: number | string, max?: number): Promise<Page> =>
 		(await readOrNull(direct, (r) => r.changes(Number(from), max, style))) ??
 		(await db.changes({ ...base, since: from, ...(max !== undefined ? { limit: max } : {}) }));
-	const fetch = (from: number | string, max?: number): Promise<Page> =>
-		shared(`${question}|${from}|${max ?? ''}|${c.app.storage.writes.get(dbName) ?? 0}`, () =>
-			query(from, max)
-		);
+	const once =
+		(key: string, run: (from: number | string, max?: number) => Promise<Page>) =>
+		(from: number | string, max?: number): Promise<Page> =>
+			shared(`${key}|${from}|${max ?? ''}|${c.app.storage.writes.get(dbName) ?? 0}`, () =>
+				run(from, max)
+			);
+	const query = view
+		? (from: number | string, max?: number) =>
+				visibleChanges(
+					once(plain, all),
+					from,
+					max,
+					view,
+					descending,
+					base.include_docs === true,
+					(ids) => winnerBodies(c.app.storage, dbName, db, ids)
+				)
+		: all;
+	const fetch = once(question, query);
 
 	if (feed === 'normal' || descending) {
 		const page = await fetch(since, limit);
@@ -146,6 +167,8 @@ function shared(key: string, query: () => Promise<Page>): Promise<Page> {
 
 interface Watch {
 	stop(): void;
+	/** The `last_seq` of the last page read: past changes a filter left out. */
+	cursor(): number | string;
 }
 
 /**
@@ -207,7 +230,7 @@ function watch(
 	events.on('change', onChange);
 	events.on('deleted', onDeleted);
 	void run();
-	return { stop };
+	return { stop, cursor: () => cursor };
 }
 
 function openStream(c: Call): void {
@@ -231,7 +254,6 @@ function longpoll(
 	fetch: (from: number | string, max?: number) => Promise<Page>
 ): Promise<void> {
 	return new Promise((resolve) => {
-		const lastSeq: number | string = since;
 		let done = false;
 		const timers: NodeJS.Timeout[] = [];
 		const finish = (page: Page) => {
@@ -245,7 +267,9 @@ function longpoll(
 			else if (!c.res.destroyed) sendJson(c.res, 200, body);
 			resolve();
 		};
-		const close = () => finish({ results: [], last_seq: lastSeq });
+		// Ended without a change to report: the feed read up to here (a filtered feed may have read
+		// past changes it left out), so the client checkpoints there, as CouchDB's answers.
+		const close = () => finish({ results: [], last_seq: w.cursor() });
 		const w = watch(
 			c,
 			dbName,
@@ -299,6 +323,7 @@ function continuous(
 			clearTimeout(idle);
 			clearInterval(beat);
 			c.app.feeds.delete(close);
+			lastSeq = w.cursor();
 			if (!c.res.destroyed) c.res.end(JSON.stringify({ last_seq: lastSeq }) + '\n');
 			resolve();
 		};
@@ -325,4 +350,59 @@ function continuous(
 		if (heartbeat) beat = setInterval(() => c.res.write('\n'), heartbeat);
 		armIdle();
 	});
+}
+
+/** Changes handled between two turns of the event loop when a filter reads past many. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * One page of the changes a person may read (`view`), in order: up to `max` of them, reading on
+ * past changes left out, so that a feed whose first changes are another school's still reaches
+ * the next one it may read (a replicator takes an empty page for the end of the feed). `last_seq`
+ * is the last row's when the page is full, else where the reading stopped: past every change left
+ * out, so a client checkpoints beyond them. A row is judged by its document's winning revision;
+ * with `include_docs` that is the row's own document, shown as the view shows it.
+ */
+async function visibleChanges(
+	query: (from: number | string, max?: number) => Promise<Page>,
+	since: number | string,
+	max: number | undefined,
+	view: ConcernView,
+	descending: boolean,
+	withDocs: boolean,
+	bodies: (ids: string[]) => Promise<(Doc | null)[]>
+): Promise<Page> {
+	const visible = async (rows: ChangeRow[]): Promise<ChangeRow[]> => {
+		const docs = withDocs ? rows.map((r) => r.doc ?? null) : await bodies(rows.map((r) => r.id));
+		const out: ChangeRow[] = [];
+		rows.forEach((row, i) => {
+			const doc = docs[i];
+			const shown = doc ? view(doc) : null;
+			if (shown) out.push(withDocs ? { ...row, doc: shown } : row);
+		});
+		return out;
+	};
+	const want = max === undefined ? Infinity : Math.max(1, max);
+	if (descending) {
+		const page = await query(since);
+		const rows = await visible(page.results);
+		if (rows.length <= want) return { results: rows, last_seq: page.last_seq };
+		const results = rows.slice(0, want);
+		return { results, last_seq: results.at(-1)!.seq };
+	}
+	const chunk = max === undefined ? undefined : Math.min(Math.max(want, 100), 1000);
+	const results: ChangeRow[] = [];
+	let from = since;
+	for (;;) {
+		const page = await query(from, chunk);
+		for (const row of await visible(page.results)) {
+			results.push(row);
+			if (results.length >= want) return { results, last_seq: row.seq };
+		}
+		const more =
+			chunk !== undefined && page.results.length >= chunk && String(page.last_seq) !== String(from);
+		if (!more) return { results, last_seq: page.last_seq };
+		from = page.last_seq;
+		await nextTurn();
+	}
 }

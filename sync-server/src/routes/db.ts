@@ -1,4 +1,5 @@
 import { defaultSecurity, requireDbAdmin, requireMember, requireServerAdmin } from '../access.ts';
+import { concernView, winnerBodies, type ConcernView } from '../concern-read.ts';
 import type { Call } from '../context.ts';
 import {
 	allowParams,
@@ -254,11 +255,14 @@ export async function bulkGet(c: Call, dbName: string, db: Pouch): Promise<void>
 		return { id: r.id, rev: r.rev as string | undefined, atts_since: r.atts_since };
 	});
 	const reader = c.app.storage.reader(dbName);
+	const view = concernView(c.who.user, dbName);
 	const results = await inSlices(requests, async (slice) => {
 		const direct = await readOrNull(reader, (r) => r.bulkGet(slice, opts));
-		const answers = await Promise.all(
+		const found = await Promise.all(
 			slice.map((req, i) => direct?.[i] ?? bulkGetViaPouch(db, req, opts))
 		);
+		// A revision the person may not read is answered as one the database does not have.
+		const answers = view ? found.map((a, i) => viewed(a, slice[i]!, view)) : found;
 		return answers.map((answer, i) => {
 			const { id, atts_since } = slice[i]!;
 			const doc =
@@ -269,6 +273,18 @@ export async function bulkGet(c: Call, dbName: string, db: Pouch): Promise<void>
 		});
 	});
 	sendJson(c.res, 200, { results });
+}
+
+function viewed(
+	answer: BulkGetDoc,
+	{ id, rev }: { id: string; rev?: string },
+	view: ConcernView
+): BulkGetDoc {
+	if (!('ok' in answer)) return answer;
+	const shown = view(answer.ok);
+	return shown
+		? { ok: shown }
+		: { error: { id, rev: rev ?? 'undefined', error: 'not_found', reason: 'missing' } };
 }
 
 const ALL_DOCS_PARAMS = [
@@ -295,7 +311,7 @@ const ALL_DOCS_PARAMS = [
 ];
 
 /** `GET|POST /{db}/_all_docs`, with `keys` in the query or the body. */
-export async function allDocs(c: Call, db: Pouch): Promise<void> {
+export async function allDocs(c: Call, dbName: string, db: Pouch): Promise<void> {
 	allowParams(c.query, ALL_DOCS_PARAMS);
 	const q = c.query;
 	const opts: Record<string, unknown> = {};
@@ -330,6 +346,17 @@ export async function allDocs(c: Call, db: Pouch): Promise<void> {
 			throw badRequest('`keys` body member must be an array.');
 		}
 		capEntries(c, keys.length, 'keys');
+	}
+	const view = concernView(c.who.user, dbName);
+	if (view) {
+		sendJson(
+			c.res,
+			200,
+			await visibleAllDocs(c, dbName, db, opts, keys as string[] | undefined, view)
+		);
+		return;
+	}
+	if (keys !== undefined) {
 		// PouchDB's reading of skip, limit and descending with keys, done here so that the keys can
 		// be looked up a slice at a time.
 		const skip = (opts.skip as number | undefined) ?? 0;
@@ -347,6 +374,79 @@ export async function allDocs(c: Call, db: Pouch): Promise<void> {
 	}
 	const result = await db.allDocs(opts);
 	sendJson(c.res, 200, result);
+}
+
+type AllDocsRow = {
+	id?: string;
+	key: unknown;
+	value?: { rev: string; deleted?: boolean };
+	doc?: Doc | null;
+	error?: string;
+};
+type AllDocsPage = { total_rows: number; offset: number; rows: AllDocsRow[]; update_seq?: unknown };
+
+/**
+ * `_all_docs` of the concerns as one person may read them (concern-read.ts): rows of concerns
+ * they may not read are left out of a range, and a key naming one is answered `not_found`, as a
+ * key naming no document. `total_rows` counts what they may read. Every row is judged by its
+ * document's winning revision, so the documents are read even when not asked for: the concerns
+ * are few, and only a reader who may not read them all pays.
+ */
+async function visibleAllDocs(
+	c: Call,
+	dbName: string,
+	db: Pouch,
+	opts: Record<string, unknown>,
+	keys: string[] | undefined,
+	view: ConcernView
+): Promise<AllDocsPage> {
+	const skip = (opts.skip as number | undefined) ?? 0;
+	const limit = opts.limit as number | undefined;
+	const withDocs = opts.include_docs === true;
+	const rest: Record<string, unknown> = { ...opts, include_docs: true };
+	delete rest.skip;
+	delete rest.limit;
+	const shownRow = (row: AllDocsRow, doc: Doc): AllDocsRow => {
+		const { doc: _drop, ...bare } = row;
+		return withDocs ? { ...bare, doc: row.value?.deleted ? null : doc } : bare;
+	};
+	const total = async () => {
+		const all = (await db.allDocs({ include_docs: true })) as unknown as AllDocsPage;
+		return all.rows.filter((r) => r.doc && view(r.doc)).length;
+	};
+
+	if (keys !== undefined) {
+		const list = keys.slice(skip, limit === undefined ? undefined : skip + limit);
+		if (opts.descending) list.reverse();
+		rest.descending = false;
+		const pages = await inSlices(list, async (slice) => {
+			const page = (await db.allDocs({ ...rest, keys: slice })) as unknown as AllDocsPage;
+			// A deletion's row has no document: its winning revision says whether it may be shown.
+			const deleted = page.rows.filter((r) => r.value?.deleted).map((r) => r.id!);
+			const tombs = await winnerBodies(c.app.storage, dbName, db, deleted);
+			const byId = new Map(deleted.map((id, i) => [id, tombs[i] ?? null]));
+			return page.rows.map((row): AllDocsRow => {
+				if (row.error || !row.value) return row;
+				const body = row.value.deleted ? byId.get(row.id!) : row.doc;
+				const shown = body ? view(body) : null;
+				return shown ? shownRow(row, shown) : { key: row.key, error: 'not_found' };
+			});
+		});
+		return { total_rows: await total(), offset: skip, rows: pages };
+	}
+	const page = (await db.allDocs(rest)) as unknown as AllDocsPage;
+	const rows: AllDocsRow[] = [];
+	for (const row of page.rows) {
+		const shown = row.doc ? view(row.doc) : null;
+		if (shown) rows.push(shownRow(row, shown));
+	}
+	const ranged = ['startkey', 'endkey', 'key'].some((k) => opts[k] !== undefined);
+	return {
+		...page,
+		total_rows: ranged ? await total() : rows.length,
+		offset: skip,
+		rows: rows.slice(skip, limit === undefined ? undefined : skip + limit)
+	};
 }
 
 /**

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import { isAdmin } from '../../../src/lib/domain/index.ts';
+import { concernView } from '../concern-read.ts';
 import type { Call } from '../context.ts';
 import {
 	allowParams,
@@ -94,6 +95,8 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 	// A person reading their own account never sees its password hash, by any of these options.
 	const ownView = (doc: Doc) =>
 		dbName === USERS_DB && !isAdmin(c.who.user) ? publicUserDoc(doc) : doc;
+	// A concern the person may not read is a document the database does not have (concern-read.ts).
+	const view = concernView(c.who.user, dbName);
 	try {
 		if (openRevsRaw !== null) {
 			let openRevs: unknown = 'all';
@@ -118,6 +121,17 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 				}
 				for (const r of revs) if (!known.includes(r)) list.push({ missing: r });
 			}
+			if (view) {
+				list = list.flatMap((o): typeof list => {
+					if (!('ok' in o)) return [o];
+					const shown = view(o.ok);
+					if (shown) return [{ ok: shown }];
+					// Asked by revision: missing, as a revision never stored. `all`: not listed.
+					return openRevs === 'all' ? [] : [{ missing: o.ok._rev! }];
+				});
+				if (openRevs === 'all' && list.length === 0)
+					throw new CouchError(404, 'not_found', 'missing');
+			}
 			const out = list.map((o) =>
 				'ok' in o
 					? { ok: ownView(strip(publicAttachments(o.ok, !!opts.attachments, attsSince), wantRevs)) }
@@ -135,6 +149,11 @@ export async function getDoc(c: Call, dbName: string, db: Pouch, id: string): Pr
 			throw new CouchError(404, 'not_found', 'missing');
 		}
 		let doc = await db.get(id, opts);
+		if (view) {
+			const shown = view(doc);
+			if (!shown) throw new CouchError(404, 'not_found', 'missing');
+			doc = shown;
+		}
 		doc = strip(publicAttachments(doc, !!opts.attachments, attsSince), wantRevs);
 		doc = ownView(doc);
 		sendJson(c.res, 200, doc, { ETag: `"${doc._rev}"` });
@@ -273,10 +292,23 @@ async function currentDoc(db: Pouch, id: string, rev: string | undefined): Promi
 }
 
 /** `GET|HEAD /{db}/{id}/{name}`: the attachment's bytes, with its type and digest. */
-export async function getAttachment(c: Call, db: Pouch, id: string, name: string): Promise<void> {
+export async function getAttachment(
+	c: Call,
+	dbName: string,
+	db: Pouch,
+	id: string,
+	name: string
+): Promise<void> {
 	allowParams(c.query, ['rev']);
 	const rev = c.query.get('rev') ?? undefined;
-	const doc = await currentDoc(db, id, rev);
+	let doc = await currentDoc(db, id, rev);
+	// A concern the person may not read is a document the database does not have (concern-read.ts).
+	const view = concernView(c.who.user, dbName);
+	if (view) {
+		const shown = view(doc);
+		if (!shown) throw new CouchError(404, 'not_found', 'missing');
+		doc = shown;
+	}
 	const att = (doc._attachments as Record<string, Att> | undefined)?.[name];
 	if (!att) throw new CouchError(404, 'not_found', 'Document is missing attachment');
 	const data = await db.getAttachment(id, name, { rev: doc._rev });
