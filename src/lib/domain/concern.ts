@@ -9,7 +9,8 @@ import { ItemId } from './item-ids.ts';
 // concerns have been identified". A concern is the SIL's alert to the CEO, not part of the record
 // the head confirms: it lives in its own database, which only SILs and the CEO replicate, so a
 // head's device never holds it (CouchDB cannot hide single documents from a database's readers):
-// `CONCERNS_DB`, beside the trust's in school.ts.
+// `CONCERNS_DB`, beside the trust's in school.ts. Within it our sync server hands each person only
+// the concerns `mayReadConcernsOf` (roles.ts) gives them: a SIL their own schools'.
 
 export const concernDocId = (uuid: string) => `concern:${uuid}`;
 

@@ -388,7 +388,8 @@ class Workspace {
 			if (this.#rm !== rm) return;
 			// Schools first: a head's or SIL's own records are what the first screen shows.
 			const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
-			// Concerns are raised by leads to the CEO; a head's device never holds them.
+			// Concerns are raised by leads to the CEO; a head's device never holds them. The trust's
+			// sync server sends a lead only their own schools' (`mayReadConcernsOf`); CouchDB, all.
 			if (hasRole(user, 'sil') || hasRole(user, 'ceo')) dbs.push(CONCERNS_DB);
 			performance.mark('si:open-dbs');
 			this.#projector?.expect(dbs);
