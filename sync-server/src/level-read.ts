@@ -266,20 +266,8 @@ export class LevelReader {
 	}
 
 	/** The winning revision of each document that exists and is not deleted, as `get(id)` gives it. */
-	async winners(metas: (Metadata | null)[]): Promise<(Doc | null)[]> {
-		const wanted = metas.map((m) => {
-			if (!m || isDeleted(m)) return null;
-			const rev = winningRev(m);
-			const seq = m.rev_map[rev];
-			return typeof seq === 'number' ? { m, rev, seq } : null;
-		});
-		const found = wanted.filter((w) => w !== null);
-		const bodies = await this.bodies(found.map((w) => w.seq));
-		const byWinner = new Map(found.map((w, i) => [w, bodies[i]]));
-		return wanted.map((w) => {
-			const body = w && byWinner.get(w);
-			return w && body ? asDoc(body, w.m, w.rev) : null;
-		});
+	winners(metas: (Metadata | null)[]): Promise<(Doc | null)[]> {
+		return this.#winners(metas, false);
 	}
 
 	/**
@@ -287,9 +275,12 @@ export class LevelReader {
 	 * `_changes` or `_all_docs` by), or null where there is no such document or body.
 	 */
 	async winnerBodies(ids: string[]): Promise<(Doc | null)[]> {
-		const metas = await this.metadata(ids);
+		return this.#winners(await this.metadata(ids), true);
+	}
+
+	async #winners(metas: (Metadata | null)[], deleted: boolean): Promise<(Doc | null)[]> {
 		const wanted = metas.map((m) => {
-			if (!m) return null;
+			if (!m || (!deleted && isDeleted(m))) return null;
 			const rev = winningRev(m);
 			const seq = m.rev_map[rev];
 			return typeof seq === 'number' ? { m, rev, seq } : null;

@@ -1,4 +1,11 @@
-import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
+import {
+	expect,
+	test,
+	type APIRequestContext,
+	type Browser,
+	type Locator,
+	type Page
+} from '@playwright/test';
 import { demoUsers, expectAllSent, newDevice, planVisit, serverGet, signIn } from './helpers.ts';
 
 test('two offline devices changing different fields of a booklet both keep their change, with no question', async ({
@@ -245,34 +252,41 @@ test('a next step removed on a device that had not seen the record confirmed com
 	for (const d of [laptop, tablet, phone]) await d.context.close();
 });
 
-test('a sentence added to the same text on a laptop and on a tablet, both offline, is joined on both, with no question', async ({
-	browser,
-	request
-}) => {
-	test.setTimeout(180_000);
-	const { head, laptop, tablet } = await silsLaptopAndTablet(browser, request);
-	const focus = (page: typeof laptop.page) => page.getByLabel('Focus of the visit');
-	await focus(laptop.page).fill('Reading across the curriculum.');
+type Devices = Awaited<ReturnType<typeof silsLaptopAndTablet>>;
+type Visit = { focus?: string; discussion?: { evidence: string }[] };
+
+/**
+ * The laptop writes `start` into a box of the visit; once the tablet shows it, both go offline and
+ * each changes it (`change`), then both come back online. The trust must then hold `joined` (read
+ * from the visit by `read`) in one version with nothing to choose, and both devices show it, before
+ * and after a reload.
+ */
+async function changedOfflineThenJoined(
+	request: APIRequestContext,
+	{ head, laptop, tablet }: Devices,
+	box: (page: Page) => Locator,
+	start: string,
+	change: { laptop: (box: Locator) => Promise<void>; tablet: (box: Locator) => Promise<void> },
+	joined: string,
+	read: (visit: Visit) => string | undefined
+) {
+	await box(laptop.page).fill(start);
 	await expectAllSent(laptop.page);
 	const url = new URL(laptop.page.url()).pathname;
 	const visitId = decodeURIComponent(url.split('/').pop()!);
 	await expect(async () => {
 		await tablet.page.goto(url);
-		await expect(focus(tablet.page)).toHaveValue('Reading across the curriculum.', {
-			timeout: 2_000
-		});
+		await expect(box(tablet.page)).toHaveValue(start, { timeout: 2_000 });
 	}).toPass({ timeout: 30_000 });
 
-	// Each adds a sentence at the end, offline, and moves on.
 	await laptop.context.setOffline(true);
 	await tablet.context.setOffline(true);
-	for (const [d, sentence] of [
-		[laptop, ' Phonics in Year 1 observed.'],
-		[tablet, ' Writing in Year 6 sampled.']
+	for (const [d, edit] of [
+		[laptop, change.laptop],
+		[tablet, change.tablet]
 	] as const) {
-		await focus(d.page).press('End');
-		await focus(d.page).pressSequentially(sentence);
-		await focus(d.page).press('Tab');
+		await edit(box(d.page));
+		await box(d.page).press('Tab');
 		await expect(d.page.getByTestId('save-state')).toContainText('Saved on this device');
 	}
 	await laptop.context.setOffline(false);
@@ -280,30 +294,51 @@ test('a sentence added to the same text on a laptop and on a tablet, both offlin
 	await tablet.context.setOffline(false);
 	await expectAllSent(tablet.page);
 
-	// Joined in the order written, one version at the trust, nothing to choose.
-	const joined =
-		'Reading across the curriculum. Phonics in Year 1 observed. Writing in Year 6 sampled.';
 	await expect
 		.poll(
 			async () => {
-				const { body } = await serverGet<{
-					focus?: string;
-					_conflicts?: string[];
-					choices?: unknown[];
-				}>(request, `school-${head.school}/${encodeURIComponent(visitId)}?conflicts=true`);
-				return `${body.focus} | ${body._conflicts?.length ?? 0} conflicts | ${body.choices?.length ?? 0} choices`;
+				const { body } = await serverGet<Visit & { _conflicts?: string[]; choices?: unknown[] }>(
+					request,
+					`school-${head.school}/${encodeURIComponent(visitId)}?conflicts=true`
+				);
+				return `${read(body)} | ${body._conflicts?.length ?? 0} conflicts | ${body.choices?.length ?? 0} choices`;
 			},
 			{ timeout: 30_000 }
 		)
 		.toBe(`${joined} | 0 conflicts | 0 choices`);
 	for (const d of [laptop, tablet]) {
-		await expect(focus(d.page)).toHaveValue(joined, { timeout: 20_000 });
+		await expect(box(d.page)).toHaveValue(joined, { timeout: 20_000 });
 		await expect(d.page.getByTestId('record-state')).not.toContainText('choice');
 		await d.page.reload();
-		await expect(focus(d.page)).toHaveValue(joined);
+		await expect(box(d.page)).toHaveValue(joined);
 	}
 	await laptop.context.close();
 	await tablet.context.close();
+}
+
+test('a sentence added to the same text on a laptop and on a tablet, both offline, is joined on both, with no question', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const devices = await silsLaptopAndTablet(browser, request);
+	// Each adds a sentence at the end, offline, and moves on: joined in the order written.
+	const addSentence = (sentence: string) => async (box: Locator) => {
+		await box.press('End');
+		await box.pressSequentially(sentence);
+	};
+	await changedOfflineThenJoined(
+		request,
+		devices,
+		(page) => page.getByLabel('Focus of the visit'),
+		'Reading across the curriculum.',
+		{
+			laptop: addSentence(' Phonics in Year 1 observed.'),
+			tablet: addSentence(' Writing in Year 6 sampled.')
+		},
+		'Reading across the curriculum. Phonics in Year 1 observed. Writing in Year 6 sampled.',
+		(visit) => visit.focus
+	);
 });
 
 test('a paragraph changed on a laptop and another on a tablet, both offline, are both kept, with no question', async ({
@@ -311,58 +346,21 @@ test('a paragraph changed on a laptop and another on a tablet, both offline, are
 	request
 }) => {
 	test.setTimeout(180_000);
-	const { head, laptop, tablet } = await silsLaptopAndTablet(browser, request);
-	const evidence = (page: typeof laptop.page) => page.getByLabel('Evidence').first();
-	const start = 'Book looks in Year 4.\n\nReading records checked.';
-	await laptop.page.getByLabel('Add a focus area').fill('Reading');
-	await laptop.page.getByRole('button', { name: 'Add area' }).click();
-	await evidence(laptop.page).fill(start);
-	await expectAllSent(laptop.page);
-	const url = new URL(laptop.page.url()).pathname;
-	const visitId = decodeURIComponent(url.split('/').pop()!);
-	await expect(async () => {
-		await tablet.page.goto(url);
-		await expect(evidence(tablet.page)).toHaveValue(start, { timeout: 2_000 });
-	}).toPass({ timeout: 30_000 });
-
+	const devices = await silsLaptopAndTablet(browser, request);
+	await devices.laptop.page.getByLabel('Add a focus area').fill('Reading');
+	await devices.laptop.page.getByRole('button', { name: 'Add area' }).click();
 	// Offline, the laptop changes the first paragraph and the tablet the second.
-	await laptop.context.setOffline(true);
-	await tablet.context.setOffline(true);
-	for (const [d, text] of [
-		[laptop, 'Book looks in Years 4 and 5.\n\nReading records checked.'],
-		[tablet, 'Book looks in Year 4.\n\nReading records checked: signed weekly by parents.']
-	] as const) {
-		await evidence(d.page).fill(text);
-		await evidence(d.page).press('Tab');
-		await expect(d.page.getByTestId('save-state')).toContainText('Saved on this device');
-	}
-	await laptop.context.setOffline(false);
-	await expectAllSent(laptop.page);
-	await tablet.context.setOffline(false);
-	await expectAllSent(tablet.page);
-
-	// Both paragraphs as changed, one version at the trust, nothing to choose.
-	const joined =
-		'Book looks in Years 4 and 5.\n\nReading records checked: signed weekly by parents.';
-	await expect
-		.poll(
-			async () => {
-				const { body } = await serverGet<{
-					discussion?: { evidence: string }[];
-					_conflicts?: string[];
-					choices?: unknown[];
-				}>(request, `school-${head.school}/${encodeURIComponent(visitId)}?conflicts=true`);
-				return `${body.discussion?.[0]?.evidence} | ${body._conflicts?.length ?? 0} conflicts | ${body.choices?.length ?? 0} choices`;
-			},
-			{ timeout: 30_000 }
-		)
-		.toBe(`${joined} | 0 conflicts | 0 choices`);
-	for (const d of [laptop, tablet]) {
-		await expect(evidence(d.page)).toHaveValue(joined, { timeout: 20_000 });
-		await expect(d.page.getByTestId('record-state')).not.toContainText('choice');
-		await d.page.reload();
-		await expect(evidence(d.page)).toHaveValue(joined);
-	}
-	await laptop.context.close();
-	await tablet.context.close();
+	await changedOfflineThenJoined(
+		request,
+		devices,
+		(page) => page.getByLabel('Evidence').first(),
+		'Book looks in Year 4.\n\nReading records checked.',
+		{
+			laptop: (box) => box.fill('Book looks in Years 4 and 5.\n\nReading records checked.'),
+			tablet: (box) =>
+				box.fill('Book looks in Year 4.\n\nReading records checked: signed weekly by parents.')
+		},
+		'Book looks in Years 4 and 5.\n\nReading records checked: signed weekly by parents.',
+		(visit) => visit.discussion?.[0]?.evidence
+	);
 });

@@ -118,16 +118,14 @@ describe('automatic resolution of a replicated conflict', () => {
 		expect(merged.focus).toBe(choices[0]!.options[0]!.value);
 	});
 
-	it('joins a sentence added to the same text on each device, on both devices alike, asking nothing', async () => {
-		const evidence = (d: Rec, more: string) =>
-			(d.discussion as ReturnType<typeof area>[]).map((x) => ({
-				...x,
-				evidence: `${x.evidence}${more}`
-			}));
-		const { hub, a, b, id } = await conflictOf(
-			(d) => ({ ...d, discussion: evidence(d, ' in Year 4.'), edit: laptop }),
-			(d) => ({ ...d, discussion: evidence(d, ' Reading records signed.'), edit: tablet })
-		);
+	/**
+	 * Both devices resolve the conflict at once: the same revision on both (they joined the texts
+	 * alike), no choice, and after syncing one version everywhere whose first evidence is `joined`.
+	 */
+	async function joinedAlike(
+		{ hub, a, b, id }: Awaited<ReturnType<typeof conflictOf>>,
+		joined: string
+	) {
 		await sync(b, hub);
 		const [ra, rb] = await Promise.all([
 			resolveDoc({ user: sil, db: DB, local: a }, id),
@@ -135,7 +133,6 @@ describe('automatic resolution of a replicated conflict', () => {
 		]);
 		expect(ra.kind).toBe('resolved');
 		if (ra.kind === 'resolved') expect(ra.added).toEqual([]);
-		// The same revision on both: the devices put the two additions together alike.
 		expect(rb).toEqual(ra);
 		await sync(a, hub);
 		await sync(b, hub);
@@ -143,47 +140,46 @@ describe('automatic resolution of a replicated conflict', () => {
 			const doc = (await db.get(id, { conflicts: true })) as Rec;
 			expect(doc._conflicts).toBeUndefined();
 			expect(doc.choices ?? []).toEqual([]);
-			// The laptop's sentence, written first, then the tablet's.
-			expect((doc.discussion as ReturnType<typeof area>[])[0]!.evidence).toBe(
-				'Book looks in Year 4. Reading records signed.'
-			);
+			expect((doc.discussion as ReturnType<typeof area>[])[0]!.evidence).toBe(joined);
 		}
+	}
+	const withEvidence = (d: Rec, change: (evidence: string) => string) =>
+		(d.discussion as ReturnType<typeof area>[]).map((x) => ({
+			...x,
+			evidence: change(x.evidence)
+		}));
+
+	it('joins a sentence added to the same text on each device, on both devices alike, asking nothing', async () => {
+		const devices = await conflictOf(
+			(d) => ({ ...d, discussion: withEvidence(d, (e) => `${e} in Year 4.`), edit: laptop }),
+			(d) => ({
+				...d,
+				discussion: withEvidence(d, (e) => `${e} Reading records signed.`),
+				edit: tablet
+			})
+		);
+		// The laptop's sentence, written first, then the tablet's.
+		await joinedAlike(devices, 'Book looks in Year 4. Reading records signed.');
 	});
 
 	it('keeps a paragraph changed on each device, on both devices alike, asking nothing', async () => {
-		const start = 'Book looks in Year 4.\n\nReading records checked.';
-		const evidence = (d: Rec, from: string, to: string) =>
-			(d.discussion as ReturnType<typeof area>[]).map((x) => ({
-				...x,
-				evidence: x.evidence.replace(from, to)
-			}));
-		const { hub, a, b, id } = await conflictOf(
-			(d) => ({ ...d, discussion: evidence(d, 'Year 4.', 'Years 4 and 5.'), edit: laptop }),
+		const devices = await conflictOf(
 			(d) => ({
 				...d,
-				discussion: evidence(d, 'checked.', 'checked: signed weekly.'),
+				discussion: withEvidence(d, (e) => e.replace('Year 4.', 'Years 4 and 5.')),
+				edit: laptop
+			}),
+			(d) => ({
+				...d,
+				discussion: withEvidence(d, (e) => e.replace('checked.', 'checked: signed weekly.')),
 				edit: tablet
 			}),
-			start
+			'Book looks in Year 4.\n\nReading records checked.'
 		);
-		await sync(b, hub);
-		const [ra, rb] = await Promise.all([
-			resolveDoc({ user: sil, db: DB, local: a }, id),
-			resolveDoc({ user: sil, db: DB, local: b }, id)
-		]);
-		expect(ra.kind).toBe('resolved');
-		if (ra.kind === 'resolved') expect(ra.added).toEqual([]);
-		expect(rb).toEqual(ra);
-		await sync(a, hub);
-		await sync(b, hub);
-		for (const db of [a, b, hub]) {
-			const doc = (await db.get(id, { conflicts: true })) as Rec;
-			expect(doc._conflicts).toBeUndefined();
-			expect(doc.choices ?? []).toEqual([]);
-			expect((doc.discussion as ReturnType<typeof area>[])[0]!.evidence).toBe(
-				'Book looks in Years 4 and 5.\n\nReading records checked: signed weekly.'
-			);
-		}
+		await joinedAlike(
+			devices,
+			'Book looks in Years 4 and 5.\n\nReading records checked: signed weekly.'
+		);
 	});
 
 	it('leaves additions too long together for the record as a choice', async () => {
