@@ -164,6 +164,26 @@ test('planning a visit for a day the school is closed says so, without refusing 
 	await expect(date).toHaveAccessibleDescription('28 Nov 2026 is a Saturday.');
 	await expect(page.getByRole('button', { name: 'Plan the visit' })).toBeEnabled();
 
+	// The summer holiday before the year's first term: a visit then prepares for that term.
+	await date.fill('2026-08-20');
+	await expect(date).toHaveAccessibleDescription(
+		'20 Aug 2026 is in the summer holiday before Autumn 1.'
+	);
+	await expect(term).toHaveValue('1');
+	// The summer after the year: the next year's dates are not set, so the visit is not filed in
+	// the year just ended; it is refused, saying why and who can put it right.
+	await date.fill('2027-08-10');
+	await expect(date).toHaveAccessibleDescription(
+		/^The dates of 2027-28 are not on this device yet/
+	);
+	const beyond = page.getByTestId('beyond-allowance');
+	if ((await beyond.count()) > 0) await beyond.getByRole('radio').first().check();
+	await page.getByRole('button', { name: 'Plan the visit' }).click();
+	await expect(page.getByRole('alert')).toContainText(
+		'An administrator adds them under Academic years'
+	);
+	await expect(page.getByRole('heading', { level: 1, name: 'Plan a visit' })).toBeVisible();
+
 	// A school day in term: nothing to say.
 	await date.fill('2026-11-23');
 	await expect(page.getByText(/is a Saturday|school holiday/)).toHaveCount(0);
