@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium, type LaunchOptions, type Page } from '@playwright/test';
+import { CHROMIUM as TEST_CHROMIUM } from '../tests/e2e/env.ts';
 
 /**
  * Desktop Chromium (about version 156 on) draws its address bar's suggestions as a web page of its
@@ -21,16 +22,12 @@ export const DESKTOP_OMNIBOX = [
 	'WebUIOmniboxFullPopup'
 ];
 
+/** The tests' Chromium and flags (tests/e2e/env.ts), and the omnibox's popup turned off. */
 export const CHROMIUM: LaunchOptions = {
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+	executablePath: TEST_CHROMIUM.path,
 	headless: true,
 	args: [
-		'--no-sandbox',
-		'--disable-gpu',
-		'--disable-background-networking',
-		'--disable-component-update',
-		'--disable-sync',
-		'--no-first-run',
+		...TEST_CHROMIUM.args,
 		...(process.env.BENCH_OMNIBOX ? [] : [`--disable-features=${DESKTOP_OMNIBOX.join(',')}`])
 	]
 };

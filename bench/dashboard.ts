@@ -20,7 +20,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
+import { launchChromium } from './browser.ts';
 import {
 	agreementsOf,
 	AttainmentBooklet,
@@ -259,17 +259,7 @@ export async function run(): Promise<void> {
 		},
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--no-first-run'
-		]
-	});
+	const browser = await launchChromium();
 	try {
 		for (let i = 0; ; i++) {
 			if ((await fetch(`${base}/couchdb/_up`).catch(() => null))?.ok) break;
