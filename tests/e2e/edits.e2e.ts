@@ -148,6 +148,56 @@ test('a box whose cursor sat still while another tab changed it shows the new te
 	await expect(page.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
 });
 
+test('two tabs typing in different paragraphs of one box both keep their words, with no choice', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const url = await newDraftVisit(page, request);
+	await page.getByLabel('Add a focus area').fill('Reading');
+	await page.getByRole('button', { name: 'Add area' }).click();
+	const evidence = (p: Page) => p.getByRole('group', { name: 'Reading' }).getByLabel('Evidence');
+	await evidence(page).fill('Book looks in Year 4\n\nReading records checked');
+	await evidence(page).press('Tab');
+	await saved(page);
+	const tab2 = await context.newPage();
+	await tab2.goto(url);
+
+	// Tab 2 adds to the second paragraph and stays in the box.
+	await evidence(tab2).click();
+	await tab2.keyboard.press('ControlOrMeta+End');
+	await tab2.keyboard.type(': signed weekly');
+	await saved(tab2);
+	// Tab 1 takes that in, then adds to the first paragraph.
+	await expect(evidence(page)).toHaveValue(
+		'Book looks in Year 4\n\nReading records checked: signed weekly'
+	);
+	await evidence(page).click();
+	await page.keyboard.press('ControlOrMeta+Home');
+	await page.keyboard.press('End');
+	await page.keyboard.type(' and Year 5');
+	await saved(page);
+	await page.keyboard.press('Tab');
+
+	// Tab 2's text does not move under its cursor, and what it types on joins tab 1's paragraph.
+	await expect(evidence(tab2)).toHaveValue(
+		'Book looks in Year 4\n\nReading records checked: signed weekly'
+	);
+	await tab2.keyboard.type(' by parents.');
+	await saved(tab2);
+	await tab2.keyboard.press('Tab');
+	const both =
+		'Book looks in Year 4 and Year 5\n\nReading records checked: signed weekly by parents.';
+	for (const p of [tab2, page]) {
+		await expect(evidence(p)).toHaveValue(both);
+		await expect(p.getByText('needs your choice')).toHaveCount(0);
+		await p.reload();
+		await expect(evidence(p)).toHaveValue(both);
+		await expect(p.getByText('needs your choice')).toHaveCount(0);
+	}
+});
+
 test('typing cut short by a reload or a closed tab, before its save, is still there and saved', async ({
 	page,
 	context,

@@ -14,6 +14,13 @@ export interface WriteContext {
 	device?: string;
 	/** The person's full name from their account, written on what they sign (`PersonName`). */
 	fullName?: string;
+	/**
+	 * A save may join a text both sides changed apart (`joinTexts` in merge.ts), as a conflict's
+	 * resolution does: set by a form whose base is an ancestor of both the person's draft and the
+	 * latest revision. Not for typing taken back from a kept note, whose base can be older than what
+	 * the record already holds of that typing (joining would write it twice).
+	 */
+	joinTexts?: boolean;
 }
 
 /** The full name to write beside the user name, when the account has one of its own. */

@@ -188,3 +188,94 @@ describe('an open form taking in a revision from elsewhere', () => {
 		]);
 	});
 });
+
+describe('a form’s save joins text the two changed in different paragraphs', () => {
+	const joining = (ctx: WriteContext): WriteContext => ({ ...ctx, joinTexts: true });
+	const paragraphs = (...p: string[]) => p.join('\n\n');
+	const evidence = async () => (await stored()).discussion[0]!.evidence;
+
+	beforeEach(async () => {
+		const form = await openForm();
+		form.draft.discussion[0]!.evidence = paragraphs(
+			'Book looks.',
+			'Pupil voice.',
+			'Lesson visits.'
+		);
+		await saveBooklet(laptop, form.base, form.draft);
+	});
+
+	/** A second form open on the record, whose first paragraph a first form then changed. */
+	async function otherParagraphSaved() {
+		const one = await openForm();
+		const two = await openForm();
+		one.draft.discussion[0]!.evidence = paragraphs(
+			'Book looks in Year 4.',
+			'Pupil voice.',
+			'Lesson visits.'
+		);
+		await saveBooklet(joining(laptop), one.base, one.draft);
+		return two;
+	}
+
+	it('keeps both paragraphs, with no choice', async () => {
+		const two = await otherParagraphSaved();
+		two.draft.discussion[0]!.evidence = paragraphs(
+			'Book looks.',
+			'Pupil voice.',
+			'Lesson visits: Year 6.'
+		);
+		await saveBooklet(joining(tablet), two.base, two.draft);
+
+		expect(await evidence()).toBe(
+			paragraphs('Book looks in Year 4.', 'Pupil voice.', 'Lesson visits: Year 6.')
+		);
+		expect((await stored()).choices ?? []).toEqual([]);
+	});
+
+	it('but not in the save of a kept note, whose base may be older than the record', async () => {
+		const two = await otherParagraphSaved();
+		two.draft.discussion[0]!.evidence = paragraphs(
+			'Book looks.',
+			'Pupil voice.',
+			'Lesson visits: Year 6.'
+		);
+		await saveBooklet(tablet, two.base, two.draft);
+
+		const choices = (await stored()).choices as PendingChoice[];
+		expect(choices.map((c) => c.options.length)).toEqual([2]);
+	});
+
+	it('goes on joining while the person types on in the box the other paragraph came into', async () => {
+		const two = await otherParagraphSaved();
+
+		// Tab 2's cursor is in the evidence: it types its paragraph and its save joins the two.
+		const path = ['discussion', two.draft.discussion[0]!.id, 'evidence'];
+		two.draft.discussion[0]!.evidence = paragraphs(
+			'Book looks.',
+			'Pupil voice.',
+			'Lesson visits: Year 6'
+		);
+		let sent = { ...two.base, ...two.draft };
+		let written = await saveBooklet(joining(tablet), two.base, sent);
+		let form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
+		// The box still shows what was typed there, not the first paragraph that came in.
+		expect(form.draft.discussion[0]!.evidence).toBe(
+			paragraphs('Book looks.', 'Pupil voice.', 'Lesson visits: Year 6')
+		);
+
+		for (const more of [', maths', ' and English.']) {
+			form.draft.discussion[0]!.evidence += more;
+			sent = { ...form.base, ...form.draft };
+			written = await saveBooklet(joining(tablet), form.base, sent);
+			form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
+		}
+		expect(await evidence()).toBe(
+			paragraphs(
+				'Book looks in Year 4.',
+				'Pupil voice.',
+				'Lesson visits: Year 6, maths and English.'
+			)
+		);
+		expect((await stored()).choices ?? []).toEqual([]);
+	});
+});

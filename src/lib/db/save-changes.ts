@@ -25,8 +25,9 @@ export interface SaveChangesOptions<D> {
  * revision it opened on, or last saved or took in) is merged onto the latest revision on the
  * device, `merge3(base, draft, latest)`, and nothing else is written. A field someone else changed
  * meanwhile keeps their value; the same field changed differently on both sides keeps both texts as
- * a pending choice, the record showing this edit's text until a person chooses. The write retries
- * on a newer revision (`updateDoc`), merging again.
+ * a pending choice, the record showing this edit's text until a person chooses, unless the context
+ * allows a join (`WriteContext.joinTexts`: a form's save) and the two changed the text apart. The
+ * write retries on a newer revision (`updateDoc`), merging again.
  */
 export async function saveChanges<T extends z.ZodType>(
 	ctx: WriteContext,
@@ -41,7 +42,10 @@ export async function saveChanges<T extends z.ZodType>(
 		const latest = withItemIds(current as Doc);
 		options.guard?.(latest as z.infer<T>);
 		const edit = editStamp(ctx);
-		const { doc } = merge3(withItemIds(base), withItemIds(draft), latest, { stampA: edit });
+		const { doc } = merge3(withItemIds(base), withItemIds(draft), latest, {
+			stampA: edit,
+			joinTexts: ctx.joinTexts === true
+		});
 		const merged = { ...doc, edit } as z.infer<T>;
 		return options.finish ? options.finish(merged, latest as z.infer<T>) : merged;
 	});

@@ -1,5 +1,6 @@
 import { untrack } from 'svelte';
 import { withItemIds, type DraftError, type FieldPath } from '$lib/domain';
+import type { WriteContext } from '$lib/db/repository';
 import type { Doc } from '$lib/sync/merge';
 import { Autosave } from './autosave.svelte';
 import { same, takeIn } from './rebase';
@@ -28,8 +29,11 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
 	record: () => D;
 	/** The fields the form edits; everything else is the record's own. */
 	fields: readonly K[];
-	/** Write `merge3(base, draft, latest)` (see `saveChanges`) and give back the written revision. */
-	save: (base: D, draft: D) => Promise<D>;
+	/**
+	 * Write `merge3(base, draft, latest)` (see `saveChanges`) with `ctx` and give back the written
+	 * revision.
+	 */
+	save: (ctx: WriteContext, base: D, draft: D) => Promise<D>;
 	/**
 	 * What stops the draft being saved as it stands (a required field emptied), said beside its
 	 * field. While there is any, nothing is written: the draft stays on screen and on the device.
@@ -42,7 +46,8 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
  * opened on (or last saved, or took in), and its `draft`. A save writes only what the person
  * changed since `base` onto the latest revision (`merge3(base, draft, latest)`), so two tabs or
  * devices editing different fields or items never overwrite each other, and the same field edited
- * in both is kept as a choice. A newer revision arriving from elsewhere is taken into the fields the
+ * in both is kept as a choice (or joined, when they changed different lines of a text: `joinTexts`
+ * in merge.ts). A newer revision arriving from elsewhere is taken into the fields the
  * person has not changed, never the one they are in (`keep`), so text never moves under the cursor;
  * that one takes it as the cursor leaves it (`focusout`), if the person did not change it.
  *
@@ -75,6 +80,13 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	/** Whether the person has changed anything since the form opened, and whether it has closed. */
 	#touched = false;
 	#closed = false;
+	/**
+	 * How many kept notes were taken in, and how many of them a save has since written. A base taken
+	 * from a note can be older than what the record already holds of the note's typing, so the save
+	 * after one never joins texts.
+	 */
+	#notesTaken = 0;
+	#notesSaved = 0;
 
 	constructor(options: RecordFormOptions<D, K>) {
 		this.#options = options;
@@ -124,6 +136,7 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 					})
 				: note;
 		if (!kept) return;
+		this.#notesTaken++;
 		this.#takeIn({ ...this.#base, ...kept.base }, { ...this.#base, ...kept.draft }, this.#base);
 		if (!this.#saved()) this.#changed();
 	}
@@ -237,9 +250,15 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		// put right: the draft is kept meanwhile.
 		if (this.problems.length > 0) return;
 		const sent = this.#full();
+		const notes = this.#notesTaken;
 		this.#saving = true;
 		try {
-			const written = withItemIds(await this.#options.save(this.#base, sent));
+			// Otherwise the base is an ancestor of both the draft and the latest revision (see `rebase`):
+			// text the person and someone else changed apart is joined, as a resolution joins it.
+			const ctx = { ...workspace.ctx, joinTexts: notes === this.#notesSaved };
+			const written = withItemIds(await this.#options.save(ctx, this.#base, sent));
+			// From now on the base is what this save sent or wrote.
+			this.#notesSaved = notes;
 			// What was typed while the save was written stays; the rest is the written revision.
 			this.#takeIn(sent, this.#full(), written);
 		} finally {

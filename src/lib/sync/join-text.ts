@@ -1,8 +1,9 @@
 /**
- * Joining two versions of one text that two devices changed apart (stops 35 and 36), for a
- * conflict's resolution only: each rule keeps everything either person typed and depends only on
- * the three texts and which version was written first, so every device that resolves the same
- * conflict writes the same text. Null when no rule applies: the clash stays a choice.
+ * Joining two versions of one text that two devices (or tabs) changed apart (stops 35 to 37), in a
+ * conflict's resolution and in a form's save: each rule keeps everything either person typed and
+ * depends only on the three texts and which version was written first, so every device that
+ * resolves the same conflict writes the same text. Null when no rule applies: the clash stays a
+ * choice. `base` must be an ancestor of both versions.
  */
 export function joinTexts(base: unknown, a: unknown, b: unknown, aFirst: boolean): string | null {
 	return joinAppends(base, a, b, aFirst) ?? joinLines(base, a, b, aFirst);

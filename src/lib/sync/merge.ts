@@ -23,7 +23,7 @@ import { joinTexts } from './join-text';
  *   the other kept (nothing typed is dropped), changed on both merged item by item;
  * - the same value changed differently on both sides is a `PendingChoice` kept in `choices`, the
  *   record holding `a`'s value until a person chooses; with `prefer` the preferred side's value is
- *   taken without a choice (an open form's own typing); with `joinTexts` (a resolution), a text
+ *   taken without a choice (an open form's own typing); with `joinTexts` (a resolution, a save), a text
  *   both sides only added to, or changed in different lines, holds both changes (`join-text.ts`);
  * - `base === null` (the ancestor's body is gone): values that differ become choices, lists are unioned;
  * - bookkeeping fields (`_rev`, `updatedAt`, `edit`, `schemaVersion`) never conflict: the later wins;
@@ -41,8 +41,8 @@ export interface MergeOptions {
 	prefer?: 'a' | 'b';
 	/**
 	 * Texts both sides only added to, or changed in different lines (`joinTexts`), are joined instead
-	 * of becoming a choice: for versions from two devices, not for a form's own save (whose base for
-	 * the field being typed in can be older than what the record already joined).
+	 * of becoming a choice: only when `base` is an ancestor of both sides (a resolution; a form's
+	 * save, but not one from a kept note, whose base can be older than what the record holds of it).
 	 */
 	joinTexts?: boolean;
 	/** Paths whose value always comes from `a` (the field a person is typing in). */
