@@ -85,14 +85,8 @@ async function crashOn(
 	typeThenKill: (page: Page, kill: () => Promise<void>) => Promise<void>,
 	check: (page: Page) => Promise<void>
 ): Promise<void> {
-	const profile = mkdtempSync(join(tmpdir(), 'si-crash-'));
 	const users = await demoUsers(request);
-	const running: Running[] = [];
-	const start = async () => {
-		running.push(await launch(profile));
-		return running.at(-1)!;
-	};
-	try {
+	await onOneProfile(async (start) => {
 		const first = await start();
 		await signIn(first.page, users.sil, E2E.password, E2E.baseURL);
 		await first.page.goto(`${E2E.baseURL}/schools/${schoolsWithoutHead(users)[0]}`);
@@ -112,6 +106,18 @@ async function crashOn(
 		const third = await start();
 		await third.page.goto(visit);
 		await check(third.page);
+	});
+}
+
+/** `body` given a way to start Chromium on one new profile on disk, again and again. */
+async function onOneProfile(body: (start: () => Promise<Running>) => Promise<void>) {
+	const profile = mkdtempSync(join(tmpdir(), 'si-crash-'));
+	const running: Running[] = [];
+	try {
+		await body(async () => {
+			running.push(await launch(profile));
+			return running.at(-1)!;
+		});
 	} finally {
 		for (const r of running) await kill(r.process).catch(() => undefined);
 		rmSync(profile, { recursive: true, force: true });
@@ -171,4 +177,42 @@ test('typing kept up for several seconds, then the browser killed: every word is
 			await expect(page.getByTestId('record-state')).not.toContainText('choice');
 		}
 	);
+});
+
+test('the browser killed just after signing in opens signed in, and just after signing out, signed out', async ({
+	request
+}) => {
+	test.setTimeout(150_000);
+	const users = await demoUsers(request);
+	const schoolLink = (page: Page) =>
+		page.locator(`a[href="/schools/${schoolsWithoutHead(users)[0]}"]`).first();
+	await onOneProfile(async (start) => {
+		const first = await start();
+		await first.page.goto(`${E2E.baseURL}/sign-in`);
+		await first.page.getByLabel('User name').fill(users.sil);
+		await first.page.getByLabel('Password').fill(E2E.password);
+		await first.page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(schoolLink(first.page)).toBeVisible();
+		// Well inside the seconds before Chromium writes localStorage to disk.
+		await kill(first.process);
+
+		const second = await start();
+		await second.page.goto(E2E.baseURL);
+		await expect(schoolLink(second.page)).toBeVisible();
+		await expect(second.page.getByLabel('User name')).toHaveCount(0);
+		await close(second);
+
+		const third = await start();
+		await third.page.goto(E2E.baseURL);
+		await expect(schoolLink(third.page)).toBeVisible();
+		await third.page.getByRole('link', { name: 'Settings' }).click();
+		await third.page.getByRole('button', { name: 'Sign out' }).click();
+		await expect(third.page.getByLabel('User name')).toBeVisible();
+		await kill(third.process);
+
+		const fourth = await start();
+		await fourth.page.goto(E2E.baseURL);
+		await expect(fourth.page.getByLabel('User name')).toBeVisible();
+		await expect(schoolLink(fourth.page)).toHaveCount(0);
+	});
 });

@@ -171,7 +171,8 @@ function takeBack(m: Mirrored | undefined, key: string, local: string | null): b
 	}
 }
 
-async function readMirrored(key: string): Promise<Mirrored | undefined> {
+/** IndexedDB's copy of the note at `key`, if it has one. */
+export async function readMirrored(key: string): Promise<Mirrored | undefined> {
 	const db = await open();
 	if (!db) return undefined;
 	return request<Mirrored | undefined>(

@@ -29,6 +29,8 @@ import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
 import {
 	loadSession,
+	recoverSession,
+	signedOutSince,
 	signIn as signInRemote,
 	signOutRemote,
 	storeSession,
@@ -271,7 +273,22 @@ class Workspace {
 			this.online = false;
 		});
 		const session = loadSession();
-		if (session) this.#open(session);
+		if (!session) return void this.#recoverSession();
+		this.#open(session);
+		// Signed out, then the browser killed before localStorage reached the disk: the sign-out ends.
+		void signedOutSince(session).then(
+			(out) => {
+				if (out && this.session?.signedInAt === session.signedInAt) void this.signOut();
+			},
+			() => undefined
+		);
+	}
+
+	/** No session in localStorage: take back the one IndexedDB kept, if any, or show the sign-in. */
+	async #recoverSession(): Promise<void> {
+		const kept = await recoverSession().catch(() => null);
+		if (this.session) return;
+		if (kept) this.#open(kept);
 		else this.ready = true;
 	}
 

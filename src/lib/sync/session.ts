@@ -1,5 +1,6 @@
 import type { UserCtx } from '$lib/domain/roles';
 import { couchUrl } from '$lib/config';
+import { keepNote, readMirrored, recoverNote } from '$lib/state/kept-notes';
 
 // The shapes here are checked by hand, not with zod: a cold start reads the stored session before
 // anything else, and building schemas is work its first screen does not need (issue 17).
@@ -52,9 +53,33 @@ export function loadSession(): StoredSession | null {
 	}
 }
 
+/**
+ * Keep the session on the device (null: forget it). Kept as the notes of typing are (`keepNote`):
+ * in localStorage at once, and in IndexedDB a moment later, because Chromium writes localStorage to
+ * disk only seconds after it changes and a browser killed in that time would open on the sign-in
+ * screen, offline perhaps, though the person's records are on the device.
+ */
 export function storeSession(session: StoredSession | null): void {
-	if (session) localStorage.setItem(KEY, JSON.stringify(session));
-	else localStorage.removeItem(KEY);
+	keepNote(KEY, session ? JSON.stringify(session) : null);
+}
+
+/**
+ * At a start that found no session in localStorage: the session IndexedDB kept, put back there if
+ * localStorage lost it (a browser killed just after signing in), else null. Unless someone has
+ * signed in meanwhile. A start that finds the session in localStorage never waits for this.
+ */
+export async function recoverSession(): Promise<StoredSession | null> {
+	const taken = await recoverNote(KEY, () => loadSession() !== null);
+	return taken ? loadSession() : null;
+}
+
+/**
+ * Whether the person signed out after `session` began though localStorage still holds it (a
+ * browser killed just after signing out): IndexedDB forgot it later than the sign-in.
+ */
+export async function signedOutSince(session: StoredSession): Promise<boolean> {
+	const kept = await readMirrored(KEY);
+	return kept?.value === null && kept.at > Date.parse(session.signedInAt);
 }
 
 /** A sign-in failed: `message` is in plain words for the person signing in. */
