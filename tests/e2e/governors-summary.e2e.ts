@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { demoUsers, expectAllSent, serverGet, signIn } from './helpers.ts';
 
 // Issue 15: the yearly summary of visits for the chair of governors has the headline A&A figures
@@ -77,6 +77,15 @@ test('the governors’ summary shows the headline figures with their trend and r
 		.toEqual([`Mrs Ruth Ainsley, chair of governors (${sil})`]);
 });
 
+/** For each region that holds a table: whether it scrolls, and whether the keyboard stops on it. */
+const regionStops = (page: Page) =>
+	page.locator('[role="region"]:has(table)').evaluateAll((els) =>
+		els.map((el) => ({
+			scrolls: el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1,
+			stop: el.getAttribute('tabindex') === '0'
+		}))
+	);
+
 test('on a phone, a report’s tables and the school overview’s read down the page, every column in sight', async ({
 	page,
 	request
@@ -110,6 +119,16 @@ test('on a phone, a report’s tables and the school overview’s read down the 
 		.filter({ hasText: 'Achievement' });
 	await expect(achievement.getByRole('cell')).toHaveCount(2);
 	await cellsInSight();
+	// Its tables fit, so they are no stop for the keyboard; the dashboard's grid scrolls, and is one.
+	expect(await regionStops(page)).toEqual([
+		{ scrolls: false, stop: false },
+		{ scrolls: false, stop: false }
+	]);
+	await page.goto('/dashboard');
+	await expect(page.getByTestId('dashboard-grid')).toBeVisible();
+	expect(await regionStops(page)).toContainEqual({ scrolls: true, stop: true });
+	expect((await regionStops(page)).every((r) => r.scrolls === r.stop)).toBe(true);
+	await page.goto(`/schools/${school}/overview`);
 	// A change from last term is said in words, not by a symbol alone.
 	await expect(
 		page
