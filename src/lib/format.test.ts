@@ -4,6 +4,7 @@ import {
 	compareIso,
 	formatAt,
 	formatDate,
+	formatDateInWords,
 	formatDateTime,
 	formatDayMonth,
 	formatMoment,
@@ -38,6 +39,27 @@ describe('en-GB formatting', () => {
 				expect(formatDate(iso)).toBe(`${weekday.format(d)} ${intl.format(d)}`);
 			}
 		}
+	});
+
+	it('reads a date field back in words, as en-GB Intl writes it, and nothing for no date', () => {
+		expect(formatDateInWords('2026-11-03')).toBe('Tuesday 3 November 2026');
+		const long = new Intl.DateTimeFormat('en-GB', {
+			weekday: 'long',
+			day: 'numeric',
+			month: 'long',
+			year: 'numeric',
+			timeZone: 'UTC'
+		});
+		fc.assert(
+			fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2100, 11, 31) }), (ms) => {
+				const d = new Date(ms);
+				const iso = d.toISOString().slice(0, 10);
+				expect(formatDateInWords(iso)).toBe(long.format(d).replace(',', ''));
+			})
+		);
+		for (const none of ['', null, undefined, '2026-02-30', '2026-13-01', '3/11/2026', 'x'])
+			expect(formatDateInWords(none)).toBe('');
+		fc.assert(fc.property(fc.string(), (s) => typeof formatDateInWords(s) === 'string'));
 	});
 
 	it('dates a moment on its day in England, summer time included', () => {

@@ -44,6 +44,43 @@ export function formatDate(iso: string): string {
 	return `${WEEKDAYS[d.getUTCDay()]} ${shortDate(d)}`;
 }
 
+const LONG_WEEKDAYS = [
+	'Sunday',
+	'Monday',
+	'Tuesday',
+	'Wednesday',
+	'Thursday',
+	'Friday',
+	'Saturday'
+];
+const LONG_MONTHS = [
+	'January',
+	'February',
+	'March',
+	'April',
+	'May',
+	'June',
+	'July',
+	'August',
+	'September',
+	'October',
+	'November',
+	'December'
+];
+
+/**
+ * A date field's value read back in words (`2026-11-03` → `Tuesday 3 November 2026`), as a date
+ * field in a browser set to American English shows it as 11/03/2026; '' for anything that is not a
+ * date (a field left empty).
+ */
+export function formatDateInWords(value: string | null | undefined): string {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '');
+	if (!m) return '';
+	const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+	if (d.getUTCDate() !== Number(m[3]) || d.getUTCMonth() !== Number(m[2]) - 1) return '';
+	return `${LONG_WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${LONG_MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
 /** `2026-11-23` → `23 Nov 2026`. */
 export function formatShortDate(iso: string): string {
 	return shortDate(dayOf(iso));

@@ -50,6 +50,7 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 		.fill('Train KS2 staff in comprehension questioning');
 	await page.getByLabel(/^Owner/).fill('English lead');
 	await page.getByLabel('Due date').fill('2027-02-12');
+	await expect(page.getByLabel('Due date')).toHaveAccessibleDescription('Friday 12 February 2027');
 	await page.getByLabel('Success criteria').fill('Questioning seen in every KS2 class');
 	await page.getByRole('button', { name: 'Add next step' }).click();
 	await expect(page.getByTestId('visit-next-step')).toContainText(
@@ -163,6 +164,11 @@ test('planning a visit for a day the school is closed says so, without refusing 
 	await date.fill('2026-11-28');
 	await expect(date).toHaveAccessibleDescription('28 Nov 2026 is a Saturday.');
 	await expect(page.getByRole('button', { name: 'Plan the visit' })).toBeEnabled();
+	// A school day: the date is read back in words under the field, whatever the browser's
+	// language writes in the field itself (12/01/2026 in American English).
+	await date.fill('2026-12-01');
+	await expect(date).toHaveAccessibleDescription('Tuesday 1 December 2026');
+	await expect(page.getByText('Tuesday 1 December 2026')).toBeVisible();
 
 	// The summer holiday before the year's first term: a visit then prepares for that term.
 	await date.fill('2026-08-20');
@@ -197,8 +203,8 @@ test('planning a visit for a day the school is closed says so, without refusing 
 	);
 	await expect(page.getByRole('heading', { level: 1, name: 'Plan a visit' })).toBeVisible();
 
-	// A school day in term: nothing to say.
+	// A school day in term: nothing to say but the day.
 	await date.fill('2026-11-23');
 	await expect(page.getByText(/is a Saturday|school holiday/)).toHaveCount(0);
-	await expect(date).toHaveAccessibleDescription('');
+	await expect(date).toHaveAccessibleDescription('Monday 23 November 2026');
 });
