@@ -7,6 +7,8 @@ import {
 	newDevice,
 	removeAccount,
 	seriousA11yViolations,
+	serverGet,
+	serverPut,
 	signIn
 } from './helpers.ts';
 
@@ -247,4 +249,40 @@ test('two people of the same name are told apart, and the focus stays in place a
 		await expect(page.getByText(`User name: ${name}`)).toHaveCount(0);
 	}
 	await admin.context.close();
+});
+
+test('a SIL an administrator gives another school sees it at once, and no longer the one taken away', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const name = `kim.${crypto.randomUUID().slice(0, 8)}`;
+	await makeAccount(request, { name, fullName: 'Kim Moved', roles: ['sil', 'school:hawthorn'] });
+	try {
+		await page.setViewportSize({ width: 360, height: 740 });
+		await signIn(page, name);
+		const school = (id: string) => page.locator(`main a[href="/schools/${id}"]`);
+		await expect(school('hawthorn').first()).toBeVisible();
+		await expect(school('oakfield')).toHaveCount(0);
+
+		// The administrator moves them from Hawthorn to Oakfield, on the server, as the accounts
+		// page does; the device is told through the trust's list of people, without signing in again.
+		const path = `_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+		const { body } = await serverGet<{ roles: string[] }>(request, path);
+		await serverPut(request, path, { ...body, roles: ['sil', 'school:oakfield'] });
+		await expect(school('oakfield').first()).toBeVisible({ timeout: 30_000 });
+		await expect(school('hawthorn')).toHaveCount(0);
+		await school('oakfield').first().click();
+		await expect(
+			page.getByRole('heading', { level: 1, name: 'Oakfield Primary School' })
+		).toBeVisible();
+		await expectAllSent(page);
+
+		await page.goto('/');
+		await page.reload();
+		await expect(school('oakfield').first()).toBeVisible();
+		await expect(school('hawthorn')).toHaveCount(0);
+	} finally {
+		await removeAccount(request, name);
+	}
 });

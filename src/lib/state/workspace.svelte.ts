@@ -28,6 +28,7 @@ import type { LeftNote } from '$lib/state/save-unsaved';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
 import {
+	currentUser,
 	loadSession,
 	recoverSession,
 	signedOutSince,
@@ -37,6 +38,18 @@ import {
 	userKey,
 	type StoredSession
 } from '$lib/sync/session';
+
+/**
+ * The databases a person's device holds, schools first (a head's or SIL's own records are what
+ * the first screen shows). Concerns are raised by leads to the CEO; a head's device never holds
+ * them. The trust's sync server sends a lead only their own schools' (`mayReadConcernsOf`);
+ * CouchDB, all.
+ */
+function dbsOf(user: UserCtx): string[] {
+	const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
+	if (hasRole(user, 'sil') || hasRole(user, 'ceo')) dbs.push(CONCERNS_DB);
+	return dbs;
+}
 
 /** A problem with sync, in words a person can act on. */
 export type SyncProblem =
@@ -176,6 +189,10 @@ class Workspace {
 	#projector: Projector | null = null;
 	#replicator: Replicator | null = null;
 	#dbs = new Set<string>();
+	/** The schools the trust's list of people gave this person when last read, and whether the
+	 * server is to be asked for their roles (`#checkRoles`). */
+	#supportsSeen: string | null = null;
+	#rolesStale = false;
 	#schoolsWatch: Subscription | null = null;
 	#choicesWatch: Subscription | null = null;
 	/** Stops reading the CEO's dashboard ahead. */
@@ -268,6 +285,7 @@ class Workspace {
 			this.online = true;
 			this.#busy.clear();
 			this.#replicator?.restart();
+			void this.#checkRoles();
 		});
 		window.addEventListener('offline', () => {
 			this.online = false;
@@ -333,6 +351,14 @@ class Workspace {
 			next: (row) => {
 				const list = row?.type === 'people' ? (row.doc as PeopleDirectory).people : [];
 				this.people = Object.fromEntries(list.map((p) => [p.name, p.fullName]));
+				// The schools the trust lists for this person changed (or the app started): an
+				// administrator may have changed their account.
+				const mine = JSON.stringify(list.find((p) => p.name === session.name)?.supports ?? null);
+				if (mine !== this.#supportsSeen) {
+					this.#supportsSeen = mine;
+					this.#rolesStale = true;
+					void this.#checkRoles();
+				}
 			},
 			error: () => undefined
 		});
@@ -403,11 +429,7 @@ class Workspace {
 		// sync, a frame after the engine loaded: the screens update as it does.
 		afterFirstScreen(() => {
 			if (this.#rm !== rm) return;
-			// Schools first: a head's or SIL's own records are what the first screen shows.
-			const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
-			// Concerns are raised by leads to the CEO; a head's device never holds them. The trust's
-			// sync server sends a lead only their own schools' (`mayReadConcernsOf`); CouchDB, all.
-			if (hasRole(user, 'sil') || hasRole(user, 'ceo')) dbs.push(CONCERNS_DB);
+			const dbs = dbsOf(user);
 			performance.mark('si:open-dbs');
 			this.#projector?.expect(dbs);
 			void (async () => {
@@ -417,6 +439,7 @@ class Workspace {
 				this.#opening = false;
 				this.checking = this.#unchecked.size > 0;
 				void this.#saveUnsaved(session.name);
+				void this.#checkRoles();
 			})().catch((err: unknown) => {
 				this.problem = {
 					kind: 'failed',
@@ -545,6 +568,35 @@ class Workspace {
 	/** Look at the device's storage; the layout warns when it is nearly full. */
 	async checkStorage(): Promise<void> {
 		this.storageLow = (await storageReport().catch(() => null))?.nearlyFull ?? false;
+	}
+
+	/**
+	 * The person's roles as the server has them now, when the trust's list of people says their
+	 * schools changed (and once a start has opened the databases): an administrator who assigns a
+	 * SIL a school, or takes one away, changed only the account, and the device kept the roles of
+	 * the sign-in. The session takes the new roles, so the screens list the schools the person has
+	 * now, and a school's records start to sync as soon as it is theirs. A school taken away is no
+	 * longer listed; its records stay on the device (and its changes not sent, which the trust now
+	 * refuses) until the person signs out.
+	 */
+	async #checkRoles(): Promise<void> {
+		const session = this.session;
+		if (!session || !this.#rolesStale || this.#opening || !this.#engine || !navigator.onLine) {
+			return;
+		}
+		this.#rolesStale = false;
+		const now = await currentUser().catch(() => undefined);
+		// Not reached: asked again once online. Null: the session ended, which sync says itself.
+		if (now === undefined) this.#rolesStale = true;
+		if (!now || now.name !== session.name || this.session?.signedInAt !== session.signedInAt) {
+			return;
+		}
+		const had = new Set(session.roles);
+		if (now.roles.length === had.size && now.roles.every((r) => had.has(r))) return;
+		const next: StoredSession = { ...$state.snapshot(session), roles: [...now.roles] };
+		storeSession(next);
+		this.session = next;
+		for (const db of dbsOf(now)) void this.#addDb(db);
 	}
 
 	async #addDb(db: string): Promise<void> {
@@ -893,6 +945,8 @@ class Workspace {
 		this.listsBehind = false;
 		this.#peopleWatch?.unsubscribe();
 		this.#peopleWatch = null;
+		this.#supportsSeen = null;
+		this.#rolesStale = false;
 		this.people = {};
 		this.choices = [];
 		this.othersChoices = [];
