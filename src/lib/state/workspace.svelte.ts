@@ -294,12 +294,15 @@ class Workspace {
 		if (!session) return void this.#recoverSession();
 		this.#open(session);
 		// Signed out, then the browser killed before localStorage reached the disk: the sign-out ends.
-		void signedOutSince(session).then(
-			(out) => {
-				if (out && this.session?.signedInAt === session.signedInAt) void this.signOut();
-			},
-			() => undefined
-		);
+		// Asked once the first screen is drawn: a cold start does not wait for IndexedDB's answer.
+		afterFirstScreen(() => {
+			void signedOutSince(session).then(
+				(out) => {
+					if (out && this.session?.signedInAt === session.signedInAt) void this.signOut();
+				},
+				() => undefined
+			);
+		});
 	}
 
 	/** No session in localStorage: take back the one IndexedDB kept, if any, or show the sign-in. */
