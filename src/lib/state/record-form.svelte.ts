@@ -253,8 +253,9 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		const notes = this.#notesTaken;
 		this.#saving = true;
 		try {
-			// Otherwise the base is an ancestor of both the draft and the latest revision (see `rebase`):
-			// text the person and someone else changed apart is joined, as a resolution joins it.
+			// Unless a kept note was taken in since the last save, the base is an ancestor of both the
+			// draft and the latest revision (see `rebase`): text the person and someone else changed
+			// apart is joined, as a resolution joins it.
 			const ctx = { ...workspace.ctx, joinTexts: notes === this.#notesSaved };
 			const written = withItemIds(await this.#options.save(ctx, this.#base, sent));
 			// From now on the base is what this save sent or wrote.
