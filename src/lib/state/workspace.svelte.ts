@@ -602,6 +602,39 @@ class Workspace {
 		for (const db of dbsOf(now)) void this.#addDb(db);
 	}
 
+	/**
+	 * The server refused a database to this person (the replicator has stopped syncing it). Either
+	 * the session has ended, as a 401 says, or an administrator took the school away: then the
+	 * roles are read again (`#checkRoles`) and the school leaves the person's list. A database still
+	 * theirs by the new roles is said to have failed.
+	 */
+	async #forbidden(db: string): Promise<void> {
+		const session = this.session;
+		if (!session) return;
+		const now = await currentUser().catch(() => undefined);
+		if (now === undefined) {
+			this.#replicator?.start(db);
+			return;
+		}
+		if (!now || now.name !== session.name) {
+			this.problem = { kind: 'session-expired' };
+			this.#replicator?.stop();
+			return;
+		}
+		this.#rolesStale = true;
+		await this.#checkRoles();
+		if (this.#watchesRegistry(now) || dbsOf(now).includes(db)) {
+			this.problem = {
+				kind: 'failed',
+				message: `The trust’s server refused to sync ${db}. Ask an administrator to check your account.`
+			};
+			return;
+		}
+		this.#dbs.delete(db);
+		this.#unchecked.delete(db);
+		this.checking = this.#unchecked.size > 0;
+	}
+
 	async #addDb(db: string): Promise<void> {
 		if (this.#dbs.has(db) || !this.session) return;
 		this.#dbs.add(db);
@@ -734,6 +767,11 @@ class Workspace {
 				if (this.problem?.kind !== 'session-expired') {
 					this.problem = { kind: 'unreachable', message: e.message };
 				}
+				break;
+			case 'forbidden':
+				this.#busy.delete(e.db);
+				this.syncing = this.#busy.size > 0;
+				void this.#forbidden(e.db);
 				break;
 			case 'unauthorised':
 				this.#busy.clear();

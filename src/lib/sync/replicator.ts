@@ -17,6 +17,8 @@ export type SyncEvent =
 	| { kind: 'denied'; db: string; docId: string; reason: string }
 	| { kind: 'unreachable'; db: string; message: string }
 	| { kind: 'unauthorised'; db: string }
+	/** The server refused this database to this person (403): it is no longer synced. */
+	| { kind: 'forbidden'; db: string }
 	/** `storage`: the device's own storage refused (see `storageFailure`), not the server. */
 	| { kind: 'failed'; db: string; message: string; storage?: 'full' | 'failed' };
 
@@ -158,6 +160,18 @@ export class Replicator {
 		return this.#dbs.has(db);
 	}
 
+	/** Stop syncing one database (a pass running on it is cancelled); the others carry on. */
+	forget(db: string): void {
+		this.#dbs.delete(db);
+		this.#dirty.delete(db);
+		this.#undecided.delete(db);
+		clearTimeout(this.#timers.get(db));
+		this.#timers.delete(db);
+		this.#failures.delete(db);
+		this.#running.get(db)?.cancel();
+		this.#running.delete(db);
+	}
+
 	/**
 	 * Something was written to a database on this device (told by the read model's live feed of it,
 	 * see `Projector`): every write is sent shortly after it is made.
@@ -227,10 +241,18 @@ export class Replicator {
 				forgetBroken(this.#user, db, err);
 				if (this.#stopped) return;
 				const status = statusOf(err);
-				if (status === 401 || status === 403) {
+				if (status === 401) {
 					// The server no longer knows this session: stop until the person signs in again.
 					this.#emit({ kind: 'unauthorised', db });
 					this.stop();
+					return;
+				}
+				if (status === 403) {
+					// The person may no longer read it (an administrator took the school away): only this
+					// database stops; the workspace asks the server whether the session still stands.
+					this.forget(db);
+					this.#emit({ kind: 'forbidden', db });
+					this.#pump();
 					return;
 				}
 				const failures = (this.#failures.get(db) ?? 0) + 1;
