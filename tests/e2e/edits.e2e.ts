@@ -9,7 +9,8 @@ import {
 	serverGet,
 	serverPut,
 	signIn,
-	signOutSaysThenDiscard
+	signOutSaysThenDiscard,
+	typedWhen
 } from './helpers.ts';
 
 const FOCUS = 'Reading across the curriculum, with the English lead';
@@ -451,7 +452,7 @@ test('typing its booklet refuses is shown, to copy or discard, and sign-out says
 	await expect(note.getByRole('heading', { name: /^SI discussion record, / })).toBeVisible();
 	await expect(note.getByRole('link', { name: /^SI discussion record, / })).toBeVisible();
 	await expect(note).toContainText('shared with the headteacher: take it back to draft');
-	await expect(note).toContainText('Typed today at');
+	await expect(note).toContainText(await typedWhen(again, 'si:unsaved:'));
 	await expect(note.getByRole('definition')).toHaveText(focus);
 	expect(await seriousA11yViolations(again)).toEqual([]);
 	expect(await horizontalOverflow(again)).toBeLessThanOrEqual(0);

@@ -230,6 +230,30 @@ export async function signOutSaysThenDiscard(
 }
 
 /**
+ * "Typed today at 23:57" (or yesterday, or either, once midnight in England fell between the typing
+ * and now), for the note kept on this device whose key starts with `prefix`: the words a list of
+ * typing not saved should show, whenever the test runs.
+ */
+export async function typedWhen(page: Page, prefix: string): Promise<RegExp> {
+	const at = await page.evaluate((prefix) => {
+		const key = Object.keys(localStorage).find((k) => k.startsWith(prefix));
+		const v = key ? (JSON.parse(localStorage.getItem(key)!) as Record<string, unknown>) : {};
+		return (v.at ?? v['@at']) as number | undefined;
+	}, prefix);
+	expect(typeof at, `a note kept under ${prefix}`).toBe('number');
+	const london = (options: Intl.DateTimeFormatOptions) =>
+		new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', ...options });
+	const day = (ms: number) => london({ dateStyle: 'short' }).format(ms);
+	const time = london({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at!);
+	// The screen was drawn a moment before this check: the day may have turned in between.
+	const words = [Date.now(), Date.now() - 120_000].map((now) =>
+		day(at!) === day(now) ? 'today' : day(at!) === day(now - 86_400_000) ? 'yesterday' : null
+	);
+	const alternatives = [...new Set(words.filter((w) => w !== null))];
+	return new RegExp(`Typed (${alternatives.join('|')}) at ${time}`);
+}
+
+/**
  * Every draft kept on this device whose key starts with `prefix`, as it would be had it been typed
  * `ago` ms ago: in localStorage and in IndexedDB's copy (`keepNote`), which a reload takes back
  * when it is the later of the two.

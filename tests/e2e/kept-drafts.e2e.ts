@@ -11,7 +11,8 @@ import {
 	serverGet,
 	serverPut,
 	signIn,
-	signOutSaysThenDiscard
+	signOutSaysThenDiscard,
+	typedWhen
 } from './helpers.ts';
 
 // Forms that are sent, not saved as the person types, keep what is typed on the device
@@ -335,7 +336,7 @@ test('a reply whose form went away meanwhile is shown on the Sync page, counted 
 		// Named as the head's form names it: their disagreement, not "a comment or addendum".
 		await expect(draft.getByRole('heading')).toHaveText('A disagreement with a visit record');
 		await expect(draft).toContainText('This form was never sent.');
-		await expect(draft).toContainText('Typed today at');
+		await expect(draft).toContainText(await typedWhen(page, 'si:draft:visit:'));
 		// Labelled as the form labels it, and the record named, not just "Visit record".
 		await expect(draft.getByRole('term')).toHaveText('What does not reflect the discussion');
 		await expect(draft.getByRole('definition')).toHaveText(reason);
