@@ -6,44 +6,6 @@
  */
 import { londonClock, londonDate } from './domain/london';
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = [
-	'Jan',
-	'Feb',
-	'Mar',
-	'Apr',
-	'May',
-	'Jun',
-	'Jul',
-	'Aug',
-	'Sept',
-	'Oct',
-	'Nov',
-	'Dec'
-];
-const two = (n: number) => String(n).padStart(2, '0');
-
-/**
- * The calendar date of an ISO date, or of a moment in England (`londonDate`: a confirmation at
- * 00:30 in summer is on its own day, not the day before as its UTC date says), at midnight UTC.
- */
-const dayOf = (iso: string) => new Date(`${londonDate(iso)}T00:00:00Z`);
-const shortDate = (d: Date) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-/** The time on a clock in England at a moment (`14:05`). */
-const time = (iso: string) => {
-	const c = londonClock(Date.parse(iso));
-	return `${two(c.getUTCHours())}:${two(c.getUTCMinutes())}`;
-};
-/** The date in England before `day` (both yyyy-mm-dd). */
-const dayBefore = (day: string) =>
-	new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-
-/** `2026-11-23` → `Mon 23 Nov 2026` (no comma after the weekday, as UK style writes it). */
-export function formatDate(iso: string): string {
-	const d = dayOf(iso);
-	return `${WEEKDAYS[d.getUTCDay()]} ${shortDate(d)}`;
-}
-
 const LONG_WEEKDAYS = [
 	'Sunday',
 	'Monday',
@@ -67,6 +29,31 @@ const LONG_MONTHS = [
 	'November',
 	'December'
 ];
+const WEEKDAYS = LONG_WEEKDAYS.map((w) => w.slice(0, 3));
+/** Three letters, but September is "Sept". */
+const MONTHS = LONG_MONTHS.map((m) => m.slice(0, m === 'September' ? 4 : 3));
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The calendar date of an ISO date, or of a moment in England (`londonDate`: a confirmation at
+ * 00:30 in summer is on its own day, not the day before as its UTC date says), at midnight UTC.
+ */
+const dayOf = (iso: string) => new Date(`${londonDate(iso)}T00:00:00Z`);
+const shortDate = (d: Date) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+/** The time on a clock in England at a moment (`14:05`). */
+const time = (iso: string) => {
+	const c = londonClock(Date.parse(iso));
+	return `${two(c.getUTCHours())}:${two(c.getUTCMinutes())}`;
+};
+/** The date in England before `day` (both yyyy-mm-dd). */
+const dayBefore = (day: string) =>
+	new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+/** `2026-11-23` → `Mon 23 Nov 2026` (no comma after the weekday, as UK style writes it). */
+export function formatDate(iso: string): string {
+	const d = dayOf(iso);
+	return `${WEEKDAYS[d.getUTCDay()]} ${shortDate(d)}`;
+}
 
 /**
  * A date field's value read back in words (`2026-11-03` → `Tuesday 3 November 2026`), as a date
