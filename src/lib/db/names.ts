@@ -10,6 +10,7 @@ import {
 	type VisitStatus,
 	type VisitType
 } from '$lib/domain';
+import { schoolIdFromDbName } from '$lib/domain/databases';
 import { isHeadOf, visitStatusLabel } from '$lib/domain/head-voice';
 import { formatDate } from '$lib/format';
 import type { ReadModel } from './read-model';
@@ -71,10 +72,6 @@ export const KIND_NAMES: Record<string, string> = {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** The school database a record lives in, as a school id (`school-oakfield` → `oakfield`). */
-export const schoolOfDb = (db: string): string | null =>
-	db.startsWith('school-') ? db.slice('school-'.length) : null;
-
 export interface RecordName {
 	/** "SI discussion record" */
 	kind: string;
@@ -90,7 +87,7 @@ export interface RecordName {
 export function recordName(db: string, doc: Doc | null, ctx: NameContext): RecordName {
 	const type = str(doc?.type);
 	const kind = KIND_NAMES[type] ?? (doc ? 'A record' : 'A removed record');
-	const schoolId = str(doc?.schoolId) || schoolOfDb(db) || '';
+	const schoolId = str(doc?.schoolId) || schoolIdFromDbName(db) || '';
 	const school = schoolId
 		? (ctx.schoolName(schoolId) ?? (type === 'school' ? str(doc?.name) : ''))
 		: '';

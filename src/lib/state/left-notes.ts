@@ -1,5 +1,6 @@
 import { recordLink, type RecordLink } from '$lib/db/choices';
-import { fieldLabel, recordName, schoolOfDb, valueText, type NameContext } from '$lib/db/names';
+import { fieldLabel, recordName, valueText, type NameContext } from '$lib/db/names';
+import { schoolIdFromDbName } from '$lib/domain/databases';
 import type { RecordName } from '$lib/db/names';
 import type { WriteContext } from '$lib/db/repository';
 import { withItemIds } from '$lib/domain/item-ids';
@@ -57,9 +58,10 @@ export async function describeLeftNotes(
 			after = merge3({ ...before, ...kept.base }, { ...before, ...kept.draft }, before).doc;
 		} else {
 			const kind = KIND_OF_ID[note.id.split(':')[0] ?? ''];
+			const schoolId = schoolIdFromDbName(note.db);
 			const own: Doc = {
 				...(kind ? { type: kind } : {}),
-				...(schoolOfDb(note.db) ? { schoolId: schoolOfDb(note.db) } : {}),
+				...(schoolId ? { schoolId } : {}),
 				...kept.own,
 				_id: note.id
 			};

@@ -2,7 +2,13 @@ import Dexie, { liveQuery, type Subscription } from 'dexie';
 // Narrow imports, here and in everything the first screen draws: the domain's index builds every
 // schema the app has, which a cold start on a phone cannot afford before its first paint (issue 17).
 import { assignedSchools, hasRole, type UserCtx } from '$lib/domain/roles';
-import { CONCERNS_DB, PEOPLE_ID, schoolDbName, TRUST_DB } from '$lib/domain/databases';
+import {
+	CONCERNS_DB,
+	PEOPLE_ID,
+	schoolDbName,
+	schoolIdFromDbName,
+	TRUST_DB
+} from '$lib/domain/databases';
 import type { PeopleDirectory } from '$lib/domain/people';
 import {
 	openReadModel,
@@ -624,9 +630,12 @@ class Workspace {
 		this.#rolesStale = true;
 		await this.#checkRoles();
 		if (this.#watchesRegistry(now) || dbsOf(now).includes(db)) {
+			const school = schoolIdFromDbName(db);
+			const row = school === null ? undefined : await this.#rm?.schools.get(school);
+			const what = school === null ? 'the trust’s records' : (row?.name ?? 'one of your schools');
 			this.problem = {
 				kind: 'failed',
-				message: `The trust’s server refused to sync ${db}. Ask an administrator to check your account.`
+				message: `The trust’s server refused to sync ${what}. Ask an administrator to check your account.`
 			};
 			return;
 		}
