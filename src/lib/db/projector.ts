@@ -1,5 +1,6 @@
 import { keyBookletRow } from './key-booklets';
 import { updateSummaries } from './school-summaries';
+import { schoolIdFromDbName } from '$lib/domain/databases';
 import {
 	AcademicYear,
 	AttainmentBooklet,
@@ -842,6 +843,39 @@ export class Projector {
 		this.ahead.clear();
 		this.begun.clear();
 		this.upcoming = [];
+	}
+
+	/**
+	 * Stop following a database and take out of the read model every row it put there (a school an
+	 * administrator took away from this person): each of its documents is applied as deleted, as
+	 * its deletion would be, so the lists, summaries and next steps' rows are what they would be had
+	 * the database never been on the device; then its checkpoint goes. The other databases' rows
+	 * and feeds are untouched. Call it before the local database is destroyed.
+	 */
+	async drop(db: string): Promise<void> {
+		this.upcoming = this.upcoming.filter((d) => d !== db);
+		this.ahead.delete(db);
+		// A follow under way ends first, so that it leaves no feed behind.
+		await this.following.get(db)?.catch(() => undefined);
+		this.feeds.get(db)?.cancel();
+		this.feeds.delete(db);
+		this.failed.delete(db);
+		this.begun.delete(db);
+		if (this.behind.delete(db)) this.onBehind(db, false);
+		const { rows } = await this.dbFor(db).allDocs();
+		const gone = rows.map((r): Change => ({ id: r.id, seq: 0, deleted: true }));
+		const done = this.queue.then(async () => {
+			for (let i = 0; i < gone.length; i += BATCH) {
+				await applyChanges(this.rm, db, gone.slice(i, i + BATCH), 0);
+			}
+			// Its school's summary row, empty now, goes too: the school is not on this device.
+			const school = schoolIdFromDbName(db);
+			if (school !== null) await this.rm.schoolSummaries.delete(school);
+			await this.rm.checkpoints.delete(db);
+			this.known.clear();
+		});
+		this.queue = done.catch(() => undefined);
+		await done;
 	}
 
 	/**

@@ -317,6 +317,49 @@ describe('read model', () => {
 		again.stop();
 	});
 
+	it("drops one database's rows, summaries and feed, and leaves another's as they were", async () => {
+		const ash = new PouchDB(`test-${n}-ash`);
+		const dbFor = (db: string) => (db === DB ? pouch : ash);
+		projector.stop();
+		const both = new Projector(rm, dbFor);
+		await bulk([nextStep(), visit(), progress()]);
+		const inAsh = { schoolId: 'ash' };
+		await ash.bulkDocs([
+			nextStep({ _id: 'next-step:2026-27:b1', ...inAsh }),
+			visit({ _id: 'visit:2026-27:t2:b1', ...inAsh }),
+			progress({ _id: 'progress:2026-27:b1:x', nextStepId: 'next-step:2026-27:b1', ...inAsh })
+		] as Put[]);
+		await both.follow(DB);
+		await both.follow('school-ash');
+		const rows = async () => ({
+			steps: (await rm.nextSteps.toArray()).map((r) => `${r._id} ${r.status}`).sort(),
+			visits: (await rm.visits.toArray()).map((r) => r._id).sort(),
+			progress: (await rm.stepProgress.toArray()).map((r) => r.nextStepId).sort(),
+			summaries: (await rm.schoolSummaries.toArray()).map((r) => r.schoolId).sort(),
+			checkpoints: (await rm.checkpoints.toArray()).map((r) => r.db).sort()
+		});
+		expect((await rows()).summaries).toEqual(['ash', 'oakfield']);
+
+		await both.drop('school-ash');
+		const left = await rows();
+		expect(left).toEqual({
+			steps: ['next-step:2026-27:a1 in-progress'],
+			visits: ['visit:2026-27:t2:v1'],
+			progress: ['next-step:2026-27:a1'],
+			summaries: ['oakfield'],
+			checkpoints: [DB]
+		});
+		// No longer followed: a write to it shows nowhere; the other database is still followed.
+		await ash.put(visit({ _id: 'visit:2026-27:t2:b2', ...inAsh }) as Put);
+		await put(visit({ _id: 'visit:2026-27:t2:v2' }));
+		await until(async () => (await rm.visits.count()) === 2);
+		await new Promise((r) => setTimeout(r, 50));
+		await both.settled();
+		expect((await rows()).visits).toEqual(['visit:2026-27:t2:v1', 'visit:2026-27:t2:v2']);
+		both.stop();
+		await ash.destroy();
+	});
+
 	it('moves a read model left at an older version to the newest, and fills it again', async () => {
 		await bulk([nextStep(), visit()]);
 		await settle();
