@@ -1,10 +1,11 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
 import {
 	expectAllSent,
 	horizontalOverflow,
 	makeAccount,
 	newDevice,
+	planVisit,
 	removeAccount,
 	seriousA11yViolations,
 	serverGet,
@@ -283,10 +284,146 @@ test('a SIL an administrator gives another school sees it at once, and no longer
 		await expectAllSent(page);
 		await expect(page.getByText('Signed out by the server')).toHaveCount(0);
 
+		// Nothing of Hawthorn was waiting: its records have left the device.
+		await expect.poll(() => storedDbs(page, name)).not.toContain('school-hawthorn');
+		expect(await storedDbs(page, name)).toContain('school-oakfield');
+
 		await page.goto('/');
 		await page.reload();
 		await expect(school('oakfield').first()).toBeVisible();
 		await expect(school('hawthorn')).toHaveCount(0);
+	} finally {
+		await removeAccount(request, name);
+	}
+});
+
+/** The local databases the device holds for `user`, as IndexedDB lists them (PouchDB's names). */
+const storedDbs = (page: Page, user: string) =>
+	page.evaluate(
+		async (prefix) => {
+			const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+			return names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
+		},
+		`_pouch_si:${encodeURIComponent(user)}:`
+	);
+
+/**
+ * A SIL of Hawthorn plans a visit there, then writes its focus offline while an administrator
+ * moves them to Oakfield; back online, the Sync page says the change was not sent. Returns the
+ * focus typed, the visit's page, the account's path and its "Schools no longer yours" section.
+ */
+async function changeLeftInSchoolTakenAway(page: Page, request: APIRequestContext, name: string) {
+	await page.setViewportSize({ width: 360, height: 740 });
+	await signIn(page, name);
+	await page.goto('/schools/hawthorn');
+	await page.getByRole('link', { name: 'Plan a visit' }).click();
+	await planVisit(page);
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	const visit = page.url();
+	await expectAllSent(page);
+
+	// Offline in the school, the SIL writes the visit's focus; meanwhile the administrator moves
+	// them to Oakfield. Back online, the trust refuses the change.
+	await page.context().setOffline(true);
+	const focus = 'Reading in key stage 2, with the English lead';
+	await page.getByLabel('Focus of the visit').fill(focus);
+	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
+	const path = `_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+	const { body } = await serverGet<{ roles: string[] }>(request, path);
+	await serverPut(request, path, { ...body, roles: ['sil', 'school:oakfield'] });
+	await page.context().setOffline(false);
+
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
+	const section = page.getByRole('region', { name: 'Schools no longer yours' });
+	await expect(section).toContainText('Hawthorn Primary School is no longer one of your schools', {
+		timeout: 30_000
+	});
+	await expect(section).toContainText('1 change made on this device was not sent');
+	return { focus, visit, path, section };
+}
+
+test('a change to a school taken away before it was sent is said, counted and kept until removed', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const name = `lee.${crypto.randomUUID().slice(0, 8)}`;
+	await makeAccount(request, { name, fullName: 'Lee Moved', roles: ['sil', 'school:hawthorn'] });
+	try {
+		const { focus, section } = await changeLeftInSchoolTakenAway(page, request, name);
+		await expect(page.getByTestId('waiting')).toContainText('Hawthorn Primary School');
+		await expect(page.getByText('Signed out by the server')).toHaveCount(0);
+		expect(await seriousA11yViolations(page)).toEqual([]);
+		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+
+		// Kept across a reload, and counted when the SIL goes to sign out.
+		await page.reload();
+		await expect(section).toContainText('1 change made on this device was not sent', {
+			timeout: 30_000
+		});
+		await page.getByRole('link', { name: 'Settings' }).click();
+		await page.getByRole('button', { name: 'Sign out' }).click();
+		await expect(page.getByRole('alert')).toContainText('1 change has not reached the trust.');
+		await page.getByRole('button', { name: 'Stay signed in' }).click();
+
+		// Removed deliberately, after a second step ("Keep them" goes back to where the person was).
+		await page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: 'Sync' })
+			.click();
+		const remove = section.getByRole('button', { name: 'Remove from this device…' });
+		await remove.click();
+		await section.getByRole('button', { name: 'Keep them' }).click();
+		await expect(remove).toBeFocused();
+		await remove.click();
+		await expect(section.getByRole('alert')).toBeFocused();
+		await section.getByRole('button', { name: 'Remove them' }).click();
+		await expect(
+			page.getByRole('status').filter({ hasText: 'Hawthorn Primary School’s records were removed' })
+		).toBeFocused();
+		await expect(section).toHaveCount(0);
+		await expectAllSent(page);
+		expect(await storedDbs(page, name)).not.toContain('school-hawthorn');
+		await page.reload();
+		await expectAllSent(page);
+		await expect(section).toHaveCount(0);
+		// The trust never had the change.
+		const visits = await serverGet<{ rows: { doc: { focus?: string } }[] }>(
+			request,
+			'school-hawthorn/_all_docs?include_docs=true'
+		);
+		expect(visits.body.rows.map((r) => r.doc.focus)).not.toContain(focus);
+	} finally {
+		await removeAccount(request, name);
+	}
+});
+
+test('a school given back sends what was kept for it, and leaves the Sync page', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const name = `lou.${crypto.randomUUID().slice(0, 8)}`;
+	await makeAccount(request, { name, fullName: 'Lou Moved', roles: ['sil', 'school:hawthorn'] });
+	try {
+		const { focus, visit, path, section } = await changeLeftInSchoolTakenAway(page, request, name);
+		// The administrator gives Hawthorn back: the device hears of it through the list of people.
+		const { body } = await serverGet<{ roles: string[] }>(request, path);
+		await serverPut(request, path, {
+			...body,
+			roles: ['sil', 'school:oakfield', 'school:hawthorn']
+		});
+		await expect(section).toHaveCount(0, { timeout: 30_000 });
+		await expectAllSent(page);
+		const id = decodeURIComponent(new URL(visit).pathname.split('/').pop()!);
+		const sent = await serverGet<{ focus?: string }>(
+			request,
+			`school-hawthorn/${encodeURIComponent(id)}`
+		);
+		expect(sent.body.focus).toBe(focus);
+		await page.reload();
+		await expectAllSent(page);
+		await expect(section).toHaveCount(0);
 	} finally {
 		await removeAccount(request, name);
 	}

@@ -119,6 +119,17 @@ export async function destroyLocalDbs(user: string, dbs: string[]): Promise<void
 	}
 }
 
+/**
+ * The databases a user has on this device as IndexedDB lists them (PouchDB names its own
+ * `_pouch_<name>`), the session's or not: a school taken away and kept for what was not sent is
+ * no longer the session's. Empty where the browser cannot list its databases.
+ */
+export async function storedLocalDbs(user: string): Promise<string[]> {
+	const prefix = `_pouch_${localDbName(user, '')}`;
+	const all = (await indexedDB.databases?.().catch(() => [])) ?? [];
+	return all.flatMap(({ name }) => (name?.startsWith(prefix) ? [name.slice(prefix.length)] : []));
+}
+
 export async function closeLocalDbs(): Promise<void> {
 	const all = [...open.values()];
 	open.clear();

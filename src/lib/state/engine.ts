@@ -12,7 +12,8 @@ export {
 	localDb,
 	onForgotten,
 	remoteDb,
-	reopenIfBroken
+	reopenIfBroken,
+	storedLocalDbs
 } from '$lib/db/pouch';
 export { mayChoose } from '$lib/db/choices';
 export { fieldLabel, loadNameContext, valueText } from '$lib/db/names';

@@ -53,6 +53,9 @@ export function recordDb(doc: Record<string, unknown>): string {
 	throw new Error(`No database for a record of type ${String(doc.type)}`);
 }
 
+/** How every key of unsaved changes to records of database `db` begins, whoever typed them. */
+export const unsavedIn = (db: string) => `si:${KIND}:${db}/`;
+
 /** Where `user`'s unsaved changes to record `id` of database `db` are kept. */
 export const unsavedKey = (user: string, db: string, id: string) =>
 	userKey(user, `${KIND}:${db}/${id}`);

@@ -27,7 +27,7 @@ import { storageReport } from '$lib/state/storage';
 import { storageFailure } from '$lib/db/storage-refused';
 import { firstAnswers } from '$lib/state/live.svelte';
 import { forgetKept, readAhead } from '$lib/state/watch-tables';
-import { unsavedKeys } from '$lib/state/unsaved';
+import { unsavedIn, unsavedKeys } from '$lib/state/unsaved';
 import { forgetNotes, keepNote, recoverNotes } from '$lib/state/kept-notes';
 import { hasSomething, readKeptDrafts } from '$lib/state/kept-drafts';
 import type { LeftNote } from '$lib/state/save-unsaved';
@@ -68,6 +68,13 @@ export interface Refusal {
 	docId: string;
 	reason: string;
 	at: string;
+}
+
+/** A school taken away from this person, kept on this device for what was not sent. */
+export interface TakenAway {
+	db: string;
+	/** Changes and typing made on this device that the trust had not taken. */
+	unsent: number;
 }
 
 /** A record this device holds that the trust has not acknowledged. */
@@ -173,6 +180,14 @@ class Workspace {
 	 * on this device and shown on the Sync page, to be copied or discarded (`saveUnsaved`).
 	 */
 	unsavedLeft = $state<LeftNote[]>([]);
+	/**
+	 * Schools an administrator took away from this person while changes made to them on this
+	 * device were still waiting: the trust no longer takes them, so they are kept, counted with
+	 * what waits, and shown on the Sync page until the person removes them (`removeTakenAway`), the
+	 * school is given back, or they sign out. A school taken away with nothing waiting leaves the
+	 * device at once (`#takenAway`).
+	 */
+	takenAway = $state<TakenAway[]>([]);
 	/** The trust's people, full name by user name (`PeopleDirectory`), to name who wrote what. */
 	people = $state<Record<string, string>>({});
 	/** Set when the device is close to the storage the browser allows this app. */
@@ -438,7 +453,11 @@ class Workspace {
 		// sync, a frame after the engine loaded: the screens update as it does.
 		afterFirstScreen(() => {
 			if (this.#rm !== rm) return;
-			const dbs = dbsOf(user);
+			const mine = dbsOf(user);
+			// Schools taken away with changes not sent stay until removed (`takenAway`); the trust
+			// refuses them again, which lists them on the Sync page. Given back meanwhile, they sync.
+			const kept = readList(localStorage.getItem(userKey(session.name, 'taken-away')));
+			const dbs = [...mine, ...kept.filter((db) => !mine.includes(db))];
 			performance.mark('si:open-dbs');
 			this.#projector?.expect(dbs);
 			void (async () => {
@@ -605,7 +624,14 @@ class Workspace {
 		const next: StoredSession = { ...$state.snapshot(session), roles: [...now.roles] };
 		storeSession(next);
 		this.session = next;
-		for (const db of dbsOf(now)) void this.#addDb(db);
+		const back = new Set(dbsOf(now));
+		// A school given back that was kept for what it had not sent: sent now.
+		for (const t of this.takenAway) if (back.has(t.db)) this.#replicator?.start(t.db);
+		this.#keepTakenAway(
+			next.name,
+			this.takenAway.filter((t) => !back.has(t.db))
+		);
+		for (const db of back) void this.#addDb(db);
 	}
 
 	/**
@@ -639,9 +665,72 @@ class Workspace {
 			};
 			return;
 		}
+		await this.#takenAway(db);
+	}
+
+	/**
+	 * A school an administrator took away from this person. With nothing of it waiting to be sent
+	 * (changes, typing not saved), its records leave this device at once: staff data is personal
+	 * data, and the device may be handed on. Otherwise they stay (`takenAway`), as the start keeps
+	 * them, until the person removes them or the school is given back.
+	 */
+	async #takenAway(db: string): Promise<void> {
+		const user = this.session?.name;
+		if (!user) return;
+		this.#unchecked.delete(db);
+		this.checking = this.#unchecked.size > 0;
+		const unsent = await this.#unsentIn(user, db);
+		if (this.session?.name !== user) return;
+		if (unsent === 0) return this.#removeDb(user, db);
+		this.#keepTakenAway(user, [...this.takenAway.filter((t) => t.db !== db), { db, unsent }]);
+	}
+
+	/** What this device holds of a database that the trust does not: changes and typing not saved. */
+	async #unsentIn(user: string, db: string): Promise<number> {
+		const waiting = (await this.#tracker?.waiting(db).catch(() => null)) ?? [];
+		return waiting.length + unsavedKeys(user).filter((k) => k.startsWith(unsavedIn(db))).length;
+	}
+
+	#keepTakenAway(user: string, list: TakenAway[]): void {
+		this.takenAway = list;
+		const key = userKey(user, 'taken-away');
+		if (list.length === 0) localStorage.removeItem(key);
+		else localStorage.setItem(key, JSON.stringify(list.map((t) => t.db)));
+	}
+
+	/**
+	 * Remove from this device a school taken away from this person, with what of it was not sent
+	 * (the Sync page asks first). Nothing happens to a school that is still theirs.
+	 */
+	async removeTakenAway(db: string): Promise<void> {
+		const user = this.session?.name;
+		if (!user || !this.takenAway.some((t) => t.db === db)) return;
+		for (const key of unsavedKeys(user)) {
+			if (key.startsWith(unsavedIn(db))) {
+				localStorage.removeItem(key);
+				keepNote(key, null);
+			}
+		}
+		await this.#removeDb(user, db);
+	}
+
+	/** Take a database off this device: its sync, its rows in the lists, and its local copy. */
+	async #removeDb(user: string, db: string): Promise<void> {
+		this.#replicator?.forget(db);
 		this.#dbs.delete(db);
 		this.#unchecked.delete(db);
 		this.checking = this.#unchecked.size > 0;
+		this.#keepTakenAway(
+			user,
+			this.takenAway.filter((t) => t.db !== db)
+		);
+		await this.#projector?.drop(db);
+		await this.#engine?.destroyLocalDbs(user, [db]);
+		if (this.session?.name !== user) return;
+		this.firstSynced = this.firstSynced.filter((d) => d !== db);
+		localStorage.setItem(userKey(user, 'first-synced'), JSON.stringify(this.firstSynced));
+		localStorage.removeItem(userKey(user, `verified:${db}`));
+		await this.#recount();
 	}
 
 	async #addDb(db: string): Promise<void> {
@@ -972,7 +1061,9 @@ class Workspace {
 		}
 		const dbs = [...this.#dbs];
 		await this.#close();
-		await engine.destroyLocalDbs(session.name, dbs);
+		// With any the session no longer lists (a school taken away, kept for what was not sent).
+		const stored = await engine.storedLocalDbs(session.name);
+		await engine.destroyLocalDbs(session.name, [...new Set([...dbs, ...stored])]);
 		await Dexie.delete(readModelName(session.name));
 		for (const k of Object.keys(localStorage)) {
 			if (k.startsWith('si:') && k.endsWith(`:${session.name}`)) localStorage.removeItem(k);
@@ -1021,6 +1112,7 @@ class Workspace {
 		this.sentAt = {};
 		this.problem = null;
 		this.refusals = [];
+		this.takenAway = [];
 		this.unsavedLeft = [];
 		this.#projector = null;
 		this.#replicator = null;
