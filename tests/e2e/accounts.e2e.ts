@@ -351,7 +351,9 @@ test('a change to a school taken away before it was sent is said, counted and ke
 	await makeAccount(request, { name, fullName: 'Lee Moved', roles: ['sil', 'school:hawthorn'] });
 	try {
 		const { focus, section } = await changeLeftInSchoolTakenAway(page, request, name);
-		await expect(page.getByTestId('waiting')).toContainText('Hawthorn Primary School');
+		await expect(page.getByTestId('waiting')).toContainText(
+			/Hawthorn Primary School.*Not sent: the school is no longer yours/
+		);
 		await expect(page.getByText('Signed out by the server')).toHaveCount(0);
 		expect(await seriousA11yViolations(page)).toEqual([]);
 		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
