@@ -15,9 +15,10 @@ const FORMER_KEPT = 10;
 /**
  * Writes a person's full name into the trust's list of people (`PeopleDirectory`), which every
  * member replicates, so that records name them in full on every device. Only name and full name,
- * the names they had before (which a device that has not heard of a rename still writes), and for
- * a school improvement lead the schools they support (so the CEO sees a school with none): other
- * roles stay in `_users`. An empty full name takes the person off the list. Runs under
+ * the names they had before (which a device that has not heard of a rename still writes), for a
+ * school improvement lead the schools they support (so the CEO sees a school with none) and for a
+ * head the schools they lead (so their device hears of a move at once): other roles stay in
+ * `_users`. An empty full name takes the person off the list. Runs under
  * the trust database's write lock, as every other write to it does.
  */
 export async function recordPerson(
@@ -48,7 +49,8 @@ export async function recordPerson(
 				name,
 				fullName: full,
 				...(formerNames.length ? { formerNames } : {}),
-				...(roles.includes('sil') ? { supports } : {})
+				...(roles.includes('sil') ? { supports } : {}),
+				...(led.length ? { leads: led } : {})
 			});
 		}
 		people.sort((a, b) => a.name.localeCompare(b.name));

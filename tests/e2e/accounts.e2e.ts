@@ -271,8 +271,9 @@ test('a SIL an administrator gives another school sees it at once, and no longer
 		const path = `_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
 		const { body } = await serverGet<{ roles: string[] }>(request, path);
 		await serverPut(request, path, { ...body, roles: ['sil', 'school:oakfield'] });
-		// The network drops and comes back: every database is synced again, Hawthorn too, which the
-		// server now refuses. That is not the session ending: the person stays signed in.
+		// The network drops and comes back: every database is synced again, and Hawthorn, if the
+		// device has not yet heard it was taken away, is refused. That is not the session ending:
+		// the person stays signed in.
 		await page.context().setOffline(true);
 		await page.context().setOffline(false);
 		await expect(school('oakfield').first()).toBeVisible({ timeout: 30_000 });
@@ -426,6 +427,38 @@ test('a school given back sends what was kept for it, and leaves the Sync page',
 		await page.reload();
 		await expectAllSent(page);
 		await expect(section).toHaveCount(0);
+	} finally {
+		await removeAccount(request, name);
+	}
+});
+
+test('a head an administrator moves to another school sees it without signing in again', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const name = `head.${crypto.randomUUID().slice(0, 8)}`;
+	await makeAccount(request, { name, fullName: 'Pat Moved', roles: ['head', 'school:hawthorn'] });
+	try {
+		await page.setViewportSize({ width: 360, height: 740 });
+		await signIn(page, name);
+		const heading = page.getByRole('heading', { level: 1 });
+		await expect(heading).toHaveText('Hawthorn Primary School: agreed next steps');
+		await expectAllSent(page);
+
+		// Moved on the server, as the accounts page does; the device hears of it through the
+		// trust's list of people, which now says which school a head leads. No reload, no network
+		// drop.
+		const path = `_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+		const { body } = await serverGet<{ roles: string[] }>(request, path);
+		await serverPut(request, path, { ...body, roles: ['head', 'school:oakfield'] });
+		await expect(heading).toHaveText('Oakfield Primary School: agreed next steps', {
+			timeout: 30_000
+		});
+		await expect(page.getByText('Signed out by the server')).toHaveCount(0);
+		await expectAllSent(page);
+		// Hawthorn's records have left the device.
+		await expect.poll(() => storedDbs(page, name)).not.toContain('school-hawthorn');
 	} finally {
 		await removeAccount(request, name);
 	}

@@ -59,12 +59,17 @@ describe('the trust’s list of people', () => {
 		expect(sil).toMatchObject({ name: 'sil', fullName: 'James Whitfield' });
 		expect(sil?.supports).toContain('oakfield');
 		expect(sil?.supports).not.toContain('millbrook');
-		expect(people).toContainEqual({ name: 'head.oakfield', fullName: 'Sarah Thompson' });
-		// No roles, passwords or anything else of the accounts; only a SIL carries schools.
+		expect(people).toContainEqual({
+			name: 'head.oakfield',
+			fullName: 'Sarah Thompson',
+			leads: ['oakfield']
+		});
+		// No roles, passwords or anything else of the accounts; a SIL carries the schools they
+		// support, a head those they lead (which each school's details name anyway).
 		for (const p of people) {
-			expect(Object.keys(p).sort()).toEqual(
-				p.name === 'sil' ? ['fullName', 'name', 'supports'] : ['fullName', 'name']
-			);
+			const name = String(p.name);
+			const schools = name === 'sil' ? ['supports'] : name.startsWith('head.') ? ['leads'] : [];
+			expect(Object.keys(p).sort()).toEqual(['fullName', 'name', ...schools].sort());
 		}
 	});
 

@@ -31,7 +31,12 @@ export const PeopleDirectory = lazy(() =>
 					 * For a school improvement lead, the schools they support (from their account's
 					 * `school:<id>` roles), so that the CEO's dashboard can say which school has none.
 					 */
-					supports: z.array(z.string().min(1).max(64)).max(500).optional()
+					supports: z.array(z.string().min(1).max(64)).max(500).optional(),
+					/**
+					 * For a headteacher, the schools they lead (public: each school's own details name its
+					 * head), so that a device hears at once of a head given another school.
+					 */
+					leads: z.array(z.string().min(1).max(64)).max(500).optional()
 				})
 			)
 			.max(5000),

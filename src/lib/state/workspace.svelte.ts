@@ -210,9 +210,9 @@ class Workspace {
 	#projector: Projector | null = null;
 	#replicator: Replicator | null = null;
 	#dbs = new Set<string>();
-	/** The schools the trust's list of people gave this person when last read, and whether the
+	/** The schools the trust’s list of people gave this person (supported, led) when last read, and whether the
 	 * server is to be asked for their roles (`#checkRoles`). */
-	#supportsSeen: string | null = null;
+	#schoolsSeen: string | null = null;
 	#rolesStale = false;
 	#schoolsWatch: Subscription | null = null;
 	#choicesWatch: Subscription | null = null;
@@ -377,9 +377,10 @@ class Workspace {
 				this.people = Object.fromEntries(list.map((p) => [p.name, p.fullName]));
 				// The schools the trust lists for this person changed (or the app started): an
 				// administrator may have changed their account.
-				const mine = JSON.stringify(list.find((p) => p.name === session.name)?.supports ?? null);
-				if (mine !== this.#supportsSeen) {
-					this.#supportsSeen = mine;
+				const me = list.find((p) => p.name === session.name);
+				const mine = JSON.stringify([me?.supports ?? null, me?.leads ?? null]);
+				if (mine !== this.#schoolsSeen) {
+					this.#schoolsSeen = mine;
 					this.#rolesStale = true;
 					void this.#checkRoles();
 				}
@@ -632,6 +633,11 @@ class Workspace {
 			this.takenAway.filter((t) => !back.has(t.db))
 		);
 		for (const db of back) void this.#addDb(db);
+		// A school taken away leaves now, not at its next pass, which the server would refuse.
+		if (this.#watchesRegistry(now)) return;
+		for (const db of this.#dbs) {
+			if (!back.has(db) && !this.takenAway.some((t) => t.db === db)) void this.#takenAway(db);
+		}
 	}
 
 	/**
@@ -677,6 +683,7 @@ class Workspace {
 	async #takenAway(db: string): Promise<void> {
 		const user = this.session?.name;
 		if (!user) return;
+		this.#replicator?.forget(db);
 		this.#unchecked.delete(db);
 		this.checking = this.#unchecked.size > 0;
 		const unsent = await this.#unsentIn(user, db);
@@ -1086,7 +1093,7 @@ class Workspace {
 		this.listsBehind = false;
 		this.#peopleWatch?.unsubscribe();
 		this.#peopleWatch = null;
-		this.#supportsSeen = null;
+		this.#schoolsSeen = null;
 		this.#rolesStale = false;
 		this.people = {};
 		this.choices = [];
