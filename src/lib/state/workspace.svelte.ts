@@ -444,8 +444,8 @@ class Workspace {
 			Promise.all([rm.choices.toArray(), rm.conflicts.toArray()])
 		).subscribe({
 			next: ([choices, conflicts]) => {
-				this.choices = choices.filter((c) => engine.mayChoose(c.doc, c.db, user));
-				this.othersChoices = choices.filter((c) => !engine.mayChoose(c.doc, c.db, user));
+				this.#choiceRows = choices;
+				this.#sortChoices();
 				this.conflicts = conflicts;
 			},
 			error: () => undefined
@@ -625,6 +625,7 @@ class Workspace {
 		const next: StoredSession = { ...$state.snapshot(session), roles: [...now.roles] };
 		storeSession(next);
 		this.session = next;
+		this.#sortChoices();
 		const back = new Set(dbsOf(now));
 		// A school given back that was kept for what it had not sent: sent now.
 		for (const t of this.takenAway) if (back.has(t.db)) this.#replicator?.start(t.db);
@@ -638,6 +639,18 @@ class Workspace {
 		for (const db of this.#dbs) {
 			if (!back.has(db) && !this.takenAway.some((t) => t.db === db)) void this.#takenAway(db);
 		}
+	}
+
+	/** Every record holding choices, as the read model lists them. */
+	#choiceRows: ChoiceRow[] = [];
+
+	/** The records holding choices, split by who may make them, by the person's roles now. */
+	#sortChoices(): void {
+		const user = this.user;
+		const engine = this.#engine;
+		if (!user || !engine) return;
+		this.choices = this.#choiceRows.filter((c) => engine.mayChoose(c.doc, c.db, user));
+		this.othersChoices = this.#choiceRows.filter((c) => !engine.mayChoose(c.doc, c.db, user));
 	}
 
 	/**
@@ -1096,6 +1109,7 @@ class Workspace {
 		this.#schoolsSeen = null;
 		this.#rolesStale = false;
 		this.people = {};
+		this.#choiceRows = [];
 		this.choices = [];
 		this.othersChoices = [];
 		this.conflicts = [];
