@@ -463,3 +463,60 @@ test('a head an administrator moves to another school sees it without signing in
 		await removeAccount(request, name);
 	}
 });
+
+/** The ids of the documents in one of the device's local databases (PouchDB's IndexedDB store). */
+const storedIds = (page: Page, user: string, db: string) =>
+	page.evaluate(
+		async (name) => {
+			const idb = await new Promise<IDBDatabase>((resolve, reject) => {
+				const req = indexedDB.open(name);
+				req.onsuccess = () => resolve(req.result);
+				req.onerror = () => reject(req.error);
+			});
+			try {
+				if (!idb.objectStoreNames.contains('document-store')) return [];
+				const tx = idb.transaction('document-store', 'readonly');
+				const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
+					const req = tx.objectStore('document-store').getAllKeys();
+					req.onsuccess = () => resolve(req.result);
+					req.onerror = () => reject(req.error);
+				});
+				return keys.map(String);
+			} finally {
+				idb.close();
+			}
+		},
+		`_pouch_si:${encodeURIComponent(user)}:${db}`
+	);
+
+test('a concern raised about a school taken away from a SIL leaves their device', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const name = `sam.${crypto.randomUUID().slice(0, 8)}`;
+	const roles = ['sil', 'school:st-aidans', 'school:oakfield'];
+	await makeAccount(request, { name, fullName: 'Sam Moved', roles });
+	try {
+		await signIn(page, name);
+		await expectAllSent(page);
+		// St Aidan's concern, raised to the chief executive, is on the device.
+		const concern = 'concern:st-aidans-2026-phonics';
+		await expect.poll(() => storedIds(page, name, 'concerns')).toContain(concern);
+
+		const path = `_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+		const { body } = await serverGet<{ roles: string[] }>(request, path);
+		await serverPut(request, path, { ...body, roles: ['sil', 'school:oakfield'] });
+		await expect
+			.poll(() => storedIds(page, name, 'concerns'), { timeout: 30_000 })
+			.not.toContain(concern);
+		// The copy made again from the trust syncs as before: nothing waits, nothing failed.
+		await expectAllSent(page);
+		expect(await storedDbs(page, name)).toEqual(
+			expect.arrayContaining(['concerns', 'school-oakfield', 'trust'])
+		);
+		await expect(page.getByRole('alert')).toHaveCount(0);
+	} finally {
+		await removeAccount(request, name);
+	}
+});

@@ -469,6 +469,7 @@ class Workspace {
 				this.checking = this.#unchecked.size > 0;
 				void this.#saveUnsaved(session.name);
 				void this.#checkRoles();
+				void this.#tidyConcerns();
 			})().catch((err: unknown) => {
 				this.problem = {
 					kind: 'failed',
@@ -639,6 +640,64 @@ class Workspace {
 		for (const db of this.#dbs) {
 			if (!back.has(db) && !this.takenAway.some((t) => t.db === db)) void this.#takenAway(db);
 		}
+		void this.#tidyConcerns();
+	}
+
+	/**
+	 * A SIL's copy of the concerns raised to the CEO holds only their schools' concerns: the trust's
+	 * server sends no other. A copy that holds another school's (a school taken away since, or
+	 * concerns synced before the server filtered them) is made again from the trust, once nothing in
+	 * it waits to be sent. PouchDB cannot forget a document without deleting it everywhere, so the
+	 * copy is destroyed and synced afresh: a few documents. Once per set of roles: on Apache CouchDB,
+	 * which sends every concern, it would otherwise be made again at every start.
+	 */
+	#tidyConcerns(): Promise<void> {
+		// Asked again while it runs (the roles read meanwhile): it runs once more after.
+		if (this.#tidying) {
+			this.#tidyAgain = true;
+			return this.#tidying;
+		}
+		this.#tidying = this.#tidyConcernsNow()
+			.catch(() => undefined)
+			.finally(() => {
+				this.#tidying = null;
+				if (this.#tidyAgain) {
+					this.#tidyAgain = false;
+					void this.#tidyConcerns();
+				}
+			});
+		return this.#tidying;
+	}
+
+	#tidying: Promise<void> | null = null;
+	#tidyAgain = false;
+
+	async #tidyConcernsNow(): Promise<void> {
+		const user = this.user;
+		const engine = this.#engine;
+		if (!user?.name || !engine || !this.#dbs.has(CONCERNS_DB) || this.#watchesRegistry(user)) {
+			return;
+		}
+		const name = user.name;
+		const key = userKey(name, 'concerns-tidied');
+		const roles = JSON.stringify([...user.roles].sort());
+		if (localStorage.getItem(key) === roles) return;
+		const mine = new Set(assignedSchools(user));
+		const { rows } = await engine
+			.localDb(name, CONCERNS_DB)
+			.allDocs({ include_docs: true })
+			.catch(() => ({ rows: [] }));
+		const others = rows.some((r) => {
+			const school = (r.doc as { schoolId?: unknown } | undefined)?.schoolId;
+			return typeof school === 'string' && !mine.has(school);
+		});
+		if (others) {
+			if (!this.#dbs.has(CONCERNS_DB) || (await this.#unsentIn(name, CONCERNS_DB)) > 0) return;
+			await this.#removeDb(name, CONCERNS_DB);
+			if (this.session?.name !== name) return;
+			await this.#addDb(CONCERNS_DB);
+		}
+		if (this.session?.name === name) localStorage.setItem(key, roles);
 	}
 
 	/** Every record holding choices, as the read model lists them. */
