@@ -356,6 +356,11 @@ test('a change to a school taken away before it was sent is said, counted and ke
 			/Hawthorn Primary School.*Not sent: the school is no longer yours/
 		);
 		await expect(page.getByText('Signed out by the server')).toHaveCount(0);
+		// The status line says it in red, not "Sending" for ever.
+		await expect(page.getByTestId('sync-status')).toContainText(
+			'1 change for a school no longer yours'
+		);
+		await expect(page.getByTestId('sync-status')).not.toContainText('Sending');
 		expect(await seriousA11yViolations(page)).toEqual([]);
 		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 

@@ -10,6 +10,7 @@ const clear: StatusFacts = {
 	checking: false,
 	syncing: false,
 	pending: 0,
+	stranded: 0,
 	justChanged: false,
 	refusals: 0,
 	choosing: 0,
@@ -18,21 +19,25 @@ const clear: StatusFacts = {
 	drafts: 0
 };
 
-const facts = fc.record({
-	signedOutByServer: fc.boolean(),
-	online: fc.boolean(),
-	unreachable: fc.boolean(),
-	failed: fc.boolean(),
-	checking: fc.boolean(),
-	syncing: fc.boolean(),
-	pending: fc.nat(3),
-	justChanged: fc.boolean(),
-	refusals: fc.nat(2),
-	choosing: fc.nat(2),
-	unsettled: fc.nat(2),
-	unsaved: fc.nat(2),
-	drafts: fc.nat(2)
-});
+const facts = fc
+	.record({
+		signedOutByServer: fc.boolean(),
+		online: fc.boolean(),
+		unreachable: fc.boolean(),
+		failed: fc.boolean(),
+		checking: fc.boolean(),
+		syncing: fc.boolean(),
+		pending: fc.nat(3),
+		justChanged: fc.boolean(),
+		refusals: fc.nat(2),
+		choosing: fc.nat(2),
+		unsettled: fc.nat(2),
+		unsaved: fc.nat(2),
+		drafts: fc.nat(2),
+		stranded: fc.nat(2)
+	})
+	// Changes to a school taken away are among those waiting.
+	.map((f) => ({ ...f, stranded: Math.min(f.stranded, f.pending) }));
 
 describe('the status line', () => {
 	it('says all is sent only when nothing at all is left to do', () => {
@@ -61,7 +66,10 @@ describe('the status line', () => {
 				if (f.unsaved > 0) expect(text).toContain('not saved');
 				if (f.drafts > 0) expect(text).toContain('not sent');
 				if (f.choosing > 0) expect(text).toContain('your choice');
-				if (f.pending > 0) expect(text).toMatch(/waiting|sending/);
+				if (f.pending > f.stranded) expect(text).toMatch(/waiting|sending/);
+				if (f.stranded > 0) expect(text).toContain('school no longer yours');
+				// Nothing that can be sent: not "Sending".
+				if (f.pending === f.stranded && !f.justChanged) expect(text).not.toMatch(/^sending/);
 				// The refused typing, the more serious, is said first.
 				if (f.unsaved > 0 && f.drafts > 0)
 					expect(text.indexOf('not saved')).toBeLessThan(text.indexOf('not sent'));
@@ -90,6 +98,9 @@ describe('the status line', () => {
 		);
 		expect(statusLine({ ...clear, online: false, pending: 2, unsaved: 1 }).text).toBe(
 			'Offline · 2 changes waiting · typing in 1 record not saved'
+		);
+		expect(statusLine({ ...clear, pending: 3, stranded: 1 }).text).toBe(
+			'1 change for a school no longer yours · 2 changes waiting'
 		);
 		expect(statusLine({ ...clear, choosing: 2 }).text).toBe(
 			'2 records need your choice · all changes sent'

@@ -11,6 +11,8 @@ export interface StatusFacts {
 	syncing: boolean;
 	/** Changes saved on the device and not yet sent, and whether one was made a moment ago. */
 	pending: number;
+	/** Of those, changes to schools taken away from this person, which the trust no longer takes. */
+	stranded: number;
 	justChanged: boolean;
 	refusals: number;
 	/** Records with choices for this person to make, and records being put together by themselves. */
@@ -46,8 +48,11 @@ export function statusLine(f: StatusFacts): StatusLine {
 			.filter(Boolean)
 			.map((p) => ` · ${p}`)
 			.join('');
-	const waiting = f.pending > 0 ? `${plural(f.pending, 'change')} waiting` : '';
-	const rest = also(waiting, choice, notSaved, notSent);
+	const sendable = Math.max(0, f.pending - f.stranded);
+	const waiting = sendable > 0 ? `${plural(sendable, 'change')} waiting` : '';
+	const stranded =
+		f.stranded > 0 ? `${plural(f.stranded, 'change')} for a school no longer yours` : '';
+	const rest = also(waiting, stranded, choice, notSaved, notSent);
 
 	if (f.signedOutByServer)
 		return { icon: '!', tone: 'red', text: `Signed out by the server${rest}` };
@@ -64,12 +69,19 @@ export function statusLine(f: StatusFacts): StatusLine {
 		return {
 			icon: '!',
 			tone: 'red',
-			text: sentenceStart(notSaved) + also(waiting, choice, notSent)
+			text: sentenceStart(notSaved) + also(waiting, stranded, choice, notSent)
+		};
+	}
+	if (stranded) {
+		return {
+			icon: '!',
+			tone: 'red',
+			text: sentenceStart(stranded) + also(waiting, choice, notSent)
 		};
 	}
 	if (f.failed) return { icon: '!', tone: 'red', text: `Sync stopped${rest}` };
 	if (f.checking) return { icon: '↻', tone: 'neutral', text: `Checking with the trust${rest}` };
-	if (f.pending > 0 || f.justChanged) return { icon: '↻', tone: 'neutral', text: `Sending${rest}` };
+	if (sendable > 0 || f.justChanged) return { icon: '↻', tone: 'neutral', text: `Sending${rest}` };
 	// A pass with nothing of this device's to send only fetches: "Sending" would be untrue.
 	if (f.syncing) {
 		return { icon: '↻', tone: 'neutral', text: `Getting the latest from the trust${rest}` };

@@ -188,6 +188,8 @@ class Workspace {
 	 * device at once (`#takenAway`).
 	 */
 	takenAway = $state<TakenAway[]>([]);
+	/** Of the records waiting, those of schools taken away (`takenAway`): the trust no longer takes them. */
+	stranded = $derived(this.waiting.filter((w) => this.takenAway.some((t) => t.db === w.db)).length);
 	/** The trust's people, full name by user name (`PeopleDirectory`), to name who wrote what. */
 	people = $state<Record<string, string>>({});
 	/** Set when the device is close to the storage the browser allows this app. */
