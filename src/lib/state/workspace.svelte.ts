@@ -73,8 +73,8 @@ export interface Refusal {
 /** A school taken away from this person, kept on this device for what was not sent. */
 export interface TakenAway {
 	db: string;
-	/** Changes and typing made on this device that the trust had not taken. */
-	unsent: number;
+	/** Changes and typing made on this device that the trust had not taken; null: not counted. */
+	unsent: number | null;
 }
 
 /** A record this device holds that the trust has not acknowledged. */
@@ -694,7 +694,7 @@ class Workspace {
 			return typeof school === 'string' && !mine.has(school);
 		});
 		if (others) {
-			if (!this.#dbs.has(CONCERNS_DB) || (await this.#unsentIn(name, CONCERNS_DB)) > 0) return;
+			if (!this.#dbs.has(CONCERNS_DB) || (await this.#unsentIn(name, CONCERNS_DB)) !== 0) return;
 			await this.#removeDb(name, CONCERNS_DB);
 			if (this.session?.name !== name) return;
 			await this.#addDb(CONCERNS_DB);
@@ -766,9 +766,16 @@ class Workspace {
 		this.#keepTakenAway(user, [...this.takenAway.filter((t) => t.db !== db), { db, unsent }]);
 	}
 
-	/** What this device holds of a database that the trust does not: changes and typing not saved. */
-	async #unsentIn(user: string, db: string): Promise<number> {
-		const waiting = (await this.#tracker?.waiting(db).catch(() => null)) ?? [];
+	/**
+	 * What this device holds of a database that the trust does not: changes and typing not saved.
+	 * Null when the changes could not be counted (the local database failed to answer): nothing is
+	 * removed on a guess.
+	 */
+	async #unsentIn(user: string, db: string): Promise<number | null> {
+		const tracker = this.#tracker;
+		if (!tracker) return null;
+		const waiting = await tracker.waiting(db).catch(() => null);
+		if (!waiting) return null;
 		return waiting.length + unsavedKeys(user).filter((k) => k.startsWith(unsavedIn(db))).length;
 	}
 
