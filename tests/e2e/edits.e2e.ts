@@ -199,6 +199,53 @@ test('two tabs typing in different paragraphs of one box both keep their words, 
 	}
 });
 
+test('two tabs adding sentences to one paragraph keep both, and typing on there still joins', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const url = await newDraftVisit(page, request);
+	await page.getByLabel('Add a focus area').fill('Reading');
+	await page.getByRole('button', { name: 'Add area' }).click();
+	const evidence = (p: Page) => p.getByRole('group', { name: 'Reading' }).getByLabel('Evidence');
+	const start = 'Book looks in Year 4.';
+	await evidence(page).fill(start);
+	await evidence(page).press('Tab');
+	await saved(page);
+	const tab2 = await context.newPage();
+	await tab2.goto(url);
+	await expect(evidence(tab2)).toHaveValue(start);
+
+	// Tab 2's cursor waits at the end of the paragraph while tab 1 adds a sentence there.
+	await evidence(tab2).click();
+	await tab2.keyboard.press('ControlOrMeta+End');
+	await evidence(page).click();
+	await page.keyboard.press('ControlOrMeta+End');
+	await page.keyboard.type(' Phonics records up to date.');
+	await saved(page);
+	await page.keyboard.press('Tab');
+
+	// Tab 2 adds its own sentence (its save joins the two, tab 1's first), then types on.
+	await expect(evidence(tab2)).toHaveValue(start);
+	await tab2.keyboard.type(' Pupils read aloud.');
+	await saved(tab2);
+	await expect(evidence(page)).toHaveValue(
+		`${start} Phonics records up to date. Pupils read aloud.`
+	);
+	await tab2.keyboard.type(' Guided reading seen.');
+	await saved(tab2);
+	await tab2.keyboard.press('Tab');
+	const all = `${start} Phonics records up to date. Pupils read aloud. Guided reading seen.`;
+	for (const p of [tab2, page]) {
+		await expect(evidence(p)).toHaveValue(all);
+		await expect(p.getByText('needs your choice')).toHaveCount(0);
+		await p.reload();
+		await expect(evidence(p)).toHaveValue(all);
+		await expect(p.getByText('needs your choice')).toHaveCount(0);
+	}
+});
+
 test('typing cut short by a reload or a closed tab, before its save, is still there and saved', async ({
 	page,
 	context,

@@ -278,4 +278,33 @@ describe('a form’s save joins text the two changed in different paragraphs', (
 		);
 		expect((await stored()).choices ?? []).toEqual([]);
 	});
+
+	it('goes on joining while the person types on in the line the other’s sentence was joined into', async () => {
+		const one = await openForm();
+		const two = await openForm();
+		const path = ['discussion', two.draft.discussion[0]!.id, 'evidence'];
+		const last = 'Lesson visits.';
+		const inLast = (line: string) => paragraphs('Book looks.', 'Pupil voice.', line);
+
+		// Both add a sentence to the last paragraph; the laptop's is written first.
+		one.draft.discussion[0]!.evidence = inLast(`${last} Year 6 seen.`);
+		await saveBooklet(joining(laptop), one.base, one.draft);
+		two.draft.discussion[0]!.evidence = inLast(`${last} Maths books checked.`);
+		let sent = { ...two.base, ...two.draft };
+		let written = await saveBooklet(joining(tablet), two.base, sent);
+		expect(await evidence()).toBe(inLast(`${last} Year 6 seen. Maths books checked.`));
+		// The tablet's cursor is in the box, which keeps what was typed there; the person types on.
+		let form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
+		expect(form.draft.discussion[0]!.evidence).toBe(inLast(`${last} Maths books checked.`));
+		for (const more of [' Handwriting', ' improving.']) {
+			form.draft.discussion[0]!.evidence += more;
+			sent = { ...form.base, ...form.draft };
+			written = await saveBooklet(joining(tablet), form.base, sent);
+			form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
+		}
+		expect(await evidence()).toBe(
+			inLast(`${last} Year 6 seen. Maths books checked. Handwriting improving.`)
+		);
+		expect((await stored()).choices ?? []).toEqual([]);
+	});
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { joinLines, joinTexts, lineHunks } from './join-text';
+import { insertion, joinInsertions, joinLines, joinTexts, lineHunks } from './join-text';
 
 const text = (...lines: string[]) => lines.join('\n');
 
@@ -199,6 +199,100 @@ describe('joinLines properties', () => {
 				}
 				out.push(...base.slice(at));
 				expect(out).toEqual(side);
+			})
+		);
+	});
+});
+
+describe('joinInsertions: prose inserted at different places of one line', () => {
+	const T = 'Book looks in Year 4.';
+	const SA = ' Phonics records up to date.';
+	const SB = ' Pupils read aloud fluently.';
+	const MORE = ' Guided reading seen in Year 6.';
+
+	it('keeps typing on after someone else’s sentence was joined in before it, asking nothing', () => {
+		// The laptop's sentence (SA) and the tablet's (SB) were joined, the laptop's first; the tablet's
+		// box still shows its own text and the person types on. Its base is what it last sent.
+		const base = T + SB;
+		const record = T + SA + SB;
+		const box = T + SB + MORE;
+		expect(joinInsertions(base, box, record)).toBe(T + SA + SB + MORE);
+		expect(joinTexts(base, box, record, true)).toBe(T + SA + SB + MORE);
+		expect(joinTexts(base, record, box, false)).toBe(T + SA + SB + MORE);
+	});
+
+	it('keeps a clause added mid-sentence on one device and a sentence added at the end on the other', () => {
+		const base = 'Pupils read well. Writing is improving.';
+		const a = 'Pupils in Year 6 read well. Writing is improving.';
+		const b = 'Pupils read well. Writing is improving. Maths next term.';
+		expect(joinTexts(base, a, b, true)).toBe(
+			'Pupils in Year 6 read well. Writing is improving. Maths next term.'
+		);
+	});
+
+	it('leaves a choice for two insertions at one place, one inside a word, a word without a space, or any other change', () => {
+		const base = 'Phonics taught daily.';
+		const end = base + ' Catch-up groups seen.';
+		// The same place (mid-text): which goes first is not for the app to decide.
+		expect(
+			joinInsertions(base, 'Phonics is taught daily.', 'Phonics was taught daily.')
+		).toBeNull();
+		// Inside a word.
+		expect(joinInsertions(base, 'Pho nics taught daily.', end)).toBeNull();
+		// No space: a code or a single word.
+		expect(joinInsertions(base, 'Phonics taught dailyy.', end)).toBeNull();
+		// A word replaced, not only added to.
+		expect(joinInsertions(base, 'Phonics taught weekly.', end)).toBeNull();
+		expect(joinTexts(base, 'Phonics taught weekly.', end, true)).toBeNull();
+	});
+
+	it('reads an insertion at the leftmost place that gives the same text', () => {
+		expect(insertion('T SB', 'T SA SB')).toEqual({ at: 1, text: ' SA' });
+		expect(insertion('ab', 'abab')).toEqual({ at: 0, text: 'ab' });
+		expect(insertion('ab', 'ab')).toBeNull();
+		expect(insertion('ab', 'ba')).toBeNull();
+	});
+
+	const word = fc.constantFrom('Pupils', 'read', 'well', 'Year', '4', 'maths,', 'books.');
+	const sentence = fc.array(word, { minLength: 1, maxLength: 6 }).map((w) => w.join(' '));
+	const inserted = fc.constantFrom(
+		' and writing',
+		' in Year 6',
+		' Phonics too.',
+		'\nNext: maths',
+		' '
+	);
+	const place = fc.nat();
+
+	it('whenever it joins, the join is each version with the other’s insertion, the same either way round', () => {
+		fc.assert(
+			fc.property(sentence, inserted, place, inserted, place, (base, x, i, y, j) => {
+				const at = (n: number) => n % (base.length + 1);
+				const a = base.slice(0, at(i)) + x + base.slice(at(i));
+				const b = base.slice(0, at(j)) + y + base.slice(at(j));
+				const joined = joinInsertions(base, a, b);
+				expect(joinInsertions(base, b, a)).toBe(joined);
+				if (joined === null) return;
+				// Nothing removed, nothing typed lost: the join is a with b's insertion, and b with a's.
+				expect(joined.length).toBe(a.length + b.length - base.length);
+				expect(insertion(a, joined)).not.toBeNull();
+				expect(insertion(b, joined)).not.toBeNull();
+			})
+		);
+	});
+
+	it('joins insertions between words at different places, exactly', () => {
+		const words = fc.array(word, { minLength: 2, maxLength: 6 });
+		fc.assert(
+			fc.property(words, place, place, (w, i, j) => {
+				// Each insertion goes after a different word, and starts with a mark no word holds.
+				const [p, q] = [i % w.length, j % w.length];
+				fc.pre(p !== q);
+				const after = (k: number, mark: string) =>
+					w.map((x, n) => (n === k ? `${x} [${mark}]` : x)).join(' ');
+				const both = w.map((x, n) => (n === p ? `${x} [a]` : n === q ? `${x} [b]` : x)).join(' ');
+				expect(joinTexts(w.join(' '), after(p, 'a'), after(q, 'b'), true)).toBe(both);
+				expect(joinTexts(w.join(' '), after(q, 'b'), after(p, 'a'), false)).toBe(both);
 			})
 		);
 	});

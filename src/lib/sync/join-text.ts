@@ -1,12 +1,14 @@
 /**
- * Joining two versions of one text that two devices (or tabs) changed apart (stops 35 to 37), in a
+ * Joining two versions of one text that two devices (or tabs) changed apart (stops 35 to 38), in a
  * conflict's resolution and in a form's save: each rule keeps everything either person typed and
  * depends only on the three texts and which version was written first, so every device that
  * resolves the same conflict writes the same text. Null when no rule applies: the clash stays a
  * choice. `base` must be an ancestor of both versions.
  */
 export function joinTexts(base: unknown, a: unknown, b: unknown, aFirst: boolean): string | null {
-	return joinAppends(base, a, b, aFirst) ?? joinLines(base, a, b, aFirst);
+	return (
+		joinAppends(base, a, b, aFirst) ?? joinLines(base, a, b, aFirst) ?? joinInsertions(base, a, b)
+	);
 }
 
 /**
@@ -101,7 +103,7 @@ const sameHunk = (p: Hunk, q: Hunk) =>
  * Two texts whose changes are in different lines of the text they both started from (a paragraph
  * rewritten on the laptop, another added further down on the tablet): that text with both sides'
  * changes. Changes to the same line, or to lines next to each other, stay a choice (the two people
- * may have written about the same thing); the same change made on both sides is made once; two
+ * may have written about the same thing), unless each only inserted prose (`joinInsertions`); the same change made on both sides is made once; two
  * blocks of lines added at the same place are both kept, the one written first first. Null when
  * the rule does not apply.
  */
@@ -133,4 +135,61 @@ export function joinLines(base: unknown, a: unknown, b: unknown, aFirst: boolean
 	}
 	out.push(...lines.slice(at));
 	return out.join('\n');
+}
+
+/** A letter or a digit: an insertion point between two of them is inside a word. */
+const WORD = /[\p{L}\p{N}]/u;
+
+/**
+ * Where `side` only inserted text into `base`, in one place: that place (the leftmost of the
+ * places that give the same text, so that it does not depend on how the text was typed) and the
+ * text inserted; null for any other change.
+ */
+export function insertion(base: string, side: string): { at: number; text: string } | null {
+	if (side.length <= base.length) return null;
+	let pre = 0;
+	while (pre < base.length && base[pre] === side[pre]) pre++;
+	let suf = 0;
+	while (suf < base.length - pre && base[base.length - 1 - suf] === side[side.length - 1 - suf]) {
+		suf++;
+	}
+	if (pre + suf !== base.length) return null;
+	let at = pre;
+	let text = side.slice(pre, side.length - suf);
+	// "T SB" → "T SA SB" reads as "A S" inserted inside "SB"; the same text is " SA" after "T".
+	while (at > 0 && base[at - 1] === text[text.length - 1]) {
+		text = base[at - 1] + text.slice(0, -1);
+		at--;
+	}
+	return { at, text };
+}
+
+/**
+ * Two texts that each only inserted prose, in one place each, at different places of the text
+ * they both started from, between words (a clause added in the middle of a paragraph on one
+ * device, a sentence at its end on the other; or a person typing on at the end of their sentence
+ * in a box whose record has meanwhile taken in someone else's): that text with both insertions.
+ * Nothing is replaced or removed, so nothing either person typed is lost, and the result does not
+ * depend on which was written first. Each insertion must hold a space or a new line, as in
+ * `joinAppends`; two insertions at one place, or one inside a word, stay a choice. Null when the
+ * rule does not apply.
+ */
+export function joinInsertions(base: unknown, a: unknown, b: unknown): string | null {
+	if (typeof base !== 'string' || typeof a !== 'string' || typeof b !== 'string') return null;
+	if (base === '' || a === b) return null;
+	const ia = insertion(base, a);
+	const ib = insertion(base, b);
+	if (!ia || !ib || ia.at === ib.at) return null;
+	for (const { at, text } of [ia, ib]) {
+		if (!/\s/.test(text)) return null;
+		if (WORD.test(base[at - 1] ?? '') && WORD.test(base[at] ?? '')) return null;
+	}
+	const [first, second] = ia.at < ib.at ? [ia, ib] : [ib, ia];
+	return (
+		base.slice(0, first.at) +
+		first.text +
+		base.slice(first.at, second.at) +
+		second.text +
+		base.slice(second.at)
+	);
 }
