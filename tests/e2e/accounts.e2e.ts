@@ -364,11 +364,14 @@ test('a change to a school taken away before it was sent is said, counted and ke
 		expect(await seriousA11yViolations(page)).toEqual([]);
 		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
-		// Kept across a reload, and counted when the SIL goes to sign out.
+		// Kept across a reload, offline too, and counted when the SIL goes to sign out.
+		await page.context().setOffline(true);
 		await page.reload();
-		await expect(section).toContainText('1 change made on this device was not sent', {
-			timeout: 30_000
-		});
+		await expect(section).toContainText('1 change made on this device was not sent');
+		await expect(page.getByTestId('sync-status')).toContainText(
+			'1 change for a school no longer yours'
+		);
+		await page.context().setOffline(false);
 		await page.getByRole('link', { name: 'Settings' }).click();
 		await page.getByRole('button', { name: 'Sign out' }).click();
 		await expect(page.getByRole('alert')).toContainText('1 change has not reached the trust.');

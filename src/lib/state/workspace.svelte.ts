@@ -150,6 +150,21 @@ function readList(stored: string | null): string[] {
 	}
 }
 
+/** The schools taken away kept on this device (`TakenAway`), as localStorage holds them. */
+function readTakenAway(stored: string | null): TakenAway[] {
+	try {
+		const list: unknown = JSON.parse(stored ?? '[]');
+		if (!Array.isArray(list)) return [];
+		return list.flatMap((t: unknown) => {
+			const { db, unsent } = (t ?? {}) as Record<string, unknown>;
+			if (typeof db !== 'string') return [];
+			return [{ db, unsent: typeof unsent === 'number' ? unsent : null }];
+		});
+	} catch {
+		return [];
+	}
+}
+
 /**
  * Everything the signed-in person works with: their session, local databases, the read model,
  * and live sync with the trust. One instance for the app.
@@ -212,8 +227,10 @@ class Workspace {
 	#projector: Projector | null = null;
 	#replicator: Replicator | null = null;
 	#dbs = new Set<string>();
-	/** The schools the trust’s list of people gave this person (supported, led) when last read, and whether the
-	 * server is to be asked for their roles (`#checkRoles`). */
+	/**
+	 * The schools the trust's list of people gave this person (supported, led) when last read, and
+	 * whether the server is to be asked for their roles (`#checkRoles`).
+	 */
 	#schoolsSeen: string | null = null;
 	#rolesStale = false;
 	#schoolsWatch: Subscription | null = null;
@@ -459,8 +476,9 @@ class Workspace {
 			const mine = dbsOf(user);
 			// Schools taken away with changes not sent stay until removed (`takenAway`); the trust
 			// refuses them again, which lists them on the Sync page. Given back meanwhile, they sync.
-			const kept = readList(localStorage.getItem(userKey(session.name, 'taken-away')));
-			const dbs = [...mine, ...kept.filter((db) => !mine.includes(db))];
+			const kept = readTakenAway(localStorage.getItem(userKey(session.name, 'taken-away')));
+			this.takenAway = kept.filter((t) => !mine.includes(t.db));
+			const dbs = [...mine, ...this.takenAway.map((t) => t.db)];
 			performance.mark('si:open-dbs');
 			this.#projector?.expect(dbs);
 			void (async () => {
@@ -783,7 +801,7 @@ class Workspace {
 		this.takenAway = list;
 		const key = userKey(user, 'taken-away');
 		if (list.length === 0) localStorage.removeItem(key);
-		else localStorage.setItem(key, JSON.stringify(list.map((t) => t.db)));
+		else localStorage.setItem(key, JSON.stringify(list));
 	}
 
 	/**
@@ -812,7 +830,11 @@ class Workspace {
 			user,
 			this.takenAway.filter((t) => t.db !== db)
 		);
-		await this.#projector?.drop(db);
+		// The local copy goes even if the lists could not let go of its rows (IndexedDB refused):
+		// those rows then stay on screen until the lists are rebuilt, and no record is kept.
+		await this.#projector?.drop(db).catch((err: unknown) => {
+			console.error(`The lists could not let go of ${db}`, err);
+		});
 		await this.#engine?.destroyLocalDbs(user, [db]);
 		if (this.session?.name !== user) return;
 		this.firstSynced = this.firstSynced.filter((d) => d !== db);
