@@ -230,6 +230,25 @@ export async function signOutSaysThenDiscard(
 }
 
 /**
+ * Tell a page it is offline, in a context already set offline (`setOffline(true)`). Debian's
+ * Chromium 150, which CI installs, keeps such a context's requests failing in a page opened or
+ * reloaded since, but that page's `navigator.onLine` says true, so the app rightly reads "Cannot
+ * reach the trust" rather than "Offline" (Chromium 156 carried the state over). Said again on the
+ * page, the browser reports the connection lost, with an "offline" event, as a device does when
+ * its network goes. Call the function returned before going online again.
+ */
+export async function offlineHere(page: Page): Promise<() => Promise<void>> {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Network.emulateNetworkConditions', {
+		offline: true,
+		latency: 0,
+		downloadThroughput: -1,
+		uploadThroughput: -1
+	});
+	return () => cdp.detach().catch(() => undefined);
+}
+
+/**
  * "Typed today at 23:57" (or yesterday, or either, once midnight in England fell between the typing
  * and now), for the note kept on this device whose key starts with `prefix`: the words a list of
  * typing not saved should show, whenever the test runs.

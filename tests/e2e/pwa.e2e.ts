@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { E2E } from './env.ts';
+import { offlineHere } from './helpers.ts';
 
 test.describe('installable, offline-capable app', () => {
 	test('the app shell opens offline once the service worker is installed', async ({
@@ -16,11 +17,13 @@ test.describe('installable, offline-capable app', () => {
 		await context.setOffline(true);
 		await page.reload();
 		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+		const online = await offlineHere(page);
 		await expect(page.getByText('This device is offline.')).toBeVisible();
 
 		// A deep link opened offline is answered by the cached app shell too.
 		await page.goto('/settings');
 		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+		await online();
 		await context.setOffline(false);
 	});
 
@@ -42,8 +45,10 @@ test.describe('installable, offline-capable app', () => {
 		await context.setOffline(true);
 		await page.reload();
 		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+		const online = await offlineHere(page);
 		await expect(page.getByText('This device is offline.')).toBeVisible();
 		expect(fromNetwork.filter((p) => !p.startsWith('/couchdb'))).toEqual([]);
+		await online();
 		await context.setOffline(false);
 	});
 

@@ -3,6 +3,7 @@ import {
 	demoUsers,
 	expectAllSent,
 	newDevice,
+	offlineHere,
 	planVisit,
 	samplePhoto,
 	serverGet,
@@ -24,6 +25,7 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await silDevice.page.close();
 	const page = await silDevice.context.newPage();
 	await page.goto(`/schools/${head.school}`);
+	const online = await offlineHere(page);
 	await expect(page.getByTestId('sync-status')).toContainText('Offline');
 
 	await page.getByRole('link', { name: 'Plan a visit' }).click();
@@ -87,6 +89,7 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	const visitId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
 	// Back online: everything reaches the trust.
+	await online();
 	await silDevice.context.setOffline(false);
 	await expectAllSent(page);
 	const db = `school-${head.school}`;
