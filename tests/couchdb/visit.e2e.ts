@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAllSent, newDevice, planVisit } from '../e2e/helpers.ts';
+import { expectAllSent, newDevice, offlineHere, planVisit } from '../e2e/helpers.ts';
 import { PASSWORD } from '../server/helpers.ts';
 import { call, couchFromEnv, type Json } from './couch.ts';
 
@@ -34,6 +34,7 @@ test('a SIL’s offline visit reaches CouchDB and the head confirms it there', a
 	await silDevice.page.close();
 	const page = await silDevice.context.newPage();
 	await page.goto(`/schools/${SCHOOL}`);
+	const online = await offlineHere(page);
 	await expect(page.getByTestId('sync-status')).toContainText('Offline');
 	await page.getByRole('link', { name: 'Plan a visit' }).click();
 	// Without the term's focus areas, so that the record holds only the area typed below.
@@ -58,6 +59,7 @@ test('a SIL’s offline visit reaches CouchDB and the head confirms it there', a
 	const visitId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
 	// Back online: the record reaches CouchDB, which accepted it under the trust's rules.
+	await online();
 	await silDevice.context.setOffline(false);
 	await expectAllSent(page);
 	const stored = async () =>
