@@ -1,4 +1,10 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import {
+	expect,
+	test,
+	type APIRequestContext,
+	type BrowserContext,
+	type Page
+} from '@playwright/test';
 import {
 	demoUsers,
 	planVisit,
@@ -149,32 +155,55 @@ test('a box whose cursor sat still while another tab changed it shows the new te
 	await expect(page.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
 });
 
+/** A focus area's evidence box, in the page `p`. */
+const readingEvidence = (p: Page) =>
+	p.getByRole('group', { name: 'Reading' }).getByLabel('Evidence');
+
+/**
+ * A draft booklet whose "Reading" area's evidence reads `start`, saved, and open in a second tab of
+ * the same browser (returned) as well as in `page`.
+ */
+async function evidenceInTwoTabs(
+	page: Page,
+	context: BrowserContext,
+	request: APIRequestContext,
+	start: string
+): Promise<Page> {
+	const url = await newDraftVisit(page, request);
+	await page.getByLabel('Add a focus area').fill('Reading');
+	await page.getByRole('button', { name: 'Add area' }).click();
+	await readingEvidence(page).fill(start);
+	await readingEvidence(page).press('Tab');
+	await saved(page);
+	const tab2 = await context.newPage();
+	await tab2.goto(url);
+	await expect(readingEvidence(tab2)).toHaveValue(start);
+	return tab2;
+}
+
 test('two tabs typing in different paragraphs of one box both keep their words, with no choice', async ({
 	page,
 	context,
 	request
 }) => {
 	test.setTimeout(120_000);
-	const url = await newDraftVisit(page, request);
-	await page.getByLabel('Add a focus area').fill('Reading');
-	await page.getByRole('button', { name: 'Add area' }).click();
-	const evidence = (p: Page) => p.getByRole('group', { name: 'Reading' }).getByLabel('Evidence');
-	await evidence(page).fill('Book looks in Year 4\n\nReading records checked');
-	await evidence(page).press('Tab');
-	await saved(page);
-	const tab2 = await context.newPage();
-	await tab2.goto(url);
+	const tab2 = await evidenceInTwoTabs(
+		page,
+		context,
+		request,
+		'Book looks in Year 4\n\nReading records checked'
+	);
 
 	// Tab 2 adds to the second paragraph and stays in the box.
-	await evidence(tab2).click();
+	await readingEvidence(tab2).click();
 	await tab2.keyboard.press('ControlOrMeta+End');
 	await tab2.keyboard.type(': signed weekly');
 	await saved(tab2);
 	// Tab 1 takes that in, then adds to the first paragraph.
-	await expect(evidence(page)).toHaveValue(
+	await expect(readingEvidence(page)).toHaveValue(
 		'Book looks in Year 4\n\nReading records checked: signed weekly'
 	);
-	await evidence(page).click();
+	await readingEvidence(page).click();
 	await page.keyboard.press('ControlOrMeta+Home');
 	await page.keyboard.press('End');
 	await page.keyboard.type(' and Year 5');
@@ -182,7 +211,7 @@ test('two tabs typing in different paragraphs of one box both keep their words, 
 	await page.keyboard.press('Tab');
 
 	// Tab 2's text does not move under its cursor, and what it types on joins tab 1's paragraph.
-	await expect(evidence(tab2)).toHaveValue(
+	await expect(readingEvidence(tab2)).toHaveValue(
 		'Book looks in Year 4\n\nReading records checked: signed weekly'
 	);
 	await tab2.keyboard.type(' by parents.');
@@ -191,10 +220,10 @@ test('two tabs typing in different paragraphs of one box both keep their words, 
 	const both =
 		'Book looks in Year 4 and Year 5\n\nReading records checked: signed weekly by parents.';
 	for (const p of [tab2, page]) {
-		await expect(evidence(p)).toHaveValue(both);
+		await expect(readingEvidence(p)).toHaveValue(both);
 		await expect(p.getByText('needs your choice')).toHaveCount(0);
 		await p.reload();
-		await expect(evidence(p)).toHaveValue(both);
+		await expect(readingEvidence(p)).toHaveValue(both);
 		await expect(p.getByText('needs your choice')).toHaveCount(0);
 	}
 });
@@ -205,32 +234,23 @@ test('two tabs adding sentences to one paragraph keep both, and typing on there 
 	request
 }) => {
 	test.setTimeout(120_000);
-	const url = await newDraftVisit(page, request);
-	await page.getByLabel('Add a focus area').fill('Reading');
-	await page.getByRole('button', { name: 'Add area' }).click();
-	const evidence = (p: Page) => p.getByRole('group', { name: 'Reading' }).getByLabel('Evidence');
 	const start = 'Book looks in Year 4.';
-	await evidence(page).fill(start);
-	await evidence(page).press('Tab');
-	await saved(page);
-	const tab2 = await context.newPage();
-	await tab2.goto(url);
-	await expect(evidence(tab2)).toHaveValue(start);
+	const tab2 = await evidenceInTwoTabs(page, context, request, start);
 
 	// Tab 2's cursor waits at the end of the paragraph while tab 1 adds a sentence there.
-	await evidence(tab2).click();
+	await readingEvidence(tab2).click();
 	await tab2.keyboard.press('ControlOrMeta+End');
-	await evidence(page).click();
+	await readingEvidence(page).click();
 	await page.keyboard.press('ControlOrMeta+End');
 	await page.keyboard.type(' Phonics records up to date.');
 	await saved(page);
 	await page.keyboard.press('Tab');
 
 	// Tab 2 adds its own sentence (its save joins the two, tab 1's first), then types on.
-	await expect(evidence(tab2)).toHaveValue(start);
+	await expect(readingEvidence(tab2)).toHaveValue(start);
 	await tab2.keyboard.type(' Pupils read aloud.');
 	await saved(tab2);
-	await expect(evidence(page)).toHaveValue(
+	await expect(readingEvidence(page)).toHaveValue(
 		`${start} Phonics records up to date. Pupils read aloud.`
 	);
 	await tab2.keyboard.type(' Guided reading seen.');
@@ -238,10 +258,10 @@ test('two tabs adding sentences to one paragraph keep both, and typing on there 
 	await tab2.keyboard.press('Tab');
 	const all = `${start} Phonics records up to date. Pupils read aloud. Guided reading seen.`;
 	for (const p of [tab2, page]) {
-		await expect(evidence(p)).toHaveValue(all);
+		await expect(readingEvidence(p)).toHaveValue(all);
 		await expect(p.getByText('needs your choice')).toHaveCount(0);
 		await p.reload();
-		await expect(evidence(p)).toHaveValue(all);
+		await expect(readingEvidence(p)).toHaveValue(all);
 		await expect(p.getByText('needs your choice')).toHaveCount(0);
 	}
 });
