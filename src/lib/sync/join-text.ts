@@ -103,9 +103,9 @@ const sameHunk = (p: Hunk, q: Hunk) =>
  * Two texts whose changes are in different lines of the text they both started from (a paragraph
  * rewritten on the laptop, another added further down on the tablet): that text with both sides'
  * changes. Changes to the same line, or to lines next to each other, stay a choice (the two people
- * may have written about the same thing), unless each only inserted prose (`joinInsertions`); the same change made on both sides is made once; two
- * blocks of lines added at the same place are both kept, the one written first first. Null when
- * the rule does not apply.
+ * may have written about the same thing), unless each only inserted prose (`joinInsertions`); the
+ * same change made on both sides is made once; two blocks of lines added at the same place are
+ * both kept, the one written first first. Null when the rule does not apply.
  */
 export function joinLines(base: unknown, a: unknown, b: unknown, aFirst: boolean): string | null {
 	if (typeof base !== 'string' || typeof a !== 'string' || typeof b !== 'string') return null;
