@@ -6,7 +6,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { chromium, type LaunchOptions, type Page } from '@playwright/test';
+import os from 'node:os';
+import {
+	chromium,
+	type BrowserContext,
+	type BrowserContextOptions,
+	type LaunchOptions,
+	type Page
+} from '@playwright/test';
 import { CHROMIUM as TEST_CHROMIUM } from '../tests/e2e/env.ts';
 
 /**
@@ -32,7 +39,28 @@ export const CHROMIUM: LaunchOptions = {
 	]
 };
 
-export const launchChromium = () => chromium.launch(CHROMIUM);
+/**
+ * Chromium with a profile of its own on disk, as a phone's browser keeps its IndexedDB: the
+ * benchmarks' pages open here, not in a new (incognito) context, whose IndexedDB is held in
+ * memory. On Debian's Chromium 150 that in-memory store is several times slower than the disk's,
+ * and slower the more it has held: 10,000 puts of 1.5 KB in one transaction took 2.4-4.4 s in
+ * memory and 0.8-0.9 s on disk (docs/NOTES.md, stop 39). `close` removes the profile.
+ */
+export async function launchProfile(
+	options: BrowserContextOptions = {}
+): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'si-bench-profile-'));
+	const context = await chromium.launchPersistentContext(dir, { ...CHROMIUM, ...options });
+	const page = context.pages()[0] ?? (await context.newPage());
+	return {
+		context,
+		page,
+		close: async () => {
+			await context.close();
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
 
 export async function freePort(): Promise<number> {
 	return new Promise((resolve) => {

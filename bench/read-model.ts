@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'vite';
-import { against, launchChromium, mb, ms, pageMemory, percentile, serveFolder } from './browser.ts';
+import { against, launchProfile, mb, ms, pageMemory, percentile, serveFolder } from './browser.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'bench/.tmp/read-model-page');
@@ -77,9 +77,8 @@ export async function run(): Promise<void> {
 		build: { outDir: OUT, emptyOutDir: true, target: 'es2022', minify: !process.env.BENCH_PROFILE }
 	});
 	const server = await serveFolder(OUT);
-	const browser = await launchChromium();
+	const { page, close } = await launchProfile();
 	try {
-		const page = await browser.newPage();
 		page.on('pageerror', (err) => console.error('page error:', err.message));
 		await page.goto(server.url);
 		await page.waitForSelector('body[data-ready=true]');
@@ -160,7 +159,7 @@ export async function run(): Promise<void> {
 		);
 		console.log(`IndexedDB usage (PouchDB + read model): ${mb(store.usage)}`);
 	} finally {
-		await browser.close();
+		await close();
 		await server.stop();
 	}
 }
