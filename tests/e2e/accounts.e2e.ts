@@ -8,6 +8,7 @@ import {
 	planVisit,
 	removeAccount,
 	seriousA11yViolations,
+	serverDelete,
 	serverGet,
 	serverPut,
 	signIn
@@ -472,10 +473,88 @@ test('a head an administrator moves to another school sees it without signing in
 	}
 });
 
-/** The ids of the documents in one of the device's local databases (PouchDB's IndexedDB store). */
+test('a SIL made CEO works with every school at once, one added later too, and as a SIL again keeps only their own', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const name = `sam.${crypto.randomUUID().slice(0, 8)}`;
+	await makeAccount(request, { name, fullName: 'Sam Promoted', roles: ['sil', 'school:hawthorn'] });
+	const added = `rowan-${crypto.randomUUID().slice(0, 8)}`;
+	try {
+		await page.setViewportSize({ width: 360, height: 740 });
+		await signIn(page, name);
+		await expectAllSent(page);
+		expect(await storedDbs(page, name)).not.toContain('school-oakfield');
+		const nav = page.getByRole('navigation', { name: 'Main' });
+		const dashboard = nav.getByRole('link', { name: 'Dashboard', exact: true });
+		await expect(dashboard).toHaveCount(0);
+
+		// Made CEO on the server, as the accounts page does; the trust's list of people no longer
+		// says they support a school, and the device reads their roles again. No reload, from here
+		// to the end.
+		const path = `_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+		const { body } = await serverGet<{ roles: string[] }>(request, path);
+		await serverPut(request, path, { ...body, roles: ['ceo'] });
+		await expect(dashboard).toBeVisible({ timeout: 30_000 });
+		// Every school's records come to the device, not only from the next start.
+		await expect
+			.poll(() => storedIds(page, name, 'school-oakfield'), { timeout: 30_000 })
+			.toContainEqual(expect.stringMatching(/^visit:/));
+		await expectAllSent(page);
+
+		// The administrator adds a school to the trust: the device syncs it too, so its row on the
+		// dashboard does not say it is loading for ever.
+		await serverPut(request, `school-${added}`, {});
+		await serverPut(request, `trust/school:${added}`, {
+			_id: `school:${added}`,
+			schemaVersion: 1,
+			type: 'school',
+			id: added,
+			name: 'Rowan Fields Primary School',
+			phase: 'primary',
+			category: '2b',
+			strand: 'preventative'
+		});
+		await dashboard.click();
+		const row = page
+			.getByTestId('dashboard-row')
+			.filter({ hasText: 'Rowan Fields Primary School' });
+		await expect(row).toBeVisible({ timeout: 30_000 });
+		await expect(row).not.toContainText('Loading this school', { timeout: 30_000 });
+		expect(await storedDbs(page, name)).toContain(`school-${added}`);
+		await expectAllSent(page);
+
+		// A SIL of Hawthorn again: the other schools' records leave the device.
+		await serverPut(request, path, {
+			...(await serverGet<{ roles: string[] }>(request, path)).body,
+			roles: ['sil', 'school:hawthorn']
+		});
+		await expect(dashboard).toHaveCount(0, { timeout: 30_000 });
+		await expect
+			.poll(() => storedDbs(page, name), { timeout: 30_000 })
+			.not.toContain('school-oakfield');
+		expect(await storedDbs(page, name)).not.toContain(`school-${added}`);
+		expect(await storedDbs(page, name)).toContain('school-hawthorn');
+		await expectAllSent(page);
+	} finally {
+		await removeAccount(request, name);
+		// The school leaves the trust again, so later tests meet the demo's schools only.
+		const school = await serverGet<{ _rev?: string }>(request, `trust/school:${added}`);
+		if (school.body._rev) await serverDelete(request, `trust/school:${added}`, school.body._rev);
+		await serverDelete(request, `school-${added}`);
+	}
+});
+
+/**
+ * The ids of the documents in one of the device's local databases (PouchDB's IndexedDB store).
+ * A database not there yet is not opened: that would make an empty one, which PouchDB then fails
+ * to open as its own.
+ */
 const storedIds = (page: Page, user: string, db: string) =>
 	page.evaluate(
 		async (name) => {
+			if (!(await indexedDB.databases()).some((d) => d.name === name)) return [];
 			const idb = await new Promise<IDBDatabase>((resolve, reject) => {
 				const req = indexedDB.open(name);
 				req.onsuccess = () => resolve(req.result);

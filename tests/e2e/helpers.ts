@@ -32,9 +32,13 @@ export async function serverPut(request: APIRequestContext, path: string, doc: o
 	expect(res.status(), await res.text()).toBe(201);
 }
 
-/** Remove a document a test made on the trust's server, as the administrator. */
-export async function serverDelete(request: APIRequestContext, path: string, rev: string) {
-	const res = await request.delete(`/couchdb/${path}?rev=${encodeURIComponent(rev)}`, {
+/**
+ * Remove a document a test made on the trust's server, as the administrator; without `rev`, a
+ * database.
+ */
+export async function serverDelete(request: APIRequestContext, path: string, rev?: string) {
+	const query = rev === undefined ? '' : `?rev=${encodeURIComponent(rev)}`;
+	const res = await request.delete(`/couchdb/${path}${query}`, {
 		headers: { Authorization: adminAuth }
 	});
 	expect(res.status(), await res.text()).toBe(200);

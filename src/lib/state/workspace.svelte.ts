@@ -496,16 +496,36 @@ class Workspace {
 					message: `The records on this device could not be read: ${String(err)}`
 				};
 			});
-			if (this.#watchesRegistry(user)) {
-				// The CEO and administrators work with every school in the registry.
-				this.#schoolsWatch = liveQuery(() => rm.schools.toArray()).subscribe((schools) => {
-					for (const s of schools) void this.#addDb(schoolDbName(s.id));
-				});
-			}
+			this.#followRoles(user, rm);
 			this.#countPending();
 			void this.checkStorage();
-			if (hasRole(user, 'ceo')) this.#readDashboardAhead(rm);
 		});
+	}
+
+	/**
+	 * What the person's roles ask of the device beyond their databases: the CEO and administrators
+	 * work with every school in the trust's registry, and the CEO's dashboard is read ahead. Run at
+	 * the start and whenever the roles change: a SIL made CEO starts on every school at once, and a
+	 * CEO no longer one stops (the schools not theirs then leave, in `#checkRoles`).
+	 */
+	#followRoles(user: UserCtx, rm: ReadModel): void {
+		if (!this.#watchesRegistry(user)) {
+			this.#schoolsWatch?.unsubscribe();
+			this.#schoolsWatch = null;
+		} else if (!this.#schoolsWatch) {
+			this.#schoolsWatch = liveQuery(() => rm.schools.toArray()).subscribe({
+				next: (schools) => {
+					for (const s of schools) void this.#addDb(schoolDbName(s.id));
+				},
+				error: () => undefined
+			});
+		}
+		if (!hasRole(user, 'ceo')) {
+			this.#stopReadAhead?.();
+			this.#stopReadAhead = null;
+		} else if (!this.#stopReadAhead) {
+			this.#readDashboardAhead(rm);
+		}
 	}
 
 	/**
@@ -597,7 +617,9 @@ class Workspace {
 	#readDashboardAhead(rm: ReadModel): void {
 		void import('$lib/db/dashboard').then(
 			({ DASHBOARD_TABLES, dashboardKeep, readDashboard }) => {
-				if (this.#rm !== rm) return;
+				// Signed out, asked twice, or no longer the CEO while it loaded.
+				const user = this.user;
+				if (this.#rm !== rm || this.#stopReadAhead || !user || !hasRole(user, 'ceo')) return;
 				this.#stopReadAhead = readAhead(
 					rm,
 					DASHBOARD_TABLES,
@@ -655,6 +677,7 @@ class Workspace {
 			this.takenAway.filter((t) => !back.has(t.db))
 		);
 		for (const db of back) void this.#addDb(db);
+		if (this.#rm) this.#followRoles(now, this.#rm);
 		// A school taken away leaves now, not at its next pass, which the server would refuse.
 		if (this.#watchesRegistry(now)) return;
 		for (const db of this.#dbs) {
