@@ -86,3 +86,48 @@ test('a SIL’s offline visit reaches CouchDB and the head confirms it there', a
 	await headDevice.context.close();
 	await silDevice.context.close();
 });
+
+test('on CouchDB, a SIL given another school sees it within a poll, without signing in again', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const name = `kim.${crypto.randomUUID().slice(0, 8)}`;
+	const path = `/_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`;
+	const made = await call(couch.url, 'PUT', path, {
+		...admin,
+		body: {
+			_id: `org.couchdb.user:${name}`,
+			name,
+			type: 'user',
+			fullName: 'Kim Given',
+			roles: ['sil', 'school:hawthorn'],
+			password: PASSWORD
+		}
+	});
+	expect(made.status).toBe(201);
+	const device = await newDevice(browser, { width: 360, height: 740 });
+	try {
+		const { page } = device;
+		await signIn(page, name);
+		const school = (id: string) => page.locator(`main a[href="/schools/${id}"]`);
+		await expect(school('hawthorn').first()).toBeVisible();
+		await expect(school('oakfield')).toHaveCount(0);
+
+		// An administrator gives them Oakfield in CouchDB. No list of people tells the device (no
+		// server of ours keeps one there); it reads the roles again at its next poll.
+		const account = (await call(couch.url, 'GET', path, admin)).body;
+		const changed = await call(couch.url, 'PUT', path, {
+			...admin,
+			body: { ...account, roles: ['sil', 'school:hawthorn', 'school:oakfield'] }
+		});
+		expect(changed.status).toBe(201);
+		await expect(school('oakfield').first()).toBeVisible({ timeout: 45_000 });
+		await school('oakfield').first().click();
+		await expect(page.locator('main a.visit').first()).toBeVisible({ timeout: 30_000 });
+		await expectAllSent(page);
+	} finally {
+		await device.context.close();
+		const account = (await call(couch.url, 'GET', path, admin)).body;
+		await call(couch.url, 'DELETE', `${path}?rev=${String(account._rev)}`, admin);
+	}
+});

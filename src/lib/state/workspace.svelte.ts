@@ -1004,6 +1004,13 @@ class Workspace {
 				this.syncing = this.#busy.size > 0;
 				void this.#forbidden(e.db);
 				break;
+			case 'polling':
+				// On Apache CouchDB no list of people says an administrator changed this account (no
+				// server keeps it): the roles are read again at each poll, one request, so that a school
+				// given shows within a poll, not at the next start.
+				this.#rolesStale = true;
+				void this.#checkRoles();
+				break;
 			case 'unauthorised':
 				this.#busy.clear();
 				this.syncing = false;

@@ -6,7 +6,7 @@ import { needsPass, readInStep, type InStep } from './in-step';
 import { guardStalls } from './stall';
 import { userKey } from './session';
 
-/** What the replicator tells the app, per database. */
+/** What the replicator tells the app, per database (and when it looks for changes by polling). */
 export type SyncEvent =
 	| { kind: 'active'; db: string }
 	| { kind: 'idle'; db: string }
@@ -20,7 +20,12 @@ export type SyncEvent =
 	/** The server refused this database to this person (403): it is no longer synced. */
 	| { kind: 'forbidden'; db: string }
 	/** `storage`: the device's own storage refused (see `storageFailure`), not the server. */
-	| { kind: 'failed'; db: string; message: string; storage?: 'full' | 'failed' };
+	| { kind: 'failed'; db: string; message: string; storage?: 'full' | 'failed' }
+	/**
+	 * No `_db_updates` for this person (Apache CouchDB): every database is synced again now, and
+	 * every `POLL_EVERY`. Nothing else tells the device its account changed.
+	 */
+	| { kind: 'polling' };
 
 /** At most this many databases replicate at once, leaving connections for everything else. */
 const PARALLEL = 2;
@@ -305,6 +310,7 @@ export class Replicator {
 						// replication this schedules finds out and says so.
 						this.#answer(null);
 						for (const db of this.#dbs) this.schedule(db);
+						this.#emit({ kind: 'polling' });
 						await this.#pause(POLL_EVERY, controller.signal);
 						continue;
 					}
