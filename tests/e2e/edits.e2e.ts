@@ -181,6 +181,17 @@ async function evidenceInTwoTabs(
 	return tab2;
 }
 
+/** Each tab's evidence reads `text` with no choice asked for, and again after a reload. */
+async function expectJoined(tabs: Page[], text: string): Promise<void> {
+	for (const p of tabs) {
+		for (const reload of [false, true]) {
+			if (reload) await p.reload();
+			await expect(readingEvidence(p)).toHaveValue(text);
+			await expect(p.getByText('needs your choice')).toHaveCount(0);
+		}
+	}
+}
+
 test('two tabs typing in different paragraphs of one box both keep their words, with no choice', async ({
 	page,
 	context,
@@ -219,13 +230,7 @@ test('two tabs typing in different paragraphs of one box both keep their words, 
 	await tab2.keyboard.press('Tab');
 	const both =
 		'Book looks in Year 4 and Year 5\n\nReading records checked: signed weekly by parents.';
-	for (const p of [tab2, page]) {
-		await expect(readingEvidence(p)).toHaveValue(both);
-		await expect(p.getByText('needs your choice')).toHaveCount(0);
-		await p.reload();
-		await expect(readingEvidence(p)).toHaveValue(both);
-		await expect(p.getByText('needs your choice')).toHaveCount(0);
-	}
+	await expectJoined([tab2, page], both);
 });
 
 test('two tabs adding sentences to one paragraph keep both, and typing on there still joins', async ({
@@ -257,13 +262,7 @@ test('two tabs adding sentences to one paragraph keep both, and typing on there 
 	await saved(tab2);
 	await tab2.keyboard.press('Tab');
 	const all = `${start} Phonics records up to date. Pupils read aloud. Guided reading seen.`;
-	for (const p of [tab2, page]) {
-		await expect(readingEvidence(p)).toHaveValue(all);
-		await expect(p.getByText('needs your choice')).toHaveCount(0);
-		await p.reload();
-		await expect(readingEvidence(p)).toHaveValue(all);
-		await expect(p.getByText('needs your choice')).toHaveCount(0);
-	}
+	await expectJoined([tab2, page], all);
 });
 
 test('typing cut short by a reload or a closed tab, before its save, is still there and saved', async ({

@@ -204,6 +204,22 @@ describe('a form’s save joins text the two changed in different paragraphs', (
 		await saveBooklet(laptop, form.base, form.draft);
 	});
 
+	/** A form as `takeIn` leaves it after a save: the record it now stands on, and its boxes. */
+	type Form = ReturnType<typeof takeIn<VisitRecord, (typeof BOOKLET_FIELDS)[number]>>;
+	/**
+	 * The tablet's person types on at the end of the first area's evidence, with a save after each
+	 * piece, the cursor staying in the box (`takeIn` keeps `path` as typed). Returns the form.
+	 */
+	async function typeOn(form: Form, path: string[], pieces: string[]): Promise<Form> {
+		for (const more of pieces) {
+			form.draft.discussion[0]!.evidence += more;
+			const sent = { ...form.base, ...form.draft };
+			const written = await saveBooklet(joining(tablet), form.base, sent);
+			form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
+		}
+		return form;
+	}
+
 	/** A second form open on the record, whose first paragraph a first form then changed. */
 	async function otherParagraphSaved() {
 		const one = await openForm();
@@ -255,20 +271,15 @@ describe('a form’s save joins text the two changed in different paragraphs', (
 			'Pupil voice.',
 			'Lesson visits: Year 6'
 		);
-		let sent = { ...two.base, ...two.draft };
-		let written = await saveBooklet(joining(tablet), two.base, sent);
-		let form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
+		const sent = { ...two.base, ...two.draft };
+		const written = await saveBooklet(joining(tablet), two.base, sent);
+		const form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
 		// The box still shows what was typed there, not the first paragraph that came in.
 		expect(form.draft.discussion[0]!.evidence).toBe(
 			paragraphs('Book looks.', 'Pupil voice.', 'Lesson visits: Year 6')
 		);
 
-		for (const more of [', maths', ' and English.']) {
-			form.draft.discussion[0]!.evidence += more;
-			sent = { ...form.base, ...form.draft };
-			written = await saveBooklet(joining(tablet), form.base, sent);
-			form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
-		}
+		await typeOn(form, path, [', maths', ' and English.']);
 		expect(await evidence()).toBe(
 			paragraphs(
 				'Book looks in Year 4.',
@@ -290,18 +301,13 @@ describe('a form’s save joins text the two changed in different paragraphs', (
 		one.draft.discussion[0]!.evidence = inLast(`${last} Year 6 seen.`);
 		await saveBooklet(joining(laptop), one.base, one.draft);
 		two.draft.discussion[0]!.evidence = inLast(`${last} Maths books checked.`);
-		let sent = { ...two.base, ...two.draft };
-		let written = await saveBooklet(joining(tablet), two.base, sent);
+		const sent = { ...two.base, ...two.draft };
+		const written = await saveBooklet(joining(tablet), two.base, sent);
 		expect(await evidence()).toBe(inLast(`${last} Year 6 seen. Maths books checked.`));
 		// The tablet's cursor is in the box, which keeps what was typed there; the person types on.
-		let form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
+		const form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
 		expect(form.draft.discussion[0]!.evidence).toBe(inLast(`${last} Maths books checked.`));
-		for (const more of [' Handwriting', ' improving.']) {
-			form.draft.discussion[0]!.evidence += more;
-			sent = { ...form.base, ...form.draft };
-			written = await saveBooklet(joining(tablet), form.base, sent);
-			form = takeIn(sent, sent, written, BOOKLET_FIELDS, [path]);
-		}
+		await typeOn(form, path, [' Handwriting', ' improving.']);
 		expect(await evidence()).toBe(
 			inLast(`${last} Year 6 seen. Maths books checked. Handwriting improving.`)
 		);
