@@ -43,8 +43,8 @@ export const CHROMIUM: LaunchOptions = {
  * Chromium with a profile of its own on disk, as a phone's browser keeps its IndexedDB: the
  * benchmarks' pages open here, not in a new (incognito) context, whose IndexedDB is held in
  * memory. On Debian's Chromium 150 that in-memory store is several times slower than the disk's,
- * and slower the more it has held: 10,000 puts of 1.5 KB in one transaction took 2.4-4.4 s in
- * memory and 0.8-1.1 s on disk (docs/NOTES.md, stop 39). `close` removes the profile.
+ * and slower the more it has held (measured once by hand, docs/NOTES.md, stop 39). `close`
+ * removes the profile.
  */
 export async function launchProfile(
 	options: BrowserContextOptions = {}
