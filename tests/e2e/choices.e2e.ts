@@ -173,6 +173,11 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 		await expect
 			.poll(() => focusOf(d.page), { timeout: 30_000 })
 			.toMatch(new RegExp(`${LAPTOP}[\\s\\S]*${TABLET}|${TABLET}[\\s\\S]*${LAPTOP}`));
+		// The record is read by everyone: its markers name the SIL, never "you".
+		const focus = await focusOf(d.page);
+		expect(focus).not.toContain('(you)');
+		expect(focus).toMatch(/\[James Whitfield, Chrom(e|ium) on Windows[^\]]*\]/);
+		expect(focus).toMatch(/\[James Whitfield, Chrom(e|ium) on Android[^\]]*\]/);
 		await expect(d.page.getByTestId('choice-notice')).toHaveCount(0);
 		await expectAllSent(d.page);
 	}

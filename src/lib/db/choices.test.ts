@@ -94,14 +94,20 @@ describe('making a choice', () => {
 		expect(evidence!.base).toBeNull();
 	});
 
-	it('keeps both texts, each marked with its author, and removes only that choice', async () => {
-		const view = describeChoices(DB, (await pouch.get(VISIT)) as never, names, null);
+	it('keeps both texts, each marked with its author by name, and removes only that choice', async () => {
+		// Chosen by the author themselves: the record, read by everyone, never says "you".
+		const view = describeChoices(DB, (await pouch.get(VISIT)) as never, names, {
+			name: 'sil',
+			fullName: 'Sam Lee'
+		});
 		const joined = joinTexts(view.choices[0]!.options);
 		expect(await choose(ctxFor(sil), DB, VISIT, view.choices[0]!.key, joined, stamp)).toBe(true);
 		const after = (await pouch.get(VISIT)) as Record<string, unknown>;
 		expect(after.focus).toContain('Reading in year 3');
 		expect(after.focus).toContain('Reading in year 4');
-		expect(after.focus).toContain('[sil, Laptop]');
+		expect(after.focus).toContain('[Sam Lee, Laptop]');
+		expect(after.focus).toContain('[Sam Lee, Tablet]');
+		expect(after.focus).not.toContain('you');
 		expect(after.edit).toEqual(stamp);
 		expect((after.choices as PendingChoice[]).map((c) => c.path)).toEqual([
 			['discussion', 'a1', 'evidence']
@@ -214,7 +220,8 @@ describe('a choice that reached a record after the headteacher confirmed it', ()
 		expect(addenda).toHaveLength(1);
 		expect(addenda[0]!.by).toBe('sil');
 		expect(addenda[0]!.text).toContain('Another version of “Focus of the visit”');
-		expect(addenda[0]!.text).toContain('[Sam Lee (you), Tablet, 25 Nov 2026 at 16:40]');
+		expect(addenda[0]!.text).toContain('[Sam Lee, Tablet, 25 Nov 2026 at 16:40]');
+		expect(addenda[0]!.text).not.toContain('(you)');
 		expect(addenda[0]!.text).toContain('Reading in year 4');
 		expect(addenda[0]!.text).not.toContain('Reading in year 3');
 		// Made again on another device meanwhile: nothing more is written.

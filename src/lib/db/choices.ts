@@ -12,6 +12,7 @@ import {
 } from '$lib/domain';
 import {
 	fieldLabel,
+	fullName,
 	isFreeText,
 	personName,
 	recordName,
@@ -38,7 +39,10 @@ export interface OptionView {
 	/** The value as stored, written back as it is when chosen. */
 	value: unknown;
 	text: string;
+	/** Who typed it, as this person reads it: "Jane Doe (you)". */
 	who: string;
+	/** Who typed it, as everyone reads it: what goes into the record's own text. */
+	author: string;
 	device: string;
 	at: string;
 	/** The record says this one now (the first option until a person chooses). */
@@ -138,6 +142,10 @@ export function describeChoices(
 					value: o.value,
 					text: valueText(doc, c.path, o.value, names),
 					who: personName(o.by, me, o.name, names.people),
+					author:
+						me && o.by === me.name && me.fullName
+							? me.fullName
+							: fullName(o.by, o.name, names.people),
 					device: o.device,
 					at: o.at,
 					inRecord: i === (held === -1 ? 0 : held)
@@ -263,10 +271,13 @@ export async function loadUnsettled(
 	return out;
 }
 
-/** Both texts kept, each marked with who wrote it, where. */
+/**
+ * Both texts kept, each marked with who wrote it, where: by their full name, since the record is
+ * read by everyone (never "you").
+ */
 export function joinTexts(options: OptionView[]): string {
 	return options
-		.map((o) => `[${o.who}, ${o.device || 'another device'}]\n${String(o.value)}`)
+		.map((o) => `[${o.author}, ${o.device || 'another device'}]\n${String(o.value)}`)
 		.join('\n\n');
 }
 
@@ -371,7 +382,9 @@ export function otherVersionAddenda(
 ): Addendum[] {
 	const lines = choice.options
 		.filter((o) => !o.inRecord)
-		.map((o) => `[${o.who}, ${o.device || 'another device'}, ${formatDateTime(o.at)}]\n${o.text}`);
+		.map(
+			(o) => `[${o.author}, ${o.device || 'another device'}, ${formatDateTime(o.at)}]\n${o.text}`
+		);
 	const heading = `Another version of “${choice.label}”, typed before the headteacher confirmed this record (not part of what was confirmed)`;
 	return addendaInParts(heading, lines, by, at, id);
 }
