@@ -241,7 +241,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 		term: 1,
 		focus: 'Review of remaining end-of-year data; targets; improvement plans and strategies',
 		// The SEF's yearly rhythm: what the visit's discussion starts with (issue 15).
-		focusAreas: ['Outcomes', 'Behaviour and attendance'],
+		focusAreas: ['Overall effectiveness', 'Behaviour and attitudes'],
 		documents: [
 			'Pupil performance data and analysis',
 			'Initial SIP priority summaries (or full SIP)',
@@ -261,7 +261,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 2,
 		focus: 'Joint activities linked to school priorities; any new national data',
-		focusAreas: ['Outcomes', 'Behaviour and attendance'],
+		focusAreas: ['Overall effectiveness', 'Behaviour and attitudes'],
 		documents: [
 			'Full SDP/SIP if not seen in term 1',
 			'SEF',
@@ -302,7 +302,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 5,
 		focus: 'Joint activities',
-		focusAreas: ['Early years', 'Leadership'],
+		focusAreas: ['Early years', 'Leadership and management'],
 		documents: [
 			'Full SIP with updated review/evaluations',
 			'Absence and exclusion summary',
@@ -318,7 +318,7 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 6,
 		focus: 'End-of-year outcomes',
-		focusAreas: ['Early years', 'Leadership'],
+		focusAreas: ['Early years', 'Leadership and management'],
 		documents: ['Full SIP with updated review/evaluations', 'Other documents'],
 		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
 		activities: ['SEF', 'Identification of draft priorities for next year']

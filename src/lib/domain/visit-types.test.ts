@@ -37,12 +37,12 @@ const calendar = (
 describe('termly focus: a new booklet’s discussion areas', () => {
 	it('follow the season of the term when the calendar lists none of its own', () => {
 		const c = calendar();
-		expect(termFocusAreas(c, 1)).toEqual(['Outcomes', 'Behaviour and attendance']);
-		expect(termFocusAreas(c, 2)).toEqual(['Outcomes', 'Behaviour and attendance']);
+		expect(termFocusAreas(c, 1)).toEqual(['Overall effectiveness', 'Behaviour and attitudes']);
+		expect(termFocusAreas(c, 2)).toEqual(['Overall effectiveness', 'Behaviour and attitudes']);
 		expect(termFocusAreas(c, 3)).toEqual(['Quality of education', 'Personal development']);
 		expect(termFocusAreas(c, 4)).toEqual(['Quality of education', 'Personal development']);
-		expect(termFocusAreas(c, 5)).toEqual(['Early years', 'Leadership']);
-		expect(termFocusAreas(c, 6)).toEqual(['Early years', 'Leadership']);
+		expect(termFocusAreas(c, 5)).toEqual(['Early years', 'Leadership and management']);
+		expect(termFocusAreas(c, 6)).toEqual(['Early years', 'Leadership and management']);
 		// No calendar on the device yet: the same rhythm.
 		expect(termFocusAreas(null, 3)).toEqual(['Quality of education', 'Personal development']);
 	});
@@ -86,7 +86,7 @@ describe('booklet presets by visit type', () => {
 		const pp = bookletStart('pupil-premium', calendar(), 1);
 		expect(pp.areas).toContain('Outcomes of disadvantaged pupils');
 		expect(pp.documents).toContain('Pupil premium strategy');
-		expect(pp.areas).not.toContain('Outcomes');
+		expect(pp.areas).not.toContain('Overall effectiveness');
 	});
 
 	it('leave extra support the school asked for blank, to be written with the school', () => {
@@ -103,7 +103,7 @@ describe('booklet presets by visit type', () => {
 		for (const type of ['teaching-learning', 'leadership', 'qa', 'peer'] as const) {
 			const s = bookletStart(type, calendar(), 5);
 			expect(s.areas.length, type).toBeGreaterThan(0);
-			expect(s.areas, type).not.toEqual(['Early years', 'Leadership']);
+			expect(s.areas, type).not.toEqual(['Early years', 'Leadership and management']);
 			expect(s.evaluations, type).toBe(true);
 		}
 	});

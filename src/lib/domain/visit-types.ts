@@ -215,14 +215,15 @@ export const VISIT_PRESETS: Record<VisitType, VisitPreset> = {
 };
 
 /**
- * The SEF's yearly rhythm of the trust's calendar (DOMAIN.md): autumn outcomes, behaviour and
- * attendance; spring quality of education and personal development; summer early years and
- * leadership. Used for a term whose calendar does not list its own focus areas.
+ * The SEF's yearly rhythm of the trust's calendar, in the trust's own words (DOMAIN.md): autumn
+ * overall effectiveness, behaviour and attitudes; spring quality of education, personal
+ * development; summer EYFS, leadership and management. Used for a term whose calendar does not
+ * list its own focus areas; an administrator words them for the trust on the calendar's page.
  */
 export const DEFAULT_TERM_FOCUS_AREAS: Record<'autumn' | 'spring' | 'summer', readonly string[]> = {
-	autumn: ['Outcomes', 'Behaviour and attendance'],
+	autumn: ['Overall effectiveness', 'Behaviour and attitudes'],
 	spring: ['Quality of education', 'Personal development'],
-	summer: ['Early years', 'Leadership']
+	summer: ['Early years', 'Leadership and management']
 };
 
 const seasonOf = (term: number) => (term <= 2 ? 'autumn' : term <= 4 ? 'spring' : 'summer');
