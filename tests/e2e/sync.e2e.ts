@@ -1,6 +1,14 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
-import { demoUsers, expectAllSent, newDevice, serverGet, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	expectAllSent,
+	newDevice,
+	offlineHere,
+	planVisit,
+	serverGet,
+	signIn
+} from './helpers.ts';
 
 /** Whether a progress update with this note has reached the school's database on the server. */
 async function serverHasNote(request: APIRequestContext, school: string, note: string) {
@@ -431,4 +439,46 @@ test.describe('offline-first data and sync you can see', () => {
 		await a.context.close();
 		await b.context.close();
 	});
+});
+
+test('offline, a SIL at work sends no request bound to fail; back online, everything goes at once', async ({
+	browser,
+	request
+}) => {
+	const { sil, heads } = await demoUsers(request);
+	const school = heads[0]!.school;
+	const { context, page } = await newDevice(browser);
+	await signIn(page, sil);
+	await page.goto(`/schools/${school}`);
+	await context.setOffline(true);
+	const online = await offlineHere(page);
+	await expect(page.getByTestId('sync-status')).toContainText('Offline');
+
+	const sent: string[] = [];
+	page.on('request', (r) => {
+		if (new URL(r.url()).pathname.startsWith('/couchdb')) sent.push(`${r.method()} ${r.url()}`);
+	});
+	await page.getByRole('link', { name: 'Plan a visit' }).click();
+	await planVisit(page);
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	// Typing with pauses, as a person does: every pause saves on the device.
+	const focus = `Reading fluency in year 3 ${Date.now()}`;
+	for (const word of focus.split(' ')) {
+		await page.getByLabel('Focus of the visit').pressSequentially(`${word} `);
+		await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
+	}
+	// Long enough for a pass after each save (300 ms) and a retry after the first failure (2 s).
+	await page.waitForTimeout(4_000);
+	expect(sent).toEqual([]);
+
+	await online();
+	await context.setOffline(false);
+	await expectAllSent(page);
+	expect(sent.length).toBeGreaterThan(0);
+	const { body } = await serverGet<{ rows: { doc: { type?: string; focus?: string } }[] }>(
+		request,
+		`school-${school}/_all_docs?include_docs=true`
+	);
+	expect(body.rows.some((r) => r.doc.type === 'visit' && r.doc.focus?.includes(focus))).toBe(true);
+	await context.close();
 });

@@ -44,6 +44,9 @@ const watchFetch = guardStalls((url, init) => fetch(url, init), {
 const POLL_EVERY = 30_000;
 const MAX_BACKOFF = 60_000;
 
+/** Whether the browser knows it has no network (`navigator.onLine` is only sure when false). */
+const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
 const inStepKey = (user: string) => userKey(user, 'in-step');
 
 function statusOf(err: unknown): number | undefined {
@@ -207,7 +210,11 @@ export class Replicator {
 	}
 
 	#pump(): void {
-		if (!this.#answered) return;
+		// With no network at all (the browser is sure of that, not of the opposite), a pass could only
+		// fail: the databases wait, marked, and the `online` event starts them all again (`restart`).
+		// Otherwise every save made offline would send a request bound to fail, a few a second while
+		// the person types: battery spent all day in a school with no network.
+		if (!this.#answered || offline()) return;
 		for (const db of [...this.#dirty]) {
 			if (this.#running.size >= PARALLEL) return;
 			if (this.#running.has(db)) continue;
@@ -292,6 +299,12 @@ export class Replicator {
 		let failures = 0;
 		const loop = async () => {
 			while (!controller.signal.aborted) {
+				if (offline()) {
+					// No network: nothing to ask until `restart` (the `online` event) starts watching again.
+					this.#answer(null);
+					await this.#pause(MAX_BACKOFF, controller.signal);
+					continue;
+				}
 				try {
 					// The first request answers at once (what changed since the device was last in step,
 					// or only the current sequence); the later ones wait for a change.
@@ -331,10 +344,12 @@ export class Replicator {
 					this.#keep();
 				} catch {
 					if (controller.signal.aborted) return;
-					// Offline, or the server is down: sync as before, and say so when a pass fails.
+					// Offline, or the server is down: sync as before, and say so when a pass fails. With no
+					// network, wait for it: `restart` (the `online` event) starts watching again at once.
 					this.#answer(null);
 					failures++;
-					await this.#pause(Math.min(MAX_BACKOFF, 1000 * 2 ** failures), controller.signal);
+					const wait = offline() ? MAX_BACKOFF : Math.min(MAX_BACKOFF, 1000 * 2 ** failures);
+					await this.#pause(wait, controller.signal);
 				}
 			}
 		};
