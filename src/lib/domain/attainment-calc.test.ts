@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	bookletFigure,
 	cellFigure,
+	cohortShown,
 	deriveCell,
 	difference,
 	disadvantagedGap,
@@ -104,6 +105,21 @@ describe('rounding to one decimal place, half up, as published', () => {
 });
 
 describe('the figure of a cell', () => {
+	it('shows a small group’s size no more than its figure: only that it is below the threshold', () => {
+		const b = booklet();
+		const ref = { measureId: READING.id, pointId: 'end-of-year' };
+		b.cells[cellKey(READING.id, 'cla', 'end-of-year')] = { cohort: 1, count: 1 };
+		b.cells[cellKey(READING.id, 'all', 'end-of-year')] = { cohort: 30, count: 20 };
+		const small = deriveCell(b, F, 5, { ...ref, groupId: 'cla' });
+		expect(small.figure.kind).toBe('suppressed');
+		expect(small.cohortShown).toBe('Fewer than 5');
+		expect(deriveCell(b, F, 5, { ...ref, groupId: 'all' }).cohortShown).toBe('30');
+		expect(cohortShown(5, 5)).toBe('5');
+		expect(cohortShown(4, 5)).toBe('Fewer than 5');
+		expect(cohortShown(0, 10)).toBe('Fewer than 10');
+		expect(cohortShown(undefined, 5)).toBe('–');
+	});
+
 	it('calculates a percentage from the number meeting and the cohort', () => {
 		expect(cellFigure(READING, { cohort: 30, count: 20 }, 5)).toEqual({
 			kind: 'value',

@@ -314,9 +314,21 @@ export function disadvantagedGap(
 	);
 }
 
+/**
+ * A group's size as shown beside its calculated figures. Below the threshold only "Fewer than 5":
+ * with the figure suppressed, the size alone can point at a pupil (one child looked after in a
+ * class of 30), which is what suppressing the figure protects.
+ */
+export function cohortShown(cohort: number | undefined, threshold: number): string {
+	if (cohort === undefined) return '–';
+	return cohort < threshold ? `Fewer than ${threshold}` : String(cohort);
+}
+
 /** Everything shown for one cell: its figure, comparators, differences, the gap and RAG. */
 export type DerivedCell = CellRef & {
 	cohort: number | undefined;
+	/** The cohort as it may be shown (`cohortShown`). */
+	cohortShown: string;
 	figure: AttainmentResult;
 	national: AttainmentResult;
 	/** Null at the target point itself. */
@@ -356,6 +368,7 @@ export function deriveCell(
 	return {
 		...ref,
 		cohort: cell?.cohort,
+		cohortShown: cohortShown(cell?.cohort, threshold),
 		figure,
 		national,
 		target,
