@@ -30,6 +30,7 @@ import {
 	type AttainmentFramework,
 	type EvaluationFramework,
 	type GovernorsCopy,
+	type GradeChange,
 	type KeyFigure,
 	type School,
 	type SchoolRoute,
@@ -569,6 +570,20 @@ function commentaryBlocks(
 }
 
 /**
+ * The board pack's direction of travel beside each grade, as the dashboard shows it: short, since a
+ * landscape page holds a column for every area; the same grade as last term says nothing.
+ */
+const CHANGE_NOTES: Record<GradeChange, string> = {
+	better: ', better',
+	worse: ', worse',
+	new: ', new',
+	same: '',
+	none: ''
+};
+const CHANGE_KEY =
+	'Beside a grade: “better” or “worse” than last term, or “new” when first agreed this term; a grade with nothing beside it is the same as last term.';
+
+/**
  * The board pack: the whole trust at a term, weakest school first. Each school carries what the
  * dashboard's flags read beside its records (`withFlagInputs`: open concerns, SILs), so the pack
  * flags what the dashboard flags.
@@ -654,6 +669,7 @@ export function boardPack(
 			heading: 'Evaluations agreed, weakest school first',
 			blocks: [
 				{ kind: 'paragraph', text: WEAKEST_FIRST_RULE },
+				{ kind: 'paragraph', text: CHANGE_KEY },
 				{
 					kind: 'table',
 					caption: `Latest agreed evaluation in each area this year (${ctx.framework.name})`,
@@ -663,7 +679,7 @@ export function boardPack(
 						`${r.school.name} (${r.school.category})${r.vulnerable ? ', vulnerable' : ''}`,
 						...r.cells.map((c) =>
 							c.grade
-								? `${RAG_SYMBOLS[c.grade.rag]} ${c.grade.label}${c.change === 'better' ? ', better' : c.change === 'worse' ? ', worse' : ''}`
+								? `${RAG_SYMBOLS[c.grade.rag]} ${c.grade.label}${CHANGE_NOTES[c.change]}`
 								: '–'
 						)
 					])

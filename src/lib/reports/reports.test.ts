@@ -230,6 +230,40 @@ describe('reports', () => {
 		expect(text).toContain("St Aidan's Church of England Primary School (3), vulnerable");
 	});
 
+	it('the board pack says beside each grade whether it moved since last term, as the dashboard does', () => {
+		const v3 = visit({
+			_id: 'visit:2026-27:t2:c',
+			schoolId: 'st-aidans',
+			term: 2,
+			date: '2026-11-05',
+			status: 'confirmed',
+			evaluations: [
+				{ areaId: 'achievement', gradeId: 'expected', comment: '' },
+				{ areaId: 'inclusion', gradeId: 'needs-attention', comment: '' }
+			]
+		});
+		const evaluations = (s: SchoolYear) => {
+			const section = boardPack([s], ctx).sections.find((x) =>
+				x.heading.startsWith('Evaluations agreed')
+			)!;
+			const table = section.blocks.find((b) => b.kind === 'table')!;
+			return {
+				row: table.kind === 'table' ? table.rows[0]!.join(' | ') : '',
+				key: section.blocks.some(
+					(b) => b.kind === 'paragraph' && b.text.includes('the same as last term')
+				)
+			};
+		};
+		const moved = evaluations({ ...sy, visits: [v3, v2, v1] });
+		expect(moved.row).toContain('Expected standard, better');
+		expect(moved.row).toContain('Needs attention, new');
+		expect(moved.key).toBe(true);
+		// Term 1's grade still in force in term 2: the same, so nothing beside it.
+		const same = evaluations(sy);
+		expect(same.row).toMatch(/Needs attention( \||$)/);
+		expect(same.row).not.toMatch(/, (better|worse|new)/);
+	});
+
 	it('the board pack gives the trust’s figure beside each school’s, weighted by cohort', () => {
 		const KEY = 'ks2-rwm-exs:all:end-of-year';
 		const withRwm = (id: string, cohort: number, count: number): SchoolYear => ({
