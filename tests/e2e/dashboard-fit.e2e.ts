@@ -63,6 +63,23 @@ test('the heat map fits a 1280 px screen without a sideways scroll, and the page
 	await expect.poll(() => horizontalOverflow(page)).toBeLessThanOrEqual(0);
 	const phone = await widths();
 	expect(phone.client).toBeLessThanOrEqual(PHONE.width);
+	// Each table's caption wraps inside the box that scrolls, and stays there while it scrolls:
+	// read in full, not cut off mid-word at the edge.
+	for (const caption of await page.locator('.table-scroll caption').all()) {
+		const region = caption.locator('xpath=ancestor::div[contains(@class, "table-scroll")][1]');
+		await region.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+		const inside = await caption.evaluate((el) => {
+			const c = el.getBoundingClientRect();
+			const r = el.closest('.table-scroll')!.getBoundingClientRect();
+			return {
+				text: el.textContent!.trim().slice(0, 40),
+				left: c.left - r.left,
+				right: r.right - c.right
+			};
+		});
+		expect(inside.left, inside.text).toBeGreaterThanOrEqual(0);
+		expect(inside.right, inside.text).toBeGreaterThanOrEqual(0);
+	}
 	await context.close();
 });
 
