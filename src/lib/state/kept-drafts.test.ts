@@ -53,6 +53,7 @@ describe('kept drafts left unsent', () => {
 		expect(show(s)).toEqual([
 			{
 				key: 'si:draft:progress:next-step:abc:sil1',
+				tab: null,
 				title: 'A progress update on a next step',
 				form: 'progress',
 				record: 'next-step:abc',
@@ -119,6 +120,7 @@ describe('kept drafts left unsent', () => {
 		expect(show(s)).toEqual([
 			{
 				key: 'si:draft:figures:ashcombe/2025-26:sil1',
+				tab: null,
 				title: 'Attainment figures typed into the grid',
 				form: 'figures',
 				record: 'ashcombe/2025-26',

@@ -29,8 +29,10 @@ export function keptMeta(now = Date.now()): Record<string, string | number> {
 
 /** A kept draft as the Sync page shows it. */
 export interface KeptDraftEntry {
-	/** Its localStorage key, `si:draft:<form>:<user>`. */
+	/** Its localStorage key, `si:draft:<form>#<tab>:<user>` (`draftKey`). */
 	key: string;
+	/** The tab it was typed in; null for a draft kept before each tab kept its own. */
+	tab: string | null;
 	/** What the form is, in people's words ("A progress update on a next step"). */
 	title: string;
 	/** When it was last typed into (ms since 1970); null for a draft kept before this was noted. */
@@ -241,18 +243,76 @@ function shown(form: string, field: string, text: string): string {
 }
 
 const PREFIX = 'si:draft:';
+/** A tab's id in a draft's key (`tab.ts`): 8 hex digits after a `#`, which no form's id ends with. */
+const TAB = /#([0-9a-f]{8})$/;
+
+/**
+ * Where `user`'s draft of the form `what` (`progress:<step id>`) typed in the tab `tab` is kept:
+ * `si:draft:<what>#<tab>:<user>`, a `userKey`, which signing out removes. Without a tab (no Web
+ * Locks) one slot for every tab, `si:draft:<what>:<user>`, as before each tab kept its own.
+ */
+export const draftKey = (user: string, what: string, tab: string | null) =>
+	`${PREFIX}${what}${tab === null ? '' : `#${tab}`}:${user}`;
+
+/** The form and the tab a key of `user`'s draft names (`draftKey`), or null for another key. */
+export function parseDraftKey(
+	key: string,
+	user: string
+): { what: string; tab: string | null } | null {
+	const suffix = `:${user}`;
+	if (!key.startsWith(PREFIX) || !key.endsWith(suffix)) return null;
+	const named = key.slice(PREFIX.length, -suffix.length);
+	const tab = TAB.exec(named);
+	return tab ? { what: named.slice(0, tab.index), tab: tab[1]! } : { what: named, tab: null };
+}
+
+/** When a kept draft was last written (`@at`), 0 when it does not say. */
+function keptAt(raw: string | null): number {
+	try {
+		const v: unknown = JSON.parse(raw ?? 'null');
+		const at = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[AT] : null;
+		return typeof at === 'number' ? at : 0;
+	} catch {
+		return 0;
+	}
+}
+
+/**
+ * The draft a form on `what` opens on in the tab `own`: its own, if it has one; else the newest
+ * one left by a tab no longer alive (not in `live`) or kept before each tab kept its own, for the
+ * form to take over. Never another live tab's: that text is on its screen, and taken it would be
+ * sent twice. Nor one written after `since`, when `live` was asked: its tab may have started since.
+ * Null: there is none.
+ */
+export function slotToOpen(
+	storage: Pick<Storage, 'length' | 'key' | 'getItem'>,
+	opts: { user: string; what: string; own: string; live: ReadonlySet<string>; since: number }
+): string | null {
+	let best: { key: string; at: number } | null = null;
+	for (let i = 0; i < storage.length; i++) {
+		const key = storage.key(i);
+		const slot = key === null ? null : parseDraftKey(key, opts.user);
+		if (!key || !slot || slot.what !== opts.what) continue;
+		if (slot.tab === opts.own) return key;
+		if (slot.tab !== null && opts.live.has(slot.tab)) continue;
+		const at = keptAt(storage.getItem(key));
+		if (at > opts.since) continue;
+		if (!best || at > best.at) best = { key, at };
+	}
+	return best?.key ?? null;
+}
 
 /** `user`'s kept drafts in `storage`, with what each holds; unreadable ones are left out. */
 export function readKeptDrafts(
 	storage: Pick<Storage, 'length' | 'key' | 'getItem'>,
 	user: string
 ): KeptDraftEntry[] {
-	const suffix = `:${user}`;
 	const out: KeptDraftEntry[] = [];
 	for (let i = 0; i < storage.length; i++) {
 		const key = storage.key(i);
-		if (!key?.startsWith(PREFIX) || !key.endsWith(suffix)) continue;
-		const what = key.slice(PREFIX.length, -suffix.length);
+		const slot = key === null ? null : parseDraftKey(key, user);
+		if (!key || !slot) continue;
+		const { what, tab } = slot;
 		let raw: unknown;
 		try {
 			raw = JSON.parse(storage.getItem(key) ?? 'null');
@@ -279,6 +339,7 @@ export function readKeptDrafts(
 		const where = value[WHERE];
 		out.push({
 			key,
+			tab,
 			title: DRAFT_FORMS[form] ?? 'A form',
 			form,
 			record: what.slice(form.length + 1) || null,
