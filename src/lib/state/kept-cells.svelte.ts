@@ -1,6 +1,5 @@
-import { userKey } from '$lib/sync/session';
-import { holdDraft, keptMeta } from './kept-drafts';
-import { keepNote, recoverNote } from './kept-notes';
+import { DraftSlot } from './draft-slot';
+import { keptMeta } from './kept-drafts';
 import { workspace } from './workspace.svelte';
 
 function read(key: string | null): Record<string, string> {
@@ -22,8 +21,9 @@ function read(key: string | null): Record<string, string> {
 /**
  * Cells of a grid typed into and not yet taken by their record (a figure is saved when the person
  * leaves its cell): kept on the device as they are typed, so that a reload, the tab closing or the
- * browser killed before the person leaves the cell loses nothing. Kept per person and per grid
- * (`what`, read again when it changes, so one component can show several records) in localStorage,
+ * browser killed before the person leaves the cell loses nothing. Kept per person, per grid
+ * (`what`, read again when it changes, so one component can show several records) and per tab
+ * (`DraftSlot`: two tabs on one grid each keep their own) in localStorage,
  * written in the same task as the keystroke, and in IndexedDB a moment later (`keepNote`), with when
  * and on which page (`keptMeta`); cells left unsent are listed on the Sync page (`draftsLeft`) and
  * counted by sign-out, which clears them with every `si:…:<user>` key.
@@ -33,27 +33,45 @@ export class KeptCells {
 	#version = $state(0);
 	/** How many times cells were written: typed into, or taken. */
 	#typed = 0;
-	readonly #key = $derived.by(() => {
+	readonly #slot = $derived.by(() => {
 		const user = workspace.user?.name;
-		return user ? userKey(user, `draft:${this.#what()}`) : null;
+		return user ? new DraftSlot(user, this.#what()) : null;
 	});
+	/**
+	 * Cells typed before this tab's slot is known (a moment as the page opens), shown from here and
+	 * kept there once it is.
+	 */
+	#early = $state<Record<string, string> | null>(null);
 	/** What is typed and not yet taken, by cell. */
-	readonly cells = $derived.by(() => (this.#version, read(this.#key)));
+	readonly cells = $derived.by(
+		() => (this.#version, this.#early ?? read(this.#slot?.reading ?? null))
+	);
 
 	constructor(what: () => string) {
 		this.#what = what;
-		// Open, the grid is where its cells are seen: the Sync page lists them only once it is closed.
 		$effect(() => {
-			const key = this.#key;
-			if (!key) return;
+			const slot = this.#slot;
+			if (!slot) return;
 			let closed = false;
-			const opened = this.#typed;
-			// Cells the browser's end cut short (killed before localStorage reached the disk) come
-			// back from IndexedDB, unless a cell was typed into since.
-			void recoverNote(key, () => this.#typed !== opened).then((lost) => {
-				if (lost && !closed) this.#version++;
+			let opened = this.#typed;
+			// Once this tab's slot is known: cells the browser's end cut short (killed before
+			// localStorage reached the disk) come back from IndexedDB, or those a gone tab left are
+			// taken over, unless a cell was typed into since.
+			void slot.open({
+				typed: () => this.#typed !== opened,
+				closed: () => closed,
+				read: () => {
+					opened = this.#typed;
+					this.#version++;
+				},
+				keyed: () => {
+					const early = this.#early;
+					this.#early = null;
+					// Made from what the grid opened on: all that this tab's slot is to keep.
+					if (early) this.#write(early);
+				}
 			});
-			const release = holdDraft(key);
+			const release = slot.hold();
 			return () => {
 				closed = true;
 				release();
@@ -62,25 +80,26 @@ export class KeptCells {
 	}
 
 	#write(cells: Record<string, string>): void {
-		const key = this.#key;
-		if (!key) return;
+		const slot = this.#slot;
+		if (!slot) return;
 		this.#typed++;
+		if (!slot.key) {
+			this.#early = cells;
+			return;
+		}
 		// Storage full or refused: the figure is still on screen and saved as before.
-		keepNote(
-			key,
-			Object.keys(cells).length === 0 ? null : JSON.stringify({ ...cells, ...keptMeta() })
-		);
+		slot.keep(Object.keys(cells).length === 0 ? null : JSON.stringify({ ...cells, ...keptMeta() }));
 		this.#version++;
 	}
 
 	/** The person typed `text` into `cell`. */
 	set(cell: string, text: string): void {
-		this.#write({ ...read(this.#key), [cell]: text });
+		this.#write({ ...this.cells, [cell]: text });
 	}
 
 	/** These cells were taken as typed: forgotten, unless typed into again since. */
 	taken(entries: [cell: string, text: string][]): void {
-		const now = read(this.#key);
+		const now = { ...this.cells };
 		for (const [cell, text] of entries) if (now[cell] === text) delete now[cell];
 		this.#write(now);
 	}

@@ -1,7 +1,6 @@
 import { untrack } from 'svelte';
-import { userKey } from '$lib/sync/session';
-import { holdDraft, keptMeta } from './kept-drafts';
-import { keepNote, recoverNote } from './kept-notes';
+import { DraftSlot } from './draft-slot';
+import { keptMeta } from './kept-drafts';
 import { workspace } from './workspace.svelte';
 
 /** The kept value's members that are strings and named in `empty`; anything else is dropped. */
@@ -24,10 +23,11 @@ function readKept<T extends Record<string, string>>(key: string | null, empty: T
 /**
  * What a person is writing in a form that is saved only when they send it (a progress update, a
  * reason for disagreeing): kept on the device as they type, so that moving to another screen, a
- * reload, the tab closing or the browser killed loses none of it. Kept per person and per form
- * (`what`) in localStorage, written in the same task as the change, and in IndexedDB a moment later
- * (`keepNote`), with when and on which page (`keptMeta`); one left unsent is listed on the Sync page
- * (`draftsLeft`) and counted by sign-out, which clears it with every `si:…:<user>` key. `what`
+ * reload, the tab closing or the browser killed loses none of it. Kept per person, per form (`what`)
+ * and per tab (`DraftSlot`: two tabs on one form each keep their own) in localStorage, written in
+ * the same task as the change, and in IndexedDB a moment later (`keepNote`), with when and on which
+ * page (`keptMeta`); one left unsent is listed on the Sync page (`draftsLeft`) and counted by
+ * sign-out, which clears it with every `si:…:<user>` key. `what`
  * names the form and its record (`progress:<step id>`); it is read once, so a page that shows
  * another record in the same component creates the form again (`{#key}`). A form sent calls
  * `clear`. Create it during component initialisation.
@@ -36,37 +36,38 @@ export class KeptDraft<T extends Record<string, string>> {
 	value = $state() as T;
 	/** Whether the form opened on something kept from before, until it is sent. */
 	restored = $state(false);
-	readonly #key: string | null;
+	readonly #slot: DraftSlot | null;
 	#empty: T;
 
 	constructor(what: () => string, empty: T) {
 		const user = workspace.user?.name;
-		this.#key = user ? userKey(user, `draft:${untrack(what)}`) : null;
+		const slot = (this.#slot = user ? new DraftSlot(user, untrack(what)) : null);
 		this.#empty = empty;
 		this.#read();
-		const opened = $state.snapshot(this.value) as T;
-		const key = this.#key;
-		let closed = false;
-		// A draft the browser's end cut short (killed before localStorage reached the disk) comes
-		// back from IndexedDB, unless the person has typed since the form opened. Asked before the
-		// form writes anything.
-		if (key) {
-			const typed = () => {
-				const now = $state.snapshot(this.value) as T;
-				return Object.keys(opened).some((k) => now[k] !== opened[k]);
-			};
-			void recoverNote(key, typed).then((lost) => {
-				if (lost && !closed) this.#read();
-			});
-		}
 		$effect(() => {
 			const now = $state.snapshot(this.value) as T;
 			untrack(() => this.#write(now));
 		});
-		// Open, the form is where its draft is seen: the Sync page lists it only once it is closed.
-		if (!key) return;
+		if (!slot) return;
+		let opened = $state.snapshot(this.value) as T;
+		let closed = false;
+		// Once this tab's slot is known: a draft the browser's end cut short (killed before
+		// localStorage reached the disk) comes back from IndexedDB, or one a gone tab left is taken
+		// over, unless the person has typed since the form opened.
+		void slot.open({
+			typed: () => {
+				const now = $state.snapshot(this.value) as T;
+				return Object.keys(opened).some((k) => now[k] !== opened[k]);
+			},
+			closed: () => closed,
+			read: () => {
+				this.#read();
+				opened = $state.snapshot(this.value) as T;
+			},
+			keyed: () => this.#write($state.snapshot(this.value) as T)
+		});
 		$effect(() => {
-			const release = holdDraft(key);
+			const release = slot.hold();
 			return () => {
 				closed = true;
 				release();
@@ -76,7 +77,7 @@ export class KeptDraft<T extends Record<string, string>> {
 
 	/** The form's value: what is kept over its defaults. */
 	#read(): void {
-		const kept = readKept(this.#key, this.#empty);
+		const kept = readKept(this.#slot?.reading ?? null, this.#empty);
 		this.value = { ...this.#empty, ...kept };
 		this.restored = Object.keys(this.#empty).some(
 			(k) => (kept[k] ?? this.#empty[k]) !== this.#empty[k]
@@ -98,11 +99,10 @@ export class KeptDraft<T extends Record<string, string>> {
 		) as Partial<T>;
 	}
 
+	/** Only this tab's slot: another tab's draft of the same form is that tab's. */
 	#write(value: T): void {
-		if (!this.#key) return;
 		// Storage full or refused: the text is still on screen and the form still sends it.
-		keepNote(
-			this.#key,
+		this.#slot?.keep(
 			this.#isEmpty(value) ? null : JSON.stringify({ ...this.#typed(value), ...keptMeta() })
 		);
 	}

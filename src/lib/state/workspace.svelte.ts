@@ -30,6 +30,7 @@ import { forgetKept, readAhead } from '$lib/state/watch-tables';
 import { unsavedIn, unsavedKeys } from '$lib/state/unsaved';
 import { forgetNotes, keepNote, recoverNotes } from '$lib/state/kept-notes';
 import { hasSomething, readKeptDrafts } from '$lib/state/kept-drafts';
+import { claimTab } from '$lib/state/tab';
 import type { LeftNote } from '$lib/state/save-unsaved';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
@@ -320,6 +321,8 @@ class Workspace {
 	init(): void {
 		// Marks on the performance timeline (bench/head-cold-start.ts prints them).
 		performance.mark('si:init');
+		// This tab's id, for the drafts it keeps (`DraftSlot`): known by the time a form opens.
+		void claimTab();
 		this.online = navigator.onLine;
 		window.addEventListener('online', () => {
 			this.online = true;
