@@ -19,12 +19,15 @@ import {
 // (`KeptDraft`): another screen, a reload or a closed tab loses none of it, and sending it (or
 // Cancel) lets it go.
 
-/** The forms whose text is kept on this device now, by their `what` (`vulnerable-mark:<id>`). */
+/**
+ * The forms whose text is kept on this device now, by their `what` (`vulnerable-mark:<id>`), one
+ * for each tab that keeps one (`#<tab>` in the key).
+ */
 async function keptDrafts(page: Page): Promise<string[]> {
 	return page.evaluate(() =>
 		Object.keys(localStorage)
 			.filter((k) => k.startsWith('si:draft:'))
-			.map((k) => k.slice('si:draft:'.length, k.lastIndexOf(':')))
+			.map((k) => k.slice('si:draft:'.length, k.lastIndexOf(':')).replace(/#[0-9a-f]{8}$/, ''))
 			.sort()
 	);
 }
@@ -427,6 +430,58 @@ test('the Sync page says which forms left unsent can still be sent, and which ar
 		await context.close();
 		const { body: last } = await serverGet<{ _rev?: string }>(request, path);
 		if (last._rev) await serverDelete(request, path, last._rev);
+	}
+});
+
+test('two tabs on one next step each keep their own typing: sending one leaves the other’s', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(150_000);
+	// A next step of its own, so that the updates sent here touch no other test's.
+	const { head, docs } = await silsConfirmedRecord(request);
+	const base = docs.find((d) => d.type === 'next-step')!;
+	const id = base._id.replace(/[^:]+$/, crypto.randomUUID());
+	const db = `school-${head.school}`;
+	const { _rev: _, ...step } = base;
+	await serverPut(request, `${db}/${encodeURIComponent(id)}`, { ...step, _id: id });
+	/** The step's progress updates on the trust's server. */
+	const ofStep = async () => {
+		const { body } = await serverGet<{
+			rows: { doc: { _id: string; _rev: string; nextStepId?: string; note?: string } }[];
+		}>(request, `${db}/_all_docs?include_docs=true`);
+		return body.rows.map((r) => r.doc).filter((d) => d.nextStepId === id);
+	};
+	const { page: a, context } = await newDevice(browser);
+	try {
+		await signIn(a, head.name);
+		const b = await context.newPage();
+		for (const tab of [a, b]) await tab.goto(`/next-steps/${encodeURIComponent(id)}`);
+		const note = (tab: Page) => tab.getByLabel(/^What has happened/);
+		await note(a).fill('TAB-A: humanities lead met year leaders');
+		await note(b).fill('TAB-B: quick note');
+		await b.getByRole('button', { name: 'Save update' }).click();
+		await expect(b.getByTestId('progress').first()).toContainText('TAB-B: quick note');
+		await expect(note(b)).toHaveValue('');
+
+		// Tab A reloaded (or discarded by the phone and opened again): its typing is still there.
+		await a.reload();
+		await expect(note(a)).toHaveValue('TAB-A: humanities lead met year leaders');
+		await expect(a.getByTestId('progress-kept')).toBeVisible();
+		await expect(a.getByTestId('progress').first()).toContainText('TAB-B: quick note');
+		expect(await keptDrafts(a)).toEqual([`progress:${id}`]);
+		await expectAllSent(b);
+		expect((await ofStep()).map((d) => d.note)).toEqual(['TAB-B: quick note']);
+	} finally {
+		await context.close();
+		for (const d of await ofStep()) {
+			await serverDelete(request, `${db}/${encodeURIComponent(d._id)}`, d._rev);
+		}
+		const { body: last } = await serverGet<{ _rev: string }>(
+			request,
+			`${db}/${encodeURIComponent(id)}`
+		);
+		await serverDelete(request, `${db}/${encodeURIComponent(id)}`, last._rev);
 	}
 });
 
