@@ -193,6 +193,18 @@ describe('the draft a form opens on', () => {
 		expect(reads).toEqual([storage.getItem(draftKey(user, WHAT, a))]);
 	});
 
+	it('is the tab’s own after a reload whose page before let go of its id a moment late', async () => {
+		const a = (await newTab())!;
+		const session = sessionStorage as unknown as MemoryStorage;
+		storage.setItem(draftKey(user, WHAT, a), text('Tab A', 2));
+		// The new page asks for the id while the page before still holds it, for 100 ms.
+		setTimeout(() => gone(a), 100);
+		expect(await newTab(session)).toBe(a);
+		const { slot, reads } = await open();
+		expect(slot.key).toBe(draftKey(user, WHAT, a));
+		expect(reads).toEqual([storage.getItem(draftKey(user, WHAT, a))]);
+	});
+
 	it('is not the draft of the tab it was duplicated from', async () => {
 		const a = (await newTab())!;
 		const session = sessionStorage as unknown as MemoryStorage;

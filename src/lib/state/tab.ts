@@ -36,11 +36,22 @@ function hold(manager: LockManager, id: string): Promise<boolean> {
 	});
 }
 
+/** How long a reloaded tab waits for its page before to let go of its id, at most. */
+const RELOAD_GRACE_MS = 300;
+
 async function claim(manager: LockManager): Promise<string | null> {
 	let id = sessionStorage.getItem(KEY);
-	// Held by a live tab: this one is its duplicate (or, rarely, a reload whose page before has not
-	// let go yet; its drafts are then taken over as a gone tab's).
-	if (id && (await hold(manager, id))) return id;
+	// Held by a live tab: this one is its duplicate, or a reload whose page before has not let go
+	// yet. That one lets go within moments: wait for it, or a form opened on its draft would show
+	// the text and then lose it from the screen, the draft taken for another live tab's.
+	if (id) {
+		const until = Date.now() + RELOAD_GRACE_MS;
+		for (;;) {
+			if (await hold(manager, id)) return id;
+			if (Date.now() >= until) break;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	}
 	for (let tries = 0; tries < 3; tries++) {
 		id = newId();
 		if (await hold(manager, id)) {
