@@ -238,3 +238,16 @@ test('right after sign-in the Sync page says nothing is being sent and shows no 
 	const lines = new Set(said.flatMap((text) => text.split('\n')));
 	expect([...lines].filter((l) => /Sending|Syncing|Failed to fetch/.test(l))).toEqual([]);
 });
+
+test('a school’s page names its headteacher and its school improvement lead, from the trust’s accounts', async ({
+	page,
+	request
+}) => {
+	const { sil, heads } = await demoUsers(request);
+	const head = heads.find((h) => h.school === 'oakfield')!;
+	await signIn(page, sil);
+	await page.goto(`/schools/${head.school}`);
+	const people = page.getByTestId('school-people');
+	await expect(people).toContainText(`Headteacher: ${head.fullName}`);
+	await expect(people).toContainText('School improvement lead: James Whitfield');
+});
