@@ -263,6 +263,9 @@ describe('key attainment figures', () => {
 		// 4 of 210 pupils on roll: 1.904… per 100 → 1.9.
 		expect(suspensions.rate).toBe('1.9 per 100 pupils');
 		expect(suspensions.rag).toMatchObject({ rag: 'amber', label: 'Amber: up to 2 above target' });
+		// A number of events has no disadvantaged gap: not one of "No data".
+		expect(suspensions.gap).toBeNull();
+		expect(pa.gap).not.toBeNull();
 	});
 
 	it('leaves persistent absence and suspensions out where the booklet records no attendance', () => {

@@ -357,9 +357,12 @@ export function keyFigures(
 					figure: cell.figure,
 					national: cell.national,
 					rag: cell.rag,
-					gap: framework.disadvantagedGap
-						? disadvantagedGap(booklet, framework, threshold, measureId, p.id)
-						: null,
+					// A number of events (suspensions) has no gap: one school's count beside a national
+					// group's means nothing.
+					gap:
+						framework.disadvantagedGap && measure.kind !== 'count'
+							? disadvantagedGap(booklet, framework, threshold, measureId, p.id)
+							: null,
 					...(rate ? { rate } : {})
 				}
 			];
