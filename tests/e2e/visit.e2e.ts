@@ -122,6 +122,65 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await silDevice.context.close();
 });
 
+test('a person added with no name waits beside their row; the rest of the booklet is saved and sent', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, heads } = await demoUsers(request);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, sil);
+	await page.goto(`/schools/${heads[0]!.school}/plan`);
+	await planVisit(page);
+	await expect(page.getByRole('heading', { level: 1, name: /^SI visit, / })).toBeVisible();
+	const visitId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+	await page.getByLabel('Add a focus area').fill('Behaviour and attendance');
+	await page.getByRole('button', { name: 'Add area' }).click();
+
+	await context.setOffline(true);
+	const online = await offlineHere(page);
+	await page.getByRole('button', { name: 'Add a person' }).click();
+	const name = page.getByLabel('Name', { exact: true });
+	await expect(name).toBeFocused();
+	await page.getByLabel('Strengths').fill('Attendance of disadvantaged pupils up 3 points');
+	// Said beside the row and in the save state: the rest is saved, this person is not yet.
+	await expect(name).toHaveAttribute('aria-invalid', 'true');
+	await expect(name).toHaveAccessibleDescription(/^Enter the person’s name\. Until then/);
+	await expect(page.getByTestId('save-state')).toHaveText(
+		'! The rest is saved on this device. Not saved yet: Enter the person’s name.'
+	);
+	await expect(page.getByTestId('sync-status')).toContainText('typing in 1 record not saved');
+
+	await online();
+	await context.setOffline(false);
+	const db = `school-${heads[0]!.school}`;
+	type Booklet = { discussion: { strengths: string }[]; attendees: { name: string }[] };
+	await expect
+		.poll(async () => (await serverGet<Booklet>(request, `${db}/${visitId}`)).body.discussion)
+		.toEqual([
+			expect.objectContaining({ strengths: 'Attendance of disadvantaged pupils up 3 points' })
+		]);
+	// Sent, all but the person with no name: no status says everything is.
+	await expect(page.getByTestId('sync-status')).toContainText('Typing in 1 record not saved');
+	await expect(page.getByTestId('record-state')).toContainText('Some typing not saved');
+	await page.getByTestId('sync-status').click();
+	await expect(page.getByRole('heading', { name: 'Typing not saved' })).toBeVisible();
+	await expect(
+		page.getByText('Everything saved on this device has reached the trust.')
+	).toBeVisible();
+	await expect(page.getByText('Everything changed on this device has reached')).toHaveCount(0);
+
+	// Back on the booklet the row is there still; once named, the person is saved and sent too.
+	await page.goBack();
+	await page.getByLabel('Name', { exact: true }).fill('Mrs Patel');
+	await expect(page.getByTestId('save-state')).toHaveText('✓ Saved on this device');
+	await expectAllSent(page);
+	await expect
+		.poll(async () => (await serverGet<Booklet>(request, `${db}/${visitId}`)).body.attendees)
+		.toEqual([expect.objectContaining({ name: 'Mrs Patel' })]);
+	await context.close();
+});
+
 test('a record of a visit still to come is shared from the day of the visit, not before', async ({
 	browser,
 	request

@@ -22,3 +22,4 @@ export * from './year.ts';
 export * from './attention.ts';
 export * from './reviews.ts';
 export * from './trust-drafts.ts';
+export * from './booklet-ready.ts';

@@ -39,6 +39,12 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
 	 * field. While there is any, nothing is written: the draft stays on screen and on the device.
 	 */
 	problems?: (draft: Pick<D, K>) => DraftError[];
+	/**
+	 * What of the draft a save leaves out for now, each said beside its field (`left`), while the
+	 * rest is saved (`ready`): a person in "Who attended" with no name yet (`bookletReady`). With
+	 * `base` null only `left` is asked for. What is left out stays on screen and on the device.
+	 */
+	leaveOut?: (draft: Pick<D, K>, base: D | null) => { ready: Pick<D, K>; left: DraftError[] };
 }
 
 /**
@@ -67,6 +73,27 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	readonly autosave: Autosave<true>;
 	/** Why the draft cannot be saved yet (`RecordFormOptions.problems`); empty when it can. */
 	readonly problems: DraftError[] = $derived.by(() => this.#options.problems?.(this.draft) ?? []);
+	/** What saves leave out for now (`RecordFormOptions.leaveOut`); empty when they leave nothing. */
+	readonly left: DraftError[] = $derived.by(
+		() => this.#options.leaveOut?.(this.draft, null).left ?? []
+	);
+	/** Whether the draft holds anything the record does not (kept on the device meanwhile). */
+	#holding = $state(false);
+	/**
+	 * Why typing on screen is not in the record and no save under way will put it there: the draft
+	 * cannot be saved as it stands, its save was refused or failed, or saves leave part of it out.
+	 * Null while there is nothing of the kind. Listed with the typing not saved (`unsavedLeft`), so
+	 * that no status says everything is saved or sent meanwhile.
+	 */
+	readonly notSaved: string | null = $derived.by(() => {
+		if (!this.#holding) return null;
+		const words = (errors: DraftError[]) => errors.map((e) => `${e.message}.`).join(' ');
+		if (this.problems.length > 0) return words(this.problems);
+		const state = this.autosave.state;
+		if (state === 'refused' || state === 'failed') return this.autosave.message;
+		if (state === 'saved' && this.left.length > 0) return words(this.left);
+		return null;
+	});
 	#base: D;
 	#fields: readonly K[];
 	#options: RecordFormOptions<D, K>;
@@ -120,6 +147,14 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 					this.#closed = true;
 					release();
 				};
+			});
+			// Typing this form holds and cannot save is counted and listed at once, not at the next
+			// start; it stays listed when the form closes, until a save (here or the start's) writes
+			// it (`#keep` forgets it then) or the person discards it on the Sync page.
+			$effect(() => {
+				const reason = this.notSaved;
+				if (reason === null) return;
+				untrack(() => workspace.listUnsaved({ key, db: this.#db, id: this.#base._id, reason }));
 			});
 		}
 	}
@@ -225,8 +260,10 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 
 	/** Keep what is not saved yet on the device (`keepNote`), or forget it once everything is. */
 	#keep(): void {
+		const saved = this.#saved();
+		this.#holding = !saved;
 		if (!this.#unsaved) return;
-		if (this.#saved()) {
+		if (saved) {
 			keepNote(this.#unsaved, null);
 			// Typing the start could not save, listed on the Sync page, is saved now.
 			workspace.forgetUnsaved(this.#unsaved);
@@ -249,7 +286,11 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		// A save asked for just before the draft went wrong (or as the form closed) waits for it to be
 		// put right: the draft is kept meanwhile.
 		if (this.problems.length > 0) return;
-		const sent = this.#full();
+		const full = this.#full();
+		// What the save leaves out for now stays in the draft, as typing since the save would.
+		const sent = this.#options.leaveOut
+			? ({ ...full, ...this.#options.leaveOut(full, this.#base).ready } as D)
+			: full;
 		const notes = this.#notesTaken;
 		this.#saving = true;
 		try {

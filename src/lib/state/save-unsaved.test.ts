@@ -99,6 +99,28 @@ describe('saving at start what editors kept and never saved', () => {
 		expect(localStorage.getItem(key)).toBeNull();
 	});
 
+	it('saves a booklet’s note but a person with no name yet, whom it keeps and lists', async () => {
+		const opened = await put(OAK, visit({ status: 'draft' }));
+		const attendees = [{ id: 'p1', name: '', role: 'SENCo' }];
+		const key = keep('sil', OAK, opened, { focus: 'Attendance of PP pupils', attendees });
+
+		const done = await saveUnsaved(ctx, 'sil');
+		expect(done).toMatchObject({ saved: 0, waiting: 0 });
+		expect(done.left).toEqual([
+			{
+				key,
+				db: OAK,
+				id: opened._id,
+				reason: 'Enter the person’s name. The rest of the booklet is saved.'
+			}
+		]);
+		const now = await dbFor(OAK).get<VisitRecord>(opened._id);
+		expect(now.focus).toBe('Attendance of PP pupils');
+		expect(now.attendees).toEqual([]);
+		// The row, with the role typed in it, is still kept on the device.
+		expect(localStorage.getItem(key)).toContain('SENCo');
+	});
+
 	it('leaves out typing a later save from this device already holds, asking no choice', async () => {
 		const opened = await put(OAK, visit({ status: 'draft', focus: 'T2-' }));
 		// The browser was killed: its note kept "T2-comme" and an older word elsewhere, while the

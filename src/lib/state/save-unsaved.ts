@@ -3,6 +3,8 @@ import { saveNextStep } from '$lib/db/next-steps';
 import { saveOverview } from '$lib/db/overviews';
 import { saveTrustSettings } from '$lib/db/trust';
 import { addLateChanges, saveBooklet, saveWalk } from '$lib/db/visits';
+import { bookletReady } from '$lib/domain/booklet-ready';
+import type { VisitRecord } from '$lib/domain/visit';
 import { newItemId } from '$lib/domain/changes';
 import { withItemIds } from '$lib/domain/item-ids';
 import { isConfirmedVisit, type Describe } from '$lib/sync/late-changes';
@@ -49,6 +51,9 @@ export interface SavedUnsaved {
 	/** Notes left until their database has caught up with the trust (`catchingUp`). */
 	waiting: number;
 }
+
+/** Part of a note was saved and part waits for a field (`bookletReady`): the note stays kept. */
+class HeldBack extends RecordRefused {}
 
 /** Why a note was left, from what its save threw. */
 export const GONE = 'This record is no longer on this device: it may have been removed.';
@@ -103,10 +108,20 @@ async function saveNote(
 	if (isConfirmedVisit(doc)) return addendum();
 	const save = SAVES[String(doc.type)];
 	if (!save) throw new RecordRefused(NO_SAVE);
+	// A person in "Who attended" with no name waits in the note, as in the editor; the rest is saved.
+	const { ready, left } =
+		doc.type === 'visit'
+			? bookletReady(draft as unknown as VisitRecord, base as unknown as VisitRecord)
+			: { ready: draft, left: [] };
 	try {
-		await save(ctx, base as never, draft as never);
+		await save(ctx, base as never, ready as never);
+		if (left.length > 0) {
+			const words = left.map((l) => `${l.message}.`).join(' ');
+			throw new HeldBack(`${words} The rest of the booklet is saved.`);
+		}
 		return 'saved';
 	} catch (err) {
+		if (err instanceof HeldBack) throw err;
 		// Confirmed in the moment between reading it and saving (a sync pass brought it).
 		if (!(err instanceof RecordRefused)) throw err;
 		const again = await current(ctx, kept);

@@ -27,7 +27,7 @@ import { storageReport } from '$lib/state/storage';
 import { storageFailure } from '$lib/db/storage-refused';
 import { firstAnswers } from '$lib/state/live.svelte';
 import { forgetKept, readAhead } from '$lib/state/watch-tables';
-import { unsavedIn, unsavedKeys } from '$lib/state/unsaved';
+import { isOpen, unsavedIn, unsavedKeys } from '$lib/state/unsaved';
 import { forgetNotes, keepNote, recoverNotes } from '$lib/state/kept-notes';
 import { hasSomething, readKeptDrafts } from '$lib/state/kept-drafts';
 import { claimTab } from '$lib/state/tab';
@@ -558,7 +558,12 @@ class Workspace {
 					leaving || now || !this.online ? undefined : (db: string) => this.#unchecked.has(db);
 				const done = await saveUnsaved(ctx, user, { ...settle, describe, catchingUp });
 				if (this.#rm === rm) {
-					this.unsavedLeft = done.left;
+					// Typing an editor open now holds and cannot save (`listUnsaved`) stays listed: the
+					// start leaves its note to the editor.
+					const open = this.unsavedLeft.filter(
+						(n) => isOpen(n.key) && !done.left.some((l) => l.key === n.key)
+					);
+					this.unsavedLeft = [...done.left, ...open];
 					this.#notesWaiting = done.waiting > 0;
 				}
 				// A pass that never finishes (the trust out of reach) does not hold typing back for long.
@@ -587,6 +592,17 @@ class Workspace {
 		this.#unchecked.delete(db);
 		this.checking = this.#opening || this.#unchecked.size > 0;
 		if (this.#notesWaiting) void this.#saveUnsaved(user);
+	}
+
+	/**
+	 * Typing an open editor holds and cannot save (`RecordForm.notSaved`): refused, or a part its
+	 * saves leave out. Listed with the typing the start could not save, so that the status line, the
+	 * record's state and the Sync page say it is not saved from this moment, not after a reload.
+	 */
+	listUnsaved(note: LeftNote): void {
+		const listed = this.unsavedLeft.find((n) => n.key === note.key);
+		if (listed?.reason === note.reason && listed.db === note.db && listed.id === note.id) return;
+		this.unsavedLeft = [...this.unsavedLeft.filter((n) => n.key !== note.key), note];
 	}
 
 	/**
