@@ -181,6 +181,45 @@ test('a person added with no name waits beside their row; the rest of the bookle
 	await context.close();
 });
 
+test('a next step added with words missing says beside each field what it needs, and focuses the first', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, heads } = await demoUsers(request);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, sil);
+	await page.goto(`/schools/${heads[0]!.school}/plan`);
+	await planVisit(page);
+	await expect(page.getByRole('heading', { level: 1, name: /^SI visit, / })).toBeVisible();
+
+	const action = page.getByLabel('Next step', { exact: true });
+	const owner = page.getByLabel(/^Owner/);
+	const due = page.getByLabel('Due date');
+	await page.getByRole('button', { name: 'Add next step' }).click();
+	await expect(action).toBeFocused();
+	await expect(action).toHaveAttribute('aria-invalid', 'true');
+	await expect(action).toHaveAccessibleDescription('Say what the next step is');
+	await expect(owner).toHaveAccessibleDescription('Say who owns this next step');
+	await expect(due).toHaveAccessibleDescription(/^Give a due date or choose a term/);
+	// No place in the record is shown as a message.
+	await expect(page.getByText(/owner:|dueDate|action:/)).toHaveCount(0);
+
+	// Each field stops asking once filled; the focus goes to the first still missing.
+	await action.fill('Model comprehension questioning in year 5');
+	await expect(action).not.toHaveAttribute('aria-invalid');
+	await page.getByRole('button', { name: 'Add next step' }).click();
+	await expect(owner).toBeFocused();
+	await owner.fill('English lead');
+	await page.getByLabel('or by the end of term').selectOption({ label: 'Spring 1' });
+	await page.getByRole('button', { name: 'Add next step' }).click();
+	await expect(page.getByTestId('visit-next-step')).toContainText(
+		'Model comprehension questioning in year 5'
+	);
+	await expect(page.getByTestId('field-problem')).toHaveCount(0);
+	await context.close();
+});
+
 test('a record of a visit still to come is shared from the day of the visit, not before', async ({
 	browser,
 	request

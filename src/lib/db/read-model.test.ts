@@ -567,7 +567,7 @@ describe('repositories', () => {
 	it('refuses an invalid record before it is written, in plain words', async () => {
 		const bad = { ...nextStep(), owner: '' };
 		await expect(createDoc(ctxFor(sil), DB, NextStep, bad)).rejects.toThrow(
-			new RecordRefused('owner: is required')
+			new RecordRefused('Say who owns this next step.')
 		);
 		expect((await pouch.allDocs()).rows).toHaveLength(0);
 	});

@@ -31,6 +31,11 @@ export function writtenName(ctx: WriteContext): { name?: string } {
 
 type Doc = { _id: string; _rev?: string } & Record<string, unknown>;
 
+const kindOf = (doc: unknown) => {
+	const type = (doc as { type?: unknown } | null)?.type;
+	return typeof type === 'string' ? type : undefined;
+};
+
 /**
  * Check a document as the server will (schema and role rules) before it is written, so a refusal
  * is shown at once rather than after the next sync.
@@ -43,7 +48,7 @@ function check<T extends z.ZodType>(
 	old: Doc | null
 ): z.infer<T> {
 	const parsed = schema.safeParse(doc);
-	if (!parsed.success) throw new RecordRefused(describeIssues(parsed.error));
+	if (!parsed.success) throw new RecordRefused(describeIssues(parsed.error, kindOf(doc)));
 	// Validate the document as given (zod strips nothing we need, but rules look at the raw fields).
 	const verdict = validateDocUpdate(doc as Doc, old, ctx.user, db);
 	if (!verdict.ok) throw new RecordRefused(verdict.reason);

@@ -1,4 +1,5 @@
 import type { DraftError } from './attainment-framework-edit.ts';
+import { FIELD_WORDS } from './field-words.ts';
 
 interface Attendee {
 	id: string;
@@ -7,7 +8,7 @@ interface Attendee {
 }
 
 /** Said beside the name of a person in "Who attended" who has none yet. */
-export const NAME_NEEDED = 'Enter the person’s name';
+export const NAME_NEEDED = FIELD_WORDS.visit!['attendees.*.name']!.missing;
 
 /** The id of the name box of a person in "Who attended" (`BookletEditor`), where its message points. */
 export const attendeeNameField = (id: string) => `att-name-${id}`;

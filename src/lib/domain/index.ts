@@ -23,3 +23,4 @@ export * from './attention.ts';
 export * from './reviews.ts';
 export * from './trust-drafts.ts';
 export * from './booklet-ready.ts';
+export * from './field-words.ts';

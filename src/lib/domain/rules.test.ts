@@ -35,13 +35,13 @@ describe('who may open which database', () => {
 });
 
 describe('validate_doc_update', () => {
-	it('refuses an invalid document with the field and the reason', () => {
+	it('refuses an invalid document, saying what to put right as the form names the field', () => {
 		const bad = { ...nextStep(), action: '' };
 		const verdict = validateDocUpdate(bad, null, sil, DB);
 		expect(verdict).toEqual({
 			ok: false,
 			error: 'forbidden',
-			reason: 'Invalid next-step: action: the next step needs words.'
+			reason: 'Invalid next-step: Say what the next step is.'
 		});
 	});
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { School } from './school.ts';
 import { EvaluationFramework } from './evaluation.ts';
 import { actsAsSil, hasRole, isAdmin, isHeadOf, type UserCtx } from './roles.ts';
+import { fieldWords } from './field-words.ts';
 import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './databases.ts';
 import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
@@ -44,12 +45,23 @@ const forbid = (reason: string): Verdict => ({ ok: false, error: 'forbidden', re
 
 type AnyDoc = { _id: string; _deleted?: boolean; type?: unknown; [k: string]: unknown };
 
-/** Plain-words summary of the first schema problems, for a 403 reason a person can act on. */
-export function describeIssues(error: z.ZodError): string {
+/**
+ * Plain-words summary of the first schema problems of a record of kind `type`, for a refusal a
+ * person can act on (the save state, the Sync page, a 403 reason). A field the forms name
+ * (`FIELD_WORDS`) is named as they do: left empty, the form's own request ("Say who owns this next
+ * step"); otherwise its label and the problem. Other fields keep their place in the record, for
+ * whoever looks into it.
+ */
+export function describeIssues(error: z.ZodError, type?: string): string {
 	return error.issues
 		.slice(0, 3)
-		.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-		.join('; ');
+		.map((i) => {
+			const words = fieldWords(type, i.path);
+			const empty = i.code === 'too_small' || i.code === 'custom' || i.code === 'invalid_type';
+			if (words) return `${empty ? words.missing : `${words.label}: ${i.message}`}.`;
+			return `${i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message}.`;
+		})
+		.join(' ');
 }
 
 /** The fields a change touched, ignoring CouchDB's own underscore fields. */
@@ -159,7 +171,7 @@ export function validateDocUpdate(
 		return forbid('A document cannot change its type.');
 	}
 	const parsed = entry.schema.safeParse(newDoc);
-	if (!parsed.success) return forbid(`Invalid ${type}: ${describeIssues(parsed.error)}.`);
+	if (!parsed.success) return forbid(`Invalid ${type}: ${describeIssues(parsed.error, type)}`);
 	if (schoolId && newDoc.schoolId !== schoolId) {
 		return forbid(`This document is for another school than ${schoolId}.`);
 	}

@@ -246,7 +246,12 @@ export async function planResolution(
 				const count = Array.isArray(list) ? list.length : 0;
 				return [{ path: i.path as (string | number)[], count, max: Number(i.maximum) }];
 			});
-			return { id, kind: 'invalid', reason: describeIssues(parsed.error), overfull };
+			return {
+				id,
+				kind: 'invalid',
+				reason: describeIssues(parsed.error, typeof doc.type === 'string' ? doc.type : undefined),
+				overfull
+			};
 		}
 	}
 	// A confirmed version meeting a later change to what it says: what the head confirmed stays as
