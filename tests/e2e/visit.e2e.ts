@@ -85,6 +85,12 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await expect(
 		page.getByText('Shared with the headteacher, waiting for their confirmation.')
 	).toBeVisible();
+	// The button has gone: the focus is on what it did, which offline is not yet shared.
+	const shared = page.getByTestId('visit-action-done');
+	await expect(shared).toHaveText(
+		'Saved on this device. It is shared with the headteacher when the trust can be reached.'
+	);
+	await expect(shared).toBeFocused();
 	await expect(page.getByTestId('sync-status')).toContainText('changes waiting');
 	const visitId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
@@ -92,6 +98,7 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await online();
 	await silDevice.context.setOffline(false);
 	await expectAllSent(page);
+	await expect(shared).toHaveText('Shared with the headteacher.');
 	const db = `school-${head.school}`;
 	await expect
 		.poll(
@@ -115,6 +122,7 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await headDevice.page.getByLabel('Comment (optional)').fill('A fair record of the day');
 	await headDevice.page.getByRole('button', { name: 'Confirm the record' }).click();
 	await expect(headDevice.page.getByText('the record is confirmed')).toBeVisible();
+	await expect(headDevice.page.getByTestId('visit-action-done')).toBeFocused();
 	await expect(page.getByText('✓ Confirmed by the headteacher. The record is locked')).toBeVisible({
 		timeout: 15_000
 	});

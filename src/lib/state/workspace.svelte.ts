@@ -275,6 +275,18 @@ class Workspace {
 	#compaction: CompactionClock | null = null;
 	#compactLater = new Set<string>();
 
+	/**
+	 * Whether the trust can be reached, as far as this device knows: online, and sync neither out of
+	 * reach of it nor signed out by it. What is saved while it cannot is sent when it can.
+	 */
+	get reachable(): boolean {
+		return (
+			this.online &&
+			this.problem?.kind !== 'unreachable' &&
+			this.problem?.kind !== 'session-expired'
+		);
+	}
+
 	get user(): UserCtx | null {
 		return this.session ? { name: this.session.name, roles: this.session.roles } : null;
 	}
