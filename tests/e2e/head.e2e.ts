@@ -169,7 +169,12 @@ test('a head on a phone updates next steps and confirms a record offline; the SI
 	expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/visits/${visit._id}`);
 	await page.getByLabel('Comment (optional)').fill('Agreed, thank you; confirmed from my phone');
 	await page.getByRole('button', { name: 'Confirm the record' }).click();
-	await expect(page.getByText('Thank you: the record is confirmed.')).toBeVisible();
+	// Offline, the confirmation is on the phone only: said so, and the focus is on it.
+	const confirmedHere = page.getByTestId('visit-action-done');
+	await expect(confirmedHere).toHaveText(
+		'Thank you: the record is confirmed on this device. The school improvement lead sees it when the trust can be reached.'
+	);
+	await expect(confirmedHere).toBeFocused();
 	// The three updates, the record, and each of its next steps, which confirming writes again so
 	// that a removal from a device that had not seen the record confirmed cannot take them.
 	const recordSteps = steps.filter((s) => s.visitId === visit._id).length;
@@ -181,6 +186,7 @@ test('a head on a phone updates next steps and confirms a record offline; the SI
 	// Back online: it all goes to the trust, and the SIL's open page follows without a reload.
 	await context.setOffline(false);
 	await expectAllSent(page);
+	await expect(confirmedHere).toHaveText('Thank you: the record is confirmed.');
 	const silPage = silDevice.page;
 	await expect(confirmedOnSil).toHaveCount(confirmedBefore + 1, { timeout: 15_000 });
 	const doneStep = silPage.getByTestId('next-step').filter({ hasText: third! });
