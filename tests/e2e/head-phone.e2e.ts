@@ -474,8 +474,13 @@ test('a progress update being written survives leaving the screen and a reload, 
 	await expect(note).toHaveValue('Head: the impact shows in the spring book look');
 	await expect(page.getByRole('radio', { name: 'Done (now)' })).toBeChecked();
 
-	await page.getByRole('button', { name: 'Save update' }).click();
+	// Saved from the keyboard, the focus stays on the button: the next Tab carries on from there,
+	// not from the top of the page.
+	const save = page.getByRole('button', { name: 'Save update' });
+	await save.focus();
+	await page.keyboard.press('Enter');
 	await expect(page.getByText(/^Update saved/)).toBeVisible();
+	await expect(save).toBeFocused();
 	await expect(page.getByTestId('progress').first()).toContainText(
 		'Head: the impact shows in the spring book look'
 	);
