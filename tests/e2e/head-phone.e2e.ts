@@ -474,6 +474,10 @@ test('a progress update being written survives leaving the screen and a reload, 
 	await expect(note).toHaveValue('Head: the impact shows in the spring book look');
 	await expect(page.getByRole('radio', { name: 'Done (now)' })).toBeChecked();
 
+	// The step is done already: a later note does not mark it done, so evidence is not asked for.
+	await expect(evidence).toHaveAccessibleName(/^Evidence \(optional\)/);
+	await evidence.fill('');
+
 	// Saved from the keyboard, the focus stays on the button: the next Tab carries on from there,
 	// not from the top of the page.
 	const save = page.getByRole('button', { name: 'Save update' });

@@ -79,6 +79,8 @@ export async function addProgressUpdate(
 		schoolId: string;
 		nextStepId: string;
 		status: NextStepStatus;
+		/** The step's status when the update was written: a note on a step done keeps it done. */
+		statusBefore?: NextStepStatus;
 		note: string;
 		evidence?: string;
 	}
@@ -92,6 +94,7 @@ export async function addProgressUpdate(
 		schoolId: input.schoolId,
 		nextStepId: input.nextStepId,
 		status: input.status,
+		...(input.statusBefore ? { statusBefore: input.statusBefore } : {}),
 		note: input.note.trim(),
 		...(evidence ? { evidence } : {}),
 		by: ctx.user.name ?? '',

@@ -74,6 +74,14 @@ describe('validate_doc_update', () => {
 		expect(
 			validateDocUpdate(progress({ status: 'done', evidence: 'Lesson visits' }), null, head, DB).ok
 		).toBe(true);
+		// Marking done from in progress still needs it.
+		const marking = progress({ status: 'done', statusBefore: 'in-progress' });
+		expect(validateDocUpdate(marking, null, head, DB).ok).toBe(false);
+	});
+
+	it('takes a later note on a step already done without evidence: it marks nothing done', () => {
+		const note = progress({ status: 'done', statusBefore: 'done', note: 'Still in place' });
+		expect(validateDocUpdate(note, null, head, DB).ok).toBe(true);
 	});
 
 	it('lets a head confirm a shared visit record but change nothing else', () => {

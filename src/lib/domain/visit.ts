@@ -183,6 +183,15 @@ export type NextStep = z.infer<typeof NextStep>;
 export const progressDocId = (nextStepId: string, at: string, uuid: string) =>
 	`progress:${nextStepId.slice('next-step:'.length)}:${at}:${uuid}`;
 
+/**
+ * Whether a progress update marks its step done, and so needs a note of the evidence: it says done
+ * and the step was not done already. A later note on a step that is done leaves it done, and its
+ * evidence was given when it was marked done. An update that does not say what it followed (written
+ * before `statusBefore` was kept) is taken to mark the step done, as it always was.
+ */
+export const marksDone = (p: { status: NextStepStatus; statusBefore?: NextStepStatus }) =>
+	p.status === 'done' && p.statusBefore !== 'done';
+
 /** A progress update on a next step: a new document each time, never an edit of a shared list. */
 export const ProgressUpdate = lazy(() =>
 	z
@@ -192,13 +201,18 @@ export const ProgressUpdate = lazy(() =>
 			schoolId: Slug,
 			nextStepId: z.string().startsWith('next-step:'),
 			status: NextStepStatus,
+			/**
+			 * The step's status as the writer saw it. A note added to a step already done says so here,
+			 * as the rules see one document at a time (CouchDB's `validate_doc_update` reads no other).
+			 */
+			statusBefore: NextStepStatus.optional(),
 			note: Text(2000).min(1, 'say what has happened'),
 			evidence: Text(2000).optional(),
 			by: z.string().min(1),
 			byName: PersonName.optional(),
 			at: IsoDateTime
 		})
-		.refine((p) => p.status !== 'done' || (p.evidence ?? '').trim().length > 0, {
+		.refine((p) => !marksDone(p) || (p.evidence ?? '').trim().length > 0, {
 			message: 'marking a next step done needs a short note of the evidence',
 			path: ['evidence']
 		})
