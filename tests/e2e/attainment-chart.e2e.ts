@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { demoUsers, newDevice, signIn } from './helpers.ts';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { demoUsers, horizontalOverflow, newDevice, signIn } from './helpers.ts';
 
 // Found in the SIL's walk-through at stop 28: the A&A chart's last axis label ("End of year") was
 // cut off at the chart's right edge. Every label of every chart lies inside its SVG.
@@ -21,6 +21,15 @@ function outside(page: Page) {
 			});
 		})
 	);
+}
+
+/** Whether a summary shows a disclosure marker: its own (a list item's) or one drawn before it. */
+function marker(summary: Locator) {
+	return summary.evaluate((el) => {
+		const before = getComputedStyle(el, '::before');
+		const drawn = before.content !== 'none' && before.content !== 'normal';
+		return getComputedStyle(el).display === 'list-item' || drawn;
+	});
 }
 
 for (const viewport of [
@@ -45,3 +54,38 @@ for (const viewport of [
 		await context.close();
 	});
 }
+
+test('at 360 px the chart as a table scrolls in its own box, under a summary marked as one to open', async ({
+	browser,
+	request
+}) => {
+	const { sil, silSchools } = await demoUsers(request);
+	const school = silSchools.find((r) => r.startsWith('school:'))!.slice('school:'.length);
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(page, sil);
+	await page.goto(`/schools/${school}/attainment`);
+	const summary = page.getByText('Show the chart as a table');
+	await expect(summary).toBeVisible();
+	// A marker (the triangle a summary shows) says it opens.
+	expect(await marker(summary)).toBe(true);
+	await summary.click();
+	const table = page.getByRole('region', { name: /chart as a table/ });
+	await expect(table.getByRole('table')).toBeVisible();
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+	// The menu bar along the bottom stays on the screen.
+	const bar = (await page.getByRole('navigation', { name: 'Main' }).boundingBox())!;
+	expect(bar.x).toBeGreaterThanOrEqual(0);
+	expect(bar.x + bar.width).toBeLessThanOrEqual(360);
+	// Each table too wide for the phone scrolls in a box whose edge shows: a column cut at it is
+	// one more to scroll to, not words cut off.
+	for (const region of await page.locator('[role=region]:has(table)').all()) {
+		const edge = await region.evaluate((el) => ({
+			scrolls: el.scrollWidth > el.clientWidth,
+			border: parseFloat(getComputedStyle(el).borderRightWidth),
+			name: el.getAttribute('aria-label')
+		}));
+		if (edge.scrolls) expect(edge.border, `${edge.name}`).toBeGreaterThan(0);
+	}
+	await expect(page.getByRole('region', { name: 'Change since the last snapshot' })).toBeVisible();
+	await context.close();
+});
