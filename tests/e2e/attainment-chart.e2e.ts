@@ -64,12 +64,12 @@ test('at 360 px the chart as a table scrolls in its own box, under a summary mar
 	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
 	await signIn(page, sil);
 	await page.goto(`/schools/${school}/attainment`);
-	const summary = page.getByText('Show the chart as a table');
+	const summary = page.getByText('Show the chart as a table').first();
 	await expect(summary).toBeVisible();
 	// A marker (the triangle a summary shows) says it opens.
 	expect(await marker(summary)).toBe(true);
 	await summary.click();
-	const table = page.getByRole('region', { name: /chart as a table/ });
+	const table = page.getByRole('region', { name: /chart as a table/ }).first();
 	await expect(table.getByRole('table')).toBeVisible();
 	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 	// The menu bar along the bottom stays on the screen.

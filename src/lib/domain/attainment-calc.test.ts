@@ -8,6 +8,7 @@ import {
 	disadvantagedGap,
 	formatTenths,
 	nationalFigure,
+	openingView,
 	outcomesAcrossYears,
 	percentageFromCounts,
 	previousYear,
@@ -470,5 +471,27 @@ describe('outcomes across years', () => {
 		const series = outcomesAcrossYears([booklet('2026-27')], F, 5, 'ks2-reading-exs', 'all');
 		expect(series).toHaveLength(1);
 		expect(series[0]!.figure.kind).toBe('missing');
+	});
+});
+
+describe('where the overview opens', () => {
+	it('opens on the latest point with figures, at the first section and measure that has them', () => {
+		const b = booklet();
+		// Phonics in the autumn and a KS2 target: nothing at the end of the year, nothing in EYFS.
+		b.cells[cellKey('ks2-reading-exs', 'all', 'target')] = { cohort: 30, count: 24 };
+		b.cells[cellKey('phonics-y1', 'disadvantaged', 'autumn')] = { cohort: 9, count: 6 };
+		// A cohort alone, later in the year, is not a figure.
+		b.cells[cellKey('eyfs-gld', 'all', 'end-of-year')] = { cohort: 30 };
+		expect(openingView(b, F)).toEqual({
+			sectionId: 'phonics',
+			measureId: 'phonics-y1',
+			pointId: 'autumn'
+		});
+	});
+
+	it('opens on the end of the year once it has figures, and says nothing for an empty booklet', () => {
+		const b = worked();
+		expect(openingView(b, F)).toMatchObject({ pointId: 'end-of-year', sectionId: 'ks2' });
+		expect(openingView(booklet(), F)).toBeNull();
 	});
 });

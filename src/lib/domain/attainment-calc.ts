@@ -458,3 +458,31 @@ export function describeCell(framework: AttainmentFramework, ref: Partial<CellRe
 		.filter(Boolean)
 		.join(', ');
 }
+
+/** Which section, measure and assessment point the overview shows. */
+export type AttainmentView = { sectionId: string; measureId: string; pointId: string };
+
+/**
+ * Where the overview opens: the latest assessment point that has figures, and there the first
+ * section and measure with figures, so a head sees figures at once, not "No data" everywhere (the
+ * end of the year has none until the summer). Null when the booklet has no figures yet. A cohort
+ * alone is not a figure: it shows as "No data".
+ */
+export function openingView(
+	booklet: AttainmentBooklet,
+	framework: AttainmentFramework
+): AttainmentView | null {
+	const hasFigure = (c: AttainmentCell | undefined) =>
+		c !== undefined && (c.count !== undefined || c.value !== undefined);
+	for (const point of [...framework.points].reverse()) {
+		for (const section of framework.sections) {
+			const measure = framework.measures.find(
+				(m) =>
+					m.sectionId === section.id &&
+					framework.groups.some((g) => hasFigure(booklet.cells[cellKey(m.id, g.id, point.id)]))
+			);
+			if (measure) return { sectionId: section.id, measureId: measure.id, pointId: point.id };
+		}
+	}
+	return null;
+}
