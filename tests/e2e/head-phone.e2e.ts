@@ -130,7 +130,7 @@ test('until the school’s own record has arrived, the head reads “Your school
 	});
 	await startSignIn(page, head.name);
 	const heading = page.getByRole('heading', { level: 1 });
-	await expect(heading).toHaveText('Your school: agreed next steps');
+	await expect(heading).toHaveText('Your school: next steps');
 	await expect(page.getByTestId('waiting-confirmation').getByRole('link').first()).toBeVisible();
 
 	// The learning walk's way back names the visit, not "The school".
@@ -147,7 +147,7 @@ test('until the school’s own record has arrived, the head reads “Your school
 		new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, visit on `)
 	);
 	await page.goto('/');
-	await expect(heading).toHaveText(`${name}: agreed next steps`);
+	await expect(heading).toHaveText(`${name}: next steps`);
 	await context.close();
 });
 

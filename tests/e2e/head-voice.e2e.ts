@@ -186,7 +186,7 @@ test('Back from a next step returns to the list it was opened from, after a relo
 	const { head, id, action, visit } = await proposedStep(request);
 	const { page, context } = await newDevice(browser, PHONE);
 	await signIn(page, head.name);
-	const home = page.getByRole('heading', { level: 1, name: /agreed next steps$/ });
+	const home = page.getByRole('heading', { level: 1, name: /: next steps$/ });
 	await expect(home).toBeVisible();
 
 	// From the head's home list, and back to it, even after a reload of the step.

@@ -112,7 +112,7 @@ test('a head on a phone updates next steps and confirms a record offline; the SI
 
 	const { context, page } = await newDevice(browser, PHONE);
 	await signIn(page, head.name);
-	await expect(page.getByRole('heading', { level: 1 })).toContainText('agreed next steps');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(/: next steps$/);
 	await expect(page.getByTestId('next-step')).toHaveCount(steps.length);
 	expect(await phoneProblems(page)).toEqual([]);
 
@@ -167,6 +167,8 @@ test('a head on a phone updates next steps and confirms a record offline; the SI
 	await page.getByTestId('visit').filter({ hasText: 'Shared with you' }).getByRole('link').click();
 	await expect(page.getByRole('heading', { name: /^SI visit,/ })).toBeVisible();
 	expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/visits/${visit._id}`);
+	// Until the head confirms it, the evaluations are the visitor's proposal.
+	await expect(page.getByRole('heading', { name: /^Evaluations proposed/ })).toBeVisible();
 	await page.getByLabel('Comment (optional)').fill('Agreed, thank you; confirmed from my phone');
 	await page.getByRole('button', { name: 'Confirm the record' }).click();
 	// Offline, the confirmation is on the phone only: said so, and the focus is on it.
@@ -175,6 +177,10 @@ test('a head on a phone updates next steps and confirms a record offline; the SI
 		'Thank you: the record is confirmed on this device. The school improvement lead sees it when the trust can be reached.'
 	);
 	await expect(confirmedHere).toBeFocused();
+	await expect(page.getByRole('heading', { name: /^Evaluations agreed/ })).toBeVisible();
+	// The head reads it of themselves, not of "the headteacher", in the record as in its status.
+	await expect(page.locator('main')).toContainText(/✓ Confirmed by you on \d/);
+	await expect(page.locator('main')).not.toContainText('the headteacher');
 	// The three updates, the record, and each of its next steps, which confirming writes again so
 	// that a removal from a device that had not seen the record confirmed cannot take them.
 	const recordSteps = steps.filter((s) => s.visitId === visit._id).length;

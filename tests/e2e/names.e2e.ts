@@ -55,7 +55,9 @@ test('the head reads visits and next steps with people’s full names and areas 
 	for (const visit of [confirmed, older]) {
 		await page.goto(`/visits/${encodeURIComponent(visit._id)}`);
 		await expect(page.getByText('Visitor: James Whitfield')).toBeVisible();
-		await expect(page.getByText('Confirmed by the headteacher, Sarah Thompson')).toBeVisible();
+		// The head is spoken to on their own record, as on the rest of the page, not named.
+		await expect(page.locator('main')).toContainText(/✓ Confirmed by you on \d/);
+		await expect(page.locator('main')).not.toContainText('Confirmed by the headteacher');
 		await expect(page.getByText('Sarah Thompson, Headteacher')).toBeVisible();
 		await expect(page.getByText('James Whitfield, School improvement lead')).toBeVisible();
 		await expect(page.getByRole('rowheader', { name: areaLabel! })).toBeVisible();
@@ -64,6 +66,9 @@ test('the head reads visits and next steps with people’s full names and areas 
 		// An id of more than one word ("curriculum-teaching") would show as itself.
 		if (areaId.includes('-')) expect(text).not.toContain(areaId);
 		expect(text).not.toMatch(/term \d/);
+		// The printed copy, read by the governors too, names the head.
+		await page.goto(`/visits/${encodeURIComponent(visit._id)}/print`);
+		await expect(page.getByText('Confirmed by the headteacher, Sarah Thompson')).toBeVisible();
 	}
 
 	// The calendar's documents and activities are suggestions: those the visit did not take up
@@ -138,17 +143,19 @@ test('a visit the SIL plans carries their full name to the trust, and the head s
 	await headPage.goto(`/visits/${encodeURIComponent(visitId)}`);
 	await expect(headPage.getByText('Visitor: James Whitfield')).toBeVisible();
 	await headPage.getByRole('button', { name: 'Confirm the record' }).click();
-	await expect(headPage.getByText('Confirmed by the headteacher, Sarah Thompson')).toBeVisible();
+	await expect(headPage.locator('main')).toContainText(/✓ Confirmed by you on \d/);
 	await expect.poll(async () => (await onServer()).status, { timeout: 30_000 }).toBe('confirmed');
 	expect((await onServer()).confirmation).toMatchObject({ by: head.name, name: 'Sarah Thompson' });
 
 	// Printed for the governors next term, the record still says when it was confirmed: a date
-	// and a time, never "today".
-	const confirmedAt =
-		/Confirmed by the headteacher, Sarah Thompson, on \d{1,2} [A-Z][a-z]{2,3} \d{4} at \d{2}:\d{2}\./;
-	await expect(headPage.locator('main')).toContainText(confirmedAt);
+	// and a time, never "today". On screen the head reads it of themselves; the print names them.
+	const on = 'on \\d{1,2} [A-Z][a-z]{2,3} \\d{4} at \\d{2}:\\d{2}\\.';
+	await expect(headPage.locator('main')).toContainText(new RegExp(`✓ Confirmed by you ${on}`));
+	await expect(headPage.locator('main')).not.toContainText('Confirmed by the headteacher');
 	await headPage.goto(`/visits/${encodeURIComponent(visitId)}/print`);
-	await expect(headPage.locator('main')).toContainText(confirmedAt);
+	await expect(headPage.locator('main')).toContainText(
+		new RegExp(`Confirmed by the headteacher, Sarah Thompson, ${on}`)
+	);
 	expect(await headPage.locator('main').innerText()).not.toMatch(/\b(today|yesterday)\b/);
 	await headDevice.close();
 });
