@@ -160,3 +160,37 @@ test('planning a visit past the SI days allowance warns and asks why', async ({
 		});
 	await context.close();
 });
+
+/** Each "Planned: …" that does not go on to say how many days are still to come. */
+const plannedAgain = (text: string) =>
+	text.match(
+		/Planned: [\d.]+ days? of up to \d+(?!\d|(?: \([^)]*\))?; [\d.]+ days? still to come)/g
+	) ?? [];
+
+test('SI days are said once when nothing more is planned, on the home, the overview and the reports', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { ceo } = await demoUsers(request);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, ceo);
+	const cards = page.getByTestId('school');
+	await expect(cards.filter({ hasText: /Used: .* of up to \d/ }).first()).toBeVisible();
+	// A school with no more visits planned this year has one line: its used days.
+	await expect(
+		cards
+			.filter({ hasText: /Used: .* of up to \d/ })
+			.filter({ hasNotText: 'Planned:' })
+			.first()
+	).toBeVisible();
+	const home = await cards.allInnerTexts();
+	expect(home.flatMap(plannedAgain)).toEqual([]);
+
+	for (const path of ['/schools/st-aidans/overview', '/reports/board']) {
+		await page.goto(path);
+		await expect(page.locator('main')).toContainText(/Used: .* of up to \d/);
+		expect(plannedAgain(await page.locator('main').innerText()), path).toEqual([]);
+	}
+	await context.close();
+});

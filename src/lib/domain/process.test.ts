@@ -35,6 +35,25 @@ describe('SI days: planned and used against the allowance', () => {
 		});
 	});
 
+	it('says the days once when nothing more is planned, not the same figure twice', () => {
+		const done = siDays(oakfield, visits.slice(0, 2), '2026-11-23', COUNTING);
+		expect(siDaysText(done)).toEqual({ planned: null, used: 'Used: 2 days of up to 3' });
+		// Past the allowance, the one line says so.
+		const more = [
+			...visits.slice(0, 2),
+			visit({ date: '2026-10-08', daysUsed: 2, status: 'shared' })
+		];
+		expect(siDaysText(siDays(oakfield, more, '2026-11-23', COUNTING))).toEqual({
+			planned: null,
+			used: 'Used: 4 days of up to 3 (1 day over the allowance)'
+		});
+		const quarter = [visit({ date: '2026-09-24', daysUsed: 0.75, status: 'confirmed' })];
+		const half = visit({ date: '2027-01-14', daysUsed: 0.5, status: 'planned' });
+		expect(siDaysText(siDays(oakfield, [...quarter, half], '2026-11-23', COUNTING)).planned).toBe(
+			'Planned: 1.25 days of up to 3; 0.5 days still to come'
+		);
+	});
+
 	it('does not count a begun record whose day has not come, nor a planned one whose day passed', () => {
 		const early = [
 			visit({ date: '2026-12-01', daysUsed: 0.5, status: 'draft' }),

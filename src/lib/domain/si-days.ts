@@ -81,18 +81,22 @@ export const plannedDaysFor = (school: Pick<School, 'category'>, type: VisitType
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 
 /**
- * In words, the same on every screen: "Planned: 4 days of up to 3 (1 day over the allowance); 2
- * days still to come" and "Used: 2 days of up to 3". Planned counts every visit booked, those
- * that took place too, so it says how much of it is still to come: two lines with the same figure
- * otherwise read as one said twice.
+ * In words, the same on every screen: "Used: 2 days of up to 3" and "Planned: 4 days of up to 3
+ * (1 day over the allowance); 2 days still to come". Planned counts every visit booked, those that
+ * took place too, so it says how much of it is still to come; with nothing still to come it would
+ * repeat the used figure (two lines with the same figure read as one said twice), so `planned` is
+ * null and only the used line is shown.
  */
-export function siDaysText(d: SiDays): { planned: string; used: string } {
+export function siDaysText(d: SiDays): { planned: string | null; used: string } {
 	const quarter = (n: number) => Math.round(n * 4) / 4;
 	const over = (n: number) =>
 		n > d.allowance ? ` (${days(quarter(n - d.allowance))} over the allowance)` : '';
 	const toCome = quarter(d.planned - d.used);
 	return {
-		planned: `Planned: ${days(d.planned)} of up to ${d.allowance}${over(d.planned)}${toCome > 0 ? `; ${days(toCome)} still to come` : ''}`,
+		planned:
+			toCome > 0
+				? `Planned: ${days(d.planned)} of up to ${d.allowance}${over(d.planned)}; ${days(toCome)} still to come`
+				: null,
 		used: `Used: ${days(d.used)} of up to ${d.allowance}${over(d.used)}`
 	};
 }

@@ -73,7 +73,7 @@ export const categoryText = (school: School) =>
 /** SI days in words, the same as on the screens (`siDaysText`). */
 const daysText = (d: SiDays) => {
 	const t = siDaysText(d);
-	return `${t.used}. ${t.planned}`;
+	return t.planned ? `${t.used}. ${t.planned}` : t.used;
 };
 
 /** The school's place on the strategy's route, the same wherever it is reported. */
