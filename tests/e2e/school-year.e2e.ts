@@ -1,6 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { E2E } from './env.ts';
-import { demoUsers, expectAllSent, newDevice, serverGet, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	expectAllSent,
+	makeAccount,
+	newDevice,
+	removeAccount,
+	serverGet,
+	signIn
+} from './helpers.ts';
 
 test('an administrator re-categorises a school; the CEO sees the allowance change and why', async ({
 	browser,
@@ -12,8 +20,11 @@ test('an administrator re-categorises a school; the CEO sees the allowance chang
 	await desk.page.goto('/schools/hawthorn');
 	await expect(desk.page.getByTestId('allowance')).toHaveText('Up to 5 SI days a year');
 
+	// An administrator with a full name on the trust's list of people, by which the change is named.
+	const name = 'e2e-admin-priya';
+	await makeAccount(request, { name, fullName: 'Priya Shah', roles: ['admin'] });
 	const admin = await newDevice(browser);
-	await signIn(admin.page, E2E.admin);
+	await signIn(admin.page, name);
 	await admin.page.goto('/settings');
 	await admin.page.getByRole('link', { name: /re-categorise/ }).click();
 	await admin.page.getByRole('link', { name: 'Hawthorn Primary School' }).click();
@@ -42,8 +53,12 @@ test('an administrator re-categorises a school; the CEO sees the allowance chang
 	await expect(history).toContainText('From 20 Nov 2026');
 	await expect(history).toContainText('category 3 (Requires improvement), corrective strand');
 	await expect(history).toContainText('Safeguarding concerns at the autumn review');
+	// Named in full, as elsewhere, never by the user name.
+	await expect(history).toContainText(/Recorded by Priya Shah on \d{1,2} \w{3} \d{4}/);
+	await expect(history).not.toContainText(name);
 	await admin.context.close();
 	await desk.context.close();
+	await removeAccount(request, name);
 });
 
 test('an administrator adds a school and closes it; its page says it is closed', async ({
