@@ -257,6 +257,39 @@ describe('the draft a form opens on', () => {
 	});
 });
 
+describe('a draft left only in IndexedDB', () => {
+	it('is taken over by a form opening in a new tab, though the start has not recovered it yet', async () => {
+		// Typed in a tab, the browser killed before localStorage reached the disk, and the form opened
+		// again in a new tab (the kill took the tab's sessionStorage) before the start's recovery ran.
+		const a = (await newTab())!;
+		(await open()).slot.keep(text('Plan a weekly class novel', Date.now()));
+		const theirs = draftKey(user, 'progress:next-step:2025-26:other', a);
+		storage.setItem(theirs, text('another form’s draft', Date.now()));
+		await notesWritten();
+		storage.clear();
+		held.clear();
+		const b = (await newTab())!;
+		const { slot, reads } = await open();
+		expect(slot.key).toBe(draftKey(user, WHAT, b));
+		expect(reads.at(-1)).toContain('Plan a weekly class novel');
+		expect(storage.getItem(draftKey(user, WHAT, a))).toBeNull();
+		// Only this form's drafts were brought back; the start brings back the rest.
+		expect(storage.getItem(theirs)).toBeNull();
+	});
+
+	it('of a live tab is not brought back: it may have just been sent', async () => {
+		const a = (await newTab())!;
+		(await open()).slot.keep(text('sent a moment ago in tab A', Date.now()));
+		await notesWritten();
+		// Tab A sent it: gone from localStorage, its IndexedDB copy not yet removed.
+		storage.removeItem(draftKey(user, WHAT, a));
+		await newTab();
+		const { reads } = await open();
+		expect(reads.every((r) => r === null)).toBe(true);
+		expect(storage.getItem(draftKey(user, WHAT, a))).toBeNull();
+	});
+});
+
 describe('a draft sent or given up', () => {
 	it('goes from its own tab’s slot only', async () => {
 		await newTab();

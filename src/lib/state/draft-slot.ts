@@ -1,5 +1,5 @@
-import { draftKey, holdDraft, slotToOpen } from './kept-drafts';
-import { keepNote, recoverNote } from './kept-notes';
+import { draftKey, holdDraft, parseDraftKey, slotToOpen } from './kept-drafts';
+import { keepNote, recoverNote, recoverNotes } from './kept-notes';
 import { claimTab, liveTabs, oneTabAtATime, tabGuess, thisTab } from './tab';
 
 /** What a form keeping its draft in a `DraftSlot` tells it, and is told. */
@@ -90,6 +90,14 @@ export class DraftSlot {
 			const since = Date.now();
 			const live = await liveTabs();
 			if (!live || mine()) return;
+			// A browser killed a moment after the typing (a phone's battery gone) had not yet written
+			// localStorage to disk: the drafts of this form that tabs now gone left only in IndexedDB
+			// come back first. Only theirs: a live tab's may have just been sent and removed.
+			await recoverNotes(this.#user, (k) => {
+				const slot = parseDraftKey(k, this.#user);
+				return slot?.what === this.#what && (slot.tab === null || !live.has(slot.tab));
+			});
+			if (mine()) return;
 			const from = slotToOpen(localStorage, {
 				user: this.#user,
 				what: this.#what,

@@ -226,8 +226,13 @@ const ofUser = (key: string, user: string) => key.startsWith('si:') && key.endsW
 /**
  * At the app's start: every note of `user` localStorage lost is put back from IndexedDB, and
  * IndexedDB's record of notes since removed is cleared. Gives how many were put back or removed.
+ * With `only`, the notes whose keys it accepts, and no others (a form taking over the drafts of
+ * tabs that are gone, which no other tab writes any more).
  */
-export async function recoverNotes(user: string): Promise<number> {
+export async function recoverNotes(
+	user: string,
+	only: (key: string) => boolean = () => true
+): Promise<number> {
 	const db = await open();
 	if (!db) return 0;
 	try {
@@ -236,7 +241,7 @@ export async function recoverNotes(user: string): Promise<number> {
 		let changed = 0;
 		const gone: string[] = [];
 		for (const m of all) {
-			if (!ofUser(m.key, user)) continue;
+			if (!ofUser(m.key, user) || !only(m.key)) continue;
 			// A form open on it takes it back itself; a write of this tab not yet there is newer.
 			const busy = holding.has(m.key) || pending.has(m.key);
 			if (!busy && takeBack(m, m.key, localStorage.getItem(m.key))) changed++;
