@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
 import {
 	demoUsers,
 	expectAllSent,
@@ -130,17 +130,23 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await silDevice.context.close();
 });
 
-test('a person added with no name waits beside their row; the rest of the booklet is saved and sent', async ({
-	browser,
-	request
-}) => {
-	test.setTimeout(120_000);
+/** The SIL, signed in on a device of their own, on a new booklet planned for the first head's school. */
+async function newBookletAsSil(browser: Browser, request: APIRequestContext) {
 	const { sil, heads } = await demoUsers(request);
 	const { page, context } = await newDevice(browser);
 	await signIn(page, sil);
 	await page.goto(`/schools/${heads[0]!.school}/plan`);
 	await planVisit(page);
 	await expect(page.getByRole('heading', { level: 1, name: /^SI visit, / })).toBeVisible();
+	return { page, context, heads };
+}
+
+test('a person added with no name waits beside their row; the rest of the booklet is saved and sent', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { page, context, heads } = await newBookletAsSil(browser, request);
 	const visitId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 	await page.getByLabel('Add a focus area').fill('Behaviour and attendance');
 	await page.getByRole('button', { name: 'Add area' }).click();
@@ -194,12 +200,7 @@ test('a next step added with words missing says beside each field what it needs,
 	request
 }) => {
 	test.setTimeout(120_000);
-	const { sil, heads } = await demoUsers(request);
-	const { page, context } = await newDevice(browser);
-	await signIn(page, sil);
-	await page.goto(`/schools/${heads[0]!.school}/plan`);
-	await planVisit(page);
-	await expect(page.getByRole('heading', { level: 1, name: /^SI visit, / })).toBeVisible();
+	const { page, context } = await newBookletAsSil(browser, request);
 
 	const action = page.getByLabel('Next step', { exact: true });
 	const owner = page.getByLabel(/^Owner/);
