@@ -16,6 +16,7 @@ import { badRequest, CouchError, isObject } from './http.ts';
 import { readOrNull, revsDiffOf, type RevsDiff } from './level-read.ts';
 import { REVS_LIMIT, type BulkResult, type Doc, type Pouch, type Storage } from './storage.ts';
 import { checkNames } from './names.ts';
+import { claimsDoneBefore, NOT_DONE_BEFORE, stepWasDone } from './step-done.ts';
 import { recordPerson } from './people.ts';
 import { trustCache } from './trust-cache.ts';
 import { prepareUserWrite, USER_PREFIX, USERS_DB, type UserDoc } from './users.ts';
@@ -339,6 +340,11 @@ export async function writeDocs(
 			if (verdict.ok && !isAdmin(user)) {
 				const reason = await checkNames(doc, against, trustCache(storage), ctx.auth);
 				if (reason) verdict = { ok: false, error: 'forbidden', reason };
+			}
+			if (verdict.ok && claimsDoneBefore(doc)) {
+				const earlier = accepted.map((a) => a.doc);
+				if (!(await stepWasDone(db, doc, earlier)))
+					verdict = { ok: false, error: 'forbidden', reason: NOT_DONE_BEFORE };
 			}
 			if (!newEdits) branch.set(`${doc._id} ${doc._rev}`, { doc, refused: !verdict.ok });
 			if (verdict.ok) accepted.push(t);
