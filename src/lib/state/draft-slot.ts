@@ -1,4 +1,4 @@
-import { draftKey, holdDraft, parseDraftKey, slotToOpen } from './kept-drafts';
+import { draftKey, draftKeyPrefix, holdDraft, parseDraftKey, slotToOpen } from './kept-drafts';
 import { keepNote, recoverNote, recoverNotes } from './kept-notes';
 import { claimTab, liveTabs, oneTabAtATime, tabGuess, thisTab } from './tab';
 
@@ -93,10 +93,14 @@ export class DraftSlot {
 			// A browser killed a moment after the typing (a phone's battery gone) had not yet written
 			// localStorage to disk: the drafts of this form that tabs now gone left only in IndexedDB
 			// come back first. Only theirs: a live tab's may have just been sent and removed.
-			await recoverNotes(this.#user, (k) => {
-				const slot = parseDraftKey(k, this.#user);
-				return slot?.what === this.#what && (slot.tab === null || !live.has(slot.tab));
-			});
+			await recoverNotes(
+				this.#user,
+				(k) => {
+					const slot = parseDraftKey(k, this.#user);
+					return slot?.what === this.#what && (slot.tab === null || !live.has(slot.tab));
+				},
+				draftKeyPrefix(this.#what)
+			);
 			if (mine()) return;
 			const from = slotToOpen(localStorage, {
 				user: this.#user,

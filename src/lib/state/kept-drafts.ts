@@ -254,6 +254,9 @@ const TAB = /#([0-9a-f]{8})$/;
 export const draftKey = (user: string, what: string, tab: string | null) =>
 	`${PREFIX}${what}${tab === null ? '' : `#${tab}`}:${user}`;
 
+/** What every key of a draft of the form `what` starts with, whoever typed it and in which tab. */
+export const draftKeyPrefix = (what: string) => `${PREFIX}${what}`;
+
 /** The form and the tab a key of `user`'s draft names (`draftKey`), or null for another key. */
 export function parseDraftKey(
 	key: string,

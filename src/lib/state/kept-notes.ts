@@ -227,17 +227,20 @@ const ofUser = (key: string, user: string) => key.startsWith('si:') && key.endsW
  * At the app's start: every note of `user` localStorage lost is put back from IndexedDB, and
  * IndexedDB's record of notes since removed is cleared. Gives how many were put back or removed.
  * With `only`, the notes whose keys it accepts, and no others (a form taking over the drafts of
- * tabs that are gone, which no other tab writes any more).
+ * tabs that are gone, which no other tab writes any more); with `prefix`, only keys starting with
+ * it are read (a form's own drafts, not every note kept).
  */
 export async function recoverNotes(
 	user: string,
-	only: (key: string) => boolean = () => true
+	only: (key: string) => boolean = () => true,
+	prefix = 'si:'
 ): Promise<number> {
 	const db = await open();
 	if (!db) return 0;
 	try {
 		const tx = db.transaction(STORE, 'readonly');
-		const all = await request<Mirrored[]>(tx.objectStore(STORE).getAll());
+		const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+		const all = await request<Mirrored[]>(tx.objectStore(STORE).getAll(range));
 		let changed = 0;
 		const gone: string[] = [];
 		for (const m of all) {
