@@ -144,6 +144,11 @@ test('an administrator changes a RAG threshold; the A&A view rates by it, beside
 		.filter({ has: ceoDevice.page.getByRole('rowheader', { name: school.name }) });
 	await expect(schoolRow.getByTestId('trust-total').first()).toContainText(/^Trust: \d+\.\d%/);
 	await expect(schoolRow).toContainText(`Trust: ${attendance}`);
+	// Suspensions: the school's number beside its rate, and the trust's total beside the trust's
+	// rate, so the two compare like with like.
+	await expect(schoolRow).toContainText(
+		/\d+\.\d per 100 pupils[^T]*Trust: \d+, \d+\.\d per 100 pupils/
+	);
 
 	// Back to the trust's standard rule, so the shared demo stays as other tests expect it.
 	await fieldset.getByLabel(/Amber up to/).fill('5');

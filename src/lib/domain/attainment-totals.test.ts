@@ -64,8 +64,12 @@ describe('trust-wide totals', () => {
 			booklet('ash', { 'persistent-absence:all:autumn': { cohort: 50, value: 20 } })
 		];
 		expect(trustTotal(pa, F, 5, { ...ref, measureId: 'persistent-absence' }).display).toBe('12.9%');
-		// Suspensions: 2 + 5 = 7.
-		expect(trustTotal(books, F, 5, { ...ref, measureId: 'suspensions' }).display).toBe('7');
+		// Suspensions: 2 + 5 = 7, and per 100 pupils on the two rolls, 7 / 300 → 2.3.
+		const suspensions = trustTotal(books, F, 5, { ...ref, measureId: 'suspensions' });
+		expect(suspensions.display).toBe('7');
+		expect(suspensions.kind === 'value' && suspensions.rate).toBe('2.3 per 100 pupils');
+		// A rate has no rate of its own.
+		expect(trustTotal(books, F, 5, { ...ref, measureId: 'attendance' })).not.toHaveProperty('rate');
 	});
 
 	it('leaves suppressed and missing figures out, and says so', () => {

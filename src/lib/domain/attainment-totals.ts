@@ -13,14 +13,16 @@ import {
 //   the schools' percentages weighted by cohort (a school of 60 counts twice one of 30);
 // - rate and average (attendance, persistent absence, scaled scores): each school's figure as
 //   shown, weighted by its cohort;
-// - count (suspensions, exclusions): the schools' numbers added up.
+// - count (suspensions, exclusions): the schools' numbers added up, and per 100 pupils on roll over
+//   the same schools (a school's cohort for a count is its roll), which compares with each school's
+//   own rate where the number alone would not.
 // A school's figure that is suppressed (a group smaller than the threshold) or not entered is left
 // out, and the total says how many were. A total is never smaller than a shown school's group, so
 // it cannot give a small group away.
 
 /** How the trust total is worked out, in words for the key beside it. */
 export const TRUST_TOTAL_RULE =
-	'Trust: every school’s figures together. A percentage is all the pupils meeting the standard out of all the cohorts, so each school counts in proportion to its cohort; attendance, persistent absence and average scores are weighted by each school’s cohort; suspensions and exclusions are added up. Suppressed figures are left out.';
+	'Trust: every school’s figures together. A percentage is all the pupils meeting the standard out of all the cohorts, so each school counts in proportion to its cohort; attendance, persistent absence and average scores are weighted by each school’s cohort; suspensions and exclusions are added up, and given per 100 pupils on the schools’ rolls to compare with each school’s rate. Suppressed figures are left out.';
 
 export type TrustTotal =
 	| {
@@ -35,6 +37,8 @@ export type TrustTotal =
 			missing: number;
 			/** "From 5 schools; 1 suppressed figure left out", for people and screen readers. */
 			note: string;
+			/** For a number of events (suspensions): "1.2 per 100 pupils" over the schools included. */
+			rate?: string;
 	  }
 	| {
 			kind: 'missing';
@@ -119,5 +123,15 @@ export function trustTotal(
 			: measure.kind === 'count'
 				? sum
 				: roundHalfUp(sum, cohorts);
-	return { kind: 'value', value: tenths / 10, display: display(measure, tenths), ...counts };
+	const rate =
+		measure.kind === 'count'
+			? `${formatTenths(percentageTenths(Math.round(sum / 10), cohorts))} per 100 pupils`
+			: undefined;
+	return {
+		kind: 'value',
+		value: tenths / 10,
+		display: display(measure, tenths),
+		...counts,
+		...(rate ? { rate } : {})
+	};
 }
