@@ -88,7 +88,7 @@ test('the same field changed on two offline devices: both texts offered, "keep b
 		await expect(d.page.getByTestId('choice-notice')).toContainText(
 			'This record needs your choice on 1 field'
 		);
-		await expect(d.page.getByTestId('record-state')).toContainText('Needs your choice');
+		await expect(d.page.getByTestId('save-state').first()).toContainText('needs your choice');
 	}
 	// A record whose text is not settled is not shared with the head until a version is chosen.
 	const share = laptop.page.getByRole('button', { name: 'Share with the headteacher' });

@@ -359,7 +359,7 @@ test('a note of typing older than the save that followed it (a browser killed) a
 
 	await page.reload();
 	await expect(field).toHaveValue('T2-comment');
-	await expect(page.getByTestId('record-state')).not.toContainText('Needs your choice');
+	await expect(page.getByTestId('save-state')).not.toContainText('needs your choice');
 	await expectAllSent(page);
 	await expect(page.getByTestId('choice-notice')).toHaveCount(0);
 	await expect(field).toHaveValue('T2-comment');

@@ -308,7 +308,7 @@ async function changedOfflineThenJoined(
 		.toBe(`${joined} | 0 conflicts | 0 choices`);
 	for (const d of [laptop, tablet]) {
 		await expect(box(d.page)).toHaveValue(joined, { timeout: 20_000 });
-		await expect(d.page.getByTestId('record-state')).not.toContainText('choice');
+		await expect(d.page.getByTestId('save-state')).not.toContainText('choice');
 		await d.page.reload();
 		await expect(box(d.page)).toHaveValue(joined);
 	}

@@ -83,7 +83,7 @@ test('the CEO’s vulnerable mark survives a new term’s commentary and reads t
 	const next = String(Number(await term.inputValue()) + 1);
 	await term.selectOption(next);
 	await page.getByLabel('Your commentary').fill('Reviewed with the headteacher: reading first.');
-	await expect(page.getByTestId('save-state')).toHaveText('✓ Saved on this device');
+	await expect(page.getByTestId('save-state')).toHaveText(/^[✓↻] Saved on this device/);
 	await expect(page.getByTestId('vulnerable-route')).toContainText(reason);
 	await expectAllSent(page);
 	await expect

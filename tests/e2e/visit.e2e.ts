@@ -176,7 +176,10 @@ test('a person added with no name waits beside their row; the rest of the bookle
 		]);
 	// Sent, all but the person with no name: no status says everything is.
 	await expect(page.getByTestId('sync-status')).toContainText('Typing in 1 record not saved');
-	await expect(page.getByTestId('record-state')).toContainText('Some typing not saved');
+	await expect(page.getByTestId('save-state')).toContainText(
+		'Not saved yet: Enter the person’s name.'
+	);
+	await expect(page.getByTestId('save-state')).not.toContainText('sent');
 	await page.getByTestId('sync-status').click();
 	await expect(page.getByRole('heading', { name: 'Typing not saved' })).toBeVisible();
 	await expect(
@@ -187,11 +190,57 @@ test('a person added with no name waits beside their row; the rest of the bookle
 	// Back on the booklet the row is there still; once named, the person is saved and sent too.
 	await page.goBack();
 	await page.getByLabel('Name', { exact: true }).fill('Mrs Patel');
-	await expect(page.getByTestId('save-state')).toHaveText('✓ Saved on this device');
+	await expect(page.getByTestId('save-state')).toHaveText(/^[✓↻] Saved on this device/);
 	await expectAllSent(page);
+	await expect(page.getByTestId('save-state')).toContainText('sent to the trust at');
 	await expect
 		.poll(async () => (await serverGet<Booklet>(request, `${db}/${visitId}`)).body.attendees)
 		.toEqual([expect.objectContaining({ name: 'Mrs Patel' })]);
+	await context.close();
+});
+
+test('an editor has one save line, which says where the record stands with the trust', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { page, context } = await newBookletAsSil(browser, request);
+	await expectAllSent(page);
+	const line = page.getByTestId('save-state');
+	// Said once, in one live region: no second line beside it says "saved" again.
+	const saidSaved = page.locator('main').getByText(/saved on this device/i);
+	await page.getByLabel('Focus of the visit').fill('Reading in year 3');
+	await expect(line).toContainText('Saved on this device');
+	await expect(page.getByTestId('record-state')).toHaveCount(0);
+	await expect(saidSaved).toHaveCount(1);
+	await expect(line).toContainText(/^✓ Saved on this device and sent to the trust at \d/);
+
+	// Offline: saved here, and said to wait for the trust, in the same line.
+	await context.setOffline(true);
+	const online = await offlineHere(page);
+	await page.getByLabel('Focus of the visit').fill('Reading in year 3, typed offline');
+	await expect(line).toHaveText(
+		'○ Saved on this device. It is sent when the trust can be reached.'
+	);
+	await expect(saidSaved).toHaveCount(1);
+	await expect(
+		page.locator('main').locator('[aria-live], [role=status]').filter({ hasText: /saved/i })
+	).toHaveCount(1);
+
+	// Back online: the same line says when the trust had it.
+	await online();
+	await context.setOffline(false);
+	await expectAllSent(page);
+	await expect(line).toContainText(/^✓ Saved on this device and sent to the trust at \d/);
+
+	// The learning walk's editor too.
+	await page.getByRole('link', { name: /^Learning walk/ }).click();
+	await page.getByRole('button', { name: 'Start the learning walk' }).click();
+	await page.getByRole('button', { name: 'Add a room' }).click();
+	await page.getByLabel('Subject').fill('Maths');
+	await expect(line).toContainText(/Saved on this device/);
+	await expect(page.getByTestId('record-state')).toHaveCount(0);
+	await expect(saidSaved).toHaveCount(1);
 	await context.close();
 });
 

@@ -23,15 +23,16 @@ test('the waiting count survives a reload while the trust cannot be reached, and
 	await page.waitForTimeout(10_000);
 	await context.setOffline(false);
 	await expectAllSent(page);
-	await expect(page.getByTestId('record-state')).toContainText('Sent to the trust at');
+	// The booklet's one save line says where it stands with the trust.
+	await expect(page.getByTestId('save-state')).toContainText('sent to the trust at');
 
 	// The server stops answering; the focus is edited and the page reloaded.
 	await context.route('**/couchdb/**', (route) => route.abort('connectionrefused'));
 	await page.getByLabel('Focus of the visit').fill('Reading in year 3, checked after the reload');
 	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
 	await expect(page.getByTestId('sync-status')).toContainText('1 change waiting');
-	await expect(page.getByTestId('record-state')).toContainText(
-		/Waiting to send|Saved on this device/
+	await expect(page.getByTestId('save-state')).toContainText(
+		/Waiting to send|It is sent when the trust can be reached/
 	);
 
 	// A slow tablet: opening the databases takes longer than the first count (issue 12, item 4).
@@ -84,14 +85,13 @@ test('an edit saved on the device is never called sent before the trust has it',
 	});
 	// What the save state and the sync status say, every few milliseconds from the edit on.
 	await page.evaluate(() => {
-		const seen: { at: number; saved: boolean; status: string }[] = [];
+		const seen: { at: number; saved: boolean; status: string; line: string }[] = [];
 		(window as unknown as { seen: typeof seen }).seen = seen;
 		setInterval(() => {
-			const saved = !!document
-				.querySelector('[data-testid=save-state]')
-				?.textContent?.includes('Saved on this device');
+			const line = document.querySelector('[data-testid=save-state]')?.textContent ?? '';
+			const saved = line.includes('Saved on this device');
 			const status = document.querySelector('[data-testid=sync-status]')?.textContent ?? '';
-			seen.push({ at: Date.now(), saved, status });
+			seen.push({ at: Date.now(), saved, status, line });
 		}, 10);
 	});
 	await page
@@ -103,7 +103,12 @@ test('an edit saved on the device is never called sent before the trust has it',
 	expect(arrivedAt).toBeLessThan(Date.now());
 
 	const seen = await page.evaluate(
-		() => (window as unknown as { seen: { at: number; saved: boolean; status: string }[] }).seen
+		() =>
+			(
+				window as unknown as {
+					seen: { at: number; saved: boolean; status: string; line: string }[];
+				}
+			).seen
 	);
 	// Saved again after the edit: the first "Saved" after "Saving".
 	const typed = seen.findIndex((s) => !s.saved);
@@ -111,8 +116,13 @@ test('an edit saved on the device is never called sent before the trust has it',
 	const savedAt = seen.slice(typed).find((s) => s.saved)?.at ?? 0;
 	expect(savedAt).toBeGreaterThan(0);
 	// From the moment the edit was saved until the trust had it, "All changes sent" was never shown.
+	// Nor did the save line say the booklet was sent.
 	const early = seen.filter(
-		(s) => s.at >= savedAt && s.at < arrivedAt && s.status.includes('All changes sent')
+		(s) =>
+			s.at >= savedAt &&
+			s.at < arrivedAt &&
+			(s.status.includes('All changes sent') || s.line.includes('sent to the trust'))
 	);
 	expect(early).toEqual([]);
+	await expect(page.getByTestId('save-state')).toContainText('sent to the trust at');
 });

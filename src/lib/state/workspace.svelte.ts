@@ -32,6 +32,7 @@ import { forgetNotes, keepNote, recoverNotes } from '$lib/state/kept-notes';
 import { hasSomething, readKeptDrafts } from '$lib/state/kept-drafts';
 import { claimTab } from '$lib/state/tab';
 import type { LeftNote } from '$lib/state/save-unsaved';
+import type { RecordFacts } from '$lib/state/record-standing';
 import type { Replicator, SyncEvent } from '$lib/sync/replicator';
 import type { Describe } from '$lib/sync/late-changes';
 import {
@@ -1056,6 +1057,23 @@ class Workspace {
 				if (e.storage === 'full') this.storageFull = true;
 				break;
 		}
+	}
+
+	/**
+	 * What this device knows of one record's way to the trust, for `recordStanding` and `sending`:
+	 * read inside `$derived`, it follows the counts as they change.
+	 */
+	recordFacts(db: string, id: string): RecordFacts {
+		const key = `${db}/${id}`;
+		return {
+			choices: this.choices.find((c) => c.key === key)?.count ?? 0,
+			othersChoice: this.othersChoices.some((c) => c.key === key),
+			notSaved: this.unsavedLeft.find((n) => n.db === db && n.id === id)?.reason ?? null,
+			waiting: this.waiting.some((w) => w.db === db && w.id === id),
+			justChanged: this.justChanged,
+			reachable: this.reachable,
+			sentAt: this.sentAt[key] ?? null
+		};
 	}
 
 	/** Whether a database's first sync with the trust has finished on this device. */
