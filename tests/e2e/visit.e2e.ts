@@ -1,4 +1,10 @@
-import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
+import {
+	expect,
+	test,
+	type APIRequestContext,
+	type Browser,
+	type BrowserContext
+} from '@playwright/test';
 import {
 	demoUsers,
 	expectAllSent,
@@ -241,6 +247,66 @@ test('an editor has one save line, which says where the record stands with the t
 	await expect(line).toContainText(/Saved on this device/);
 	await expect(page.getByTestId('record-state')).toHaveCount(0);
 	await expect(saidSaved).toHaveCount(1);
+	await context.close();
+});
+
+/** Holds every batch a device sends the trust until `release` is called: the trust is in reach, slow. */
+async function holdSends(context: BrowserContext) {
+	let release!: () => void;
+	const held = new Promise<void>((r) => (release = r));
+	await context.route('**/couchdb/*/_bulk_docs', async (route) => {
+		await held;
+		await route.continue();
+	});
+	return async () => {
+		release();
+		await context.unroute('**/couchdb/*/_bulk_docs');
+	};
+}
+
+test('sharing and confirming say "shared" and "confirmed" only once the trust has the record', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const { page, context, heads } = await newBookletAsSil(browser, request);
+	const visitId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+	await expectAllSent(page);
+
+	// The trust can be reached when "Share" is pressed, but takes what is sent only later.
+	let release = await holdSends(context);
+	await page.getByRole('button', { name: 'Share with the headteacher' }).click();
+	const shared = page.getByTestId('visit-action-done');
+	await expect(shared).toHaveText(
+		'Saved on this device. It is shared with the headteacher once the trust has it.'
+	);
+	await expect(shared).toBeFocused();
+	await expect(page.getByTestId('record-state')).toContainText('Waiting to send');
+	// The person moves on; the notice changing later does not take the focus back.
+	const print = page.getByRole('link', { name: 'Print view' });
+	await print.focus();
+	await release();
+	await expect(shared).toHaveText('Shared with the headteacher.');
+	await expect(page.getByTestId('record-state')).toContainText('Sent to the trust at');
+	await expect(print).toBeFocused();
+
+	// The head confirms the same way.
+	const head = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(head.page, heads[0]!.name);
+	await head.page.goto(`/visits/${encodeURIComponent(visitId)}`);
+	const confirm = head.page.getByRole('button', { name: 'Confirm the record' });
+	await expect(confirm).toBeEnabled();
+	release = await holdSends(head.context);
+	await confirm.click();
+	const confirmed = head.page.getByTestId('visit-action-done');
+	await expect(confirmed).toHaveText(
+		'Thank you: the record is confirmed on this device. The school improvement lead sees it once the trust has it.'
+	);
+	await expect(confirmed).toBeFocused();
+	await release();
+	await expect(confirmed).toHaveText('Thank you: the record is confirmed.');
+	await expect(confirmed).toBeFocused();
+	await head.context.close();
 	await context.close();
 });
 
