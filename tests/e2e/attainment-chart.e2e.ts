@@ -1,5 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { demoUsers, horizontalOverflow, newDevice, signIn } from './helpers.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { demoUsers, horizontalOverflow, newDevice, signIn, summaryMarker } from './helpers.ts';
 
 // Found in the SIL's walk-through at stop 28: the A&A chart's last axis label ("End of year") was
 // cut off at the chart's right edge. Every label of every chart lies inside its SVG.
@@ -21,15 +21,6 @@ function outside(page: Page) {
 			});
 		})
 	);
-}
-
-/** Whether a summary shows a disclosure marker: its own (a list item's) or one drawn before it. */
-function marker(summary: Locator) {
-	return summary.evaluate((el) => {
-		const before = getComputedStyle(el, '::before');
-		const drawn = before.content !== 'none' && before.content !== 'normal';
-		return getComputedStyle(el).display === 'list-item' || drawn;
-	});
 }
 
 for (const viewport of [
@@ -67,7 +58,7 @@ test('at 360 px the chart as a table scrolls in its own box, under a summary mar
 	const summary = page.getByText('Show the chart as a table').first();
 	await expect(summary).toBeVisible();
 	// A marker (the triangle a summary shows) says it opens.
-	expect(await marker(summary)).toBe(true);
+	expect(await summaryMarker(summary)).not.toBeNull();
 	await summary.click();
 	const table = page.getByRole('region', { name: /chart as a table/ }).first();
 	await expect(table.getByRole('table')).toBeVisible();

@@ -5,7 +5,8 @@ import {
 	newDevice,
 	seriousA11yViolations,
 	serverGet,
-	signIn
+	signIn,
+	summaryMarker
 } from './helpers.ts';
 
 // Issue 15: "SIAs will alert the CEO directly where concerns have been identified". The SIL raises
@@ -132,7 +133,18 @@ test('a SIL raises a concern from a visit; the CEO sees it first, records what w
 		section.getByTestId('concern').first().getByRole('heading', { level: 3 })
 	).not.toHaveText(`${schoolName}: ${title}`);
 	await expect(row.getByTestId('attention')).not.toContainText('open concern');
-	await section.getByText(/^\d+ closed concerns?$/).click();
+	// The closed ones are folded away under a summary marked as one to open, and marked open once it is.
+	const closedOnes = section.getByText(/^\d+ closed concerns?$/);
+	const shut = await summaryMarker(closedOnes);
+	expect(shut).not.toBeNull();
+	await closedOnes.click();
+	await expect
+		.poll(async () => {
+			const open = await summaryMarker(closedOnes);
+			return open !== null && open !== shut;
+		})
+		.toBe(true);
+	await expect(closedOnes.locator('xpath=..')).toHaveAttribute('open', '');
 	const closed = section.getByTestId('concern').filter({ hasText: title });
 	await expect(closed).toContainText('Closed');
 	await expect(closed).toContainText('Audit done; the log is up to date.');

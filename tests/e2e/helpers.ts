@@ -154,6 +154,19 @@ export async function seriousA11yViolations(page: Page) {
 		.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
+/**
+ * The disclosure marker a summary shows, as the browser draws it: its own (a list item's), or one
+ * drawn before it with its turn, which differs open and closed; null when it shows none.
+ */
+export function summaryMarker(summary: Locator): Promise<string | null> {
+	return summary.evaluate((el) => {
+		if (getComputedStyle(el).display === 'list-item') return 'list item';
+		const before = getComputedStyle(el, '::before');
+		const drawn = before.content !== 'none' && before.content !== 'normal';
+		return drawn ? `${before.content} ${before.transform}` : null;
+	});
+}
+
 /** Nothing on the page is wider than the screen (WCAG reflow at 360 px). */
 export async function horizontalOverflow(page: Page): Promise<number> {
 	return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
