@@ -1,5 +1,14 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { demoUsers, expectAllSent, schoolsWithoutHead, serverGet, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	expectAllSent,
+	horizontalOverflow,
+	newDevice,
+	schoolsWithoutHead,
+	seriousA11yViolations,
+	serverGet,
+	signIn
+} from './helpers.ts';
 
 // Issue 6: a block copied from a spreadsheet is pasted into the A&A grid offline; a bad cell is
 // reported by row and column and changes nothing; once fixed, the calculated figures, the
@@ -192,4 +201,51 @@ test('a figure typed and cut short by a reload, before leaving its cell, is kept
 	await expect.poll(typed).toEqual([]);
 	await page.reload();
 	await expect(meeting).toHaveValue('12');
+});
+
+test('on a 360 px phone the grid’s group column stays narrow and in view, and a point’s figures fit beside it', async ({
+	browser,
+	request
+}) => {
+	const users = await demoUsers(request);
+	const school = schoolsWithoutHead(users)[0]!;
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(page, users.sil);
+	await page.goto(`/schools/${school}/attainment`);
+	await page.getByLabel('Section').selectOption('eyfs');
+	const grid = page.getByRole('region', { name: /^Figures, scroll/ });
+	const cohort = cell(page, 'Disadvantaged', 'Target: cohort');
+	const group = grid.getByRole('row').filter({ has: cohort }).getByRole('rowheader');
+	const figure = cell(page, 'Disadvantaged', 'Target: figure');
+	await cohort.scrollIntoViewIfNeeded();
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+
+	const box = (await grid.boundingBox())!;
+	const header = (await group.boundingBox())!;
+	// It was 224 px of the box's 294, leaving a sliver of the first figure to type into.
+	expect(header.width).toBeLessThanOrEqual(box.width * 0.45);
+	for (const input of [cohort, figure]) {
+		const r = (await input.boundingBox())!;
+		expect(r.x).toBeGreaterThanOrEqual(header.x + header.width - 1);
+		expect(r.x + r.width).toBeLessThanOrEqual(box.x + box.width);
+		expect(r.width).toBeGreaterThanOrEqual(64);
+		expect(r.height).toBeGreaterThanOrEqual(44);
+	}
+	// The measure heads its groups once, in words, instead of being repeated in every row.
+	await expect(grid.getByText(MEASURE, { exact: true })).toBeVisible();
+	await expect(group).toHaveText('Disadvantaged');
+
+	// Scrolled to the last column and back by keyboard, the cell with the focus is never hidden
+	// under the group column, which stays where it was.
+	await cell(page, 'Disadvantaged', 'National').focus();
+	await expect(group).toBeInViewport();
+	for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+Tab');
+	await expect(cohort).toBeFocused();
+	const back = (await cohort.boundingBox())!;
+	const stays = (await group.boundingBox())!;
+	expect(stays.x).toBeCloseTo(header.x, 0);
+	expect(back.x).toBeGreaterThanOrEqual(stays.x + stays.width - 1);
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	await context.close();
 });
