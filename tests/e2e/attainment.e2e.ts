@@ -249,3 +249,50 @@ test('on a 360 px phone the grid’s group column stays narrow and in view, and 
 	expect(await seriousA11yViolations(page)).toEqual([]);
 	await context.close();
 });
+
+test('the section, measure and point chosen are kept across a reload, a link back and Back, and a point gone falls back', async ({
+	page,
+	request
+}) => {
+	const users = await demoUsers(request);
+	const school = schoolsWithoutHead(users)[0]!;
+	const choices = () =>
+		Promise.all(
+			['Section', 'Measure', 'Assessment point'].map((l) => page.getByLabel(l).inputValue())
+		);
+	await signIn(page, users.sil);
+	await page.goto(`/schools/${school}/attainment`);
+	await expect(page.getByLabel('Section')).toBeVisible();
+	const opening = await choices();
+
+	// A measure other than its section's first, at a point other than where it opened.
+	await page.getByLabel('Section').selectOption('attendance-behaviour');
+	await page.getByLabel('Measure').selectOption('persistent-absence');
+	await page.getByLabel('Assessment point').selectOption('mid-year');
+	const chosen = ['attendance-behaviour', 'persistent-absence', 'mid-year'];
+	expect(chosen).not.toEqual(opening);
+	// The place is in the address, to reload or share.
+	await expect(page).toHaveURL(
+		/section=attendance-behaviour&measure=persistent-absence&point=mid-year/
+	);
+	await page.reload();
+	await expect(page.getByLabel('Assessment point')).toHaveValue('mid-year');
+	expect(await choices()).toEqual(chosen);
+
+	// Away to the school's page and back by its link, then by Back: the same place.
+	await page.goto(`/schools/${school}`);
+	await page.getByRole('link', { name: 'Attainment and achievement overview' }).click();
+	await expect(page.getByLabel('Assessment point')).toHaveValue('mid-year');
+	expect(await choices()).toEqual(chosen);
+	await page.goto(`/schools/${school}`);
+	await page.goBack();
+	await expect(page.getByLabel('Assessment point')).toHaveValue('mid-year');
+	expect(await choices()).toEqual(chosen);
+
+	// A point the trust no longer has: it opens as it did before anything was chosen.
+	await page.goto(
+		`/schools/${school}/attainment?section=attendance-behaviour&measure=persistent-absence&point=spring-2`
+	);
+	await expect(page.getByLabel('Section')).toHaveValue(opening[0]!);
+	expect(await choices()).toEqual(opening);
+});

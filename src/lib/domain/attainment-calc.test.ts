@@ -7,6 +7,7 @@ import {
 	difference,
 	disadvantagedGap,
 	formatTenths,
+	keptView,
 	nationalFigure,
 	openingView,
 	outcomesAcrossYears,
@@ -493,5 +494,20 @@ describe('where the overview opens', () => {
 		const b = worked();
 		expect(openingView(b, F)).toMatchObject({ pointId: 'end-of-year', sectionId: 'ks2' });
 		expect(openingView(booklet(), F)).toBeNull();
+	});
+
+	it('opens where the address says while the framework still has it, and as usual otherwise', () => {
+		const kept = { section: 'eyfs', measure: 'eyfs-gld', point: 'autumn' };
+		expect(keptView(kept, F)).toEqual({
+			sectionId: 'eyfs',
+			measureId: 'eyfs-gld',
+			pointId: 'autumn'
+		});
+		// A point, section or measure the trust has since removed, or a measure of another section.
+		expect(keptView({ ...kept, point: 'spring-2' }, F)).toBeNull();
+		expect(keptView({ ...kept, section: 'gone' }, F)).toBeNull();
+		expect(keptView({ ...kept, measure: 'gone' }, F)).toBeNull();
+		expect(keptView({ ...kept, measure: 'phonics-y1' }, F)).toBeNull();
+		expect(keptView({}, F)).toBeNull();
 	});
 });

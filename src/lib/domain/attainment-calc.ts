@@ -486,3 +486,19 @@ export function openingView(
 	}
 	return null;
 }
+
+/**
+ * The view kept in the overview's address (`?section=…&measure=…&point=…`), so that a reload opens
+ * where the person was. Null when the framework no longer has any of the three, or the measure is
+ * not in that section: the overview then opens as it would have (`openingView`).
+ */
+export function keptView(
+	kept: { section?: string | null; measure?: string | null; point?: string | null },
+	framework: AttainmentFramework
+): AttainmentView | null {
+	const measure = framework.measures.find((m) => m.id === kept.measure);
+	const section = framework.sections.find((s) => s.id === kept.section);
+	const point = framework.points.find((p) => p.id === kept.point);
+	if (!measure || !section || !point || measure.sectionId !== section.id) return null;
+	return { sectionId: section.id, measureId: measure.id, pointId: point.id };
+}
