@@ -59,6 +59,11 @@ test('an administrator lets heads enter figures; the head’s A&A overview becom
 	await signIn(phone.page, head.name);
 	await phone.page.goto(`/schools/${head.school}/attainment`);
 	await expect(phone.page.getByTestId('attainment-grid')).toBeVisible();
+	await expect(
+		phone.page.getByText(
+			'Your trust lets headteachers enter their school’s figures: your school improvement lead can enter them too.'
+		)
+	).toBeVisible();
 
 	// Put the trust back as it was for the other tests: heads read figures only.
 	await allow.uncheck();
@@ -66,7 +71,9 @@ test('an administrator lets heads enter figures; the head’s A&A overview becom
 	await expectAllSent(admin.page);
 	await expect(phone.page.getByTestId('attainment-grid')).toHaveCount(0, { timeout: 15_000 });
 	await expect(
-		phone.page.getByText('These figures are kept by your school improvement lead.')
+		phone.page.getByText(
+			'Your school improvement lead enters your school’s figures here, from the ones you supply: your trust does not let headteachers enter them.'
+		)
 	).toBeVisible();
 	await admin.context.close();
 	await phone.context.close();

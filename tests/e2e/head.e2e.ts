@@ -259,8 +259,12 @@ test('a head sees their school’s A&A overview read-only, and no other school',
 	// The latest figures are where it opens: EYFS at the end of the year, now that it has them.
 	await expect(page.getByTestId('measure-summary')).toContainText('88.0%');
 	await expect(page.getByLabel('Assessment point')).toHaveValue('end-of-year');
+	// Heads supply the figures; this trust does not let them type them in (its setting), so the
+	// head is told who does, and why they cannot.
 	await expect(
-		page.getByText('These figures are kept by your school improvement lead.')
+		page.getByText(
+			'Your school improvement lead enters your school’s figures here, from the ones you supply: your trust does not let headteachers enter them.'
+		)
 	).toBeVisible();
 	await expect(page.getByTestId('attainment-grid')).toHaveCount(0);
 	await expect(page.locator('main input')).toHaveCount(0);
