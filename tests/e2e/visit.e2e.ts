@@ -163,6 +163,14 @@ test('a person added with no name waits beside their row; the rest of the bookle
 	const name = page.getByLabel('Name', { exact: true });
 	await expect(name).toBeFocused();
 	await page.getByLabel('Strengths').fill('Attendance of disadvantaged pupils up 3 points');
+	// A row just added and still empty holds no typing: nothing is said to be "not saved" yet.
+	await expect(page.getByTestId('save-state')).toHaveText(
+		'○ Saved on this device. It is sent when the trust can be reached.'
+	);
+	await expect(name).not.toHaveAttribute('aria-invalid', 'true');
+	await expect(page.getByTestId('sync-status')).not.toContainText('not saved');
+	// Once something is typed in the row, its missing name is said.
+	await page.getByLabel('Role', { exact: true }).fill('SENCo');
 	// Said beside the row and in the save state: the rest is saved, this person is not yet.
 	await expect(name).toHaveAttribute('aria-invalid', 'true');
 	await expect(name).toHaveAccessibleDescription(/^Enter the person’s name\. Until then/);

@@ -25,6 +25,20 @@ describe('what of a booklet can be saved now', () => {
 		expect(left.map((l) => l.field)).toEqual(['att-name-a']);
 	});
 
+	it('leaves out a row just added and still empty without a word: it holds no typing', () => {
+		const draft = { attendees: [person('a', 'Mrs Patel'), person('b', ' ', ' ')] };
+		const { ready, left } = bookletReady(draft, { attendees: [person('a', 'Mrs Patel')] });
+		expect(ready.attendees).toEqual([person('a', 'Mrs Patel')]);
+		expect(left).toEqual([]);
+		// A person in the record whose name and role are both cleared is still said.
+		const cleared = bookletReady(
+			{ attendees: [person('a', '', '')] },
+			{ attendees: [person('a', 'Mr Jones')] }
+		);
+		expect(cleared.ready.attendees).toEqual([person('a', 'Mr Jones', '')]);
+		expect(cleared.left.map((l) => l.field)).toEqual(['att-name-a']);
+	});
+
 	it('gives back the draft itself when everyone has a name', () => {
 		const draft = { attendees: [person('a', 'Mrs Patel')] };
 		expect(bookletReady(draft, null)).toEqual({ ready: draft, left: [] });

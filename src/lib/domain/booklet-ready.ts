@@ -20,7 +20,9 @@ export const attendeeNameField = (id: string) => `att-name-${id}`;
  * meanwhile. One empty row used to refuse the whole save, while the header said all was sent. A
  * person already in the record whose name is cleared keeps the name saved before (`base`) until a
  * new one is typed, so that clearing a name to retype it never takes the person out of the record.
- * With `base` null only `left` is worked out.
+ * A row just added and still empty (no name, no role, not in `base`) holds no typing: it is left
+ * out without a word, so that "Add a person" is not met by "Some typing not saved" before a key is
+ * pressed.
  */
 export function bookletReady<T extends { attendees: Attendee[] }>(
 	draft: T,
@@ -33,9 +35,11 @@ export function bookletReady<T extends { attendees: Attendee[] }>(
 			attendees.push(a);
 			continue;
 		}
-		left.push({ field: attendeeNameField(a.id), message: NAME_NEEDED });
 		const saved = base?.attendees?.find((b) => b.id === a.id);
+		if (!saved && !a.role.trim()) continue;
+		left.push({ field: attendeeNameField(a.id), message: NAME_NEEDED });
 		if (saved?.name.trim()) attendees.push({ ...a, name: saved.name });
 	}
-	return { ready: left.length === 0 ? draft : { ...draft, attendees }, left };
+	const whole = left.length === 0 && attendees.length === draft.attendees.length;
+	return { ready: whole ? draft : { ...draft, attendees }, left };
 }

@@ -41,8 +41,9 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
 	problems?: (draft: Pick<D, K>) => DraftError[];
 	/**
 	 * What of the draft a save leaves out for now, each said beside its field (`left`), while the
-	 * rest is saved (`ready`): a person in "Who attended" with no name yet (`bookletReady`). With
-	 * `base` null only `left` is asked for. What is left out stays on screen and on the device.
+	 * rest is saved (`ready`): a person in "Who attended" with no name yet (`bookletReady`), against
+	 * `base`, the record as the form last had it. What is left out stays on screen and on the
+	 * device.
 	 */
 	leaveOut?: (draft: Pick<D, K>, base: D | null) => { ready: Pick<D, K>; left: DraftError[] };
 }
@@ -73,9 +74,13 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	readonly autosave: Autosave<true>;
 	/** Why the draft cannot be saved yet (`RecordFormOptions.problems`); empty when it can. */
 	readonly problems: DraftError[] = $derived.by(() => this.#options.problems?.(this.draft) ?? []);
-	/** What saves leave out for now (`RecordFormOptions.leaveOut`); empty when they leave nothing. */
+	/**
+	 * What saves leave out for now (`RecordFormOptions.leaveOut`); empty when they leave nothing.
+	 * Read against the record as this form last had it, which a save or a revision taken in sets
+	 * with the draft.
+	 */
 	readonly left: DraftError[] = $derived.by(
-		() => this.#options.leaveOut?.(this.draft, null).left ?? []
+		() => this.#options.leaveOut?.(this.draft, this.#base).left ?? []
 	);
 	/** Whether the draft holds anything the record does not (kept on the device meanwhile). */
 	#holding = $state(false);
