@@ -146,13 +146,106 @@ test('a box whose cursor sat still while another tab changed it shows the new te
 	// The text does not move under the cursor...
 	await expect(tab2.getByLabel('Focus of the visit')).toHaveValue(before);
 	await expect(tab2.getByLabel('Focus of the visit')).toBeFocused();
+	// ...the box says the record's text changed, and the status line does not call it saved...
+	await expect(tab2.getByTestId('changed-elsewhere')).toContainText(
+		'This answer was changed in another tab or on another device.'
+	);
+	await expect(tab2.getByTestId('save-state')).toContainText(
+		'The box you are in does not show what the record says now'
+	);
 	// ...and once the cursor leaves, the box shows what the record holds.
 	await tab2.keyboard.press('Tab');
+	await tab2.keyboard.press('Tab');
 	await expect(tab2.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
+	await expect(tab2.getByTestId('changed-elsewhere')).toHaveCount(0);
+	await saved(tab2);
 	await tab2.reload();
 	await expect(tab2.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
 	await expect(tab2.getByText('needs your choice')).toHaveCount(0);
 	await expect(page.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
+});
+
+const TAB1_FOCUS = 'Phonics in Reception, written in the first tab';
+const TAB2_FOCUS = 'Maths mastery in Year 6, written in the second tab';
+/** Both tabs' texts, in either order, as "Keep both" joins them; then `after`, at the end. */
+const bothFocuses = (after = '') =>
+	new RegExp(`(${TAB1_FOCUS}[\\s\\S]*${TAB2_FOCUS}|${TAB2_FOCUS}[\\s\\S]*${TAB1_FOCUS})${after}$`);
+
+/**
+ * A draft booklet open in `page` and in a second tab (returned), each of which wrote its own focus
+ * of the visit, tab 2's cursor staying in the box throughout: the record needs a choice between two
+ * texts typed by one person in one browser within a minute.
+ */
+async function focusChoiceInTwoTabs(
+	page: Page,
+	context: BrowserContext,
+	request: APIRequestContext
+): Promise<Page> {
+	const url = await newDraftVisit(page, request);
+	const tab2 = await context.newPage();
+	await tab2.goto(url);
+	await tab2.getByLabel('Focus of the visit').click();
+	await page.getByLabel('Focus of the visit').fill(TAB1_FOCUS);
+	await saved(page);
+	await expect(tab2.getByTestId('changed-elsewhere')).toBeVisible();
+	await tab2.getByLabel('Focus of the visit').fill(TAB2_FOCUS);
+	for (const p of [page, tab2]) {
+		await expect(p.getByTestId('record-state')).toContainText('Needs your choice');
+	}
+	await expect(tab2.getByLabel('Focus of the visit')).toBeFocused();
+	return tab2;
+}
+
+test('after “Keep both” in one tab, the other tab’s box says it changed and shows the new text when asked', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const tab2 = await focusChoiceInTwoTabs(page, context, request);
+	const url = tab2.url();
+	const box = tab2.getByLabel('Focus of the visit');
+
+	// Both kept in tab 1, while tab 2's cursor is still in the box.
+	await page.goto('/choices');
+	await page.getByTestId('choice').getByRole('button', { name: 'Keep both' }).click();
+	await expect(page.getByTestId('choice-done')).toContainText('Both texts kept');
+
+	// Tab 2's text does not move under the cursor, but the box says so, and nothing says "Saved".
+	await expect(tab2.getByTestId('record-state')).not.toContainText('Needs your choice');
+	await expect(box).toHaveValue(TAB2_FOCUS);
+	await expect(box).toBeFocused();
+	const notice = tab2.getByTestId('changed-elsewhere');
+	await expect(notice).toContainText(
+		'This answer was changed in another tab or on another device.'
+	);
+	await expect(tab2.getByTestId('save-state')).toContainText(
+		'The box you are in does not show what the record says now'
+	);
+	await expect(tab2.getByTestId('save-state')).not.toContainText('Saved');
+	expect(await seriousA11yViolations(tab2)).toEqual([]);
+
+	// Asked, the box shows both texts, and the cursor is back in it.
+	await notice.getByRole('button', { name: 'Show the new text' }).click();
+	await expect(box).toHaveValue(bothFocuses());
+	await expect(box).toBeFocused();
+	await expect(notice).toHaveCount(0);
+	await saved(tab2);
+
+	// Typing on there asks no choice again.
+	await tab2.keyboard.press('ControlOrMeta+End');
+	await tab2.keyboard.type(' Then the school’s calculation policy.');
+	await saved(tab2);
+	await tab2.keyboard.press('Tab');
+	await page.goto(url);
+	for (const p of [tab2, page]) {
+		if (p === tab2) await p.reload();
+		await expect(p.getByLabel('Focus of the visit')).toHaveValue(
+			bothFocuses(' Then the school’s calculation policy\\.')
+		);
+		await expect(p.getByTestId('record-state')).not.toContainText('Needs your choice');
+	}
+	await expectAllSent(page);
 });
 
 /** A focus area's evidence box, in the page `p`. */
@@ -221,15 +314,18 @@ test('two tabs typing in different paragraphs of one box both keep their words, 
 	await saved(page);
 	await page.keyboard.press('Tab');
 
-	// Tab 2's text does not move under its cursor, and what it types on joins tab 1's paragraph.
+	// Tab 2's text does not move under its cursor (the box says the record's changed), and what it
+	// types on joins tab 1's paragraph.
 	await expect(readingEvidence(tab2)).toHaveValue(
 		'Book looks in Year 4\n\nReading records checked: signed weekly'
 	);
+	await expect(tab2.getByTestId('changed-elsewhere')).toBeVisible();
 	await tab2.keyboard.type(' by parents.');
-	await saved(tab2);
-	await tab2.keyboard.press('Tab');
 	const both =
 		'Book looks in Year 4 and Year 5\n\nReading records checked: signed weekly by parents.';
+	await expect(readingEvidence(page)).toHaveValue(both);
+	await tab2.keyboard.press('Tab');
+	await tab2.keyboard.press('Tab');
 	await expectJoined([tab2, page], both);
 });
 
@@ -254,14 +350,14 @@ test('two tabs adding sentences to one paragraph keep both, and typing on there 
 	// Tab 2 adds its own sentence (its save joins the two, tab 1's first), then types on.
 	await expect(readingEvidence(tab2)).toHaveValue(start);
 	await tab2.keyboard.type(' Pupils read aloud.');
-	await saved(tab2);
 	await expect(readingEvidence(page)).toHaveValue(
 		`${start} Phonics records up to date. Pupils read aloud.`
 	);
 	await tab2.keyboard.type(' Guided reading seen.');
-	await saved(tab2);
-	await tab2.keyboard.press('Tab');
 	const all = `${start} Phonics records up to date. Pupils read aloud. Guided reading seen.`;
+	await expect(readingEvidence(page)).toHaveValue(all);
+	await tab2.keyboard.press('Tab');
+	await tab2.keyboard.press('Tab');
 	await expectJoined([tab2, page], all);
 });
 

@@ -1,5 +1,6 @@
 import { untrack } from 'svelte';
 import { withItemIds, type DraftError, type FieldPath } from '$lib/domain';
+import { valueAt } from '$lib/db/names';
 import type { WriteContext } from '$lib/db/repository';
 import type { Doc } from '$lib/sync/merge';
 import { Autosave } from './autosave.svelte';
@@ -56,7 +57,8 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
  * in both is kept as a choice (or joined, when they changed different lines of a text: `joinTexts`
  * in merge.ts). A newer revision arriving from elsewhere is taken into the fields the
  * person has not changed, never the one they are in (`keep`), so text never moves under the cursor;
- * that one takes it as the cursor leaves it (`focusout`), if the person did not change it.
+ * that one takes it as the cursor leaves it (`focusout`), if the person did not change it, and
+ * meanwhile says it is not the record's text (`elsewhere`), offering the record's (`showRecordText`).
  *
  * Until a change is saved it is also kept in localStorage, written in the same task as the change
  * (`Unsaved` in unsaved.ts: the form's base and draft, for its fields only), and in IndexedDB a
@@ -99,7 +101,16 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		if (state === 'saved' && this.left.length > 0) return words(this.left);
 		return null;
 	});
+	/**
+	 * The `data-path` of the box the cursor is in when the record's text for it was changed in
+	 * another tab or on another device: the box keeps the person's text (it never moves under the
+	 * cursor), so it is not what the record says. Null otherwise. The box says so beside it
+	 * (`ChangedElsewhere`), and the status line does not call it saved.
+	 */
+	elsewhere = $state<string | null>(null);
 	#base: D;
+	/** The latest revision the form has seen: taken in from elsewhere, or written by its save. */
+	#latest: D;
 	#fields: readonly K[];
 	#options: RecordFormOptions<D, K>;
 	#focus: FieldPath | null = null;
@@ -124,6 +135,7 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		this.#options = options;
 		this.#fields = options.fields;
 		this.#base = withItemIds(untrack(() => $state.snapshot(options.record())) as D);
+		this.#latest = this.#base;
 		this.draft = pick(this.#base, this.#fields);
 		this.autosave = new Autosave<true>(() => this.#write());
 		const user = workspace.user?.name;
@@ -204,6 +216,8 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	}
 
 	focusin = (event: FocusEvent): void => {
+		// The notice beside a box changed elsewhere speaks for that box: the box is still kept.
+		if ((event.target as Element | null)?.closest?.('[data-elsewhere]')) return;
 		const el = (event.target as Element | null)?.closest?.('[data-path]');
 		const raw = el?.getAttribute('data-path');
 		try {
@@ -213,8 +227,20 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		}
 	};
 
-	focusout = (): void => {
+	/** Whether `target` is in the notice beside the box changed elsewhere, or is that box. */
+	#inNotice(target: EventTarget | null): boolean {
+		const el = target as Element | null;
+		if (!this.elsewhere || !el?.closest) return false;
+		const box = el.closest('[data-path]')?.getAttribute('data-path');
+		return el.closest('[data-elsewhere]') !== null || box === this.elsewhere;
+	}
+
+	focusout = (event?: FocusEvent): void => {
+		// Going to the notice beside the box (or back from it): the box keeps the person's text until
+		// they ask for the record's or leave both.
+		if (this.#inNotice(event?.relatedTarget ?? null)) return;
 		this.#focus = null;
+		this.elsewhere = null;
 		// The box just left may show an older text than the record holds (a version that arrived while
 		// the cursor was in it): it takes the record's now, unless the person changed it.
 		if (this.#saving) return;
@@ -223,6 +249,19 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		const fields = this.#fields;
 		if (fields.every((k) => same(latest[k], this.#base[k]))) return;
 		this.#takeIn(this.#base, this.#full(), latest);
+	};
+
+	/**
+	 * Show in the box changed elsewhere what the record says now (the person asked, from the notice
+	 * beside it). Their typing is written first, so it is in the record (joined) or kept as a choice,
+	 * never dropped; a box whose typing cannot be saved keeps it.
+	 */
+	showRecordText = async (): Promise<void> => {
+		if (!this.elsewhere) return;
+		await this.flush();
+		this.#focus = null;
+		// The box differs no longer, and the notice goes (`#takeIn`), unless its typing is held.
+		this.#takeIn(this.#base, this.#full(), this.#latest);
 	};
 
 	#full(): D {
@@ -240,6 +279,7 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		if (incoming._rev === current) return;
 		// The read model can deliver an older revision than the form has just written.
 		if (generation(incoming._rev) < generation(current)) return;
+		this.#latest = incoming;
 		if (this.#saving) {
 			this.#arrived = incoming;
 			return;
@@ -249,8 +289,22 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 
 	/** Merge `incoming` into the draft (measured from `old`) and carry on from it as the base. */
 	#takeIn(old: D, draft: D, incoming: D): void {
-		const next = takeIn(old, draft, incoming, this.#fields, this.#focus ? [this.#focus] : []);
+		const focus = this.#focus;
+		const next = takeIn(old, draft, incoming, this.#fields, focus ? [focus] : []);
 		this.#base = next.base;
+		// The box the cursor is in kept the person's text while `incoming` changed it: say so. It no
+		// longer differs once its text is the record's again.
+		const record = (path: FieldPath) => valueAt(incoming, path);
+		if (
+			focus &&
+			!same(valueAt(old, focus), record(focus)) &&
+			!same(valueAt(next.draft, focus), record(focus))
+		) {
+			this.elsewhere = JSON.stringify(focus);
+		} else if (this.elsewhere) {
+			const path = JSON.parse(this.elsewhere) as FieldPath;
+			if (same(valueAt(next.draft, path), record(path))) this.elsewhere = null;
+		}
 		// Only the fields that differ are set, so inputs that did not change are not touched.
 		const now = $state.snapshot(this.draft) as Pick<D, K>;
 		for (const k of this.#fields) if (!same(now[k], next.draft[k])) this.draft[k] = next.draft[k];
@@ -304,6 +358,7 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 			// apart is joined, as a resolution joins it.
 			const ctx = { ...workspace.ctx, joinTexts: notes === this.#notesSaved };
 			const written = withItemIds(await this.#options.save(ctx, this.#base, sent));
+			if (generation(written._rev) >= generation(this.#latest._rev)) this.#latest = written;
 			// From now on the base is what this save sent or wrote.
 			this.#notesSaved = notes;
 			// What was typed while the save was written stays; the rest is the written revision.
