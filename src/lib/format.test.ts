@@ -116,6 +116,9 @@ describe('en-GB formatting', () => {
 		expect(formatMoment('2026-11-22T18:30:00Z', now)).toBe('yesterday at 18:30');
 		// 1 October is in summer time: 08:00 UTC is 09:00 in England.
 		expect(formatMoment('2026-10-01T08:00:00Z', now)).toBe('1 Oct 2026 at 09:00');
+		// To the second, when asked (two versions typed within one minute).
+		expect(formatMoment('2026-11-23T09:05:07.900Z', now, true)).toBe('today at 09:05:07');
+		expect(formatMoment('2026-10-01T08:00:42Z', now, true)).toBe('1 Oct 2026 at 09:00:42');
 	});
 
 	it('decides today and yesterday by the day in England, across midnight and summer time', () => {

@@ -40,10 +40,11 @@ const two = (n: number) => String(n).padStart(2, '0');
  */
 const dayOf = (iso: string) => new Date(`${londonDate(iso)}T00:00:00Z`);
 const shortDate = (d: Date) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-/** The time on a clock in England at a moment (`14:05`). */
-const time = (iso: string) => {
+/** The time on a clock in England at a moment (`14:05`, or `14:05:37` with its seconds). */
+const time = (iso: string, seconds = false) => {
 	const c = londonClock(Date.parse(iso));
-	return `${two(c.getUTCHours())}:${two(c.getUTCMinutes())}`;
+	const hm = `${two(c.getUTCHours())}:${two(c.getUTCMinutes())}`;
+	return seconds ? `${hm}:${two(c.getUTCSeconds())}` : hm;
 };
 /** The date in England before `day` (both yyyy-mm-dd). */
 const dayBefore = (day: string) =>
@@ -92,14 +93,14 @@ export function formatDateTime(iso: string): string {
 /**
  * A moment, said relative to now when recent ("today at 14:05", "yesterday at 09:12"), today and
  * the time both as in England. Only for live screens: a record someone may print uses
- * `formatDateTime`.
+ * `formatDateTime`. With `seconds`, to the second (`today at 14:05:37`).
  */
-export function formatMoment(iso: string, now = new Date()): string {
+export function formatMoment(iso: string, now = new Date(), seconds = false): string {
 	const day = londonDate(iso);
 	const current = today(now);
-	if (day === current) return `today at ${time(iso)}`;
-	if (day === dayBefore(current)) return `yesterday at ${time(iso)}`;
-	return formatDateTime(iso);
+	if (day === current) return `today at ${time(iso, seconds)}`;
+	if (day === dayBefore(current)) return `yesterday at ${time(iso, seconds)}`;
+	return `${formatShortDate(iso)} at ${time(iso, seconds)}`;
 }
 
 /**

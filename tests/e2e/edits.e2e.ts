@@ -196,6 +196,28 @@ async function focusChoiceInTwoTabs(
 	return tab2;
 }
 
+test('two versions typed in two tabs of one browser are told apart on “Needs your choice”', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const tab2 = await focusChoiceInTwoTabs(page, context, request);
+	await tab2.close();
+	await page.goto('/choices');
+	const options = page.getByTestId('choice').getByTestId('choice-option');
+	await expect(options).toHaveCount(2);
+	const who = (text: string) => options.filter({ hasText: text }).locator('.who');
+	// Same person, same device, same minute: the time is given to the second, and which came first.
+	await expect(who(TAB1_FOCUS)).toContainText(/at \d{2}:\d{2}:\d{2}, the earlier of the two/);
+	await expect(who(TAB2_FOCUS)).toContainText(/at \d{2}:\d{2}:\d{2}, the later of the two/);
+	expect(await who(TAB1_FOCUS).innerText()).not.toEqual(await who(TAB2_FOCUS).innerText());
+	// Settled here and sent, so the demo SIL's later tests see no choice.
+	await page.getByTestId('choice').getByRole('button', { name: 'Keep both' }).click();
+	await expect(page.getByTestId('choice-done')).toBeVisible();
+	await expectAllSent(page);
+});
+
 test('after “Keep both” in one tab, the other tab’s box says it changed and shows the new text when asked', async ({
 	page,
 	context,

@@ -9,6 +9,7 @@ import {
 	joinTexts,
 	loadRecordChoices,
 	mayChoose,
+	optionMoments,
 	settleConfirmedChoice
 } from './choices';
 import type { NameContext } from './names';
@@ -247,5 +248,75 @@ describe('a choice that reached a record after the headteacher confirmed it', ()
 		await expect(
 			settleConfirmedChoice(ctxFor(sil), DB, VISIT, focus!, true, stamp)
 		).rejects.toBeInstanceOf(RecordRefused);
+	});
+});
+
+describe('when each version was typed', () => {
+	const now = new Date('2026-11-23T15:00:00Z');
+	const me = { who: 'Sam Lee (you)', device: 'Chromium on Linux, signed in 23 Nov' };
+
+	it('says the minute when the versions read apart by person, device or minute', () => {
+		expect(
+			optionMoments(
+				[
+					{ ...me, at: '2026-11-23T09:05:10Z' },
+					{ who: 'Ann Head', device: me.device, at: '2026-11-23T09:05:40Z' },
+					{ ...me, device: 'Chrome on Android', at: '2026-11-23T09:05:50Z' }
+				],
+				now
+			)
+		).toEqual(['today at 09:05', 'today at 09:05', 'today at 09:05']);
+		expect(
+			optionMoments(
+				[
+					{ ...me, at: '2026-11-23T09:05:10Z' },
+					{ ...me, at: '2026-11-23T09:06:10Z' }
+				],
+				now
+			)
+		).toEqual(['today at 09:05', 'today at 09:06']);
+	});
+
+	it('tells apart two tabs of one browser: to the second, and which was typed first', () => {
+		// Listed later one first, as a choice may list them.
+		expect(
+			optionMoments(
+				[
+					{ ...me, at: '2026-11-23T09:05:41Z' },
+					{ ...me, at: '2026-11-23T09:05:12Z' }
+				],
+				now
+			)
+		).toEqual([
+			'today at 09:05:41, the later of the two',
+			'today at 09:05:12, the earlier of the two'
+		]);
+		// Typed within one second: the order still tells them apart.
+		const [a, b] = optionMoments(
+			[
+				{ ...me, at: '2026-11-23T09:05:12.100Z' },
+				{ ...me, at: '2026-11-23T09:05:12.800Z' }
+			],
+			now
+		);
+		expect(a).toBe('today at 09:05:12, the earlier of the two');
+		expect(b).toBe('today at 09:05:12, the later of the two');
+	});
+
+	it('orders three or more by when they were typed', () => {
+		expect(
+			optionMoments(
+				[
+					{ ...me, at: '2026-11-23T09:05:30Z' },
+					{ ...me, at: '2026-11-23T09:05:10Z' },
+					{ ...me, at: '2026-11-23T09:05:20Z' }
+				],
+				now
+			)
+		).toEqual([
+			'today at 09:05:30, the third of 3',
+			'today at 09:05:10, the first of 3',
+			'today at 09:05:20, the second of 3'
+		]);
 	});
 });

@@ -24,7 +24,7 @@ import {
 import { RecordRefused, updateDoc, type WriteContext } from './repository';
 import { planResolution, type Overfull } from '$lib/sync/resolve';
 import { addendaInParts, isConfirmedVisit, type Addendum } from '$lib/sync/late-changes';
-import { formatDateTime } from '$lib/format';
+import { formatDateTime, formatMoment } from '$lib/format';
 
 /**
  * The choices a person makes when the same text was changed differently in two places (issue 12).
@@ -158,6 +158,36 @@ export function describeChoices(
 			};
 		})
 	};
+}
+
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'];
+
+/**
+ * When each version of a choice was typed, in words ("today at 14:05"). Versions by one person on
+ * one device that read alike to the minute (typed in two tabs of one browser) are told apart: to
+ * the second, and which was typed first ("today at 14:05:12, the earlier of the two"); what
+ * differs then is when, as the person remembers typing them.
+ */
+export function optionMoments(
+	options: readonly Pick<OptionView, 'who' | 'device' | 'at'>[],
+	now = new Date()
+): string[] {
+	const minute = options.map((o) => formatMoment(o.at, now));
+	return options.map((o, i) => {
+		const alike = options
+			.map((p, j) => ({ p, j }))
+			.filter(({ p, j }) => p.who === o.who && p.device === o.device && minute[j] === minute[i]);
+		if (alike.length < 2) return minute[i]!;
+		const order = [...alike].sort((a, b) => Date.parse(a.p.at) - Date.parse(b.p.at) || a.j - b.j);
+		const rank = order.findIndex(({ j }) => j === i);
+		const which =
+			alike.length === 2
+				? rank === 0
+					? 'the earlier of the two'
+					: 'the later of the two'
+				: `the ${ORDINALS[rank] ?? `number ${rank + 1}`} of ${alike.length}`;
+		return `${formatMoment(o.at, now, true)}, ${which}`;
+	});
 }
 
 /** A record of this device holding choices, for the screen that asks for them. */
