@@ -190,7 +190,7 @@ async function focusChoiceInTwoTabs(
 	await expect(tab2.getByTestId('changed-elsewhere')).toBeVisible();
 	await tab2.getByLabel('Focus of the visit').fill(TAB2_FOCUS);
 	for (const p of [page, tab2]) {
-		await expect(p.getByTestId('record-state')).toContainText('Needs your choice');
+		await expect(p.getByTestId('save-state')).toContainText(/needs your choice/i);
 	}
 	await expect(tab2.getByLabel('Focus of the visit')).toBeFocused();
 	return tab2;
@@ -234,7 +234,7 @@ test('after “Keep both” in one tab, the other tab’s box says it changed an
 	await expect(page.getByTestId('choice-done')).toContainText('Both texts kept');
 
 	// Tab 2's text does not move under the cursor, but the box says so, and nothing says "Saved".
-	await expect(tab2.getByTestId('record-state')).not.toContainText('Needs your choice');
+	await expect(tab2.getByTestId('save-state')).not.toContainText(/needs your choice/i);
 	await expect(box).toHaveValue(TAB2_FOCUS);
 	await expect(box).toBeFocused();
 	const notice = tab2.getByTestId('changed-elsewhere');
@@ -265,7 +265,7 @@ test('after “Keep both” in one tab, the other tab’s box says it changed an
 		await expect(p.getByLabel('Focus of the visit')).toHaveValue(
 			bothFocuses(' Then the school’s calculation policy\\.')
 		);
-		await expect(p.getByTestId('record-state')).not.toContainText('Needs your choice');
+		await expect(p.getByTestId('save-state')).not.toContainText(/needs your choice/i);
 	}
 	await expectAllSent(page);
 });
