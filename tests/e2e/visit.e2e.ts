@@ -67,7 +67,10 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 
 	// The learning walk, with a photo of pupils' work resized on the device.
 	await page.getByRole('link', { name: /^Learning walk/ }).click();
-	await page.getByRole('button', { name: 'Start the learning walk' }).click();
+	// The button pressed goes as the walk opens: the focus goes to the walk, not to the page.
+	await page.getByRole('button', { name: 'Start the learning walk' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { name: 'Look-fors' })).toBeFocused();
 	await page.getByRole('button', { name: 'Add a room' }).click();
 	await page.getByLabel('Class or year group').fill('Year 4');
 	await page.getByLabel('Subject').fill('Maths');
