@@ -90,6 +90,7 @@ test('an administrator adds an executive head, gives a new password and removes 
 	await card(`User name: ${name}`)
 		.getByRole('button', { name: 'Give a new password to Alex Exec' })
 		.click();
+	await card(`User name: ${name}`).getByRole('button', { name: 'Give a new password now' }).click();
 	const told = card(`User name: ${name}`).getByTestId('new-password');
 	await expect(told).toBeVisible();
 	const second = (await told.textContent())!;
@@ -241,6 +242,23 @@ test('two people of the same name are told apart, and the focus stays in place a
 	await expect(page.getByRole('button', { name: 'Keep it' })).toBeFocused();
 	await page.getByRole('button', { name: 'Keep it' }).click();
 	await expect(remove).toBeFocused();
+
+	// A new password is asked about first, as the old one stops working at once: kept, the focus
+	// goes back; given, it goes to the notice that holds the new password.
+	const reset = page.getByRole('button', { name: `Give a new password to Sam Same (${first})` });
+	await reset.focus();
+	await page.keyboard.press('Enter');
+	const keepPassword = page.getByRole('button', { name: 'Keep the password they have' });
+	await expect(keepPassword).toBeFocused();
+	await expect(page.getByTestId('new-password')).toHaveCount(0);
+	await page.keyboard.press('Enter');
+	await expect(reset).toBeFocused();
+	await page.keyboard.press('Enter');
+	await page.getByRole('button', { name: 'Give a new password now' }).focus();
+	await page.keyboard.press('Enter');
+	const given = page.getByRole('status').filter({ has: page.getByTestId('new-password') });
+	await expect(given).toContainText('Sam Same’s new password (the old one no longer works):');
+	await expect(given).toBeFocused();
 	// Removed, the account's card goes: the focus goes to what was done.
 	for (const name of [first, second]) {
 		await page.getByRole('button', { name: `Remove Sam Same’s account (${name})` }).click();
