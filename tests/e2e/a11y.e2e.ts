@@ -131,3 +131,24 @@ test('the head’s screens are accessible on a desktop too', async ({ browser, r
 	expect(await seriousA11yViolations(page)).toEqual([]);
 	await context.close();
 });
+
+test('reading the device’s records again says what it is for and what it did, and keeps the focus', async ({
+	browser,
+	request
+}) => {
+	const { sil } = await demoUsers(request);
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(page, sil);
+	await page.goto('/settings');
+	const reread = page.getByRole('button', { name: 'Read this device’s records again' });
+	await expect(reread).toHaveAccessibleDescription(
+		/If a list or a count looks wrong or out of date.*Nothing is lost or sent\./
+	);
+	await reread.focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('reread')).toHaveText(
+		/^Done at \d\d:\d\d: the lists and counts now show every record on this device\. Nothing was lost or sent\.$/
+	);
+	await expect(reread).toBeFocused();
+	await context.close();
+});
