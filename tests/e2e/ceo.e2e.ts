@@ -108,10 +108,15 @@ test('the CEO reviews a category 3 school on the vulnerable route and downloads 
 	await context.setOffline(true);
 	await page.reload();
 	await expect(page.getByRole('button', { name: 'Download PDF' })).toBeVisible();
+	// Pressed with the keyboard, the button keeps the focus and a status says where the PDF went.
+	const downloadButton = page.getByRole('button', { name: /Download PDF|Making the PDF/ });
+	await downloadButton.focus();
 	const [download] = await Promise.all([
 		page.waitForEvent('download'),
-		page.getByRole('button', { name: 'Download PDF' }).click()
+		page.keyboard.press('Enter')
 	]);
+	await expect(page.getByTestId('pdf-state')).toHaveText('The PDF is in your downloads.');
+	await expect(downloadButton).toBeFocused();
 	expect(download.suggestedFilename()).toMatch(/\.pdf$/);
 	const bytes = fs.readFileSync(await download.path());
 	const { text: pages } = await extractText(await getDocumentProxy(new Uint8Array(bytes)), {
