@@ -309,8 +309,17 @@ test('a reply whose form went away meanwhile is shown on the Sync page, counted 
 	try {
 		await signIn(page, head.name);
 		await page.goto(`/visits/${encodeURIComponent(id)}`);
+		// Reached with the keyboard before anything is typed: pressed, it says what it needs.
+		const box = page.getByLabel('Or say what does not reflect the discussion');
+		await page.getByRole('button', { name: 'Send my disagreement' }).focus();
+		await expect(page.getByRole('button', { name: 'Send my disagreement' })).toBeFocused();
+		await page.keyboard.press('Enter');
+		await expect(box).toBeFocused();
+		await expect(box).toHaveAttribute('aria-invalid', 'true');
+		await expect(box).toHaveAccessibleDescription('Say what does not reflect the discussion.');
 		const reason = `The maths section misses the lesson we discussed (${Date.now()}).`;
-		await page.getByLabel('Or say what does not reflect the discussion').fill(reason);
+		await box.fill(reason);
+		await expect(box).not.toHaveAttribute('aria-invalid');
 
 		// The SIL takes the record back to draft on their own device: the head's form goes away,
 		// and what the head typed is nowhere on the screen.
