@@ -44,7 +44,15 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await page.getByLabel('Name').first().fill('Headteacher');
 	await page.getByLabel('Role').first().fill('Headteacher');
 	await page.getByRole('checkbox').first().check();
-	await page.getByLabel('Add a focus area').fill('Reading');
+	// Pressed with the box empty, "Add area" says what it needs beside the box, and goes there.
+	const newArea = page.getByLabel('Add a focus area');
+	await page.getByRole('button', { name: 'Add area' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(newArea).toBeFocused();
+	await expect(newArea).toHaveAttribute('aria-invalid', 'true');
+	await expect(newArea).toHaveAccessibleDescription('Type the name of the area first.');
+	await newArea.fill('Reading');
+	await expect(newArea).not.toHaveAttribute('aria-invalid');
 	await page.getByRole('button', { name: 'Add area' }).click();
 	await page.getByLabel('Evidence').fill('Heard year 2 readers; reading records checked');
 	await page.getByLabel('Strengths').fill('Fluent decoding across year 2');
@@ -71,6 +79,13 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await page.getByRole('button', { name: 'Start the learning walk' }).focus();
 	await page.keyboard.press('Enter');
 	await expect(page.getByRole('heading', { name: 'Look-fors' })).toBeFocused();
+	// An empty look-for is not added in silence: the box says what it needs, and has the focus.
+	const newLookFor = page.getByLabel('Add a look-for');
+	await page.getByRole('button', { name: 'Add', exact: true }).focus();
+	await page.keyboard.press('Enter');
+	await expect(newLookFor).toBeFocused();
+	await expect(newLookFor).toHaveAttribute('aria-invalid', 'true');
+	await expect(newLookFor).toHaveAccessibleDescription('Type what to look for first.');
 	await page.getByRole('button', { name: 'Add a room' }).click();
 	await page.getByLabel('Class or year group').fill('Year 4');
 	await page.getByLabel('Subject').fill('Maths');
