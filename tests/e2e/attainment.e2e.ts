@@ -11,7 +11,7 @@ import {
 } from './helpers.ts';
 
 // Issue 6: a block copied from a spreadsheet is pasted into the A&A grid offline; a bad cell is
-// reported by row and column and changes nothing; once fixed, the calculated figures, the
+// reported by its measure, point and group and changes nothing; once fixed, the calculated figures, the
 // disadvantaged gap and the chart follow. Every expected figure below was worked out by hand.
 
 const MEASURE = 'EYFS: good level of development';
@@ -87,13 +87,13 @@ test('a SIL pastes figures from a spreadsheet offline, fixes a bad cell, and the
 			.getByRole('row')
 			.filter({ has: page.getByRole('rowheader', { name: series, exact: true }) });
 
-	// 1. A word where a number should be: reported by row and column, and nothing is pasted.
+	// 1. A word where a number should be: reported by its point and group, and nothing is pasted.
 	const start = cell(page, 'All pupils', 'End of year: cohort');
 	await paste(start, block('five'));
 	const alert = page.getByRole('alert');
 	await expect(alert).toContainText('Nothing was changed: one figure needs fixing');
 	await expect(alert).toContainText(
-		`Row 2 (${MEASURE}, Disadvantaged), column "End of year: figure": "five" is not a whole number`
+		`${MEASURE} – End of year, disadvantaged: ‘five’ is not a whole number.`
 	);
 	await expect(cell(page, 'Disadvantaged', 'End of year: figure')).toHaveAttribute(
 		'aria-invalid',
@@ -127,12 +127,12 @@ test('a SIL pastes figures from a spreadsheet offline, fixes a bad cell, and the
 	await expect(chartRow('National, all pupils')).toHaveText(/(68\.0%\s*){4}$/);
 	await expect(page.locator('figure svg[role=img] circle')).toHaveCount(3 + 4);
 
-	// 3. A number above the cohort typed into one cell: named by row and column, nothing changed.
+	// 3. A number above the cohort typed into one cell: named by its point and group, nothing changed.
 	const disadvantagedMeeting = cell(page, 'Disadvantaged', 'End of year: figure');
 	await disadvantagedMeeting.fill('30');
 	await disadvantagedMeeting.press('Tab');
 	await expect(alert).toContainText(
-		`Row 2 (${MEASURE}, Disadvantaged), column "End of year: figure": "30" is more than the cohort of 8`
+		`${MEASURE} – End of year, disadvantaged: 30 is more than the 8 pupils in the cohort.`
 	);
 	await expect(summaryRow('Disadvantaged')).toContainText('62.5%');
 
@@ -192,7 +192,8 @@ test('a figure typed and cut short by a reload, before leaving its cell, is kept
 	await meeting.pressSequentially('20');
 	await page.reload();
 	await expect(meeting).toHaveValue('20');
-	await expect(page.getByRole('alert')).toContainText('"20" is more than the cohort of 15');
+	const problem = 'Autumn, boys: 20 is more than the 15 pupils in the cohort.';
+	await expect(page.getByRole('alert')).toContainText(problem);
 	await meeting.fill('12');
 	await meeting.press('Tab');
 	await expect(page.getByRole('alert')).toHaveCount(0);

@@ -128,7 +128,7 @@ describe('pasting from a spreadsheet', () => {
 		});
 	});
 
-	it('reports every bad cell by row and column, changes nothing, and takes the fix', () => {
+	it('reports every bad cell by its measure, point and group, changes nothing, and takes the fix', () => {
 		const before = booklet();
 		const bad = '30\t22\t75\r\n8\ttwelve\t63\r\n22\t25\t80\r\n';
 		const result = pasteIntoGrid(before, F, grid, start, bad);
@@ -140,7 +140,7 @@ describe('pasting from a spreadsheet', () => {
 				column: 'End of year: figure',
 				rowLabel: 'KS2 reading: expected standard, Disadvantaged',
 				message:
-					'Row 79 (KS2 reading: expected standard, Disadvantaged), column "End of year: figure": "twelve" is not a whole number',
+					'KS2 reading: expected standard – End of year, disadvantaged: ‘twelve’ is not a whole number.',
 				gridRow: 78,
 				gridColumn: 7
 			},
@@ -149,7 +149,7 @@ describe('pasting from a spreadsheet', () => {
 				column: 'End of year: figure',
 				rowLabel: 'KS2 reading: expected standard, Non-disadvantaged',
 				message:
-					'Row 80 (KS2 reading: expected standard, Non-disadvantaged), column "End of year: figure": "25" is more than the cohort of 22',
+					'KS2 reading: expected standard – End of year, non-disadvantaged: 25 is more than the 22 pupils in the cohort.',
 				gridRow: 79,
 				gridColumn: 7
 			}
@@ -173,9 +173,9 @@ describe('pasting from a spreadsheet', () => {
 		const r5 = pasteIntoGrid(booklet(), F, grid, at('eyfs-gld', 'national'), '67.2%');
 		const messages = [r1, r2, r4].map((r) => (r.ok ? '' : r.errors[0]!.message));
 		expect(messages).toEqual([
-			'Row 141 (KS2 maths: average scaled score, All pupils), column "Autumn: figure": "79.5" is not between 80 and 120',
-			'Row 64 (MTC: average score (out of 25), All pupils), column "Autumn: figure": "25.5" is not between 0 and 25',
-			'Row 169 (Suspensions, All pupils), column "Autumn: figure": "2.5" is not a whole number'
+			'KS2 maths: average scaled score – Autumn, all pupils: 79.5 is not between 80 and 120.',
+			'MTC: average score (out of 25) – Autumn, all pupils: 25.5 is not between 0 and 25.',
+			'Suspensions – Autumn, all pupils: 2.5 is not a whole number.'
 		]);
 		expect(r3.ok && r3.booklet.cells[cellKey('attendance', 'all', 'autumn')]).toEqual({
 			value: 96.1
@@ -189,7 +189,7 @@ describe('pasting from a spreadsheet', () => {
 		const row = rowOf('phonics-y1', 'boys');
 		const r = applyGridEdits(b, F, grid, [{ row, column: columnOf('autumn:cohort'), text: '10' }]);
 		expect(r.ok ? '' : r.errors[0]!.message).toBe(
-			`Row ${row + 1} (Phonics: year 1 expected standard, Boys), column "Autumn: cohort": "10" is less than the 12 pupils meeting the standard`
+			'Phonics: year 1 expected standard – Autumn cohort, boys: 10 is fewer than the 12 pupils meeting the standard.'
 		);
 	});
 
@@ -215,12 +215,12 @@ describe('pasting from a spreadsheet', () => {
 		const last = grid.columns.length - 1;
 		const r = pasteIntoGrid(booklet(), F, grid, { row: 0, column: last }, '1\t2\r\n3\t4\r\n');
 		expect(r.ok ? '' : r.errors[0]!.message).toBe(
-			'Row 1 (EYFS: good level of development, All pupils), column "National": the pasted block of 2 rows by 2 columns does not fit: it runs past the last column, "National". Nothing was pasted'
+			'EYFS: good level of development – National, all pupils: the pasted block of 2 rows by 2 columns does not fit: it runs past the last column, ‘National’. Nothing was pasted.'
 		);
 		const bottom = grid.rows.length - 1;
 		const r2 = pasteIntoGrid(booklet(), F, grid, { row: bottom, column: 0 }, '1\n2\n');
 		expect(r2.ok ? '' : r2.errors[0]!.message).toContain(
-			'runs past the last row, "Permanent exclusions, Girls"'
+			'runs past the last row, ‘Permanent exclusions, Girls’'
 		);
 	});
 });

@@ -109,12 +109,47 @@ export function gridText(
 	});
 }
 
+/** A group's name inside a sentence: "all pupils", but "EAL" and "SEND" as they are. */
+const inSentence = (label: string) =>
+	/^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+
+/**
+ * A bad grid cell, named as the person reads the booklet (the measure, then the point and the
+ * group: "End of year, all pupils"), not by the grid's rows and columns, which the screen does not
+ * number. `problem` is `parseFigure`'s, whose straight quotes name a figure in a file: a number is
+ * left bare here, other text is quoted as prose is.
+ */
+function gridError(
+	framework: AttainmentFramework,
+	grid: AttainmentGrid,
+	at: GridPosition,
+	problem: string
+): EntryError {
+	const row = grid.rows[at.row]!;
+	const column = grid.columns[at.column]!;
+	const measure = framework.measures.find((m) => m.id === row.measureId)?.label ?? row.measureId;
+	const group = inSentence(framework.groups.find((g) => g.id === row.groupId)?.label ?? row.label);
+	const point = framework.points.find((p) => p.id === column.pointId)?.label;
+	const where =
+		point === undefined
+			? `National, ${group}`
+			: `${point}${column.field === 'cohort' ? ' cohort' : ''}, ${group}`;
+	const words = problem.replace(/^"([^"]*)"/, (_, v: string) =>
+		/^[-−–]?[\d.,]+%?$/.test(v) ? v : `‘${v}’`
+	);
+	const e = entryError(at.row + 1, row.label, column.label, words, {
+		gridRow: at.row,
+		gridColumn: at.column
+	});
+	return { ...e, message: `${measure} – ${where}: ${words}.` };
+}
+
 /** One edit of a grid cell: the text typed or pasted into it (empty clears the figure). */
 export type GridEdit = GridPosition & { text: string };
 
 /**
- * Applies edits to the booklet, all or nothing: every bad cell is reported by its row and column
- * and the booklet is left as it was. A number meeting the standard above the cohort is reported
+ * Applies edits to the booklet, all or nothing: every bad cell is reported by its place
+ * (`gridError`) and the booklet is left as it was. A number meeting the standard above the cohort is reported
  * on whichever of the two was edited (the number meeting, if both).
  */
 export function applyGridEdits(
@@ -128,16 +163,8 @@ export function applyGridEdits(
 	const nationals = { ...booklet.nationals };
 	// Which cells were touched, and where each of their fields was edited from.
 	const touched = new Map<string, { cohort?: GridEdit; count?: GridEdit; rowIndex: number }>();
-	const fail = (e: GridEdit, problem: string) => {
-		const row = grid.rows[e.row]!;
-		const column = grid.columns[e.column]!;
-		errors.push(
-			entryError(e.row + 1, row.label, column.label, problem, {
-				gridRow: e.row,
-				gridColumn: e.column
-			})
-		);
-	};
+	const fail = (e: GridEdit, problem: string) =>
+		errors.push(gridError(framework, grid, e, problem));
 
 	for (const e of edits) {
 		const row = grid.rows[e.row];
@@ -174,12 +201,9 @@ export function applyGridEdits(
 			continue;
 		}
 		if (t.count)
-			fail(t.count, `"${t.count.text.trim()}" is more than the cohort of ${cell.cohort}`);
+			fail(t.count, `${cell.count} is more than the ${cell.cohort} pupils in the cohort`);
 		else if (t.cohort) {
-			fail(
-				t.cohort,
-				`"${t.cohort.text.trim()}" is less than the ${cell.count} pupils meeting the standard`
-			);
+			fail(t.cohort, `${cell.cohort} is fewer than the ${cell.count} pupils meeting the standard`);
 		}
 	}
 	if (errors.length) {
@@ -232,14 +256,13 @@ export function pasteIntoGrid(
 	if (overRows || overColumns) {
 		const size = `${height} ${height === 1 ? 'row' : 'rows'} by ${width} ${width === 1 ? 'column' : 'columns'}`;
 		const past = overColumns
-			? `the last column, "${grid.columns[grid.columns.length - 1]!.label}"`
-			: `the last row, "${grid.rows[grid.rows.length - 1]!.label}"`;
-		const error = entryError(
-			start.row + 1,
-			startRow.label,
-			startColumn.label,
-			`the pasted block of ${size} does not fit: it runs past ${past}. Nothing was pasted`,
-			{ gridRow: start.row, gridColumn: start.column }
+			? `the last column, ‘${grid.columns[grid.columns.length - 1]!.label}’`
+			: `the last row, ‘${grid.rows[grid.rows.length - 1]!.label}’`;
+		const error = gridError(
+			framework,
+			grid,
+			start,
+			`the pasted block of ${size} does not fit: it runs past ${past}. Nothing was pasted`
 		);
 		return { ok: false, errors: [error] };
 	}
