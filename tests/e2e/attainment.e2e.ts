@@ -134,12 +134,18 @@ test('a SIL pastes figures from a spreadsheet offline, fixes a bad cell, and the
 	await expect(alert).toContainText(
 		`${MEASURE} – End of year, disadvantaged: 30 is more than the 8 pupils in the cohort.`
 	);
+	// Kept typing, not a figure: the header counts it as not saved, the cell says so in words.
+	await expect(page.getByTestId('sync-status')).toContainText(/typing in 1 record not saved/i);
+	await expect(disadvantagedMeeting).toHaveAccessibleDescription(
+		/^Not saved .*End of year, disadvantaged: 30 is more than the 8 pupils in the cohort\.$/
+	);
 	await expect(summaryRow('Disadvantaged')).toContainText('62.5%');
 
 	// Fixed in the cell: 6 of 8 = 75.0%; the gap becomes 75.0 − 72.3 = +2.7.
 	await disadvantagedMeeting.fill('6');
 	await disadvantagedMeeting.press('Tab');
 	await expect(alert).toHaveCount(0);
+	await expect(page.getByTestId('sync-status')).not.toContainText(/not saved/i);
 	await expect(summaryRow('Disadvantaged')).toContainText('75.0%');
 	await expect(page.getByTestId('gap-disadvantaged')).toHaveText('+2.7');
 	await expect(chartRow('Disadvantaged')).toHaveText(/No data\s*No data\s*No data\s*75\.0%$/);
@@ -194,6 +200,23 @@ test('a figure typed and cut short by a reload, before leaving its cell, is kept
 	await expect(meeting).toHaveValue('20');
 	const problem = 'Autumn, boys: 20 is more than the 15 pupils in the cohort.';
 	await expect(page.getByRole('alert')).toContainText(problem);
+
+	// Refused, it is typing not saved, as a booklet's would be: the header says so, and the cell
+	// says so in words, tied to its message.
+	const status = page.getByTestId('sync-status');
+	await expect(status).toContainText('Typing in 1 record not saved');
+	await expect(meeting).toHaveAccessibleDescription(new RegExp(`^Not saved .*${problem}$`));
+	// Listed on the Sync page, and still marked as not saved when the person comes back.
+	await status.click();
+	const notSaved = page.getByTestId('not-saved');
+	await expect(notSaved).toContainText(problem);
+	await expect(notSaved).toContainText(
+		/EYFS: good level of development, Boys \(Autumn: figure\)\s*20/
+	);
+	await page.goBack();
+	await expect(meeting).toHaveValue('20');
+	await expect(meeting).toHaveAccessibleDescription(new RegExp(`^Not saved .*${problem}$`));
+	await expect(status).toContainText('Typing in 1 record not saved');
 	await meeting.fill('12');
 	await meeting.press('Tab');
 	await expect(page.getByRole('alert')).toHaveCount(0);

@@ -40,7 +40,8 @@ class DraftsLeft {
 			return draftsToShow(readKeptDrafts(localStorage, user), {
 				now: Date.now(),
 				restMs: this.#all ? 0 : DRAFT_RESTS_MS,
-				isOpen: isDraftOpen
+				// Refused figures a grid lists with the typing not saved are not counted twice.
+				isOpen: (key) => isDraftOpen(key) || workspace.unsavedLeft.some((n) => n.key === key)
 			});
 		} catch {
 			// No storage: nothing was kept.

@@ -92,6 +92,11 @@ export class KeptCells {
 		this.#version++;
 	}
 
+	/** Where this tab keeps the cells (null before the person is known): to list or discard them. */
+	get key(): string | null {
+		return this.#slot?.reading ?? null;
+	}
+
 	/** The person typed `text` into `cell`. */
 	set(cell: string, text: string): void {
 		this.#write({ ...this.cells, [cell]: text });

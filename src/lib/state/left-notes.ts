@@ -45,6 +45,17 @@ export async function describeLeftNotes(
 	// Named for the person whose notes they are: the school's head reads "Your comment".
 	const named: NameContext = { ...names, reader: ctx.user };
 	for (const note of left) {
+		if (note.typed) {
+			const found = await ctx
+				.dbFor(note.db)
+				.get<Doc>(note.id)
+				.catch(() => null);
+			const doc = found ?? { _id: note.id, type: 'attainment-booklet' };
+			const { key, reason, typed } = note;
+			const href = found ? recordLink(found) : null;
+			out.push({ key, name: recordName(note.db, doc, names), href, reason, at: null, typed });
+			continue;
+		}
 		const kept = readUnsaved(note.key);
 		if (!kept) continue;
 		const found = await ctx

@@ -37,6 +37,11 @@ export interface LeftNote {
 	id: string;
 	/** Why it was not saved, in words a person can act on. */
 	reason: string;
+	/**
+	 * Figures typed into a grid and refused (`AttainmentGrid`), named by the grid: its cells are kept
+	 * as a draft (`KeptCells`, `key` its slot), not as a note of the record, so the grid lists them.
+	 */
+	typed?: { label: string; text: string }[];
 }
 
 /** What `saveUnsaved` did: changes saved, added to confirmed records, and left unsaved. */

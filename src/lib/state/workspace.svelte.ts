@@ -555,7 +555,8 @@ class Workspace {
 	async #saveUnsaved(user: string, leaving = false, now = false): Promise<number> {
 		await this.#recovered;
 		if (unsavedKeys(user).length === 0) {
-			this.unsavedLeft = [];
+			// A grid's refused figures are its own to list and forget (`AttainmentGrid`).
+			this.unsavedLeft = this.unsavedLeft.filter((n) => n.typed !== undefined);
 			return 0;
 		}
 		const ctx = this.ctx;
@@ -574,7 +575,8 @@ class Workspace {
 					// Typing an editor open now holds and cannot save (`listUnsaved`) stays listed: the
 					// start leaves its note to the editor.
 					const open = this.unsavedLeft.filter(
-						(n) => isOpen(n.key) && !done.left.some((l) => l.key === n.key)
+						(n) =>
+							(isOpen(n.key) || n.typed !== undefined) && !done.left.some((l) => l.key === n.key)
 					);
 					this.unsavedLeft = [...done.left, ...open];
 					this.#notesWaiting = done.waiting > 0;
