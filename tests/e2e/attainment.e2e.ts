@@ -42,6 +42,16 @@ const block = (disadvantagedMeeting: string) =>
 		.map((row) => row.join('\t'))
 		.join('\r\n') + '\r\n';
 
+/** Tabbed to from "Export as CSV", the hidden file input's label shows the focus ring (WCAG 2.4.7). */
+async function expectImportFocusShown(page: Page) {
+	await page.getByRole('button', { name: 'Export as CSV' }).focus();
+	await page.keyboard.press('Tab');
+	await expect(page.locator('#csv-file')).toBeFocused();
+	const label = page.locator('label[for="csv-file"]');
+	await expect(label).toHaveCSS('outline-style', 'solid');
+	await expect(label).toHaveCSS('outline-width', '3px');
+}
+
 test('a SIL pastes figures from a spreadsheet offline, fixes a bad cell, and the gap and chart follow', async ({
 	page,
 	context,
@@ -163,6 +173,7 @@ test('a SIL pastes figures from a spreadsheet offline, fixes a bad cell, and the
 			return booklet?.cells?.['eyfs-gld:disadvantaged:end-of-year'];
 		})
 		.toEqual({ cohort: 8, count: 6 });
+	await expectImportFocusShown(page);
 });
 
 test('a figure typed and cut short by a reload, before leaving its cell, is kept and saved', async ({
@@ -271,6 +282,7 @@ test('on a 360 px phone the grid’s group column stays narrow and in view, and 
 	expect(back.x).toBeGreaterThanOrEqual(stays.x + stays.width - 1);
 	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 	expect(await seriousA11yViolations(page)).toEqual([]);
+	await expectImportFocusShown(page);
 	await context.close();
 });
 
