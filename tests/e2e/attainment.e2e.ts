@@ -135,7 +135,22 @@ test('a SIL pastes figures from a spreadsheet offline, fixes a bad cell, and the
 	await expect(chartRow('All pupils')).toHaveText(/No data\s*No data\s*No data\s*75\.0%$/);
 	await expect(chartRow('Disadvantaged')).toContainText('62.5%');
 	await expect(chartRow('National, all pupils')).toHaveText(/(68\.0%\s*){4}$/);
-	await expect(page.locator('figure svg[role=img] circle')).toHaveCount(3 + 4);
+	const chart = page.locator('figure').filter({ hasText: `${MEASURE} through the year` });
+	await expect(chart.locator('svg[role=img] [data-marker]')).toHaveCount(3 + 4);
+	// Told apart without colour: each group its own line pattern and marker, shown in the legend;
+	// the scale says it is a percentage.
+	const legend = chart.locator('.legend li');
+	await expect(legend).toHaveText([
+		'All pupils',
+		'Disadvantaged',
+		'Non-disadvantaged',
+		'National, all pupils (dashed)'
+	]);
+	const looks = await legend.evaluateAll((items) =>
+		items.map((li) => `${(li as HTMLElement).dataset.marker} ${(li as HTMLElement).dataset.dash}`)
+	);
+	expect(new Set(looks).size).toBe(4);
+	await expect(chart.locator('svg[role=img] text', { hasText: /^100%$/ })).toHaveCount(1);
 
 	// 3. A number above the cohort typed into one cell: named by its point and group, nothing changed.
 	const disadvantagedMeeting = cell(page, 'Disadvantaged', 'End of year: figure');
