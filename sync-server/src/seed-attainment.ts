@@ -114,6 +114,38 @@ function figure(measure: string, group: string, school: string, point: string, s
 	return { cohort, count } satisfies AttainmentCell;
 }
 
+/**
+ * Groups that split all pupils in two, each pair adding up to them (`COHORT`): the demo's
+ * figures add up as a school's do.
+ */
+export const DEMO_PARTITIONS = [
+	['disadvantaged', 'non-disadvantaged'],
+	['boys', 'girls']
+] as const;
+
+/**
+ * A measure's figures at a point for every group. Each group is drawn on its own, then all pupils
+ * are the disadvantaged and non-disadvantaged pupils together, and the girls are the pupils the
+ * boys leave (within both cohorts): the drawn figures alone did not add up (23 of 30 pupils, but
+ * 14 of 16 boys and 12 of 14 girls).
+ */
+function groupFigures(
+	measure: string,
+	school: string,
+	point: string,
+	shift: number
+): Record<string, AttainmentCell> {
+	const out = Object.fromEntries(
+		Object.keys(COHORT).map((g) => [g, figure(measure, g, school, point, shift)])
+	);
+	const all = out.disadvantaged!.count + out['non-disadvantaged']!.count;
+	out.all = { cohort: COHORT.all!, count: all };
+	const boys = Math.min(COHORT.boys!, all, Math.max(all - COHORT.girls!, out.boys!.count));
+	out.boys = { cohort: COHORT.boys!, count: boys };
+	out.girls = { cohort: COHORT.girls!, count: all - boys };
+	return out;
+}
+
 /** The visits the booklet was updated at: the term-1 visit keeps a snapshot, as in the calendar. */
 export interface BookletVisit {
 	school: string;
@@ -135,77 +167,88 @@ export async function seedAttainment(
 	for (const school of schools) {
 		const db = await storage.get(schoolDbName(school));
 		if (!db) continue;
-		const cells: Record<string, AttainmentCell> = {};
-		const nationals: Record<string, number> = {};
-		const lastYear: Record<string, AttainmentCell> = {};
-		// Attendance at the term-1 visit covered the first weeks; it has been updated since.
-		const attendanceThen: Record<string, AttainmentCell> = {};
-		for (const measure of Object.keys(NATIONAL)) {
-			for (const group of Object.keys(COHORT)) {
-				cells[cellKey(measure, group, 'target')] = figure(measure, group, school, 'target', 0.04);
-				cells[cellKey(measure, group, 'autumn')] = figure(measure, group, school, 'autumn', 0);
-				lastYear[comparatorKey(measure, group)] = figure(measure, group, school, 'last', -0.02);
-				const national = NATIONAL[measure]![group];
-				if (national !== undefined) nationals[comparatorKey(measure, group)] = national;
-			}
-		}
-		// Attendance is a rate the school reports for each group, not a count of pupils.
-		for (const group of Object.keys(COHORT)) {
-			const base = ATTENDANCE[group] ?? ATTENDANCE.all!;
-			const value = (p: string) =>
-				Math.round((base + (STRENGTH[school] ?? 0) * 10 + jitter(group + school + p)) * 10) / 10;
-			const cohort = ON_ROLL[group]!;
-			cells[cellKey('attendance', group, 'autumn')] = { cohort, value: value('autumn') };
-			attendanceThen[cellKey('attendance', group, 'autumn')] = {
-				cohort,
-				value: value('first-weeks')
-			};
-			lastYear[comparatorKey('attendance', group)] = { cohort, value: value('last') };
-		}
-		nationals[comparatorKey('attendance', 'all')] = ATTENDANCE.all!;
-		Object.assign(cells, absenceAndSuspensions(school, 'autumn'));
-		for (const [key, cell] of Object.entries(absenceAndSuspensions(school, 'last'))) {
-			const [measure, group] = key.split(':');
-			lastYear[comparatorKey(measure!, group!)] = cell;
-		}
-		Object.assign(cells, suspensionTarget(school));
-		for (const [group, national] of Object.entries(PERSISTENT_ABSENCE)) {
-			nationals[comparatorKey('persistent-absence', group)] = national;
-		}
-		const happened = visits.filter((v) => v.school === school && v.status !== 'planned');
-		const term1 = happened.find((v) => v.term === 1);
-		const latest = happened.at(-1);
-		const at = (date: string) => `${date}T15:30:00.000Z`;
-		const booklet = AttainmentBooklet.parse({
-			_id: attainmentBookletDocId(year),
-			schemaVersion: SCHEMA_VERSION,
-			type: 'attainment-booklet',
-			schoolId: school,
-			year,
-			cells,
-			nationals,
-			lastYear,
-			...(term1
-				? {
-						snapshots: {
-							[snapshotKey(1)]: {
-								term: 1,
-								visitId: term1.id,
-								visitDate: term1.date,
-								takenAt: at(term1.date),
-								takenBy: 'sil',
-								cells: { ...cells, ...attendanceThen },
-								nationals
-							}
-						}
-					}
-				: {}),
-			updatedAt: latest ? at(latest.date) : at(year.slice(0, 4) + '-09-01'),
-			updatedBy: 'sil'
-		});
-		await putIfMissing(db, booklet);
+		await putIfMissing(db, demoBooklet(school, year, visits));
 		storage.notify(schoolDbName(school));
 	}
+}
+
+/** A school's demo booklet for `year`, with a snapshot at its term-1 visit if it had one. */
+export function demoBooklet(
+	school: string,
+	year: string,
+	visits: BookletVisit[] = []
+): AttainmentBooklet {
+	const cells: Record<string, AttainmentCell> = {};
+	const nationals: Record<string, number> = {};
+	const lastYear: Record<string, AttainmentCell> = {};
+	// Attendance at the term-1 visit covered the first weeks; it has been updated since.
+	const attendanceThen: Record<string, AttainmentCell> = {};
+	for (const measure of Object.keys(NATIONAL)) {
+		const target = groupFigures(measure, school, 'target', 0.04);
+		const autumn = groupFigures(measure, school, 'autumn', 0);
+		const last = groupFigures(measure, school, 'last', -0.02);
+		for (const group of Object.keys(COHORT)) {
+			cells[cellKey(measure, group, 'target')] = target[group]!;
+			cells[cellKey(measure, group, 'autumn')] = autumn[group]!;
+			lastYear[comparatorKey(measure, group)] = last[group]!;
+			const national = NATIONAL[measure]![group];
+			if (national !== undefined) nationals[comparatorKey(measure, group)] = national;
+		}
+	}
+	// Attendance is a rate the school reports for each group, not a count of pupils.
+	for (const group of Object.keys(COHORT)) {
+		const base = ATTENDANCE[group] ?? ATTENDANCE.all!;
+		const value = (p: string) =>
+			Math.round((base + (STRENGTH[school] ?? 0) * 10 + jitter(group + school + p)) * 10) / 10;
+		const cohort = ON_ROLL[group]!;
+		cells[cellKey('attendance', group, 'autumn')] = { cohort, value: value('autumn') };
+		attendanceThen[cellKey('attendance', group, 'autumn')] = {
+			cohort,
+			value: value('first-weeks')
+		};
+		lastYear[comparatorKey('attendance', group)] = { cohort, value: value('last') };
+	}
+	nationals[comparatorKey('attendance', 'all')] = ATTENDANCE.all!;
+	Object.assign(cells, absenceAndSuspensions(school, 'autumn'));
+	for (const [key, cell] of Object.entries(absenceAndSuspensions(school, 'last'))) {
+		const [measure, group] = key.split(':');
+		lastYear[comparatorKey(measure!, group!)] = cell;
+	}
+	Object.assign(cells, suspensionTarget(school));
+	for (const [group, national] of Object.entries(PERSISTENT_ABSENCE)) {
+		nationals[comparatorKey('persistent-absence', group)] = national;
+	}
+	const happened = visits.filter((v) => v.school === school && v.status !== 'planned');
+	const term1 = happened.find((v) => v.term === 1);
+	const latest = happened.at(-1);
+	const at = (date: string) => `${date}T15:30:00.000Z`;
+	return AttainmentBooklet.parse({
+		_id: attainmentBookletDocId(year),
+		schemaVersion: SCHEMA_VERSION,
+		type: 'attainment-booklet',
+		schoolId: school,
+		year,
+		cells,
+		nationals,
+		lastYear,
+		...(term1
+			? {
+					snapshots: {
+						[snapshotKey(1)]: {
+							term: 1,
+							visitId: term1.id,
+							visitDate: term1.date,
+							takenAt: at(term1.date),
+							takenBy: 'sil',
+							cells: { ...cells, ...attendanceThen },
+							nationals
+						}
+					}
+				}
+			: {}),
+		updatedAt: latest ? at(latest.date) : at(year.slice(0, 4) + '-09-01'),
+		updatedBy: 'sil'
+	});
 }
 
 /**
