@@ -243,6 +243,16 @@ test('a figure typed and cut short by a reload, before leaving its cell, is kept
 	await expect(meeting).toHaveValue('20');
 	await expect(meeting).toHaveAccessibleDescription(new RegExp(`^Not saved .*${problem}$`));
 	await expect(status).toContainText('Typing in 1 record not saved');
+	// Discarded on the Sync page: gone from this device, and the cell shows the booklet's figure.
+	await status.click();
+	await notSaved.getByRole('button', { name: 'Discard…' }).click();
+	await notSaved.getByRole('button', { name: 'Discard it' }).click();
+	await expect(notSaved).toBeHidden();
+	await page.goBack();
+	await expect(meeting).toHaveValue('');
+	await expect(meeting).not.toHaveAttribute('aria-invalid', 'true');
+	await expectAllSent(page);
+	await expect.poll(typed).toEqual([]);
 	await meeting.fill('12');
 	await meeting.press('Tab');
 	await expect(page.getByRole('alert')).toHaveCount(0);
