@@ -152,3 +152,41 @@ test('reading the device’s records again says what it is for and what it did, 
 	await expect(reread).toBeFocused();
 	await context.close();
 });
+
+/** The page at 320 px: nothing wider than the screen (WCAG 1.4.10: 1280 px at 400% zoom). */
+async function fitsAt320(page: Page, path: string) {
+	await page.goto(path);
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await expect(page.getByRole('status').filter({ hasText: /^Loading/ })).toHaveCount(0);
+	const width = await page.evaluate(() => document.documentElement.scrollWidth);
+	expect(width, `sideways scroll on ${path}`).toBeLessThanOrEqual(320);
+}
+
+test('the screens with badges reflow at 320 px, with no sideways scroll', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil, ceo } = await demoUsers(request);
+	const { page, context } = await newDevice(browser, { width: 320, height: 640 });
+	await signIn(page, sil);
+	await fitsAt320(page, '/');
+	await fitsAt320(page, '/schools/willow-bank');
+	// A confirmed record carries the longest badge: "✓ Confirmed by the headteacher".
+	await page
+		.getByTestId('visit')
+		.filter({ hasText: 'Confirmed by the headteacher' })
+		.first()
+		.getByRole('link')
+		.click();
+	await expect(page.locator('p.status .badge.green')).toBeVisible();
+	await fitsAt320(page, new URL(page.url()).pathname);
+	await fitsAt320(page, '/sync');
+	await context.close();
+
+	const boss = await newDevice(browser, { width: 320, height: 640 });
+	await signIn(boss.page, ceo);
+	await fitsAt320(boss.page, '/dashboard');
+	await fitsAt320(boss.page, '/schools/willow-bank');
+	await boss.context.close();
+});
