@@ -220,6 +220,21 @@ test('a head opening another school’s screens, or another role’s, is told th
 	await page.getByRole('link', { name: 'Go to your home page' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toContainText(ownName);
 
+	// A school no one has is not a refusal; an address the app has no page for says so, with a way on.
+	await page.goto('/schools/nope');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('School not found');
+	await expect(page.locator('main')).toContainText('This school is not on this device');
+	expect(await page.title()).toBe('School not found · SI visits');
+	await page.goto('/visit/abc');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+	await expect(page.locator('main')).toContainText(
+		'The address may be wrong, or the page has moved.'
+	);
+	await expect(page.locator('main')).not.toContainText('404');
+	expect(await page.title()).toBe('Page not found · SI visits');
+	await page.getByRole('link', { name: 'Go to your home page' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText(ownName);
+
 	// The head's own school is theirs to open.
 	await page.goto(`/schools/${head.school}/overview`);
 	await expect(page.getByRole('heading', { level: 1 })).not.toHaveText(NOT_AVAILABLE);
