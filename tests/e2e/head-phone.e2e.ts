@@ -242,6 +242,39 @@ test('a head opening another school’s screens, or another role’s, is told th
 	await context.close();
 });
 
+test('the head’s “Show” filter and search say what they leave on show, in one polite status', async ({
+	browser,
+	request
+}) => {
+	const { heads } = await demoUsers(request);
+	let head = heads[0]!;
+	for (const h of heads) {
+		if ((await schoolDocs(request, h.school)).some((d) => d.type === 'next-step')) head = h;
+	}
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	await expect(page.getByTestId('next-step').first()).toBeVisible();
+	// One status in the page's content, spoken politely whenever it changes (WCAG 4.1.3).
+	const status = page.getByRole('main').getByRole('status');
+	await expect(status).toHaveCount(1);
+	const show = page.getByLabel('Show', { exact: true });
+	const steps = (n: number) => `${n} next ${n === 1 ? 'step' : 'steps'}`;
+	for (const filter of ['In progress', 'You disagree', 'Done']) {
+		await show.selectOption({ label: filter });
+		await expect(status).toContainText(`“${filter}”`);
+		const n = await page.getByTestId('next-step').count();
+		await expect(status).toHaveText(
+			n === 0 ? `No next steps under “${filter}”.` : `${steps(n)} under “${filter}”.`
+		);
+	}
+	await show.selectOption({ label: 'All next steps' });
+	await expect(status).toHaveText(`${steps(await page.getByTestId('next-step').count())}.`);
+	await page.getByLabel('Search next steps').fill('zzzz-no-such-step');
+	await expect(status).toHaveText('No next steps match your search.');
+	await expect(status).toBeVisible();
+	await context.close();
+});
+
 test('on the head’s phone every target is 44 px, the menu is one row, and a refusal takes the focus', async ({
 	browser,
 	request
