@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import {
 	demoUsers,
 	horizontalOverflow,
+	moderateA11yViolations,
 	newDevice,
 	planVisit,
 	seriousA11yViolations,
@@ -189,4 +190,30 @@ test('the screens with badges reflow at 320 px, with no sideways scroll', async 
 	await fitsAt320(boss.page, '/dashboard');
 	await fitsAt320(boss.page, '/schools/willow-bank');
 	await boss.context.close();
+});
+
+test('the overview, a termly summary and a printed record have no moderate axe findings', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { sil } = await demoUsers(request);
+	const { page, context } = await newDevice(browser, { width: 1280, height: 800 });
+	await signIn(page, sil);
+	const school = 'willow-bank';
+	await page.goto(`/schools/${school}`);
+	await page.getByTestId('visit').first().getByRole('link').click();
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	const visit = new URL(page.url()).pathname;
+	for (const [path, heading] of [
+		[`/schools/${school}/overview`, /School overview/],
+		[`/schools/${school}/reports/lgb/2`, /./],
+		[`${visit}/print`, /SI discussion record/]
+	] as const) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+		await expect(page.getByRole('status').filter({ hasText: /^Loading/ })).toHaveCount(0);
+		expect(await moderateA11yViolations(page), `axe on ${path}`).toEqual([]);
+	}
+	await context.close();
 });

@@ -155,6 +155,19 @@ export async function seriousA11yViolations(page: Page) {
 }
 
 /**
+ * axe-core's findings of moderate impact and above, best practice included (`landmark-unique`,
+ * `heading-order`: landmarks a screen reader cannot tell apart, a skipped heading level).
+ */
+export async function moderateA11yViolations(page: Page) {
+	const results = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+		.analyze();
+	return results.violations
+		.filter((v) => v.impact !== 'minor' && v.impact !== null)
+		.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/**
  * The disclosure marker a summary shows, as the browser draws it: its own (a list item's), or one
  * drawn before it with its turn, which differs open and closed; null when it shows none.
  */

@@ -161,7 +161,7 @@ test('a next step added on a device that had not seen the record shared is not a
 	// The printed record says the same: not every step listed is agreed.
 	await laptop.page.goto(`${url}/print`);
 	const printed = laptop.page.getByTestId('print-steps');
-	await expect(printed.getByRole('heading', { level: 3 })).toHaveText('Next steps');
+	await expect(printed.getByRole('heading', { level: 2 })).toHaveText('Next steps');
 	await expect(printed.getByRole('row').filter({ hasText: late })).toContainText(
 		'Proposed: waiting for the headteacher'
 	);
