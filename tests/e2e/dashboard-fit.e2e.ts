@@ -113,3 +113,39 @@ test('a term that has not begun flags no school for a missing visit', async ({
 	await expect(page.getByText(/This term begins on .*: no school is flagged/)).toBeVisible();
 	await context.close();
 });
+
+test('at 360 px the key figures scroll as a named region, and a heading sorted by keyboard stays in sight', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { ceo } = await demoUsers(request);
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, ceo);
+	const grid = await openDashboard(page);
+	// The key figures: a region named by its caption, a stop for the keyboard while it scrolls.
+	const figures = page.getByRole('region', { name: /^All pupils, latest figure this year/ });
+	await expect(figures).toBeVisible();
+	expect(await figures.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+	await expect(figures).toHaveAttribute('tabindex', '0');
+
+	// Each column's heading, sorted with the keyboard, is wholly inside the box that scrolls.
+	const buttons = grid.getByRole('columnheader').getByRole('button');
+	const count = await buttons.count();
+	expect(count).toBeGreaterThan(3);
+	for (let i = 0; i < count; i++) {
+		const button = buttons.nth(i);
+		await button.focus();
+		await page.keyboard.press('Enter');
+		await expect(button).toBeFocused();
+		const name = (await button.textContent())!.trim();
+		await expect
+			.poll(async () => {
+				const b = (await button.boundingBox())!;
+				const r = (await grid.boundingBox())!;
+				return b.x >= r.x - 1 && b.x + b.width <= r.x + r.width + 1;
+			}, `"${name}" in sight`)
+			.toBe(true);
+	}
+	await context.close();
+});
