@@ -83,6 +83,13 @@ describe('an account’s roles from the form', () => {
 		);
 		expect(describeRoles([], name)).toBe('No role');
 	});
+
+	it('lists the schools by name, A to Z, whatever order the roles hold them in', () => {
+		const name = (id: string) => names[id] ?? id;
+		expect(describeRoles(['sil', 'school:oakfield', 'school:hawthorn', 'school:ash'], name)).toBe(
+			'School improvement lead for Ash, Hawthorn, Oakfield'
+		);
+	});
 });
 
 describe('a new password', () => {

@@ -258,7 +258,12 @@ export function describeRoles(
 	schoolName: (id: string) => string
 ): string {
 	const { roles: held, leads, supports, also = [] } = choiceFrom(roles);
-	const names = (ids: string[]) => ids.map(schoolName).join(', ');
+	// By name, as every list of schools reads: the roles keep them in the order they were given.
+	const names = (ids: string[]) =>
+		ids
+			.map(schoolName)
+			.sort((a, b) => a.localeCompare(b, 'en-GB'))
+			.join(', ');
 	const order: Role[] = ['head', 'sil', 'ceo', 'admin'];
 	const parts = order
 		.filter((r) => held.includes(r))
