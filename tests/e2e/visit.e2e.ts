@@ -406,16 +406,16 @@ test('planning a visit for a day the school is closed says so, without refusing 
 	const term = page.getByLabel('Term', { exact: true });
 	await date.fill('2026-12-25');
 	await expect(date).toHaveAccessibleDescription(
-		'25 Dec 2026 is in the school holiday between Autumn 2 and Spring 1.'
+		'Friday 25 December 2026 is in the school holiday between Autumn 2 and Spring 1.'
 	);
 	await expect(term).toHaveValue('3');
 	await date.fill('2026-10-28');
 	await expect(date).toHaveAccessibleDescription(
-		'28 Oct 2026 is in the school holiday between Autumn 1 and Autumn 2.'
+		'Wednesday 28 October 2026 is in the school holiday between Autumn 1 and Autumn 2.'
 	);
 	await expect(term).toHaveValue('2');
 	await date.fill('2026-11-28');
-	await expect(date).toHaveAccessibleDescription('28 Nov 2026 is a Saturday.');
+	await expect(date).toHaveAccessibleDescription('Saturday 28 November 2026 is at the weekend.');
 	await expect(page.getByRole('button', { name: 'Plan the visit' })).toBeEnabled();
 	// A school day: the date is read back in words under the field, whatever the browser's
 	// language writes in the field itself (12/01/2026 in American English).
@@ -426,7 +426,7 @@ test('planning a visit for a day the school is closed says so, without refusing 
 	// The summer holiday before the year's first term: a visit then prepares for that term.
 	await date.fill('2026-08-20');
 	await expect(date).toHaveAccessibleDescription(
-		'20 Aug 2026 is in the summer holiday before Autumn 1.'
+		'Thursday 20 August 2026 is in the summer holiday before Autumn 1.'
 	);
 	await expect(term).toHaveValue('1');
 	// The summer after the last year the trust has set (other tests may have added one): its
@@ -458,6 +458,6 @@ test('planning a visit for a day the school is closed says so, without refusing 
 
 	// A school day in term: nothing to say but the day.
 	await date.fill('2026-11-23');
-	await expect(page.getByText(/is a Saturday|school holiday/)).toHaveCount(0);
+	await expect(page.getByText(/at the weekend|school holiday/)).toHaveCount(0);
 	await expect(date).toHaveAccessibleDescription('Monday 23 November 2026');
 });

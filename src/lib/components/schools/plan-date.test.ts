@@ -21,21 +21,23 @@ const year: AcademicYear = {
 describe('a planned visit on a day the school is closed', () => {
 	it('names the holiday a date between terms falls in', () => {
 		expect(planDateWarning(year, '2026-12-25')).toBe(
-			'25 Dec 2026 is in the school holiday between Autumn 2 and Spring 1.'
+			'Friday 25 December 2026 is in the school holiday between Autumn 2 and Spring 1.'
 		);
 		expect(planDateWarning(year, '2026-10-28')).toBe(
-			'28 Oct 2026 is in the school holiday between Autumn 1 and Autumn 2.'
+			'Wednesday 28 October 2026 is in the school holiday between Autumn 1 and Autumn 2.'
 		);
 	});
 
 	it('says a weekend in term is one', () => {
-		expect(planDateWarning(year, '2026-11-28')).toBe('28 Nov 2026 is a Saturday.');
-		expect(planDateWarning(year, '2026-11-29')).toBe('29 Nov 2026 is a Sunday.');
+		expect(planDateWarning(year, '2026-11-28')).toBe(
+			'Saturday 28 November 2026 is at the weekend.'
+		);
+		expect(planDateWarning(year, '2026-11-29')).toBe('Sunday 29 November 2026 is at the weekend.');
 	});
 
 	it('says a date before the year’s first term is in the summer holiday before it', () => {
 		expect(planDateWarning(year, '2026-08-20')).toBe(
-			'20 Aug 2026 is in the summer holiday before Autumn 1.'
+			'Thursday 20 August 2026 is in the summer holiday before Autumn 1.'
 		);
 	});
 

@@ -1,26 +1,25 @@
 import { termOf, type AcademicYear } from '$lib/domain';
-import { formatShortDate } from '$lib/format';
-
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+import { formatDateInWords } from '$lib/format';
 
 /**
  * Why a planned visit's date may be one the school is closed: in the holiday between two of the
  * year's terms, in the summer holiday before its first, or at a weekend. Said, never refused: a
  * visit may be planned for a training day or a holiday meeting. Null for a school day, and after
- * the year's last term (`planYear` places that date, and the screen says what it found).
+ * the year's last term (`planYear` places that date, and the screen says what it found). The date
+ * is written as the field's own reading of it just above ("Sunday 29 November 2026").
  */
 export function planDateWarning(year: AcademicYear, date: string): string | null {
 	const first = year.terms[0];
 	if (first && date < first.start) {
-		return `${formatShortDate(date)} is in the summer holiday before ${first.name}.`;
+		return `${formatDateInWords(date)} is in the summer holiday before ${first.name}.`;
 	}
 	const after = year.terms.findLast((t) => t.end < date);
 	const before = year.terms.find((t) => t.start > date);
 	if (after && before && !year.terms.some((t) => t.start <= date && date <= t.end)) {
-		return `${formatShortDate(date)} is in the school holiday between ${after.name} and ${before.name}.`;
+		return `${formatDateInWords(date)} is in the school holiday between ${after.name} and ${before.name}.`;
 	}
 	const day = new Date(`${date}T00:00:00Z`).getUTCDay();
-	if (day === 0 || day === 6) return `${formatShortDate(date)} is a ${WEEKDAYS[day]}.`;
+	if (day === 0 || day === 6) return `${formatDateInWords(date)} is at the weekend.`;
 	return null;
 }
 
