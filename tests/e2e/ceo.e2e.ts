@@ -101,7 +101,7 @@ test('the CEO reviews a category 3 school on the vulnerable route and downloads 
 	if (plan) await expect(page.getByTestId('support-plan')).toHaveText(plan);
 
 	// The governors' report is made on the device, offline.
-	await page.getByRole('link', { name: /Summary of this year's visits/ }).click();
+	await page.getByRole('link', { name: /Summary of this year’s visits/ }).click();
 	await expect(
 		page.getByRole('heading', { level: 1, name: /Summary of school improvement visits/ })
 	).toBeVisible();

@@ -343,7 +343,7 @@ test.describe('offline-first data and sync you can see', () => {
 		const note = 'Lesson visits to Year 6 booked with the maths lead for next week';
 		await page.getByLabel('What has happened').fill(note);
 		await page.getByRole('button', { name: 'Save update' }).click();
-		await expect(page.getByText("Not saved: this device's storage is full.")).toBeVisible();
+		await expect(page.getByText('Not saved: this device’s storage is full.')).toBeVisible();
 		await expect(page.getByLabel('What has happened')).toHaveValue(note);
 		// Said on every screen until a save goes through.
 		const outOfSpace = page.getByText('This device is out of space for the app');

@@ -23,11 +23,11 @@ export function storageMessage(kind: 'full' | 'failed', doing: 'save' | 'sync'):
 	const room = 'Free some space on it (Settings shows how much this app uses)';
 	if (doing === 'save') {
 		return kind === 'full'
-			? `Not saved: this device's storage is full. ${room}, then save again.`
+			? `Not saved: this device’s storage is full. ${room}, then save again.`
 			: 'Not saved: this device could not store it. Save again; if it goes on, reload the app.';
 	}
 	return kind === 'full'
-		? `this device's storage is full. ${room}; sync tries again by itself.`
+		? `this device’s storage is full. ${room}; sync tries again by itself.`
 		: 'this device could not store what it received. Sync tries again by itself; if it goes on, reload the app.';
 }
 

@@ -317,7 +317,7 @@ export function importBookletCsv(
 			const v = unguardText(get(col).trim());
 			fail(
 				col,
-				v ? `"${v}" is not ${what} in the trust's booklet` : `the cell is empty: name ${what}`
+				v ? `"${v}" is not ${what} in the trust’s booklet` : `the cell is empty: name ${what}`
 			);
 		};
 		if (!measure) unknown('measure', 'a measure');

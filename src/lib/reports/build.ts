@@ -397,7 +397,7 @@ export function overviewSections(o: TermOverview): ReportSection[] {
 				{
 					kind: 'paragraph',
 					text: ceo?.commentary
-						? `The chief executive's commentary: ${ceo.commentary}`
+						? `The chief executive’s commentary: ${ceo.commentary}`
 						: 'The chief executive has not written a commentary for this term yet.'
 				}
 			]
@@ -407,7 +407,7 @@ export function overviewSections(o: TermOverview): ReportSection[] {
 			blocks: [
 				{
 					kind: 'table',
-					caption: `Latest agreed evaluation in each area (${o.frameworkName})`,
+					caption: `Latest agreed evaluation in each area: ${o.frameworkName}`,
 					columns: ['Area', 'Evaluation', 'Agreed', 'Change since last term'],
 					widths: [4, 3, 2, 3],
 					rows: o.evaluations.map((e) => [
@@ -651,7 +651,7 @@ export function boardPack(
 						])
 		},
 		{
-			heading: "The chief executive's commentary",
+			heading: 'The chief executive’s commentary',
 			blocks: commentaryBlocks(schools, ctx, rows)
 		},
 		{
@@ -672,7 +672,7 @@ export function boardPack(
 				{ kind: 'paragraph', text: CHANGE_KEY },
 				{
 					kind: 'table',
-					caption: `Latest agreed evaluation in each area this year (${ctx.framework.name})`,
+					caption: `Latest agreed evaluation in each area this year: ${ctx.framework.name}`,
 					columns: ['School', ...ctx.framework.areas.map((a) => short(a.label))],
 					widths: [4, ...ctx.framework.areas.map(() => 2)],
 					rows: rows.map((r) => [

@@ -206,13 +206,13 @@ describe('reports', () => {
 
 	it('the board pack carries the CEO’s commentary of the term and the order rule', () => {
 		const report = boardPack([sy], ctx);
-		const section = report.sections.find((s) => s.heading === "The chief executive's commentary");
+		const section = report.sections.find((s) => s.heading === 'The chief executive’s commentary');
 		expect(section?.blocks).toEqual([
 			{ kind: 'subheading', text: sy.school.name },
 			{ kind: 'paragraph', text: 'Leadership capacity is stretched.' }
 		]);
 		const none = boardPack([{ ...sy, overviews: new Map() }], ctx).sections.find(
-			(s) => s.heading === "The chief executive's commentary"
+			(s) => s.heading === 'The chief executive’s commentary'
 		);
 		expect(none?.blocks).toEqual([
 			{

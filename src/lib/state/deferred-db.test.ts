@@ -55,7 +55,7 @@ describe('a database that is still opening', () => {
 
 		next = refused('QuotaExceededError');
 		await expect(db.put({ _id: 'note' })).rejects.toThrow(
-			"Not saved: this device's storage is full. Free some space on it"
+			'Not saved: this device’s storage is full. Free some space on it'
 		);
 		next = refused('unknown_error');
 		const err = await db.put({ _id: 'note' }).catch((e: unknown) => e);

@@ -10,7 +10,7 @@ export class Stalled extends Error {
 	override name = 'Stalled';
 	constructor(what: string, seconds: number) {
 		super(
-			`The trust's server did not ${what} within ${seconds} s: the connection may have dropped.`
+			`The trust’s server did not ${what} within ${seconds} s: the connection may have dropped.`
 		);
 	}
 }
