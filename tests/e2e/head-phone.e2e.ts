@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import {
 	demoUsers,
 	expectAllSent,
@@ -41,6 +41,18 @@ async function headWithShared(request: APIRequestContext) {
 		if (shared.length > 0) return { ...users, head, shared };
 	}
 	throw new Error('No head in the demo trust has a visit record shared with them');
+}
+
+/** A phone signed in as a head of the demo trust whose school has next steps (the last such). */
+async function headWithStepsSignedIn(browser: Browser, request: APIRequestContext) {
+	const { heads } = await demoUsers(request);
+	let head = heads[0]!;
+	for (const h of heads) {
+		if ((await schoolDocs(request, h.school)).some((d) => d.type === 'next-step')) head = h;
+	}
+	const device = await newDevice(browser, PHONE);
+	await signIn(device.page, head.name);
+	return device;
 }
 
 /** Sign in without waiting for the first sync, which a test may be holding back. */
@@ -246,13 +258,7 @@ test('the head’s “Show” filter and search say what they leave on show, in 
 	browser,
 	request
 }) => {
-	const { heads } = await demoUsers(request);
-	let head = heads[0]!;
-	for (const h of heads) {
-		if ((await schoolDocs(request, h.school)).some((d) => d.type === 'next-step')) head = h;
-	}
-	const { page, context } = await newDevice(browser, PHONE);
-	await signIn(page, head.name);
+	const { page, context } = await headWithStepsSignedIn(browser, request);
 	await expect(page.getByTestId('next-step').first()).toBeVisible();
 	// One status in the page's content, spoken politely whenever it changes (WCAG 4.1.3).
 	const status = page.getByRole('main').getByRole('status');
@@ -280,13 +286,7 @@ test('on the head’s phone every target is 44 px, the menu is one row, and a re
 	request
 }) => {
 	test.setTimeout(120_000);
-	const { heads } = await demoUsers(request);
-	let head = heads[0]!;
-	for (const h of heads) {
-		if ((await schoolDocs(request, h.school)).some((d) => d.type === 'next-step')) head = h;
-	}
-	const { page, context } = await newDevice(browser, PHONE);
-	await signIn(page, head.name);
+	const { page, context } = await headWithStepsSignedIn(browser, request);
 
 	const menu = await menuRows(page);
 	expect(menu.labels).toEqual(['My school', 'Sync', 'Settings']);
