@@ -23,21 +23,32 @@ export const NOT_DONE_BEFORE =
 	'This next step has not been marked done at the trust, so marking it done needs a short note of the evidence.';
 
 /**
- * Whether the step of `doc` (a `claimsDoneBefore` update) is done by an update this database holds
- * or one accepted earlier in the same batch (`earlier`). Updates are kept under
- * `progress:<step>:` (`progressDocId`); each found is checked for its step, as an id names it only
- * by convention.
+ * Whether the step of `doc` (a `claimsDoneBefore` update) is done by an update accepted earlier in
+ * the same batch (`earlier`) or one this database holds. Updates are kept under `progress:<step>:`
+ * (`progressDocId`); each found is checked for its step, as an id names it only by convention. What
+ * the database holds is read once per step and batch (`onDisk`): a batch of claims on one step with
+ * many updates costs one range read, not one for each claim.
  */
-export async function stepWasDone(db: Pouch, doc: Doc, earlier: readonly Doc[]): Promise<boolean> {
+export async function stepWasDone(
+	db: Pouch,
+	doc: Doc,
+	earlier: readonly Doc[],
+	onDisk: Map<string, boolean>
+): Promise<boolean> {
 	const step = doc.nextStepId as string;
 	const isDone = (d: Doc) =>
 		d.type === 'progress-update' && d.nextStepId === step && d.status === 'done' && !d._deleted;
 	if (earlier.some(isDone)) return true;
-	const prefix = `progress:${step.slice('next-step:'.length)}:`;
-	const rows = await db.allDocs({
-		startkey: prefix,
-		endkey: `${prefix}\uffff`,
-		include_docs: true
-	});
-	return rows.rows.some((r) => r.doc && r.doc._id !== doc._id && isDone(r.doc as Doc));
+	let done = onDisk.get(step);
+	if (done === undefined) {
+		const prefix = `progress:${step.slice('next-step:'.length)}:`;
+		const rows = await db.allDocs({
+			startkey: prefix,
+			endkey: `${prefix}\uffff`,
+			include_docs: true
+		});
+		done = rows.rows.some((r) => r.doc && isDone(r.doc as Doc));
+		onDisk.set(step, done);
+	}
+	return done;
 }

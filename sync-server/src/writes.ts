@@ -284,6 +284,8 @@ export async function writeDocs(
 			ctx.dbName,
 			todo.some(({ doc }) => doc.type === 'attainment-booklet')
 		);
+		/** Whether a step is done by an update on disk, read once per step (`stepWasDone`). */
+		const stepsDone = new Map<string, boolean>();
 		/** Replicated revisions of this batch, by `id rev`, and whether each was refused. */
 		const branch = new Map<string, { doc: Doc; refused: boolean }>();
 		// Ancestors first, so that each revision is checked after the ones it descends from.
@@ -343,7 +345,7 @@ export async function writeDocs(
 			}
 			if (verdict.ok && claimsDoneBefore(doc)) {
 				const earlier = accepted.map((a) => a.doc);
-				if (!(await stepWasDone(db, doc, earlier)))
+				if (!(await stepWasDone(db, doc, earlier, stepsDone)))
 					verdict = { ok: false, error: 'forbidden', reason: NOT_DONE_BEFORE };
 			}
 			if (!newEdits) branch.set(`${doc._id} ${doc._rev}`, { doc, refused: !verdict.ok });
