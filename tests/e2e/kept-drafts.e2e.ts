@@ -504,8 +504,18 @@ test('a visitor’s addendum left unsent is named on the Sync page as the addend
 	try {
 		await signIn(page, sil);
 		await page.goto(`/visits/${encodeURIComponent(confirmed._id)}`);
+		// Reached with the keyboard before anything is written: pressed, it says what it needs.
+		const box = page.getByLabel(/^Add an addendum/);
+		const add = page.getByRole('button', { name: 'Add addendum' });
+		await add.focus();
+		await expect(add).toBeFocused();
+		await page.keyboard.press('Enter');
+		await expect(box).toBeFocused();
+		await expect(box).toHaveAttribute('aria-invalid', 'true');
+		await expect(box).toHaveAccessibleDescription('Write the addendum to add to the record.');
 		const text = `The governors asked for the phonics review in writing (${Date.now()}).`;
-		await page.getByLabel(/^Add an addendum/).fill(text);
+		await box.fill(text);
+		await expect(box).not.toHaveAttribute('aria-invalid');
 		await syncPageLater(page);
 		const section = page.getByRole('region', { name: 'Typing not saved' });
 		const draft = section.getByRole('listitem');
