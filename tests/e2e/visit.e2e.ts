@@ -86,6 +86,17 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await expect(newLookFor).toBeFocused();
 	await expect(newLookFor).toHaveAttribute('aria-invalid', 'true');
 	await expect(newLookFor).toHaveAccessibleDescription('Type what to look for first.');
+	// Nor is one already listed, in whatever case and with whatever spaces: the box says so.
+	await newLookFor.fill('  vocabulary TAUGHT and modelled ');
+	await page.getByRole('button', { name: 'Add', exact: true }).focus();
+	await page.keyboard.press('Enter');
+	await expect(newLookFor).toBeFocused();
+	await expect(newLookFor).toHaveAttribute('aria-invalid', 'true');
+	await expect(newLookFor).toHaveAccessibleDescription(
+		'“Vocabulary taught and modelled” is already in the list.'
+	);
+	await expect(page.getByRole('button', { name: /^Remove look-for vocabulary/i })).toHaveCount(1);
+	await newLookFor.fill('');
 	await page.getByRole('button', { name: 'Add a room' }).click();
 	await page.getByLabel('Class or year group').fill('Year 4');
 	await page.getByLabel('Subject').fill('Maths');
