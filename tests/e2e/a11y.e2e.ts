@@ -154,6 +154,56 @@ test('reading the device’s records again says what it is for and what it did, 
 	await context.close();
 });
 
+test('asking the browser to keep the records says, in a polite status, what it answered', async ({
+	browser,
+	request
+}) => {
+	const { sil } = await demoUsers(request);
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	// The browser answers as the test says (`keepAnswer`): no, an error, or yes.
+	await page.addInitScript(() => {
+		const w = window as unknown as { keepAnswer?: 'no' | 'throw' | 'yes' };
+		let kept = false;
+		navigator.storage.persist = () => {
+			if (w.keepAnswer === 'throw') return Promise.reject(new Error('Not allowed'));
+			kept = w.keepAnswer === 'yes';
+			return Promise.resolve(kept);
+		};
+		navigator.storage.persisted = () => Promise.resolve(kept);
+	});
+	const answer = (a: 'no' | 'throw' | 'yes') =>
+		page.evaluate((a) => ((window as unknown as { keepAnswer?: string }).keepAnswer = a), a);
+	await signIn(page, sil);
+	await page.goto('/settings');
+	const ask = page.getByRole('button', { name: 'Ask to keep them' });
+	const note = page.getByTestId('keep-answer');
+	await expect(note).toHaveRole('status');
+	const stillKept =
+		'These records are still kept on this device, but the browser may clear them when the device is short of space. Syncing keeps a copy at the trust, so what has been sent is not lost.';
+
+	await answer('no');
+	await ask.focus();
+	await page.keyboard.press('Enter');
+	await expect(note).toHaveText(`The browser said no. ${stillKept}`);
+	await expect(ask).toBeFocused();
+
+	await answer('throw');
+	await page.keyboard.press('Enter');
+	await expect(note).toHaveText(`The browser could not be asked. ${stillKept}`);
+	await expect(ask).toBeFocused();
+
+	// Said yes: the button goes, and the focus goes to what it did.
+	await answer('yes');
+	await page.keyboard.press('Enter');
+	await expect(note).toHaveText('The browser agreed to keep them.');
+	await expect(note).toBeFocused();
+	await expect(ask).toHaveCount(0);
+	await expect(
+		page.getByText('✓ The browser will keep these records even when the device is short of space.')
+	).toBeVisible();
+	await context.close();
+});
+
 /** The page at 320 px: nothing wider than the screen (WCAG 1.4.10: 1280 px at 400% zoom). */
 async function fitsAt320(page: Page, path: string) {
 	await page.goto(path);

@@ -19,6 +19,22 @@ export async function storageReport(): Promise<StorageReport | null> {
 	return { used, quota, persisted, nearlyFull: quota > 0 && (left < quota * 0.1 || left < 50e6) };
 }
 
+/** What the browser answered when asked to keep this app's records when space runs short. */
+export type KeepAnswer = 'kept' | 'refused' | 'not-asked';
+
+/**
+ * Asks the browser to keep this app's records when the device runs short of space. It may refuse
+ * (Chrome decides by how the site is used), or not be asked at all (no `persist`, or it throws).
+ */
+export async function askToKeep(): Promise<KeepAnswer> {
+	try {
+		if (!navigator.storage?.persist) return 'not-asked';
+		return (await navigator.storage.persist()) ? 'kept' : 'refused';
+	} catch {
+		return 'not-asked';
+	}
+}
+
 export function formatBytes(bytes: number): string {
 	if (bytes < 1024) return `${bytes} bytes`;
 	const units = ['KB', 'MB', 'GB', 'TB'];
