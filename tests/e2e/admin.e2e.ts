@@ -6,6 +6,7 @@ import {
 	expectAllSent,
 	horizontalOverflow,
 	newDevice,
+	offlineHere,
 	seriousA11yViolations,
 	serverPut,
 	signIn
@@ -21,9 +22,19 @@ test('an administrator changes the visit calendar and a SIL’s next plan starts
 	await admin.page.goto('/settings');
 	await admin.page.getByRole('link', { name: 'Edit the visit calendar' }).click();
 	const focus = admin.page.getByLabel('Focus').nth(1);
+	const line = admin.page.getByTestId('save-state');
+	// Typed offline: saved here, and the one save line says the trust does not have it yet.
+	await admin.context.setOffline(true);
+	const online = await offlineHere(admin.page);
 	await focus.fill('Reading across the curriculum: the trust’s priority this year');
-	await expect(admin.page.getByTestId('save-state')).toContainText('Saved on this device');
+	await expect(line).toHaveText(
+		'○ Saved on this device. It is sent when the trust can be reached.'
+	);
+	// Back online, the same line says when the trust had it: from then every device can.
+	await online();
+	await admin.context.setOffline(false);
 	await expectAllSent(admin.page);
+	await expect(line).toHaveText(/^✓ Saved on this device and sent to the trust at \d\d:\d\d$/);
 
 	const silDevice = await newDevice(browser);
 	await signIn(silDevice.page, sil);
@@ -51,9 +62,17 @@ test('an administrator lets heads enter figures; the head’s A&A overview becom
 		'Headteachers may enter their own school’s attainment figures'
 	);
 	await expect(allow).not.toBeChecked();
+	const line = admin.page.getByTestId('save-state');
+	await admin.context.setOffline(true);
+	const online = await offlineHere(admin.page);
 	await allow.check();
-	await expect(admin.page.getByTestId('save-state')).toContainText('Saved on this device');
+	await expect(line).toHaveText(
+		'○ Saved on this device. It is sent when the trust can be reached.'
+	);
+	await online();
+	await admin.context.setOffline(false);
 	await expectAllSent(admin.page);
+	await expect(line).toHaveText(/^✓ Saved on this device and sent to the trust at \d\d:\d\d$/);
 
 	const phone = await newDevice(browser, { width: 360, height: 740 });
 	await signIn(phone.page, head.name);
@@ -143,9 +162,10 @@ test('trust settings that cannot be saved say why beside the field, and never �
 	await expect(state).toHaveText('! Not saved yet: The smallest group shown must be at least 1.');
 	await expect(name).not.toHaveAttribute('aria-invalid');
 	await threshold.fill(was);
-	await expect(state).toHaveText('✓ Saved on this device');
+	await expect(state).toHaveText(/^[↻✓] Saved on this device/);
 	await expect(page.getByText('The smallest group shown must be')).toHaveCount(0);
 	await expectAllSent(page);
+	await expect(state).toHaveText(/^✓ Saved on this device and sent to the trust at \d\d:\d\d$/);
 	await admin.context.close();
 });
 
@@ -165,7 +185,7 @@ test('a term left without a focus says so beside it and is not saved', async ({ 
 	await expect(page.getByText('terms.0.focus')).toHaveCount(0);
 
 	await focus.fill(was);
-	await expect(state).toHaveText('✓ Saved on this device');
+	await expect(state).toHaveText(/^✓ Saved on this device and sent to the trust at \d\d:\d\d$/);
 	await expect(focus).not.toHaveAttribute('aria-invalid');
 	await admin.context.close();
 });

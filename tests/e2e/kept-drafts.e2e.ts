@@ -632,9 +632,10 @@ test('the visit calendar keeps what is typed on the device until it is saved, an
 
 	// Put right, it is saved and nothing is left kept.
 	await documents.fill(was);
-	await expect(state).toHaveText('✓ Saved on this device');
+	await expect(state).toHaveText(/^[↻✓] Saved on this device/);
 	await expect.poll(() => keptDrafts(page)).toEqual([]);
 	await expectAllSent(page);
+	await expect(state).toHaveText(/^✓ Saved on this device and sent to the trust at \d\d:\d\d$/);
 	await page.reload();
 	await expect(documents).toHaveValue(was);
 	await expect(page.getByTestId('calendar-kept')).toHaveCount(0);
