@@ -4,6 +4,7 @@ import {
 	demoUsers,
 	expectAllSent,
 	newDevice,
+	offlineHere,
 	seriousA11yViolations,
 	serverGet,
 	signIn
@@ -123,11 +124,16 @@ test('an administrator changes a RAG threshold; the A&A view rates by it, beside
 	expect(await seriousA11yViolations(admin.page)).toEqual([]);
 	await fieldset.getByLabel(/Green up to/).fill('0');
 	await admin.page.getByRole('button', { name: 'Save the framework' }).click();
-	await expect(admin.page.getByRole('status').filter({ hasText: 'Saved' })).toContainText(
-		'New calculations use these thresholds'
-	);
+	// The one save line every form has, said as theirs is, and what the change does.
+	const line = admin.page.getByTestId('save-state');
+	await expect(line).toHaveText(/^[↻✓] Saved on this device/);
+	await expect(
+		admin.page.getByText('New calculations on this device use these thresholds and groups.')
+	).toBeVisible();
 	await expect(admin.page.getByRole('alert')).toHaveCount(0);
 	await expectAllSent(admin.page);
+	await expect(line).toHaveText(/^✓ Saved on this device and sent to the trust at \d\d:\d\d$/);
+	expect(await seriousA11yViolations(admin.page)).toEqual([]);
 
 	// The school's A&A view now rates the same figure amber, by the new threshold.
 	await expect(row).toContainText(`Amber: up to ${amber} percentage points below national`, {
@@ -150,11 +156,20 @@ test('an administrator changes a RAG threshold; the A&A view rates by it, beside
 		/\d+\.\d per 100 pupils[^T]*Trust: \d+, \d+\.\d per 100 pupils/
 	);
 
-	// Back to the trust's standard rule, so the shared demo stays as other tests expect it.
+	// Back to the trust's standard rule, so the shared demo stays as other tests expect it: saved
+	// offline, the line says the trust does not have it yet, and when it has, once back online.
+	await admin.context.setOffline(true);
+	const online = await offlineHere(admin.page);
 	await fieldset.getByLabel(/Amber up to/).fill('5');
+	await expect(line).toHaveCount(0);
 	await admin.page.getByRole('button', { name: 'Save the framework' }).click();
-	await expect(admin.page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+	await expect(line).toHaveText(
+		'○ Saved on this device. It is sent when the trust can be reached.'
+	);
+	await online();
+	await admin.context.setOffline(false);
 	await expectAllSent(admin.page);
+	await expect(line).toHaveText(/^✓ Saved on this device and sent to the trust at \d\d:\d\d$/);
 	await admin.context.close();
 	await ceoDevice.context.close();
 });
