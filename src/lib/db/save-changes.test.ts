@@ -3,7 +3,7 @@ import PouchDB from 'pouchdb-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { visit } from '../../../tests/unit/fixtures';
 import { VisitRecord, type PendingChoice } from '$lib/domain';
-import { takeIn } from '$lib/state/rebase';
+import { takeIn, takeInAtFocus } from '$lib/state/rebase';
 import { BOOKLET_FIELDS, saveBooklet } from './visits';
 import { RecordRefused, type WriteContext } from './repository';
 
@@ -186,6 +186,51 @@ describe('an open form taking in a revision from elsewhere', () => {
 			'Joint activities linked to school priorities, and reading',
 			'Tab one’s focus'
 		]);
+	});
+});
+
+describe('an open form taking in a revision with the focus on a select or tick box', () => {
+	const grade = ['evaluations', 'achievement', 'gradeId'];
+
+	it('shows the value from elsewhere in one the person has not changed, and asks nothing', async () => {
+		const two = await openForm();
+		const one = await openForm();
+		one.draft.evaluations[0]!.gradeId = 'strong';
+		one.draft.documents[0]!.seen = false;
+		const written = await saveBooklet(laptop, one.base, one.draft);
+
+		for (const path of [grade, ['documents', 'SEF', 'seen']]) {
+			const after = takeInAtFocus(two.base, two.draft, written, BOOKLET_FIELDS, {
+				path,
+				pick: true
+			});
+			expect(after.news).toBe('now');
+			expect(after.draft.evaluations[0]!.gradeId).toBe('strong');
+			expect(after.draft.documents[0]!.seen).toBe(false);
+			await saveBooklet(tablet, after.base, { ...after.base, ...after.draft });
+			expect((await stored()).choices ?? []).toEqual([]);
+		}
+	});
+
+	it('keeps the person’s unsaved pick, and its save keeps both as a choice', async () => {
+		const two = await openForm();
+		// Tab 2 has just picked a grade; the save is a moment away.
+		two.draft.evaluations[0]!.gradeId = 'exceptional';
+		const one = await openForm();
+		one.draft.evaluations[0]!.gradeId = 'strong';
+		const written = await saveBooklet(laptop, one.base, one.draft);
+
+		const after = takeInAtFocus(two.base, two.draft, written, BOOKLET_FIELDS, {
+			path: grade,
+			pick: true
+		});
+		expect(after.news).toBe('both');
+		expect(after.draft.evaluations[0]!.gradeId).toBe('exceptional');
+		await saveBooklet(tablet, after.base, { ...after.base, ...after.draft });
+		const final = await stored();
+		expect(final.evaluations[0]!.gradeId).toBe('exceptional');
+		const choice = (final.choices as PendingChoice[]).find((c) => c.path.join() === grade.join());
+		expect(choice?.options.map((o) => o.value).sort()).toEqual(['exceptional', 'strong']);
 	});
 });
 

@@ -1,4 +1,5 @@
 import { itemKey, type FieldPath } from '$lib/domain';
+import { valueAt } from '$lib/db/names';
 import { merge3, type Doc } from '$lib/sync/merge';
 
 /** Plain-data equality (documents are JSON). */
@@ -85,4 +86,48 @@ export function takeIn<D extends Doc, K extends keyof D & string>(
 		else base[k] = v;
 	}
 	return { base: base as D, draft: next };
+}
+
+/**
+ * The control with the focus: where it sits in the record, and whether its value is picked (a
+ * select, tick box or radio button) rather than typed.
+ */
+export interface Focus {
+	path: FieldPath;
+	pick: boolean;
+}
+
+/**
+ * What the control with the focus says beside it after a revision from elsewhere was taken in:
+ * - `kept`: a box keeps the person's text (text never moves under the cursor) while the record's
+ *   text changed; it offers the record's (`ChangedElsewhere`);
+ * - `now`: a select or tick box shows the value from elsewhere, the person not having changed it
+ *   since it last saved;
+ * - `both`: a select or tick box keeps the person's unsaved value while the record's changed too;
+ *   nothing is lost, and its save asks which to keep, as a box's does;
+ * - null: the revision did not change it, or it shows that value already.
+ */
+export type FocusNews = 'kept' | 'now' | 'both' | null;
+
+/**
+ * `takeIn` with the focus on a control (`focus`). A box keeps the person's text. A select or tick
+ * box is not kept: nothing is typed in it, so it shows the value from elsewhere unless the person
+ * changed it (then theirs is kept, as any unsaved change is). `news` is what it says beside it.
+ */
+export function takeInAtFocus<D extends Doc, K extends keyof D & string>(
+	old: D,
+	draft: D,
+	incoming: D,
+	fields: readonly K[],
+	focus: Focus | null
+): { base: D; draft: Pick<D, K>; news: FocusNews } {
+	const next = takeIn(old, draft, incoming, fields, focus && !focus.pick ? [focus.path] : []);
+	if (!focus) return { ...next, news: null };
+	const at = (doc: unknown) => valueAt(doc, focus.path);
+	const [before, mine, theirs, shown] = [at(old), at(draft), at(incoming), at(next.draft)];
+	let news: FocusNews = null;
+	if (same(before, theirs)) news = null;
+	else if (!same(shown, theirs)) news = focus.pick ? 'both' : 'kept';
+	else if (focus.pick && !same(mine, theirs)) news = 'now';
+	return { ...next, news };
 }

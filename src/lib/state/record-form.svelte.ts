@@ -4,7 +4,7 @@ import { valueAt } from '$lib/db/names';
 import type { WriteContext } from '$lib/db/repository';
 import type { Doc } from '$lib/sync/merge';
 import { Autosave } from './autosave.svelte';
-import { same, takeIn } from './rebase';
+import { same, takeInAtFocus, type Focus } from './rebase';
 import { holdOpen, readUnsaved, recordDb, unsavedKey, type Unsaved } from './unsaved';
 import { keepNote, recoverNote } from './kept-notes';
 import { withoutOutgrown } from './outgrown';
@@ -59,6 +59,8 @@ export interface RecordFormOptions<D extends Doc, K extends keyof D & string> {
  * person has not changed, never the one they are in (`keep`), so text never moves under the cursor;
  * that one takes it as the cursor leaves it (`focusout`), if the person did not change it, and
  * meanwhile says it is not the record's text (`elsewhere`), offering the record's (`showRecordText`).
+ * A select or tick box with the focus is not kept: nothing is typed in it, so it shows the new
+ * value at once, unless the person changed it and has not saved yet, and says so (`picked`).
  *
  * Until a change is saved it is also kept in localStorage, written in the same task as the change
  * (`Unsaved` in unsaved.ts: the form's base and draft, for its fields only), and in IndexedDB a
@@ -108,12 +110,21 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	 * (`ChangedElsewhere`), and the status line does not call it saved.
 	 */
 	elsewhere = $state<string | null>(null);
+	/**
+	 * The select or tick box with the focus whose value a revision from elsewhere changed
+	 * (`FocusNews`): it shows that value (`now`), or keeps the person's unsaved one (`both`, its save
+	 * asking which to keep). `value` is the one from elsewhere, `shown` the one on screen then. Said
+	 * beside it (`ChangedElsewhere` with `words`) until the focus leaves it or the person changes it.
+	 */
+	picked = $state<{ path: string; news: 'now' | 'both'; value: unknown; shown: unknown } | null>(
+		null
+	);
 	#base: D;
 	/** The latest revision the form has seen: taken in from elsewhere, or written by its save. */
 	#latest: D;
 	#fields: readonly K[];
 	#options: RecordFormOptions<D, K>;
-	#focus: FieldPath | null = null;
+	#focus: Focus | null = null;
 	#saving = false;
 	/** A revision that arrived while a save was being written; taken in once it is. */
 	#arrived: D | null = null;
@@ -201,6 +212,11 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	/** Note that the person changed something: it is saved within a moment. */
 	changed = (): void => {
 		this.#touched = true;
+		// The person's own pick speaks for itself.
+		const picked = this.picked;
+		if (picked && !same(valueAt(this.draft, JSON.parse(picked.path) as FieldPath), picked.shown)) {
+			this.picked = null;
+		}
 		this.#changed();
 	};
 
@@ -220,8 +236,12 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		if ((event.target as Element | null)?.closest?.('[data-elsewhere]')) return;
 		const el = (event.target as Element | null)?.closest?.('[data-path]');
 		const raw = el?.getAttribute('data-path');
+		const pick =
+			el instanceof HTMLSelectElement ||
+			(el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio'));
+		if (this.picked && this.picked.path !== raw) this.picked = null;
 		try {
-			this.#focus = raw ? (JSON.parse(raw) as FieldPath) : null;
+			this.#focus = raw ? { path: JSON.parse(raw) as FieldPath, pick } : null;
 		} catch {
 			this.#focus = null;
 		}
@@ -241,6 +261,7 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 		if (this.#inNotice(event?.relatedTarget ?? null)) return;
 		this.#focus = null;
 		this.elsewhere = null;
+		this.picked = null;
 		// The box just left may show an older text than the record holds (a version that arrived while
 		// the cursor was in it): it takes the record's now, unless the person changed it.
 		if (this.#saving) return;
@@ -290,17 +311,18 @@ export class RecordForm<D extends Doc, K extends keyof D & string> {
 	/** Merge `incoming` into the draft (measured from `old`) and carry on from it as the base. */
 	#takeIn(old: D, draft: D, incoming: D): void {
 		const focus = this.#focus;
-		const next = takeIn(old, draft, incoming, this.#fields, focus ? [focus] : []);
+		const next = takeInAtFocus(old, draft, incoming, this.#fields, focus);
 		this.#base = next.base;
-		// The box the cursor is in kept the person's text while `incoming` changed it: say so. It no
-		// longer differs once its text is the record's again.
+		// The control with the focus changed under it, said beside it (`FocusNews`): a box kept the
+		// person's text (no longer said once its text is the record's again), or a select or tick box
+		// took the new value or kept the person's.
 		const record = (path: FieldPath) => valueAt(incoming, path);
-		if (
-			focus &&
-			!same(valueAt(old, focus), record(focus)) &&
-			!same(valueAt(next.draft, focus), record(focus))
-		) {
-			this.elsewhere = JSON.stringify(focus);
+		const { news } = next;
+		if (focus && (news === 'now' || news === 'both')) {
+			const shown = valueAt(next.draft, focus.path);
+			this.picked = { path: JSON.stringify(focus.path), news, value: record(focus.path), shown };
+		} else if (focus && news === 'kept') {
+			this.elsewhere = JSON.stringify(focus.path);
 		} else if (this.elsewhere) {
 			const path = JSON.parse(this.elsewhere) as FieldPath;
 			if (same(valueAt(next.draft, path), record(path))) this.elsewhere = null;
