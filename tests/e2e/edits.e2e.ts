@@ -165,6 +165,67 @@ test('a box whose cursor sat still while another tab changed it shows the new te
 	await expect(page.getByLabel('Focus of the visit')).toHaveValue(FOCUS);
 });
 
+test('a select or tick box with the focus, changed in another tab, shows the new value and says so beside it', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const url = await newDraftVisit(page, request);
+	const tab2 = await context.newPage();
+	await tab2.goto(url);
+	const grade = tab2.getByLabel('Achievement');
+	const firstDocument = (p: Page) =>
+		p.getByRole('group', { name: 'Documents seen' }).getByRole('checkbox').first();
+	// Said beside the control, in a polite live region of its own.
+	const notice = tab2.getByRole('status').getByTestId('changed-elsewhere');
+
+	// Tab 2's focus rests on a grade it has not changed while tab 1 picks one: it shows it at once,
+	// keeps the focus, says so beside it, and the status line rightly says "Saved".
+	await grade.focus();
+	await page.getByLabel('Achievement').selectOption({ label: 'Strong standard' });
+	await saved(page);
+	await expect(grade).toHaveValue('strong');
+	await expect(notice).toHaveText(
+		'Changed in another tab or on another device: now “Strong standard”.'
+	);
+	await expect(grade).toBeFocused();
+	await saved(tab2);
+	expect(await seriousA11yViolations(tab2)).toEqual([]);
+	// Leaving it, the note goes.
+	await tab2.keyboard.press('Tab');
+	await expect(notice).toHaveCount(0);
+
+	// A tick box alike; the person's own change then speaks for itself, and no choice is asked.
+	await firstDocument(tab2).focus();
+	await firstDocument(page).check();
+	await saved(page);
+	await expect(firstDocument(tab2)).toBeChecked();
+	await expect(notice).toHaveText('Changed in another tab or on another device: now ticked.');
+	await expect(firstDocument(tab2)).toBeFocused();
+	await tab2.keyboard.press('Space');
+	await expect(firstDocument(tab2)).not.toBeChecked();
+	await expect(notice).toHaveCount(0);
+	await saved(tab2);
+	await expect(firstDocument(page)).not.toBeChecked();
+
+	// Radio buttons alike: the one checked follows, the focus stays on the one it was on.
+	const met = tab2.getByLabel('Met', { exact: true });
+	await met.focus();
+	await page.getByLabel('Not met', { exact: true }).check();
+	await saved(page);
+	await expect(tab2.getByLabel('Not met', { exact: true })).toBeChecked();
+	await expect(notice).toHaveText('Changed in another tab or on another device: now “Not met”.');
+	await expect(met).toBeFocused();
+	for (const p of [page, tab2]) {
+		await p.reload();
+		await expect(p.getByLabel('Achievement')).toHaveValue('strong');
+		await expect(firstDocument(p)).not.toBeChecked();
+		await expect(p.getByLabel('Not met', { exact: true })).toBeChecked();
+		await expect(p.getByTestId('save-state')).not.toContainText(/needs your choice/i);
+	}
+});
+
 const TAB1_FOCUS = 'Phonics in Reception, written in the first tab';
 const TAB2_FOCUS = 'Maths mastery in Year 6, written in the second tab';
 /** Both tabs' texts, in either order, as "Keep both" joins them; then `after`, at the end. */
