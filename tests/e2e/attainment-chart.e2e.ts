@@ -1,8 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
-import { demoUsers, horizontalOverflow, newDevice, signIn, summaryMarker } from './helpers.ts';
+import {
+	chartEndLabels,
+	demoUsers,
+	horizontalOverflow,
+	newDevice,
+	signIn,
+	summaryMarker
+} from './helpers.ts';
 
 // Found in the SIL's walk-through at stop 28: the A&A chart's last axis label ("End of year") was
-// cut off at the chart's right edge. Every label of every chart lies inside its SVG.
+// cut off at the chart's right edge. Every label of every chart lies inside its SVG, and so does the
+// name at the end of each line, clear of the others.
 
 /** Each chart's text that pokes out of its SVG, by how far, in CSS pixels. */
 function outside(page: Page) {
@@ -27,7 +35,7 @@ for (const viewport of [
 	{ width: 1280, height: 800 },
 	{ width: 360, height: 740 }
 ]) {
-	test(`every axis label of the A&A chart shows at ${viewport.width} px`, async ({
+	test(`every axis label and line’s name of the A&A chart shows at ${viewport.width} px`, async ({
 		browser,
 		request
 	}) => {
@@ -42,6 +50,21 @@ for (const viewport of [
 		await expect(chart).toContainText('End of year');
 		await chart.scrollIntoViewIfNeeded();
 		expect(await outside(page)).toEqual([]);
+		// Each line is named at its end, inside the chart, the names clear of each other: every
+		// series with a figure, and only those.
+		for (const figure of await page.locator('figure:has(svg[role=img])').all()) {
+			const { names, problems } = await chartEndLabels(figure);
+			expect(problems).toEqual([]);
+			const known = await figure
+				.locator('tbody tr')
+				.evaluateAll((rows) =>
+					rows
+						.filter((r) => [...r.querySelectorAll('td')].some((td) => /\d/.test(td.textContent!)))
+						.map((r) => r.querySelector('th')!.textContent!.trim())
+				);
+			expect(names.toSorted()).toEqual(known.toSorted());
+			expect(names.length).toBeGreaterThan(0);
+		}
 		await context.close();
 	});
 }

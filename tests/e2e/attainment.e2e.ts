@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
+	chartEndLabels,
 	demoUsers,
 	expectAllSent,
 	horizontalOverflow,
@@ -151,6 +152,44 @@ test('a SIL pastes figures from a spreadsheet offline, fixes a bad cell, and the
 	);
 	expect(new Set(looks).size).toBe(4);
 	await expect(chart.locator('svg[role=img] text', { hasText: /^100%$/ })).toHaveCount(1);
+	// Read without the legend too: each line is named at its end, in the order the lines end
+	// (81.3, 75.0, 68.0 and 62.5 from the top), the names pushed apart where the lines end close
+	// together, on a wide screen and on a phone, where the longer names take two lines (a name
+	// split after its hyphen is still one word).
+	const names = chart.locator('svg[role=img] text[data-series]');
+	const nameLines = () =>
+		names.evaluateAll((texts) =>
+			texts.map((t) => [t.textContent, ...[...t.children].map((l) => l.textContent)])
+		);
+	for (const [width, lines] of [
+		[
+			1280,
+			[
+				['All pupils', 'All pupils'],
+				['Disadvantaged', 'Disadvantaged'],
+				['Non-disadvantaged', 'Non-disadvantaged'],
+				['National, all pupils', 'National, all pupils']
+			]
+		],
+		[
+			360,
+			[
+				['All pupils', 'All pupils'],
+				['Disadvantaged', 'Disadvantaged'],
+				['Non-disadvantaged', 'Non-', 'disadvantaged'],
+				['National, all pupils', 'National,', 'all pupils']
+			]
+		]
+	] as const) {
+		await page.setViewportSize({ width, height: 720 });
+		// Drawn again at the width it is shown at.
+		await expect.poll(nameLines).toEqual(lines);
+		expect(await chartEndLabels(chart)).toEqual({
+			names: ['Non-disadvantaged', 'All pupils', 'National, all pupils', 'Disadvantaged'],
+			problems: []
+		});
+	}
+	await page.setViewportSize({ width: 1280, height: 720 });
 
 	// 3. A number above the cohort typed into one cell: named by its point and group, nothing changed.
 	const disadvantagedMeeting = cell(page, 'Disadvantaged', 'End of year: figure');

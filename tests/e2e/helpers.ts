@@ -180,6 +180,50 @@ export function summaryMarker(summary: Locator): Promise<string | null> {
 	});
 }
 
+/**
+ * The names at the ends of an A&A chart's lines, from top to bottom, and what keeps any from being
+ * read: a name outside the chart's drawing, or any of the chart's words on top of others.
+ */
+export function chartEndLabels(figure: Locator): Promise<{ names: string[]; problems: string[] }> {
+	return figure.evaluate((fig) => {
+		const svg = fig.querySelector('svg[role=img]')!;
+		const box = svg.getBoundingClientRect();
+		const texts = [...svg.querySelectorAll('text')];
+		const ends = texts
+			.filter((t) => t.dataset.series)
+			.map((t) => ({ name: t.dataset.series!, r: t.getBoundingClientRect() }))
+			.sort((a, b) => a.r.top - b.r.top);
+		const problems: string[] = [];
+		const apart = (a: DOMRect, b: DOMRect) =>
+			a.right <= b.left + 0.5 ||
+			b.right <= a.left + 0.5 ||
+			a.bottom <= b.top + 0.5 ||
+			b.bottom <= a.top + 0.5;
+		for (const e of ends) {
+			const over = Math.max(
+				box.left - e.r.left,
+				e.r.right - box.right,
+				box.top - e.r.top,
+				e.r.bottom - box.bottom
+			);
+			if (over > 0.5) problems.push(`"${e.name}" is outside the chart by ${over.toFixed(1)} px`);
+		}
+		// Line by line: a label of two lines is not a box as wide as its wider line.
+		const lines = texts.flatMap((t) =>
+			(t.querySelector('tspan') ? [...t.querySelectorAll('tspan')] : [t]).map((l) => ({
+				text: t,
+				words: l.textContent,
+				r: l.getBoundingClientRect()
+			}))
+		);
+		for (const [i, a] of lines.entries())
+			for (const b of lines.slice(i + 1))
+				if (a.text !== b.text && !apart(a.r, b.r))
+					problems.push(`"${a.words}" is on top of "${b.words}"`);
+		return { names: ends.map((e) => e.name), problems };
+	});
+}
+
 /** Nothing on the page is wider than the screen (WCAG reflow at 360 px). */
 export async function horizontalOverflow(page: Page): Promise<number> {
 	return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
