@@ -103,3 +103,42 @@ test('at 360 px the chart as a table scrolls in its own box, under a summary mar
 	await expect(page.getByRole('region', { name: 'Change since the last snapshot' })).toBeVisible();
 	await context.close();
 });
+
+test('in a contrast theme the lines, markers and names of the chart take its text colour', async ({
+	browser,
+	request
+}) => {
+	const { sil, silSchools } = await demoUsers(request);
+	const school = silSchools.find((r) => r.startsWith('school:'))!.slice('school:'.length);
+	const { page, context } = await newDevice(browser);
+	// A dark contrast theme: the page's own near-black lines would vanish on its background.
+	await page.emulateMedia({ forcedColors: 'active', colorScheme: 'dark' });
+	await signIn(page, sil);
+	await page.goto(`/schools/${school}/attainment`);
+	const figure = page.locator('figure:has(svg[role=img])').first();
+	await expect(figure.locator('text[data-series]').first()).toBeVisible();
+	const seen = await figure.evaluate((fig) => {
+		const probe = document.createElement('span');
+		probe.style.color = 'CanvasText';
+		probe.style.backgroundColor = 'Canvas';
+		fig.append(probe);
+		const { color: text, backgroundColor: canvas } = getComputedStyle(probe);
+		probe.remove();
+		const colours = (selector: string, property: 'stroke' | 'fill') =>
+			[...fig.querySelectorAll(selector)].map((el) => getComputedStyle(el)[property]);
+		return {
+			text,
+			canvas,
+			lines: colours('svg[role=img] polyline', 'stroke'),
+			markers: colours('svg[role=img] [data-marker]', 'fill'),
+			names: colours('svg[role=img] text[data-series]', 'fill'),
+			legend: colours('.legend path', 'fill')
+		};
+	});
+	expect(seen.text).not.toBe(seen.canvas);
+	for (const kind of ['lines', 'markers', 'names', 'legend'] as const) {
+		expect(seen[kind].length, kind).toBeGreaterThan(0);
+		expect(new Set(seen[kind]), kind).toEqual(new Set([seen.text]));
+	}
+	await context.close();
+});
