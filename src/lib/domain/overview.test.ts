@@ -332,7 +332,7 @@ describe('the termly overview', () => {
 		expect(byArea['achievement']).toMatchObject({ agreedThisTerm: true, change: 'better' });
 		expect(byArea['curriculum-teaching']).toMatchObject({ change: 'worse' });
 		expect(byArea['inclusion']).toMatchObject({ grade: null, change: 'none' });
-		expect(o.safeguarding).toBe('met');
+		expect(o.safeguarding).toEqual({ value: 'met', term: 2, date: '2026-11-12' });
 		expect(o.visits.map((v) => v._id)).toEqual([v2._id, v3._id]);
 		expect(o.awaitingAgreement).toBe(1);
 		expect(o.steps).toMatchObject({ agreed: 2, done: 1, overdue: 1, agreedThisTerm: 1 });
@@ -347,6 +347,41 @@ describe('the termly overview', () => {
 		expect(o.route).toMatchObject({ kind: 'vulnerable', mark: { supportPlan: 'Weekly SIL' } });
 		// After the term ends, figures are counted to its last day.
 		expect(assembleOverview({ ...baseInput(s), today: '2027-01-10' }).asOf).toBe('2026-12-18');
+	});
+
+	it('keeps the latest safeguarding agreed this year, not only this term’s', () => {
+		const s = school('st-aidans', '3', "St Aidan's");
+		const notMet = visit({
+			_id: 'visit:2026-27:t1:a',
+			schoolId: 'st-aidans',
+			term: 1,
+			date: '2026-09-17',
+			status: 'confirmed',
+			safeguarding: 'not-met'
+		});
+		// Term 2's confirmed visit did not look at safeguarding; a later one is not yet confirmed.
+		const silent = visit({
+			_id: 'visit:2026-27:t2:b',
+			schoolId: 'st-aidans',
+			term: 2,
+			date: '2026-11-12',
+			status: 'confirmed',
+			safeguarding: null
+		});
+		const unconfirmed = visit({
+			_id: 'visit:2026-27:t2:c',
+			schoolId: 'st-aidans',
+			term: 2,
+			date: '2026-11-20',
+			status: 'shared',
+			safeguarding: 'met'
+		});
+		const o = (term: number, visits = [notMet, silent, unconfirmed]) =>
+			assembleOverview({ ...baseInput(s), term, visits, today: '2026-11-23' }).safeguarding;
+		expect(o(2)).toEqual({ value: 'not-met', term: 1, date: '2026-09-17' });
+		expect(o(2, [silent, unconfirmed])).toBeNull();
+		const metLater = visit({ ...silent, _id: 'visit:2026-27:t2:d', safeguarding: 'met' });
+		expect(o(2, [notMet, metLater])).toEqual({ value: 'met', term: 2, date: '2026-11-12' });
 	});
 
 	it('counts a step agreed in the first minutes of the term, summer time, in the term', () => {

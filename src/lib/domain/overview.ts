@@ -402,6 +402,26 @@ export interface OverviewEvaluation {
 	change: GradeChange;
 }
 
+export interface AgreedSafeguarding {
+	value: 'met' | 'not-met';
+	term: number;
+	date: string;
+}
+
+/** The latest safeguarding judgement of the confirmed records up to `upToTerm`. */
+export function agreedSafeguarding(
+	visits: readonly Pick<VisitRecord, 'status' | 'term' | 'date' | 'safeguarding'>[],
+	upToTerm: number
+): AgreedSafeguarding | null {
+	const agreed = visits
+		.filter((v) => v.status === 'confirmed' && v.term <= upToTerm && v.safeguarding)
+		.sort((a, b) => a.term - b.term || compareIso(a.date, b.date))
+		.pop();
+	return agreed?.safeguarding
+		? { value: agreed.safeguarding, term: agreed.term, date: agreed.date }
+		: null;
+}
+
 export interface TermOverview {
 	school: School;
 	categoryLabel: string;
@@ -412,7 +432,12 @@ export interface TermOverview {
 	asOf: string;
 	frameworkName: string;
 	evaluations: OverviewEvaluation[];
-	safeguarding: 'met' | 'not-met' | null;
+	/**
+	 * Safeguarding as last agreed this year, up to the term, with the visit it was agreed at: like
+	 * the areas, it does not drop out of sight in a term whose visits did not look at it (a "not
+	 * met" puts a school into a category).
+	 */
+	safeguarding: AgreedSafeguarding | null;
 	/** The term's visits, in date order. */
 	visits: VisitRecord[];
 	/** Visits of the term whose record the head has not confirmed yet. */
@@ -440,7 +465,6 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 	const now = agreedGrades(visits, framework, term);
 	const before = agreedGrades(visits, framework, term - 1);
 	const thisTerm = visits.filter((v) => v.term === term).sort((a, b) => compareIso(a.date, b.date));
-	const lastAgreed = [...thisTerm].reverse().find((v) => v.status === 'confirmed');
 	const termStart = year.terms.find((t) => t.term === term)?.start ?? '';
 	// A step agreed in the holiday after a term counts with that term, as its figures do (`asOf`);
 	// one agreed once the next term began belongs to that term, not this one.
@@ -473,7 +497,7 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 				change: gradeChange(grade ?? undefined, before.get(a.id))
 			};
 		}),
-		safeguarding: lastAgreed?.safeguarding ?? null,
+		safeguarding: agreedSafeguarding(visits, term),
 		visits: thisTerm,
 		awaitingAgreement: thisTerm.filter((v) => v.status !== 'confirmed').length,
 		keyFigures: keyFigures(input.booklet, input.attainmentFramework, input.threshold),

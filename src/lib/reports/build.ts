@@ -378,6 +378,17 @@ export function gapText(k: KeyFigure): string {
 	return k.gap.kind === 'value' ? `${k.gap.display} (${k.gap.text})` : k.gap.display;
 }
 
+/**
+ * Safeguarding as last agreed this year, dated as the areas are ("met, agreed 21 Sept 2026"), and
+ * its term when that is not the overview's: a "not met" of term 1 still shows in term 2.
+ */
+export function safeguardingText(o: Pick<TermOverview, 'safeguarding' | 'term'>): string {
+	const s = o.safeguarding;
+	if (!s) return 'Safeguarding: not yet agreed this year.';
+	const when = `${formatShortDate(s.date)}${s.term === o.term ? '' : ` (term ${s.term})`}`;
+	return `Safeguarding: ${s.value === 'met' ? 'met' : 'not met'}, agreed ${when}.`;
+}
+
 /** The assembled overview as report sections, for the LGB summary. */
 export function overviewSections(o: TermOverview): ReportSection[] {
 	const ceo = o.overview;
@@ -419,7 +430,7 @@ export function overviewSections(o: TermOverview): ReportSection[] {
 				},
 				{
 					kind: 'paragraph',
-					text: `Safeguarding: ${o.safeguarding === 'met' ? 'met' : o.safeguarding === 'not-met' ? 'not met' : 'not evaluated this term'}.`
+					text: safeguardingText(o)
 				}
 			]
 		},

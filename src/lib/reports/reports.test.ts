@@ -13,7 +13,7 @@ import {
 import type { SchoolYear } from '$lib/db/overviews';
 import { boardPack, governorsReport, lgbReport, type ReportContext } from './build';
 import { pdfText, reportPdf, type PdfFonts } from './pdf';
-import { formatDate } from '$lib/format';
+import { formatDate, formatShortDate } from '$lib/format';
 
 const ctx: ReportContext = {
 	trustName: 'Riverside Learning Trust',
@@ -148,6 +148,18 @@ describe('reports', () => {
 		expect(text).toContain('Leadership capacity is stretched.');
 		expect(text).toContain('Weekly support from the SIL - with a review at half-term.');
 		expect(text).toContain('Needs attention');
+	});
+
+	it('the LGB summary keeps safeguarding found not met at an earlier visit in sight, dated', () => {
+		// Term 1's confirmed visit found safeguarding not met; term 2's visit is still a draft. The
+		// term 2 summary read "not evaluated this term", as if nothing were known.
+		const notMet = { ...sy, visits: [v2, { ...v1, safeguarding: 'not-met' as const }] };
+		const text = JSON.stringify(lgbReport(notMet, ctx));
+		expect(text).toContain(`Safeguarding: not met, agreed ${formatShortDate(v1.date)} (term 1).`);
+		const none = { ...sy, visits: [v2, { ...v1, safeguarding: null }] };
+		expect(JSON.stringify(lgbReport(none, ctx))).toContain(
+			'Safeguarding: not yet agreed this year.'
+		);
 	});
 
 	it('with the embedded font, says what the screen says: minus signs, ▲ ▼ and accented names', async () => {
