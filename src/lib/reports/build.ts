@@ -421,11 +421,13 @@ export function overviewSections(o: TermOverview): ReportSection[] {
 					caption: `Latest agreed evaluation in each area: ${o.frameworkName}`,
 					columns: ['Area', 'Evaluation', 'Agreed', 'Change since last term'],
 					widths: [4, 3, 2, 3],
+					// An area with no agreed grade may have been evaluated at a visit not yet confirmed:
+					// "not yet agreed", as the overview says, and said once in the row.
 					rows: o.evaluations.map((e) => [
 						e.areaLabel,
-						e.grade?.label ?? 'Not yet evaluated',
+						e.grade?.label ?? 'Not yet agreed',
 						e.grade ? formatShortDate(e.grade.date) : '–',
-						GRADE_CHANGE_LABELS[e.change]
+						e.grade ? GRADE_CHANGE_LABELS[e.change] : '–'
 					])
 				},
 				{

@@ -162,6 +162,25 @@ describe('reports', () => {
 		);
 	});
 
+	it('the LGB summary says an area is not yet agreed, as the overview does, not "not yet evaluated"', () => {
+		// Term 2's visit evaluated curriculum and teaching, but the headteacher has not confirmed it.
+		const proposed = {
+			...v2,
+			evaluations: [{ areaId: 'curriculum-teaching', gradeId: 'expected', comment: '' }]
+		};
+		const report = lgbReport({ ...sy, visits: [proposed, v1] }, ctx);
+		const table = report.sections
+			.flatMap((x) => x.blocks)
+			.find((b) => b.kind === 'table' && b.caption.startsWith('Latest agreed evaluation'));
+		expect(table?.kind === 'table' && table.rows[1]).toEqual([
+			'Curriculum and teaching',
+			'Not yet agreed',
+			'–',
+			'–'
+		]);
+		expect(JSON.stringify(report)).not.toContain('Not yet evaluated');
+	});
+
 	it('with the embedded font, says what the screen says: minus signs, ▲ ▼ and accented names', async () => {
 		const font = (f: string) => new Uint8Array(fs.readFileSync(`static/fonts/${f}-subset.ttf`));
 		const fonts: PdfFonts = {
