@@ -13,7 +13,14 @@ import {
 } from './helpers.ts';
 
 type Row<T> = { rows: { id: string; doc: T }[] };
-type SchoolDoc = { type: string; id: string; name: string; category: string };
+type SchoolDoc = {
+	type: string;
+	id: string;
+	name: string;
+	category: string;
+	strand: string;
+	carterStage?: string;
+};
 type YearDoc = { type: string; year: string; terms: { start: string }[] };
 type Doc = { _id: string; type: string; year?: string; [k: string]: unknown };
 
@@ -83,6 +90,13 @@ test('the CEO reviews a category 3 school on the vulnerable route and downloads 
 
 	await expect(
 		page.getByRole('heading', { level: 1, name: `School overview: ${school.name}` })
+	).toBeVisible();
+	// The strand and stage in the words of the school's page, not "Corrective, repair stage strand".
+	const strand = `${school.strand === 'corrective' ? 'Corrective' : 'Preventative'} strand`;
+	await expect(
+		page.getByText(school.carterStage ? `${strand}, ${school.carterStage} stage` : strand, {
+			exact: true
+		})
 	).toBeVisible();
 	const commentary = `Reviewed with the headteacher on ${new Date().toISOString()}: phonics is improving; maths books show gaps.`;
 	await page.getByLabel('Your commentary').fill(commentary);

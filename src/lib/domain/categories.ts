@@ -46,3 +46,15 @@ export function strandText(school: {
 	// The stage is one of Carter's four words, said as a stage rather than shown as a code.
 	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
 }
+
+/**
+ * The strand as a line of a school's facts ("Corrective strand, repair stage"), where the word
+ * "strand" is not a label beside it; the school's page and its overview say it alike.
+ */
+export function strandLine(school: {
+	strand: Strand;
+	carterStage?: CarterStage | undefined;
+}): string {
+	const strand = school.strand === 'corrective' ? 'Corrective strand' : 'Preventative strand';
+	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
+}

@@ -19,6 +19,7 @@ export {
 	CATEGORY_LABELS,
 	SCHOOL_CATEGORIES,
 	SI_DAYS_ALLOWANCE,
+	strandLine,
 	strandText
 } from './categories.ts';
 export {
