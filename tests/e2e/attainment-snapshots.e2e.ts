@@ -7,7 +7,10 @@ import { demoUsers, expectAllSent, schoolsWithoutHead, serverGet, signIn } from 
 type Cell = { cohort?: number; value?: number };
 type Booklet = {
 	cells: Record<string, Cell>;
-	snapshots?: Record<string, { visitDate: string; takenBy: string; cells: Record<string, Cell> }>;
+	snapshots?: Record<
+		string,
+		{ visitId: string; visitDate: string; takenBy: string; cells: Record<string, Cell> }
+	>;
 };
 
 const KEY = 'attendance:all:autumn';
@@ -49,7 +52,14 @@ test('the attainment screen shows the change since the figures were kept at the 
 	const now = before.cells[KEY]!.value!;
 
 	await signIn(page, sil);
-	await page.goto(`/schools/${school}/attainment`);
+	// The term 1 visit's record says the booklet is completed on the day too, and leads to it.
+	await page.goto(`/visits/${snapshot.visitId}`);
+	const onTheDay = page.getByTestId('completed-on-day');
+	await expect(onTheDay).toHaveText(
+		'Completed on the day (the trust’s calendar for term 1): SI discussion record booklet; Attainment & Achievement overview booklet.'
+	);
+	await onTheDay.getByRole('link', { name: 'Attainment & Achievement overview booklet' }).click();
+	await expect(page).toHaveURL(new RegExp(`/schools/${school}/attainment`));
 	await page.getByLabel('Section').selectOption({ label: 'Attendance and behaviour' });
 	await page.getByLabel('Measure').selectOption({ label: 'Attendance' });
 	await page.getByLabel('Assessment point').selectOption({ label: 'Autumn' });

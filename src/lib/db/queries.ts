@@ -251,16 +251,18 @@ export async function awaitingConfirmation(rm: ReadModel, schoolId: string): Pro
 export async function visitWithContext(rm: ReadModel, id: string) {
 	const row = await rm.visits.get(id);
 	if (!row) return null;
-	const [school, framework, walk] = await Promise.all([
+	const [school, framework, walk, calendar] = await Promise.all([
 		rm.schools.get(row.schoolId),
 		rm.trustDocs.get(`framework:${row.doc.frameworkId}`),
-		rm.walks.where('visitId').equals(id).first()
+		rm.walks.where('visitId').equals(id).first(),
+		visitCalendar(rm)
 	]);
 	return {
 		row,
 		school: school?.doc ?? null,
 		framework: (framework?.doc as EvaluationFramework | undefined) ?? null,
-		walk: walk ?? null
+		walk: walk ?? null,
+		calendar
 	};
 }
 

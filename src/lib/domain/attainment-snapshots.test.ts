@@ -6,6 +6,7 @@ import {
 	type AttainmentCell
 } from './attainment-schema.ts';
 import {
+	bookletTerms,
 	changeSinceSnapshot,
 	headlineTrend,
 	lastSnapshot,
@@ -120,5 +121,23 @@ describe('snapshots of the A&A booklet', () => {
 			words: 'Improving',
 			change: { display: '−2.3' }
 		});
+	});
+});
+
+describe('the terms whose visit completes the booklet', () => {
+	it('are those whose calendar lists it among what is completed on the day, else 1, 3, 4 and 6', () => {
+		const term = (n: number, completedOnDay: string[]) => ({ term: n, completedOnDay });
+		const calendar = {
+			terms: [
+				term(1, ['SI discussion record booklet', 'Attainment & Achievement overview booklet']),
+				term(2, ['SI discussion record booklet']),
+				term(5, ['SI discussion record booklet', 'A&A: attainment overview'])
+			]
+		};
+		expect(bookletTerms(calendar)).toEqual([1, 5]);
+		expect(bookletTerms({ terms: [term(2, ['SI discussion record booklet'])] })).toEqual([
+			1, 3, 4, 6
+		]);
+		expect(bookletTerms(null)).toEqual([1, 3, 4, 6]);
 	});
 });

@@ -28,6 +28,22 @@ import {
 /** The terms whose visit updates the A&A booklet when the trust's calendar does not say. */
 export const SNAPSHOT_TERMS = [1, 3, 4, 6] as const;
 
+/** Whether an entry of the calendar's "completed on the day" is the A&A booklet. */
+export const isAttainmentBooklet = (entry: string): boolean => /attainment/i.test(entry);
+
+/**
+ * The terms whose visit updates the A&A booklet: those whose calendar lists it among what is
+ * completed on the day, else `SNAPSHOT_TERMS`.
+ */
+export function bookletTerms(
+	calendar: { terms: readonly { term: number; completedOnDay: readonly string[] }[] } | null
+): number[] {
+	const listed = (calendar?.terms ?? [])
+		.filter((t) => t.completedOnDay.some(isAttainmentBooklet))
+		.map((t) => t.term);
+	return listed.length ? listed : [...SNAPSHOT_TERMS];
+}
+
 /** The booklet with the figures as they stand kept as the snapshot of this visit's term. */
 export function takeSnapshot(
 	booklet: AttainmentBooklet,
