@@ -57,6 +57,11 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await page.getByLabel('Evidence').fill('Heard year 2 readers; reading records checked');
 	await page.getByLabel('Strengths').fill('Fluent decoding across year 2');
 	await page.getByLabel('Areas for development').fill('Comprehension questioning in KS2');
+	// Grades typed before the head confirms are proposed, as the record reads once shared.
+	await expect(page.getByRole('heading', { name: 'Evaluations proposed' })).toBeVisible();
+	await expect(
+		page.getByText('they count as agreed once the headteacher confirms the record')
+	).toBeVisible();
 	await page.getByLabel('Achievement').selectOption({ label: 'Strong standard' });
 	await page.getByLabel('Met', { exact: true }).check();
 	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
