@@ -36,6 +36,8 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 
 	await page.getByRole('link', { name: 'Plan a visit' }).click();
 	await expect(page.getByText('The trust’s calendar for term')).toBeVisible();
+	// In the calendar's words (DOMAIN.md, "possible joint activities"), as the calendar's page has them.
+	await expect(page.getByText('Possible joint activities:', { exact: true })).toBeVisible();
 	await planVisit(page);
 	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
 
