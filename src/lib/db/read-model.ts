@@ -280,6 +280,9 @@ export function openReadModel(user: string): ReadModel {
 	// The summaries keep the steps a head's confirmation names, which decide whether a step is
 	// agreed. Made again from the rows already here, which hold the whole records.
 	db.version(14).stores({}).upgrade(summariesFromRows);
+	// The summaries keep each visit's safeguarding judgement, for the dashboard's "Safeguarding not
+	// met" flag. Made again from the rows already here.
+	db.version(15).stores({}).upgrade(summariesFromRows);
 	// Another tab upgrading the schema must not be blocked by this one (Dexie#1779).
 	db.on('versionchange', () => {
 		db.close();

@@ -8,7 +8,7 @@ import { dashboardGrid, type DashboardSchool, type School } from '$lib/domain';
 import { atTerm, dashboardYear, trustYear } from './overviews';
 import { Projector } from './projector';
 import { openReadModel, readModelName, type ReadModel } from './read-model';
-import { summariesOf } from './school-summaries';
+import { summariesOf, summaryVisit } from './school-summaries';
 
 const DB = 'school-oakfield';
 const oakfield = {
@@ -331,5 +331,32 @@ describe('the school summaries the dashboard reads', () => {
 		expect(row?.steps[s._id]).toMatchObject({ status: 'in-progress', step: { visitId: v._id } });
 		// Nothing needs reading again from PouchDB for it.
 		expect(await rm.checkpoints.get(DB)).toEqual({ db: DB, seq: 5 });
+	});
+
+	it('keep each visit’s safeguarding once a read model moves to version 15', async () => {
+		rm.close();
+		const name = readModelName(`school-summaries-${n}-v14`);
+		const old = new Dexie(name);
+		old.version(14).stores({
+			schools: 'id, name',
+			visits: '_id, [schoolId+year+term], [schoolId+date]',
+			nextSteps: '_id, [schoolId+dueDate], visitId',
+			checkpoints: 'db',
+			schoolSummaries: 'schoolId'
+		});
+		const v = visit({ status: 'confirmed', safeguarding: 'not-met' });
+		const visitRow = { _id: v._id, schoolId: v.schoolId, year: v.year, term: v.term, date: v.date };
+		await old.table('visits').put({ ...visitRow, status: v.status, doc: v, conflicted: 0 });
+		// The summary as version 14 made it: no safeguarding.
+		const { safeguarding, ...before } = summaryVisit(v);
+		expect(safeguarding).toBe('not-met');
+		await old
+			.table('schoolSummaries')
+			.put({ schoolId: v.schoolId, visits: { [v._id]: before }, steps: {} });
+		old.close();
+
+		rm = openReadModel(`school-summaries-${n}-v14`);
+		const [row] = await rm.schoolSummaries.toArray();
+		expect(row?.visits[v._id]).toMatchObject({ status: 'confirmed', safeguarding: 'not-met' });
 	});
 });

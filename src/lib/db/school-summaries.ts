@@ -12,6 +12,8 @@ export type SummaryVisit = Pick<
 	'_id' | 'year' | 'term' | 'date' | 'status' | 'frameworkId' | 'visitor' | 'daysUsed'
 > & {
 	visitType?: VisitRecord['visitType'];
+	/** For the "Safeguarding not met" flag; rows made before it was kept have none. */
+	safeguarding?: VisitRecord['safeguarding'];
 	evaluations: { areaId: string; gradeId: string | null }[];
 	/** The steps the head's confirmation names (`stepAgreement`), without its comment. */
 	confirmation?: { steps: string[] };
@@ -38,6 +40,7 @@ export function summaryVisit(v: VisitRecord): SummaryVisit {
 		visitor: v.visitor,
 		daysUsed: v.daysUsed,
 		...(v.visitType !== undefined ? { visitType: v.visitType } : {}),
+		safeguarding: v.safeguarding,
 		evaluations: v.evaluations.map((e) => ({ areaId: e.areaId, gradeId: e.gradeId })),
 		...(v.confirmation?.steps ? { confirmation: { steps: v.confirmation.steps } } : {})
 	};

@@ -4,7 +4,7 @@ import type { VisitRecord } from './visit.ts';
 // What the CEO should look at first on the trust dashboard, and the orders the dashboard offers.
 // Pure functions over a school's data, so the same rules serve the screen, the board pack and tests.
 
-export type AttentionKind = 'no-visit' | 'no-sil' | 'overdue' | 'concern';
+export type AttentionKind = 'safeguarding' | 'no-visit' | 'no-sil' | 'overdue' | 'concern';
 
 export interface AttentionFlag {
 	kind: AttentionKind;
@@ -50,12 +50,19 @@ export interface AttentionInput {
 	 * `silsBySchool`); unknown when left out.
 	 */
 	sils?: number;
+	/**
+	 * Whether the latest safeguarding judgement agreed with the head this year, up to the term, is
+	 * "not met" (`agreedSafeguarding`); not flagged when left out.
+	 */
+	safeguardingNotMet?: boolean;
 }
 
 /**
- * Why a school needs the CEO's attention this term, most urgent first: an open concern, no SIL,
- * no visit this term, overdue next steps.
+ * Why a school needs the CEO's attention this term, most urgent first: safeguarding not met, an
+ * open concern, no SIL, no visit this term, overdue next steps.
  *
+ * - Safeguarding not met puts a school into a category (DOMAIN.md, the 2025 report card), so the
+ *   latest agreed judgement of the year being "not met" comes first, until a later one is met.
  * - A missing visit is flagged only once the term has begun: a term still to come cannot be
  *   missing one. While the term is under way the flag says "No visit yet this term" (nothing
  *   recorded and nothing planned for a day still to come: time is left, but nobody has booked
@@ -68,6 +75,8 @@ export interface AttentionInput {
  */
 export function attentionFlags(input: AttentionInput): AttentionFlag[] {
 	const flags: AttentionFlag[] = [];
+	if (input.safeguardingNotMet)
+		flags.push({ kind: 'safeguarding', text: 'Safeguarding not met at the latest visit' });
 	const concerns = input.openConcerns ?? 0;
 	if (concerns > 0)
 		flags.push({

@@ -485,6 +485,32 @@ describe('the trust dashboard', () => {
 		expect(rows[0]!.mean).toBe((1 + 0.25) / 2);
 	});
 
+	it('flags safeguarding found not met at the latest confirmed visit, first, until one finds it met', () => {
+		const withSafeguarding = (term: number, safeguarding: 'met' | 'not-met' | null) => ({
+			...confirmed('e', term, { achievement: 'expected' }),
+			safeguarding
+		});
+		const epsilon = (visits: DashboardSchool['visits']) =>
+			dashboardGrid(
+				[{ school: school('e', '2a', 'Epsilon'), visits, steps: [], openConcerns: 1 }],
+				framework,
+				year,
+				2,
+				'2026-11-23'
+			)[0]!.attention.map((f) => f.text);
+		// Term 1 found it not met; term 2's confirmed visit did not look at it.
+		expect(epsilon([withSafeguarding(1, 'not-met'), withSafeguarding(2, null)])).toEqual([
+			'Safeguarding not met at the latest visit',
+			'1 open concern'
+		]);
+		expect(epsilon([withSafeguarding(1, 'not-met'), withSafeguarding(2, 'met')])).toEqual([
+			'1 open concern'
+		]);
+		// A record the head has not confirmed does not count, either way.
+		const shared = { ...withSafeguarding(2, 'not-met'), status: 'shared' as const };
+		expect(epsilon([withSafeguarding(1, 'met'), shared])).toEqual(['1 open concern']);
+	});
+
 	it('filters by category and strand', () => {
 		const cat3 = dashboardGrid(schools, framework, year, 2, '2026-11-23', { category: '3' });
 		expect(cat3.map((r) => r.school.name)).toEqual(['Delta', 'Gamma']);

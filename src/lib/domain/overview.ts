@@ -410,7 +410,9 @@ export interface AgreedSafeguarding {
 
 /** The latest safeguarding judgement of the confirmed records up to `upToTerm`. */
 export function agreedSafeguarding(
-	visits: readonly Pick<VisitRecord, 'status' | 'term' | 'date' | 'safeguarding'>[],
+	visits: readonly (Pick<VisitRecord, 'status' | 'term' | 'date'> & {
+		safeguarding?: VisitRecord['safeguarding'] | undefined;
+	})[],
 	upToTerm: number
 ): AgreedSafeguarding | null {
 	const agreed = visits
@@ -514,7 +516,10 @@ export function assembleOverview(input: OverviewInput): TermOverview {
 
 /** What the dashboard reads of a visit record (`SummaryVisit` in the read model). */
 export type DashboardVisit = GradedVisit &
-	Pick<VisitRecord, 'year' | 'visitor' | 'daysUsed'> & { visitType?: VisitRecord['visitType'] };
+	Pick<VisitRecord, 'year' | 'visitor' | 'daysUsed'> & {
+		visitType?: VisitRecord['visitType'];
+		safeguarding?: VisitRecord['safeguarding'];
+	};
 
 /** What the dashboard reads of a next step with its status (`SummaryStep` in the read model). */
 export interface DashboardStep extends CountedStep {
@@ -611,7 +616,8 @@ export function dashboardGrid(
 					visits,
 					overdueSteps: steps.overdue,
 					openConcerns: s.openConcerns ?? 0,
-					...(s.sils !== undefined ? { sils: s.sils } : {})
+					...(s.sils !== undefined ? { sils: s.sils } : {}),
+					safeguardingNotMet: agreedSafeguarding(visits, term)?.value === 'not-met'
 				})
 			};
 		})
