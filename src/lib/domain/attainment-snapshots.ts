@@ -31,6 +31,12 @@ export const SNAPSHOT_TERMS = [1, 3, 4, 6] as const;
 /** Whether an entry of the calendar's "completed on the day" is the A&A booklet. */
 export const isAttainmentBooklet = (entry: string): boolean => /attainment/i.test(entry);
 
+/** The terms in words, as the screens say them: "term 2", "terms 1, 3, 4 and 6". */
+export function termsInWords(terms: readonly number[]): string {
+	if (terms.length <= 1) return `term ${terms[0] ?? ''}`.trim();
+	return `terms ${terms.slice(0, -1).join(', ')} and ${terms.at(-1)}`;
+}
+
 /**
  * The terms whose visit updates the A&A booklet: those whose calendar lists it among what is
  * completed on the day, else `SNAPSHOT_TERMS`.
