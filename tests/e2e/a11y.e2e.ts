@@ -267,3 +267,40 @@ test('the overview, a termly summary and a printed record have no moderate axe f
 	}
 	await context.close();
 });
+
+// Found by the audit after stop 41: in forced colours the transparent line under each entry of the
+// main menu took the text colour, so every entry looked like the page open.
+test('in forced colours the main menu still shows which page is open, on a desktop and a phone', async ({
+	browser,
+	request
+}) => {
+	const { sil } = await demoUsers(request);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, sil);
+	await page.emulateMedia({ forcedColors: 'active' });
+	const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+	for (const [width, side] of [
+		[1280, 'bottom'],
+		[360, 'top']
+	] as const) {
+		await page.setViewportSize({ width, height: 740 });
+		const lines = await links.evaluateAll(
+			(as, side) =>
+				as.map((a) => ({
+					current: a.getAttribute('aria-current') === 'page',
+					line: getComputedStyle(a).getPropertyValue(`border-${side}-color`),
+					width: getComputedStyle(a).getPropertyValue(`border-${side}-width`),
+					behind: getComputedStyle(document.documentElement).backgroundColor
+				})),
+			side
+		);
+		const current = lines.filter((l) => l.current);
+		expect(current, `at ${width} px`).toHaveLength(1);
+		expect(current[0]!.width, `at ${width} px`).not.toBe('0px');
+		expect(current[0]!.line, `at ${width} px`).not.toBe(current[0]!.behind);
+		for (const other of lines.filter((l) => !l.current)) {
+			expect(other.line, `at ${width} px`).toBe(other.behind);
+		}
+	}
+	await context.close();
+});
