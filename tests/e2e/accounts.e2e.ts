@@ -43,6 +43,8 @@ test('an administrator adds an executive head, gives a new password and removes 
 	await form.getByLabel('Chief executive', { exact: true }).check();
 	await form.getByRole('button', { name: 'Add the account' }).click();
 	await expect(form.getByRole('alert')).toHaveText('There is already an account head.oakfield.');
+	// The button pressed keeps the focus while the server is asked (it is not `disabled`).
+	await expect(form.getByRole('button', { name: 'Add the account' })).toBeFocused();
 	await expect(card('User name: head.oakfield')).toContainText('Headteacher of Oakfield');
 	await form.getByLabel('Chief executive', { exact: true }).uncheck();
 	await form.getByLabel('User name').fill(name);
@@ -63,6 +65,8 @@ test('an administrator adds an executive head, gives a new password and removes 
 	await expect(form.getByRole('status')).toContainText(
 		`Alex Exec can now sign in as ${name}, with this password:`
 	);
+	// The focus is on the password, to be read out or copied, as after "Give a new password".
+	await expect(form.getByRole('status')).toBeFocused();
 	const first = (await form.getByTestId('new-password').textContent())!;
 	// Found among the accounts by a school they support, and not by a word no account holds.
 	const find = page.getByLabel('Find a person');

@@ -115,6 +115,8 @@ test('a school the trust already has is not added again, by its name in any case
 		await expect(form.getByRole('alert')).toHaveText(
 			'Oakfield Primary School is already in the trust.'
 		);
+		// The button pressed keeps the focus while the school is checked (it is not `disabled`).
+		await expect(add).toBeFocused();
 	}
 	await form.getByLabel('School name').fill('Oakfield Junior School');
 	await form.getByLabel(/^URN/).fill('149002');

@@ -84,6 +84,10 @@ test('an administrator adds a school and closes it; its page says it is closed',
 		.fill('Merged with Hawthorn Primary School');
 	await admin.page.getByRole('button', { name: 'Close the school' }).click();
 	await expect(admin.page.getByText('Its records are kept, read-only.').first()).toBeVisible();
+	// The form has gone with the closing: the focus is on what was done, not on the page.
+	await expect(
+		admin.page.getByRole('status').filter({ hasText: 'The school was closed.' })
+	).toBeFocused();
 	await expectAllSent(admin.page);
 	await admin.page.goto('/schools/elm-tree-primary-school');
 	await expect(admin.page.getByText('Closed on 24 Nov 2026')).toBeVisible();
@@ -147,6 +151,8 @@ test('an administrator corrects a school’s name, URN and phase; other screens 
 	await expect(admin.page.getByRole('status').filter({ hasText: 'were saved' })).toHaveText(
 		'The details of Rowan Primary School were saved.'
 	);
+	// The form is drawn afresh from the saved school: the focus is on what was done, not the page.
+	await expect(admin.page.getByRole('status').filter({ hasText: 'were saved' })).toBeFocused();
 	await expect(admin.page.getByRole('heading', { level: 1 })).toHaveText('Rowan Primary School');
 	await expect(details.getByLabel('School name')).toHaveValue('Rowan Primary School');
 	await expect(admin.page).toHaveURL(/\/admin\/schools\/rowan-primry-school$/);
@@ -215,11 +221,19 @@ test('an administrator creates the next year early; open next steps carry over o
 	await admin.page.goto('/settings');
 	await admin.page.getByRole('link', { name: /create the next year/ }).click();
 	await expect(admin.page.getByLabel('Autumn 1 starts')).toHaveValue('2027-09-01');
+	// Dates out of order are refused; what is wrong is said above the years, and the focus goes
+	// there rather than staying at the foot of the page.
+	await admin.page.getByLabel('Autumn 1 starts').fill('2027-10-30');
+	await admin.page.getByRole('button', { name: 'Create 2027-28' }).click();
+	await expect(admin.page.getByRole('alert')).toContainText('Check the term dates');
+	await expect(admin.page.getByRole('alert')).toBeFocused();
 	await admin.page.getByLabel('Autumn 1 starts').fill('2027-09-02');
 	await admin.page.getByRole('button', { name: 'Create 2027-28' }).click();
 	await expect(admin.page.getByRole('status').filter({ hasText: 'was created' })).toHaveText(
 		'2027-28 was created.'
 	);
+	// The form has gone: the focus is on what was done.
+	await expect(admin.page.getByRole('status').filter({ hasText: 'was created' })).toBeFocused();
 	// Next year's dates entered early move nothing: this year's steps stay until 2027-28 begins,
 	// and 2028-29 is not offered while 2026-27 is under way.
 	await expect(admin.page.getByTestId('carry-later')).toContainText(
