@@ -5,7 +5,11 @@
 export const MAX_PHOTO_EDGE = 1600;
 
 export async function resizePhoto(file: Blob, maxEdge = MAX_PHOTO_EDGE): Promise<Blob> {
-	const bitmap = await createImageBitmap(file);
+	// A file that is not a picture (or one this browser cannot read) is refused in words a person
+	// can act on, not the browser's own ("The source image could not be decoded").
+	const bitmap = await createImageBitmap(file).catch(() => {
+		throw new Error('It is not a picture this device can open: choose a photo, such as a JPEG.');
+	});
 	const scale = Math.min(1, maxEdge / Math.max(bitmap.width, bitmap.height));
 	const width = Math.round(bitmap.width * scale);
 	const height = Math.round(bitmap.height * scale);

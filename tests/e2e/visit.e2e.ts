@@ -119,6 +119,34 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 		buffer: samplePhoto()
 	});
 	await expect(page.getByRole('img', { name: /Pupils’ work, room 1, photo 1/ })).toBeVisible();
+	const room = page.getByTestId('room');
+	// What was added is said beside the button; a file that is not a picture is refused in words.
+	await expect(room.getByRole('status').filter({ hasText: 'added' })).toHaveText('Photo 1 added.');
+	await page.locator('input[type=file]').setInputFiles({
+		name: 'minutes.txt',
+		mimeType: 'text/plain',
+		buffer: Buffer.from('Not a photo')
+	});
+	await expect(room.getByRole('alert')).toHaveText(
+		'“minutes.txt” could not be added. It is not a picture this device can open: choose a photo, such as a JPEG.'
+	);
+	await expect(page.locator('input[type=file]')).toHaveAccessibleDescription(/minutes\.txt/);
+	await expect(room.getByRole('img')).toHaveCount(1);
+	// A photo removed and brought back: the focus returns to it, not to the page.
+	const removePhoto = room.getByRole('button', { name: 'Remove photo 1' });
+	await removePhoto.click();
+	await expect(page.getByRole('button', { name: 'Undo' })).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(room.getByRole('img', { name: /photo 1/ })).toBeVisible();
+	await expect(removePhoto).toBeFocused();
+	// A look-for likewise.
+	const removeLookFor = page.getByRole('button', {
+		name: 'Remove look-for Clear learning intentions'
+	});
+	await removeLookFor.click();
+	await expect(page.getByRole('button', { name: 'Undo' })).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(removeLookFor).toBeFocused();
 	await page.getByLabel('What the walk showed').fill('Maths vocabulary is strong in year 4');
 	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
 
