@@ -221,11 +221,13 @@ test('an administrator creates the next year early; open next steps carry over o
 	await admin.page.goto('/settings');
 	await admin.page.getByRole('link', { name: /create the next year/ }).click();
 	await expect(admin.page.getByLabel('Autumn 1 starts')).toHaveValue('2027-09-01');
-	// Dates out of order are refused; what is wrong is said above the years, and the focus goes
-	// there rather than staying at the foot of the page.
+	// Dates out of order are refused, naming the term at fault; what is wrong is said above the
+	// years, and the focus goes there rather than staying at the foot of the page.
 	await admin.page.getByLabel('Autumn 1 starts').fill('2027-10-30');
 	await admin.page.getByRole('button', { name: 'Create 2027-28' }).click();
-	await expect(admin.page.getByRole('alert')).toContainText('Check the term dates');
+	await expect(admin.page.getByRole('alert')).toHaveText(
+		'Autumn 1 ends before it starts. Check the term dates.'
+	);
 	await expect(admin.page.getByRole('alert')).toBeFocused();
 	await admin.page.getByLabel('Autumn 1 starts').fill('2027-09-02');
 	await admin.page.getByRole('button', { name: 'Create 2027-28' }).click();

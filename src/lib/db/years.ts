@@ -3,6 +3,7 @@ import {
 	carryOver,
 	NextStep,
 	schoolDbName,
+	termDatesProblem,
 	TRUST_DB,
 	type NextStepStatus
 } from '$lib/domain';
@@ -19,6 +20,8 @@ export async function createYear(
 	rm: ReadModel,
 	year: AcademicYear
 ): Promise<AcademicYear> {
+	const wrong = termDatesProblem(year.terms);
+	if (wrong) throw new RecordRefused(`${wrong} Check the term dates.`);
 	const parsed = AcademicYear.safeParse(year);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nextStep, year } from '../../../tests/unit/fixtures.ts';
 import {
@@ -13,6 +14,7 @@ import {
 	previousYearId,
 	proposeNextYear,
 	stepInYear,
+	termDatesProblem,
 	withLastYear,
 	yearsNow
 } from './year.ts';
@@ -134,5 +136,45 @@ describe('last year’s figures in a new booklet', () => {
 			'ks2-rwm-exs:all': { cohort: 30, count: 21 }
 		});
 		expect(withLastYear(fresh, null, F)).toEqual(fresh);
+	});
+});
+
+describe('what is wrong with a year’s term dates', () => {
+	const shiftDays = (iso: string, n: number) =>
+		new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+	const terms = () => proposeNextYear(year).terms.map((t) => ({ ...t }));
+
+	it('is nothing when the terms are in order', () => {
+		expect(termDatesProblem(terms())).toBeNull();
+	});
+
+	it('names the first term at fault, and which of its dates', () => {
+		const ends = terms();
+		ends[0]!.start = '2027-10-30';
+		expect(termDatesProblem(ends)).toBe('Autumn 1 ends before it starts.');
+		const overlaps = terms();
+		overlaps[2]!.start = overlaps[1]!.end;
+		expect(termDatesProblem(overlaps)).toBe('Spring 1 starts before Autumn 2 ends.');
+		const empty = terms();
+		empty[4]!.end = '';
+		expect(termDatesProblem(empty)).toBe('Give the date Summer 1 ends.');
+	});
+
+	it('finds a fault wherever the year itself would be refused for its terms', () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.integer({ min: -60, max: 60 }), { minLength: 12, maxLength: 12 }),
+				(shifts) => {
+					const moved = terms().map((t, i) => ({
+						...t,
+						start: shiftDays(t.start, shifts[2 * i]!),
+						end: shiftDays(t.end, shifts[2 * i + 1]!)
+					}));
+					const refused = !AcademicYear.safeParse({ ...proposeNextYear(year), terms: moved })
+						.success;
+					expect(termDatesProblem(moved) !== null).toBe(refused);
+				}
+			)
+		);
 	});
 });

@@ -38,6 +38,25 @@ export function proposeNextYear(year: AcademicYear): AcademicYear {
 }
 
 /**
+ * What is wrong with a year's term dates, naming the first term at fault ("Autumn 1 ends before
+ * it starts."), so the administrator knows which date to change (WCAG 3.3.1); null when they are
+ * in order, each term starting before it ends and after the one before has ended.
+ */
+export function termDatesProblem(
+	terms: readonly { name: string; start: string; end: string }[]
+): string | null {
+	const isDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
+	for (const [i, t] of terms.entries()) {
+		if (!isDate(t.start)) return `Give the date ${t.name} starts.`;
+		if (!isDate(t.end)) return `Give the date ${t.name} ends.`;
+		if (t.end < t.start) return `${t.name} ends before it starts.`;
+		const before = terms[i - 1];
+		if (before && t.start <= before.end) return `${t.name} starts before ${before.name} ends.`;
+	}
+	return null;
+}
+
+/**
  * The next steps still open at the end of `from`, moved into `to` with a note of the move. Done
  * steps stay in the year they were done; a step moved before is not moved again.
  */
