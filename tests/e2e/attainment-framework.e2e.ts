@@ -130,6 +130,8 @@ test('an administrator changes a RAG threshold; the A&A view rates by it, beside
 	await expect(
 		admin.page.getByText('New calculations on this device use these thresholds and groups.')
 	).toBeVisible();
+	// The button pressed keeps the focus while it saves (it is not `disabled`).
+	await expect(admin.page.getByRole('button', { name: 'Save the framework' })).toBeFocused();
 	await expect(admin.page.getByRole('alert')).toHaveCount(0);
 	await expectAllSent(admin.page);
 	await expect(line).toHaveText(/^✓ Saved on this device and sent to the trust at \d\d:\d\d$/);
