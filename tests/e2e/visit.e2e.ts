@@ -136,6 +136,16 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	const removePhoto = room.getByRole('button', { name: 'Remove photo 1' });
 	await removePhoto.click();
 	await expect(page.getByRole('button', { name: 'Undo' })).toBeFocused();
+	// In forced colours the notice keeps an edge: its dark background and shadow are gone, and
+	// without one it would read as part of the page it floats over.
+	await page.emulateMedia({ forcedColors: 'active' });
+	const edge = await page.getByTestId('undo').evaluate((el) => {
+		const s = getComputedStyle(el);
+		return { width: s.borderTopWidth, colour: s.borderTopColor, behind: s.backgroundColor };
+	});
+	expect(edge.width).not.toBe('0px');
+	expect(edge.colour).not.toBe(edge.behind);
+	await page.emulateMedia({ forcedColors: 'none' });
 	await page.keyboard.press('Enter');
 	await expect(room.getByRole('img', { name: /photo 1/ })).toBeVisible();
 	await expect(removePhoto).toBeFocused();
