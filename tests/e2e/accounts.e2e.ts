@@ -35,6 +35,19 @@ test('an administrator adds an executive head, gives a new password and removes 
 	await expect(card('User name: head.oakfield')).toContainText('Headteacher of Oakfield');
 
 	const form = page.getByRole('form', { name: 'Add an account' });
+	// Pressed empty: the box at fault says what it needs, and has the focus.
+	await form.getByRole('button', { name: 'Add the account' }).click();
+	await expect(form.getByLabel('User name')).toBeFocused();
+	await expect(form.getByLabel('User name')).toHaveAttribute('aria-invalid', 'true');
+	await expect(form.getByLabel('User name')).toHaveAccessibleDescription(/^Give a user name/);
+	await form.getByLabel('User name').fill('alex.exec');
+	await expect(form.getByLabel('User name')).not.toHaveAttribute('aria-invalid');
+	await form.getByRole('button', { name: 'Add the account' }).click();
+	await expect(form.getByLabel('Full name')).toBeFocused();
+	await expect(form.getByLabel('Full name')).toHaveAccessibleDescription(
+		'Give the person’s full name.'
+	);
+	await expect(form.getByLabel('User name')).not.toHaveAttribute('aria-invalid');
 	await form.getByLabel('User name').fill('head.oakfield');
 	await form.getByLabel('Full name').fill('Alex Exec');
 	await form.getByRole('button', { name: 'Add the account' }).click();
