@@ -105,6 +105,20 @@ test('an administrator adds a school and closes it; its page says it is closed',
 		)
 		.toBe('Merged with Hawthorn Primary School');
 
+	// On the trust dashboard it is shown in the term it closed in, flagging nothing (no visit, SIL
+	// or next step is due at a school that has closed), and not at all in the terms after.
+	await admin.page.goto('/dashboard');
+	const term = admin.page.getByLabel('Term', { exact: true });
+	await term.selectOption('2');
+	const elm = admin.page
+		.getByTestId('dashboard-row')
+		.filter({ hasText: 'Elm Tree Primary School' });
+	await expect(elm).toContainText('Closed 24 Nov 2026');
+	await expect(elm.getByTestId('attention')).toHaveText('Nothing flagged');
+	await term.selectOption('3');
+	await expect(admin.page.getByTestId('dashboard-row').first()).toBeVisible();
+	await expect(elm).toHaveCount(0);
+
 	// Its name stays its own: a new school cannot be added under it, and is told why.
 	await admin.page.goto('/admin/schools');
 	const form = admin.page.getByRole('form', { name: 'Add a school' });

@@ -511,6 +511,32 @@ describe('the trust dashboard', () => {
 		expect(epsilon([withSafeguarding(1, 'met'), shared])).toEqual(['1 open concern']);
 	});
 
+	it('leaves out a school closed before the term, and flags nothing at one closed during it', () => {
+		const closedOn = (on: string): DashboardSchool => ({
+			school: {
+				...school('z', '3', 'Zeta'),
+				closed: { on, reason: 'Left the trust', by: 'admin', at: `${on}T09:00:00.000Z` }
+			},
+			visits: [],
+			steps: [],
+			openConcerns: 1,
+			sils: 0
+		});
+		const zeta = (on: string, term: number) =>
+			dashboardGrid([closedOn(on)], framework, year, term, '2026-11-23').map((r) =>
+				r.attention.map((f) => f.text)
+			);
+		// Closed on the last day of term 1: gone from term 2, which began after.
+		expect(zeta('2026-10-23', 2)).toEqual([]);
+		// Closed during term 2: shown, with nothing flagged, though it has no visit, no SIL and a
+		// concern still open.
+		expect(zeta('2026-11-10', 2)).toEqual([[]]);
+		// In term 1 it was open: flagged as any school is.
+		expect(zeta('2026-11-10', 1)).toEqual([
+			['1 open concern', 'No SIL assigned', 'No visit this term']
+		]);
+	});
+
 	it('filters by category and strand', () => {
 		const cat3 = dashboardGrid(schools, framework, year, 2, '2026-11-23', { category: '3' });
 		expect(cat3.map((r) => r.school.name)).toEqual(['Delta', 'Gamma']);

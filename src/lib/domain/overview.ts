@@ -567,6 +567,10 @@ export interface DashboardFilter {
 /**
  * The trust dashboard: schools × the framework's areas, each cell the latest grade agreed this
  * year up to `term` and its change since the term before, weakest school first.
+ *
+ * A school closed before the term began had left the trust by then: it is not on the grid, as it
+ * is not in the trust's totals. One closed during the term is shown (its records up to then are
+ * the trust's), but flags nothing: no visit, SIL or next step is due at a school that has closed.
  */
 export function dashboardGrid(
 	schools: readonly DashboardSchool[],
@@ -580,9 +584,11 @@ export function dashboardGrid(
 ): DashboardRow[] {
 	const asOf = termAsOf(year, term, today);
 	const dates = year.terms.find((t) => t.term === term);
+	const closedBefore = (s: School) => !!s.closed && !!dates && s.closed.on <= dates.start;
 	return schools
 		.filter(
 			(s) =>
+				!closedBefore(s.school) &&
 				(!filter.category || s.school.category === filter.category) &&
 				(!filter.strand || s.school.strand === filter.strand)
 		)
@@ -609,16 +615,19 @@ export function dashboardGrid(
 				vulnerable: schoolRoute(s.marks ?? [], asOf).kind === 'vulnerable',
 				steps,
 				siDays: siDays(s.school, visits, asOf, counting),
-				attention: attentionFlags({
-					term,
-					asOf,
-					...(dates ? { termDates: { start: dates.start, end: dates.end } } : {}),
-					visits,
-					overdueSteps: steps.overdue,
-					openConcerns: s.openConcerns ?? 0,
-					...(s.sils !== undefined ? { sils: s.sils } : {}),
-					safeguardingNotMet: agreedSafeguarding(visits, term)?.value === 'not-met'
-				})
+				attention:
+					s.school.closed && s.school.closed.on <= asOf
+						? []
+						: attentionFlags({
+								term,
+								asOf,
+								...(dates ? { termDates: { start: dates.start, end: dates.end } } : {}),
+								visits,
+								overdueSteps: steps.overdue,
+								openConcerns: s.openConcerns ?? 0,
+								...(s.sils !== undefined ? { sils: s.sils } : {}),
+								safeguardingNotMet: agreedSafeguarding(visits, term)?.value === 'not-met'
+							})
 			};
 		})
 		.sort(weakestFirst);

@@ -617,7 +617,10 @@ export function boardPack(
 	);
 	const totals = addStepCounts(rows.map((r) => r.steps));
 	const asOf = termAsOf(ctx.year, ctx.term, ctx.today);
+	// A school closed before the term is not on the grid (`dashboardGrid`), nor in this list.
+	const onGrid = new Set(rows.map((r) => r.school.id));
 	const vulnerable = atTerm.flatMap((s) => {
+		if (!onGrid.has(s.school.id)) return [];
 		const route = schoolRoute(s.marks ?? [], asOf);
 		return route.kind === 'vulnerable' ? [{ ...s, route }] : [];
 	});
@@ -689,7 +692,7 @@ export function boardPack(
 					columns: ['School', ...ctx.framework.areas.map((a) => short(a.label))],
 					widths: [4, ...ctx.framework.areas.map(() => 2)],
 					rows: rows.map((r) => [
-						`${r.school.name} (${r.school.category})${r.vulnerable ? ', vulnerable' : ''}`,
+						`${r.school.name} (${r.school.category})${r.vulnerable ? ', vulnerable' : ''}${r.school.closed ? `, closed ${formatShortDate(r.school.closed.on)}` : ''}`,
 						...r.cells.map((c) =>
 							c.grade
 								? `${RAG_SYMBOLS[c.grade.rag]} ${c.grade.label}${CHANGE_NOTES[c.change]}`
