@@ -109,21 +109,35 @@ test('a school the trust already has is not added again, by its name in any case
 	const before = await schools.count();
 	const form = admin.page.getByRole('form', { name: 'Add a school' });
 	const add = form.getByRole('button', { name: 'Add the school' });
+	const nameBox = form.getByLabel('School name');
+	const urnBox = form.getByLabel(/^URN/);
 	for (const name of ['Oakfield Primary School', ' oakfield primary-school. ']) {
-		await form.getByLabel('School name').fill(name);
+		await nameBox.fill(name);
 		await add.click();
-		await expect(form.getByRole('alert')).toHaveText(
+		// Said beside the box it is about, which is marked and has the focus.
+		await expect(nameBox).toHaveAccessibleDescription(
 			'Oakfield Primary School is already in the trust.'
 		);
-		// The button pressed keeps the focus while the school is checked (it is not `disabled`).
-		await expect(add).toBeFocused();
+		await expect(nameBox).toHaveAttribute('aria-invalid', 'true');
+		await expect(nameBox).toBeFocused();
 	}
-	await form.getByLabel('School name').fill('Oakfield Junior School');
-	await form.getByLabel(/^URN/).fill('149002');
+	await nameBox.fill('Oakfield Junior School');
+	// Typing in the form clears what was said about the box.
+	await expect(nameBox).not.toHaveAttribute('aria-invalid');
+	await urnBox.fill('149002');
 	await add.click();
-	await expect(form.getByRole('alert')).toHaveText(
+	await expect(urnBox).toHaveAccessibleDescription(
 		'URN 149002 is Oakfield Primary School’s. Check the URN: each school has its own.'
 	);
+	await expect(urnBox).toBeFocused();
+	await expect(nameBox).not.toHaveAttribute('aria-invalid');
+	await urnBox.fill('1490');
+	await add.click();
+	await expect(urnBox).toHaveAccessibleDescription(
+		'A URN is 6 or 7 digits. Check it, or leave it empty.'
+	);
+	await expect(urnBox).toBeFocused();
+	expect(await seriousA11yViolations(admin.page)).toEqual([]);
 	await expect(form.getByRole('status')).toHaveCount(0);
 	await expect(schools).toHaveCount(before);
 	await expect(schools.filter({ hasText: 'Oakfield Primary School' })).toHaveCount(1);

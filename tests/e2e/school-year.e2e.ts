@@ -124,8 +124,8 @@ test('an administrator adds a school and closes it; its page says it is closed',
 	const form = admin.page.getByRole('form', { name: 'Add a school' });
 	await form.getByLabel('School name').fill('Elm Tree Primary School');
 	await form.getByRole('button', { name: 'Add the school' }).click();
-	await expect(form.getByRole('alert')).toContainText(
-		'Elm Tree Primary School is already in the trust. It has closed'
+	await expect(form.getByLabel('School name')).toHaveAccessibleDescription(
+		/^Elm Tree Primary School is already in the trust\. It has closed/
 	);
 	await admin.context.close();
 });
@@ -155,9 +155,10 @@ test('an administrator corrects a school’s name, URN and phase; other screens 
 	// The same checks as adding: another school's name is refused, naming it.
 	await details.getByLabel('School name').fill('OAKFIELD primary school');
 	await details.getByRole('button', { name: 'Save the details' }).click();
-	await expect(admin.page.getByRole('alert')).toHaveText(
+	await expect(details.getByLabel('School name')).toHaveAccessibleDescription(
 		'Oakfield Primary School is already in the trust.'
 	);
+	await expect(details.getByLabel('School name')).toBeFocused();
 	await details.getByLabel('School name').fill('Rowan Primary School');
 	await details.getByLabel(/^URN/).fill('149014');
 	await details.getByLabel('Phase').selectOption('all-through');

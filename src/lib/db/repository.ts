@@ -4,6 +4,12 @@ import { describeIssues, validateDocUpdate, type UserCtx } from '$lib/domain';
 /** A write the app will not make, in words the person can act on. */
 export class RecordRefused extends Error {
 	override name = 'RecordRefused';
+	/** The form's field the refusal is about, where it is one field's: said beside that field. */
+	readonly field: string | undefined;
+	constructor(message: string, field?: string) {
+		super(message);
+		this.field = field;
+	}
 }
 
 /** Who is writing, and where their local databases are. */

@@ -70,18 +70,26 @@ function detailFields(input: SchoolDetails) {
 	};
 }
 
-/** The first thing wrong with a school as the registry would store it, in words, or null. */
-function problemWith(doc: unknown): string | null {
+/**
+ * The first thing wrong with a school as the registry would store it, refused in words, naming the
+ * field it is about (`RecordRefused.field`).
+ */
+function checkDoc(doc: unknown): void {
 	const parsed = School.safeParse(doc);
-	if (parsed.success) return null;
+	if (parsed.success) return;
 	const issue = parsed.error.issues[0];
+	const at = String(issue?.path[0]);
+	if (at === 'urn')
+		throw new RecordRefused('A URN is 6 or 7 digits. Check it, or leave it empty.', 'urn');
 	const field: Record<string, string> = {
 		name: 'The school’s name',
-		urn: 'The URN',
 		headteacher: 'The headteacher’s name',
 		carterStage: 'The Carter stage'
 	};
-	return `${field[String(issue?.path[0])] ?? 'The school'} ${issue?.message ?? 'is not right'}.`;
+	throw new RecordRefused(
+		`${field[at] ?? 'The school'} ${issue?.message ?? 'is not right'}.`,
+		at in field ? at : undefined
+	);
 }
 
 /**
@@ -89,9 +97,14 @@ function problemWith(doc: unknown): string | null {
  * trust (`schools`, closed ones too). `self` is the school being changed.
  */
 function checkDetails(input: SchoolDetails, schools: readonly School[], self?: string) {
-	if (nameKey(input.name) === '') throw new RecordRefused('Give the school’s name.');
+	if (nameKey(input.name) === '') throw new RecordRefused('Give the school’s name.', 'name');
 	const clash = schoolClash(input, schools, self);
-	if (clash) throw new RecordRefused(clash);
+	// The name is said first (`schoolClash`): it is the URN's only when the name is the school's own.
+	if (clash)
+		throw new RecordRefused(
+			clash,
+			schoolClash({ ...input, urn: '' }, schools, self) ? 'name' : 'urn'
+		);
 }
 
 /**
@@ -111,8 +124,7 @@ export async function changeSchoolDetails(
 	delete draft.urn;
 	delete draft.headteacher;
 	Object.assign(draft, detailFields(input));
-	const problem = problemWith(draft);
-	if (problem) throw new RecordRefused(problem);
+	checkDoc(draft);
 	return saveChanges(ctx, TRUST_DB, base._id, School, base, { ...draft, _id: base._id });
 }
 
@@ -143,8 +155,7 @@ export async function addSchool(
 			? { carterStage: input.situation.carterStage }
 			: {})
 	};
-	const problem = problemWith(doc);
-	if (problem) throw new RecordRefused(problem);
+	checkDoc(doc);
 	let res: Response;
 	try {
 		res = await fetch(`${couchUrl()}/${schoolDbName(id)}`, {
