@@ -136,6 +136,8 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	const removePhoto = room.getByRole('button', { name: 'Remove photo 1' });
 	await removePhoto.click();
 	await expect(page.getByRole('button', { name: 'Undo' })).toBeFocused();
+	// "Photo 1 added." is no longer true of the room's photos.
+	await expect(room.getByRole('status').filter({ hasText: 'added' })).toHaveCount(0);
 	// In forced colours the notice keeps an edge: its dark background and shadow are gone, and
 	// without one it would read as part of the page it floats over.
 	await page.emulateMedia({ forcedColors: 'active' });
