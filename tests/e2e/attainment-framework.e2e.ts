@@ -112,6 +112,12 @@ test('an administrator changes a RAG threshold; the A&A view rates by it, beside
 	await admin.page.goto('/settings');
 	await admin.page.getByRole('link', { name: /Attainment framework: RAG thresholds/ }).click();
 	await expect(admin.page.getByText('The figures schools have entered are kept')).toBeVisible();
+	// All pupils always stays: ticked, and not to be unticked only to be refused at the save.
+	const allPupils = admin.page
+		.getByRole('group', { name: 'Pupil groups in the booklets' })
+		.getByRole('checkbox', { name: /^All pupils/ });
+	await expect(allPupils).toBeChecked();
+	await expect(allPupils).toBeDisabled();
 	const fieldset = admin.page.getByRole('group', { name: LABEL, exact: true });
 	// Out of order first: refused with the reason, and nothing is saved.
 	await fieldset.getByLabel(/Green up to/).fill(String(amber + 1));
