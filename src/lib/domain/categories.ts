@@ -37,24 +37,21 @@ export const CARTER_STAGE_LABELS: Record<CarterStage, string> = {
 	sustain: 'Sustain'
 };
 
-/** The school's strand and Carter stage in words ("Corrective, second stage"). */
-export function strandText(school: {
-	strand: Strand;
-	carterStage?: CarterStage | undefined;
-}): string {
-	const strand = school.strand === 'corrective' ? 'Corrective' : 'Preventative';
+type StrandOf = { strand: Strand; carterStage?: CarterStage | undefined };
+
+/** The strand, `named` or not ("Corrective strand" or "Corrective"), and its Carter stage. */
+function strandWords(school: StrandOf, named: boolean): string {
+	const strand =
+		(school.strand === 'corrective' ? 'Corrective' : 'Preventative') + (named ? ' strand' : '');
 	// The stage is one of Carter's four words, said as a stage rather than shown as a code.
 	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
 }
+
+/** The school's strand and Carter stage in words ("Corrective, repair stage"), beside a label. */
+export const strandText = (school: StrandOf): string => strandWords(school, false);
 
 /**
  * The strand as a line of a school's facts ("Corrective strand, repair stage"), where the word
  * "strand" is not a label beside it; the school's page and its overview say it alike.
  */
-export function strandLine(school: {
-	strand: Strand;
-	carterStage?: CarterStage | undefined;
-}): string {
-	const strand = school.strand === 'corrective' ? 'Corrective strand' : 'Preventative strand';
-	return school.carterStage ? `${strand}, ${school.carterStage} stage` : strand;
-}
+export const strandLine = (school: StrandOf): string => strandWords(school, true);
