@@ -19,6 +19,7 @@ import {
 	siDaysText,
 	stepDueDate,
 	termAsOf,
+	TERM_NAMES,
 	stepStatusText,
 	strandText,
 	TRUST_TOTAL_RULE,
@@ -380,12 +381,13 @@ export function gapText(k: KeyFigure): string {
 
 /**
  * Safeguarding as last agreed this year, dated as the areas are ("met, agreed 21 Sept 2026"), and
- * its term when that is not the overview's: a "not met" of term 1 still shows in term 2.
+ * its term when that is not the overview’s ("…, in the Autumn 1 term"): a "not met" of term 1
+ * still shows in term 2.
  */
 export function safeguardingText(o: Pick<TermOverview, 'safeguarding' | 'term'>): string {
 	const s = o.safeguarding;
 	if (!s) return 'Safeguarding: not yet agreed this year.';
-	const when = `${formatShortDate(s.date)}${s.term === o.term ? '' : ` (term ${s.term})`}`;
+	const when = `${formatShortDate(s.date)}${s.term === o.term ? '' : `, in the ${TERM_NAMES[s.term - 1] ?? s.term} term`}`;
 	return `Safeguarding: ${s.value === 'met' ? 'met' : 'not met'}, agreed ${when}.`;
 }
 

@@ -155,7 +155,9 @@ describe('reports', () => {
 		// term 2 summary read "not evaluated this term", as if nothing were known.
 		const notMet = { ...sy, visits: [v2, { ...v1, safeguarding: 'not-met' as const }] };
 		const text = JSON.stringify(lgbReport(notMet, ctx));
-		expect(text).toContain(`Safeguarding: not met, agreed ${formatShortDate(v1.date)} (term 1).`);
+		expect(text).toContain(
+			`Safeguarding: not met, agreed ${formatShortDate(v1.date)}, in the Autumn 1 term.`
+		);
 		const none = { ...sy, visits: [v2, { ...v1, safeguarding: null }] };
 		expect(JSON.stringify(lgbReport(none, ctx))).toContain(
 			'Safeguarding: not yet agreed this year.'
