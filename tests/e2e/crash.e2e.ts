@@ -59,11 +59,18 @@ const ended = (process: ChildProcess) =>
 		? Promise.resolve()
 		: new Promise((resolve) => process.once('exit', resolve));
 
-/** Kill the browser and every process it started, as the system would: nothing more is written. */
-async function kill(process: ChildProcess): Promise<void> {
+/**
+ * Kill the browser and every process it started, as the system would: nothing more is written.
+ * Returns once Playwright has seen the connection go too, so that nothing it does at the test's end
+ * (its trace) still reaches for a browser that is gone.
+ */
+async function kill({ browser, process }: Running): Promise<void> {
 	const end = ended(process);
+	const disconnected = browser.isConnected()
+		? new Promise((resolve) => browser.once('disconnected', resolve))
+		: Promise.resolve();
 	globalThis.process.kill(-process.pid!, 'SIGKILL');
-	await end;
+	await Promise.all([end, disconnected]);
 }
 
 /** Close the browser as a person would, letting it write what it holds. */
@@ -101,7 +108,7 @@ async function crashOn(
 
 		const second = await start();
 		await second.page.goto(visit);
-		await typeThenKill(second.page, () => kill(second.process));
+		await typeThenKill(second.page, () => kill(second));
 
 		const third = await start();
 		await third.page.goto(visit);
@@ -119,7 +126,7 @@ async function onOneProfile(body: (start: () => Promise<Running>) => Promise<voi
 			return running.at(-1)!;
 		});
 	} finally {
-		for (const r of running) await kill(r.process).catch(() => undefined);
+		for (const r of running) await kill(r).catch(() => undefined);
 		rmSync(profile, { recursive: true, force: true });
 	}
 }
@@ -194,7 +201,7 @@ test('the browser killed just after signing in opens signed in, and just after s
 		await first.page.getByRole('button', { name: 'Sign in' }).click();
 		await expect(schoolLink(first.page)).toBeVisible();
 		// Well inside the seconds before Chromium writes localStorage to disk.
-		await kill(first.process);
+		await kill(first);
 
 		const second = await start();
 		await second.page.goto(E2E.baseURL);
@@ -208,7 +215,7 @@ test('the browser killed just after signing in opens signed in, and just after s
 		await third.page.getByRole('link', { name: 'Settings' }).click();
 		await third.page.getByRole('button', { name: 'Sign out' }).click();
 		await expect(third.page.getByLabel('User name')).toBeVisible();
-		await kill(third.process);
+		await kill(third);
 
 		const fourth = await start();
 		await fourth.page.goto(E2E.baseURL);
