@@ -243,7 +243,8 @@ describe('what needs the CEO’s attention', () => {
 			rows.map((r) => [r.school.name, r.attention.map((f) => f.text)])
 		);
 		expect(texts).toEqual({
-			Elm: ['1 next step overdue'],
+			// Elm's achievement was agreed as urgent improvement this term.
+			Elm: ['Urgent improvement: Achievement', '1 next step overdue'],
 			Cedar: [
 				'2 open concerns',
 				'No SIL assigned: no visit planned or made this year',

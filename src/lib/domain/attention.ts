@@ -4,7 +4,8 @@ import type { VisitRecord } from './visit.ts';
 // What the CEO should look at first on the trust dashboard, and the orders the dashboard offers.
 // Pure functions over a school's data, so the same rules serve the screen, the board pack and tests.
 
-export type AttentionKind = 'safeguarding' | 'no-visit' | 'no-sil' | 'overdue' | 'concern';
+export type AttentionKind =
+	'safeguarding' | 'category-grade' | 'no-visit' | 'no-sil' | 'overdue' | 'concern';
 
 export interface AttentionFlag {
 	kind: AttentionKind;
@@ -55,14 +56,31 @@ export interface AttentionInput {
 	 * "not met" (`agreedSafeguarding`); not flagged when left out.
 	 */
 	safeguardingNotMet?: boolean;
+	/**
+	 * The areas whose latest grade agreed this year, up to the term, puts the school into a category
+	 * (`CATEGORY_GRADE_IDS`), in the framework's order: each area's label and the grade's, from the
+	 * grades the heat map shows (`agreedGrades`). Not flagged when left out or empty.
+	 */
+	categoryGrades?: readonly { area: string; grade: string }[];
+}
+
+/** "Urgent improvement: Inclusion, Achievement", the areas under the scale's own word for it. */
+function categoryGradeText(grades: readonly { area: string; grade: string }[]): string {
+	const byGrade = new Map<string, string[]>();
+	for (const g of grades) byGrade.set(g.grade, [...(byGrade.get(g.grade) ?? []), g.area]);
+	return [...byGrade].map(([grade, areas]) => `${grade}: ${areas.join(', ')}`).join('; ');
 }
 
 /**
  * Why a school needs the CEO's attention this term, most urgent first: safeguarding not met, an
- * open concern, no SIL, no visit this term, overdue next steps.
+ * area graded urgent improvement (or inadequate), an open concern, no SIL, no visit this term,
+ * overdue next steps.
  *
  * - Safeguarding not met puts a school into a category (DOMAIN.md, the 2025 report card), so the
  *   latest agreed judgement of the year being "not met" comes first, until a later one is met.
+ * - So does urgent improvement in any area: the areas whose latest agreed grade is it come next,
+ *   until a later agreed grade is better. The 2019 framework's inadequate (grade 4, "in or likely
+ *   to enter an Ofsted category") is flagged alike, in its own word.
  * - A missing visit is flagged only once the term has begun: a term still to come cannot be
  *   missing one. While the term is under way the flag says "No visit yet this term" (nothing
  *   recorded and nothing planned for a day still to come: time is left, but nobody has booked
@@ -77,6 +95,8 @@ export function attentionFlags(input: AttentionInput): AttentionFlag[] {
 	const flags: AttentionFlag[] = [];
 	if (input.safeguardingNotMet)
 		flags.push({ kind: 'safeguarding', text: 'Safeguarding not met at the latest visit' });
+	if (input.categoryGrades?.length)
+		flags.push({ kind: 'category-grade', text: categoryGradeText(input.categoryGrades) });
 	const concerns = input.openConcerns ?? 0;
 	if (concerns > 0)
 		flags.push({

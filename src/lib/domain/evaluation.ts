@@ -77,6 +77,14 @@ export const OFSTED_2019: FrameworkPreset = {
 export const FRAMEWORK_PRESETS = [OFSTED_2025, OFSTED_2019] as const;
 
 /**
+ * The grades that put a school into an Ofsted category (DOMAIN.md): urgent improvement in any area
+ * of the 2025 report card, and the 2019 framework's inadequate (grade 4: in or likely to enter a
+ * category). By id, as a trust's copy of a preset keeps its ids: a scale of the trust's own
+ * without either has no grade the app can read as a category, and flags none.
+ */
+export const CATEGORY_GRADE_IDS: readonly string[] = ['urgent-improvement', 'inadequate'];
+
+/**
  * An evaluation area by its label, never its id: from the record's own framework first, then any
  * other framework the device holds, then the presets; an area none of them knows is called by its
  * id in words ("curriculum-teaching" → "Curriculum teaching") rather than shown as code.

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	ceo,
@@ -11,6 +12,7 @@ import {
 } from '../../../tests/unit/fixtures';
 import { SCHEMA_VERSION } from './common';
 import { DEFAULT_ATTAINMENT_FRAMEWORK, newAttainmentBooklet } from './attainment-schema';
+import { OFSTED_2019, type EvaluationFramework } from './evaluation';
 import {
 	agreedGrades,
 	assembleOverview,
@@ -26,6 +28,7 @@ import {
 } from './overview';
 import { validateDocUpdate } from './rules';
 import type { School } from './school';
+import type { VisitRecord } from './visit';
 import type { VulnerableMark } from './vulnerable';
 
 function mark(over: Partial<VulnerableMark> = {}): VulnerableMark {
@@ -509,6 +512,125 @@ describe('the trust dashboard', () => {
 		// A record the head has not confirmed does not count, either way.
 		const shared = { ...withSafeguarding(2, 'not-met'), status: 'shared' as const };
 		expect(epsilon([withSafeguarding(1, 'met'), shared])).toEqual(['1 open concern']);
+	});
+
+	it('flags the areas last agreed as urgent improvement, second after safeguarding, until a later grade is better', () => {
+		const at = (term: number, g: Record<string, string>, over: Partial<VisitRecord> = {}) => ({
+			...confirmed('e', term, g),
+			_id: `visit:2026-27:t${term}:e${over.date ?? ''}`,
+			safeguarding: null,
+			...over
+		});
+		const epsilon = (visits: DashboardSchool['visits'], term = 2) =>
+			dashboardGrid(
+				[{ school: school('e', '2a', 'Epsilon'), visits, steps: [], openConcerns: 1, sils: 1 }],
+				framework,
+				year,
+				term,
+				'2026-11-23'
+			)[0]!.attention.map((f) => f.text);
+		// Achievement agreed in term 1, inclusion in term 2: named in the framework's order.
+		const t1 = at(1, { achievement: 'urgent-improvement', inclusion: 'strong' });
+		const t2 = at(2, { inclusion: 'urgent-improvement', 'curriculum-teaching': 'needs-attention' });
+		expect(epsilon([t1, t2])).toEqual([
+			'Urgent improvement: Inclusion, Achievement',
+			'1 open concern'
+		]);
+		// After safeguarding not met, before everything else.
+		expect(epsilon([t1, { ...t2, safeguarding: 'not-met' }])).toEqual([
+			'Safeguarding not met at the latest visit',
+			'Urgent improvement: Inclusion, Achievement',
+			'1 open concern'
+		]);
+		// A later confirmed visit that agrees a better grade takes the area off; one the head has not
+		// confirmed does not, and neither does a visit of a later term.
+		const better = at(2, { achievement: 'needs-attention' }, { date: '2026-11-21' });
+		expect(epsilon([t1, t2, better])).toEqual(['Urgent improvement: Inclusion', '1 open concern']);
+		expect(epsilon([t1, t2, { ...better, status: 'shared' }])).toEqual([
+			'Urgent improvement: Inclusion, Achievement',
+			'1 open concern'
+		]);
+		expect(epsilon([t1], 1)).toEqual(['Urgent improvement: Achievement', '1 open concern']);
+		// Needs attention is not a category: nothing flagged for it.
+		expect(epsilon([at(2, { achievement: 'needs-attention' })])).toEqual(['1 open concern']);
+	});
+
+	it('flags the 2019 framework’s inadequate alike, in its own word', () => {
+		const f2019: EvaluationFramework = {
+			...OFSTED_2019,
+			_id: 'framework:ofsted-2019',
+			schemaVersion: SCHEMA_VERSION,
+			type: 'evaluation-framework'
+		};
+		const graded = (g: Record<string, string>) => ({
+			...confirmed('e', 2, g),
+			frameworkId: 'ofsted-2019',
+			safeguarding: null
+		});
+		const flags = (g: Record<string, string>) =>
+			dashboardGrid(
+				[{ school: school('e', '2a', 'Epsilon'), visits: [graded(g)], steps: [], sils: 1 }],
+				f2019,
+				year,
+				2,
+				'2026-11-23'
+			)[0]!.attention;
+		expect(flags({ 'quality-of-education': 'inadequate', 'early-years': 'good' })).toEqual([
+			{ kind: 'category-grade', text: 'Inadequate: Quality of education' }
+		]);
+		expect(flags({ 'quality-of-education': 'requires-improvement' })).toEqual([]);
+	});
+
+	it('flags a school exactly when an area’s grade on the heat map is the lowest of the scale', () => {
+		const f2019: EvaluationFramework = {
+			...OFSTED_2019,
+			_id: 'framework:ofsted-2019',
+			schemaVersion: SCHEMA_VERSION,
+			type: 'evaluation-framework'
+		};
+		const withFramework = fc.constantFrom(framework, f2019).chain((f) =>
+			fc.tuple(
+				fc.constant(f),
+				fc.array(
+					fc.record({
+						term: fc.constantFrom(1, 2, 3),
+						day: fc.integer({ min: 1, max: 28 }),
+						status: fc.constantFrom('confirmed', 'shared') as fc.Arbitrary<VisitRecord['status']>,
+						grades: fc.dictionary(
+							fc.constantFrom(...f.areas.map((a) => a.id)),
+							fc.constantFrom(...f.scale.map((g) => g.id))
+						)
+					}),
+					{ maxLength: 5 }
+				)
+			)
+		);
+		fc.assert(
+			fc.property(withFramework, ([f, drawn]) => {
+				const visits = drawn.map((v, i) => ({
+					...confirmed('e', v.term, v.grades),
+					_id: `visit:2026-27:t${v.term}:e${i}`,
+					date: `2026-${String(8 + v.term).padStart(2, '0')}-${String(v.day).padStart(2, '0')}`,
+					status: v.status,
+					frameworkId: f.id,
+					safeguarding: null
+				}));
+				const [row] = dashboardGrid(
+					[{ school: school('e', '2a', 'Epsilon'), visits, steps: [], sils: 1 }],
+					f,
+					year,
+					2,
+					'2026-11-23'
+				);
+				const lowest = f.scale.at(-1)!;
+				const areas = row!.cells
+					.filter((c) => c.grade?.position === 1)
+					.map((c) => f.areas.find((a) => a.id === c.areaId)!.label);
+				const flag = row!.attention.find((x) => x.kind === 'category-grade');
+				if (areas.length === 0) expect(flag).toBeUndefined();
+				else expect(flag?.text).toBe(`${lowest.label}: ${areas.join(', ')}`);
+			})
+		);
 	});
 
 	it('leaves out a school closed before the term, and flags nothing at one closed during it', () => {

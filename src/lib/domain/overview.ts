@@ -29,7 +29,7 @@ import {
 	type AttainmentBooklet,
 	type AttainmentFramework
 } from './attainment-schema.ts';
-import type { EvaluationFramework, Rag } from './evaluation.ts';
+import { CATEGORY_GRADE_IDS, type EvaluationFramework, type Rag } from './evaluation.ts';
 import { stepInYear } from './year.ts';
 import { CATEGORY_LABELS, type School, type SchoolCategory, type Strand } from './school.ts';
 import { attentionFlags, weakestFirst, type AttentionFlag } from './attention.ts';
@@ -626,7 +626,13 @@ export function dashboardGrid(
 								overdueSteps: steps.overdue,
 								openConcerns: s.openConcerns ?? 0,
 								...(s.sils !== undefined ? { sils: s.sils } : {}),
-								safeguardingNotMet: agreedSafeguarding(visits, term)?.value === 'not-met'
+								safeguardingNotMet: agreedSafeguarding(visits, term)?.value === 'not-met',
+								categoryGrades: framework.areas.flatMap((a) => {
+									const g = now.get(a.id);
+									return g && CATEGORY_GRADE_IDS.includes(g.gradeId)
+										? [{ area: a.label, grade: g.label }]
+										: [];
+								})
 							})
 			};
 		})

@@ -255,6 +255,20 @@ describe('reports', () => {
 		]);
 	});
 
+	it('the board pack flags an area agreed as urgent improvement, as the dashboard does', () => {
+		const urgent = {
+			...v1,
+			evaluations: [{ areaId: 'achievement', gradeId: 'urgent-improvement', comment: '' }]
+		};
+		const section = boardPack([{ ...sy, visits: [v2, urgent] }], ctx).sections.find(
+			(s) => s.heading === 'What needs attention'
+		);
+		expect(section?.blocks[0]).toMatchObject({
+			kind: 'paragraph',
+			text: expect.stringMatching(/^St Aidan's .*: Urgent improvement: Achievement; /)
+		});
+	});
+
 	it('the board pack lists the schools weakest first on landscape pages', async () => {
 		const report = boardPack([sy], ctx);
 		expect(report.landscape).toBe(true);
