@@ -45,7 +45,42 @@ async function trust(request: APIRequestContext) {
 		(await serverGet<Row<Doc>>(request, `school-${id}/_all_docs?include_docs=true`)).body.rows
 			.map((r) => r.doc)
 			.filter((d) => d.type === 'visit' && d.year === year.year);
-	return { schools, term, year, visits };
+	// The framework the trust evaluates against, as the app picks it (`trustContext`).
+	const chosen = docs.find((d) => d.type === 'trust-settings')?.evaluationFrameworkId;
+	const frameworks = docs.filter(
+		(d) => d.type === 'evaluation-framework'
+	) as unknown as Framework[];
+	const framework =
+		frameworks.find((f) => f.id === chosen) ?? frameworks.find((f) => f.id === 'ofsted-2025')!;
+	return { schools, term, year, visits, framework };
+}
+
+type Framework = {
+	id: string;
+	areas: { id: string; label: string }[];
+	scale: { id: string; label: string }[];
+};
+
+/**
+ * The flag a school should carry for the areas whose latest grade agreed this year, up to the term,
+ * is the lowest of the scale ("Urgent improvement: Personal development and well-being"), read
+ * from the server's records on their own; null when no area's is.
+ */
+function lowestGradeFlag(visits: Doc[], framework: Framework, term: number): string | null {
+	const agreed = visits
+		.filter((v) => v.status === 'confirmed' && v.frameworkId === framework.id)
+		.filter((v) => (v.term as number) <= term)
+		.sort(
+			(a, b) =>
+				(a.term as number) - (b.term as number) || String(a.date).localeCompare(String(b.date))
+		);
+	const latest = new Map<string, string>();
+	for (const v of agreed)
+		for (const e of v.evaluations as { areaId: string; gradeId: string | null }[])
+			if (framework.scale.some((g) => g.id === e.gradeId)) latest.set(e.areaId, e.gradeId!);
+	const lowest = framework.scale.at(-1)!;
+	const areas = framework.areas.filter((a) => latest.get(a.id) === lowest.id);
+	return areas.length ? `${lowest.label}: ${areas.map((a) => a.label).join(', ')}` : null;
 }
 
 /**
@@ -84,7 +119,7 @@ test('the CEO’s dashboard uses the width, says its order, sorts by a column an
 	test.setTimeout(120_000);
 	const { ceo } = await demoUsers(request);
 	await addSchoolWithoutVisits(request);
-	const { schools, term, visits } = await trust(request);
+	const { schools, term, visits, framework } = await trust(request);
 	const byVisits = await Promise.all(schools.map(async (s) => ({ s, visits: await visits(s.id) })));
 	// A visit this term counts once it has a record; none of the demo's is a past planned visit.
 	const unvisited = byVisits.filter((x) => !x.visits.some((v) => v.term === term));
@@ -175,6 +210,31 @@ test('the CEO’s dashboard uses the width, says its order, sorts by a column an
 	).toContainText('No SIL assigned');
 	const supported = page.getByTestId('dashboard-row').filter({ hasText: 'Oakfield' });
 	await expect(supported.getByTestId('attention')).not.toContainText('No SIL assigned');
+
+	// Urgent improvement in any area puts a school into a category: the areas last agreed at it are
+	// named, second only to safeguarding not met (the demo's category 4 school has one).
+	const lowest = byVisits.map(({ s, visits }) => ({
+		s,
+		flag: lowestGradeFlag(visits, framework, term)
+	}));
+	expect(lowest.some((x) => x.flag?.startsWith('Urgent improvement: '))).toBe(true);
+	for (const { s, flag } of lowest) {
+		const flags = page.getByTestId('dashboard-row').filter({ hasText: s.name }).locator('li.flag');
+		if (!flag) {
+			await expect(flags.filter({ hasText: /^⚑?(Urgent improvement|Inadequate):/ })).toHaveCount(0);
+			continue;
+		}
+		const texts = (await flags.allInnerTexts()).map((t) => t.replace('⚑', '').trim());
+		expect(texts.filter((t) => !t.startsWith('Safeguarding not met'))[0]).toBe(flag);
+	}
+	// Each school flagged is counted among those needing the CEO's attention.
+	const flaggedRows = await page
+		.getByTestId('dashboard-row')
+		.filter({ has: page.locator('li.flag') })
+		.count();
+	await expect(page.getByTestId('dashboard-summary')).toContainText(
+		`${flaggedRows} needing your attention`
+	);
 
 	// The school stays in view while the grid scrolls sideways (on a narrower window, where the
 	// grid no longer fits).
@@ -328,6 +388,8 @@ test('the board pack shows the CEO’s commentary, and its PDF keeps the minus s
 	// The pack flags exactly what the dashboard flags.
 	const attention = page.getByRole('region', { name: 'What needs attention' });
 	await expect(attention.locator('p')).toHaveText(flags);
+	// Among them an area agreed as urgent improvement, worded as the dashboard words it.
+	expect(flags.some((f) => f.includes(': Urgent improvement: '))).toBe(true);
 	const section = page.getByRole('region', { name: 'The chief executive’s commentary' });
 	await expect(section.getByRole('heading', { level: 3, name: school.name })).toBeVisible();
 	await expect(section).toContainText(commentary);
