@@ -155,6 +155,16 @@ export async function frameworks(rm: ReadModel): Promise<EvaluationFramework[]> 
 	return rows.map((r) => r.doc as EvaluationFramework);
 }
 
+/**
+ * The framework a new record is evaluated against (`planVisit`), and so the one whose areas a
+ * termly visit starts with (`termFocusAreas`): the trust's, else the first on the device.
+ */
+export const newRecordFramework = (
+	settings: TrustSettings | null,
+	all: EvaluationFramework[]
+): EvaluationFramework | null =>
+	all.find((f) => f.id === settings?.evaluationFrameworkId) ?? all[0] ?? null;
+
 export interface SchoolSummary {
 	school: School;
 	siDays: SiDays;

@@ -43,8 +43,9 @@ export type BookletFields = Pick<VisitRecord, (typeof BOOKLET_FIELDS)[number]>;
 /**
  * Plan a visit. The record starts from its type's preset (`bookletStart`): for a termly visit the
  * trust's visit calendar fills in the term's focus, the documents the school provides beforehand,
- * the suggested joint activities and the term's focus areas; a review its own. The framework gives
- * one evaluation per area where the type evaluates them.
+ * the suggested joint activities and the term's discussion areas (its own, else the framework's
+ * for its season); a review its own. The framework gives one evaluation per area where the type
+ * evaluates them.
  */
 export async function planVisit(
 	ctx: WriteContext,
@@ -69,7 +70,7 @@ export async function planVisit(
 	}
 ): Promise<VisitRecord> {
 	const type = input.visitType ?? 'termly';
-	const start = bookletStart(type, input.calendar, input.term);
+	const start = bookletStart(type, input.calendar, input.term, input.framework);
 	const areas = (input.areas ?? start.areas).map((a) => a.trim()).filter(Boolean);
 	const now = new Date().toISOString();
 	const doc: VisitRecord = {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import { docMeta, Label, Slug } from './common.ts';
+import { FRAMEWORK_PRESETS } from './framework-presets.ts';
 
 export const Rag = lazy(() => z.enum(['green', 'amber', 'red']));
 export type Rag = z.infer<typeof Rag>;
@@ -28,53 +29,8 @@ export type EvaluationFramework = z.infer<typeof EvaluationFramework>;
 
 export const frameworkDocId = (id: string) => `framework:${id}`;
 
-type FrameworkPreset = Omit<EvaluationFramework, '_id' | 'schemaVersion' | 'type'>;
-
-/** Ofsted's report card areas and five-point scale (from November 2025): the default. */
-export const OFSTED_2025: FrameworkPreset = {
-	id: 'ofsted-2025',
-	name: 'Ofsted report card (2025)',
-	areas: [
-		{ id: 'inclusion', label: 'Inclusion' },
-		{ id: 'curriculum-teaching', label: 'Curriculum and teaching' },
-		{ id: 'achievement', label: 'Achievement' },
-		{ id: 'attendance-behaviour', label: 'Attendance and behaviour' },
-		{ id: 'personal-development', label: 'Personal development and well-being' },
-		{ id: 'early-years', label: 'Early years' },
-		{ id: 'leadership-governance', label: 'Leadership and governance' }
-	],
-	scale: [
-		{ id: 'exceptional', label: 'Exceptional', rag: 'green' },
-		{ id: 'strong', label: 'Strong standard', rag: 'green' },
-		{ id: 'expected', label: 'Expected standard', rag: 'green' },
-		{ id: 'needs-attention', label: 'Needs attention', rag: 'amber' },
-		{ id: 'urgent-improvement', label: 'Urgent improvement', rag: 'red' }
-	],
-	safeguarding: true
-};
-
-/** The 2019 framework's areas and four grades, kept so that older records still read correctly. */
-export const OFSTED_2019: FrameworkPreset = {
-	id: 'ofsted-2019',
-	name: 'Ofsted education inspection framework (2019)',
-	areas: [
-		{ id: 'overall-effectiveness', label: 'Overall effectiveness' },
-		{ id: 'quality-of-education', label: 'Quality of education' },
-		{ id: 'behaviour-attitudes', label: 'Behaviour and attitudes' },
-		{ id: 'personal-development', label: 'Personal development' },
-		{ id: 'leadership-management', label: 'Leadership and management' },
-		{ id: 'early-years', label: 'Early years' }
-	],
-	scale: [
-		{ id: 'outstanding', label: 'Outstanding', rag: 'green' },
-		{ id: 'good', label: 'Good', rag: 'green' },
-		{ id: 'requires-improvement', label: 'Requires improvement', rag: 'amber' },
-		{ id: 'inadequate', label: 'Inadequate', rag: 'red' }
-	],
-	safeguarding: false
-};
-
-export const FRAMEWORK_PRESETS = [OFSTED_2025, OFSTED_2019] as const;
+// Plain data, kept in a file without zod (issue 17).
+export { FRAMEWORK_PRESETS, OFSTED_2019, OFSTED_2025 } from './framework-presets.ts';
 
 /**
  * The grades that put a school into an Ofsted category (DOMAIN.md): urgent improvement in any area

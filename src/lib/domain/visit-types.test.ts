@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { admin, head, sil, visit } from '../../../tests/unit/fixtures';
 import { SCHEMA_VERSION } from './common';
+import { OFSTED_2019, OFSTED_2025 } from './evaluation';
 import { validateDocUpdate } from './rules';
 import { planningPastAllowance, plannedDaysFor, siDays } from './si-days';
 import { TrustSettings, VisitCalendar, type VisitCalendar as Calendar } from './trust';
@@ -35,41 +36,88 @@ const calendar = (
 });
 
 describe('termly focus: a new booklet’s discussion areas', () => {
-	it('follow the season of the term when the calendar lists none of its own', () => {
+	it('follow the season of the term in the report card’s areas when the calendar lists none', () => {
 		const c = calendar();
-		expect(termFocusAreas(c, 1)).toEqual(['Overall effectiveness', 'Behaviour and attitudes']);
-		expect(termFocusAreas(c, 2)).toEqual(['Overall effectiveness', 'Behaviour and attitudes']);
-		expect(termFocusAreas(c, 3)).toEqual(['Quality of education', 'Personal development']);
-		expect(termFocusAreas(c, 4)).toEqual(['Quality of education', 'Personal development']);
-		expect(termFocusAreas(c, 5)).toEqual(['Early years', 'Leadership and management']);
-		expect(termFocusAreas(c, 6)).toEqual(['Early years', 'Leadership and management']);
-		// No calendar on the device yet: the same rhythm.
-		expect(termFocusAreas(null, 3)).toEqual(['Quality of education', 'Personal development']);
+		const autumn = ['Achievement', 'Attendance and behaviour'];
+		const spring = ['Curriculum and teaching', 'Personal development and well-being', 'Inclusion'];
+		const summer = ['Early years', 'Leadership and governance'];
+		expect(termFocusAreas(c, 1, OFSTED_2025)).toEqual(autumn);
+		expect(termFocusAreas(c, 2, OFSTED_2025)).toEqual(autumn);
+		expect(termFocusAreas(c, 3, OFSTED_2025)).toEqual(spring);
+		expect(termFocusAreas(c, 4, OFSTED_2025)).toEqual(spring);
+		expect(termFocusAreas(c, 5, OFSTED_2025)).toEqual(summer);
+		expect(termFocusAreas(c, 6, OFSTED_2025)).toEqual(summer);
+		// Each is an area the record's evaluations below are given in.
+		const labels = OFSTED_2025.areas.map((a) => a.label);
+		for (const t of [1, 3, 5]) {
+			for (const area of termFocusAreas(c, t, OFSTED_2025)) expect(labels).toContain(area);
+		}
+		// No calendar, or no framework, on the device yet: the report card, the default.
+		expect(termFocusAreas(null, 3, OFSTED_2025)).toEqual(spring);
+		expect(termFocusAreas(c, 1, null)).toEqual(autumn);
 	});
 
-	it('are the calendar’s own where the trust has set them for the term', () => {
+	it('keep the SEF’s sections for a trust evaluating against the 2019 framework', () => {
+		const c = calendar();
+		expect(termFocusAreas(c, 1, OFSTED_2019)).toEqual([
+			'Overall effectiveness',
+			'Behaviour and attitudes'
+		]);
+		expect(termFocusAreas(c, 4, OFSTED_2019)).toEqual([
+			'Quality of education',
+			'Personal development'
+		]);
+		expect(termFocusAreas(c, 6, OFSTED_2019)).toEqual(['Early years', 'Leadership and management']);
+	});
+
+	it('are worded as the framework on the device words its areas', () => {
+		const worded = {
+			id: 'ofsted-2025',
+			areas: OFSTED_2025.areas.map((a) =>
+				a.id === 'achievement' ? { ...a, label: 'Achievement and outcomes' } : a
+			)
+		};
+		expect(termFocusAreas(calendar(), 2, worded)).toEqual([
+			'Achievement and outcomes',
+			'Attendance and behaviour'
+		]);
+		// A framework of the trust's own, which the rhythm does not know: the report card's.
+		const own = { id: 'trust-own', areas: [{ id: 'reading', label: 'Reading' }] };
+		expect(termFocusAreas(calendar(), 5, own)).toEqual([
+			'Early years',
+			'Leadership and governance'
+		]);
+	});
+
+	it('are the calendar’s own where the trust has set them for the term, whatever the framework', () => {
 		const terms = calendar().terms.map((t) => (t.term === 3 ? term(3, ['Reading', 'SMSC']) : t));
-		expect(termFocusAreas(calendar(terms), 3)).toEqual(['Reading', 'SMSC']);
-		expect(termFocusAreas(calendar(terms), 4)).toEqual([
+		for (const f of [OFSTED_2025, OFSTED_2019]) {
+			expect(termFocusAreas(calendar(terms), 3, f)).toEqual(['Reading', 'SMSC']);
+		}
+		expect(termFocusAreas(calendar(terms), 4, OFSTED_2019)).toEqual([
 			'Quality of education',
 			'Personal development'
 		]);
 	});
 
 	it('start a termly visit, with the term’s focus, documents and activities from the calendar', () => {
-		expect(bookletStart('termly', calendar(), 3)).toEqual({
+		expect(bookletStart('termly', calendar(), 3, OFSTED_2025)).toEqual({
 			focus: 'Focus of term 3',
-			areas: ['Quality of education', 'Personal development'],
+			areas: ['Curriculum and teaching', 'Personal development and well-being', 'Inclusion'],
 			documents: ['Document for term 3'],
 			activities: ['Activity for term 3'],
 			evaluations: true
 		});
+		expect(bookletStart('termly', calendar(), 3, OFSTED_2019).areas).toEqual([
+			'Quality of education',
+			'Personal development'
+		]);
 	});
 });
 
 describe('booklet presets by visit type', () => {
 	it('start a SEND review with SEND areas, not the term’s focus, and no grades of the framework', () => {
-		const send = bookletStart('send', calendar(), 3);
+		const send = bookletStart('send', calendar(), 3, OFSTED_2025);
 		expect(send.areas).toEqual([
 			'Identification and assessment of needs',
 			'Provision and adaptations in lessons',
@@ -83,14 +131,14 @@ describe('booklet presets by visit type', () => {
 	});
 
 	it('start a pupil premium review with the disadvantaged pupils’ areas and strategy', () => {
-		const pp = bookletStart('pupil-premium', calendar(), 1);
+		const pp = bookletStart('pupil-premium', calendar(), 1, OFSTED_2019);
 		expect(pp.areas).toContain('Outcomes of disadvantaged pupils');
 		expect(pp.documents).toContain('Pupil premium strategy');
 		expect(pp.areas).not.toContain('Overall effectiveness');
 	});
 
 	it('leave extra support the school asked for blank, to be written with the school', () => {
-		expect(bookletStart('extra-support', calendar(), 2)).toEqual({
+		expect(bookletStart('extra-support', calendar(), 2, OFSTED_2025)).toEqual({
 			focus: '',
 			areas: [],
 			documents: [],
@@ -101,9 +149,9 @@ describe('booklet presets by visit type', () => {
 
 	it('give every review areas of its own and the framework’s evaluations where it judges the school', () => {
 		for (const type of ['teaching-learning', 'leadership', 'qa', 'peer'] as const) {
-			const s = bookletStart(type, calendar(), 5);
+			const s = bookletStart(type, calendar(), 5, OFSTED_2025);
 			expect(s.areas.length, type).toBeGreaterThan(0);
-			expect(s.areas, type).not.toEqual(['Early years', 'Leadership and management']);
+			expect(s.areas, type).not.toEqual(['Early years', 'Leadership and governance']);
 			expect(s.evaluations, type).toBe(true);
 		}
 	});
@@ -227,7 +275,7 @@ describe('the rules on visit types and the trust’s counting', () => {
 		}
 	});
 
-	it('accept a calendar term’s focus areas, and refuse an empty one', () => {
+	it('accept a calendar term’s discussion areas, and refuse an empty one', () => {
 		const c = calendar();
 		const withAreas = calendar(c.terms.map((t) => (t.term === 3 ? term(3, ['Reading']) : t)));
 		expect(VisitCalendar.safeParse(withAreas).success).toBe(true);

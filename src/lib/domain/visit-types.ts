@@ -1,7 +1,10 @@
+import type { EvaluationFramework } from './evaluation.ts';
+import { OFSTED_2019, OFSTED_2025 } from './framework-presets.ts';
 import type { VisitCalendar } from './trust.ts';
 
 // No zod here: the first screens of a cold start import this file (issue 17). The schemas that
-// check a visit's type and the trust's setting are in visit.ts and trust.ts.
+// check a visit's type and the trust's setting are in visit.ts and trust.ts; the frameworks'
+// presets are plain data beside them.
 
 /**
  * The kinds of visit of the SI menu (seed 002: the termly standards visit, and the menu of reviews
@@ -77,11 +80,12 @@ export const countsAgainstAllowance = (
 
 /**
  * What a new record of each type starts with. The termly visit takes the trust's calendar for its
- * term (focus, documents, activities) and the term's focus areas; a review starts with the areas
- * and documents it is about, so the visitor removes what does not apply rather than typing it all.
+ * term (focus, documents, activities) and the term's discussion areas; a review starts with the
+ * areas and documents it is about, so the visitor removes what does not apply rather than typing
+ * it all.
  */
 export interface VisitPreset {
-	/** The discussion starts with the calendar's focus areas for the term (`termFocusAreas`). */
+	/** The discussion starts with the term's areas from the calendar (`termFocusAreas`). */
 	termlyFocus: boolean;
 	focus: string;
 	areas: readonly string[];
@@ -214,27 +218,61 @@ export const VISIT_PRESETS: Record<VisitType, VisitPreset> = {
 	}
 };
 
+type Season = 'autumn' | 'spring' | 'summer';
+
 /**
- * The SEF's yearly rhythm of the trust's calendar, in the trust's own words (DOMAIN.md): autumn
- * overall effectiveness, behaviour and attitudes; spring quality of education, personal
- * development; summer EYFS, leadership and management. Used for a term whose calendar does not
- * list its own focus areas; an administrator words them for the trust on the calendar's page.
+ * The SEF's yearly rhythm of the trust's calendar (DOMAIN.md), by the framework a record is
+ * evaluated against, as its areas' ids. The 2019 framework keeps the SEF's sections: autumn overall
+ * effectiveness, behaviour and attitudes; spring quality of education, personal development; summer
+ * EYFS, leadership and management. The 2025 report card grades no overall effectiveness: each
+ * section is carried over to its counterpart, autumn achievement (last summer's outcomes, published
+ * in the autumn) and attendance and behaviour; spring curriculum and teaching, personal development
+ * and well-being, and inclusion; summer early years, leadership and governance. Used for a term
+ * whose calendar does not list its own areas; an administrator words them on the calendar's page.
  */
-export const DEFAULT_TERM_FOCUS_AREAS: Record<'autumn' | 'spring' | 'summer', readonly string[]> = {
-	autumn: ['Overall effectiveness', 'Behaviour and attitudes'],
-	spring: ['Quality of education', 'Personal development'],
-	summer: ['Early years', 'Leadership and management']
+export const TERM_AREA_RHYTHM: Readonly<Record<string, Record<Season, readonly string[]>>> = {
+	[OFSTED_2019.id]: {
+		autumn: ['overall-effectiveness', 'behaviour-attitudes'],
+		spring: ['quality-of-education', 'personal-development'],
+		summer: ['early-years', 'leadership-management']
+	},
+	[OFSTED_2025.id]: {
+		autumn: ['achievement', 'attendance-behaviour'],
+		spring: ['curriculum-teaching', 'personal-development', 'inclusion'],
+		summer: ['early-years', 'leadership-governance']
+	}
 };
 
-const seasonOf = (term: number) => (term <= 2 ? 'autumn' : term <= 4 ? 'spring' : 'summer');
+/** The framework a new record is evaluated against, as far as its term's areas need it. */
+export type FrameworkAreas = Pick<EvaluationFramework, 'id' | 'areas'>;
 
-/** The discussion areas the calendar gives a term: its own list, else its season's. */
-export function termFocusAreas(calendar: VisitCalendar | null, term: number): string[] {
-	const own = calendar?.terms.find((t) => t.term === term)?.focusAreas;
-	return [...(own ?? DEFAULT_TERM_FOCUS_AREAS[seasonOf(term)])];
+const seasonOf = (term: number): Season => (term <= 2 ? 'autumn' : term <= 4 ? 'spring' : 'summer');
+
+/**
+ * The season's areas of `framework`, in its own words. A framework the rhythm does not know (or
+ * none on the device yet) takes the report card's, the default for a new trust.
+ */
+export function seasonAreas(framework: FrameworkAreas | null, term: number): string[] {
+	const f = framework && TERM_AREA_RHYTHM[framework.id] ? framework : OFSTED_2025;
+	return TERM_AREA_RHYTHM[f.id]![seasonOf(term)].flatMap(
+		(id) => f.areas.find((a) => a.id === id)?.label ?? []
+	);
 }
 
-/** How a new record of `type` starts, in the calendar's `term`. */
+/**
+ * The discussion areas the calendar gives a term: its own list, else its season's in the framework
+ * the record will be evaluated against (`seasonAreas`).
+ */
+export function termFocusAreas(
+	calendar: VisitCalendar | null,
+	term: number,
+	framework: FrameworkAreas | null
+): string[] {
+	const own = calendar?.terms.find((t) => t.term === term)?.focusAreas;
+	return own ? [...own] : seasonAreas(framework, term);
+}
+
+/** How a new record of `type` starts, in the calendar's `term`, evaluated against `framework`. */
 export interface BookletStart {
 	focus: string;
 	areas: string[];
@@ -246,7 +284,8 @@ export interface BookletStart {
 export function bookletStart(
 	type: VisitType,
 	calendar: VisitCalendar | null,
-	term: number
+	term: number,
+	framework: FrameworkAreas | null
 ): BookletStart {
 	const preset = VISIT_PRESETS[type];
 	if (!preset.termlyFocus) {
@@ -261,7 +300,7 @@ export function bookletStart(
 	const plan = calendar?.terms.find((t) => t.term === term);
 	return {
 		focus: plan?.focus ?? '',
-		areas: termFocusAreas(calendar, term),
+		areas: termFocusAreas(calendar, term, framework),
 		documents: [...(plan?.documents ?? [])],
 		activities: [...(plan?.activities ?? [])],
 		evaluations: preset.evaluations
