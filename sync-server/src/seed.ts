@@ -235,13 +235,15 @@ const TERM_DATES: [string, string][] = [
 	['2027-06-07', '2027-07-21']
 ];
 
-/** The visit calendar of the trust's SI strategy (DOMAIN.md), term by term. */
+/**
+ * The visit calendar of the trust's SI strategy (DOMAIN.md), term by term. No term lists its own
+ * discussion areas: a termly visit starts with its season's in the framework the trust evaluates
+ * against (`termFocusAreas`), the report card's here, and the calendar's page shows them so.
+ */
 const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 1,
 		focus: 'Review of remaining end-of-year data; targets; improvement plans and strategies',
-		// The SEF's yearly rhythm: what the visit's discussion starts with (issue 15).
-		focusAreas: ['Overall effectiveness', 'Behaviour and attitudes'],
 		documents: [
 			'Pupil performance data and analysis',
 			'Initial SIP priority summaries (or full SIP)',
@@ -261,7 +263,6 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 2,
 		focus: 'Joint activities linked to school priorities; any new national data',
-		focusAreas: ['Overall effectiveness', 'Behaviour and attitudes'],
 		documents: [
 			'Full SDP/SIP if not seen in term 1',
 			'SEF',
@@ -279,7 +280,6 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 3,
 		focus: 'Key SIP milestones; mid-year summary if data available, or joint activities',
-		focusAreas: ['Quality of education', 'Personal development'],
 		documents: [
 			'Full SIP with review/evaluations',
 			'Absence and exclusion summary',
@@ -294,7 +294,6 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 4,
 		focus: 'Key SIP milestones; joint activities or mid-year summary if not done in term 3',
-		focusAreas: ['Quality of education', 'Personal development'],
 		documents: ['Full SIP with review/evaluations (if not done in term 3)', 'Other documents'],
 		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
 		activities: ['Comparing curriculum plans and pupil work', 'Lesson visits']
@@ -302,7 +301,6 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 5,
 		focus: 'Joint activities',
-		focusAreas: ['Early years', 'Leadership and management'],
 		documents: [
 			'Full SIP with updated review/evaluations',
 			'Absence and exclusion summary',
@@ -318,7 +316,6 @@ const CALENDAR: VisitCalendar['terms'] = [
 	{
 		term: 6,
 		focus: 'End-of-year outcomes',
-		focusAreas: ['Early years', 'Leadership and management'],
 		documents: ['Full SIP with updated review/evaluations', 'Other documents'],
 		completedOnDay: ['SI discussion record booklet', 'Attainment & Achievement overview booklet'],
 		activities: ['SEF', 'Identification of draft priorities for next year']

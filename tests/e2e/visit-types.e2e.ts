@@ -108,7 +108,7 @@ test('a SIL plans a SEND review: it starts with the SEND preset and counts again
 	await context.close();
 });
 
-test('a new termly visit in spring starts with the spring focus areas, each removable before and after planning', async ({
+test('a new termly visit in spring starts with the report card’s spring areas, the trust’s framework, each removable before and after planning', async ({
 	browser,
 	request
 }) => {
@@ -120,22 +120,35 @@ test('a new termly visit in spring starts with the spring focus areas, each remo
 	await page.getByLabel('Date').fill('2027-01-20');
 	await expect(page.getByLabel('Term')).toHaveValue('3');
 	await expect(page.getByLabel('Kind of visit')).toHaveValue('termly');
+	// The demo trust evaluates against the 2025 report card: the SEF's spring sections (quality of
+	// education, personal development) are its counterparts there, and inclusion.
 	const start = page.getByTestId('start-areas').getByRole('listitem');
-	await expect(start).toHaveText([/^Quality of education/, /^Personal development/]);
+	await expect(start).toHaveText([
+		/^Curriculum and teaching/,
+		/^Personal development and well-being/,
+		/^Inclusion/
+	]);
 	// Left out before planning; put back and left out again, as a person changing their mind.
-	await page.getByRole('button', { name: 'Leave out “Personal development”' }).click();
-	await expect(start).toHaveText([/^Quality of education/]);
-	await page.getByRole('button', { name: 'Put back “Personal development”' }).click();
-	await expect(start).toHaveCount(2);
-	await page.getByRole('button', { name: 'Leave out “Personal development”' }).click();
+	const personal = 'Personal development and well-being';
+	await page.getByRole('button', { name: `Leave out “${personal}”` }).click();
+	await expect(start).toHaveText([/^Curriculum and teaching/, /^Inclusion/]);
+	await page.getByRole('button', { name: `Put back “${personal}”` }).click();
+	await expect(start).toHaveCount(3);
+	await page.getByRole('button', { name: `Leave out “${personal}”` }).click();
 	await planVisit(page, { keepAreas: true });
 
 	await expect(page).toHaveURL(/\/visits\//);
 	await expect(page.getByRole('heading', { level: 1, name: /^SI visit, / })).toBeVisible();
 	await expect(page.getByTestId('visit-type')).toHaveText('Termly SI visit');
-	const quality = page.getByRole('group', { name: 'Quality of education' });
-	await expect(quality).toBeVisible();
-	await expect(page.getByRole('group', { name: 'Personal development' })).toHaveCount(0);
+	const curriculum = page.getByRole('group', { name: 'Curriculum and teaching' });
+	await expect(curriculum).toBeVisible();
+	await expect(page.getByRole('group', { name: 'Inclusion' })).toBeVisible();
+	await expect(page.getByRole('group', { name: personal })).toHaveCount(0);
+	// Each is an area the record is evaluated in below, in the same words.
+	for (const area of ['Curriculum and teaching', 'Inclusion', personal]) {
+		await expect(page.getByRole('combobox', { name: area, exact: true })).toBeVisible();
+	}
+	await expect(page.getByText('Quality of education')).toHaveCount(0);
 	await expectAllSent(page);
 	const id = decodeURIComponent(page.url().split('/visits/')[1]!.split(/[/?#]/)[0]!);
 	const onServer = async () => (await schoolVisits(request)).find((d) => d._id === id);
@@ -145,16 +158,26 @@ test('a new termly visit in spring starts with the spring focus areas, each remo
 		.poll(async () =>
 			((await onServer())?.discussion as { area: string }[] | undefined)?.map((d) => d.area)
 		)
-		.toEqual(['Quality of education']);
-	expect(await onServer()).toMatchObject({ visitType: 'termly', term: 3 });
+		.toEqual(['Curriculum and teaching', 'Inclusion']);
+	expect(await onServer()).toMatchObject({
+		visitType: 'termly',
+		term: 3,
+		frameworkId: 'ofsted-2025'
+	});
 
-	// After planning, the other area is removed in the record itself.
-	await quality.getByRole('button', { name: 'Remove “Quality of education”' }).click();
+	// After planning, an area is removed in the record itself.
+	await curriculum.getByRole('button', { name: 'Remove “Curriculum and teaching”' }).click();
 	await expect(
-		page.getByText('Removed the area “Quality of education” and its notes.')
+		page.getByText('Removed the area “Curriculum and teaching” and its notes.')
 	).toBeVisible();
-	await expect(page.getByRole('group', { name: 'Quality of education' })).toHaveCount(0);
+	await expect(page.getByRole('group', { name: 'Curriculum and teaching' })).toHaveCount(0);
 	await expectAllSent(page);
-	await expect.poll(async () => (await onServer())?.discussion, { timeout: 20_000 }).toEqual([]);
+	await expect
+		.poll(
+			async () =>
+				((await onServer())?.discussion as { area: string }[] | undefined)?.map((d) => d.area),
+			{ timeout: 20_000 }
+		)
+		.toEqual(['Inclusion']);
 	await context.close();
 });

@@ -3,13 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
+	bookletStart,
 	categoryMisfit,
 	CONCERNS_DB,
 	ExternalReview,
 	FRAMEWORK_PRESETS,
 	latestInspection,
 	schoolDbName,
-	VISIT_PRESETS
+	TRUST_DB,
+	VISIT_PRESETS,
+	type EvaluationFramework,
+	type TrustSettings,
+	type VisitCalendar
 } from '../../src/lib/domain/index.ts';
 import { DEMO_SCHOOLS, seedDemo } from '../../sync-server/src/seed.ts';
 import { Storage } from '../../sync-server/src/storage.ts';
@@ -209,6 +214,27 @@ describe('the demo trust', { timeout: 60_000 }, () => {
 			.flatMap((docs) => ofType(docs, 'visit'))
 			.filter((v) => v.visitType !== undefined);
 		expect(others).toHaveLength(2);
+	});
+
+	test('a new termly visit starts with the areas of the framework the trust evaluates against', async () => {
+		const trust = (await demo('2026-11-25', [TRUST_DB]))[TRUST_DB]!;
+		const settings = trust.find((d) => d.type === 'trust-settings') as unknown as TrustSettings;
+		const calendar = trust.find((d) => d.type === 'visit-calendar') as unknown as VisitCalendar;
+		const framework = trust.find(
+			(d) => d.type === 'evaluation-framework' && d.id === settings.evaluationFrameworkId
+		) as unknown as EvaluationFramework;
+		expect(framework.id).toBe('ofsted-2025');
+		const labels = framework.areas.map((a) => a.label);
+		for (const term of [1, 2, 3, 4, 5, 6]) {
+			const areas = bookletStart('termly', calendar, term, framework).areas;
+			expect(areas.length, `term ${term}`).toBeGreaterThan(0);
+			// The record's evaluations below are the framework's: its discussion starts in their words.
+			for (const area of areas) expect(labels, `term ${term}`).toContain(area);
+		}
+		expect(bookletStart('termly', calendar, 1, framework).areas).toEqual([
+			'Achievement',
+			'Attendance and behaviour'
+		]);
 	});
 
 	test('every school has an Ofsted inspection that fits its category, and there is a peer review', async () => {
