@@ -8,6 +8,7 @@ import {
 	newDevice,
 	offlineHere,
 	seriousA11yViolations,
+	serverGet,
 	serverPut,
 	signIn
 } from './helpers.ts';
@@ -23,6 +24,10 @@ test('an administrator changes the visit calendar and a SIL’s next plan starts
 	await admin.page.getByRole('link', { name: 'Edit the visit calendar' }).click();
 	const focus = admin.page.getByLabel('Focus').nth(1);
 	const line = admin.page.getByTestId('save-state');
+	// The demo trust's terms list no discussion areas of their own: each shows its season's in the
+	// framework the trust evaluates against, the report card.
+	const autumnAreas = ['Achievement', 'Attendance and behaviour'];
+	await expect(admin.page.locator('#focusAreas-1')).toHaveValue(autumnAreas.join('\n'));
 	// Typed offline: saved here, and the one save line says the trust does not have it yet.
 	await admin.context.setOffline(true);
 	const online = await offlineHere(admin.page);
@@ -35,6 +40,16 @@ test('an administrator changes the visit calendar and a SIL’s next plan starts
 	await admin.context.setOffline(false);
 	await expectAllSent(admin.page);
 	await expect(line).toHaveText(/^✓ Saved on this device and sent to the trust at \d\d:\d\d$/);
+	// Saving the focus leaves the areas to the season: they are not written into the calendar, so
+	// they would follow the trust to another framework.
+	const { body: calendar } = await serverGet<{ terms: Record<string, unknown>[] }>(
+		request,
+		'trust/visit-calendar'
+	);
+	expect(calendar.terms[1]).toMatchObject({
+		focus: 'Reading across the curriculum: the trust’s priority this year'
+	});
+	expect(calendar.terms[1]).not.toHaveProperty('focusAreas');
 
 	const silDevice = await newDevice(browser);
 	await signIn(silDevice.page, sil);
@@ -44,6 +59,9 @@ test('an administrator changes the visit calendar and a SIL’s next plan starts
 	await expect(
 		silDevice.page.getByText('Reading across the curriculum: the trust’s priority this year')
 	).toBeVisible();
+	await expect(silDevice.page.getByTestId('start-areas').getByRole('listitem')).toHaveText(
+		autumnAreas.map((a) => new RegExp(`^${a}`))
+	);
 	await admin.context.close();
 	await silDevice.context.close();
 });
