@@ -37,14 +37,14 @@ test('a SIL’s offline visit reaches CouchDB and the head confirms it there', a
 	const online = await offlineHere(page);
 	await expect(page.getByTestId('sync-status')).toContainText('Offline');
 	await page.getByRole('link', { name: 'Plan a visit' }).click();
-	// Without the term's focus areas, so that the record holds only the area typed below.
+	// Without the term's discussion areas, so that the record holds only the area typed below.
 	await planVisit(page);
 	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
 	await page.getByRole('button', { name: 'Add a person' }).click();
 	await page.getByLabel('Name').first().fill('Headteacher');
 	await page.getByLabel('Role').first().fill('Headteacher');
 	await page.getByRole('checkbox').first().check();
-	await page.getByLabel('Add a focus area').fill('Reading');
+	await page.getByLabel('Add a discussion area').fill('Reading');
 	await page.getByRole('button', { name: 'Add area' }).click();
 	await page.getByLabel('Evidence').fill('Heard year 2 readers on a CouchDB day');
 	await page.getByLabel('Strengths').fill('Fluent decoding across year 2');

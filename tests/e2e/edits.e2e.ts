@@ -56,8 +56,8 @@ test('two tabs on one booklet: both edits are kept, and typing is never disturbe
 	await tab2.goto(url);
 	await expect(tab2.getByLabel('SI time used')).toHaveValue('1.5');
 
-	// Tab 2 adds a focus area and starts on its evidence (the cursor lands there).
-	await tab2.getByLabel('Add a focus area').fill('Maths');
+	// Tab 2 adds a discussion area and starts on its evidence (the cursor lands there).
+	await tab2.getByLabel('Add a discussion area').fill('Maths');
 	await tab2.getByRole('button', { name: 'Add area' }).click();
 	const evidence = tab2.getByLabel('Evidence');
 	await expect(evidence).toBeFocused();
@@ -331,7 +331,7 @@ test('after “Keep both” in one tab, the other tab’s box says it changed an
 	await expectAllSent(page);
 });
 
-/** A focus area's evidence box, in the page `p`. */
+/** A discussion area's evidence box, in the page `p`. */
 const readingEvidence = (p: Page) =>
 	p.getByRole('group', { name: 'Reading' }).getByLabel('Evidence');
 
@@ -346,7 +346,7 @@ async function evidenceInTwoTabs(
 	start: string
 ): Promise<Page> {
 	const url = await newDraftVisit(page, request);
-	await page.getByLabel('Add a focus area').fill('Reading');
+	await page.getByLabel('Add a discussion area').fill('Reading');
 	await page.getByRole('button', { name: 'Add area' }).click();
 	await readingEvidence(page).fill(start);
 	await readingEvidence(page).press('Tab');
@@ -478,8 +478,8 @@ test('typing cut short by a reload or a closed tab, before its save, is still th
 	);
 	await expect(again.getByLabel('SI time used')).toHaveValue('2.5');
 
-	// A focus area being named, not yet added, survives a reload, and goes once it is added.
-	const area = again.getByLabel(/^Add a focus area/);
+	// A discussion area being named, not yet added, survives a reload, and goes once it is added.
+	const area = again.getByLabel(/^Add a discussion area/);
 	await area.fill('Attendance of disadvantaged pupils');
 	await again.reload();
 	await expect(area).toHaveValue('Attendance of disadvantaged pupils');

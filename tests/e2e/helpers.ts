@@ -262,8 +262,8 @@ export function samplePhoto(width = 640, height = 480): Buffer {
  */
 export async function planVisit(page: Page, opts: { keepAreas?: boolean } = {}): Promise<void> {
 	await expect(page.getByText(/Planned: .* of up to \d/).first()).toBeVisible();
-	// A new record starts with the term's focus areas (issue 15); a test that writes its own areas
-	// leaves them out, so its record holds only what it typed (`keepAreas` keeps them).
+	// A new record starts with the term's discussion areas (issue 15); a test that writes its own
+	// areas leaves them out, so its record holds only what it typed (`keepAreas` keeps them).
 	if (!opts.keepAreas) {
 		const leave = page.getByRole('button', { name: /^Leave out “/ });
 		while ((await leave.count()) > 0) await leave.first().click();

@@ -347,7 +347,7 @@ test('a paragraph changed on a laptop and another on a tablet, both offline, are
 }) => {
 	test.setTimeout(180_000);
 	const devices = await silsLaptopAndTablet(browser, request);
-	await devices.laptop.page.getByLabel('Add a focus area').fill('Reading');
+	await devices.laptop.page.getByLabel('Add a discussion area').fill('Reading');
 	await devices.laptop.page.getByRole('button', { name: 'Add area' }).click();
 	// Offline, the laptop changes the first paragraph and the tablet the second.
 	await changedOfflineThenJoined(

@@ -47,7 +47,7 @@ test('a SIL completes a visit offline from a cold start; it reaches the trust an
 	await page.getByLabel('Role').first().fill('Headteacher');
 	await page.getByRole('checkbox').first().check();
 	// Pressed with the box empty, "Add area" says what it needs beside the box, and goes there.
-	const newArea = page.getByLabel('Add a focus area');
+	const newArea = page.getByLabel('Add a discussion area');
 	await page.getByRole('button', { name: 'Add area' }).focus();
 	await page.keyboard.press('Enter');
 	await expect(newArea).toBeFocused();
@@ -230,7 +230,7 @@ test('a person added with no name waits beside their row; the rest of the bookle
 	test.setTimeout(120_000);
 	const { page, context, heads } = await newBookletAsSil(browser, request);
 	const visitId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
-	await page.getByLabel('Add a focus area').fill('Behaviour and attendance');
+	await page.getByLabel('Add a discussion area').fill('Behaviour and attendance');
 	await page.getByRole('button', { name: 'Add area' }).click();
 
 	await context.setOffline(true);

@@ -95,7 +95,7 @@ describe('the trust’s counting of SI days by kind of visit', () => {
 		expect(read.body.siDaysCounting).toEqual({ peer: true, send: false });
 	});
 
-	it('and each term’s focus areas are the calendar’s, set by an administrator', async () => {
+	it('and each term’s discussion areas are the calendar’s, set by an administrator', async () => {
 		const current = await api(server, 'GET', '/trust/visit-calendar', admin);
 		expect(current.status).toBe(200);
 		const calendar = current.body as unknown as Json & { _id: string; terms: Json[] };

@@ -243,6 +243,25 @@ describe('the name of every form whose typing is kept', () => {
 			}
 		]);
 	});
+
+	it('lists a discussion area being added in the record’s own words, as the plan and calendar say', () => {
+		const s = new MemoryStorage();
+		s.setItem('si:draft:area:visit:2026-27:t3:abc:sil1', {
+			area: 'Reading',
+			[AT]: old,
+			[PAGE]: '/visits/visit%3A2026-27%3At3%3Aabc'
+		});
+		expect(show(s)).toMatchObject([
+			{
+				title: 'A discussion area being added to a visit record',
+				form: 'area',
+				typed: [{ field: 'area', label: 'Add a discussion area', text: 'Reading' }]
+			}
+		]);
+		// The label is the record's box's own.
+		const editor = readFileSync(join(src, 'lib/components/booklet/BookletEditor.svelte'), 'utf8');
+		expect(editor).toMatch(/<label for="new-area"\s*>Add a discussion area </);
+	});
 });
 
 describe('a visit record’s draft', () => {

@@ -63,7 +63,7 @@ export const DRAFT_FORMS: Readonly<Record<string, string>> = {
 	progress: 'A progress update on a next step',
 	reason: 'A reason for disagreeing with a next step',
 	'next-step': 'A new next step for a visit',
-	area: 'A focus area being added to a visit record',
+	area: 'A discussion area being added to a visit record',
 	visit: 'A comment, disagreement or addendum on a visit',
 	concern: 'A concern being raised',
 	'concern-action': 'An action or closing note on a concern',
@@ -90,7 +90,7 @@ export const DRAFT_FORMS: Readonly<Record<string, string>> = {
 const FIELDS: Record<string, Record<string, string | null>> = {
 	progress: { status: 'Status', note: 'What has happened', evidence: 'Evidence' },
 	reason: { reason: 'Why you disagree' },
-	area: { area: 'Add a focus area' },
+	area: { area: 'Add a discussion area' },
 	'next-step': {
 		action: 'Next step',
 		owner: 'Owner',
