@@ -4,6 +4,7 @@ import {
 	TERM_NAMES,
 	type AcademicYear,
 	type EvaluationFramework,
+	type LearningWalk,
 	type NextStep,
 	type ProgressUpdate,
 	type VisitRecord
@@ -73,6 +74,35 @@ export function visit(overrides: Partial<VisitRecord> = {}): VisitRecord {
 		safeguarding: 'met',
 		daysUsed: 1,
 		addenda: [],
+		createdAt: now,
+		updatedAt: now,
+		...overrides
+	};
+}
+
+export function learningWalk(overrides: Partial<LearningWalk> = {}): LearningWalk {
+	return {
+		_id: 'walk:2026-27:t2:v1',
+		schemaVersion: SCHEMA_VERSION,
+		type: 'learning-walk',
+		schoolId: 'oakfield',
+		visitId: 'visit:2026-27:t2:v1',
+		visitor: 'sil',
+		date: '2026-11-20',
+		lookFors: ['Clear learning intentions'],
+		rooms: [
+			{
+				id: 'r1',
+				group: 'Year 5',
+				subject: 'History',
+				seen: [],
+				strengths: '',
+				toDevelop: '',
+				notes: '',
+				photos: ['photo-1-aaaaaa.jpg', 'photo-2-bbbbbb.jpg']
+			}
+		],
+		summary: '',
 		createdAt: now,
 		updatedAt: now,
 		...overrides

@@ -28,7 +28,7 @@ const walk = {
 	schoolId: 'oakfield',
 	date: '2026-11-20',
 	lookFors: ['Clear learning intentions'],
-	rooms: [{ id: 'r1', group: 'Year 3', subject: 'Maths', seen: [], photos: [] }]
+	rooms: [{ id: 'r1', group: 'Year 3', subject: 'Maths', seen: [], photos: ['p1.jpg', 'p2.jpg'] }]
 };
 const overview = { type: 'school-overview', schoolId: 'oakfield', year: '2026-27', term: 2 };
 const attainment = { type: 'attainment-booklet', schoolId: 'oakfield', year: '2026-27' };
@@ -79,6 +79,12 @@ describe('fields named by the label their editor shows', () => {
 		],
 		[booklet, ['documents', 'SEF', 'seen'], 'Documents seen: “SEF”'],
 		[walk, ['rooms', 'r1', 'notes'], 'Notes in the room “Year 3, Maths”'],
+		[walk, ['rooms', 'r1', 'captions', 'p2.jpg'], 'What photo 2 shows in the room “Year 3, Maths”'],
+		[
+			walk,
+			['rooms', 'r1', 'captions', 'p9.jpg'],
+			'What a removed photo shows in the room “Year 3, Maths”'
+		],
 		[walk, ['summary'], 'What the walk showed'],
 		[overview, ['commentary'], 'Your commentary'],
 		[overview, ['supportPlan'], 'Support plan'],

@@ -155,7 +155,8 @@ const ROOM_FIELDS: Record<string, string> = {
 	strengths: 'Strengths',
 	toDevelop: 'To develop',
 	notes: 'Notes',
-	photos: 'Photos'
+	photos: 'Photos',
+	captions: 'What the photos show'
 };
 /** The visit's fields that name the head, as its head reads them. */
 const HEAD_VISIT_FIELDS: Record<string, string> = {
@@ -244,6 +245,14 @@ export function fieldLabel(doc: Doc | null, path: FieldPath, ctx: NameContext): 
 		if (field === 'rooms' && key !== undefined) {
 			const which = roomName(itemAt(doc?.rooms, key));
 			if (sub === undefined) return `Notes on ${which}`;
+			if (sub === 'captions' && path[3] !== undefined) {
+				// Named by its place among the room's photos now, as the editor labels its box.
+				const room = itemAt(doc?.rooms, key);
+				const photos =
+					typeof room === 'object' && room && Array.isArray(room.photos) ? room.photos : [];
+				const at = photos.indexOf(path[3]);
+				return `What ${at < 0 ? 'a removed photo' : `photo ${at + 1}`} shows in ${which}`;
+			}
 			const label = ROOM_FIELDS[sub];
 			if (!label) return SOMEWHERE;
 			return path[3] !== undefined && sub === 'seen'

@@ -1,10 +1,10 @@
 import '../../../tests/unit/browser-env';
 import PouchDB from 'pouchdb-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { visit } from '../../../tests/unit/fixtures';
-import { VisitRecord, type PendingChoice } from '$lib/domain';
+import { learningWalk, visit } from '../../../tests/unit/fixtures';
+import { LearningWalk, VisitRecord, type PendingChoice } from '$lib/domain';
 import { takeIn, takeInAtFocus } from '$lib/state/rebase';
-import { BOOKLET_FIELDS, saveBooklet } from './visits';
+import { BOOKLET_FIELDS, saveBooklet, saveWalk } from './visits';
 import { RecordRefused, type WriteContext } from './repository';
 
 // Two tabs (or devices) with the same booklet open: each form keeps the revision it opened on and
@@ -357,5 +357,41 @@ describe('a form’s save joins text the two changed in different paragraphs', (
 			inLast(`${last} Year 6 seen. Maths books checked. Handwriting improving.`)
 		);
 		expect((await stored()).choices ?? []).toEqual([]);
+	});
+});
+
+describe('a learning walk’s photo captions saved from two tabs', () => {
+	const P1 = 'photo-1-aaaaaa.jpg';
+	const P2 = 'photo-2-bbbbbb.jpg';
+	const walkId = learningWalk()._id;
+	const openWalkForm = async () => {
+		const base = LearningWalk.parse(await pouch.get(walkId));
+		return { base, draft: structuredClone(base) };
+	};
+
+	beforeEach(async () => {
+		await pouch.put(learningWalk() as PouchDB.Core.PutDocument<object>);
+	});
+
+	it('keeps the caption of each photo, typed in each tab, and asks nothing', async () => {
+		const one = await openWalkForm();
+		const two = await openWalkForm();
+		one.draft.rooms[0]!.captions = { [P1]: 'Year 5 working wall' };
+		await saveWalk(laptop, one.base, one.draft);
+		two.draft.rooms[0]!.captions = { [P2]: 'Display of persuasive letters' };
+		await saveWalk(tablet, two.base, two.draft);
+
+		const after = LearningWalk.parse(await pouch.get(walkId));
+		expect(after.rooms[0]!.captions).toEqual({
+			[P1]: 'Year 5 working wall',
+			[P2]: 'Display of persuasive letters'
+		});
+		expect(after.choices ?? []).toEqual([]);
+	});
+
+	it('refuses a caption longer than a caption holds, on the device as on the server', async () => {
+		const one = await openWalkForm();
+		one.draft.rooms[0]!.captions = { [P1]: 'x'.repeat(121) };
+		await expect(saveWalk(laptop, one.base, one.draft)).rejects.toBeInstanceOf(RecordRefused);
 	});
 });

@@ -4,6 +4,7 @@ import {
 	admin,
 	ceo,
 	head,
+	learningWalk,
 	nextStep,
 	otherHead,
 	progress,
@@ -11,6 +12,7 @@ import {
 	visit
 } from '../../../tests/unit/fixtures';
 import { canAccessDb, securityFor } from './roles';
+import { LearningWalk, photoCaption } from './visit';
 import { validateDocUpdate } from './rules';
 
 const DB = 'school-oakfield';
@@ -365,6 +367,38 @@ describe('validate_doc_update', () => {
 			ok: false,
 			reason: 'Only the visitor may remove a record.'
 		});
+	});
+});
+
+describe('what a learning walk’s photo shows', () => {
+	const room = learningWalk().rooms[0]!;
+	const captioned = (captions: Record<string, string>) =>
+		learningWalk({ rooms: [{ ...room, captions }] });
+
+	it('takes a caption per photo from the visitor, up to 120 characters, and refuses a longer one', () => {
+		const walk = captioned({ 'photo-1-aaaaaa.jpg': 'Year 5 working wall' });
+		expect(validateDocUpdate(walk, learningWalk(), sil, DB)).toEqual({ ok: true });
+		const long = captioned({ 'photo-1-aaaaaa.jpg': 'x'.repeat(121) });
+		expect(validateDocUpdate(long, learningWalk(), sil, DB)).toMatchObject({ ok: false });
+		expect(validateDocUpdate(walk, learningWalk(), head, DB)).toMatchObject({ ok: false });
+	});
+
+	it('reads a walk recorded before captions, whose photos then have none', () => {
+		const old = learningWalk();
+		expect(LearningWalk.parse(old).rooms[0]!.captions).toBeUndefined();
+		expect(photoCaption(LearningWalk.parse(old).rooms[0]!, 'photo-1-aaaaaa.jpg')).toBe('');
+	});
+
+	it('keeps a caption as typed and shows it trimmed; one of spaces only is no caption', () => {
+		const typing = captioned({
+			'photo-1-aaaaaa.jpg': ' Year 5 working wall ',
+			'photo-2-bbbbbb.jpg': '  '
+		});
+		const parsed = LearningWalk.parse(typing).rooms[0]!;
+		// Stored as typed: the box being typed in must match the record, trailing space and all.
+		expect(parsed.captions?.['photo-1-aaaaaa.jpg']).toBe(' Year 5 working wall ');
+		expect(photoCaption(parsed, 'photo-1-aaaaaa.jpg')).toBe('Year 5 working wall');
+		expect(photoCaption(parsed, 'photo-2-bbbbbb.jpg')).toBe('');
 	});
 });
 

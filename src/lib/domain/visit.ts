@@ -219,6 +219,13 @@ export const ProgressUpdate = lazy(() =>
 );
 export type ProgressUpdate = z.infer<typeof ProgressUpdate>;
 
+/** The most a photo's caption holds: a line under a photo, such as “Year 5 working wall”. */
+export const PHOTO_CAPTION_MAX = 120;
+
+/** What a photo of a learning walk shows, as its room's captions have it; '' when not said. */
+export const photoCaption = (room: { captions?: Record<string, string> }, name: string): string =>
+	room.captions?.[name]?.trim() ?? '';
+
 /** Learning-walk notes, room by room, for one visit. Photos are attachments of this document. */
 export const LearningWalk = lazy(() =>
 	z.object({
@@ -241,7 +248,17 @@ export const LearningWalk = lazy(() =>
 					strengths: Text(),
 					toDevelop: Text(),
 					notes: Text(),
-					photos: z.array(z.string()).max(20)
+					photos: z.array(z.string()).max(20),
+					/**
+					 * What each photo shows, in the visitor's words, by the photo's name; rooms recorded
+					 * before captions have none. A map by name, not a field of each photo: the photos stay
+					 * a list of names that earlier versions of the app read, and edits merge caption by
+					 * caption (objects merge key by key), never by a photo's position. Kept as typed, not
+					 * trimmed here: the read model parses records, and a trimmed value would differ from
+					 * the text in the box being typed in. Readers trim it (`photoCaption`). A removed
+					 * photo's caption stays, as its attachment does, so Undo brings both back.
+					 */
+					captions: z.record(z.string().min(1).max(200), Text(PHOTO_CAPTION_MAX)).optional()
 				})
 			)
 			.max(60),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FRAMEWORK_PRESETS, VISIT_TYPES, type FieldPath, type PendingChoice } from '$lib/domain';
 import { valueAt } from '$lib/db/names';
 import { merge3, type Doc } from '$lib/sync/merge';
+import { learningWalk } from '../../../tests/unit/fixtures';
 import { takeInAtFocus } from './rebase';
 
 // An open form takes in a revision from elsewhere while the focus is on one of its controls
@@ -103,5 +104,35 @@ describe('a box with the cursor, changed elsewhere', () => {
 				expect(news).toBe(i.focus !== o.focus && i.focus !== d.focus ? 'kept' : null);
 			})
 		);
+	});
+});
+
+describe('a learning walk’s photo captions, one being typed', () => {
+	const P1 = 'photo-1-aaaaaa.jpg';
+	const P2 = 'photo-2-bbbbbb.jpg';
+	const room = learningWalk().rooms[0]!;
+	const walk = (captions: Record<string, string> | undefined, rev: string) =>
+		({
+			...learningWalk({ rooms: [{ ...room, ...(captions ? { captions } : {}) }] }),
+			_rev: rev
+		}) as unknown as Doc;
+	const captionsOf = (doc: unknown) =>
+		valueAt(doc, ['rooms', 'r1', 'captions']) as Record<string, string> | undefined;
+
+	it('keeps the caption being typed and shows another photo’s caption typed elsewhere', () => {
+		const base = walk(undefined, '3-a');
+		const draft = walk({ [P1]: 'Year 5 work' }, '3-a');
+		const incoming = walk({ [P2]: 'Display of persuasive letters' }, '4-b');
+		const path: FieldPath = ['rooms', 'r1', 'captions', P1];
+		const next = takeInAtFocus(base, draft, incoming, ['rooms'], { path, pick: false });
+		expect(captionsOf(next.draft)).toEqual({
+			[P1]: 'Year 5 work',
+			[P2]: 'Display of persuasive letters'
+		});
+		expect(next.news).toBeNull();
+		// The next save sees the typing as the person's own change, and the other caption as settled.
+		const saved = merge3(next.base, { ...next.base, ...next.draft }, incoming);
+		expect(saved.added).toEqual([]);
+		expect(captionsOf(saved.doc)).toEqual(captionsOf(next.draft));
 	});
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { choiceKey, type EditStamp, type PendingChoice } from '$lib/domain/changes';
-import { visit } from '../../../tests/unit/fixtures';
+import { learningWalk, visit } from '../../../tests/unit/fixtures';
 import { compareRevs, foldLeaves, merge3, UNKNOWN_STAMP, type Doc } from './merge';
 
 const laptop: EditStamp = {
@@ -726,5 +726,57 @@ describe('texts two devices only added to', () => {
 		const [text] = texts;
 		for (const s of ['Handwriting improving.', 'Pupils read aloud.', 'Reading corner new.'])
 			expect(text).toContain(s);
+	});
+});
+
+describe('captions of a learning walk’s photos, by the photo’s name', () => {
+	const P1 = 'photo-1-aaaaaa.jpg';
+	const P2 = 'photo-2-bbbbbb.jpg';
+	const room = learningWalk().rooms[0]!;
+	/** The walk with these captions in room r1 (none: a walk recorded before captions). */
+	const walk = (captions?: Record<string, string>, edit?: EditStamp, rev = '3-aaa') =>
+		({
+			...learningWalk({ rooms: [{ ...room, ...(captions ? { captions } : {}) }] }),
+			_rev: rev,
+			...(edit ? { edit } : {})
+		}) as unknown as Doc;
+	const captionsOf = (doc: Doc) =>
+		(doc.rooms as { captions?: Record<string, string> }[])[0]!.captions;
+
+	it('keeps a caption typed on one device and another photo’s typed on the other, asking nothing', () => {
+		const base = walk();
+		const onLaptop = walk({ [P1]: 'Year 5 working wall' }, laptop, '4-bbb');
+		const onTablet = walk({ [P2]: 'Display of persuasive letters' }, tablet, '4-ccc');
+		for (const [a, b] of [
+			[onLaptop, onTablet],
+			[onTablet, onLaptop]
+		] as const) {
+			const { doc, added } = merge3(base, a, b, { joinTexts: true });
+			expect(captionsOf(doc)).toEqual({
+				[P1]: 'Year 5 working wall',
+				[P2]: 'Display of persuasive letters'
+			});
+			expect(added).toEqual([]);
+		}
+	});
+
+	it('asks about one photo’s caption changed differently on both, by its name, and joins additions', () => {
+		const base = walk({ [P1]: 'Working wall', [P2]: 'Books' }, laptop);
+		const onLaptop = walk({ [P1]: 'Year 5 working wall', [P2]: 'Books' }, laptop, '4-bbb');
+		const onTablet = walk({ [P1]: 'Maths working wall', [P2]: 'Books' }, tablet, '4-ccc');
+		const { doc, added } = merge3(base, onLaptop, onTablet, { joinTexts: true });
+		expect(added.map((c) => c.path)).toEqual([['rooms', 'r1', 'captions', P1]]);
+		expect(added[0]!.options.map((o) => o.value)).toEqual([
+			'Year 5 working wall',
+			'Maths working wall'
+		]);
+		expect(captionsOf(doc)![P2]).toBe('Books');
+		// Both only added prose to it: joined, as any text field's additions are.
+		const added1 = walk({ [P1]: 'Working wall, with fractions', [P2]: 'Books' }, laptop, '4-d');
+		const added2 = walk({ [P1]: 'Working wall in Year 5', [P2]: 'Books' }, tablet, '4-e');
+		const joined = merge3(base, added1, added2, { joinTexts: true });
+		expect(joined.added).toEqual([]);
+		expect(captionsOf(joined.doc)![P1]).toContain('fractions');
+		expect(captionsOf(joined.doc)![P1]).toContain('in Year 5');
 	});
 });
