@@ -468,6 +468,14 @@ test('the print view of a visit shows the learning walk’s photos', async ({ br
 		buffer: samplePhoto()
 	});
 	await expect(page.getByRole('img', { name: /room 1, photo 1/ })).toBeVisible();
+	// A second photo, said in the visitor's words.
+	await page.locator('input[type=file]').setInputFiles({
+		name: 'diagram.png',
+		mimeType: 'image/png',
+		buffer: samplePhoto()
+	});
+	await page.getByLabel('What photo 2 shows').fill('Labelled diagrams of plant growth');
+	await expect(page.getByRole('img', { name: 'Labelled diagrams of plant growth' })).toBeVisible();
 	await expect(page.getByTestId('save-state').first()).toContainText('Saved on this device');
 
 	await page.goto(`${visitPath}/print`);
@@ -475,6 +483,10 @@ test('the print view of a visit shows the learning walk’s photos', async ({ br
 		name: /Photo 1 of pupils' work in room 1: Year 5 Science/
 	});
 	await expect(photo).toBeVisible();
+	await expect(page.getByRole('img', { name: 'Labelled diagrams of plant growth' })).toBeVisible();
+	await expect(
+		page.getByRole('figure', { name: 'Room 1, photo 2: Labelled diagrams of plant growth' })
+	).toBeVisible();
 	// The image has really loaded (not a placeholder), so it prints.
 	await expect
 		.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))

@@ -393,7 +393,27 @@ test('the head sees the learning walk’s photos and is told none of its notes a
 		buffer: samplePhoto()
 	});
 	await expect(s.getByRole('img', { name: /Pupils’ work, room 1, photo 1/ })).toBeVisible();
+	await s.locator('input[type=file]').setInputFiles({
+		name: 'display.png',
+		mimeType: 'image/png',
+		buffer: samplePhoto()
+	});
+	await expect(s.getByRole('img', { name: 'Pupils’ work, room 1, photo 2' })).toBeVisible();
+	// The first photo is said in words: the caption is its text alternative, kept over a reload.
+	const caption = s.getByLabel('What photo 1 shows');
+	await expect(caption).toHaveAccessibleDescription(
+		'Say what it shows, such as “Year 5 working wall”. Do not name pupils.'
+	);
+	await caption.fill('Year 5 timeline of the Victorians ');
+	await expect(s.getByRole('img', { name: 'Year 5 timeline of the Victorians' })).toBeVisible();
 	await expect(s.getByTestId('save-state').first()).toContainText('Saved on this device');
+	await s.reload();
+	await expect(s.getByLabel('What photo 1 shows')).toHaveValue(
+		'Year 5 timeline of the Victorians '
+	);
+	await expect(s.getByRole('img', { name: 'Year 5 timeline of the Victorians' })).toBeVisible();
+	await expect(s.getByRole('img', { name: 'Pupils’ work, room 1, photo 2' })).toBeVisible();
+	expect(await seriousA11yViolations(s)).toEqual([]);
 	await expectAllSent(s);
 
 	const { page, context } = await newDevice(browser, PHONE);
@@ -404,9 +424,14 @@ test('the head sees the learning walk’s photos and is told none of its notes a
 	const room = page.getByTestId('room');
 	await expect(room).toContainText('Year 5, History');
 	await expect(room).toContainText('Ask the history lead about the Year 6 unit');
-	const photo = room.getByRole('img', { name: 'Pupils’ work, room 1, photo 1' });
+	const photo = room.getByRole('img', { name: 'Year 5 timeline of the Victorians' });
 	await expect(photo).toBeVisible();
 	expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+	// The head reads what the photo shows under it; a photo with no caption keeps its number.
+	await expect(
+		room.getByRole('figure', { name: 'Year 5 timeline of the Victorians' })
+	).toBeVisible();
+	await expect(room.getByRole('img', { name: 'Pupils’ work, room 1, photo 2' })).toBeVisible();
 	expect(await seriousA11yViolations(page)).toEqual([]);
 	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 	await context.close();

@@ -13,6 +13,7 @@ import {
 	keyFigures,
 	measureById,
 	overviewInForce,
+	photoCaption,
 	ragStatus,
 	schoolRoute,
 	siDays,
@@ -33,6 +34,7 @@ import {
 	type GovernorsCopy,
 	type GradeChange,
 	type KeyFigure,
+	type LearningWalk,
 	type School,
 	type SchoolRoute,
 	type SiDays,
@@ -114,6 +116,21 @@ function evaluationsText(v: VisitRecord, frameworks: ReadonlyMap<string, Evaluat
 			return `${area}: ${grade}${e.comment ? ` (${e.comment})` : ''}`;
 		})
 		.join('; ');
+}
+
+/**
+ * The words of a learning-walk photo in a report, read out and printed under it: where it was
+ * taken, for a reader finding the room on paper, then what it shows when the visitor said.
+ */
+export function walkPhotoWords(
+	room: LearningWalk['rooms'][number],
+	roomIndex: number,
+	photoIndex: number,
+	name: string
+): string {
+	const where = [room.group, room.subject].filter(Boolean).join(' ');
+	const caption = photoCaption(room, name);
+	return `Room ${roomIndex + 1}${where ? ` (${where})` : ''}, photo ${photoIndex + 1}${caption ? `: ${caption}` : ''}`;
 }
 
 /** Learning-walk photos chosen for a report, by visit id. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { nextStep, now, visit, framework, year } from '../../../tests/unit/fixtures';
+import { learningWalk, nextStep, now, visit, framework, year } from '../../../tests/unit/fixtures';
 import {
 	DEFAULT_ATTAINMENT_FRAMEWORK,
 	DEFAULT_SI_DAYS_COUNTING,
@@ -11,7 +11,7 @@ import {
 	type School
 } from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
-import { boardPack, governorsReport, lgbReport, type ReportContext } from './build';
+import { boardPack, governorsReport, lgbReport, walkPhotoWords, type ReportContext } from './build';
 import { pdfText, reportPdf, type PdfFonts } from './pdf';
 import { formatDate, formatShortDate } from '$lib/format';
 
@@ -213,7 +213,17 @@ describe('reports', () => {
 		// A 16 x 12 /9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAoHBwgHBgoICAgLCgoLDhgQDg0NDh0VFhEYIx8lJCIfIiEmKzcvJik0KSEiMEExNDk7Pj4+JS5ESUM8SDc9Pjv/2wBDAQoLCw4NDhwQEBw7KCIoOzs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozv/wAARCAAMABADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwCaiiivlT6Y/9k=, as photos are stored after resizing on the device.
 		const src =
 			'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAoHBwgHBgoICAgLCgoLDhgQDg0NDh0VFhEYIx8lJCIfIiEmKzcvJik0KSEiMEExNDk7Pj4+JS5ESUM8SDc9Pjv/2wBDAQoLCw4NDhwQEBw7KCIoOzs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozv/wAARCAAMABADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwCaiiivlT6Y/9k=';
-		const photos = new Map([[v1._id, [{ src, alt: 'Room 1 (Year 4 Maths), photo 1' }]]]);
+		// The first photo captioned by the visitor, the second not.
+		const room = {
+			...learningWalk().rooms[0]!,
+			captions: { 'photo-1-aaaaaa.jpg': ' Timeline of the Victorians ' }
+		};
+		const words = room.photos.map((name, i) => walkPhotoWords(room, 0, i, name));
+		expect(words).toEqual([
+			'Room 1 (Year 5 History), photo 1: Timeline of the Victorians',
+			'Room 1 (Year 5 History), photo 2'
+		]);
+		const photos = new Map([[v1._id, [{ src, alt: words[0]! }]]]);
 		const report = governorsReport(sy, ctx, [], photos);
 		const blocks = report.sections.flatMap((s) => s.blocks);
 		expect(blocks.filter((b) => b.kind === 'photos')).toEqual([
@@ -228,7 +238,9 @@ describe('reports', () => {
 			images += ops.fnArray.filter((f) => f === 85 /* OPS.paintImageXObject */).length;
 		}
 		expect(images).toBe(1);
-		expect((await pdfPages(bytes)).join(' ')).toContain('Room 1 (Year 4 Maths), photo 1');
+		expect((await pdfPages(bytes)).join(' ')).toContain(
+			'Room 1 (Year 5 History), photo 1: Timeline of the Victorians'
+		);
 		// Not chosen: no photos.
 		expect(
 			governorsReport(sy, ctx)
