@@ -112,12 +112,20 @@ test('an administrator changes a RAG threshold; the A&A view rates by it, beside
 	await admin.page.goto('/settings');
 	await admin.page.getByRole('link', { name: /Attainment framework: RAG thresholds/ }).click();
 	await expect(admin.page.getByText('The figures schools have entered are kept')).toBeVisible();
-	// All pupils always stays: ticked, and not to be unticked only to be refused at the save.
-	const allPupils = admin.page
-		.getByRole('group', { name: 'Pupil groups in the booklets' })
-		.getByRole('checkbox', { name: /^All pupils/ });
-	await expect(allPupils).toBeChecked();
-	await expect(allPupils).toBeDisabled();
+	// All pupils, and the two groups the disadvantaged gap compares, always stay: ticked, saying
+	// why, and not to be unticked only to be refused at the save.
+	const groups = admin.page.getByRole('group', { name: 'Pupil groups in the booklets' });
+	for (const [name, why] of [
+		['All pupils', 'the key figures and the trust’s totals are for all pupils'],
+		['Disadvantaged', 'the gap compares disadvantaged pupils with non-disadvantaged pupils'],
+		['Non-disadvantaged', 'the gap compares disadvantaged pupils with non-disadvantaged pupils']
+	]) {
+		const box = groups.getByRole('checkbox', { name: `${name} Always: ${why}`, exact: true });
+		await expect(box).toBeChecked();
+		await expect(box).toBeDisabled();
+	}
+	// Any other group is the trust's choice.
+	await expect(groups.getByRole('checkbox', { name: 'Boys', exact: true })).toBeEnabled();
 	const fieldset = admin.page.getByRole('group', { name: LABEL, exact: true });
 	// Out of order first: refused with the reason, and nothing is saved.
 	await fieldset.getByLabel(/Green up to/).fill(String(amber + 1));

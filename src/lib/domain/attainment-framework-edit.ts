@@ -54,6 +54,23 @@ export function groupChoices(framework: AttainmentFramework): PupilGroup[] {
 	return [...PUPIL_GROUP_CHOICES, ...own];
 }
 
+/**
+ * Why a group is always chosen, or null when the trust may leave it out: all pupils (the key
+ * figures and the trust's totals are theirs) and the two groups the disadvantaged gap compares.
+ * The form keeps these ticked and says why; `applyFrameworkDraft` still refuses a draft without
+ * them, the last guard.
+ */
+export function groupAlwaysKept(framework: AttainmentFramework, groupId: string): string | null {
+	if (groupId === ALL_PUPILS_GROUP) {
+		return 'the key figures and the trust’s totals are for all pupils';
+	}
+	const gap = framework.disadvantagedGap;
+	if (gap && (groupId === gap.groupId || groupId === gap.nationalGroupId)) {
+		return 'the gap compares disadvantaged pupils with non-disadvantaged pupils';
+	}
+	return null;
+}
+
 /** The largest threshold that makes sense for a measure, in its own unit. */
 export function thresholdLimit(m: AttainmentMeasure): number {
 	if (m.kind === 'average') return m.max - m.min;

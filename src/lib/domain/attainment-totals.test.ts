@@ -4,6 +4,7 @@ import { deriveCell } from './attainment-calc.ts';
 import {
 	applyFrameworkDraft,
 	frameworkDraft,
+	groupAlwaysKept,
 	groupChoices,
 	type FrameworkDraft
 } from './attainment-framework-edit.ts';
@@ -262,6 +263,16 @@ describe('pupil groups the trust chooses', () => {
 		expect(
 			applyFrameworkDraft(F, { ...d, groups: d.groups.filter((g) => g !== 'disadvantaged') })
 		).toMatchObject({ ok: false, errors: [{ field: 'groups' }] });
+	});
+
+	it('says why all pupils and the gap’s two groups are always chosen, and only those', () => {
+		const kept = groupChoices(F).filter((g) => groupAlwaysKept(F, g.id) !== null);
+		expect(kept.map((g) => g.id)).toEqual(['all', 'disadvantaged', 'non-disadvantaged']);
+		expect(groupAlwaysKept(F, 'non-disadvantaged')).toBe(
+			'the gap compares disadvantaged pupils with non-disadvantaged pupils'
+		);
+		// A trust that does not track the gap may leave its groups out.
+		expect(groupAlwaysKept({ ...F, disadvantagedGap: null }, 'disadvantaged')).toBeNull();
 	});
 });
 
