@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
 	demoUsers,
 	horizontalOverflow,
@@ -302,5 +302,56 @@ test('in forced colours the main menu still shows which page is open, on a deskt
 			expect(other.line, `at ${width} px`).toBe(other.behind);
 		}
 	}
+	await context.close();
+});
+
+// Found by the audit after stop 42: forced colours draw every button alike (the theme's button
+// face and text) and ignore opacity, so a primary button looked like a secondary one, and a
+// button that could not be used like one to press.
+test('in forced colours a primary button stands out from a secondary one, and one that cannot be used is grey', async ({
+	browser,
+	request
+}) => {
+	const { sil } = await demoUsers(request);
+	const { page, context } = await newDevice(browser);
+	await signIn(page, sil);
+	await page.goto('/settings');
+	await page.emulateMedia({ forcedColors: 'active' });
+	const look = (button: Locator) =>
+		button.evaluate((el) => {
+			const s = getComputedStyle(el);
+			return { face: s.backgroundColor, text: s.color, edge: s.borderTopColor };
+		});
+	// What the theme calls grey, as the browser works it out.
+	const grey = await page.evaluate(() => {
+		const probe = document.body.appendChild(document.createElement('span'));
+		probe.style.color = 'GrayText';
+		const colour = getComputedStyle(probe).color;
+		probe.remove();
+		return colour;
+	});
+	const primary = page.getByRole('button', { name: 'Sign out' });
+	const secondary = page.getByRole('button', { name: 'Read this device’s records again' });
+	const main = await look(primary);
+	const other = await look(secondary);
+	expect(main.face).not.toBe(other.face);
+	expect(main.text).not.toBe(other.text);
+	// Marked as the app marks a button while what it started runs (`aria-disabled`, which keeps
+	// the focus on it): its text and edge go grey, primary or secondary.
+	for (const button of [primary, secondary]) {
+		const before = await look(button);
+		await button.evaluate((el) => el.setAttribute('aria-disabled', 'true'));
+		const after = await look(button);
+		expect(after.text).toBe(grey);
+		expect(after.edge).toBe(grey);
+		expect(after.text).not.toBe(before.text);
+		await button.evaluate((el) => el.removeAttribute('aria-disabled'));
+	}
+	// "Sync now" with no connection (`disabled`) likewise.
+	await page.goto('/sync');
+	await context.setOffline(true);
+	const sync = page.getByRole('button', { name: 'Sync now' });
+	await expect(sync).toBeDisabled();
+	expect(await look(sync)).toMatchObject({ text: grey, edge: grey });
 	await context.close();
 });
