@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
 	chartEndLabels,
+	cutSelects,
 	demoUsers,
 	expectAllSent,
 	horizontalOverflow,
@@ -347,6 +348,34 @@ test('on a 360 px phone the grid’s group column stays narrow and in view, and 
 	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 	expect(await seriousA11yViolations(page)).toEqual([]);
 	await expectImportFocusShown(page);
+	await context.close();
+});
+
+// Found by the audit after stop 42: at 200 % text the selects cut a long choice at their edge.
+test('at 200 % text each choice on the A&A screen is shown whole, on a desktop and a phone', async ({
+	browser,
+	request
+}) => {
+	const users = await demoUsers(request);
+	const school = schoolsWithoutHead(users)[0]!;
+	const { page, context } = await newDevice(browser, { width: 1280, height: 800 });
+	await signIn(page, users.sil);
+	await page.goto(`/schools/${school}/attainment`);
+	// The standard framework's longest measure, and its longest point.
+	await page.getByLabel('Section').selectOption('ks2');
+	await page.getByLabel('Measure').selectOption('ks2-gps-ss');
+	await page.getByLabel('Assessment point').selectOption('mid-year');
+	await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+	for (const width of [1280, 360]) {
+		await page.setViewportSize({ width, height: 800 });
+		await expect(page.getByLabel('Measure')).toHaveValue('ks2-gps-ss');
+		expect(await cutSelects(page), `at ${width} px`).toEqual([]);
+		// Each box in view, not past the screen's edge.
+		for (const select of await page.locator('select').all()) {
+			const box = (await select.boundingBox())!;
+			expect(box.x + box.width, `at ${width} px`).toBeLessThanOrEqual(width);
+		}
+	}
 	await context.close();
 });
 

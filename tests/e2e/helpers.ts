@@ -230,6 +230,20 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 }
 
 /**
+ * The selects on the page whose chosen option is cut short (wider or taller than the box shows),
+ * each as its label and the option. Empty when every choice can be read whole.
+ */
+export async function cutSelects(page: Page): Promise<string[]> {
+	return page
+		.locator('select')
+		.evaluateAll((selects) =>
+			(selects as HTMLSelectElement[])
+				.filter((s) => s.scrollWidth > s.clientWidth || s.scrollHeight > s.clientHeight)
+				.map((s) => `${s.labels[0]?.textContent?.trim()}: “${s.selectedOptions[0]?.text}”`)
+		);
+}
+
+/**
  * The main menu's entries that do not fit the screen: text wider than its entry (it runs into the
  * next one) or an entry past the screen's edge. Empty when every entry can be read and tapped.
  */
