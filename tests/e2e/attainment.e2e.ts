@@ -352,7 +352,7 @@ test('on a 360 px phone the grid’s group column stays narrow and in view, and 
 });
 
 // Found by the audit after stop 42: at 200 % text the selects cut a long choice at their edge.
-test('at 200 % text each choice on the A&A screen is shown whole, on a desktop and a phone', async ({
+test('at 200 % text each choice on the A&A screen is shown whole, and the page fits, on a desktop and a phone', async ({
 	browser,
 	request
 }) => {
@@ -375,6 +375,9 @@ test('at 200 % text each choice on the A&A screen is shown whole, on a desktop a
 			const box = (await select.boundingBox())!;
 			expect(box.x + box.width, `at ${width} px`).toBeLessThanOrEqual(width);
 		}
+		// Nor the page: the heading's long word breaks at the screen's edge.
+		const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+		expect(wide, `at ${width} px`).toBeLessThanOrEqual(width);
 	}
 	await context.close();
 });
