@@ -109,6 +109,48 @@ async function addSchoolWithoutVisits(request: APIRequestContext): Promise<void>
 	expect([201, 409]).toContain(doc.status());
 }
 
+/**
+ * No demo school has safeguarding found not met: a school added for the test, whose one confirmed
+ * visit (a demo school's record, copied) found it not met. Its name.
+ */
+async function addSchoolWithSafeguardingNotMet(request: APIRequestContext): Promise<string> {
+	const headers = {
+		Authorization: `Basic ${Buffer.from(`${E2E.admin}:${E2E.password}`).toString('base64')}`
+	};
+	const name = 'Rowan Field Primary School';
+	const db = await request.put('/couchdb/school-rowan-field', { headers });
+	expect([201, 412]).toContain(db.status());
+	const school = await request.put('/couchdb/trust/school:rowan-field', {
+		headers,
+		data: {
+			_id: 'school:rowan-field',
+			schemaVersion: 1,
+			type: 'school',
+			id: 'rowan-field',
+			name,
+			phase: 'primary',
+			category: '2a',
+			strand: 'preventative'
+		}
+	});
+	expect([201, 409]).toContain(school.status());
+	const { body } = await serverGet<Row<Doc>>(
+		request,
+		'school-oakfield/_all_docs?include_docs=true'
+	);
+	const { _rev, ...confirmed } = body.rows
+		.map((r) => r.doc)
+		.find((d) => d.type === 'visit' && d.status === 'confirmed')!;
+	expect(_rev).toBeTruthy();
+	const id = `${String(confirmed._id).split(':').slice(0, 3).join(':')}:${crypto.randomUUID()}`;
+	const visit = await request.put(`/couchdb/school-rowan-field/${encodeURIComponent(id)}`, {
+		headers,
+		data: { ...confirmed, _id: id, schoolId: 'rowan-field', safeguarding: 'not-met' }
+	});
+	expect(visit.status()).toBe(201);
+	return name;
+}
+
 const rowNames = (page: Page) =>
 	page.getByTestId('dashboard-row').locator('th[scope=row] a').allInnerTexts();
 
@@ -119,6 +161,7 @@ test('the CEO’s dashboard uses the width, says its order, sorts by a column an
 	test.setTimeout(120_000);
 	const { ceo } = await demoUsers(request);
 	await addSchoolWithoutVisits(request);
+	const notMet = await addSchoolWithSafeguardingNotMet(request);
 	const { schools, term, visits, framework } = await trust(request);
 	const byVisits = await Promise.all(schools.map(async (s) => ({ s, visits: await visits(s.id) })));
 	// A visit this term counts once it has a record; none of the demo's is a past planned visit.
@@ -157,8 +200,9 @@ test('the CEO’s dashboard uses the width, says its order, sorts by a column an
 
 	// Each cell gives the grade agreed in words, with the change since last term in words too; a
 	// school with nothing agreed says so in every cell, with no change.
+	// Seven areas, and safeguarding after them.
 	const larchCells = larch.locator('td.cell');
-	await expect(larchCells).toHaveCount(7);
+	await expect(larchCells).toHaveCount(8);
 	for (const text of await larchCells.allInnerTexts()) expect(text.trim()).toBe('Not yet agreed');
 	const graded = (await page.locator('td.cell').allInnerTexts()).filter((t) =>
 		/Exceptional|Strong standard|Expected standard|Needs attention|Urgent improvement/.test(t)
@@ -168,6 +212,27 @@ test('the CEO’s dashboard uses the width, says its order, sorts by a column an
 		expect(text).toMatch(/[▲●▼]/);
 		expect(text).toMatch(/(Better than|Worse than|Same as) last term|First agreed this term/);
 	}
+
+	// Safeguarding, in its own column after the areas, in words (and a symbol), under its heading:
+	// the cell a screen reader reads out with "Safeguarding" is the one that says "Not met".
+	const index = (name: RegExp) =>
+		page
+			.getByTestId('dashboard-grid')
+			.getByRole('columnheader', { name })
+			.evaluate((th) => (th as HTMLTableCellElement).cellIndex);
+	const column = await index(/^Safeguarding/);
+	expect(column).toBe((await index(new RegExp(`^${framework.areas.at(-1)!.label}`))) + 1);
+	const notMetRow = page.getByTestId('dashboard-row').filter({ hasText: notMet });
+	await expect(notMetRow.locator('th, td').nth(column)).toHaveText(/^▼\s*Not met$/);
+	await expect(notMetRow.locator('li.flag').first()).toHaveText(
+		/Safeguarding not met at the latest visit/
+	);
+	await expect(larch.locator('th, td').nth(column)).toHaveText('Not yet agreed');
+	const met = await page
+		.getByTestId('safeguarding')
+		.filter({ hasText: /^▲\s*Met$/ })
+		.count();
+	expect(met, 'the demo schools’ visits found safeguarding met').toBeGreaterThan(0);
 
 	// The content is no longer capped at 1024 px: the grid gets the screen's width.
 	const grid = page.getByRole('region', { name: /Latest evaluation agreed/ });
@@ -193,6 +258,18 @@ test('the CEO’s dashboard uses the width, says its order, sorts by a column an
 	await expect.poll(() => rowNames(page)).toEqual([...az].reverse());
 	await page.getByRole('button', { name: 'Back to weakest school first' }).click();
 	await expect(schoolHeading).not.toHaveAttribute('aria-sort');
+	await expect.poll(() => rowNames(page)).toEqual(weakestFirst);
+	// Sorted by safeguarding, the school where it was not met comes first.
+	const safeguardingHeading = page
+		.getByTestId('dashboard-grid')
+		.getByRole('columnheader', { name: /^Safeguarding/ });
+	await safeguardingHeading.getByRole('button').click();
+	await expect(safeguardingHeading).toHaveAttribute('aria-sort', 'descending');
+	await expect.poll(async () => (await rowNames(page))[0]).toBe(notMet);
+	await expect(page.getByTestId('dashboard-summary')).toContainText(
+		'Sorted by safeguarding, descending.'
+	);
+	await page.getByRole('button', { name: 'Back to weakest school first' }).click();
 	await expect.poll(() => rowNames(page)).toEqual(weakestFirst);
 
 	// What needs attention, in words: "yet" while the term is under way.

@@ -45,7 +45,7 @@ test('the heat map fits a 1280 px screen without a sideways scroll, and the page
 	const grid = await openDashboard(page);
 	// Every column is there, as a real table's headings.
 	const table = page.getByTestId('dashboard-grid');
-	for (const name of ['School', 'For your attention', 'Next steps done', 'SI days'])
+	for (const name of ['School', 'For your attention', 'Safeguarding', 'Next steps done', 'SI days'])
 		await expect(table.getByRole('columnheader', { name: new RegExp(`^${name}`) })).toBeVisible();
 	const widths = () => grid.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
 	const desk = await widths();

@@ -157,6 +157,33 @@ describe('weakest school first', () => {
 		]);
 		expect(sortRows(rows, null).map((r) => r.school.name)).toEqual(rows.map((r) => r.school.name));
 	});
+
+	it('sorts by safeguarding: not met first on the first press, nothing agreed last either way', () => {
+		// Dale's visit found it not met; the others' found it met; Cedar and Fir have no visit.
+		const withDale = schools.map((s) =>
+			s.school.id === 'dale'
+				? { ...s, visits: s.visits.map((v) => ({ ...v, safeguarding: 'not-met' as const })) }
+				: s
+		);
+		const r = dashboardGrid(withDale, framework, year, 2, '2026-11-23');
+		const key = { by: 'safeguarding' } as const;
+		expect(sortRows(r, key, 'descending').map((x) => x.school.name)).toEqual([
+			'Dale',
+			'Birch',
+			'Ash',
+			'Elm',
+			'Cedar',
+			'Fir'
+		]);
+		expect(sortRows(r, key, 'ascending').map((x) => x.school.name)).toEqual([
+			'Birch',
+			'Ash',
+			'Elm',
+			'Dale',
+			'Cedar',
+			'Fir'
+		]);
+	});
 });
 
 describe('what needs the CEO’s attention', () => {

@@ -162,6 +162,7 @@ export type SortKey =
 	| { by: 'school' }
 	| { by: 'area'; areaId: string }
 	| { by: 'attention' }
+	| { by: 'safeguarding' }
 	| { by: 'steps' }
 	| { by: 'si-days' };
 
@@ -182,6 +183,9 @@ function sortValue(r: DashboardRow, key: SortKey): number | string | null {
 		}
 		case 'attention':
 			return r.attention.length;
+		case 'safeguarding':
+			// Descending, the first press, puts "not met" first; nothing agreed comes last.
+			return r.safeguarding ? (r.safeguarding.value === 'not-met' ? 1 : 0) : null;
 		case 'steps':
 			return r.steps.agreed === 0 ? null : r.steps.done / r.steps.agreed;
 		case 'si-days':

@@ -22,6 +22,8 @@ import {
 	keyFigures,
 	overviewDocId,
 	overviewInForce,
+	SAFEGUARDING_LABELS,
+	safeguardingShown,
 	SchoolOverview,
 	stepStatusText,
 	type DashboardSchool
@@ -512,6 +514,66 @@ describe('the trust dashboard', () => {
 		// A record the head has not confirmed does not count, either way.
 		const shared = { ...withSafeguarding(2, 'not-met'), status: 'shared' as const };
 		expect(epsilon([withSafeguarding(1, 'met'), shared])).toEqual(['1 open concern']);
+	});
+
+	it('shows safeguarding beside the areas as the flag reads it: the latest agreed this year, up to the term', () => {
+		const at = (term: number, safeguarding: 'met' | 'not-met' | null, over = {}) => ({
+			...confirmed('e', term, { achievement: 'expected' }),
+			safeguarding,
+			...over
+		});
+		const cell = (visits: DashboardSchool['visits'], term = 2) => {
+			const [row] = dashboardGrid(
+				[{ school: school('e', '2a', 'Epsilon'), visits, steps: [], sils: 1 }],
+				framework,
+				year,
+				term,
+				'2026-11-23'
+			);
+			const words = row!.safeguarding ? SAFEGUARDING_LABELS[row!.safeguarding.value] : null;
+			// The column and the first flag never disagree.
+			expect(row!.attention[0]?.kind === 'safeguarding').toBe(words === 'Not met');
+			return words;
+		};
+		expect(cell([at(1, 'met'), at(2, 'not-met')])).toBe('Not met');
+		// Term 2's visit did not look at it: term 1's judgement stands.
+		expect(cell([at(1, 'not-met'), at(2, null)])).toBe('Not met');
+		expect(cell([at(1, 'not-met'), at(2, 'met')])).toBe('Met');
+		// Up to the term chosen; a record the head has not confirmed does not count.
+		expect(cell([at(1, 'met'), at(2, 'not-met')], 1)).toBe('Met');
+		expect(cell([at(1, 'met'), at(2, 'not-met', { status: 'shared' })])).toBe('Met');
+		// Nothing agreed this year: the cell says so, as an area's does.
+		expect(cell([at(2, null)])).toBeNull();
+		expect(cell([at(1, 'not-met', { year: '2025-26' })])).toBeNull();
+		expect(cell([])).toBeNull();
+	});
+
+	it('has a safeguarding column where the framework judges it, or a school has a judgement agreed', () => {
+		const f2019: EvaluationFramework = {
+			...OFSTED_2019,
+			_id: 'framework:ofsted-2019',
+			schemaVersion: SCHEMA_VERSION,
+			type: 'evaluation-framework'
+		};
+		const at2019 = (safeguarding: 'met' | 'not-met' | null) => ({
+			...confirmed('e', 2, { 'quality-of-education': 'good' }),
+			frameworkId: 'ofsted-2019',
+			safeguarding
+		});
+		const rows = (f: EvaluationFramework, visits: DashboardSchool['visits']) =>
+			dashboardGrid(
+				[{ school: school('e', '2a', 'Epsilon'), visits, steps: [] }],
+				f,
+				year,
+				2,
+				'2026-11-23'
+			);
+		// The 2025 report card judges it: the column is there, though nothing is agreed yet.
+		expect(safeguardingShown(framework, rows(framework, []))).toBe(true);
+		// The 2019 framework has no such judgement: no column while no record has one.
+		expect(safeguardingShown(f2019, rows(f2019, [at2019(null)]))).toBe(false);
+		// One agreed all the same is flagged, and shown beside the flag.
+		expect(safeguardingShown(f2019, rows(f2019, [at2019('not-met')]))).toBe(true);
 	});
 
 	it('flags the areas last agreed as urgent improvement, second after safeguarding, until a later grade is better', () => {

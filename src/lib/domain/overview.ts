@@ -549,6 +549,11 @@ export interface DashboardCell {
 export interface DashboardRow {
 	school: School;
 	cells: DashboardCell[];
+	/**
+	 * Safeguarding as last agreed this year, up to the term (`agreedSafeguarding`): the judgement
+	 * the first attention flag reads, shown in its own column beside the areas.
+	 */
+	safeguarding: AgreedSafeguarding | null;
 	/** The worst agreed grade's position (0 best, 1 worst), or null when nothing is agreed. */
 	worst: number | null;
 	mean: number | null;
@@ -557,6 +562,25 @@ export interface DashboardRow {
 	siDays: SiDays;
 	/** What needs the CEO's attention this term, most urgent first; empty when nothing does. */
 	attention: AttentionFlag[];
+}
+
+/** Safeguarding in words, as the heat map and the board pack write it. */
+export const SAFEGUARDING_LABELS: Record<AgreedSafeguarding['value'], string> = {
+	met: 'Met',
+	'not-met': 'Not met'
+};
+
+/**
+ * Whether the heat map has a safeguarding column: where the framework judges safeguarding (the
+ * 2025 report card), and also where it does not (the 2019 framework) but a school on the grid has a
+ * judgement agreed this year, so that the grid never leaves out what the first flag says. A grid
+ * of the 2019 framework with no judgement recorded keeps its columns as they were.
+ */
+export function safeguardingShown(
+	framework: Pick<EvaluationFramework, 'safeguarding'>,
+	rows: readonly Pick<DashboardRow, 'safeguarding'>[]
+): boolean {
+	return framework.safeguarding || rows.some((r) => r.safeguarding !== null);
 }
 
 export interface DashboardFilter {
@@ -602,6 +626,7 @@ export function dashboardGrid(
 				change: gradeChange(now.get(a.id), before.get(a.id))
 			}));
 			const positions = cells.flatMap((c) => (c.grade ? [c.grade.position] : []));
+			const safeguarding = agreedSafeguarding(visits, term);
 			const steps = countSteps(
 				s.steps.filter((x) => stepInYear(x.step, year.year)),
 				year,
@@ -610,6 +635,7 @@ export function dashboardGrid(
 			return {
 				school: s.school,
 				cells,
+				safeguarding,
 				worst: positions.length ? Math.max(...positions) : null,
 				mean: positions.length ? positions.reduce((x, y) => x + y, 0) / positions.length : null,
 				vulnerable: schoolRoute(s.marks ?? [], asOf).kind === 'vulnerable',
@@ -626,7 +652,7 @@ export function dashboardGrid(
 								overdueSteps: steps.overdue,
 								openConcerns: s.openConcerns ?? 0,
 								...(s.sils !== undefined ? { sils: s.sils } : {}),
-								safeguardingNotMet: agreedSafeguarding(visits, term)?.value === 'not-met',
+								safeguardingNotMet: safeguarding?.value === 'not-met',
 								categoryGrades: framework.areas.flatMap((a) => {
 									const g = now.get(a.id);
 									return g && CATEGORY_GRADE_IDS.includes(g.gradeId)
