@@ -7,6 +7,8 @@ import {
 	completionPercent,
 	countSteps,
 	dashboardGrid,
+	SAFEGUARDING_LABELS,
+	safeguardingShown,
 	headlineTrend,
 	GRADE_CHANGE_LABELS,
 	gradeLabel,
@@ -635,6 +637,7 @@ export function boardPack(
 		ctx.counting ?? DEFAULT_SI_DAYS_COUNTING
 	);
 	const totals = addStepCounts(rows.map((r) => r.steps));
+	const withSafeguarding = safeguardingShown(ctx.framework, rows);
 	const asOf = termAsOf(ctx.year, ctx.term, ctx.today);
 	// A school closed before the term is not on the grid (`dashboardGrid`), nor in this list.
 	const onGrid = new Set(rows.map((r) => r.school.id));
@@ -707,16 +710,28 @@ export function boardPack(
 				{ kind: 'paragraph', text: CHANGE_KEY },
 				{
 					kind: 'table',
-					caption: `Latest agreed evaluation in each area this year: ${ctx.framework.name}`,
-					columns: ['School', ...ctx.framework.areas.map((a) => short(a.label))],
-					widths: [4, ...ctx.framework.areas.map(() => 2)],
+					caption: `Latest agreed evaluation in each area${withSafeguarding ? ' and safeguarding' : ''} this year: ${ctx.framework.name}`,
+					columns: [
+						'School',
+						...ctx.framework.areas.map((a) => short(a.label)),
+						...(withSafeguarding ? ['Safeguarding'] : [])
+					],
+					widths: [4, ...ctx.framework.areas.map(() => 2), ...(withSafeguarding ? [2] : [])],
 					rows: rows.map((r) => [
 						`${r.school.name} (${r.school.category})${r.vulnerable ? ', vulnerable' : ''}${r.school.closed ? `, closed ${formatShortDate(r.school.closed.on)}` : ''}`,
 						...r.cells.map((c) =>
 							c.grade
 								? `${RAG_SYMBOLS[c.grade.rag]} ${c.grade.label}${CHANGE_NOTES[c.change]}`
 								: '–'
-						)
+						),
+						// As the dashboard draws it: met with green's symbol, not met with red's.
+						...(withSafeguarding
+							? [
+									r.safeguarding
+										? `${RAG_SYMBOLS[r.safeguarding.value === 'met' ? 'green' : 'red']} ${SAFEGUARDING_LABELS[r.safeguarding.value]}`
+										: '–'
+								]
+							: [])
 					])
 				}
 			]

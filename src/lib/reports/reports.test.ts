@@ -281,6 +281,22 @@ describe('reports', () => {
 		});
 	});
 
+	it('the board pack’s heat map has a safeguarding column, as the dashboard’s has', () => {
+		const heatMap = (visits: typeof sy.visits) => {
+			const table = boardPack([{ ...sy, visits }], ctx)
+				.sections.flatMap((x) => x.blocks)
+				.find((b) => b.kind === 'table' && b.caption.startsWith('Latest agreed evaluation'));
+			if (table?.kind !== 'table') throw new Error('no heat map');
+			return { columns: table.columns, cell: table.rows[0]!.at(-1) };
+		};
+		const notMet = heatMap([v2, { ...v1, safeguarding: 'not-met' }]);
+		expect(notMet.columns.at(-1)).toBe('Safeguarding');
+		expect(notMet.cell).toBe('▼ Not met');
+		expect(heatMap([v2, { ...v1, safeguarding: 'met' }]).cell).toBe('▲ Met');
+		// Nothing agreed this year: the dash an area with nothing agreed has.
+		expect(heatMap([v2, { ...v1, safeguarding: null }]).cell).toBe('–');
+	});
+
 	it('the board pack lists the schools weakest first on landscape pages', async () => {
 		const report = boardPack([sy], ctx);
 		expect(report.landscape).toBe(true);
