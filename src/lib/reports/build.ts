@@ -614,8 +614,9 @@ const CHANGE_NOTES: Record<GradeChange, string> = {
 	same: '',
 	none: ''
 };
+// The dashboard says "Not yet agreed" in such a cell; on paper a dash keeps the columns narrow.
 const CHANGE_KEY =
-	'Beside a grade: “better” or “worse” than last term, or “new” when first agreed this term; a grade with nothing beside it is the same as last term.';
+	'Beside a grade: “better” or “worse” than last term, or “new” when first agreed this term; a grade with nothing beside it is the same as last term. A dash (–): nothing agreed yet this year.';
 
 /**
  * The board pack: the whole trust at a term, weakest school first. Each school carries what the

@@ -297,6 +297,19 @@ describe('reports', () => {
 		expect(heatMap([v2, { ...v1, safeguarding: null }]).cell).toBe('–');
 	});
 
+	// Found by the audit after stop 43: the dashboard says "Not yet agreed", the pack a dash that
+	// nothing explained (a governor could read it as "not applicable").
+	it('the board pack’s key says what a dash in the heat map means, as the dashboard’s words', () => {
+		const blocks = boardPack([sy], ctx).sections.flatMap((x) => x.blocks);
+		const table = blocks.findIndex(
+			(b) => b.kind === 'table' && b.caption.startsWith('Latest agreed evaluation')
+		);
+		expect(blocks.slice(0, table).at(-1)).toMatchObject({
+			kind: 'paragraph',
+			text: expect.stringContaining('A dash (–): nothing agreed yet this year.')
+		});
+	});
+
 	it('the board pack lists the schools weakest first on landscape pages', async () => {
 		const report = boardPack([sy], ctx);
 		expect(report.landscape).toBe(true);
