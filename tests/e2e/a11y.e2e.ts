@@ -305,6 +305,37 @@ test('in forced colours the main menu still shows which page is open, on a deskt
 	await context.close();
 });
 
+/**
+ * How many pixels within the box of a button's words differ clearly from the first one, as the
+ * screen shows them: none when the words are drawn in the colour right behind them.
+ */
+async function wordsSeen(button: Locator): Promise<number> {
+	const page = button.page();
+	const clip = await button.evaluate((el) => {
+		const range = document.createRange();
+		range.selectNodeContents(el);
+		const r = range.getBoundingClientRect();
+		// Inside the words' box, so that only what is behind the words is counted.
+		return { x: r.x + 1, y: r.y + 1, width: r.width - 2, height: r.height - 2 };
+	});
+	const png = (await page.screenshot({ clip })).toString('base64');
+	return page.evaluate(async (png) => {
+		const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+		const image = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+		const canvas = new OffscreenCanvas(image.width, image.height);
+		const draw = canvas.getContext('2d')!;
+		draw.drawImage(image, 0, 0);
+		const d = draw.getImageData(0, 0, image.width, image.height).data;
+		let differ = 0;
+		for (let i = 0; i < d.length; i += 4) {
+			const far =
+				Math.abs(d[i]! - d[0]!) + Math.abs(d[i + 1]! - d[1]!) + Math.abs(d[i + 2]! - d[2]!);
+			if (far > 96) differ++;
+		}
+		return differ;
+	}, png);
+}
+
 // Found by the audit after stop 42: forced colours draw every button alike (the theme's button
 // face and text) and ignore opacity, so a primary button looked like a secondary one, and a
 // button that could not be used like one to press.
@@ -336,6 +367,10 @@ test('in forced colours a primary button stands out from a secondary one, and on
 	const other = await look(secondary);
 	expect(main.face).not.toBe(other.face);
 	expect(main.text).not.toBe(other.text);
+	// Found by the audit after stop 43: the browser drew its backplate (the theme's Canvas, white)
+	// behind the primary button's words, in HighlightText (white): a blank box where they were.
+	expect(await wordsSeen(primary), 'the primary button’s words').toBeGreaterThan(20);
+	expect(await wordsSeen(secondary), 'the secondary button’s words').toBeGreaterThan(20);
 	// Marked as the app marks a button while what it started runs (`aria-disabled`, which keeps
 	// the focus on it): its text and edge go grey, primary or secondary.
 	for (const button of [primary, secondary]) {
