@@ -226,6 +226,67 @@ test('a select or tick box with the focus, changed in another tab, shows the new
 	}
 });
 
+test('a grade changed here and not saved yet, and in another tab too, keeps this one, says so, and its save asks which to keep', async ({
+	page,
+	context,
+	request
+}) => {
+	test.setTimeout(150_000);
+	const url = await newDraftVisit(page, request);
+	const tab2 = await context.newPage();
+	await tab2.goto(url);
+	await expect(tab2.getByLabel('Achievement')).toBeVisible();
+	// The browser's clock, both tabs', stops: a save, a moment after its change (`Autosave`), waits
+	// until the clock is moved on, so the order of the two saves is the test's, not a race.
+	await context.clock.install();
+	await context.clock.pauseAt(Date.now() + 1_000);
+	const grade = page.getByLabel('Achievement');
+	await tab2.getByLabel('Achievement').selectOption({ label: 'Strong standard' });
+	await context.clock.runFor(290);
+	await grade.focus();
+	await grade.selectOption({ label: 'Expected standard' });
+	// Tab 2's save is due first, and the clock moves on in small steps until it has reached this tab:
+	// this tab's pick is changed and not saved when tab 2's arrives (its own save is due 290 ms on).
+	const notice = page.getByRole('status').getByTestId('changed-elsewhere');
+	for (let ms = 0; ms < 280 && (await notice.count()) === 0; ms += 10) {
+		await context.clock.runFor(10);
+	}
+
+	// This tab keeps its own grade, with the focus, and says beside it what the other one is.
+	await expect(notice).toHaveText(
+		'! Also changed in another tab or on another device, to “Strong standard”. Yours stays, and the record asks you which to keep.'
+	);
+	await expect(grade).toHaveValue('expected');
+	await expect(grade).toBeFocused();
+
+	// Its save keeps both as a choice: nothing is lost.
+	await context.clock.resume();
+	for (const p of [page, tab2]) {
+		await expect(p.getByTestId('save-state')).toContainText(/needs your choice/i);
+	}
+	await expect(grade).toHaveValue('expected');
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	await tab2.close();
+	await page.goto('/choices');
+	const choice = page.getByTestId('choice');
+	await expect(choice).toHaveCount(1);
+	await expect(choice.locator('legend')).toContainText('Achievement');
+	const options = choice.getByTestId('choice-option');
+	await expect(options).toHaveCount(2);
+	for (const label of ['Strong standard', 'Expected standard']) {
+		await expect(options.filter({ hasText: label })).toHaveCount(1);
+	}
+	// Settled here and sent, so the demo SIL's later tests see no choice.
+	await options
+		.filter({ hasText: 'Expected standard' })
+		.getByRole('button', { name: /Keep this one/ })
+		.click();
+	await expect(page.getByTestId('choice-done')).toBeVisible();
+	await expectAllSent(page);
+	await page.goto(url);
+	await expect(page.getByLabel('Achievement')).toHaveValue('expected');
+});
+
 const TAB1_FOCUS = 'Phonics in Reception, written in the first tab';
 const TAB2_FOCUS = 'Maths mastery in Year 6, written in the second tab';
 /** Both tabs' texts, in either order, as "Keep both" joins them; then `after`, at the end. */
