@@ -3,6 +3,7 @@ import { E2E } from './env.ts';
 import {
 	demoUsers,
 	expectAllSent,
+	misfits,
 	newDevice,
 	offlineHere,
 	seriousA11yViolations,
@@ -188,4 +189,24 @@ test('an administrator changes a RAG threshold; the A&A view rates by it, beside
 	await expect(line).toHaveText(/^✓ Saved on this device and sent to the trust at \d\d:\d\d$/);
 	await admin.context.close();
 	await ceoDevice.context.close();
+});
+
+// Found after stop 42: each measure's thresholds sat in columns at least 11rem wide, wider than a
+// phone at 200 % text.
+test('at 200 % text the framework’s thresholds fit the screen, nothing cut, on a desktop and a phone', async ({
+	browser
+}) => {
+	const { page, context } = await newDevice(browser, { width: 1280, height: 800 });
+	await signIn(page, E2E.admin);
+	await page.goto('/admin/attainment');
+	const fieldset = page.getByRole('group', { name: LABEL, exact: true });
+	await expect(fieldset.getByLabel(/Amber up to/)).toBeVisible();
+	// The longer of the two comparators.
+	await fieldset.getByLabel('Compared with').selectOption({ label: 'The school’s target' });
+	await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+	for (const width of [1280, 360]) {
+		await page.setViewportSize({ width, height: 800 });
+		expect(await misfits(page), `at ${width} px`).toEqual([]);
+	}
+	await context.close();
 });

@@ -244,6 +244,32 @@ export async function cutSelects(page: Page): Promise<string[]> {
 }
 
 /**
+ * What does not fit the screen at its width, as a person reading at 200 % text on a phone would
+ * find it: the page scrolling sideways, a select whose choice is cut short (`cutSelects`), or an
+ * input, select or text area reaching past the screen's edge. Empty when everything fits.
+ */
+export async function misfits(page: Page): Promise<string[]> {
+	const wide = await horizontalOverflow(page);
+	const cut = await cutSelects(page);
+	const outside = await page.locator('input, select, textarea').evaluateAll((fields) =>
+		(fields as HTMLInputElement[])
+			.filter((f) => {
+				const box = f.getBoundingClientRect();
+				return box.width > 0 && (box.left < 0 || box.right > window.innerWidth);
+			})
+			.map(
+				(f) =>
+					`“${(f.labels?.[0]?.textContent ?? f.id).replace(/\s+/g, ' ').trim()}” reaches past the screen`
+			)
+	);
+	return [
+		...(wide > 0 ? [`the page scrolls sideways by ${wide} px`] : []),
+		...cut.map((s) => `cut short: ${s}`),
+		...outside
+	];
+}
+
+/**
  * The main menu's entries that do not fit the screen: text wider than its entry (it runs into the
  * next one) or an entry past the screen's edge. Empty when every entry can be read and tapped.
  */
