@@ -5,6 +5,7 @@ import {
 	demoUsers,
 	expectAllSent,
 	horizontalOverflow,
+	misfits,
 	newDevice,
 	offlineHere,
 	seriousA11yViolations,
@@ -305,4 +306,30 @@ test('the administrator reaches the admin screens from the menu, by keyboard and
 		await expect(theirs.getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0);
 		await other.context.close();
 	}
+});
+
+test('at 200 % text on a phone the administrator’s screens fit: no sideways scroll, nothing cut', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(120_000);
+	const { heads } = await demoUsers(request);
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(page, E2E.admin);
+	for (const [path, heading] of [
+		['/admin', /Administration/],
+		['/admin/trust', /Trust settings/],
+		['/admin/calendar', /visit calendar/],
+		['/admin/people', /People and accounts/],
+		['/admin/schools', /The trust’s schools/],
+		[`/admin/schools/${heads[0]!.school}`, /School/],
+		['/admin/years', /Academic years/]
+	] as const) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+		await expect(page.getByRole('status').filter({ hasText: /^Loading/ })).toHaveCount(0);
+		await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+		expect(await misfits(page), path).toEqual([]);
+	}
+	await context.close();
 });
