@@ -121,18 +121,25 @@ function evaluationsText(v: VisitRecord, frameworks: ReadonlyMap<string, Evaluat
 }
 
 /**
- * The words of a learning-walk photo in a report, read out and printed under it: where it was
- * taken, for a reader finding the room on paper, then what it shows when the visitor said.
+ * A learning-walk photo in a report. The words printed under it say where it was taken, for a
+ * reader finding the room on paper, then what it shows when the visitor said; they name the
+ * figure, so the image's alternative is its number only and the visitor's words are read once.
  */
-export function walkPhotoWords(
+export function walkReportPhoto(
 	room: LearningWalk['rooms'][number],
 	roomIndex: number,
 	photoIndex: number,
-	name: string
-): string {
+	name: string,
+	src: string
+): ReportPhoto {
 	const where = [room.group, room.subject].filter(Boolean).join(' ');
 	const caption = photoCaption(room, name);
-	return `Room ${roomIndex + 1}${where ? ` (${where})` : ''}, photo ${photoIndex + 1}${caption ? `: ${caption}` : ''}`;
+	const number = `room ${roomIndex + 1}, photo ${photoIndex + 1}`;
+	return {
+		src,
+		alt: `Pupils’ work, ${number}`,
+		words: `Room ${roomIndex + 1}${where ? ` (${where})` : ''}, photo ${photoIndex + 1}${caption ? `: ${caption}` : ''}`
+	};
 }
 
 /** Learning-walk photos chosen for a report, by visit id. */

@@ -129,7 +129,10 @@ class Layout {
 		this.y += 2;
 	}
 
-	/** Photos side by side, 55 mm wide, each with its words under it; a row never splits. */
+	/**
+	 * Photos side by side, 55 mm wide, each with its words under it; a row never splits. jsPDF
+	 * writes no text alternative for an image, so the words are read once, as printed.
+	 */
 	photos(block: Extract<ReportBlock, { kind: 'photos' }>): void {
 		const width = 55;
 		const gap = 5;
@@ -140,7 +143,7 @@ class Layout {
 			const row = block.photos.slice(i, i + perRow).map((p) => {
 				const props = this.doc.getImageProperties(p.src);
 				const height = (width * props.height) / props.width;
-				return { p, height, caption: this.lines(p.alt, 8, width) };
+				return { p, height, caption: this.lines(p.words, 8, width) };
 			});
 			const h = Math.max(...row.map((r) => r.height + 1 + r.caption.length * lineHeight(8)));
 			this.room(h);

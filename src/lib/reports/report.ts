@@ -15,8 +15,13 @@ export type ReportBlock =
 export interface ReportPhoto {
 	/** A `data:image/jpeg;base64,…` URL: the PDF embeds it and the page shows it, offline. */
 	src: string;
-	/** What the photo shows, for screen readers; also printed under it. */
+	/**
+	 * The image's text alternative: its number only ("Pupils’ work, room 1, photo 1"). The words
+	 * printed under it name the figure, so a screen reader does not read the visitor's words twice.
+	 */
 	alt: string;
+	/** Printed under the photo: where it was taken and what it shows. */
+	words: string;
 }
 
 export interface ReportSection {

@@ -11,7 +11,13 @@ import {
 	type School
 } from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
-import { boardPack, governorsReport, lgbReport, walkPhotoWords, type ReportContext } from './build';
+import {
+	boardPack,
+	governorsReport,
+	lgbReport,
+	walkReportPhoto,
+	type ReportContext
+} from './build';
 import { pdfText, reportPdf, type PdfFonts } from './pdf';
 import { formatDate, formatShortDate } from '$lib/format';
 
@@ -218,12 +224,17 @@ describe('reports', () => {
 			...learningWalk().rooms[0]!,
 			captions: { 'photo-1-aaaaaa.jpg': ' Timeline of the Victorians ' }
 		};
-		const words = room.photos.map((name, i) => walkPhotoWords(room, 0, i, name));
-		expect(words).toEqual([
-			'Room 1 (Year 5 History), photo 1: Timeline of the Victorians',
-			'Room 1 (Year 5 History), photo 2'
+		const chosen = room.photos.map((name, i) => walkReportPhoto(room, 0, i, name, src));
+		// The printed words name the figure; the image's alternative is its number only, so a
+		// screen reader reads the visitor's words once (as the walk page and the print view do).
+		expect(chosen.map((p) => [p.alt, p.words])).toEqual([
+			[
+				'Pupils’ work, room 1, photo 1',
+				'Room 1 (Year 5 History), photo 1: Timeline of the Victorians'
+			],
+			['Pupils’ work, room 1, photo 2', 'Room 1 (Year 5 History), photo 2']
 		]);
-		const photos = new Map([[v1._id, [{ src, alt: words[0]! }]]]);
+		const photos = new Map([[v1._id, [chosen[0]!]]]);
 		const report = governorsReport(sy, ctx, [], photos);
 		const blocks = report.sections.flatMap((s) => s.blocks);
 		expect(blocks.filter((b) => b.kind === 'photos')).toEqual([
@@ -238,9 +249,10 @@ describe('reports', () => {
 			images += ops.fnArray.filter((f) => f === 85 /* OPS.paintImageXObject */).length;
 		}
 		expect(images).toBe(1);
-		expect((await pdfPages(bytes)).join(' ')).toContain(
-			'Room 1 (Year 5 History), photo 1: Timeline of the Victorians'
-		);
+		// Printed once under the photo, and nowhere else.
+		const text = (await pdfPages(bytes)).join(' ');
+		expect(text).toContain('Room 1 (Year 5 History), photo 1: Timeline of the Victorians');
+		expect(text.split('Timeline of the Victorians')).toHaveLength(2);
 		// Not chosen: no photos.
 		expect(
 			governorsReport(sy, ctx)
