@@ -56,7 +56,9 @@ test('an administrator changes the visit calendar and a SIL’s next plan starts
 	await signIn(silDevice.page, sil);
 	await silDevice.page.goto(`/schools/${heads[0]!.school}/plan`);
 	await silDevice.page.getByLabel('Date').fill('2026-11-20');
-	await expect(silDevice.page.getByText('The trust’s calendar for term 2')).toBeVisible();
+	await expect(
+		silDevice.page.getByText('The trust’s calendar for Autumn 2 (term 2)')
+	).toBeVisible();
 	await expect(
 		silDevice.page.getByText('Reading across the curriculum: the trust’s priority this year')
 	).toBeVisible();

@@ -56,7 +56,7 @@ test('the attainment screen shows the change since the figures were kept at the 
 	await page.goto(`/visits/${snapshot.visitId}`);
 	const onTheDay = page.getByTestId('completed-on-day');
 	await expect(onTheDay).toHaveText(
-		'Completed on the day (the trust’s calendar for the Autumn 1 term): SI discussion record booklet; Attainment & Achievement overview booklet.'
+		'Completed on the day, in the trust’s calendar for Autumn 1 (term 1): SI discussion record booklet; Attainment & Achievement overview booklet.'
 	);
 	await onTheDay.getByRole('link', { name: 'Attainment & Achievement overview booklet' }).click();
 	await expect(page).toHaveURL(new RegExp(`/schools/${school}/attainment`));

@@ -103,9 +103,11 @@ test('a term that has not begun flags no school for a missing visit', async ({
 	await openDashboard(page);
 	const termSelect = page.getByRole('combobox', { name: 'Term', exact: true });
 	await termSelect.selectOption(String(future.term));
-	// The line above the filters names the chosen term once the grid is drawn for it.
+	// The line above the filters names the chosen term once the grid is drawn for it: the option
+	// "Spring 1, 2026-27" as "Spring 1 (term 3), 2026-27", the trust's name and the seeds' number.
 	const label = (await termSelect.locator('option:checked').innerText()).trim();
-	await expect(page.getByText(`${label}, as at`)).toBeVisible();
+	const [name, yearName] = label.split(', ');
+	await expect(page.getByText(`${name} (term ${future.term}), ${yearName}, as at`)).toBeVisible();
 	const attention = page.getByTestId('dashboard-row').getByTestId('attention');
 	await expect(attention.first()).toBeVisible();
 	for (const text of await attention.allInnerTexts()) expect(text).not.toMatch(/No visit/);

@@ -563,7 +563,9 @@ test('typing cut short by a reload or a closed tab, before its save, is still th
 	await expect(again.getByLabel(/^Owner/)).toHaveValue('Early reading lead');
 	await again.getByRole('button', { name: 'Add next step' }).click();
 	await expect(again.getByTestId('visit-next-step')).toContainText(step);
-	await expect(again.getByTestId('visit-next-step')).toContainText('by the end of Spring 1 term');
+	await expect(again.getByTestId('visit-next-step')).toContainText(
+		'by the end of Spring 1 (term 3)'
+	);
 	await expect(again.getByLabel('Next step', { exact: true })).toHaveValue('');
 	await again.reload();
 	await expect(again.getByTestId('visit-next-step')).toContainText(step);

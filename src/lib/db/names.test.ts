@@ -42,7 +42,7 @@ describe('records named as people know them', () => {
 			'Learning walk, Oakfield Primary, on Fri 20 Nov 2026'
 		);
 		expect(recordName(DB, overview, ctx).title).toBe(
-			'School overview, Oakfield Primary, Autumn 2 term, 2026-27'
+			'School overview, Oakfield Primary, Autumn 2 (term 2), 2026-27'
 		);
 		expect(recordName(DB, attainment, ctx).title).toBe(
 			'Attainment & Achievement overview, Oakfield Primary, 2026-27'

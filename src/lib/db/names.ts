@@ -1,6 +1,7 @@
 import {
 	itemKey,
 	TERM_NAMES,
+	termName,
 	VISIT_TYPE_LABELS,
 	type AttainmentFramework,
 	type EvaluationFramework,
@@ -77,7 +78,7 @@ export interface RecordName {
 	kind: string;
 	/** "Oakfield Primary", or '' for trust records */
 	school: string;
-	/** "visit on Fri 20 Nov 2026", "Autumn 2 term, 2026-27" or '' */
+	/** "visit on Fri 20 Nov 2026", "Autumn 2 (term 2), 2026-27" or '' */
 	when: string;
 	/** All three in one line: "SI discussion record, Oakfield Primary, visit on Fri 20 Nov 2026" */
 	title: string;
@@ -93,10 +94,10 @@ export function recordName(db: string, doc: Doc | null, ctx: NameContext): Recor
 		: '';
 	let when = '';
 	if (doc) {
-		const term = typeof doc.term === 'number' ? TERM_NAMES[doc.term - 1] : undefined;
+		const term = typeof doc.term === 'number' ? termName(doc.term) : undefined;
 		if (type === 'visit' && str(doc.date)) when = `visit on ${formatDate(str(doc.date))}`;
 		else if (type === 'learning-walk' && str(doc.date)) when = `on ${formatDate(str(doc.date))}`;
-		else if (type === 'school-overview' && term) when = `${term} term, ${str(doc.year)}`;
+		else if (type === 'school-overview' && term) when = `${term}, ${str(doc.year)}`;
 		else if (type === 'attainment-booklet' || type === 'academic-year') when = str(doc.year);
 		else if (type === 'next-step' && str(doc.action)) when = `“${clip(str(doc.action), 60)}”`;
 		else if (type === 'concern' && str(doc.title)) when = `“${clip(str(doc.title), 60)}”`;

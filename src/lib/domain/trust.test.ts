@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { year } from '../../../tests/unit/fixtures.ts';
 import { proposeNextYear } from './year.ts';
-import { termOf, type AcademicYear } from './trust.ts';
+import { termName, termOf, type AcademicYear } from './trust.ts';
 
 const DAY = 86_400_000;
 const addDays = (iso: string, n: number) =>
@@ -84,5 +84,16 @@ describe('the term a visit planned on a date is for', () => {
 		const next = proposeNextYear(year);
 		// 2027-28's Christmas holiday (Autumn 2 ends Fri 17 Dec 2027).
 		expect(termOf(next, '2027-12-20')).toBe(3);
+	});
+});
+
+describe('a term named alone', () => {
+	it('gives the trust’s name and the seeds’ number, as a head and the CEO read both', () => {
+		expect(termName(2)).toBe('Autumn 2 (term 2)');
+		expect(termName(6)).toBe('Summer 2 (term 6)');
+		// A trust that names its terms otherwise keeps its name; one that says the number already
+		// is not told it twice.
+		expect(termName(3, 'Lent 1')).toBe('Lent 1 (term 3)');
+		expect(termName(3, 'Term 3')).toBe('Term 3');
 	});
 });

@@ -38,6 +38,14 @@ export const TERM_NAMES = [
 	'Summer 2'
 ] as const;
 
+/**
+ * A term named alone: the trust's name for it and the seeds' number, "Autumn 2 (term 2)". Lists
+ * (a select's options, a table's cells) keep the name only. A name that already says its number
+ * is left as it is.
+ */
+export const termName = (term: number, name: string = TERM_NAMES[term - 1] ?? `Term ${term}`) =>
+	/\bterm \d\b/i.test(name) ? name : `${name} (term ${term})`;
+
 export const academicYearDocId = (year: string) => `year:${year}`;
 
 /** An academic year and its six terms, with dates. */

@@ -22,7 +22,7 @@ import {
 	siDaysText,
 	stepDueDate,
 	termAsOf,
-	TERM_NAMES,
+	termName,
 	stepStatusText,
 	strandText,
 	TRUST_TOTAL_RULE,
@@ -69,8 +69,13 @@ export interface ReportContext {
 	counting?: SiDaysCounting;
 }
 
+/** A term in a list (a select's option, a table's cell): "Autumn 2, 2026-27". */
 export const termLabel = (year: AcademicYear, term: number) =>
 	`${year.terms.find((t) => t.term === term)?.name ?? `Term ${term}`}, ${year.year}`;
+
+/** A term named alone (a report's or a screen's term): "Autumn 2 (term 2), 2026-27". */
+export const termTitle = (year: AcademicYear, term: number) =>
+	`${termName(term, year.terms.find((t) => t.term === term)?.name)}, ${year.year}`;
 
 export const categoryText = (school: School) =>
 	`${school.category}: ${CATEGORY_LABELS[school.category]}`;
@@ -254,7 +259,7 @@ function base(
 		title,
 		subject,
 		trustName: ctx.trustName,
-		termLabel: termLabel(ctx.year, ctx.term),
+		termLabel: termTitle(ctx.year, ctx.term),
 		generatedOn: ctx.today,
 		landscape: false,
 		fileName: `${fileName}-${ctx.year.year}-t${ctx.term}`
@@ -407,13 +412,13 @@ export function gapText(k: KeyFigure): string {
 
 /**
  * Safeguarding as last agreed this year, dated as the areas are ("met, agreed 21 Sept 2026"), and
- * its term when that is not the overview’s ("…, in the Autumn 1 term"): a "not met" of term 1
+ * its term when that is not the overview’s ("…, in Autumn 1 (term 1)"): a "not met" of term 1
  * still shows in term 2.
  */
 export function safeguardingText(o: Pick<TermOverview, 'safeguarding' | 'term'>): string {
 	const s = o.safeguarding;
 	if (!s) return 'Safeguarding: not yet agreed this year.';
-	const when = `${formatShortDate(s.date)}${s.term === o.term ? '' : `, in the ${TERM_NAMES[s.term - 1] ?? s.term} term`}`;
+	const when = `${formatShortDate(s.date)}${s.term === o.term ? '' : `, in ${termName(s.term)}`}`;
 	return `Safeguarding: ${s.value === 'met' ? 'met' : 'not met'}, agreed ${when}.`;
 }
 

@@ -35,7 +35,7 @@ export interface Report {
 	/** Who it is about: a school's name, or the trust's. */
 	subject: string;
 	trustName: string;
-	/** e.g. "Autumn 2, 2026-27". */
+	/** e.g. "Autumn 2 (term 2), 2026-27". */
 	termLabel: string;
 	/** ISO date the report was made on; shown in en-GB. */
 	generatedOn: string;

@@ -122,12 +122,13 @@ describe('reports', () => {
 
 	it('the governors’ report has every visit and every next step with its status, in real text', async () => {
 		const report = governorsReport(sy, ctx);
-		expect(report.termLabel).toBe('Autumn 2, 2026-27');
+		// The term by the trust's name and the seeds' number, on every page.
+		expect(report.termLabel).toBe('Autumn 2 (term 2), 2026-27');
 		const pages = await pdfPages(await reportPdf(report));
 		expect(pages.length).toBeGreaterThan(1);
 		for (const [i, page] of pages.entries()) {
 			expect(page).toContain('Riverside Learning Trust');
-			expect(page).toContain('Autumn 2, 2026-27');
+			expect(page).toContain('Autumn 2 (term 2), 2026-27');
 			expect(page).toContain('made on 23 Nov 2026');
 			expect(page).toContain(`Page ${i + 1} of ${pages.length}`);
 		}
@@ -162,7 +163,7 @@ describe('reports', () => {
 		const notMet = { ...sy, visits: [v2, { ...v1, safeguarding: 'not-met' as const }] };
 		const text = JSON.stringify(lgbReport(notMet, ctx));
 		expect(text).toContain(
-			`Safeguarding: not met, agreed ${formatShortDate(v1.date)}, in the Autumn 1 term.`
+			`Safeguarding: not met, agreed ${formatShortDate(v1.date)}, in Autumn 1 (term 1).`
 		);
 		const none = { ...sy, visits: [v2, { ...v1, safeguarding: null }] };
 		expect(JSON.stringify(lgbReport(none, ctx))).toContain(

@@ -63,7 +63,7 @@ describe('the booklet names people in full', () => {
 		const body = render(BookletView, {
 			props: { visit: visit({ term: 2 }), framework, schoolName: 'Oakfield' }
 		}).body;
-		expect(body).toContain('Autumn 2 term, 2026-27');
+		expect(body).toContain('Autumn 2 (term 2), 2026-27');
 		expect(body).not.toContain('term 2,');
 	});
 });
