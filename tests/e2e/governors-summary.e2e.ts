@@ -41,7 +41,7 @@ test('the governors’ summary shows the headline figures with their trend and r
 		.filter({ hasText: /^Attendance/ });
 	await expect(attendance.getByRole('cell')).toHaveText([
 		'Attendance',
-		new RegExp(`^${rate(now).replace('.', '\\.')} .*, autumn$`),
+		new RegExp(`^${rate(now).replace('.', '\\.')} .*, assessment point: Autumn$`),
 		through,
 		new RegExp(`^${trend}`)
 	]);

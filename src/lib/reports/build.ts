@@ -394,7 +394,11 @@ function headlineBlocks(sy: SchoolYear, ctx: ReportContext): ReportBlock[] {
 	];
 }
 
-/** A key figure in words: "60.0% (national 61.0%), mid-year projection; gap −17.0". */
+/**
+ * A key figure in words, with the assessment point it is from by the framework's own label:
+ * "60.0% (national 61.0%), assessment point: Mid-year projection". The label alone ("autumn")
+ * read as a season, when targets are set in the autumn too.
+ */
 export function keyFigureText(k: KeyFigure): string {
 	if (k.figure.kind !== 'value') return k.figure.display;
 	const national = k.rate
@@ -402,7 +406,7 @@ export function keyFigureText(k: KeyFigure): string {
 		: k.national.kind === 'value'
 			? ` (national ${k.national.display})`
 			: '';
-	return `${k.figure.display}${national}, ${k.pointLabel?.toLowerCase() ?? ''}`;
+	return `${k.figure.display}${national}${k.pointLabel ? `, assessment point: ${k.pointLabel}` : ''}`;
 }
 
 export function gapText(k: KeyFigure): string {

@@ -8,12 +8,14 @@ import {
 	newAttainmentBooklet,
 	SCHEMA_VERSION,
 	takeSnapshot,
+	type KeyFigure,
 	type School
 } from '$lib/domain';
 import type { SchoolYear } from '$lib/db/overviews';
 import {
 	boardPack,
 	governorsReport,
+	keyFigureText,
 	lgbReport,
 	walkReportPhoto,
 	type ReportContext
@@ -262,6 +264,25 @@ describe('reports', () => {
 		).toBe(false);
 	});
 
+	it('a key figure names its assessment point by the framework’s label, not as a season', () => {
+		// Targets are set in the autumn too: "autumn" alone did not say which point.
+		const figure = { kind: 'value', value: 95.3, display: '95.3%' } as const;
+		const k = {
+			measureId: 'attendance',
+			label: 'Attendance',
+			pointLabel: 'Autumn',
+			pointId: 'autumn',
+			figure,
+			national: { ...figure, value: 94, display: '94.0%' },
+			rag: { kind: 'none' },
+			gap: null
+		} as unknown as KeyFigure;
+		expect(keyFigureText(k)).toBe('95.3% (national 94.0%), assessment point: Autumn');
+		expect(keyFigureText({ ...k, pointLabel: 'End of year' })).toBe(
+			'95.3% (national 94.0%), assessment point: End of year'
+		);
+	});
+
 	it('the board pack carries the CEO’s commentary of the term and the order rule', () => {
 		const report = boardPack([sy], ctx);
 		const section = report.sections.find((s) => s.heading === 'The chief executive’s commentary');
@@ -423,7 +444,7 @@ describe('reports', () => {
 		// 18 of 30 = 60.0% at the term 1 visit; 20 of 30 = 66.7% now; +6.7, improving.
 		expect(rwm).toEqual([
 			'KS2 reading, writing and maths: expected standard',
-			'66.7% (national 62.0%), mid-year projection',
+			'66.7% (national 62.0%), assessment point: Mid-year projection',
 			'Term 1 visit: 60.0%; Now: 66.7%',
 			'Improving (+6.7)'
 		]);
