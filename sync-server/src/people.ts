@@ -1,6 +1,7 @@
 import {
 	assignedSchools,
 	headedSchools,
+	isVisitorTitle,
 	PEOPLE_ID,
 	PeopleDirectory,
 	SCHEMA_VERSION,
@@ -17,8 +18,8 @@ const FORMER_KEPT = 10;
  * member replicates, so that records name them in full on every device. Only name and full name,
  * the names they had before (which a device that has not heard of a rename still writes), for a
  * school improvement lead the schools they support (so the CEO sees a school with none) and for a
- * head the schools they lead (so their device hears of a move at once): other roles stay in
- * `_users`. An empty full name takes the person off the list. Runs under
+ * head the schools they lead (so their device hears of a move at once), and a SIL's title as a
+ * visitor (what the screens call them): other roles stay in `_users`. An empty full name takes the person off the list. Runs under
  * the trust database's write lock, as every other write to it does.
  */
 export async function recordPerson(
@@ -26,7 +27,9 @@ export async function recordPerson(
 	name: string,
 	fullName: string,
 	/** The account's roles: a SIL's `school:<id>` roles become the schools they support. */
-	roles: readonly string[] = []
+	roles: readonly string[] = [],
+	/** The account's title as a visitor (`VISITOR_TITLES`), kept for a SIL only. */
+	title?: unknown
 ): Promise<void> {
 	const trust = await storage.ensure(TRUST_DB, defaultSecurity(TRUST_DB));
 	await storage.withLock(TRUST_DB, async () => {
@@ -50,7 +53,8 @@ export async function recordPerson(
 				fullName: full,
 				...(formerNames.length ? { formerNames } : {}),
 				...(roles.includes('sil') ? { supports } : {}),
-				...(led.length ? { leads: led } : {})
+				...(led.length ? { leads: led } : {}),
+				...(roles.includes('sil') && isVisitorTitle(title) ? { title } : {})
 			});
 		}
 		people.sort((a, b) => a.name.localeCompare(b.name));

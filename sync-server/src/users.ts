@@ -1,6 +1,12 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
-import { isRole, schoolRole, type UserCtx } from '../../src/lib/domain/index.ts';
+import {
+	isRole,
+	isVisitorTitle,
+	schoolRole,
+	type UserCtx,
+	type VisitorTitle
+} from '../../src/lib/domain/index.ts';
 import { CouchError, forbidden } from './http.ts';
 import type { Doc } from './storage.ts';
 
@@ -19,6 +25,8 @@ export interface UserDoc extends Doc {
 	name: string;
 	roles: string[];
 	fullName?: string;
+	/** A visitor's title (`VISITOR_TITLES`), set by an administrator; none: school improvement lead. */
+	title?: VisitorTitle;
 	password_scheme?: 'pbkdf2';
 	pbkdf2_prf?: 'sha256';
 	iterations?: number;
@@ -159,6 +167,15 @@ export async function prepareUserWrite(
 	}
 	if (!admin && JSON.stringify([...roles].sort()) !== JSON.stringify([...oldDoc!.roles].sort())) {
 		throw forbidden('Only a trust administrator may change roles.');
+	}
+	if (newDoc.title !== undefined && !isVisitorTitle(newDoc.title)) {
+		throw forbidden(
+			'doc.title must be teaching-and-learning-lead, lead-practitioner or school-improvement-adviser'
+		);
+	}
+	// A title is what the trust calls a person, as their roles are: the administrator's to give.
+	if (!admin && newDoc.title !== oldDoc!.title) {
+		throw forbidden('Only a trust administrator may change a title.');
 	}
 	const out: Doc = { ...newDoc };
 	if (typeof newDoc.password === 'string') {

@@ -393,7 +393,7 @@ export async function writeDocs(
 					const roles = Array.isArray(doc.roles)
 						? (doc.roles as unknown[]).filter((r): r is string => typeof r === 'string')
 						: [];
-					await recordPerson(storage, name, fullName, doc._deleted ? [] : roles);
+					await recordPerson(storage, name, fullName, doc._deleted ? [] : roles, doc.title);
 				}
 			}
 		}

@@ -335,3 +335,59 @@ test('at 200 % text on a phone the administrator’s screens fit: no sideways sc
 	}
 	await context.close();
 });
+
+test('an administrator gives a visitor a title: the people list and the school name them by it', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const name = `lp.${crypto.randomUUID().slice(0, 8)}`;
+	const admin = await newDevice(browser, { width: 360, height: 740 });
+	const { page } = admin;
+	await signIn(page, E2E.admin);
+	await page.goto('/admin/people');
+	const form = page.getByRole('form', { name: 'Add an account' });
+	await form.getByLabel('User name').fill(name);
+	await form.getByLabel('Full name').fill('Priya Shah');
+	// Asked only of a school improvement lead; the role and what it may do stay the same.
+	await expect(form.getByLabel('Title as a visitor')).toHaveCount(0);
+	await form.getByLabel('School improvement lead', { exact: true }).check();
+	const title = form.getByLabel('Title as a visitor');
+	await expect(title.locator('option:checked')).toHaveText('School improvement lead');
+	await title.selectOption({ label: 'Lead practitioner' });
+	await form
+		.getByRole('group', { name: 'School improvement lead for' })
+		.getByLabel('Hawthorn')
+		.check();
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+	await form.getByRole('button', { name: 'Add the account' }).click();
+	await expect(form.getByRole('status')).toContainText(`Priya Shah can now sign in as ${name}`);
+	const card = page.getByTestId('account').filter({ hasText: `User name: ${name}` });
+	await expect(card).toContainText('Lead practitioner for Hawthorn Primary School');
+
+	// The school's page names its visitors by their titles, from the trust's list of people.
+	await page.goto('/schools/hawthorn');
+	await expect(page.getByTestId('school-people')).toContainText('Lead practitioner: Priya Shah');
+
+	// Taken back to the default: a school improvement lead again, everywhere.
+	await page.goto('/admin/people');
+	await card.getByRole('button', { name: 'Change Priya Shah’s account' }).click();
+	await expect(card.getByLabel('Title as a visitor').locator('option:checked')).toHaveText(
+		'Lead practitioner'
+	);
+	await card.getByLabel('Title as a visitor').selectOption({ label: 'School improvement lead' });
+	await card.getByRole('button', { name: 'Save the changes' }).click();
+	await expect(card).toContainText('School improvement lead for Hawthorn Primary School');
+	await page.goto('/schools/hawthorn');
+	await expect(page.getByTestId('school-people')).toContainText(
+		/School improvement leads?: .*Priya Shah/
+	);
+	await expect(page.getByTestId('school-people')).not.toContainText('Lead practitioner');
+
+	// Removed again, so that Hawthorn's visitors stay as the other tests know them.
+	await page.goto('/admin/people');
+	await card.getByRole('button', { name: 'Remove Priya Shah’s account' }).click();
+	await card.getByRole('button', { name: 'Remove the account' }).click();
+	await expect(page.getByText('Priya Shah’s account was removed.')).toBeVisible();
+	await admin.context.close();
+});

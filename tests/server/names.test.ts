@@ -110,6 +110,54 @@ describe('the trust’s list of people', () => {
 		expect(forged.status).toBe(403);
 	});
 
+	test('an administrator gives a visitor a title, which the list carries; they cannot change it themselves', async () => {
+		const id = '/_users/org.couchdb.user:lp.title';
+		const account = {
+			_id: 'org.couchdb.user:lp.title',
+			type: 'user',
+			name: 'lp.title',
+			fullName: 'Priya Shah',
+			roles: ['sil', 'school:hawthorn'],
+			password: 'lp-title-password'
+		};
+		const unknown = await api(server, 'PUT', id, {
+			user: 'admin',
+			body: { ...account, title: 'inspector' }
+		});
+		expect(unknown.status).toBe(403);
+		const made = await api(server, 'PUT', id, {
+			user: 'admin',
+			body: { ...account, title: 'lead-practitioner' }
+		});
+		expect(made.status).toBe(201);
+		const people = async () =>
+			(await api(server, 'GET', '/trust/people', { user: 'sil' })).body.people;
+		expect(await people()).toContainEqual({
+			name: 'lp.title',
+			fullName: 'Priya Shah',
+			supports: ['hawthorn'],
+			title: 'lead-practitioner'
+		});
+		// The visitor's own account: a title is the administrator's to give, as a role is.
+		const own = await api(server, 'GET', id, { user: 'lp.title', password: account.password });
+		const self = await api(server, 'PUT', id, {
+			user: 'lp.title',
+			password: account.password,
+			body: { ...own.body, title: 'school-improvement-adviser' }
+		});
+		expect(self.status).toBe(403);
+		// Taken away: a school improvement lead again, and the list says no title.
+		const again = await api(server, 'GET', id, { user: 'admin' });
+		const rest = { ...(again.body as Record<string, unknown>) };
+		delete rest.title;
+		expect((await api(server, 'PUT', id, { user: 'admin', body: rest })).status).toBe(201);
+		expect(await people()).toContainEqual({
+			name: 'lp.title',
+			fullName: 'Priya Shah',
+			supports: ['hawthorn']
+		});
+	});
+
 	test('an account made on the command line is added to it', async () => {
 		const other = await startServer();
 		await other.stop();

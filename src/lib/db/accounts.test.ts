@@ -9,6 +9,7 @@ import {
 	describeRoles,
 	newPassword,
 	rolesFrom,
+	titleFrom,
 	type AccountChoice
 } from './accounts';
 
@@ -82,6 +83,21 @@ describe('an account’s roles from the form', () => {
 			'Headteacher of Oakfield; also reads Ash'
 		);
 		expect(describeRoles([], name)).toBe('No role');
+	});
+
+	it('names a visitor by the title the administrator gave them, the role staying the same', () => {
+		const name = (id: string) => names[id] ?? id;
+		const roles = ['sil', 'school:ash'];
+		expect(describeRoles(roles, name, 'lead-practitioner')).toBe('Lead practitioner for Ash');
+		expect(describeRoles(['sil'], name, 'teaching-and-learning-lead')).toBe(
+			'Teaching and learning lead, no schools yet'
+		);
+		// The form keeps the title for a SIL only; none given reads as before.
+		const choice = choiceFrom(roles, 'school-improvement-adviser');
+		expect(rolesFrom(choice)).toEqual(roles);
+		expect(titleFrom(choice)).toBe('school-improvement-adviser');
+		expect(titleFrom({ ...choice, roles: ['ceo'] })).toBeUndefined();
+		expect(describeRoles(roles, name)).toBe('School improvement lead for Ash');
 	});
 
 	it('lists the schools by name, A to Z, whatever order the roles hold them in', () => {

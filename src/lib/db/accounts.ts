@@ -7,7 +7,10 @@ import {
 	ROLE_LABELS,
 	ROLES,
 	schoolRole,
-	type Role
+	isVisitorTitle,
+	visitorTitleLabel,
+	type Role,
+	type VisitorTitle
 } from '$lib/domain/roles';
 
 /**
@@ -22,6 +25,8 @@ export interface Account {
 	name: string;
 	fullName: string;
 	roles: string[];
+	/** A school improvement lead's title as a visitor; none: "School improvement lead". */
+	title?: VisitorTitle;
 }
 
 /** The account form: the person's roles, the schools they lead as head and those they support. */
@@ -36,6 +41,8 @@ export interface AccountChoice {
 	 * school with the command line): kept as they are.
 	 */
 	also?: string[];
+	/** The title a SIL is given as a visitor (`VISITOR_TITLES`), when `roles` has `sil`. */
+	title?: VisitorTitle;
 }
 
 /** The account's roles as the server keeps them, from the form. */
@@ -47,11 +54,15 @@ export function rolesFrom(choice: AccountChoice): string[] {
 	return [...roles, ...[...leads].sort().map(headRole), ...schools.map(schoolRole)];
 }
 
+/** The account's title as the server keeps it, from the form: a SIL's only. */
+export const titleFrom = (choice: AccountChoice): VisitorTitle | undefined =>
+	choice.roles.includes('sil') ? choice.title : undefined;
+
 /**
  * The form for an account's roles. An account from before `head:<id>` reads as leading the schools
  * `headedSchools` says it leads, so saving it names them.
  */
-export function choiceFrom(roles: readonly string[]): AccountChoice {
+export function choiceFrom(roles: readonly string[], title?: VisitorTitle): AccountChoice {
 	const user = { name: null, roles: [...roles] };
 	const leads = headedSchools(user);
 	const assigned = assignedSchools(user);
@@ -61,7 +72,8 @@ export function choiceFrom(roles: readonly string[]): AccountChoice {
 		roles: ROLES.filter((r) => roles.includes(r)),
 		leads,
 		supports,
-		...(also.length ? { also } : {})
+		...(also.length ? { also } : {}),
+		...(title ? { title } : {})
 	};
 }
 
@@ -144,7 +156,8 @@ export async function listAccounts(): Promise<Account[]> {
 						{
 							name: doc.name,
 							fullName: typeof doc.fullName === 'string' && doc.fullName ? doc.fullName : doc.name,
-							roles: doc.roles.filter((r): r is string => typeof r === 'string')
+							roles: doc.roles.filter((r): r is string => typeof r === 'string'),
+							...(isVisitorTitle(doc.title) ? { title: doc.title } : {})
 						}
 					]
 				: []
@@ -167,6 +180,7 @@ export async function addAccount(account: Account, password: string): Promise<vo
 			name: account.name,
 			fullName: account.fullName,
 			roles: account.roles,
+			...(account.title ? { title: account.title } : {}),
 			password
 		})
 	});
@@ -181,7 +195,8 @@ export async function addAccount(account: Account, password: string): Promise<vo
  */
 export async function changeAccount(
 	name: string,
-	change: { fullName?: string; roles?: string[]; password?: string }
+	/** A `title` key left undefined takes the title away ("School improvement lead"). */
+	change: { fullName?: string; roles?: string[]; title?: VisitorTitle; password?: string }
 ): Promise<void> {
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const read = await call(docPath(name));
@@ -255,7 +270,9 @@ export function onlyLeadOf(account: Account, all: readonly Account[]): string[] 
 /** An account's roles in words: "Headteacher of Oakfield; school improvement lead for Ash". */
 export function describeRoles(
 	roles: readonly string[],
-	schoolName: (id: string) => string
+	schoolName: (id: string) => string,
+	/** A SIL's title as a visitor: "Lead practitioner for Ash". */
+	title?: VisitorTitle
 ): string {
 	const { roles: held, leads, supports, also = [] } = choiceFrom(roles);
 	// By name, as every list of schools reads: the roles keep them in the order they were given.
@@ -275,8 +292,8 @@ export function describeRoles(
 			}
 			if (r === 'sil') {
 				return supports.length
-					? `School improvement lead for ${names(supports)}`
-					: 'School improvement lead, no schools yet';
+					? `${visitorTitleLabel(title)} for ${names(supports)}`
+					: `${visitorTitleLabel(title)}, no schools yet`;
 			}
 			return ROLE_LABELS[r];
 		});

@@ -3,6 +3,7 @@ import { lazy } from './lazy.ts';
 import { changeMeta } from './changes.ts';
 import { docMeta, PersonName } from './common.ts';
 import { PEOPLE_ID } from './databases.ts';
+import { VISITOR_TITLES } from './roles.ts';
 
 export { PEOPLE_ID } from './databases.ts';
 
@@ -36,7 +37,12 @@ export const PeopleDirectory = lazy(() =>
 					 * For a headteacher, the schools they lead (public: each school's own details name its
 					 * head), so that a device hears at once of a head given another school.
 					 */
-					leads: z.array(z.string().min(1).max(64)).max(500).optional()
+					leads: z.array(z.string().min(1).max(64)).max(500).optional(),
+					/**
+					 * For a school improvement lead, their title as a visitor when it is not "School
+					 * improvement lead" (`VISITOR_TITLES`): from their account, set by an administrator.
+					 */
+					title: z.enum(VISITOR_TITLES).optional()
 				})
 			)
 			.max(5000),

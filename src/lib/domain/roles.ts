@@ -18,6 +18,41 @@ export const ROLE_LABELS: Record<Role, string> = {
 	admin: 'Trust administrator'
 };
 
+/**
+ * What a visitor (the `sil` role) is called: DOMAIN.md's visitors are school improvement leads and
+ * also teaching and learning leads and lead practitioners. The role and what it may do are the
+ * same; the title, given by an administrator, is what the screens and reports call them. None
+ * given: a school improvement lead.
+ */
+export const VISITOR_TITLES = [
+	'teaching-and-learning-lead',
+	'lead-practitioner',
+	'school-improvement-adviser'
+] as const;
+export type VisitorTitle = (typeof VISITOR_TITLES)[number];
+export const VISITOR_TITLE_LABELS: Record<VisitorTitle, string> = {
+	'teaching-and-learning-lead': 'Teaching and learning lead',
+	'lead-practitioner': 'Lead practitioner',
+	'school-improvement-adviser': 'School improvement adviser'
+};
+export const isVisitorTitle = (t: unknown): t is VisitorTitle =>
+	(VISITOR_TITLES as readonly unknown[]).includes(t);
+/** A visitor's title in words; a title not known (or none) reads as the role's own label. */
+export const visitorTitleLabel = (title?: unknown): string =>
+	isVisitorTitle(title) ? VISITOR_TITLE_LABELS[title] : ROLE_LABELS.sil;
+
+/**
+ * Each visitor's title in words by user name, from the trust's list of people (`PeopleDirectory`):
+ * everyone it says supports schools (a school improvement lead), whatever their title.
+ */
+export function visitorTitles(
+	people: readonly { name: string; supports?: unknown; title?: unknown }[]
+): Readonly<Record<string, string>> {
+	return Object.fromEntries(
+		people.filter((p) => p.supports !== undefined).map((p) => [p.name, visitorTitleLabel(p.title)])
+	);
+}
+
 export const schoolRole = (schoolId: string) => `school:${schoolId}`;
 
 /** The school a head leads, named on their account (with `head` and that school's `school:` role). */

@@ -65,6 +65,8 @@ export interface ReportContext {
 	today: string;
 	/** The trust's people, to name who wrote a record that does not carry their full name. */
 	people?: PeopleNames;
+	/** Each visitor's title in words ("Lead practitioner"), named beside the visitor. */
+	titles?: Readonly<Record<string, string>>;
 	/** Which visit types count against the SI days allowance (`siDaysCounting`); else the default. */
 	counting?: SiDaysCounting;
 }
@@ -161,7 +163,11 @@ function visitBlocks(v: VisitRecord, ctx: ReportContext, photos?: VisitPhotos): 
 			kind: 'facts',
 			items: [
 				['Record', VISIT_STATUS_LABELS[v.status]],
-				['Visitor', fullName(v.visitor, v.visitorName, ctx.people)],
+				[
+					'Visitor',
+					fullName(v.visitor, v.visitorName, ctx.people) +
+						(ctx.titles?.[v.visitor] ? `, ${ctx.titles[v.visitor]}` : '')
+				],
 				['Focus', v.focus || 'Not recorded'],
 				[
 					'Who attended',

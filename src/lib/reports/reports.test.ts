@@ -500,6 +500,16 @@ describe('reports name people in full', () => {
 		expect(text).not.toMatch(/head\.st-aidans|"sil"/);
 		expect(text).toContain('Reading. Strengths: Fluency. To develop: none recorded.');
 		expect(text).not.toContain('..');
+		// A visitor the administrator titled "Lead practitioner" is named so; one without a title
+		// is named as before.
+		const titled = governorsReport(
+			{ ...sy, visits: [confirmed], steps: [] },
+			{ ...ctx, people: { sil: 'James Whitfield' }, titles: { sil: 'Lead practitioner' } }
+		);
+		const facts = titled.sections
+			.flatMap((s) => s.blocks)
+			.flatMap((b) => (b.kind === 'facts' ? b.items : []));
+		expect(facts).toContainEqual(['Visitor', 'James Whitfield, Lead practitioner']);
 	});
 });
 

@@ -1,7 +1,7 @@
 import Dexie, { liveQuery, type Subscription } from 'dexie';
 // Narrow imports, here and in everything the first screen draws: the domain's index builds every
 // schema the app has, which a cold start on a phone cannot afford before its first paint (issue 17).
-import { assignedSchools, hasRole, type UserCtx } from '$lib/domain/roles';
+import { assignedSchools, hasRole, visitorTitles, type UserCtx } from '$lib/domain/roles';
 import {
 	CONCERNS_DB,
 	PEOPLE_ID,
@@ -209,6 +209,8 @@ class Workspace {
 	stranded = $derived(this.waiting.filter((w) => this.takenAway.some((t) => t.db === w.db)).length);
 	/** The trust's people, full name by user name (`PeopleDirectory`), to name who wrote what. */
 	people = $state<Record<string, string>>({});
+	/** Each visitor's title in words by user name ("Lead practitioner"): `visitorTitles`. */
+	visitorTitles = $state<Readonly<Record<string, string>>>({});
 	/** Set when the device is close to the storage the browser allows this app. */
 	storageLow = $state(false);
 	/**
@@ -410,6 +412,7 @@ class Workspace {
 			next: (row) => {
 				const list = row?.type === 'people' ? (row.doc as PeopleDirectory).people : [];
 				this.people = Object.fromEntries(list.map((p) => [p.name, p.fullName]));
+				this.visitorTitles = visitorTitles(list);
 				// The schools the trust lists for this person changed (or the app started): an
 				// administrator may have changed their account.
 				const me = list.find((p) => p.name === session.name);
@@ -1280,6 +1283,7 @@ class Workspace {
 		this.#schoolsSeen = null;
 		this.#rolesStale = false;
 		this.people = {};
+		this.visitorTitles = {};
 		this.#choiceRows = [];
 		this.choices = [];
 		this.othersChoices = [];

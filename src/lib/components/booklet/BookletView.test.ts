@@ -59,6 +59,18 @@ describe('the booklet names people in full', () => {
 		expect(body).toContain('Confirmed by the headteacher, Sarah Thompson');
 	});
 
+	it('with the visitor’s title, when the administrator gave them one', () => {
+		const body = render(BookletView, {
+			props: {
+				visit: visit({ visitor: 'sil', visitorName: 'James Whitfield' }),
+				framework,
+				schoolName: 'Oakfield',
+				titles: { sil: 'Teaching and learning lead' }
+			}
+		}).body;
+		expect(body).toContain('Visitor: James Whitfield, Teaching and learning lead');
+	});
+
 	it('and says the term in words', () => {
 		const body = render(BookletView, {
 			props: { visit: visit({ term: 2 }), framework, schoolName: 'Oakfield' }
