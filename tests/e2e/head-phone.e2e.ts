@@ -3,11 +3,13 @@ import {
 	demoUsers,
 	expectAllSent,
 	horizontalOverflow,
+	misfits,
 	newDevice,
 	samplePhoto,
 	seriousA11yViolations,
 	serverGet,
-	signIn
+	signIn,
+	spilledText
 } from './helpers.ts';
 import { E2E } from './env.ts';
 
@@ -349,6 +351,49 @@ test('every other screen of the head’s has 44 px targets and passes axe at 360
 		expect(await smallTargets(page), path).toEqual([]);
 		expect(await seriousA11yViolations(page), path).toEqual([]);
 		expect(await horizontalOverflow(page), path).toBeLessThanOrEqual(0);
+	}
+	await context.close();
+});
+
+test('at 200 % text on a phone the head’s screens fit: no sideways scroll, nothing cut', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { head, shared } = await headWithShared(request);
+	const step = (await schoolDocs(request, head.school)).find((d) => d.type === 'next-step');
+	if (!step) throw new Error('The head’s school has no next step');
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, head.name);
+	const big = () => page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+	// Each screen as the head finds it, with what opens on it: the next step's form marked done
+	// (the evidence box shows) and the visit record's comment box.
+	for (const [path, heading, open] of [
+		['/', /next steps$/, null],
+		[
+			`/next-steps/${encodeURIComponent(step._id)}`,
+			/./,
+			() => page.getByRole('radio', { name: /^Done/ }).check()
+		],
+		[
+			`/visits/${encodeURIComponent(shared[0]!._id)}`,
+			/^SI visit,/,
+			() => page.getByLabel('Comment (optional)').fill('Agreed, thank you')
+		],
+		[`/schools/${head.school}`, /./, null],
+		[`/schools/${head.school}/attainment`, /./, null],
+		[`/schools/${head.school}/overview`, /./, null],
+		['/choices', /./, null],
+		['/sync', /./, null],
+		['/settings', /./, null]
+	] as const) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { level: 1, name: heading }), path).toBeVisible();
+		await expect(page.getByRole('status').filter({ hasText: /^Loading/ }), path).toHaveCount(0);
+		await big();
+		if (open) await open();
+		expect.soft(await misfits(page), path).toEqual([]);
+		expect.soft(await spilledText(page), path).toEqual([]);
 	}
 	await context.close();
 });

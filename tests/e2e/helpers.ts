@@ -270,6 +270,30 @@ export async function misfits(page: Page): Promise<string[]> {
 }
 
 /**
+ * Words that run past the edge of their own box in the page's content (a badge's longest word
+ * over its border, a link's over its card's), as a person reading at 200 % text on a phone would
+ * find them; each as its words. Boxes that scroll, and visually hidden ones, are left out.
+ */
+export async function spilledText(page: Page): Promise<string[]> {
+	return page
+		.locator('main *')
+		.evaluateAll((els) =>
+			(els as HTMLElement[])
+				.filter(
+					(el) =>
+						el.clientWidth > 1 &&
+						el.scrollWidth > el.clientWidth + 1 &&
+						!['auto', 'scroll'].includes(getComputedStyle(el).overflowX) &&
+						[...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim())
+				)
+				.map(
+					(el) =>
+						`“${el.textContent!.replace(/\s+/g, ' ').trim().slice(0, 60)}” runs ${el.scrollWidth - el.clientWidth} px past its box`
+				)
+		);
+}
+
+/**
  * The main menu's entries that do not fit the screen: text wider than its entry (it runs into the
  * next one) or an entry past the screen's edge. Empty when every entry can be read and tapped.
  */
