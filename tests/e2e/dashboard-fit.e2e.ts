@@ -1,5 +1,13 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { demoUsers, horizontalOverflow, newDevice, serverGet, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	horizontalOverflow,
+	misfits,
+	newDevice,
+	serverGet,
+	signIn,
+	spilledText
+} from './helpers.ts';
 
 // Found in the CEO's walk-through at stop 28: at 1280 px the heat map's last columns (next steps
 // done, SI days) needed a sideways scroll, and choosing a term that has not begun flagged every
@@ -148,6 +156,56 @@ test('at 360 px the key figures scroll as a named region, and a heading sorted b
 				return b.x >= r.x - 1 && b.x + b.width <= r.x + r.width + 1;
 			}, `"${name}" in sight`)
 			.toBe(true);
+	}
+	await context.close();
+});
+
+test('at 200 % text on a phone the CEO’s screens fit: no sideways scroll, nothing cut', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { ceo } = await demoUsers(request);
+	// The demo's vulnerable school, with the open concern; and one to mark vulnerable.
+	const concerned = 'st-aidans';
+	const { body } = await serverGet<{ rows: { doc: { type: string; id: string } }[] }>(
+		request,
+		'trust/_all_docs?include_docs=true'
+	);
+	const other = body.rows.map((r) => r.doc).find((d) => d.type === 'school' && d.id !== concerned)!;
+	const { page, context } = await newDevice(browser, PHONE);
+	await signIn(page, ceo);
+	await openDashboard(page);
+	const big = () => page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+	// Each screen with what opens on it: the concern's form to close it (its "Closed on" box beside
+	// the "Done on" one), and the form to mark a school vulnerable.
+	for (const [path, heading, open] of [
+		[
+			'/dashboard',
+			/Trust dashboard/,
+			() => page.getByRole('button', { name: 'Close the concern…' }).first().click()
+		],
+		[`/schools/${concerned}/overview`, /School overview/, null],
+		[
+			`/schools/${other.id}/overview`,
+			/School overview/,
+			() => page.getByRole('button', { name: 'Mark the school vulnerable' }).click()
+		],
+		[`/schools/${concerned}`, /./, null],
+		['/reports/board', /Board pack/, null],
+		[`/schools/${concerned}/reports/lgb/2`, /Termly summary/, null],
+		[`/schools/${concerned}/reports/governors`, /Summary of school/, null],
+		['/choices', /./, null],
+		['/sync', /./, null],
+		['/settings', /./, null]
+	] as const) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { level: 1, name: heading }), path).toBeVisible();
+		await expect(page.getByRole('status').filter({ hasText: /^Loading/ }), path).toHaveCount(0);
+		await big();
+		if (open) await open();
+		expect.soft(await misfits(page), path).toEqual([]);
+		expect.soft(await spilledText(page), path).toEqual([]);
 	}
 	await context.close();
 });
