@@ -1,7 +1,9 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
+	crowdedMenu,
 	demoUsers,
 	horizontalOverflow,
+	misfits,
 	moderateA11yViolations,
 	newDevice,
 	planVisit,
@@ -88,6 +90,58 @@ for (const size of SIZES) {
 		await context.close();
 	});
 }
+
+// Found at stop 43: at 360 px with 200 % text a date box showed part of its date, the menu ran
+// past the screen's edge ("Settings" half shown), and the look-fors, the school cards, the plan's
+// discussion areas and a next step's details pushed the page sideways.
+test('at 200 % text on a phone the SIL’s screens fit: no sideways scroll, nothing cut, the whole menu on the screen', async ({
+	browser,
+	request
+}) => {
+	test.setTimeout(180_000);
+	const { sil, heads } = await demoUsers(request);
+	const school = heads[0]!.school;
+	const { page, context } = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(page, sil);
+	/** The screen as it stands, with its text at 200 %: it fits, and so does the menu. */
+	const fits = async (what: string, heading: RegExp) => {
+		await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+		await expect(page.getByRole('status').filter({ hasText: /^Loading/ })).toHaveCount(0);
+		await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+		expect(await misfits(page), what).toEqual([]);
+		expect(await crowdedMenu(page), `the menu on ${what}`).toEqual([]);
+		await page.evaluate(() => (document.documentElement.style.fontSize = ''));
+	};
+	const open = async (path: string, heading: RegExp) => {
+		await page.goto(path);
+		await fits(path, heading);
+	};
+	await open('/', /Your schools/);
+	await open(`/schools/${school}`, /./);
+	await open(`/schools/${school}/attainment`, /./);
+	await open(`/schools/${school}/plan`, /Plan a visit/);
+	await planVisit(page);
+	// The record booklet, every section on one page, with a next step agreed (its due date box).
+	await expect(page.getByRole('heading', { name: /SI visit,/ })).toBeVisible();
+	const visit = new URL(page.url()).pathname;
+	await page.getByLabel('Next step', { exact: true }).fill('Embed the new phonics scheme');
+	await page.getByLabel(/^Owner/).fill('English lead');
+	await page.getByLabel('Due date').fill('2027-03-31');
+	await page.getByRole('button', { name: 'Add next step' }).click();
+	await expect(page.getByTestId('visit-next-step')).toHaveCount(1);
+	await fits('the visit record', /SI visit,/);
+	await page.getByTestId('visit-next-step').getByRole('link').click();
+	await fits('the next step', /Embed the new phonics scheme/);
+	await page.goto(`${visit}/walk`);
+	await page.getByRole('button', { name: 'Start the learning walk' }).click();
+	await page.getByRole('button', { name: 'Add a room' }).click();
+	await expect(page.getByTestId('room')).toHaveCount(1);
+	await fits('the learning walk', /Learning walk/);
+	await open('/choices', /Needs your choice/);
+	await open('/sync', /Sync with the trust/);
+	await open('/settings', /Settings/);
+	await context.close();
+});
 
 test('the head’s phone screens are accessible, with large enough text and targets', async ({
 	browser,
