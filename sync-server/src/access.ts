@@ -3,6 +3,7 @@ import {
 	CONCERNS_DB,
 	isAdmin,
 	schoolIdFromDbName,
+	schoolIdFromGovernorsDb,
 	securityFor,
 	TRUST_DB,
 	type UserCtx
@@ -12,11 +13,16 @@ import type { Security } from './storage.ts';
 import { USERS_DB } from './users.ts';
 
 /**
- * The databases the app owns: the trust, each school, the concerns and the accounts. Only these carry the domain
- * rules; any other database an administrator creates is a plain CouchDB database.
+ * The databases the app owns: the trust, each school and its governors' copies, the concerns and the
+ * accounts. Only these carry the domain rules; any other database an administrator creates is a
+ * plain CouchDB database.
  */
 export const isAppDb = (db: string) =>
-	db === TRUST_DB || db === CONCERNS_DB || db === USERS_DB || schoolIdFromDbName(db) !== null;
+	db === TRUST_DB ||
+	db === CONCERNS_DB ||
+	db === USERS_DB ||
+	schoolIdFromDbName(db) !== null ||
+	schoolIdFromGovernorsDb(db) !== null;
 
 /**
  * CouchDB 3's `[couchdb] default_security = admin_only`: a new database is for server

@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './log.ts';
 import { route } from './router.ts';
 import { recordDbUpdates } from './routes/db-updates.ts';
 import { migrateVulnerableOverviews } from './migrate-marks.ts';
+import { ensureGovernorsDbs } from './governors-dbs.ts';
 import { serveStatic } from './static.ts';
 import { Storage } from './storage.ts';
 import { hashPassword, USERS_DB, userDocId } from './users.ts';
@@ -210,6 +211,7 @@ export async function start(
 	const app = await openApp(cfg, log);
 	if (prepare) await prepare(app);
 	await migrateVulnerableOverviews(app.storage, app.log);
+	await ensureGovernorsDbs(app.storage);
 	const server = http.createServer(
 		// Timeouts are checked this often (Node's default is every 30 s).
 		{ connectionsCheckingInterval: Math.min(1000, cfg.headersTimeout * 250) },

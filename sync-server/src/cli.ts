@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import {
 	CarterStage,
 	SchoolCategory,
+	governorsDbName,
 	schoolDbName,
 	schoolDocId,
 	schoolRole,
@@ -27,7 +28,8 @@ first (LevelDB allows one process per database; a running server makes these com
 
   create-user <name> --roles sil,school:oakfield --full-name "Jo Bloggs" [--password P]
               roles: sil, head, ceo, admin, school:<id> (a school assigned), head:<id> (the
-              school a head leads, with head and school:<id>; needed for a head who is also a SIL)
+              school a head leads, with head and school:<id>; needed for a head who is also a SIL),
+              governor with one governor:<id> (a chair of governors: reads the copies sent only)
   list-users
   reset-password <name> [--password P]
   assign-schools <name> <school-id>[,<school-id>...]     (replaces the person's schools)
@@ -195,7 +197,8 @@ async function main(argv: string[]): Promise<number> {
 					);
 					return 1;
 				}
-				if (storage.exists(schoolDbName(id))) await storage.destroy(schoolDbName(id));
+				for (const db of [schoolDbName(id), governorsDbName(id)])
+					if (storage.exists(db)) await storage.destroy(db);
 				await trust.put({ _id: doc._id, _rev: doc._rev!, _deleted: true });
 				storage.notify(TRUST_DB);
 				console.log(`deleted school ${id}: ${doc.name} and its records (database school-${id})`);

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { build } from 'vite';
-import { CONCERNS_DB, School, schoolDbName, TRUST_DB } from '../../src/lib/domain/index.ts';
+import {
+	CONCERNS_DB,
+	governorsDbName,
+	School,
+	schoolDbName,
+	TRUST_DB
+} from '../../src/lib/domain/index.ts';
 import { defaultSecurity } from './access.ts';
 import type { Storage } from './storage.ts';
 import { USER_PREFIX, USERS_DB } from './users.ts';
@@ -93,7 +99,8 @@ export async function installCouchDb(o: InstallOptions): Promise<void> {
 			if (s.success) schools.push(s.data.id);
 		}
 	}
-	for (const db of [TRUST_DB, CONCERNS_DB, ...schools.map(schoolDbName)]) {
+	const dbs = schools.flatMap((s) => [schoolDbName(s), governorsDbName(s)]);
+	for (const db of [TRUST_DB, CONCERNS_DB, ...dbs]) {
 		const created = await call('PUT', `/${encodeURIComponent(db)}`);
 		if (created.status !== 201 && created.status !== 412) {
 			throw new Error(`creating ${db}: ${created.status} ${JSON.stringify(created.body)}`);

@@ -8,6 +8,8 @@ import {
 	EvaluationFramework,
 	FRAMEWORK_PRESETS,
 	frameworkDocId,
+	governorRole,
+	governorsDbName,
 	isRole,
 	School,
 	schoolDbName,
@@ -31,6 +33,7 @@ import { seedConcerns } from './seed-concerns.ts';
 import { seedVisits } from './seed-visits.ts';
 import { seedSituationHistory } from './seed-situation.ts';
 import { seedReviews } from './seed-reviews.ts';
+import { seedGovernors } from './seed-governors.ts';
 import type { App } from './context.ts';
 import type { Logger } from './log.ts';
 import type { Doc, Pouch, Storage } from './storage.ts';
@@ -93,6 +96,8 @@ export async function createSchool(storage: Storage, s: NewSchool): Promise<Scho
 	const trust = await trustDb(storage);
 	await putParsed(trust, School, doc);
 	await storage.ensure(schoolDbName(s.id), defaultSecurity(schoolDbName(s.id)));
+	// The copies sent to its chair of governors, who may not read the school's own records.
+	await storage.ensure(governorsDbName(s.id), defaultSecurity(governorsDbName(s.id)));
 	storage.notify(TRUST_DB);
 	return doc;
 }
@@ -216,6 +221,12 @@ function demoAccounts(includeAdmin: boolean): Omit<DemoAccount, 'password'>[] {
 			role: 'Headteacher, Oakfield Primary School',
 			fullName: 'Sarah Thompson',
 			roles: ['head', schoolRole('oakfield')]
+		},
+		{
+			name: 'chair.oakfield',
+			role: 'Chair of governors, Oakfield Primary School (reads the copies sent)',
+			fullName: 'Helen Marsh',
+			roles: ['governor', governorRole('oakfield')]
 		},
 		{
 			name: 'head.st-aidans',
@@ -397,6 +408,7 @@ export async function seedDemo(
 	await seedVulnerable(storage);
 	await seedConcerns(storage, visits, opts.today ?? new Date().toISOString().slice(0, 10));
 	await seedReviews(storage);
+	await seedGovernors(storage, opts.today ?? new Date().toISOString().slice(0, 10));
 	await seedAttainment(
 		storage,
 		DEMO_SCHOOLS.map((s) => s.id),
@@ -408,7 +420,7 @@ export async function seedDemo(
 		password: opts.passwords(a.name)
 	}));
 	for (const a of accounts) {
-		if (!a.roles.every((r) => isRole(r) || r.startsWith('school:')))
+		if (!a.roles.every((r) => isRole(r) || /^(school|governor):/.test(r)))
 			throw new Error('bad demo role');
 		await putUser(storage, a, opts.iterations);
 	}

@@ -86,7 +86,8 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 /** A role we hand out: one of the domain's roles, an assigned school, or the school a head leads. */
-export const isKnownRole = (r: string) => isRole(r) || /^(school|head):[a-z0-9-]+$/.test(r);
+export const isKnownRole = (r: string) =>
+	isRole(r) || /^(school|head|governor):[a-z0-9-]+$/.test(r);
 
 /**
  * What is wrong with an account's roles, or null: every role known, and a school led as its head
@@ -95,12 +96,17 @@ export const isKnownRole = (r: string) => isRole(r) || /^(school|head):[a-z0-9-]
  */
 export function rolesProblem(roles: unknown): string | null {
 	if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && isKnownRole(r))) {
-		return 'doc.roles must be a list of roles: sil, head, ceo, admin, school:<id> or head:<id>.';
+		return 'doc.roles must be a list of roles: sil, head, ceo, admin, governor, school:<id>, head:<id> or governor:<id>.';
 	}
 	// Bounded, and checked through a set: a megabyte of roles sent by anyone to their own account
 	// must not hold the server for a quadratic search.
 	if (roles.length > MAX_ROLES) return `An account holds at most ${MAX_ROLES} roles.`;
 	const held = new Set<string>(roles as string[]);
+	// A chair of governors governs one school and reads nothing else of it (`governorRole`).
+	const governs = [...held].filter((r) => r.startsWith('governor:'));
+	if (held.has('governor') !== governs.length > 0 || governs.length > 1) {
+		return 'A chair of governors holds the role governor and exactly one governor:<id>.';
+	}
 	for (const r of held) {
 		if (!r.startsWith('head:')) continue;
 		const school = schoolRole(r.slice('head:'.length));

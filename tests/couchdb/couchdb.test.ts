@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
 	CONCERNS_DB,
+	governorsDbName,
 	overviewDocId,
 	SCHEMAS,
 	schoolDbName,
@@ -34,8 +35,12 @@ const SCHOOLS = [
 	'kingsmead',
 	'millbrook'
 ];
-const APP_DBS = [TRUST_DB, CONCERNS_DB, ...SCHOOLS.map(schoolDbName)];
-const PEOPLE = ['ceo', 'sil', 'head.oakfield', 'head.st-aidans'];
+const APP_DBS = [
+	TRUST_DB,
+	CONCERNS_DB,
+	...SCHOOLS.flatMap((s) => [schoolDbName(s), governorsDbName(s)])
+];
+const PEOPLE = ['ceo', 'sil', 'head.oakfield', 'head.st-aidans', 'chair.oakfield'];
 
 function installCouchDb(dataDir: string): Promise<{ code: number | null; out: string }> {
 	return new Promise((resolve) => {
@@ -118,6 +123,17 @@ describe('install-couchdb into Apache CouchDB', () => {
 		const head = { user: 'head.oakfield', password: PASSWORD };
 		expect((await C('GET', '/school-oakfield', head)).status).toBe(200);
 		expect((await C('GET', '/school-millbrook', head)).status).toBe(403);
+		// The chair of governors reads the governors' copies only, on both servers alike.
+		const chair = { user: 'chair.oakfield', password: PASSWORD };
+		for (const [db, status] of [
+			['/governors-oakfield', 200],
+			['/school-oakfield', 403],
+			['/trust', 403],
+			['/concerns', 403]
+		] as const) {
+			expect((await C('GET', db, chair)).status, db).toBe(status);
+			expect((await O('GET', db, chair)).status, db).toBe(status);
+		}
 	});
 });
 
@@ -509,7 +525,7 @@ describe('validate_doc_update run by CouchDB gives our server’s verdicts', () 
 			cases.push(...casesFor(doc, db));
 		}
 		// One stored document of each type from the demo trust: a valid example of each.
-		for (const db of [TRUST_DB, 'school-oakfield']) {
+		for (const db of [TRUST_DB, 'school-oakfield', 'governors-oakfield']) {
 			const all = await O('GET', `/${db}/_all_docs?include_docs=true`, admin);
 			for (const row of all.body.rows as unknown as { doc?: Json }[]) {
 				const t = row.doc?.type;

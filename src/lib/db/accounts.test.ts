@@ -20,7 +20,8 @@ const names: Record<string, string> = { ash: 'Ash', hawthorn: 'Hawthorn', oakfie
 const choice = fc.record({
 	roles: fc.subarray([...ROLES]),
 	leads: fc.subarray(SCHOOLS),
-	supports: fc.subarray(SCHOOLS)
+	supports: fc.subarray(SCHOOLS),
+	governs: fc.constantFrom(...SCHOOLS)
 });
 
 describe('an account’s roles from the form', () => {
@@ -37,6 +38,7 @@ describe('an account’s roles from the form', () => {
 				// A school they lead is not one they support: no one reviews their own school.
 				const supports = c.supports.filter((s) => !leads.includes(s)).sort();
 				expect(back.supports).toEqual(c.roles.includes('sil') ? supports : []);
+				expect(back.governs).toEqual(c.roles.includes('governor') ? c.governs : undefined);
 				// The rules then make them the head of exactly the schools chosen.
 				const user = { name: 'x', roles };
 				for (const s of SCHOOLS) {

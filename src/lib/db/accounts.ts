@@ -2,6 +2,8 @@ import { couchUrl } from '$lib/config';
 import { signIn, SignInError } from '$lib/sync/session';
 import {
 	assignedSchools,
+	governedSchools,
+	governorRole,
 	headedSchools,
 	headRole,
 	ROLE_LABELS,
@@ -36,6 +38,8 @@ export interface AccountChoice {
 	leads: string[];
 	/** The schools they support as a school improvement lead (`school:<id>`), when `roles` has `sil`. */
 	supports: string[];
+	/** The one school whose governors they chair (`governor:<id>`), when `roles` has `governor`. */
+	governs?: string;
 	/**
 	 * Schools the account is assigned that the form does not show (a head given access to a second
 	 * school with the command line): kept as they are.
@@ -51,7 +55,9 @@ export function rolesFrom(choice: AccountChoice): string[] {
 	const leads = roles.includes('head') ? choice.leads : [];
 	const supports = roles.includes('sil') ? choice.supports.filter((s) => !leads.includes(s)) : [];
 	const schools = [...new Set([...leads, ...supports, ...(choice.also ?? [])])].sort();
-	return [...roles, ...[...leads].sort().map(headRole), ...schools.map(schoolRole)];
+	const governs =
+		roles.includes('governor') && choice.governs ? [governorRole(choice.governs)] : [];
+	return [...roles, ...[...leads].sort().map(headRole), ...schools.map(schoolRole), ...governs];
 }
 
 /** The account's title as the server keeps it, from the form: a SIL's only. */
@@ -68,10 +74,12 @@ export function choiceFrom(roles: readonly string[], title?: VisitorTitle): Acco
 	const assigned = assignedSchools(user);
 	const supports = roles.includes('sil') ? assigned.filter((s) => !leads.includes(s)) : [];
 	const also = assigned.filter((s) => !leads.includes(s) && !supports.includes(s));
+	const governs = governedSchools(user)[0];
 	return {
 		roles: ROLES.filter((r) => roles.includes(r)),
 		leads,
 		supports,
+		...(governs ? { governs } : {}),
 		...(also.length ? { also } : {}),
 		...(title ? { title } : {})
 	};
@@ -82,6 +90,12 @@ export function choiceProblem(choice: AccountChoice): string | null {
 	if (choice.roles.length === 0) return 'Choose at least one role.';
 	if (choice.roles.includes('head') && choice.leads.length === 0) {
 		return 'Choose the school they are the headteacher of.';
+	}
+	if (choice.roles.includes('governor')) {
+		// A chair of governors reads only the copies sent to them: any other role would open the
+		// school's records, or the trust's, to them.
+		if (choice.roles.length > 1) return 'A chair of governors has no other role.';
+		if (!choice.governs) return 'Choose the school whose governors they chair.';
 	}
 	return null;
 }
@@ -274,14 +288,14 @@ export function describeRoles(
 	/** A SIL's title as a visitor: "Lead practitioner for Ash". */
 	title?: VisitorTitle
 ): string {
-	const { roles: held, leads, supports, also = [] } = choiceFrom(roles);
+	const { roles: held, leads, supports, governs, also = [] } = choiceFrom(roles);
 	// By name, as every list of schools reads: the roles keep them in the order they were given.
 	const names = (ids: string[]) =>
 		ids
 			.map(schoolName)
 			.sort((a, b) => a.localeCompare(b, 'en-GB'))
 			.join(', ');
-	const order: Role[] = ['head', 'sil', 'ceo', 'admin'];
+	const order: Role[] = ['head', 'sil', 'ceo', 'admin', 'governor'];
 	const parts = order
 		.filter((r) => held.includes(r))
 		.map((r) => {
@@ -294,6 +308,11 @@ export function describeRoles(
 				return supports.length
 					? `${visitorTitleLabel(title)} for ${names(supports)}`
 					: `${visitorTitleLabel(title)}, no schools yet`;
+			}
+			if (r === 'governor') {
+				return governs
+					? `Chair of governors of ${schoolName(governs)}`
+					: 'Chair of governors, school not chosen yet';
 			}
 			return ROLE_LABELS[r];
 		});

@@ -197,3 +197,70 @@ export const GovernorsCopy = lazy(() =>
 	})
 );
 export type GovernorsCopy = z.infer<typeof GovernorsCopy>;
+
+// ---------------------------------------------------------------------------------------------
+// The summary itself, as sent to the chair of governors (their own database: `governorsDbName`)
+
+export const governorsSummaryDocId = (year: string, uuid: string) =>
+	`governors-summary:${year}:${uuid}`;
+
+const ReportText = lazy(() => z.string().max(20_000, 'must be at most 20,000 characters'));
+
+/** One block of a report (src/lib/reports/report.ts) as kept: text and tables, never photos. */
+const ReportBlockCopy = lazy(() =>
+	z.discriminatedUnion('kind', [
+		z.object({ kind: z.literal('subheading'), text: ReportText }),
+		z.object({ kind: z.literal('paragraph'), text: ReportText }),
+		z.object({
+			kind: z.literal('facts'),
+			items: z.array(z.tuple([ReportText, ReportText])).max(200)
+		}),
+		z.object({
+			kind: z.literal('table'),
+			caption: ReportText,
+			columns: z.array(ReportText).max(20),
+			widths: z.array(z.number().positive()).max(20),
+			rows: z.array(z.array(ReportText).max(20)).max(2000)
+		})
+	])
+);
+
+/** A `Report` as sent: what the chair of governors reads on their own device. */
+export const ReportCopy = lazy(() =>
+	z.object({
+		title: Label,
+		subject: Label,
+		trustName: Label,
+		termLabel: Label,
+		generatedOn: IsoDate,
+		landscape: z.boolean(),
+		fileName: Label,
+		sections: z
+			.array(z.object({ heading: ReportText, blocks: z.array(ReportBlockCopy).max(500) }))
+			.max(100)
+	})
+);
+
+/**
+ * The yearly summary of visits exactly as it was sent to the chair of governors one term, written
+ * beside the record of the copy sent (`GovernorsCopy`) into the governors' database. Never edited:
+ * each term sends a new one. Learning-walk photos stay out (they are pupils' work, and large):
+ * `photosInPrint` says the printed copy had them.
+ */
+export const GovernorsSummary = lazy(() =>
+	z.object({
+		...docMeta,
+		type: z.literal('governors-summary'),
+		schoolId: Slug,
+		schoolName: Label,
+		year: AcademicYearId,
+		term: TermNumber,
+		sentOn: IsoDate,
+		by: z.string().min(1),
+		byName: Label.optional(),
+		at: IsoDateTime,
+		photosInPrint: z.boolean(),
+		report: ReportCopy
+	})
+);
+export type GovernorsSummary = z.infer<typeof GovernorsSummary>;

@@ -13,5 +13,17 @@ export function schoolIdFromDbName(db: string): string | null {
 	return m ? m[1]! : null;
 }
 
+/**
+ * The copies of a school's summary sent to its chair of governors, in a database of their own: read
+ * access to a database is all or nothing, and the school's holds drafts, walk notes and staff data
+ * that a governor must not replicate.
+ */
+export const governorsDbName = (schoolId: string) => `governors-${schoolId}`;
+
+export function schoolIdFromGovernorsDb(db: string): string | null {
+	const m = /^governors-([a-z0-9-]+)$/.exec(db);
+	return m ? m[1]! : null;
+}
+
 /** The trust's list of people (`PeopleDirectory` in people.ts), in the trust database. */
 export const PEOPLE_ID = 'people';

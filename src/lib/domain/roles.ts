@@ -1,4 +1,4 @@
-import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './databases.ts';
+import { CONCERNS_DB, schoolIdFromDbName, schoolIdFromGovernorsDb, TRUST_DB } from './databases.ts';
 
 // No zod here: the first screens of a cold start import this file, and building schemas is work
 // they do not need (issue 17).
@@ -7,7 +7,7 @@ import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './databases.ts';
  * People's roles. A person's schools are roles too (`school:<id>`), so the same access rule works
  * on our sync server and on Apache CouchDB, whose `_security` objects grant access by role.
  */
-export const ROLES = ['sil', 'head', 'ceo', 'admin'] as const;
+export const ROLES = ['sil', 'head', 'ceo', 'admin', 'governor'] as const;
 export type Role = (typeof ROLES)[number];
 export const isRole = (r: unknown): r is Role => (ROLES as readonly unknown[]).includes(r);
 
@@ -15,7 +15,8 @@ export const ROLE_LABELS: Record<Role, string> = {
 	sil: 'School improvement lead',
 	head: 'Headteacher',
 	ceo: 'Chief executive',
-	admin: 'Trust administrator'
+	admin: 'Trust administrator',
+	governor: 'Chair of governors'
 };
 
 /**
@@ -58,6 +59,13 @@ export const schoolRole = (schoolId: string) => `school:${schoolId}`;
 /** The school a head leads, named on their account (with `head` and that school's `school:` role). */
 export const headRole = (schoolId: string) => `head:${schoolId}`;
 
+/**
+ * The one school whose chair of governors a person is. A governor holds `governor` and
+ * `governor:<id>`, and no `school:<id>`: they read only the copies sent to them (`governorsDbName`),
+ * never the school's own records, the trust's people or concerns.
+ */
+export const governorRole = (schoolId: string) => `governor:${schoolId}`;
+
 /** What the server says about the person signed in (CouchDB's `userCtx`). */
 export interface UserCtx {
 	name: string | null;
@@ -72,9 +80,18 @@ export function hasRole(u: UserCtx, role: Role): boolean {
 
 /** The main role a person works in, for choosing their home screen. */
 export function primaryRole(u: UserCtx): Role | null {
-	for (const r of ['admin', 'ceo', 'sil', 'head'] as const) if (hasRole(u, r)) return r;
+	for (const r of ['admin', 'ceo', 'sil', 'head', 'governor'] as const) if (hasRole(u, r)) return r;
 	return null;
 }
+
+/** The schools whose chair of governors a person is (`governorRole`), with the `governor` role. */
+export function governedSchools(u: UserCtx): string[] {
+	if (!hasRole(u, 'governor')) return [];
+	return u.roles.filter((r) => r.startsWith('governor:')).map((r) => r.slice('governor:'.length));
+}
+
+/** A chair of governors and nothing else: their screens are the copies sent to them. */
+export const onlyGovernor = (u: UserCtx | null): boolean => !!u && primaryRole(u) === 'governor';
 
 /** The schools a person was assigned (the CEO and admins see all schools: see `canAccessDb`). */
 export function assignedSchools(u: UserCtx): string[] {
@@ -118,11 +135,19 @@ export const actsAsSil = (u: UserCtx | null, schoolId: string | undefined): bool
 export function canAccessDb(u: UserCtx, db: string): boolean {
 	if (u.name === null) return false;
 	if (isAdmin(u)) return true;
-	if (db === TRUST_DB) return u.roles.some(isRole);
+	// The trust's database holds the people directory, staff personal data: not for governors.
+	if (db === TRUST_DB) return ['sil', 'head', 'ceo'].some((r) => u.roles.includes(r));
 	// Concerns are raised to the CEO, not the head (see concern.ts). CouchDB grants a database by
 	// role, and a lead's schools are roles a head holds too, so every lead is a member; our sync
 	// server then hands each lead only their schools' concerns (`mayReadConcernsOf`).
 	if (db === CONCERNS_DB) return hasRole(u, 'sil') || hasRole(u, 'ceo');
+	const governed = schoolIdFromGovernorsDb(db);
+	if (governed !== null) {
+		// Those who send the copies (the school's SILs and head, the CEO) and its chair of governors.
+		if (hasRole(u, 'ceo')) return true;
+		if (u.roles.includes(governorRole(governed)) && hasRole(u, 'governor')) return true;
+		return (hasRole(u, 'sil') || hasRole(u, 'head')) && u.roles.includes(schoolRole(governed));
+	}
 	const schoolId = schoolIdFromDbName(db);
 	if (schoolId === null) return false;
 	if (hasRole(u, 'ceo')) return true;
@@ -157,6 +182,13 @@ export function securityFor(db: string): {
 	const admins = { names: [], roles: ['admin'] };
 	if (db === TRUST_DB) return { admins, members: { names: [], roles: ['sil', 'head', 'ceo'] } };
 	if (db === CONCERNS_DB) return { admins, members: { names: [], roles: ['sil', 'ceo'] } };
+	const governed = schoolIdFromGovernorsDb(db);
+	if (governed !== null) {
+		return {
+			admins,
+			members: { names: [], roles: ['ceo', schoolRole(governed), governorRole(governed)] }
+		};
+	}
 	const schoolId = schoolIdFromDbName(db);
 	return {
 		admins,

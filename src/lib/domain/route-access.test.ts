@@ -65,6 +65,22 @@ describe('which screens a person may open', () => {
 		expect(mayOpenRoute(null, '/sign-in')).toBe(true);
 	});
 
+	it('opens to the chair of governors their copies, settings and sync, and nothing of the school', () => {
+		const governor = { name: 'chair.oakfield', roles: ['governor', 'governor:oakfield'] };
+		for (const route of ['/', '/copies/[id]', '/settings', '/sync'])
+			expect(mayOpenRoute(governor, route, { id: 'x' })).toBe(true);
+		for (const route of [
+			'/choices',
+			'/visits/[id]',
+			'/next-steps/[id]',
+			'/schools/[id]',
+			'/schools/[id]/reports/governors',
+			'/(ceo)/dashboard',
+			'/admin/people'
+		])
+			expect(mayOpenRoute(governor, route, school('oakfield'))).toBe(false);
+	});
+
 	it('refuses a school screen with no school named', () => {
 		expect(mayOpenRoute(ceo, '/schools/[id]', {})).toBe(false);
 		expect(mayOpenSchool(head, undefined)).toBe(false);

@@ -1,4 +1,4 @@
-import { actsAsSil, canAccessDb, hasRole, isRole, type UserCtx } from './roles.ts';
+import { actsAsSil, canAccessDb, hasRole, isRole, onlyGovernor, type UserCtx } from './roles.ts';
 import { schoolDbName } from './databases.ts';
 
 /**
@@ -20,12 +20,24 @@ const ceoOrAdmin = (u: UserCtx) => hasRole(u, 'ceo') || hasRole(u, 'admin');
 export const OPEN_ROUTES: ReadonlySet<string> = new Set([
 	'/',
 	'/choices',
+	'/copies/[id]',
 	'/settings',
 	'/sync',
 	'/next-steps/[id]',
 	'/visits/[id]',
 	'/visits/[id]/print',
 	'/visits/[id]/walk'
+]);
+
+/**
+ * The screens of a chair of governors (`onlyGovernor`): their home lists the copies sent to them,
+ * and a copy opens on its own. Every other screen reads records a governor never holds.
+ */
+export const GOVERNOR_ROUTES: ReadonlySet<string> = new Set([
+	'/',
+	'/copies/[id]',
+	'/settings',
+	'/sync'
 ]);
 
 /** Whether the person may see records of this school (the school's database). */
@@ -48,6 +60,7 @@ export function mayOpenRoute(
 	if (routeId === null) return true;
 	if (routeId === '/sign-in') return true;
 	if (!user || user.name === null) return false;
+	if (onlyGovernor(user)) return GOVERNOR_ROUTES.has(routeId);
 	// The (ceo) group holds the trust-wide screens: the dashboard and the board pack.
 	if (routeId.startsWith('/(ceo)')) return ceoOrAdmin(user);
 	const path = routeId.replace(/\/\([^)]+\)/g, '');

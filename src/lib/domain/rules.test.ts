@@ -589,6 +589,89 @@ describe('copies of the summary sent to governors', () => {
 	});
 });
 
+describe('the chair of governors and the copies sent to them', () => {
+	const governor = { name: 'chair.oakfield', roles: ['governor', 'governor:oakfield'] };
+	const GOV = 'governors-oakfield';
+	const summary = {
+		_id: 'governors-summary:2026-27:a',
+		schemaVersion: 1,
+		type: 'governors-summary',
+		schoolId: 'oakfield',
+		schoolName: 'Oakfield Primary',
+		year: '2026-27',
+		term: 3,
+		sentOn: '2027-02-12',
+		by: 'sil',
+		byName: 'James Whitfield',
+		at: '2027-02-12T09:00:00Z',
+		photosInPrint: false,
+		report: {
+			title: 'Summary of school improvement visits',
+			subject: 'Oakfield Primary',
+			trustName: 'Demo Trust',
+			termLabel: 'Spring 1, 2026-27',
+			generatedOn: '2027-02-12',
+			landscape: false,
+			fileName: 'oakfield-governors-2026-27-t3',
+			sections: [
+				{
+					heading: 'Visits',
+					blocks: [
+						{ kind: 'paragraph', text: 'Two visits this term.' },
+						{ kind: 'table', caption: 'Visits', columns: ['Date'], widths: [1], rows: [['1 Feb']] }
+					]
+				}
+			]
+		}
+	};
+
+	it('gives a governor their school’s copies and nothing else: not its records, the trust or concerns', () => {
+		expect(canAccessDb(governor, GOV)).toBe(true);
+		expect(canAccessDb(governor, 'governors-ash')).toBe(false);
+		expect(canAccessDb(governor, DB)).toBe(false);
+		expect(canAccessDb(governor, 'trust')).toBe(false);
+		expect(canAccessDb(governor, 'concerns')).toBe(false);
+		// Those who send the copies may write them there; another school's head may not.
+		expect(canAccessDb(sil, GOV)).toBe(true);
+		expect(canAccessDb(head, GOV)).toBe(true);
+		expect(canAccessDb(ceo, GOV)).toBe(true);
+		expect(canAccessDb(otherHead, GOV)).toBe(false);
+		expect(securityFor(GOV).members.roles).toEqual(['ceo', 'school:oakfield', 'governor:oakfield']);
+	});
+
+	it('are written by the SIL, the head or the CEO in their own name, and never changed', () => {
+		expect(validateDocUpdate(summary, null, sil, GOV)).toEqual({ ok: true });
+		expect(validateDocUpdate({ ...summary, by: 'ceo' }, null, ceo, GOV)).toEqual({ ok: true });
+		expect(validateDocUpdate(summary, null, head, GOV)).toMatchObject({
+			ok: false,
+			reason: 'A copy sent must be in your own name.'
+		});
+		expect(validateDocUpdate({ ...summary, term: 4 }, summary, sil, GOV)).toMatchObject({
+			ok: false,
+			reason: 'A copy sent to governors cannot be changed; send a new one.'
+		});
+		// Only in the governors' database, and only for its school.
+		expect(validateDocUpdate(summary, null, sil, DB).ok).toBe(false);
+		expect(validateDocUpdate(summary, null, sil, 'governors-ash').ok).toBe(false);
+	});
+
+	it('are never written by the governor: no copy, no deletion, no other record', () => {
+		const refused = {
+			ok: false,
+			reason: 'The chair of governors reads the copies sent; only those who send them write.'
+		};
+		expect(validateDocUpdate({ ...summary, by: governor.name }, null, governor, GOV)).toMatchObject(
+			refused
+		);
+		expect(
+			validateDocUpdate({ _id: summary._id, _deleted: true }, summary, governor, GOV)
+		).toMatchObject(refused);
+		expect(
+			validateDocUpdate({ _id: 'made-up', _deleted: true }, null, governor, GOV)
+		).toMatchObject(refused);
+	});
+});
+
 describe('full names written on records', () => {
 	it('are accepted on every stamp, and a record without them still passes', () => {
 		const draft = visit({ status: 'draft' });

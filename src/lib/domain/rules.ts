@@ -3,11 +3,11 @@ import { School } from './school.ts';
 import { EvaluationFramework } from './evaluation.ts';
 import { actsAsSil, hasRole, isAdmin, isHeadOf, type UserCtx } from './roles.ts';
 import { fieldWords } from './field-words.ts';
-import { CONCERNS_DB, schoolIdFromDbName, TRUST_DB } from './databases.ts';
+import { CONCERNS_DB, schoolIdFromDbName, schoolIdFromGovernorsDb, TRUST_DB } from './databases.ts';
 import { AcademicYear, TrustSettings, VisitCalendar } from './trust.ts';
 import { LearningWalk, NextStep, ProgressUpdate, VisitRecord } from './visit.ts';
 import { AttainmentBooklet, AttainmentFramework } from './attainment-schema.ts';
-import { GovernorsCopy } from './attainment-snapshots.ts';
+import { GovernorsCopy, GovernorsSummary } from './attainment-snapshots.ts';
 import { SchoolOverview } from './overview.ts';
 import { VulnerableMark } from './vulnerable.ts';
 import { Concern } from './concern.ts';
@@ -32,8 +32,12 @@ export const SCHEMAS = {
 	'vulnerable-mark': { schema: VulnerableMark, db: 'school' },
 	'governors-copy': { schema: GovernorsCopy, db: 'school' },
 	'external-review': { schema: ExternalReview, db: 'school' },
-	concern: { schema: Concern, db: 'concerns' }
-} as const satisfies Record<string, { schema: z.ZodType; db: 'trust' | 'school' | 'concerns' }>;
+	concern: { schema: Concern, db: 'concerns' },
+	'governors-summary': { schema: GovernorsSummary, db: 'governors' }
+} as const satisfies Record<
+	string,
+	{ schema: z.ZodType; db: 'trust' | 'school' | 'concerns' | 'governors' }
+>;
 
 export type DocType = keyof typeof SCHEMAS;
 
@@ -146,6 +150,13 @@ export function validateDocUpdate(
 	if (newDoc._id.startsWith('_design/')) {
 		return admin ? ok : forbid('Only a trust administrator may change design documents.');
 	}
+	// The chair of governors reads the copies sent to them and writes nothing, not even a deletion.
+	if (!admin && schoolIdFromGovernorsDb(db) !== null) {
+		if (!(['sil', 'head', 'ceo'] as const).some((r) => hasRole(user, r)))
+			return forbid(
+				'The chair of governors reads the copies sent; only those who send them write.'
+			);
+	}
 	if (newDoc._deleted) {
 		// A deletion is a tombstone: content on it would be stored and replicated, unvalidated. The
 		// one exception is the revision an automatic merge folded this version into (issue 12,
@@ -161,9 +172,18 @@ export function validateDocUpdate(
 	const type = String(newDoc.type ?? '');
 	const entry = (SCHEMAS as Record<string, (typeof SCHEMAS)[DocType] | undefined>)[type];
 	if (!entry) return forbid(`Unknown document type "${type}".`);
-	const schoolId = schoolIdFromDbName(db);
+	const governed = schoolIdFromGovernorsDb(db);
+	const schoolId = schoolIdFromDbName(db) ?? governed;
 	const kind =
-		db === TRUST_DB ? 'trust' : db === CONCERNS_DB ? 'concerns' : schoolId ? 'school' : null;
+		db === TRUST_DB
+			? 'trust'
+			: db === CONCERNS_DB
+				? 'concerns'
+				: governed
+					? 'governors'
+					: schoolId
+						? 'school'
+						: null;
 	if (kind !== entry.db) {
 		return forbid(`A ${type} document does not belong in the database "${db}".`);
 	}
@@ -226,6 +246,13 @@ export function validateDocUpdate(
 			return newDoc.by === user.name
 				? ok
 				: forbid('A copy sent must be recorded in your own name.');
+		case 'governors-summary':
+			// Written with the record of the copy sent, by whoever may record one; the chair of
+			// governors only reads. Never changed: each term sends a new copy.
+			if (old) return forbid('A copy sent to governors cannot be changed; send a new one.');
+			if (!(['sil', 'head', 'ceo'] as const).some((r) => hasRole(user, r)))
+				return forbid('Only the SIL, the headteacher or the CEO sends a copy to governors.');
+			return newDoc.by === user.name ? ok : forbid('A copy sent must be in your own name.');
 		case 'school-overview':
 			// The CEO's own commentary and judgement; heads and SILs read it.
 			if (!hasRole(user, 'ceo'))

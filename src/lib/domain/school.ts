@@ -24,9 +24,11 @@ export {
 } from './categories.ts';
 export {
 	CONCERNS_DB,
+	governorsDbName,
 	schoolDbName,
 	schoolDocId,
 	schoolIdFromDbName,
+	schoolIdFromGovernorsDb,
 	TRUST_DB
 } from './databases.ts';
 
