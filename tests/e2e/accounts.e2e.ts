@@ -642,3 +642,39 @@ test('a concern raised about a school taken away from a SIL leaves their device'
 		await removeAccount(request, name);
 	}
 });
+
+test('an administrator adds a chair of governors for one school, with no other role', async ({
+	browser,
+	request
+}) => {
+	const name = `chair.${crypto.randomUUID().slice(0, 8)}`;
+	const admin = await newDevice(browser, { width: 360, height: 740 });
+	const page = admin.page;
+	await signIn(page, E2E.admin);
+	await page.goto('/admin/people');
+	const form = page.getByRole('form', { name: 'Add an account' });
+	await form.getByLabel('User name').fill(name);
+	await form.getByLabel('Full name').fill('Pat Governor');
+	await form.getByLabel('Chair of governors', { exact: true }).check();
+	await form.getByRole('button', { name: 'Add the account' }).click();
+	await expect(form.getByRole('alert')).toHaveText('Choose the school whose governors they chair.');
+	await form.getByRole('group', { name: 'Chair of governors of' }).getByLabel('Oakfield').check();
+	await form.getByLabel('Headteacher', { exact: true }).check();
+	await form.getByRole('button', { name: 'Add the account' }).click();
+	await expect(form.getByRole('alert')).toHaveText('A chair of governors has no other role.');
+	await form.getByLabel('Headteacher', { exact: true }).uncheck();
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	await form.getByRole('button', { name: 'Add the account' }).click();
+	await expect(form.getByRole('status')).toContainText(`Pat Governor can now sign in as ${name}`);
+	await expect(page.getByTestId('account').filter({ hasText: `User name: ${name}` })).toContainText(
+		'Chair of governors of Oakfield Primary School'
+	);
+	const { body } = await serverGet<{ roles: string[] }>(
+		request,
+		`_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`
+	);
+	expect(body.roles).toEqual(['governor', 'governor:oakfield']);
+	await removeAccount(request, name);
+	await admin.context.close();
+});

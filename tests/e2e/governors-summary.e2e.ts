@@ -1,5 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import { demoUsers, expectAllSent, serverGet, signIn } from './helpers.ts';
+import {
+	demoUsers,
+	expectAllSent,
+	horizontalOverflow,
+	newDevice,
+	offlineHere,
+	seriousA11yViolations,
+	serverGet,
+	signIn
+} from './helpers.ts';
 
 // Issue 15: the yearly summary of visits for the chair of governors has the headline A&A figures
 // and their trend, and records each termly copy sent. Expected figures come from the demo booklet.
@@ -75,6 +84,93 @@ test('the governors’ summary shows the headline figures with their trend and r
 				.map((d) => `${d.to} (${d.by})`);
 		})
 		.toEqual([`Mrs Ruth Ainsley, chair of governors (${sil})`]);
+});
+
+type Summary = { type?: string; by?: string; report?: { termLabel?: string; sections?: unknown } };
+
+/** The copies of the summary that reached Oakfield's governors' database on the server. */
+async function summariesSent(request: import('@playwright/test').APIRequestContext) {
+	const { body } = await serverGet<{ rows: { doc: Summary }[] }>(
+		request,
+		'governors-oakfield/_all_docs?include_docs=true'
+	);
+	return body.rows.map((r) => r.doc).filter((d) => d.type === 'governors-summary');
+}
+
+test('a copy recorded as sent offline reaches the chair of governors, who reads it on a phone', async ({
+	browser,
+	request
+}) => {
+	const { sil } = await demoUsers(request);
+	const before = (await summariesSent(request)).length;
+	const { context, page } = await newDevice(browser);
+	await signIn(page, sil);
+	await page.goto('/schools/oakfield/reports/governors');
+	await expect(page.getByRole('button', { name: 'Record the copy sent' })).toBeVisible();
+	await context.setOffline(true);
+	const online = await offlineHere(page);
+	await expect(page.getByTestId('sync-status')).toContainText('Offline');
+	await page.getByLabel('Term', { exact: true }).selectOption({ label: 'Autumn 2' });
+	await page.getByLabel('Sent to', { exact: true }).fill('Helen Marsh, chair of governors');
+	await page.getByRole('button', { name: 'Record the copy sent' }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toContainText(
+		'The chair of governors can read it on their own account.'
+	);
+	// Kept on this device while offline: nothing reached the trust yet, and the governors' database
+	// is listed to be opened again at a start until it has.
+	const toGovernors = () =>
+		page.evaluate((name) => localStorage.getItem(`si:to-governors:${name}`), sil);
+	await page.waitForTimeout(1_000);
+	expect(await summariesSent(request)).toHaveLength(before);
+	expect(await toGovernors()).toBe('["governors-oakfield"]');
+	await online();
+	await context.setOffline(false);
+	await expectAllSent(page);
+	await expect.poll(async () => (await summariesSent(request)).length).toBe(before + 1);
+	const sent = (await summariesSent(request)).find(
+		(d) => d.by === sil && d.report?.termLabel === 'Autumn 2, 2026-27'
+	);
+	expect(sent).toBeTruthy();
+	// Sent: a start on this device no longer opens the governors' database (issue 17).
+	await expect.poll(toGovernors).toBeNull();
+	await context.close();
+
+	// The chair of governors, on a phone: the copies received, newest first, and nothing else.
+	const chair = await newDevice(browser, { width: 360, height: 740 });
+	const phone = chair.page;
+	await signIn(phone, 'chair.oakfield');
+	await expect(phone.getByRole('heading', { name: 'Summaries sent to you' })).toBeVisible();
+	const copies = phone.getByTestId('governors-copies').getByRole('listitem');
+	await expect(copies.first()).toContainText(
+		/^Autumn 2, 2026-27 · sent \d+ \w+ \d{4} by James Whitfield/
+	);
+	await expect(copies.last()).toContainText('Autumn 1, 2026-27');
+	expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
+	expect(await seriousA11yViolations(phone)).toEqual([]);
+	// Opened with the keyboard: the summary as it was sent, printable and as a PDF.
+	await phone.getByRole('link', { name: 'Autumn 2, 2026-27' }).focus();
+	await phone.keyboard.press('Enter');
+	await expect(
+		phone.getByRole('heading', { name: 'Copies sent to the chair of governors' })
+	).toBeVisible();
+	await expect(phone.getByText('Helen Marsh, chair of governors').first()).toBeVisible();
+	await expect(phone.getByRole('button', { name: 'Print' })).toBeVisible();
+	await expect(phone.getByRole('button', { name: 'Download PDF' })).toBeVisible();
+	expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
+	expect(await seriousA11yViolations(phone)).toEqual([]);
+	// Their settings and the Sync page open as for everyone.
+	await phone.getByRole('link', { name: 'Settings' }).click();
+	await expect(phone.getByTestId('your-roles')).toContainText('Chair of governors of');
+	await phone.getByRole('link', { name: 'Sync' }).click();
+	await expect(phone.getByRole('heading', { level: 1 })).toBeVisible();
+	expect(await seriousA11yViolations(phone)).toEqual([]);
+	// The school's own screens stay closed to them.
+	await phone.goto('/schools/oakfield/reports/governors');
+	await expect(
+		phone.getByRole('heading', { name: /^(School not found|This page is not available to you)$/ })
+	).toBeVisible();
+	await expect(phone.getByRole('button', { name: 'Record the copy sent' })).toHaveCount(0);
+	await chair.context.close();
 });
 
 /** For each region that holds a table: whether it scrolls, and whether the keyboard stops on it. */

@@ -94,7 +94,9 @@ describe('_db_updates', () => {
 		expect(woke.body.results).toEqual([{ db_name: 'school-st-aidans', type: 'updated' }]);
 
 		const all = await api(server, 'GET', '/_db_updates', { user: 'head.st-aidans' });
+		// The copies sent to the school's governors too: a head sends them (made with the school).
 		expect((all.body.results as { db_name: string }[]).map((r) => r.db_name).sort()).toEqual([
+			'governors-st-aidans',
 			'school-st-aidans',
 			'trust'
 		]);

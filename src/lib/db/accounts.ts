@@ -88,14 +88,14 @@ export function choiceFrom(roles: readonly string[], title?: VisitorTitle): Acco
 /** What is missing from the form, in plain words, or null. */
 export function choiceProblem(choice: AccountChoice): string | null {
 	if (choice.roles.length === 0) return 'Choose at least one role.';
-	if (choice.roles.includes('head') && choice.leads.length === 0) {
-		return 'Choose the school they are the headteacher of.';
-	}
 	if (choice.roles.includes('governor')) {
 		// A chair of governors reads only the copies sent to them: any other role would open the
 		// school's records, or the trust's, to them.
 		if (choice.roles.length > 1) return 'A chair of governors has no other role.';
 		if (!choice.governs) return 'Choose the school whose governors they chair.';
+	}
+	if (choice.roles.includes('head') && choice.leads.length === 0) {
+		return 'Choose the school they are the headteacher of.';
 	}
 	return null;
 }

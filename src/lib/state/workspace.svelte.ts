@@ -1,12 +1,21 @@
 import Dexie, { liveQuery, type Subscription } from 'dexie';
 // Narrow imports, here and in everything the first screen draws: the domain's index builds every
 // schema the app has, which a cold start on a phone cannot afford before its first paint (issue 17).
-import { assignedSchools, hasRole, visitorTitles, type UserCtx } from '$lib/domain/roles';
+import {
+	assignedSchools,
+	governedSchools,
+	hasRole,
+	onlyGovernor,
+	visitorTitles,
+	type UserCtx
+} from '$lib/domain/roles';
 import {
 	CONCERNS_DB,
+	governorsDbName,
 	PEOPLE_ID,
 	schoolDbName,
 	schoolIdFromDbName,
+	schoolIdFromGovernorsDb,
 	TRUST_DB
 } from '$lib/domain/databases';
 import type { PeopleDirectory } from '$lib/domain/people';
@@ -54,6 +63,9 @@ import {
  * CouchDB, all.
  */
 function dbsOf(user: UserCtx): string[] {
+	// A chair of governors holds the copies sent to them and nothing else: not even the trust's
+	// database, whose people directory is staff personal data.
+	if (onlyGovernor(user)) return governedSchools(user).map(governorsDbName);
 	const dbs = [...assignedSchools(user).map(schoolDbName), TRUST_DB];
 	if (hasRole(user, 'sil') || hasRole(user, 'ceo')) dbs.push(CONCERNS_DB);
 	return dbs;
@@ -497,7 +509,11 @@ class Workspace {
 			// refuses them again, which lists them on the Sync page. Given back meanwhile, they sync.
 			const kept = readTakenAway(localStorage.getItem(userKey(session.name, 'taken-away')));
 			this.takenAway = kept.filter((t) => !mine.includes(t.db));
-			const dbs = [...mine, ...this.takenAway.map((t) => t.db)];
+			const dbs = [
+				...mine,
+				...this.takenAway.map((t) => t.db),
+				...this.#toGovernors(session.name).filter((db) => !mine.includes(db))
+			];
 			performance.mark('si:open-dbs');
 			this.#projector?.expect(dbs);
 			void (async () => {
@@ -606,6 +622,52 @@ class Workspace {
 	#recovered: Promise<unknown> = Promise.resolve();
 
 	/** A database's pass with the trust has finished: notes that waited for it are saved now. */
+	/**
+	 * The governors' databases this device has copies for that the trust may not have yet. A sender
+	 * (a SIL, a head, the CEO) does not hold the governors' databases: one opens when a copy is sent
+	 * (`sendingToGovernors`) and is opened again at each start only while something in it waits to
+	 * be sent, so a cold start pays for none of them otherwise (issue 17).
+	 */
+	#toGovernors(user: string): string[] {
+		try {
+			const list: unknown = JSON.parse(localStorage.getItem(userKey(user, 'to-governors')) ?? '[]');
+			return Array.isArray(list)
+				? list.filter((d): d is string => typeof d === 'string' && !!schoolIdFromGovernorsDb(d))
+				: [];
+		} catch {
+			return [];
+		}
+	}
+
+	#keepToGovernors(user: string, list: string[]): void {
+		const key = userKey(user, 'to-governors');
+		if (list.length === 0) localStorage.removeItem(key);
+		else localStorage.setItem(key, JSON.stringify(list));
+	}
+
+	/**
+	 * A copy for the chair of governors is about to be written into this school's governors'
+	 * database: it is listed first (so a start after a crash still sends it), then opened and synced.
+	 */
+	sendingToGovernors(schoolId: string): void {
+		const user = this.session?.name;
+		if (!user) return;
+		const db = governorsDbName(schoolId);
+		const list = this.#toGovernors(user);
+		if (!list.includes(db)) this.#keepToGovernors(user, [...list, db]);
+		void this.#addDb(db);
+	}
+
+	/** A governors' database the trust has all of: no longer opened at the start. */
+	async #sentToGovernors(user: string, db: string): Promise<void> {
+		if (!this.#toGovernors(user).includes(db)) return;
+		if ((await this.#unsentIn(user, db)) !== 0 || this.session?.name !== user) return;
+		this.#keepToGovernors(
+			user,
+			this.#toGovernors(user).filter((d) => d !== db)
+		);
+	}
+
 	#caughtUp(db: string, user: string): void {
 		this.#unchecked.delete(db);
 		this.checking = this.#opening || this.#unchecked.size > 0;
@@ -706,7 +768,7 @@ class Workspace {
 		storeSession(next);
 		this.session = next;
 		this.#sortChoices();
-		const back = new Set(dbsOf(now));
+		const back = new Set([...dbsOf(now), ...this.#toGovernors(next.name)]);
 		// A school given back that was kept for what it had not sent: sent now.
 		for (const t of this.takenAway) if (back.has(t.db)) this.#replicator?.start(t.db);
 		this.#keepTakenAway(
@@ -992,11 +1054,15 @@ class Workspace {
 				localStorage.setItem(userKey(user, 'last-sync'), this.lastSyncAt);
 				if (!this.firstSynced.includes(e.db)) this.#markFirstSynced(user, e.db);
 				// In step without a pass: nothing was sent or fetched, so there is nothing to verify.
-				if (e.kind === 'current') break;
+				if (e.kind === 'current') {
+					void this.#sentToGovernors(user, e.db);
+					break;
+				}
 				void this.#tracker
 					?.verify(e.db, this.#engine!.remoteDb(e.db))
 					.catch(() => 0)
 					.then(() => this.#countPending())
+					.then(() => this.#sentToGovernors(user, e.db))
 					.then(() => this.#compact(e.db));
 				break;
 			case 'pushed':
