@@ -76,6 +76,12 @@ test('an administrator adds a school and closes it; its page says it is closed',
 	await expectAllSent(admin.page);
 	const db = await serverGet(request, 'school-elm-tree-primary-school');
 	expect(db.status).toBe(200);
+	// With the database of the copies sent to its chair of governors, who cannot read the school's.
+	const copies = await serverGet<{ members: { roles: string[] } }>(
+		request,
+		'governors-elm-tree-primary-school/_security'
+	);
+	expect(copies.body.members.roles).toContain('governor:elm-tree-primary-school');
 
 	await admin.page.getByRole('link', { name: 'Elm Tree Primary School' }).click();
 	await admin.page.getByLabel('Closed on').fill('2026-11-24');

@@ -6,6 +6,7 @@ import {
 	recordSituationChange,
 	School,
 	SCHEMA_VERSION,
+	governorsDbName,
 	schoolDbName,
 	schoolClash,
 	schoolDocId,
@@ -156,24 +157,25 @@ export async function addSchool(
 			: {})
 	};
 	checkDoc(doc);
-	let res: Response;
-	try {
-		res = await fetch(`${couchUrl()}/${schoolDbName(id)}`, {
-			method: 'PUT',
-			credentials: 'include'
-		});
-	} catch {
-		throw new RecordRefused(
-			'Adding a school needs a connection to the trust’s server. Try again when online.'
-		);
-	}
-	// 412: the database is there already (an earlier attempt got this far).
-	if (!res.ok && res.status !== 412) {
-		throw new RecordRefused(
-			res.status === 401 || res.status === 403
-				? 'Only a trust administrator may add a school. Sign in again if you are one.'
-				: `The trust’s server could not make the school’s records (${res.status}).`
-		);
+	// The school's records, and the copies sent to its chair of governors (who may not read the
+	// school's own: `governorsDbName`).
+	for (const db of [schoolDbName(id), governorsDbName(id)]) {
+		let res: Response;
+		try {
+			res = await fetch(`${couchUrl()}/${db}`, { method: 'PUT', credentials: 'include' });
+		} catch {
+			throw new RecordRefused(
+				'Adding a school needs a connection to the trust’s server. Try again when online.'
+			);
+		}
+		// 412: the database is there already (an earlier attempt got this far).
+		if (!res.ok && res.status !== 412) {
+			throw new RecordRefused(
+				res.status === 401 || res.status === 403
+					? 'Only a trust administrator may add a school. Sign in again if you are one.'
+					: `The trust’s server could not make the school’s records (${res.status}).`
+			);
+		}
 	}
 	return createDoc(ctx, TRUST_DB, School, doc);
 }
