@@ -33,7 +33,6 @@ import { seedConcerns } from './seed-concerns.ts';
 import { seedVisits } from './seed-visits.ts';
 import { seedSituationHistory } from './seed-situation.ts';
 import { seedReviews } from './seed-reviews.ts';
-import { seedGovernors } from './seed-governors.ts';
 import type { App } from './context.ts';
 import type { Logger } from './log.ts';
 import type { Doc, Pouch, Storage } from './storage.ts';
@@ -408,7 +407,6 @@ export async function seedDemo(
 	await seedVulnerable(storage);
 	await seedConcerns(storage, visits, opts.today ?? new Date().toISOString().slice(0, 10));
 	await seedReviews(storage);
-	await seedGovernors(storage, opts.today ?? new Date().toISOString().slice(0, 10));
 	await seedAttainment(
 		storage,
 		DEMO_SCHOOLS.map((s) => s.id),

@@ -621,7 +621,6 @@ class Workspace {
 	/** The start's recovery of notes from IndexedDB (`recoverNotes`), done before they are saved. */
 	#recovered: Promise<unknown> = Promise.resolve();
 
-	/** A database's pass with the trust has finished: notes that waited for it are saved now. */
 	/**
 	 * The governors' databases this device has copies for that the trust may not have yet. A sender
 	 * (a SIL, a head, the CEO) does not hold the governors' databases: one opens when a copy is sent
@@ -668,6 +667,7 @@ class Workspace {
 		);
 	}
 
+	/** A database's pass with the trust has finished: notes that waited for it are saved now. */
 	#caughtUp(db: string, user: string): void {
 		this.#unchecked.delete(db);
 		this.checking = this.#opening || this.#unchecked.size > 0;
