@@ -139,7 +139,7 @@ test('the CEO reviews a category 3 school on the vulnerable route and downloads 
 	const pdf = pages.map((p) => sameMonth(p.replace(/\s+/g, ' ')));
 	for (const [i, p] of pdf.entries()) {
 		expect(p, `page ${i + 1}`).toContain(trustName);
-		expect(p, `page ${i + 1}`).toMatch(/(Autumn|Spring|Summer) [12], \d{4}-\d{2}/);
+		expect(p, `page ${i + 1}`).toMatch(/(Autumn|Spring|Summer) [12] \(term [1-6]\), \d{4}-\d{2}/);
 		expect(p, `page ${i + 1}`).toMatch(/made on \d{1,2} [A-Z][a-z]{2} \d{4}/);
 	}
 	const all = pdf.join(' ');
