@@ -5,11 +5,13 @@ import {
 	demoUsers,
 	expectAllSent,
 	horizontalOverflow,
+	makeAccount,
 	misfits,
 	newDevice,
 	offlineHere,
 	seriousA11yViolations,
 	serverGet,
+	removeAccount,
 	serverPut,
 	signIn
 } from './helpers.ts';
@@ -401,4 +403,28 @@ test('an administrator gives a visitor a title: the people list and the school n
 	await card.getByRole('button', { name: 'Remove the account' }).click();
 	await expect(page.getByText('Priya Shah’s account was removed.')).toBeVisible();
 	await admin.context.close();
+});
+
+test('a visitor given a title reads it among their roles in Settings', async ({
+	browser,
+	request
+}) => {
+	const name = `tll.${crypto.randomUUID().slice(0, 8)}`;
+	await makeAccount(request, {
+		name,
+		fullName: 'Tom Okafor',
+		roles: ['sil', 'school:hawthorn'],
+		title: 'teaching-and-learning-lead'
+	});
+	try {
+		const { context, page } = await newDevice(browser);
+		await signIn(page, name);
+		await page.getByRole('link', { name: 'Settings' }).click();
+		await expect(page.getByTestId('your-roles')).toHaveText(
+			'Teaching and learning lead for Hawthorn Primary School'
+		);
+		await context.close();
+	} finally {
+		await removeAccount(request, name);
+	}
 });

@@ -53,7 +53,8 @@ const accountPath = (name: string) => `_users/${encodeURIComponent(`org.couchdb.
  */
 export async function makeAccount(
 	request: APIRequestContext,
-	account: { name: string; fullName: string; roles: string[] }
+	/** `title`: a visitor's title as an administrator gives it (`VISITOR_TITLES`). */
+	account: { name: string; fullName: string; roles: string[]; title?: string }
 ): Promise<void> {
 	await serverPut(request, accountPath(account.name), {
 		_id: `org.couchdb.user:${account.name}`,

@@ -7,7 +7,8 @@ import {
 	hasRole,
 	onlyGovernor,
 	visitorTitles,
-	type UserCtx
+	type UserCtx,
+	type VisitorTitle
 } from '$lib/domain/roles';
 import {
 	CONCERNS_DB,
@@ -223,6 +224,8 @@ class Workspace {
 	people = $state<Record<string, string>>({});
 	/** Each visitor's title in words by user name ("Lead practitioner"): `visitorTitles`. */
 	visitorTitles = $state<Readonly<Record<string, string>>>({});
+	/** The person's own title as a visitor, when an administrator gave one (`VISITOR_TITLES`). */
+	myTitle = $state<VisitorTitle | undefined>(undefined);
 	/** Set when the device is close to the storage the browser allows this app. */
 	storageLow = $state(false);
 	/**
@@ -428,6 +431,7 @@ class Workspace {
 				// The schools the trust lists for this person changed (or the app started): an
 				// administrator may have changed their account.
 				const me = list.find((p) => p.name === session.name);
+				this.myTitle = me?.title;
 				const mine = JSON.stringify([me?.supports ?? null, me?.leads ?? null]);
 				if (mine !== this.#schoolsSeen) {
 					this.#schoolsSeen = mine;
@@ -1350,6 +1354,7 @@ class Workspace {
 		this.#rolesStale = false;
 		this.people = {};
 		this.visitorTitles = {};
+		this.myTitle = undefined;
 		this.#choiceRows = [];
 		this.choices = [];
 		this.othersChoices = [];
