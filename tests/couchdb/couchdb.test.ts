@@ -194,12 +194,45 @@ async function snapshot(
 	return out;
 }
 
+/** A summary as sent to Oakfield's chair of governors (`governors-summary`), by the SIL. */
+const governorsSummary = (id: string): Json => ({
+	_id: `governors-summary:2026-27:${id}`,
+	schemaVersion: 1,
+	type: 'governors-summary',
+	schoolId: 'oakfield',
+	schoolName: 'Oakfield Primary School',
+	year: '2026-27',
+	term: 1,
+	sentOn: '2026-10-20',
+	by: 'sil',
+	at: '2026-10-20T16:00:00Z',
+	photosInPrint: false,
+	report: {
+		title: 'Summary of school improvement visits',
+		subject: 'Oakfield Primary School',
+		trustName: 'Riverside Learning Trust',
+		termLabel: 'Autumn 1 (term 1), 2026-27',
+		generatedOn: '2026-10-20',
+		landscape: false,
+		fileName: 'oakfield-governors-2026-27-t1',
+		sections: [{ heading: 'Visits this year', blocks: [{ kind: 'paragraph', text: 'One.' }] }]
+	}
+});
+
 describe('moving to CouchDB by replication', () => {
 	test("each of the trust's databases arrives on CouchDB intact", async () => {
+		// A school's governors' database is empty until a copy is sent: Oakfield's has one.
+		const sent = governorsSummary('couchdb-move');
+		const put = await O('PUT', `/governors-oakfield/${encodeURIComponent(String(sent._id))}`, {
+			...admin,
+			body: sent
+		});
+		expect(put.status).toBe(201);
 		for (const db of APP_DBS) {
 			await replicate(`${ours.api}/${db}`, `${couch.url}/${db}`);
 			const here = await snapshot(O, db);
-			expect(Object.keys(here).length, db).toBeGreaterThan(0);
+			if (!db.startsWith('governors-') || db === 'governors-oakfield')
+				expect(Object.keys(here).length, db).toBeGreaterThan(0);
 			expect(await snapshot(C, db, (id) => id in here), db).toEqual(here);
 		}
 	}, 180_000);
@@ -489,6 +522,7 @@ describe('validate_doc_update run by CouchDB gives our server’s verdicts', () 
 				by: 'sil',
 				at
 			},
+			governorsSummary('couchdb-matrix'),
 			{
 				_id: 'concern:couchdb-matrix',
 				schemaVersion: 1,
@@ -517,8 +551,14 @@ describe('validate_doc_update run by CouchDB gives our server’s verdicts', () 
 			seen.add(String(doc.type));
 			const schema = SCHEMAS[doc.type as keyof typeof SCHEMAS].schema;
 			expect(schema.safeParse(doc).success, String(doc.type)).toBe(true);
-			// Concerns have their own database, which heads cannot open (concern.ts).
-			const db = doc.type === 'concern' ? CONCERNS_DB : 'school-oakfield';
+			// Concerns have their own database, which heads cannot open (concern.ts), and so have the
+			// copies sent to the chair of governors.
+			const db =
+				doc.type === 'concern'
+					? CONCERNS_DB
+					: doc.type === 'governors-summary'
+						? 'governors-oakfield'
+						: 'school-oakfield';
 			const path = `/${db}/${encodeURIComponent(String(doc._id))}`;
 			expect((await O('PUT', path, { ...admin, body: doc })).status).toBe(201);
 			expect((await C('PUT', path, { ...admin, body: doc })).status).toBe(201);
@@ -580,7 +620,13 @@ describe('validate_doc_update run by CouchDB gives our server’s verdicts', () 
 				.filter((r) => r.couch.at(-1)!.status !== 403)
 				.map((r) => `${r.c.name} (${r.c.type}): ${JSON.stringify(r.couch)}`)
 		).toEqual([]);
-		for (const user of ROLES.filter((u) => u !== 'head.st-aidans')) {
+		// The chair of governors writes nothing anywhere: they read the copies sent to them.
+		const chair = results.filter((r) => r.c.user === 'chair.oakfield');
+		expect(chair.length).toBeGreaterThan(0);
+		expect(
+			chair.filter(allowed).map((r) => `${r.c.name} (${r.c.type}): ${JSON.stringify(r.couch)}`)
+		).toEqual([]);
+		for (const user of ROLES.filter((u) => u !== 'head.st-aidans' && u !== 'chair.oakfield')) {
 			const of = results.filter((r) => r.c.user === user);
 			expect(of.some(allowed), `${user} allowed`).toBe(true);
 			expect(
