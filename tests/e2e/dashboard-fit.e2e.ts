@@ -2,11 +2,10 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import {
 	demoUsers,
 	horizontalOverflow,
-	misfits,
 	newDevice,
+	screensFitBigText,
 	serverGet,
-	signIn,
-	spilledText
+	signIn
 } from './helpers.ts';
 
 // Found in the CEO's walk-through at stop 28: at 1280 px the heat map's last columns (next steps
@@ -176,10 +175,9 @@ test('at 200 % text on a phone the CEO’s screens fit: no sideways scroll, noth
 	const { page, context } = await newDevice(browser, PHONE);
 	await signIn(page, ceo);
 	await openDashboard(page);
-	const big = () => page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
 	// Each screen with what opens on it: the concern's form to close it (its "Closed on" box beside
 	// the "Done on" one), and the form to mark a school vulnerable.
-	for (const [path, heading, open] of [
+	await screensFitBigText(page, [
 		[
 			'/dashboard',
 			/Trust dashboard/,
@@ -198,14 +196,6 @@ test('at 200 % text on a phone the CEO’s screens fit: no sideways scroll, noth
 		['/choices', /./, null],
 		['/sync', /./, null],
 		['/settings', /./, null]
-	] as const) {
-		await page.goto(path);
-		await expect(page.getByRole('heading', { level: 1, name: heading }), path).toBeVisible();
-		await expect(page.getByRole('status').filter({ hasText: /^Loading/ }), path).toHaveCount(0);
-		await big();
-		if (open) await open();
-		expect.soft(await misfits(page), path).toEqual([]);
-		expect.soft(await spilledText(page), path).toEqual([]);
-	}
+	]);
 	await context.close();
 });

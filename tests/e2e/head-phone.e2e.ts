@@ -3,13 +3,12 @@ import {
 	demoUsers,
 	expectAllSent,
 	horizontalOverflow,
-	misfits,
 	newDevice,
 	samplePhoto,
+	screensFitBigText,
 	seriousA11yViolations,
 	serverGet,
-	signIn,
-	spilledText
+	signIn
 } from './helpers.ts';
 import { E2E } from './env.ts';
 
@@ -365,10 +364,9 @@ test('at 200 % text on a phone the head’s screens fit: no sideways scroll, not
 	if (!step) throw new Error('The head’s school has no next step');
 	const { page, context } = await newDevice(browser, PHONE);
 	await signIn(page, head.name);
-	const big = () => page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
 	// Each screen as the head finds it, with what opens on it: the next step's form marked done
 	// (the evidence box shows) and the visit record's comment box.
-	for (const [path, heading, open] of [
+	await screensFitBigText(page, [
 		['/', /next steps$/, null],
 		[
 			`/next-steps/${encodeURIComponent(step._id)}`,
@@ -386,15 +384,7 @@ test('at 200 % text on a phone the head’s screens fit: no sideways scroll, not
 		['/choices', /./, null],
 		['/sync', /./, null],
 		['/settings', /./, null]
-	] as const) {
-		await page.goto(path);
-		await expect(page.getByRole('heading', { level: 1, name: heading }), path).toBeVisible();
-		await expect(page.getByRole('status').filter({ hasText: /^Loading/ }), path).toHaveCount(0);
-		await big();
-		if (open) await open();
-		expect.soft(await misfits(page), path).toEqual([]);
-		expect.soft(await spilledText(page), path).toEqual([]);
-	}
+	]);
 	await context.close();
 });
 

@@ -313,6 +313,31 @@ export async function misfits(page: Page): Promise<string[]> {
 }
 
 /**
+ * Opens each screen in turn with its text at 200 % on the device's width (WCAG 1.4.4 and 1.4.10),
+ * then what opens on it (a form, a box), and checks, softly so one test names every screen at
+ * fault, that nothing pushes the page sideways or is cut short (`misfits`) and that no words cross
+ * their box (`spilledText`).
+ */
+export async function screensFitBigText(
+	page: Page,
+	screens: readonly (readonly [
+		path: string,
+		heading: RegExp,
+		open: (() => Promise<unknown>) | null
+	])[]
+): Promise<void> {
+	for (const [path, heading, open] of screens) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { level: 1, name: heading }), path).toBeVisible();
+		await expect(page.getByRole('status').filter({ hasText: /^Loading/ }), path).toHaveCount(0);
+		await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+		if (open) await open();
+		expect.soft(await misfits(page), path).toEqual([]);
+		expect.soft(await spilledText(page), path).toEqual([]);
+	}
+}
+
+/**
  * Words that run past the edge of their own box in the page's content (a badge's longest word
  * over its border, a link's over its card's), as a person reading at 200 % text on a phone would
  * find them; each as its words. Boxes that scroll, and visually hidden ones, are left out.
