@@ -19,7 +19,8 @@ import {
 	IsoDateTime,
 	Label,
 	Slug,
-	TermNumber
+	TermNumber,
+	Text
 } from './common.ts';
 
 // The booklet through the year (issue 15): it is updated at the visits of terms 1, 3, 4 and 6, and
@@ -204,7 +205,26 @@ export type GovernorsCopy = z.infer<typeof GovernorsCopy>;
 export const governorsSummaryDocId = (year: string, uuid: string) =>
 	`governors-summary:${year}:${uuid}`;
 
-const ReportText = lazy(() => z.string().max(20_000, 'must be at most 20,000 characters'));
+/**
+ * The longest text a report's block holds, as `governorsReport` builds it from valid records: a
+ * visit's evaluations said in one line, 20 areas each with its label, grade (200 characters each)
+ * and comment (2,000), is about 48,200 characters; a discussion area with its strengths and points
+ * to develop (10,000 each), or 50 people who attended with their roles, about 20,250. A summary
+ * that refused what the report says would fail for that school every term.
+ */
+export const REPORT_TEXT_MAX = 50_000;
+/**
+ * Blocks in one section: a confirmed visit at its fullest is 133 (heading, two lists, 30
+ * discussion areas and 100 addenda), and "Visits this year" holds every visit of the year. The
+ * whole document stays bounded by the server's largest document (`MAX_DOCUMENT_BYTES`).
+ */
+export const REPORT_BLOCKS_MAX = 5_000;
+
+const ReportText = lazy(() =>
+	z
+		.string()
+		.max(REPORT_TEXT_MAX, `must be at most ${REPORT_TEXT_MAX.toLocaleString('en-GB')} characters`)
+);
 
 /** One block of a report (src/lib/reports/report.ts) as kept: text and tables, never photos. */
 const ReportBlockCopy = lazy(() =>
@@ -231,12 +251,15 @@ export const ReportCopy = lazy(() =>
 		title: Label,
 		subject: Label,
 		trustName: Label,
-		termLabel: Label,
+		// A term's name (200 characters at most) with its number and year: "… (term 2), 2026-27".
+		termLabel: Text(300).trim().min(1, 'is required'),
 		generatedOn: IsoDate,
 		landscape: z.boolean(),
 		fileName: Label,
 		sections: z
-			.array(z.object({ heading: ReportText, blocks: z.array(ReportBlockCopy).max(500) }))
+			.array(
+				z.object({ heading: ReportText, blocks: z.array(ReportBlockCopy).max(REPORT_BLOCKS_MAX) })
+			)
 			.max(100)
 	})
 );
