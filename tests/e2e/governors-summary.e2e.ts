@@ -175,6 +175,74 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 	await chair.context.close();
 });
 
+test('a chair’s copy the device could not save says the copy is recorded, and is sent again', async ({
+	page,
+	request
+}) => {
+	const { sil } = await demoUsers(request);
+	const before = (await summariesSent(request)).length;
+	await signIn(page, sil);
+	await page.goto('/schools/oakfield/reports/governors');
+	await expect(page.getByRole('button', { name: 'Record the copy sent' })).toBeVisible();
+	// The device runs out of room between the small record of the copy and the chair's copy, a
+	// whole summary in a database of its own: IndexedDB aborts each write to the governors'
+	// database with QuotaExceededError, as Chromium does (as in sync.e2e.ts).
+	await page.evaluate(() => {
+		const w = window as unknown as { full: boolean };
+		w.full = true;
+		const transaction = IDBDatabase.prototype.transaction;
+		IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args) {
+			const txn = transaction.apply(this, args);
+			if (w.full && args[1] === 'readwrite' && /^_pouch_.*:governors-/.test(this.name)) {
+				const error = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+				Object.defineProperty(txn, 'error', { get: () => error });
+				queueMicrotask(() => txn.abort());
+			}
+			return txn;
+		};
+	});
+	const to = 'Priya Shah, chair of governors';
+	await page.getByLabel('Sent to', { exact: true }).fill(to);
+	await page.getByRole('button', { name: 'Record the copy sent' }).click();
+	// Beside the app's own word that the device is out of space, said on every screen.
+	const problem = page.getByRole('alert').filter({ hasText: 'is recorded, but' });
+	await expect(problem).toHaveText(
+		`The copy to ${to} is recorded, but the chair of governors’ copy could not be saved: this device’s storage is full. Free some space on it (Settings shows how much this app uses), then save again.`
+	);
+	await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toHaveCount(0);
+	// The record is kept and listed; only the chair's copy is to send again, from the keyboard.
+	await expect(
+		page.getByRole('table', { name: /Each termly copy of this summary/ }).getByRole('cell', {
+			name: to
+		})
+	).toHaveCount(1);
+	const again = page.getByRole('button', { name: 'Send the chair of governors’ copy again' });
+	await expect(again).toBeFocused();
+	expect(await seriousA11yViolations(page)).toEqual([]);
+	await page.setViewportSize({ width: 360, height: 740 });
+	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+
+	// Room again: sent once more, it is saved, said as any copy recorded is, and reaches the trust.
+	await page.evaluate(() => ((window as unknown as { full: boolean }).full = false));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toHaveText(
+		`Recorded: the copy sent to ${to}. The chair of governors can read it on their own account.`
+	);
+	await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toBeFocused();
+	await expect(problem).toHaveCount(0);
+	await expect(again).toHaveCount(0);
+	await expectAllSent(page);
+	await expect.poll(async () => (await summariesSent(request)).length).toBe(before + 1);
+	// One record of the copy, not two.
+	const { body } = await serverGet<{ rows: { doc: { type?: string; to?: string } }[] }>(
+		request,
+		'school-oakfield/_all_docs?include_docs=true'
+	);
+	expect(body.rows.filter((r) => r.doc.type === 'governors-copy' && r.doc.to === to)).toHaveLength(
+		1
+	);
+});
+
 /** For each region that holds a table: whether it scrolls, and whether the keyboard stops on it. */
 const regionStops = (page: Page) =>
 	page.locator('[role="region"]:has(table)').evaluateAll((els) =>
