@@ -220,11 +220,9 @@ export const REPORT_TEXT_MAX = 50_000;
  */
 export const REPORT_BLOCKS_MAX = 5_000;
 
-const ReportText = lazy(() =>
-	z
-		.string()
-		.max(REPORT_TEXT_MAX, `must be at most ${REPORT_TEXT_MAX.toLocaleString('en-GB')} characters`)
-);
+// Written out: the schema is also bundled into CouchDB's validate_doc_update, whose engine may
+// have no locales.
+const ReportText = lazy(() => z.string().max(REPORT_TEXT_MAX, 'must be at most 50,000 characters'));
 
 /** One block of a report (src/lib/reports/report.ts) as kept: text and tables, never photos. */
 const ReportBlockCopy = lazy(() =>
