@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import {
 	isAdmin,
 	schoolDocId,
-	schoolIdFromDbName,
+	schoolOfDb,
 	TRUST_SETTINGS_ID,
 	validateDocUpdate,
 	type RuleOptions,
@@ -590,7 +590,8 @@ async function ruleOptions(
 	dbName: string,
 	needSettings: boolean
 ): Promise<RuleOptions> {
-	const schoolId = schoolIdFromDbName(dbName);
+	// A school's records and the copies sent to its governors: no new copy goes once it has closed.
+	const schoolId = schoolOfDb(dbName);
 	if (!needSettings && !schoolId) return {};
 	const trust = trustCache(storage);
 	const options: RuleOptions = {};

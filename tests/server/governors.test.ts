@@ -114,3 +114,53 @@ describe('the chair of governors', () => {
 		expect(stranger.status).toBe(403);
 	});
 });
+
+test('a closed school’s governors get no new copy, and still read those sent', async () => {
+	const CLOSED = 'This school has closed: its records are kept read-only.';
+	const before = summary('sil');
+	expect(
+		(
+			await api(server, 'PUT', `${GOV}/${encodeURIComponent(before._id)}`, {
+				user: 'sil',
+				body: before
+			})
+		).status
+	).toBe(201);
+	const entry = (await api(server, 'GET', '/trust/school:oakfield', { user: 'admin' })).body;
+	const closing = await api(server, 'PUT', '/trust/school:oakfield', {
+		user: 'admin',
+		body: {
+			...entry,
+			closed: {
+				on: '2026-12-18',
+				reason: 'Left the trust',
+				by: 'admin',
+				at: '2026-12-18T09:00:00Z'
+			}
+		}
+	});
+	expect(closing.status, JSON.stringify(closing.body)).toBe(201);
+
+	// Sent by hand or pushed by a device's replication, a new copy is refused.
+	const late = summary('sil');
+	const put = await api(server, 'PUT', `${GOV}/${encodeURIComponent(late._id)}`, {
+		user: 'sil',
+		body: late
+	});
+	expect(put.status).toBe(403);
+	expect(put.body.reason).toBe(CLOSED);
+	const pushed = await api(server, 'POST', `${GOV}/_bulk_docs`, {
+		user: 'sil',
+		body: { new_edits: false, docs: [{ ...late, _rev: `1-${'c'.repeat(32)}` }] }
+	});
+	expect(pushed.body).toEqual([{ id: late._id, error: 'forbidden', reason: CLOSED }]);
+
+	// The chair reads on: every copy sent before the school closed, and nothing after.
+	const all = await api(server, 'GET', `${GOV}/_all_docs`, governor);
+	expect(all.status).toBe(200);
+	const ids = (all.body.rows as unknown as { id: string }[]).map((r) => r.id);
+	expect(ids).toContain(before._id);
+	expect(ids).not.toContain(late._id);
+	const read = await api(server, 'GET', `${GOV}/${encodeURIComponent(before._id)}`, governor);
+	expect(read.status).toBe(200);
+});

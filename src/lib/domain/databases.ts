@@ -25,5 +25,13 @@ export function schoolIdFromGovernorsDb(db: string): string | null {
 	return m ? m[1]! : null;
 }
 
+/**
+ * The school a database belongs to, whose closure makes it read-only: its records (`school-<id>`)
+ * and the copies sent to its governors (`governors-<id>`). Null for the trust's own databases.
+ */
+export function schoolOfDb(db: string): string | null {
+	return schoolIdFromDbName(db) ?? schoolIdFromGovernorsDb(db);
+}
+
 /** The trust's list of people (`PeopleDirectory` in people.ts), in the trust database. */
 export const PEOPLE_ID = 'people';

@@ -11,6 +11,7 @@ import {
 	sil,
 	visit
 } from '../../../tests/unit/fixtures';
+import { schoolOfDb } from './databases';
 import { canAccessDb, securityFor } from './roles';
 import { LearningWalk, photoCaption } from './visit';
 import { validateDocUpdate } from './rules';
@@ -669,6 +670,27 @@ describe('the chair of governors and the copies sent to them', () => {
 		expect(
 			validateDocUpdate({ _id: 'made-up', _deleted: true }, null, governor, GOV)
 		).toMatchObject(refused);
+	});
+
+	it('of a closed school: none is sent any more, and the governor still reads those sent', () => {
+		// The server reads whether the school closed for its governors' copies as for its records.
+		expect(schoolOfDb(GOV)).toBe('oakfield');
+		expect(schoolOfDb(DB)).toBe('oakfield');
+		expect(schoolOfDb('trust')).toBeNull();
+		expect(schoolOfDb('concerns')).toBeNull();
+		const closed = { schoolClosed: true };
+		expect(validateDocUpdate(summary, null, sil, GOV, closed)).toMatchObject({
+			ok: false,
+			reason: 'This school has closed: its records are kept read-only.'
+		});
+		expect(validateDocUpdate({ ...summary, by: 'ceo' }, null, ceo, GOV, closed).ok).toBe(false);
+		expect(
+			validateDocUpdate({ _id: summary._id, _deleted: true }, summary, sil, GOV, closed)
+		).toMatchObject({
+			ok: false,
+			reason: 'This school has closed: its records are kept read-only.'
+		});
+		expect(canAccessDb(governor, GOV)).toBe(true);
 	});
 });
 

@@ -128,7 +128,10 @@ function onlySettled(before: unknown, after: unknown): boolean {
 export interface RuleOptions {
 	/** Heads may enter their own school's attainment figures. */
 	headsMayEnterFigures?: boolean;
-	/** The school whose database is written has closed: its records are kept read-only. */
+	/**
+	 * The school whose database is written (its records, or its governors' copies: `schoolOfDb`) has
+	 * closed: its records are kept read-only.
+	 */
 	schoolClosed?: boolean;
 }
 

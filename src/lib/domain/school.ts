@@ -29,6 +29,7 @@ export {
 	schoolDocId,
 	schoolIdFromDbName,
 	schoolIdFromGovernorsDb,
+	schoolOfDb,
 	TRUST_DB
 } from './databases.ts';
 
