@@ -136,7 +136,7 @@ test('an administrator adds a school and closes it; its page says it is closed',
 	await admin.context.close();
 });
 
-test('an administrator corrects a school’s name, URN and phase; other screens show the new name', async ({
+test('an administrator corrects a school’s name, URN and phase; other screens show the new name; closed, it sends governors no copy', async ({
 	browser,
 	request
 }) => {
@@ -194,12 +194,23 @@ test('an administrator corrects a school’s name, URN and phase; other screens 
 		timeout: 30_000
 	});
 
+	// Open, its governors' report offers the CEO to record a copy sent to the chair of governors.
+	await desk.page.goto('/schools/rowan-primry-school/reports/governors');
+	const recordCopy = desk.page.getByRole('button', { name: 'Record the copy sent' });
+	await expect(recordCopy).toBeVisible();
+
 	// Closed again, as the other tests found the trust.
 	await admin.page.getByLabel('Closed on').fill('2026-11-25');
 	await admin.page.getByLabel('Reason', { exact: true }).fill('Added for a test of corrections');
 	await admin.page.getByRole('button', { name: 'Close the school' }).click();
 	await expect(admin.page.getByText('Its records are kept, read-only.').first()).toBeVisible();
 	await expectAllSent(admin.page);
+	// Closed, it offers none (the server would refuse it), and says why.
+	await expect(desk.page.getByTestId('copy-closed')).toHaveText(
+		'This school has closed: its records are kept read-only, and no new copy can be sent to governors. The chair of governors can still read the copies sent before.',
+		{ timeout: 30_000 }
+	);
+	await expect(recordCopy).toHaveCount(0);
 	await admin.context.close();
 	await desk.context.close();
 });
