@@ -103,6 +103,21 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 }) => {
 	const { sil } = await demoUsers(request);
 	const before = (await summariesSent(request)).length;
+	// Before the first copy (only this test sends Oakfield's chair one), the chair's home and
+	// Settings say so, and name no school: their device has no name for it, and an id is no name.
+	expect(before).toBe(0);
+	const early = await newDevice(browser, { width: 360, height: 740 });
+	await signIn(early.page, 'chair.oakfield');
+	await expect(early.page.getByText('No summary has been sent to you yet.')).toContainText(
+		'once its school improvement lead sends the first one'
+	);
+	await early.page.getByRole('link', { name: 'Settings' }).click();
+	await expect(early.page.getByTestId('your-roles')).toHaveText('Chair of governors');
+	await expect(early.page.getByTestId('governor-school')).toHaveText(
+		'Your school’s summaries of visits appear on your home screen once its school improvement lead sends the first one.'
+	);
+	await early.context.close();
+
 	const { context, page } = await newDevice(browser);
 	await signIn(page, sil);
 	await page.goto('/schools/oakfield/reports/governors');
@@ -163,6 +178,7 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 	await expect(phone.getByTestId('your-roles')).toHaveText(
 		'Chair of governors of Oakfield Primary School'
 	);
+	await expect(phone.getByTestId('governor-school')).toHaveCount(0);
 	await phone.getByRole('link', { name: 'Sync' }).click();
 	await expect(phone.getByRole('heading', { level: 1 })).toBeVisible();
 	expect(await seriousA11yViolations(phone)).toEqual([]);
