@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
+	brokenWords,
 	crowdedMenu,
 	demoUsers,
 	horizontalOverflow,
@@ -109,6 +110,7 @@ test('at 200 % text on a phone the SIL’s screens fit: no sideways scroll, noth
 		await expect(page.getByRole('status').filter({ hasText: /^Loading/ })).toHaveCount(0);
 		await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
 		expect(await misfits(page), what).toEqual([]);
+		expect(await brokenWords(page, '.check'), what).toEqual([]);
 		expect(await crowdedMenu(page), `the menu on ${what}`).toEqual([]);
 		await page.evaluate(() => (document.documentElement.style.fontSize = ''));
 	};

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { E2E } from './env.ts';
 import {
+	brokenWords,
 	crowdedMenu,
 	demoUsers,
 	expectAllSent,
@@ -345,6 +346,8 @@ test('at 200 % text on a phone the administrator’s screens fit: no sideways sc
 		await expect(page.getByRole('status').filter({ hasText: /^Loading/ })).toHaveCount(0);
 		await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
 		expect(await misfits(page), path).toEqual([]);
+		// A choice's words whole: "Trust administrator", not "administrato|r".
+		expect(await brokenWords(page, '.check'), path).toEqual([]);
 	}
 	await context.close();
 });

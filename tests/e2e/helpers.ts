@@ -334,6 +334,7 @@ export async function screensFitBigText(
 		if (open) await open();
 		expect.soft(await misfits(page), path).toEqual([]);
 		expect.soft(await spilledText(page), path).toEqual([]);
+		expect.soft(await brokenWords(page, '.check'), path).toEqual([]);
 	}
 }
 
@@ -359,6 +360,31 @@ export async function spilledText(page: Page): Promise<string[]> {
 						`“${el.textContent!.replace(/\s+/g, ' ').trim().slice(0, 60)}” runs ${el.scrollWidth - el.clientWidth} px past its box`
 				)
 		);
+}
+
+/**
+ * Words broken in the middle across two lines in `selector`'s elements ("administrato|r"), as a
+ * person reading at 200 % text on a phone would find them; each as the word. A word broken where
+ * it has a hyphen of its own ("non-|disadvantaged") is not counted.
+ */
+export async function brokenWords(page: Page, selector: string): Promise<string[]> {
+	return page.locator(selector).evaluateAll((els) =>
+		els.flatMap((el) => {
+			const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+			const broken: string[] = [];
+			for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+				const text = node.textContent ?? '';
+				for (const m of text.matchAll(/[^\s-]+/g)) {
+					const range = document.createRange();
+					range.setStart(node, m.index);
+					range.setEnd(node, m.index + m[0].length);
+					const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+					if (tops.size > 1) broken.push(m[0]);
+				}
+			}
+			return broken;
+		})
+	);
 }
 
 /**
