@@ -111,8 +111,16 @@ test('the head reads “you” on their own screens where the SIL reads “the h
 	await expect(agreement).not.toContainText('headteacher');
 
 	await page.getByRole('button', { name: 'I disagree with this next step' }).click();
-	await page.getByLabel(/Why do you disagree/).fill('The reading lead is on leave this term');
+	// The head is told who reads their reason by name: the visitor may not be a SIL.
+	const reason = page.getByLabel(/Why do you disagree/);
+	await expect(reason).toHaveAccessibleName(
+		`Why do you disagree? ${String(visit.visitorName)} will see this`
+	);
+	await reason.fill('The reading lead is on leave this term');
 	await page.getByRole('button', { name: 'Send my reason' }).click();
+	await expect(
+		page.getByText(`Your reason is saved; ${String(visit.visitorName)} will see it.`)
+	).toBeVisible();
 	await expect(agreement).toContainText('You disagree');
 	await expect(agreement).toContainText('Your reason');
 	await expect(agreement).not.toContainText('headteacher');

@@ -174,7 +174,7 @@ test('a head on a phone updates next steps and confirms a record offline; the SI
 	// Offline, the confirmation is on the phone only: said so, and the focus is on it.
 	const confirmedHere = page.getByTestId('visit-action-done');
 	await expect(confirmedHere).toHaveText(
-		'Thank you: the record is confirmed on this device. The school improvement lead sees it when the trust can be reached.'
+		'Thank you: the record is confirmed on this device. James Whitfield sees it when the trust can be reached.'
 	);
 	await expect(confirmedHere).toBeFocused();
 	await expect(page.getByRole('heading', { name: /^Evaluations agreed/ })).toBeVisible();

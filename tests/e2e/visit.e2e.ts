@@ -386,7 +386,7 @@ test('sharing and confirming say "shared" and "confirmed" only once the trust ha
 	await confirm.click();
 	const confirmed = head.page.getByTestId('visit-action-done');
 	await expect(confirmed).toHaveText(
-		'Thank you: the record is confirmed on this device. The school improvement lead sees it once the trust has it.'
+		'Thank you: the record is confirmed on this device. James Whitfield sees it once the trust has it.'
 	);
 	await expect(confirmed).toBeFocused();
 	await release();
