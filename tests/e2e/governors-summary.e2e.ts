@@ -64,26 +64,27 @@ test('the governors’ summary shows the headline figures with their trend and r
 	await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toContainText(
 		'Recorded: the copy sent to Mrs Ruth Ainsley, chair of governors.'
 	);
+	// Who recorded it is named in full, as the chair's copy names them, not by their user name.
 	const copies = page.getByRole('table', { name: /Each termly copy of this summary/ });
 	await expect(copies.getByRole('row').nth(1).getByRole('cell')).toHaveText([
 		/^Autumn 2, 2026-27$|^\w+ \d, 2026-27$/,
 		/\d{4}$/,
 		'Mrs Ruth Ainsley, chair of governors',
-		sil
+		'James Whitfield'
 	]);
 
 	await expectAllSent(page);
 	await expect
 		.poll(async () => {
 			const { body: all } = await serverGet<{
-				rows: { doc: { type?: string; to?: string; by?: string } }[];
+				rows: { doc: { type?: string; to?: string; by?: string; byName?: string } }[];
 			}>(request, `school-${school}/_all_docs?include_docs=true`);
 			return all.rows
 				.map((r) => r.doc)
 				.filter((d) => d.type === 'governors-copy')
-				.map((d) => `${d.to} (${d.by})`);
+				.map((d) => `${d.to} (${d.by}, ${d.byName})`);
 		})
-		.toEqual([`Mrs Ruth Ainsley, chair of governors (${sil})`]);
+		.toEqual([`Mrs Ruth Ainsley, chair of governors (${sil}, James Whitfield)`]);
 });
 
 type Summary = { type?: string; by?: string; report?: { termLabel?: string; sections?: unknown } };

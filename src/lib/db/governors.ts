@@ -38,12 +38,14 @@ export async function recordGovernorsCopy(
 	ctx: WriteContext,
 	copy: { schoolId: string; year: string; term: number; sentOn: string; to: string }
 ): Promise<Copy> {
+	const name = writtenName(ctx).name;
 	return createDoc(ctx, schoolDbName(copy.schoolId), GovernorsCopy, {
 		_id: governorsCopyDocId(copy.year, crypto.randomUUID()),
 		schemaVersion: SCHEMA_VERSION,
 		type: 'governors-copy',
 		...copy,
 		by: ctx.user.name ?? '',
+		...(name ? { byName: name } : {}),
 		at: new Date().toISOString()
 	});
 }

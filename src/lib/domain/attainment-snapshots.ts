@@ -181,8 +181,9 @@ export const governorsCopyDocId = (year: string, uuid: string) => `governors-cop
 
 /**
  * A termly copy of the yearly summary of visits sent to the chair of governors (DOMAIN.md: "each
- * term the chair of governors gets an updated copy"): when, to whom, and who recorded it. A new
- * document each time, never edited, like a progress update.
+ * term the chair of governors gets an updated copy"): when, to whom, and who recorded it, with their
+ * full name as written then (`byName`; copies recorded before it was kept have none). A new document
+ * each time, never edited, like a progress update.
  */
 export const GovernorsCopy = lazy(() =>
 	z.object({
@@ -194,6 +195,7 @@ export const GovernorsCopy = lazy(() =>
 		sentOn: IsoDate,
 		to: Label,
 		by: z.string().min(1),
+		byName: Label.optional(),
 		at: IsoDateTime
 	})
 );

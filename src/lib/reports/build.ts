@@ -347,7 +347,7 @@ export function governorsReport(
 									termLabel(ctx.year, c.term),
 									formatDate(c.sentOn),
 									c.to,
-									c.by
+									fullName(c.by, c.byName, ctx.people)
 								])
 							}
 						]

@@ -463,6 +463,19 @@ describe('reports', () => {
 		expect(sent.rows).toEqual([
 			['Autumn 1, 2026-27', formatDate('2026-10-26'), 'Mrs Ruth Ainsley, chair of governors', 'sil']
 		]);
+		// Who recorded a copy is named in full, as everywhere else: by the name the copy was recorded
+		// with, else (a copy recorded before it kept one) by the trust's list of people.
+		const named = [
+			...copies,
+			{ ...copies[0]!, _id: 'governors-copy:2026-27:b', term: 2, by: 'ceo', byName: 'Sarah Okoro' }
+		];
+		const recordedBy = governorsReport(
+			{ ...sy, booklet },
+			{ ...ctx, people: { sil: 'James Whitfield' } },
+			named
+		).sections.find((s) => s.heading === 'Copies sent to the chair of governors')!.blocks[0]!;
+		if (recordedBy.kind !== 'table') throw new Error('expected a table');
+		expect(recordedBy.rows.map((r) => r[3])).toEqual(['James Whitfield', 'Sarah Okoro']);
 		// Without figures or copies the report says so in words.
 		const empty = governorsReport(sy, ctx);
 		expect(empty.sections.map((s) => s.blocks[0])).toContainEqual({
