@@ -59,9 +59,12 @@ test('the governors’ summary shows the headline figures with their trend and r
 	// A copy goes to the chair: saying to whom is required.
 	await page.getByRole('button', { name: 'Record the copy sent' }).click();
 	await expect(page.getByRole('alert')).toContainText('Say who the copy was sent to');
+	const termChoice = page.getByLabel('Term', { exact: true });
+	const thisTerm = await termChoice.inputValue();
 	await page.getByLabel('Sent to', { exact: true }).fill('Mrs Ruth Ainsley, chair of governors');
 	await page.getByRole('button', { name: 'Record the copy sent' }).click();
-	await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toContainText(
+	const done = page.getByRole('status').filter({ hasText: 'Recorded' });
+	await expect(done).toContainText(
 		'Recorded: the copy sent to Mrs Ruth Ainsley, chair of governors.'
 	);
 	// Who recorded it is named in full, as the chair's copy names them, not by their user name.
@@ -73,27 +76,66 @@ test('the governors’ summary shows the headline figures with their trend and r
 		'James Whitfield'
 	]);
 
+	// A copy of an earlier term is recorded for the list only: the chair's own account gets this
+	// term's summary, which holds this term's visits, never under an earlier term's name. The form
+	// says so before it is pressed, and after.
+	const earlier = await termChoice
+		.locator('option')
+		.evaluateAll(
+			(os, now) =>
+				(os as HTMLOptionElement[])
+					.map((o) => ({ value: o.value, name: o.text.trim() }))
+					.find((o) => o.value !== now)!,
+			thisTerm
+		);
+	await expect(page.getByText('a copy recorded for another term is listed only')).toBeVisible();
+	await termChoice.selectOption(earlier.value);
+	await page.getByLabel('Sent to', { exact: true }).fill('Mrs Ruth Ainsley, chair of governors');
+	await page.getByRole('button', { name: 'Record the copy sent' }).click();
+	await expect(done).toHaveText(
+		`Recorded for ${earlier.name}: the copy sent to Mrs Ruth Ainsley, chair of governors. Only this term’s summary goes to the chair of governors’ own account; a copy for another term is listed here only.`
+	);
+	await expect(copies.getByRole('row')).toHaveCount(3);
+
 	await expectAllSent(page);
 	await expect
 		.poll(async () => {
 			const { body: all } = await serverGet<{
-				rows: { doc: { type?: string; to?: string; by?: string; byName?: string } }[];
+				rows: {
+					doc: { type?: string; to?: string; by?: string; byName?: string; term?: number };
+				}[];
 			}>(request, `school-${school}/_all_docs?include_docs=true`);
 			return all.rows
 				.map((r) => r.doc)
 				.filter((d) => d.type === 'governors-copy')
-				.map((d) => `${d.to} (${d.by}, ${d.byName})`);
+				.map((d) => `${d.term}: ${d.to} (${d.by}, ${d.byName})`)
+				.sort();
 		})
-		.toEqual([`Mrs Ruth Ainsley, chair of governors (${sil}, James Whitfield)`]);
+		.toEqual(
+			[earlier.value, thisTerm]
+				.sort()
+				.map((t) => `${t}: Mrs Ruth Ainsley, chair of governors (${sil}, James Whitfield)`)
+		);
+	// One summary reached the chair: this term's.
+	const sent = await summariesSent(request, school);
+	expect(sent.map((d) => d.term)).toEqual([Number(thisTerm)]);
 });
 
-type Summary = { type?: string; by?: string; report?: { termLabel?: string; sections?: unknown } };
+type Summary = {
+	type?: string;
+	by?: string;
+	term?: number;
+	report?: { termLabel?: string; sections?: unknown };
+};
 
-/** The copies of the summary that reached Oakfield's governors' database on the server. */
-async function summariesSent(request: import('@playwright/test').APIRequestContext) {
+/** The copies of the summary that reached a school's governors' database on the server. */
+async function summariesSent(
+	request: import('@playwright/test').APIRequestContext,
+	school = 'oakfield'
+) {
 	const { body } = await serverGet<{ rows: { doc: Summary }[] }>(
 		request,
-		'governors-oakfield/_all_docs?include_docs=true'
+		`governors-${school}/_all_docs?include_docs=true`
 	);
 	return body.rows.map((r) => r.doc).filter((d) => d.type === 'governors-summary');
 }
