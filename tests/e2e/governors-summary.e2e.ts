@@ -62,11 +62,15 @@ test('the governors’ summary shows the headline figures with their trend and r
 	const termChoice = page.getByLabel('Term', { exact: true });
 	const thisTerm = await termChoice.inputValue();
 	await page.getByLabel('Sent to', { exact: true }).fill('Mrs Ruth Ainsley, chair of governors');
-	await page.getByRole('button', { name: 'Record the copy sent' }).click();
+	// From the keyboard: the button is disabled while it records, so focus is taken to what became
+	// of it rather than left on the page.
+	await page.getByRole('button', { name: 'Record the copy sent' }).focus();
+	await page.keyboard.press('Enter');
 	const done = page.getByRole('status').filter({ hasText: 'Recorded' });
 	await expect(done).toContainText(
 		'Recorded: the copy sent to Mrs Ruth Ainsley, chair of governors.'
 	);
+	await expect(done).toBeFocused();
 	// Who recorded it is named in full, as the chair's copy names them, not by their user name.
 	const copies = page.getByRole('table', { name: /Each termly copy of this summary/ });
 	await expect(copies.getByRole('row').nth(1).getByRole('cell')).toHaveText([
@@ -91,10 +95,12 @@ test('the governors’ summary shows the headline figures with their trend and r
 	await expect(page.getByText('a copy recorded for another term is listed only')).toBeVisible();
 	await termChoice.selectOption(earlier.value);
 	await page.getByLabel('Sent to', { exact: true }).fill('Mrs Ruth Ainsley, chair of governors');
-	await page.getByRole('button', { name: 'Record the copy sent' }).click();
+	await page.getByRole('button', { name: 'Record the copy sent' }).focus();
+	await page.keyboard.press('Enter');
 	await expect(done).toHaveText(
 		`Recorded for ${earlier.name}: the copy sent to Mrs Ruth Ainsley, chair of governors. Only this term’s summary goes to the chair of governors’ own account; a copy for another term is listed here only.`
 	);
+	await expect(done).toBeFocused();
 	await expect(copies.getByRole('row')).toHaveCount(3);
 
 	await expectAllSent(page);
