@@ -178,7 +178,7 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 	await page.getByLabel('Sent to', { exact: true }).fill('Helen Marsh, chair of governors');
 	await page.getByRole('button', { name: 'Record the copy sent' }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toContainText(
-		'The chair of governors can read it on their own account.'
+		'Recorded: the copy sent to Helen Marsh, chair of governors. It is saved on this device, and reaches the chair of governors’ own account when this device is next online.'
 	);
 	// Kept on this device while offline: nothing reached the trust yet, and the governors' database
 	// is listed to be opened again at a start until it has.
