@@ -61,6 +61,7 @@ test('the governors’ summary shows the headline figures with their trend and r
 	await expect(page.getByRole('alert')).toContainText('Say who the copy was sent to');
 	const termChoice = page.getByLabel('Term', { exact: true });
 	const thisTerm = await termChoice.inputValue();
+	await expect(termChoice).not.toHaveAttribute('aria-describedby');
 	await page.getByLabel('Sent to', { exact: true }).fill('Mrs Ruth Ainsley, chair of governors');
 	// From the keyboard: the button is disabled while it records, so focus is taken to what became
 	// of it rather than left on the page.
@@ -79,6 +80,10 @@ test('the governors’ summary shows the headline figures with their trend and r
 		'Mrs Ruth Ainsley, chair of governors',
 		'James Whitfield'
 	]);
+	// The term has a copy now: said beside the term, before anyone records it twice.
+	await expect(termChoice).toHaveAccessibleDescription(
+		/^Already recorded for \w+ \d: sent \w{3} \d{1,2} \w{3} \d{4} to Mrs Ruth Ainsley, chair of governors\. Record it again only for an updated copy\.$/
+	);
 
 	// A copy of an earlier term is recorded for the list only: the chair's own account gets this
 	// term's summary, which holds this term's visits, never under an earlier term's name. The form
@@ -94,6 +99,7 @@ test('the governors’ summary shows the headline figures with their trend and r
 		);
 	await expect(page.getByText('a copy recorded for another term is listed only')).toBeVisible();
 	await termChoice.selectOption(earlier.value);
+	await expect(termChoice).not.toHaveAttribute('aria-describedby');
 	await page.getByLabel('Sent to', { exact: true }).fill('Mrs Ruth Ainsley, chair of governors');
 	await page.getByRole('button', { name: 'Record the copy sent' }).focus();
 	await page.keyboard.press('Enter');
