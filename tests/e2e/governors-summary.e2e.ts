@@ -276,9 +276,10 @@ test('a chair’s copy the device could not save says the copy is recorded, and 
 	await page.getByLabel('Sent to', { exact: true }).fill(to);
 	await page.getByRole('button', { name: 'Record the copy sent' }).click();
 	// Beside the app's own word that the device is out of space, said on every screen.
-	const problem = page.getByRole('alert').filter({ hasText: 'is recorded, but' });
+	// Read well whatever was typed in "Sent to", and it says to do what the button below does.
+	const problem = page.getByRole('alert').filter({ hasText: 'is recorded (sent to' });
 	await expect(problem).toHaveText(
-		`The copy to ${to} is recorded, but the chair of governors’ copy could not be saved: this device’s storage is full. Free some space on it (Settings shows how much this app uses), then save again.`
+		`The copy is recorded (sent to ${to}), but the chair of governors’ own copy could not be saved: this device’s storage is full. Free some space on it (Settings shows how much this app uses), then send it again.`
 	);
 	await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toHaveCount(0);
 	// The record is kept and listed; only the chair's copy is to send again, from the keyboard.
