@@ -48,6 +48,25 @@ test('a record carries its author’s own full name, as the trust’s list of pe
 	});
 	expect(update.status).toBe(403);
 	expect(update.body.reason).toMatch(/not the name the trust has for head\.oakfield/);
+
+	// A copy sent to the chair of governors names who recorded it, checked the same way.
+	const copy = (id: string, byName: string) => ({
+		_id: `governors-copy:2026-27:${id}`,
+		schemaVersion: 1,
+		type: 'governors-copy',
+		schoolId: 'oakfield',
+		year: '2026-27',
+		term: 1,
+		sentOn: '2026-10-20',
+		to: 'Chair of governors',
+		by: 'sil',
+		byName,
+		at: '2026-10-20T09:00:00.000Z'
+	});
+	expect((await put('sil', 'school-oakfield', copy('own', 'James Whitfield'))).status).toBe(201);
+	const forgedCopy = await put('sil', 'school-oakfield', copy('forged', 'Dr Margaret Ellison'));
+	expect(forgedCopy.status).toBe(403);
+	expect(forgedCopy.body.reason).toMatch(/not the name the trust has for sil/);
 });
 
 test('a stamp’s name is checked too: a head’s reply signed with another name is refused', async () => {
