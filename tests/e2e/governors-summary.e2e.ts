@@ -7,7 +7,9 @@ import {
 	offlineHere,
 	seriousA11yViolations,
 	serverGet,
-	signIn
+	signIn,
+	storageFull,
+	storageRoom
 } from './helpers.ts';
 
 // Issue 15: the yearly summary of visits for the chair of governors has the headline A&A figures
@@ -256,22 +258,8 @@ test('a chair’s copy the device could not save says the copy is recorded, and 
 	await page.goto('/schools/oakfield/reports/governors');
 	await expect(page.getByRole('button', { name: 'Record the copy sent' })).toBeVisible();
 	// The device runs out of room between the small record of the copy and the chair's copy, a
-	// whole summary in a database of its own: IndexedDB aborts each write to the governors'
-	// database with QuotaExceededError, as Chromium does (as in sync.e2e.ts).
-	await page.evaluate(() => {
-		const w = window as unknown as { full: boolean };
-		w.full = true;
-		const transaction = IDBDatabase.prototype.transaction;
-		IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args) {
-			const txn = transaction.apply(this, args);
-			if (w.full && args[1] === 'readwrite' && /^_pouch_.*:governors-/.test(this.name)) {
-				const error = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-				Object.defineProperty(txn, 'error', { get: () => error });
-				queueMicrotask(() => txn.abort());
-			}
-			return txn;
-		};
-	});
+	// whole summary in a database of its own.
+	await storageFull(page, /^_pouch_.*:governors-/);
 	const to = 'Priya Shah, chair of governors';
 	await page.getByLabel('Sent to', { exact: true }).fill(to);
 	await page.getByRole('button', { name: 'Record the copy sent' }).click();
@@ -295,7 +283,7 @@ test('a chair’s copy the device could not save says the copy is recorded, and 
 	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
 	// Room again: sent once more, it is saved, said as any copy recorded is, and reaches the trust.
-	await page.evaluate(() => ((window as unknown as { full: boolean }).full = false));
+	await storageRoom(page);
 	await page.keyboard.press('Enter');
 	await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toHaveText(
 		`Recorded: the copy sent to ${to}. The chair of governors can read it on their own account.`

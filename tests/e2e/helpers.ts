@@ -388,6 +388,34 @@ export async function brokenWords(page: Page, selector: string): Promise<string[
 }
 
 /**
+ * The device's storage is full for the PouchDB databases whose IndexedDB name matches `db`:
+ * IndexedDB aborts each write to them with QuotaExceededError, as Chromium does (its DevTools quota
+ * override is not enforced in a test browser's context). Room comes back with `storageRoom`.
+ */
+export async function storageFull(page: Page, db: RegExp = /^_pouch_/): Promise<void> {
+	await page.evaluate((source) => {
+		const w = window as unknown as { full: boolean };
+		w.full = true;
+		const full = new RegExp(source);
+		const transaction = IDBDatabase.prototype.transaction;
+		IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args) {
+			const txn = transaction.apply(this, args);
+			if (w.full && args[1] === 'readwrite' && full.test(this.name)) {
+				const error = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+				Object.defineProperty(txn, 'error', { get: () => error });
+				queueMicrotask(() => txn.abort());
+			}
+			return txn;
+		};
+	}, db.source);
+}
+
+/** The device has room again after `storageFull`: IndexedDB takes every write. */
+export async function storageRoom(page: Page): Promise<void> {
+	await page.evaluate(() => ((window as unknown as { full: boolean }).full = false));
+}
+
+/**
  * The main menu's entries that do not fit the screen: text wider than its entry (it runs into the
  * next one) or an entry past the screen's edge. Empty when every entry can be read and tapped.
  */

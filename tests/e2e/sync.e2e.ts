@@ -7,7 +7,9 @@ import {
 	offlineHere,
 	planVisit,
 	serverGet,
-	signIn
+	signIn,
+	storageFull,
+	storageRoom
 } from './helpers.ts';
 
 /** Whether a progress update with this note has reached the school's database on the server. */
@@ -324,22 +326,8 @@ test.describe('offline-first data and sync you can see', () => {
 	}) => {
 		const head = await openStepAsHead(page, request);
 
-		// The device is full: IndexedDB aborts each write to the records with QuotaExceededError, as
-		// Chromium does. (Its DevTools quota override is not enforced in a test browser's context.)
-		await page.evaluate(() => {
-			const w = window as unknown as { full: boolean };
-			w.full = true;
-			const transaction = IDBDatabase.prototype.transaction;
-			IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args) {
-				const txn = transaction.apply(this, args);
-				if (w.full && args[1] === 'readwrite' && this.name.startsWith('_pouch_')) {
-					const error = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-					Object.defineProperty(txn, 'error', { get: () => error });
-					queueMicrotask(() => txn.abort());
-				}
-				return txn;
-			};
-		});
+		// The device is full: no write to its records is taken.
+		await storageFull(page);
 		const note = 'Lesson visits to Year 6 booked with the maths lead for next week';
 		await page.getByLabel('What has happened').fill(note);
 		await page.getByRole('button', { name: 'Save update' }).click();
@@ -351,7 +339,7 @@ test.describe('offline-first data and sync you can see', () => {
 		expect(await serverHasNote(request, head.school, note)).toBe(false);
 
 		// Room again: the same text saves, shows and reaches the trust.
-		await page.evaluate(() => ((window as unknown as { full: boolean }).full = false));
+		await storageRoom(page);
 		await page.getByRole('button', { name: 'Save update' }).click();
 		await expect(
 			page.getByText('Update saved. It will reach the trust in a moment.')
