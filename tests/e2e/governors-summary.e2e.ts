@@ -136,9 +136,11 @@ test('the governors’ summary shows the headline figures with their trend and r
 });
 
 type Summary = {
+	_id: string;
 	type?: string;
 	by?: string;
 	term?: number;
+	sentOn?: string;
 	report?: { termLabel?: string; sections?: unknown };
 };
 
@@ -173,7 +175,8 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 	await expect(early.page.getByTestId('governor-school')).toHaveText(
 		'Your school’s summaries of visits appear on your home screen once its school improvement lead sends the first one.'
 	);
-	await early.context.close();
+	// Closed, its storage kept: opened again below once a copy is sent.
+	await early.page.close();
 
 	const { context, page } = await newDevice(browser);
 	await signIn(page, sil);
@@ -206,6 +209,28 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 	// Sent: a start on this device no longer opens the governors' database (issue 17).
 	await expect.poll(toGovernors).toBeNull();
 	await context.close();
+
+	// The copy opened from its address (a link sent to the chair) on the device that signed in
+	// before it was sent: while the start's pass with the trust, held here, has not brought it, the
+	// copy is on its way, not "not on this device".
+	const later = await early.context.newPage();
+	let release = () => {};
+	const held = new Promise<void>((r) => (release = r));
+	await later.route('**/couchdb/governors-oakfield/**', async (route) => {
+		await held;
+		await route.continue();
+	});
+	await later.goto(`/copies/${sent!._id}`);
+	await expect(later.getByRole('status').filter({ hasText: 'Fetching' })).toHaveText(
+		'Fetching the copy sent to you…'
+	);
+	await expect(later.getByText('Report not available')).toHaveCount(0);
+	await expect(later.getByText('This copy is not on this device')).toHaveCount(0);
+	release();
+	await expect(
+		later.getByRole('heading', { name: 'Copies sent to the chair of governors' })
+	).toBeVisible();
+	await early.context.close();
 
 	// The chair of governors, on a phone: the copies received, newest first, and nothing else.
 	const chair = await newDevice(browser, { width: 360, height: 740 });

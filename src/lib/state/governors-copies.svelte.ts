@@ -7,6 +7,10 @@ import { workspace } from './workspace.svelte';
 // start cannot afford before its first paint (issue 17).
 const copiesDb = () => import('$lib/db/governors');
 
+const governed = () => (workspace.user ? governedSchools(workspace.user) : []);
+/** Whether every one of the person's governors' databases has been brought from the trust once. */
+const fetchedOnce = () => governed().every((s) => workspace.hasSynced(governorsDbName(s)));
+
 /**
  * The copies of the summary of visits sent to a chair of governors, as their device holds them
  * (read from its governors' database, which no list of the read model follows: a governor's device
@@ -18,14 +22,12 @@ export class GovernorsCopies {
 	list = $state.raw<GovernorsSummary[] | undefined>(undefined);
 	error = $state('');
 	/** Whether every one of the person's governors' databases has been brought from the trust once. */
-	synced = $derived.by(() => this.#schools().every((s) => workspace.hasSynced(governorsDbName(s))));
-
-	#schools = () => (workspace.user ? governedSchools(workspace.user) : []);
+	synced = $derived.by(fetchedOnce);
 
 	constructor() {
 		$effect(() => {
 			void workspace.lastSyncAt;
-			const schools = this.#schools();
+			const schools = governed();
 			let current = true;
 			const ctx = workspace.ctx;
 			copiesDb()
@@ -51,18 +53,27 @@ export class GovernorsCopies {
 export class GovernorsCopy {
 	value = $state.raw<GovernorsSummary | null | undefined>(undefined);
 	error = $state('');
+	/**
+	 * Whether a copy not on this device may still be on its way: the trust not yet asked since the
+	 * app opened (a copy opened from its address on a start, before the pass brings it). Set with
+	 * `value`, so that the end of the pass does not say "not here" before the copy it brought is read.
+	 */
+	arriving = $state(false);
 
 	constructor(id: () => string) {
 		$effect(() => {
 			void workspace.lastSyncAt;
 			const want = id();
-			const schools = workspace.user ? governedSchools(workspace.user) : [];
+			const schools = governed();
+			const arriving = workspace.checking || !fetchedOnce();
 			let current = true;
 			const ctx = workspace.ctx;
 			copiesDb()
 				.then((db) => db.governorsSummary(ctx, schools, want))
 				.then((doc) => {
-					if (current) this.value = doc;
+					if (!current) return;
+					this.value = doc;
+					this.arriving = arriving;
 				})
 				.catch((err: unknown) => {
 					if (current) this.error = err instanceof Error ? err.message : String(err);
