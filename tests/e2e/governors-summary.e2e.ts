@@ -287,11 +287,22 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 	await phone.getByRole('link', { name: 'Sync' }).click();
 	await expect(phone.getByRole('heading', { level: 1 })).toBeVisible();
 	expect(await seriousA11yViolations(phone)).toEqual([]);
-	// The school's own screens stay closed to them.
-	await phone.goto('/schools/oakfield/reports/governors');
-	await expect(
-		phone.getByRole('heading', { name: /^(School not found|This page is not available to you)$/ })
-	).toBeVisible();
+	// The school's screens, and every other that is not theirs, are closed to them: their own
+	// school is not "not found".
+	for (const path of [
+		'/schools/oakfield',
+		'/schools/oakfield/overview',
+		'/schools/oakfield/reports/governors',
+		'/dashboard',
+		'/next-steps/x',
+		'/visits/x'
+	]) {
+		await phone.goto(path);
+		await expect(phone.getByRole('heading', { level: 1 }), path).toHaveText(
+			'This page is not available to you'
+		);
+		await expect(phone.getByText('School not found')).toHaveCount(0);
+	}
 	await expect(phone.getByRole('button', { name: 'Record the copy sent' })).toHaveCount(0);
 	await chair.context.close();
 });
