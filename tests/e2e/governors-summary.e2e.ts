@@ -252,6 +252,7 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 	const phone = chair.page;
 	await signIn(phone, 'chair.oakfield');
 	await expect(phone.getByRole('heading', { name: 'Summaries sent to you' })).toBeVisible();
+	await expect(phone.getByTestId('sync-status')).toContainText('Up to date');
 	const copies = phone.getByTestId('governors-copies').getByRole('listitem');
 	// Each link names its term and the day it was sent; one school, so no school's name on each.
 	// No separator between link and sender: a wrapped line would start with it.
@@ -286,6 +287,10 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 	await expect(phone.getByTestId('governor-school')).toHaveCount(0);
 	await phone.getByRole('link', { name: 'Sync' }).click();
 	await expect(phone.getByRole('heading', { level: 1 })).toBeVisible();
+	// They write nothing: nothing is said of changes waiting or refused.
+	await expect(phone.getByText('Last successful sync:')).toBeVisible();
+	await expect(phone.getByText('Waiting to be sent')).toHaveCount(0);
+	await expect(phone.getByText('Refused by the trust')).toHaveCount(0);
 	expect(await seriousA11yViolations(phone)).toEqual([]);
 	// The school's screens, and every other that is not theirs, are closed to them: their own
 	// school is not "not found".

@@ -16,7 +16,8 @@ const clear: StatusFacts = {
 	choosing: 0,
 	unsettled: 0,
 	unsaved: 0,
-	drafts: 0
+	drafts: 0,
+	readOnly: false
 };
 
 const facts = fc
@@ -34,7 +35,8 @@ const facts = fc
 		unsettled: fc.nat(2),
 		unsaved: fc.nat(2),
 		drafts: fc.nat(2),
-		stranded: fc.nat(2)
+		stranded: fc.nat(2),
+		readOnly: fc.boolean()
 	})
 	// Changes to a school taken away are among those waiting.
 	.map((f) => ({ ...f, stranded: Math.min(f.stranded, f.pending) }));
@@ -104,6 +106,28 @@ describe('the status line', () => {
 		);
 		expect(statusLine({ ...clear, choosing: 2 }).text).toBe(
 			'2 records need your choice · all changes sent'
+		);
+	});
+
+	it('tells someone who writes nothing that they are up to date, and every other role as before', () => {
+		expect(statusLine({ ...clear, readOnly: true })).toEqual({
+			icon: '✓',
+			tone: 'green',
+			text: 'Up to date'
+		});
+		// While a pass runs, or cut off, a reader is told as anyone is.
+		expect(statusLine({ ...clear, readOnly: true, checking: true }).text).toBe(
+			'Checking with the trust'
+		);
+		expect(statusLine({ ...clear, readOnly: true, online: false }).text).toBe('Offline');
+		fc.assert(
+			fc.property(facts, (f) => {
+				const writer = statusLine({ ...f, readOnly: false });
+				const reader = statusLine({ ...f, readOnly: true });
+				if (writer.text === 'All changes sent') expect(reader.text).toBe('Up to date');
+				else expect(reader).toEqual(writer);
+				expect(writer.text).not.toBe('Up to date');
+			})
 		);
 	});
 });

@@ -21,6 +21,8 @@ export interface StatusFacts {
 	/** Typing its record refused (`unsavedLeft`), and forms typed in and left unsent (`draftsLeft`). */
 	unsaved: number;
 	drafts: number;
+	/** The person writes nothing (a chair of governors): nothing of theirs is ever sent. */
+	readOnly: boolean;
 }
 
 export interface StatusLine {
@@ -101,5 +103,6 @@ export function statusLine(f: StatusFacts): StatusLine {
 			text: `${plural(f.unsettled, 'record')} changed on two devices, being put together`
 		};
 	}
-	return { icon: '✓', tone: 'green', text: 'All changes sent' };
+	// "All changes sent" would speak of changes a reader never makes.
+	return { icon: '✓', tone: 'green', text: f.readOnly ? 'Up to date' : 'All changes sent' };
 }
