@@ -292,6 +292,25 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 	await expect(phone.getByText('Waiting to be sent')).toHaveCount(0);
 	await expect(phone.getByText('Refused by the trust')).toHaveCount(0);
 	expect(await seriousA11yViolations(phone)).toEqual([]);
+	// "Sync now" from the keyboard keeps the focus while the pass runs (held here) and after it.
+	let resume = () => {};
+	const paused = new Promise<void>((r) => (resume = r));
+	await phone.route('**/couchdb/governors-oakfield/**', async (route) => {
+		await paused;
+		await route.continue();
+	});
+	const syncNow = phone.getByRole('button', { name: 'Sync now' });
+	await syncNow.focus();
+	await phone.keyboard.press('Enter');
+	const passing = phone.getByText('Getting the latest from the trust…');
+	await expect(passing).toBeVisible();
+	await expect(syncNow).toBeFocused();
+	await phone.keyboard.press('Enter');
+	resume();
+	await expect(passing).toHaveCount(0);
+	await expect(phone.getByTestId('sync-status')).toContainText('Up to date');
+	await expect(syncNow).toBeFocused();
+	await phone.unroute('**/couchdb/governors-oakfield/**');
 	// The school's screens, and every other that is not theirs, are closed to them: their own
 	// school is not "not found".
 	for (const path of [
