@@ -328,6 +328,28 @@ test('a copy recorded as sent offline reaches the chair of governors, who reads 
 		await expect(phone.getByText('School not found')).toHaveCount(0);
 	}
 	await expect(phone.getByRole('button', { name: 'Record the copy sent' })).toHaveCount(0);
+	// The device cannot read its governors' database (IndexedDB fails): plain words first, then
+	// the technical reason.
+	await phone.addInitScript(() => {
+		const transaction = IDBDatabase.prototype.transaction;
+		IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args) {
+			const txn = transaction.apply(this, args);
+			if (/^_pouch_.*:governors-/.test(this.name)) {
+				const error = new DOMException('Internal error opening backing store.', 'UnknownError');
+				Object.defineProperty(txn, 'error', { get: () => error });
+				queueMicrotask(() => txn.abort());
+			}
+			return txn;
+		};
+	});
+	await phone.goto('/');
+	const unread = phone.getByRole('alert').filter({ hasText: 'copies sent to you' });
+	await expect(unread).toHaveText(/^The copies sent to you could not be read on this device\./);
+	await expect(unread).toContainText('Reload the app to try again; the reason given:');
+	await phone.goto(`/copies/${sent!._id}`);
+	const unopened = phone.getByRole('alert').filter({ hasText: 'This copy' });
+	await expect(unopened).toHaveText(/^This copy could not be opened on this device\./);
+	await expect(unopened).toContainText('Reload the app to try again; the reason given:');
 	await chair.context.close();
 });
 

@@ -101,7 +101,10 @@ export async function governorsSummaries(ctx: WriteContext, schoolId: string): P
 		.sort((a, b) => b.sentOn.localeCompare(a.sentOn) || b.at.localeCompare(a.at));
 }
 
-/** One copy sent, from whichever of the person's governors' databases holds it, or null. */
+/**
+ * One copy sent, from whichever of the person's governors' databases holds it, or null. A database
+ * the device cannot read is an error, not "no such copy": the chair is told it could not be opened.
+ */
 export async function governorsSummary(
 	ctx: WriteContext,
 	schoolIds: readonly string[],
@@ -111,7 +114,10 @@ export async function governorsSummary(
 		const doc: unknown = await ctx
 			.dbFor(governorsDbName(schoolId))
 			.get(id)
-			.catch(() => null);
+			.catch((err: unknown) => {
+				if ((err as { status?: number }).status === 404) return null;
+				throw err;
+			});
 		const parsed = GovernorsSummary.safeParse(doc);
 		if (parsed.success) return parsed.data;
 	}
