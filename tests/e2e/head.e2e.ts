@@ -13,7 +13,8 @@ type SchoolDoc = {
 	nextStepId?: string;
 	visitId?: string;
 	at?: string;
-	confirmation?: { by: string; comment?: string };
+	confirmation?: { by: string; comment?: string; steps?: string[] };
+	headReply?: { agrees: boolean };
 };
 
 async function schoolDocs(request: APIRequestContext, school: string): Promise<SchoolDoc[]> {
@@ -25,8 +26,9 @@ async function schoolDocs(request: APIRequestContext, school: string): Promise<S
 }
 
 /**
- * A head whose school has at least three next steps not yet done and a visit record by the SIL that
- * is, or can be, shared with them; found in the demo trust rather than assumed.
+ * A head whose school has at least three next steps not yet done, agreed or to be agreed by
+ * confirming a visit record by the SIL that is, or can be, shared with them; found in the demo trust
+ * rather than assumed (other tests add steps to it).
  */
 async function headWithWork(request: APIRequestContext) {
 	const users = await demoUsers(request);
@@ -39,13 +41,26 @@ async function headWithWork(request: APIRequestContext) {
 			.filter((d) => d.type === 'progress-update')
 			.sort((a, b) => a.at!.localeCompare(b.at!)))
 			latest.set(u.nextStepId!, u.status!);
-		const open = steps.filter((s) => latest.get(s._id) !== 'done');
+		const notDone = steps.filter((s) => latest.get(s._id) !== 'done');
 		const visit =
 			docs.find((d) => d.type === 'visit' && d.status === 'shared') ??
 			docs.find((d) => d.type === 'visit' && d.status === 'draft' && d.visitor === users.sil);
-		if (open.length >= 3 && visit) {
+		if (!visit) continue;
+		// Steps whose card shows their progress once the head confirms `visit`: agreed already, or
+		// proposed on it. A step proposed on another record (another test's draft visit) shows its
+		// agreement instead (stop 29), so it would never read "Done".
+		const visits = new Map(docs.filter((d) => d.type === 'visit').map((v) => [v._id, v]));
+		const agreedOnceConfirmed = (s: SchoolDoc) => {
+			if (s.headReply) return s.headReply.agrees;
+			if (s.visitId === visit._id) return true;
+			const on = s.visitId ? visits.get(s.visitId) : undefined;
+			const listed = on?.confirmation?.steps;
+			return on?.status === 'confirmed' && (!listed || listed.includes(s._id));
+		};
+		const open = notDone.filter(agreedOnceConfirmed);
+		if (open.length >= 3) {
 			const other = users.heads.find((h) => h.school !== head.school)!.school;
-			return { ...users, head, steps, open, done: steps.length - open.length, visit, other };
+			return { ...users, head, steps, open, done: steps.length - notDone.length, visit, other };
 		}
 	}
 	throw new Error('No head in the demo trust has three open next steps and a visit to confirm');
